@@ -1,0 +1,157 @@
+/*
+ * manifest.h - DIR/manifest.json: what a dump holds and how it was taken.
+ *
+ * Written last and atomically by csdump; a dump without it is incomplete.
+ * Read by csload and csload --check.  JSON through jansson.  The in-memory
+ * form owns all its strings (malloc'd); fmt_manifest_free() releases
+ * everything.  Built by one thread (the dump coordinator adds chunks as
+ * workers report them), read-only afterwards.
+ *
+ * Format version FMT_MANIFEST_VERSION; a reader refuses a newer major
+ * version with CS_ERR_VERSION ("made by a newer csdump ...").
+ */
+#ifndef FMT_MANIFEST_H
+#define FMT_MANIFEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/error.h"
+#include "format/coltype.h"
+
+#define FMT_MANIFEST_VERSION 1
+#define FMT_MANIFEST_NAME "manifest.json"
+#define FMT_COORDS_NAME "coordinates.json"
+
+enum fmt_data_format { FMT_FORMAT_TSV = 0, FMT_FORMAT_SQL };
+enum fmt_compress { FMT_COMPRESS_NONE = 0, FMT_COMPRESS_ZSTD };
+
+struct fmt_column {
+    char *name;
+    char *type;            /* COLUMN_TYPE, e.g. "decimal(10,2) unsigned" */
+    enum fmt_col_kind kind;
+};
+
+struct fmt_chunk {
+    char *file;            /* name inside the dump */
+    uint32_t index;        /* 0-based within its table */
+    char *where;           /* SQL predicate over the key, NULL = whole table */
+    char *lower;           /* human-readable bounds (JSON text), may be NULL */
+    char *upper;
+    uint64_t rows;
+    uint64_t raw_bytes;    /* encoded, before compression */
+    uint64_t file_bytes;   /* bytes in the file */
+    char file_hash[33];    /* XXH3-128 of the file bytes, hex */
+    char checksum[17];     /* fmt_checksum of the rows, hex */
+};
+
+struct fmt_table {
+    char *schema;
+    char *name;
+    char *engine;
+    char *ddl_file;        /* CREATE TABLE, name inside the dump */
+    char *row_format_note; /* e.g. "system-versioned: history not dumped"; may be NULL */
+    struct fmt_column *columns;   /* dumped columns (generated ones excluded) */
+    size_t ncolumns;
+    char **key;            /* chunking key columns, NULL/0 = no usable key */
+    size_t nkey;
+    int transactional;     /* 0 for MyISAM/Aria/MEMORY... */
+    uint64_t rows;         /* sum of chunk rows */
+    struct fmt_chunk *chunks;
+    size_t nchunks;
+};
+
+enum fmt_object_kind {
+    FMT_OBJ_DATABASE = 0,
+    FMT_OBJ_VIEW,
+    FMT_OBJ_PROCEDURE,
+    FMT_OBJ_FUNCTION,
+    FMT_OBJ_TRIGGER,
+    FMT_OBJ_EVENT,
+    FMT_OBJ_KIND_COUNT
+};
+
+struct fmt_object {
+    enum fmt_object_kind kind;
+    char *schema;
+    char *name;            /* the schema name again for FMT_OBJ_DATABASE */
+    char *file;            /* DDL file inside the dump */
+    char *table;           /* trigger's table; NULL otherwise */
+};
+
+struct fmt_coords {
+    int present;           /* 0: the server had no binary log */
+    char *binlog_file;
+    uint64_t binlog_pos;
+    char *gtid_set;        /* MySQL gtid_executed / MariaDB gtid_binlog_pos; may be "" */
+};
+
+struct fmt_manifest {
+    int format_version;
+    char *tool_version;
+    /* source */
+    char *source_host;
+    unsigned source_port;
+    char *flavor;          /* "mysql" | "mariadb" */
+    char *server_version;  /* the full version string */
+    uint32_t server_id;
+    char *server_uuid;     /* MySQL server_uuid; NULL on MariaDB */
+    char *sql_mode;
+    char *time_zone;       /* session time zone the data was read in */
+    char *started_at;      /* ISO 8601 UTC */
+    char *finished_at;
+    /* options */
+    enum fmt_data_format format;
+    enum fmt_compress compress;
+    int compress_level;
+    unsigned threads;
+    uint64_t chunk_rows;
+    uint64_t chunk_bytes;
+    /* snapshot */
+    char *lock_mode;       /* the mode actually used */
+    int consistent;
+    char *consistency_note;/* why not / how proven */
+    double barrier_wait_ms;
+    double barrier_hold_ms;
+    char **proof;          /* per snapshot connection, e.g. "mysql-bin.000003:1234" */
+    size_t nproof;
+    struct fmt_coords coords;
+    /* when the source is itself a replica, its source's coordinates */
+    struct fmt_coords replica_of;
+    char *replica_source_host;
+    /* contents */
+    struct fmt_object *objects;
+    size_t nobjects;
+    struct fmt_table *tables;
+    size_t ntables;
+};
+
+struct fmt_manifest *fmt_manifest_new(void);
+void fmt_manifest_free(struct fmt_manifest *m); /* NULL-safe */
+
+/* Growing the arrays; returned pointers are zeroed and owned by M.
+ * They stay valid only until the next add to the same array. */
+struct fmt_table *fmt_manifest_add_table(struct fmt_manifest *m);
+struct fmt_object *fmt_manifest_add_object(struct fmt_manifest *m);
+struct fmt_chunk *fmt_table_add_chunk(struct fmt_table *t);
+int fmt_manifest_add_proof(struct fmt_manifest *m, const char *proof);
+
+/* Serialize to JSON text (malloc'd, NUL-terminated). */
+char *fmt_manifest_to_json(const struct fmt_manifest *m, struct cs_error *err);
+/* Parse JSON text; NAME is used in messages.  Every required field is checked:
+ * a missing or mistyped one is CS_ERR_FORMAT naming the field. */
+struct fmt_manifest *fmt_manifest_from_json(const char *text, size_t len, const char *name,
+                                            struct cs_error *err);
+/* Write DIR/manifest.json atomically (0600) / read it. */
+int fmt_manifest_write(const struct fmt_manifest *m, const char *dir, struct cs_error *err);
+struct fmt_manifest *fmt_manifest_read(const char *dir, struct cs_error *err);
+
+/* The early coordinates file: a small JSON with the snapshot's coordinates,
+ * written the moment the snapshot is taken. */
+char *fmt_coords_to_json(const struct fmt_manifest *m, struct cs_error *err);
+
+const char *fmt_format_name(enum fmt_data_format f);        /* "tsv" | "sql" */
+const char *fmt_object_kind_name(enum fmt_object_kind k);   /* "view", ... */
+int fmt_object_kind_parse(const char *name);                /* -1 if unknown */
+
+#endif

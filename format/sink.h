@@ -1,0 +1,50 @@
+/*
+ * sink.h - byte sinks, stacked like zstd's / libarchive's filters.
+ *
+ *   encoder -> fmt_sink_zstd -> fmt_sink_counter -> fmt_sink_file
+ *
+ * A sink owns the sink it wraps (freeing the outer frees the chain).
+ * write() may buffer; finish() flushes everything down the chain and
+ * completes it (the file sink fsyncs and renames PATH.partial to PATH);
+ * free() on an unfinished chain abandons it (the file sink unlinks its
+ * partial).  One thread at a time per chain.
+ */
+#ifndef FMT_SINK_H
+#define FMT_SINK_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "common/error.h"
+
+struct fmt_sink {
+    int (*write)(struct fmt_sink *s, const void *buf, size_t len, struct cs_error *err);
+    int (*finish)(struct fmt_sink *s, struct cs_error *err);
+    void (*free)(struct fmt_sink *s);
+};
+
+int fmt_sink_write(struct fmt_sink *s, const void *buf, size_t len, struct cs_error *err);
+int fmt_sink_finish(struct fmt_sink *s, struct cs_error *err);
+void fmt_sink_free(struct fmt_sink *s); /* NULL-safe */
+
+/* PATH.partial created with MODE (O_EXCL after removing a stale partial);
+ * finish: fsync + rename to PATH (the caller fsyncs the directory). */
+struct fmt_sink *fmt_sink_file_new(const char *path, mode_t mode, struct cs_error *err);
+
+/* Writes to an already-open fd that it does not own (stdout); finish flushes. */
+struct fmt_sink *fmt_sink_fd_new(int fd, struct cs_error *err);
+
+/* Growable memory sink; fmt_sink_memory_data() lends the bytes written so far. */
+struct fmt_sink *fmt_sink_memory_new(struct cs_error *err);
+const void *fmt_sink_memory_data(struct fmt_sink *s, size_t *len);
+
+/* zstd compression (libzstd, in-process) at LEVEL; takes ownership of INNER. */
+struct fmt_sink *fmt_sink_zstd_new(struct fmt_sink *inner, int level, struct cs_error *err);
+
+/* Counts the bytes passing through and hashes them (XXH3-128); owns INNER. */
+struct fmt_sink *fmt_sink_counter_new(struct fmt_sink *inner, struct cs_error *err);
+/* Valid after finish: byte count and the hash as 32 lowercase hex chars. */
+void fmt_sink_counter_result(struct fmt_sink *s, uint64_t *bytes, char hash_hex[33]);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * sqlenc.h - the sql chunk format: a mysqldump-style header, multi-row
+ * INSERT statements, a footer; and a statement splitter for reading them.
+ *
+ * The header sets NAMES binary (values are byte-exact), UNIQUE_CHECKS=0,
+ * FOREIGN_KEY_CHECKS=0, SQL_MODE (given, plus NO_AUTO_VALUE_ON_ZERO, never
+ * NO_BACKSLASH_ESCAPES), TIME_ZONE='+00:00', and the footer restores them,
+ * so one chunk piped into the mysql/mariadb client loads on its own.
+ * Encoder: pure, thread-safe.  Splitter: one thread at a time.
+ */
+#ifndef FMT_SQLENC_H
+#define FMT_SQLENC_H
+
+#include <stddef.h>
+
+#include "common/buf.h"
+#include "common/error.h"
+#include "format/coltype.h"
+#include "format/source.h"
+
+void fmt_sql_header(struct cs_buf *b, const char *sql_mode);
+void fmt_sql_footer(struct cs_buf *b);
+/* "INSERT INTO `db`.`t` (`a`,`b`) VALUES" -- the caller passes quoted names. */
+void fmt_sql_insert_prefix(struct cs_buf *b, const char *qualified_table, const char *column_list);
+/* A literal for VAL of KIND (VAL NULL -> NULL). */
+void fmt_sql_append_value(struct cs_buf *b, enum fmt_col_kind kind, const char *val, size_t len);
+/* '...' with backslash escapes for \0 ' " \ \n \r 0x1a. */
+void fmt_sql_append_string(struct cs_buf *b, const char *val, size_t len);
+/* 0x... (X'' for the empty string). */
+void fmt_sql_append_hex(struct cs_buf *b, const char *val, size_t len);
+
+/* Splits a stream of SQL into statements at ';' outside quotes, backticks
+ * and comments; keeps /*!...*\/ conditional comments inside statements. */
+struct fmt_sql_reader;
+struct fmt_sql_reader *fmt_sql_reader_new(struct fmt_source *src, const char *name,
+                                          struct cs_error *err);
+/* 1 = a statement (without the ';', lent until the next call), 0 = end,
+ * -1 = error (text after the last ';' that is not blank/comment is
+ * CS_ERR_TRUNCATED). */
+int fmt_sql_reader_next(struct fmt_sql_reader *r, const char **stmt, size_t *len,
+                        struct cs_error *err);
+void fmt_sql_reader_free(struct fmt_sql_reader *r);
+
+#endif
