@@ -54,17 +54,26 @@ int cs_error_sys(struct cs_error *e, int code, int errnum, const char *fmt, ...)
 
 int cs_error_prefix(struct cs_error *e, const char *fmt, ...)
 {
-    char ctx[CS_ERROR_MSG_MAX];
-    char old[CS_ERROR_MSG_MAX];
+    char out[CS_ERROR_MSG_MAX];
+    size_t n, m;
     va_list ap;
 
     if (!e)
         return -1;
     va_start(ap, fmt);
-    vsnprintf(ctx, sizeof(ctx), fmt, ap);
+    vsnprintf(out, sizeof(out), fmt, ap);
     va_end(ap);
-    memcpy(old, e->msg, sizeof(old));
-    snprintf(e->msg, sizeof(e->msg), "%s: %s", ctx, old);
+    n = strlen(out);
+    if (n + 2 < sizeof(out)) {
+        memcpy(out + n, ": ", 2);
+        n += 2;
+    }
+    m = strlen(e->msg);
+    if (m > sizeof(out) - 1 - n)
+        m = sizeof(out) - 1 - n;
+    memcpy(out + n, e->msg, m);
+    out[n + m] = '\0';
+    memcpy(e->msg, out, sizeof(out));
     return -1;
 }
 
