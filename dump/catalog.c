@@ -1,0 +1,551 @@
+#include "dump/catalog.h"
+
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/buf.h"
+#include "format/checksum.h"
+#include "format/sqlenc.h"
+
+static const char *const system_schemas[] = {"mysql", "sys", "information_schema",
+                                             "performance_schema"};
+
+/* A managed service's own tables, never dumped even when their schema is. */
+static const char *const service_table_prefixes[] = {"__az_", "rds_", "awsdms_", "ha_health_check"};
+
+int dump_catalog_is_system_schema(const char *s)
+{
+    for (size_t i = 0; i < sizeof(system_schemas) / sizeof(system_schemas[0]); i++)
+        if (!strcasecmp(s, system_schemas[i]))
+            return 1;
+    return 0;
+}
+
+static int in_list(const struct dump_list *l, const char *s)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (!strcmp(l->items[i], s))
+            return 1;
+    return 0;
+}
+
+static int schema_selected(const struct dump_config *cfg, const char *schema)
+{
+    int named = in_list(&cfg->databases, schema);
+
+    for (size_t i = 0; !named && i < cfg->tables.n; i++) {
+        const char *t = cfg->tables.items[i];
+        size_t n = strlen(schema);
+        named = !strncmp(t, schema, n) && t[n] == '.';
+    }
+    if (in_list(&cfg->exclude, schema))
+        return 0;
+    if (dump_catalog_is_system_schema(schema))
+        return named && cfg->include_system;
+    return named || (cfg->databases.n == 0 && cfg->tables.n == 0);
+}
+
+int dump_catalog_selected(const struct dump_config *cfg, const char *schema, const char *name)
+{
+    struct cs_buf full = CS_BUF_INIT;
+    int ok = schema_selected(cfg, schema);
+
+    cs_buf_printf(&full, "%s.%s", schema, name);
+    if (ok && in_list(&cfg->exclude, full.data))
+        ok = 0;
+    if (ok && cfg->tables.n && !in_list(&cfg->databases, schema))
+        ok = in_list(&cfg->tables, full.data);
+    if (ok && cfg->pattern) {
+        regex_t re;
+        if (regcomp(&re, cfg->pattern, REG_EXTENDED | REG_NOSUB) == 0) {
+            ok = regexec(&re, full.data, 0, NULL, 0) == 0;
+            regfree(&re);
+        }
+    }
+    for (size_t i = 0; ok && dump_catalog_is_system_schema(schema) &&
+                       i < sizeof(service_table_prefixes) / sizeof(service_table_prefixes[0]);
+         i++)
+        ok = strncmp(name, service_table_prefixes[i], strlen(service_table_prefixes[i])) != 0;
+    cs_buf_release(&full);
+    return ok;
+}
+
+static char *dupz(const char *s)
+{
+    return strdup(s ? s : "");
+}
+
+static void *grow(void *arr, size_t n, size_t size)
+{
+    /* capacity doubles at powers of two */
+    if (n && (n & (n - 1)))
+        return arr;
+    return realloc(arr, (n ? n * 2 : 4) * size);
+}
+
+/* " IN ('a','b')" over the selected schemas. */
+static void schema_in(struct cs_buf *b, const struct dump_catalog *cat)
+{
+    cs_buf_puts(b, " IN (");
+    for (size_t i = 0; i < cat->nschemas; i++) {
+        if (i)
+            cs_buf_putc(b, ',');
+        fmt_sql_append_string(b, cat->schemas[i], strlen(cat->schemas[i]));
+    }
+    cs_buf_puts(b, ")");
+}
+
+static int read_schemas(struct cs_conn *conn, const struct dump_config *cfg,
+                        struct dump_catalog *cat, struct cs_error *err)
+{
+    MYSQL_RES *res = NULL;
+    MYSQL_ROW row;
+    int rc = -1;
+
+    if (cs_conn_query(conn, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA ORDER BY 1", &res,
+                      err) < 0)
+        return -1;
+    while ((row = mysql_fetch_row(res))) {
+        void *p;
+        if (!schema_selected(cfg, row[0]))
+            continue;
+        p = grow(cat->schemas, cat->nschemas, sizeof(char *));
+        if (!p)
+            goto oom;
+        cat->schemas = p;
+        if (!(cat->schemas[cat->nschemas] = dupz(row[0])))
+            goto oom;
+        cat->nschemas++;
+    }
+    for (size_t i = 0; i < cfg->databases.n; i++) {
+        int found = 0;
+        for (size_t j = 0; j < cat->nschemas; j++)
+            found |= !strcmp(cat->schemas[j], cfg->databases.items[i]);
+        if (!found) {
+            cs_error_set(err, CS_ERR_USAGE,
+                         "--databases: schema '%s' does not exist on the source (or is a "
+                         "system schema: add --include-system)",
+                         cfg->databases.items[i]);
+            goto out;
+        }
+    }
+    rc = 0;
+    goto out;
+oom:
+    cs_error_set(err, CS_ERR_NOMEM, "out of memory reading schemas");
+out:
+    mysql_free_result(res);
+    return rc;
+}
+
+static const char *const transactional_engines[] = {"InnoDB", "RocksDB", "TokuDB"};
+
+static int engine_is_transactional(const char *engine)
+{
+    for (size_t i = 0; i < sizeof(transactional_engines) / sizeof(transactional_engines[0]); i++)
+        if (engine && !strcasecmp(engine, transactional_engines[i]))
+            return 1;
+    return 0;
+}
+
+static int cmp_table(const void *a, const void *b)
+{
+    const struct dump_table *x = a, *y = b;
+    int c = strcmp(x->schema, y->schema);
+    return c ? c : strcmp(x->name, y->name);
+}
+
+static struct dump_table *find_table(struct dump_catalog *cat, const char *schema,
+                                     const char *name)
+{
+    struct dump_table key = {.schema = (char *)schema, .name = (char *)name};
+    return bsearch(&key, cat->tables, cat->ntables, sizeof(key), cmp_table);
+}
+
+static int add_object(struct dump_catalog *cat, enum fmt_object_kind kind, const char *schema,
+                      const char *name, const char *table)
+{
+    struct dump_object *o;
+    void *p = grow(cat->objects, cat->nobjects, sizeof(*o));
+
+    if (!p)
+        return -1;
+    cat->objects = p;
+    o = &cat->objects[cat->nobjects++];
+    memset(o, 0, sizeof(*o));
+    o->kind = kind;
+    o->schema = dupz(schema);
+    o->name = dupz(name);
+    o->table = table ? dupz(table) : NULL;
+    return o->schema && o->name && (!table || o->table) ? 0 : -1;
+}
+
+static int add_table(struct dump_catalog *cat, MYSQL_ROW row)
+{
+    struct dump_table *t;
+    void *p = grow(cat->tables, cat->ntables, sizeof(*t));
+
+    if (!p)
+        return -1;
+    cat->tables = p;
+    t = &cat->tables[cat->ntables++];
+    memset(t, 0, sizeof(*t));
+    t->schema = dupz(row[0]);
+    t->name = dupz(row[1]);
+    t->engine = dupz(row[3]);
+    t->versioned = row[2] && !strcmp(row[2], "SYSTEM VERSIONED");
+    t->transactional = engine_is_transactional(row[3]);
+    t->est_rows = row[4] ? strtoull(row[4], NULL, 10) : 0;
+    t->data_bytes = row[5] ? strtoull(row[5], NULL, 10) : 0;
+    return t->schema && t->name && t->engine ? 0 : -1;
+}
+
+static int read_tables(struct cs_conn *conn, const struct dump_config *cfg,
+                       struct dump_catalog *cat, struct cs_error *err)
+{
+    struct cs_buf sql = CS_BUF_INIT;
+    MYSQL_RES *res = NULL;
+    MYSQL_ROW row;
+    int rc = -1;
+
+    cs_buf_puts(&sql, "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_ROWS, "
+                      "DATA_LENGTH FROM information_schema.TABLES WHERE TABLE_SCHEMA");
+    schema_in(&sql, cat);
+    if (cs_buf_failed(&sql) || cs_conn_query(conn, sql.data, &res, err) < 0)
+        goto out;
+    while ((row = mysql_fetch_row(res))) {
+        int r = 0;
+        if (!dump_catalog_selected(cfg, row[0], row[1]))
+            continue;
+        if (!strcmp(row[2], "VIEW"))
+            r = cfg->no_views ? 0 : add_object(cat, FMT_OBJ_VIEW, row[0], row[1], NULL);
+        else if (!strcmp(row[2], "BASE TABLE") || !strcmp(row[2], "SYSTEM VERSIONED"))
+            r = add_table(cat, row);
+        else
+            cs_log_warn(cfg->log, "%s.%s: %s objects are not dumped", row[0], row[1], row[2]);
+        if (r < 0) {
+            cs_error_set(err, CS_ERR_NOMEM, "out of memory reading tables");
+            goto out;
+        }
+    }
+    qsort(cat->tables, cat->ntables, sizeof(*cat->tables), cmp_table);
+    rc = 0;
+out:
+    if (res)
+        mysql_free_result(res);
+    cs_buf_release(&sql);
+    return rc;
+}
+
+static int extra_has(const char *extra, const char *word)
+{
+    return extra && strcasestr(extra, word) != NULL;
+}
+
+static int add_column(struct dump_table *t, MYSQL_ROW row, int is_mariadb)
+{
+    struct dump_column *c;
+    const char *extra = row[6];
+    void *p = grow(t->cols, t->ncols, sizeof(*c));
+
+    if (!p)
+        return -1;
+    t->cols = p;
+    c = &t->cols[t->ncols++];
+    memset(c, 0, sizeof(*c));
+    c->name = dupz(row[2]);
+    c->data_type = dupz(row[3]);
+    c->type = dupz(row[4]);
+    c->charset = row[5] ? dupz(row[5]) : NULL;
+    c->kind = fmt_col_kind_from_type(row[3], is_mariadb);
+    c->generated = extra_has(extra, "VIRTUAL") || extra_has(extra, "STORED GENERATED") ||
+                   extra_has(extra, "PERSISTENT");
+    c->period = extra_has(extra, "ROW START") || extra_has(extra, "ROW END");
+    c->is_int = strstr(row[3], "int") != NULL && c->kind == FMT_COL_NUMBER;
+    c->is_unsigned = strstr(row[4], "unsigned") != NULL;
+    return c->name && c->data_type && c->type ? 0 : -1;
+}
+
+static int read_columns(struct cs_conn *conn, const struct cs_version *v,
+                        struct dump_catalog *cat, struct cs_error *err)
+{
+    struct cs_buf sql = CS_BUF_INIT;
+    MYSQL_RES *res = NULL;
+    MYSQL_ROW row;
+    int rc = -1;
+
+    cs_buf_puts(&sql, "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, "
+                      "CHARACTER_SET_NAME, EXTRA FROM information_schema.COLUMNS "
+                      "WHERE TABLE_SCHEMA");
+    schema_in(&sql, cat);
+    cs_buf_puts(&sql, " ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION");
+    if (cs_buf_failed(&sql) || cs_conn_query(conn, sql.data, &res, err) < 0)
+        goto out;
+    while ((row = mysql_fetch_row(res))) {
+        struct dump_table *t = find_table(cat, row[0], row[1]);
+        if (t && add_column(t, row, v->flavor == CS_FLAVOR_MARIADB) < 0) {
+            cs_error_set(err, CS_ERR_NOMEM, "out of memory reading columns");
+            goto out;
+        }
+    }
+    rc = 0;
+out:
+    if (res)
+        mysql_free_result(res);
+    cs_buf_release(&sql);
+    return rc;
+}
+
+static long col_index(const struct dump_table *t, const char *name)
+{
+    for (size_t i = 0; i < t->ncols; i++)
+        if (!strcasecmp(t->cols[i].name, name))
+            return (long)i;
+    return -1;
+}
+
+/* Index rows arrive ordered by index and position.  The primary key wins;
+ * else the first unique key whose columns are all NOT NULL, whole (no
+ * prefix) and stored. Table state: key/nkey hold the best so far, and a
+ * scratch list holds the index being read. */
+struct key_scan {
+    struct dump_table *t;
+    char index[200];
+    size_t cols[64];
+    size_t n;
+    int usable;
+    int primary;
+};
+
+static int key_scan_flush(struct key_scan *s)
+{
+    struct dump_table *t = s->t;
+
+    if (!t || !s->usable || !s->n)
+        return 0;
+    if (t->nkey && !s->primary)
+        return 0; /* keep the primary key or the first unique key */
+    if (t->nkey && s->primary)
+        free(t->key);
+    t->key = malloc(s->n * sizeof(size_t));
+    if (!t->key)
+        return -1;
+    memcpy(t->key, s->cols, s->n * sizeof(size_t));
+    t->nkey = s->n;
+    return 0;
+}
+
+static int key_scan_row(struct key_scan *s, struct dump_catalog *cat, MYSQL_ROW row)
+{
+    struct dump_table *t = find_table(cat, row[0], row[1]);
+    long ci;
+
+    if (!t)
+        return 0;
+    if (t != s->t || strcmp(s->index, row[2]) != 0) {
+        if (key_scan_flush(s) < 0)
+            return -1;
+        s->t = t;
+        snprintf(s->index, sizeof(s->index), "%s", row[2]);
+        s->n = 0;
+        s->primary = !strcmp(row[2], "PRIMARY");
+        s->usable = !strcmp(row[4], "0");
+    }
+    ci = col_index(t, row[3]);
+    if (ci < 0 || s->n == 64 || t->cols[ci].generated || (row[5] && !strcmp(row[5], "YES")) ||
+        row[6])
+        s->usable = 0;
+    else
+        s->cols[s->n++] = (size_t)ci;
+    return 0;
+}
+
+static int read_keys(struct cs_conn *conn, struct dump_catalog *cat, struct cs_error *err)
+{
+    struct cs_buf sql = CS_BUF_INIT;
+    struct key_scan scan;
+    MYSQL_RES *res = NULL;
+    MYSQL_ROW row;
+    int rc = -1;
+
+    memset(&scan, 0, sizeof(scan));
+    cs_buf_puts(&sql, "SELECT TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, COLUMN_NAME, NON_UNIQUE, "
+                      "NULLABLE, SUB_PART FROM information_schema.STATISTICS WHERE TABLE_SCHEMA");
+    schema_in(&sql, cat);
+    cs_buf_puts(&sql, " ORDER BY TABLE_SCHEMA, TABLE_NAME, INDEX_NAME = 'PRIMARY' DESC, "
+                      "INDEX_NAME, SEQ_IN_INDEX");
+    if (cs_buf_failed(&sql) || cs_conn_query(conn, sql.data, &res, err) < 0)
+        goto out;
+    while ((row = mysql_fetch_row(res)))
+        if (key_scan_row(&scan, cat, row) < 0)
+            goto oom;
+    if (key_scan_flush(&scan) < 0)
+        goto oom;
+    rc = 0;
+    goto out;
+oom:
+    cs_error_set(err, CS_ERR_NOMEM, "out of memory reading keys");
+out:
+    if (res)
+        mysql_free_result(res);
+    cs_buf_release(&sql);
+    return rc;
+}
+
+
+static int read_objects_sql(struct cs_conn *conn, const struct dump_config *cfg,
+                            struct dump_catalog *cat, const char *prefix, enum fmt_object_kind kind,
+                            struct cs_error *err)
+{
+    struct cs_buf sql = CS_BUF_INIT;
+    MYSQL_RES *res = NULL;
+    MYSQL_ROW row;
+    int rc = -1;
+
+    cs_buf_puts(&sql, prefix);
+    schema_in(&sql, cat);
+    if (cs_buf_failed(&sql) || cs_conn_query(conn, sql.data, &res, err) < 0)
+        goto out;
+    while ((row = mysql_fetch_row(res))) {
+        enum fmt_object_kind k = kind;
+        const char *table = NULL;
+        if (kind == FMT_OBJ_PROCEDURE) { /* routines: third column is the type */
+            if (strcmp(row[2], "PROCEDURE") && strcmp(row[2], "FUNCTION")) {
+                cs_log_warn(cfg->log, "%s.%s: %s routines are not dumped", row[0], row[1], row[2]);
+                continue;
+            }
+            k = strcmp(row[2], "FUNCTION") ? FMT_OBJ_PROCEDURE : FMT_OBJ_FUNCTION;
+        } else if (kind == FMT_OBJ_TRIGGER) {
+            table = row[2];
+            if (!dump_catalog_selected(cfg, row[0], table))
+                continue;
+        }
+        if (add_object(cat, k, row[0], row[1], table) < 0) {
+            cs_error_set(err, CS_ERR_NOMEM, "out of memory reading objects");
+            goto out;
+        }
+    }
+    rc = 0;
+out:
+    if (res)
+        mysql_free_result(res);
+    cs_buf_release(&sql);
+    return rc;
+}
+
+static int read_objects(struct cs_conn *conn, const struct dump_config *cfg,
+                        struct dump_catalog *cat, struct cs_error *err)
+{
+    for (size_t i = 0; i < cat->nschemas; i++)
+        if (add_object(cat, FMT_OBJ_DATABASE, cat->schemas[i], cat->schemas[i], NULL) < 0)
+            return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    if (!cfg->no_routines &&
+        read_objects_sql(conn, cfg, cat,
+                         "SELECT ROUTINE_SCHEMA, ROUTINE_NAME, ROUTINE_TYPE FROM "
+                         "information_schema.ROUTINES WHERE ROUTINE_SCHEMA",
+                         FMT_OBJ_PROCEDURE, err) < 0)
+        return -1;
+    if (!cfg->no_triggers &&
+        read_objects_sql(conn, cfg, cat,
+                         "SELECT TRIGGER_SCHEMA, TRIGGER_NAME, EVENT_OBJECT_TABLE FROM "
+                         "information_schema.TRIGGERS WHERE TRIGGER_SCHEMA",
+                         FMT_OBJ_TRIGGER, err) < 0)
+        return -1;
+    if (!cfg->no_events &&
+        read_objects_sql(conn, cfg, cat,
+                         "SELECT EVENT_SCHEMA, EVENT_NAME, NULL FROM information_schema.EVENTS "
+                         "WHERE EVENT_SCHEMA",
+                         FMT_OBJ_EVENT, err) < 0)
+        return -1;
+    return 0;
+}
+
+int dump_catalog_read(struct cs_conn *conn, const struct dump_config *cfg,
+                      const struct cs_version *v, struct dump_catalog **out,
+                      struct cs_error *err)
+{
+    struct dump_catalog *cat = calloc(1, sizeof(*cat));
+
+    *out = NULL;
+    if (!cat)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    if (read_schemas(conn, cfg, cat, err) < 0)
+        goto fail;
+    if (cat->nschemas == 0) {
+        *out = cat;
+        return 0;
+    }
+    if (read_tables(conn, cfg, cat, err) < 0 || read_columns(conn, v, cat, err) < 0 ||
+        read_keys(conn, cat, err) < 0 || read_objects(conn, cfg, cat, err) < 0)
+        goto fail;
+    *out = cat;
+    return 0;
+fail:
+    cs_error_prefix(err, "reading the catalog");
+    dump_catalog_free(cat);
+    return -1;
+}
+
+void dump_catalog_free(struct dump_catalog *cat)
+{
+    if (!cat)
+        return;
+    for (size_t i = 0; i < cat->nschemas; i++)
+        free(cat->schemas[i]);
+    for (size_t i = 0; i < cat->ntables; i++) {
+        struct dump_table *t = &cat->tables[i];
+        for (size_t j = 0; j < t->ncols; j++) {
+            free(t->cols[j].name);
+            free(t->cols[j].type);
+            free(t->cols[j].data_type);
+            free(t->cols[j].charset);
+        }
+        free(t->cols);
+        free(t->key);
+        free(t->schema);
+        free(t->name);
+        free(t->engine);
+    }
+    for (size_t i = 0; i < cat->nobjects; i++) {
+        free(cat->objects[i].schema);
+        free(cat->objects[i].name);
+        free(cat->objects[i].table);
+    }
+    free(cat->schemas);
+    free(cat->tables);
+    free(cat->objects);
+    free(cat);
+}
+
+int dump_catalog_fingerprint(struct cs_conn *conn, const struct dump_catalog *cat,
+                             char out[17], struct cs_error *err)
+{
+    struct cs_buf sql = CS_BUF_INIT;
+    struct fmt_checksum sum;
+    MYSQL_RES *res = NULL;
+    MYSQL_ROW row;
+    int rc = -1;
+
+    fmt_checksum_init(&sum);
+    cs_buf_puts(&sql, "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION, "
+                      "COLUMN_TYPE, EXTRA FROM information_schema.COLUMNS WHERE TABLE_SCHEMA");
+    schema_in(&sql, cat);
+    if (cat->nschemas == 0 || cs_buf_failed(&sql) ||
+        cs_conn_query(conn, sql.data, &res, err) < 0)
+        goto out;
+    while ((row = mysql_fetch_row(res))) {
+        const struct dump_table *t = find_table((struct dump_catalog *)cat, row[0], row[1]);
+        if (t)
+            fmt_checksum_row(&sum, row, mysql_fetch_lengths(res), 6);
+    }
+    rc = 0;
+out:
+    fmt_checksum_hex(&sum, out);
+    if (res)
+        mysql_free_result(res);
+    cs_buf_release(&sql);
+    return cat->nschemas == 0 ? 0 : rc;
+}

@@ -1,0 +1,58 @@
+/*
+ * config.h - csdump's options, parsed once by main.c and read-only after.
+ */
+#ifndef DUMP_CONFIG_H
+#define DUMP_CONFIG_H
+
+#include <stdint.h>
+
+#include "common/conn.h"
+#include "common/log.h"
+#include "format/manifest.h"
+
+enum dump_lock_mode {
+    DUMP_LOCK_AUTO = 0,
+    DUMP_LOCK_FTWRL,
+    DUMP_LOCK_BACKUP_STAGE,
+    DUMP_LOCK_BACKUP_LOCK,
+    DUMP_LOCK_LOCK_TABLES,
+    DUMP_LOCK_LOCKLESS,
+    DUMP_LOCK_NONE,
+    DUMP_LOCK_COUNT
+};
+
+struct dump_list {
+    char **items;
+    size_t n;
+};
+
+struct dump_config {
+    struct cs_conn_config conn;
+    const char *outdir;
+    unsigned threads;
+    enum fmt_data_format format;
+    enum fmt_compress compress;
+    int compress_level;
+    enum dump_lock_mode lock_mode;
+    unsigned lock_wait_timeout;   /* seconds a lock may wait */
+    unsigned lock_retries;        /* further attempts after a timeout */
+    unsigned long_query_guard;    /* seconds; 0 = off */
+    unsigned lockless_retries;
+    uint64_t chunk_rows;
+    uint64_t chunk_bytes;
+    struct dump_list databases;   /* empty = all non-system schemas */
+    struct dump_list tables;      /* "db.t" */
+    struct dump_list exclude;     /* "db" or "db.t" */
+    const char *pattern;          /* POSIX extended regex on "db.t" */
+    int include_system;           /* dump mysql, sys, ... when named */
+    int no_views, no_routines, no_triggers, no_events, no_data;
+    int quiet, verbose, progress;
+    const volatile int *cancel;   /* set by the signal handler */
+    const struct cs_log *log;
+    void *console;                /* struct cs_console *, for progress; may be NULL */
+};
+
+const char *dump_lock_mode_name(enum dump_lock_mode m);
+int dump_lock_mode_parse(const char *name); /* -1 if unknown */
+
+#endif
