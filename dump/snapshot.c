@@ -1,0 +1,456 @@
+#include "dump/snapshot.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "common/console.h"
+#include "dump/barrier.h"
+#include "dump/coords.h"
+#include "format/sqlenc.h"
+
+enum { CONN_FREE = 0, CONN_LENT, CONN_DEAD };
+
+static int is_mariadb(const struct dump_snapshot *s)
+{
+    return s->server->version.flavor == CS_FLAVOR_MARIADB;
+}
+
+enum dump_lock_mode dump_snapshot_resolve_auto(const struct dump_server *s, int has_nontrx)
+{
+    int reload = (s->privs & DUMP_PRIV_RELOAD) != 0;
+
+    if (s->version.flavor == CS_FLAVOR_MARIADB) {
+        /* lockless is tried first by run.c when this says backup-stage and
+         * the server has a binary log and only transactional tables */
+        (void)has_nontrx;
+        if (reload && cs_version_at_least(&s->version, 10, 4, 1))
+            return DUMP_LOCK_BACKUP_STAGE;
+        return reload ? DUMP_LOCK_FTWRL : DUMP_LOCK_LOCK_TABLES;
+    }
+    return reload ? DUMP_LOCK_FTWRL : DUMP_LOCK_LOCK_TABLES;
+}
+
+void dump_snapshot_init(struct dump_snapshot *s, const struct dump_config *cfg,
+                        const struct dump_server *server, enum dump_lock_mode mode)
+{
+    memset(s, 0, sizeof(*s));
+    s->cfg = cfg;
+    s->server = server;
+    s->mode = mode;
+    pthread_mutex_init(&s->mu, NULL);
+}
+
+static int open_session(struct dump_snapshot *s, struct cs_conn *c, const char *label,
+                        struct cs_error *err)
+{
+    if (cs_conn_open(c, &s->cfg->conn, label, err) < 0)
+        return -1;
+    return dump_session_setup(c, &s->server->version, err);
+}
+
+static int guard_backup_stage(struct dump_snapshot *s, struct cs_error *err)
+{
+    char sql[64];
+
+    snprintf(sql, sizeof(sql), "SET SESSION lock_wait_timeout=%u", s->cfg->lock_wait_timeout);
+    if (open_session(s, &s->guard, "ddl guard", err) < 0 || cs_conn_exec(&s->guard, sql, err) < 0 ||
+        cs_conn_exec(&s->guard, "BACKUP STAGE START", err) < 0 ||
+        cs_conn_exec(&s->guard, "BACKUP STAGE BLOCK_DDL", err) < 0) {
+        cs_conn_close(&s->guard);
+        return -1;
+    }
+    s->guard_kind = DUMP_GUARD_BACKUP_STAGE;
+    return 0;
+}
+
+static int guard_backup_lock(struct dump_snapshot *s, struct cs_error *err)
+{
+    if (open_session(s, &s->guard, "ddl guard", err) < 0 ||
+        cs_conn_exec(&s->guard, "LOCK INSTANCE FOR BACKUP", err) < 0) {
+        cs_conn_close(&s->guard);
+        return -1;
+    }
+    s->guard_kind = DUMP_GUARD_BACKUP_LOCK;
+    return 0;
+}
+
+int dump_snapshot_guard(struct dump_snapshot *s, struct cs_error *err)
+{
+    const struct cs_version *v = &s->server->version;
+    int required = s->mode == DUMP_LOCK_BACKUP_STAGE || s->mode == DUMP_LOCK_BACKUP_LOCK;
+    int rc = 1; /* 1 = no guard attempted */
+
+    if (s->mode == DUMP_LOCK_NONE)
+        return 0;
+    if (is_mariadb(s) && cs_version_at_least(v, 10, 4, 1) &&
+        (s->mode == DUMP_LOCK_BACKUP_STAGE || (s->server->privs & DUMP_PRIV_RELOAD)))
+        rc = guard_backup_stage(s, err);
+    else if (!is_mariadb(s) && cs_version_at_least(v, 8, 0, 0) &&
+             (s->mode == DUMP_LOCK_BACKUP_LOCK || (s->server->privs & DUMP_PRIV_BACKUP_ADMIN)))
+        rc = guard_backup_lock(s, err);
+    if (rc == 0)
+        return 0;
+    if (required) {
+        if (rc == 1)
+            return cs_error_set(err, CS_ERR_USAGE,
+                                "--lock-mode=%s is not available on %s %u.%u (backup-stage needs "
+                                "MariaDB 10.4.1+, backup-lock MySQL 8.0+)",
+                                dump_lock_mode_name(s->mode), cs_flavor_name(v->flavor), v->major,
+                                v->minor);
+        return cs_error_prefix(err, "--lock-mode=%s: cannot block DDL (needs %s)",
+                               dump_lock_mode_name(s->mode),
+                               is_mariadb(s) ? "RELOAD" : "BACKUP_ADMIN");
+    }
+    cs_log_warn(s->cfg->log,
+                "DDL is not blocked during the dump (%s); a table whose definition changes "
+                "will make the dump fail at the end. Grant %s to block DDL instead",
+                rc < 0 ? err->msg : "no privilege for it",
+                is_mariadb(s) ? "RELOAD" : "BACKUP_ADMIN (MySQL 8.0+)");
+    cs_error_clear(err);
+    return 0;
+}
+
+int dump_snapshot_set_fingerprint(struct dump_snapshot *s, struct cs_conn *conn,
+                                  const struct dump_catalog *cat, struct cs_error *err)
+{
+    return dump_catalog_fingerprint(conn, cat, s->fingerprint, err);
+}
+
+static int check_fingerprint(struct dump_snapshot *s, struct cs_conn *conn,
+                             const struct dump_catalog *cat, const char *when,
+                             struct cs_error *err)
+{
+    char now[17];
+
+    if (!s->fingerprint[0])
+        return 0;
+    if (dump_catalog_fingerprint(conn, cat, now, err) < 0)
+        return -1;
+    if (strcmp(now, s->fingerprint) != 0) {
+        cs_error_set(err, CS_ERR_INCONSISTENT,
+                     "a table definition changed %s (DDL ran on a dumped table); rows may not "
+                     "match the recorded schema, so this dump is not usable: run csdump again%s",
+                     when,
+                     s->guard_kind == DUMP_GUARD_NONE
+                         ? " with RELOAD (MariaDB) or BACKUP_ADMIN (MySQL 8) so it can block DDL"
+                         : "");
+        return cs_error_escalate(err, CS_SEV_FATAL);
+    }
+    return 0;
+}
+
+/* MariaDB: where this transaction's snapshot sits in the binary log. */
+static int read_proof(struct cs_conn *c, char **out, struct cs_error *err)
+{
+    MYSQL_RES *res = NULL;
+    MYSQL_ROW row;
+    const char *file = NULL, *pos = NULL;
+    struct cs_buf b = CS_BUF_INIT;
+
+    *out = NULL;
+    if (cs_conn_query(c, "SHOW STATUS LIKE 'binlog_snapshot_%'", &res, err) < 0)
+        return -1;
+    while ((row = mysql_fetch_row(res))) {
+        if (!strcasecmp(row[0], "Binlog_snapshot_file"))
+            file = row[1];
+        else if (!strcasecmp(row[0], "Binlog_snapshot_position"))
+            pos = row[1];
+    }
+    if (file && *file && pos)
+        cs_buf_printf(&b, "%s:%s", file, pos);
+    mysql_free_result(res);
+    if (cs_buf_failed(&b))
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    *out = cs_buf_detach(&b);
+    return 0;
+}
+
+static void free_proof(struct dump_snapshot *s)
+{
+    for (size_t i = 0; i < s->nproof; i++)
+        free(s->proof[i]);
+    free(s->proof);
+    s->proof = NULL;
+    s->nproof = 0;
+}
+
+/* Starts the snapshot on every connection and collects the proofs; returns
+ * 1 when all MariaDB proofs agree (or there are none to compare), 0 if not. */
+static int start_all(struct dump_snapshot *s, struct cs_error *err)
+{
+    int agree = 1;
+
+    free_proof(s);
+    for (size_t i = 0; i < s->nconns; i++)
+        if (cs_conn_exec(&s->conns[i], "START TRANSACTION WITH CONSISTENT SNAPSHOT", err) < 0)
+            return -1;
+    if (!is_mariadb(s) || !s->server->log_bin)
+        return 1;
+    s->proof = calloc(s->nconns, sizeof(char *));
+    if (!s->proof)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < s->nconns; i++) {
+        if (read_proof(&s->conns[i], &s->proof[i], err) < 0)
+            return -1;
+        s->nproof++;
+        if (!s->proof[i][0] || strcmp(s->proof[i], s->proof[0]) != 0)
+            agree = 0;
+    }
+    return agree;
+}
+
+static int rollback_all(struct dump_snapshot *s, struct cs_error *err)
+{
+    for (size_t i = 0; i < s->nconns; i++)
+        if (cs_conn_exec(&s->conns[i], "ROLLBACK", err) < 0)
+            return -1;
+    return 0;
+}
+
+/* Coordinates from the agreed MariaDB proof: file:pos and BINLOG_GTID_POS. */
+static int coords_from_proof(struct dump_snapshot *s, struct cs_error *err)
+{
+    struct cs_buf sql = CS_BUF_INIT;
+    char *colon = strrchr(s->proof[0], ':');
+    int rc;
+
+    free(s->coords.binlog_file);
+    s->coords.binlog_file = strndup(s->proof[0], (size_t)(colon - s->proof[0]));
+    s->coords.binlog_pos = strtoull(colon + 1, NULL, 10);
+    cs_buf_puts(&sql, "SELECT BINLOG_GTID_POS(");
+    fmt_sql_append_string(&sql, s->coords.binlog_file, strlen(s->coords.binlog_file));
+    cs_buf_printf(&sql, ", %llu)", (unsigned long long)s->coords.binlog_pos);
+    free(s->coords.gtid_set);
+    s->coords.gtid_set = NULL;
+    rc = cs_conn_query_value(&s->conns[0], sql.data, &s->coords.gtid_set, err);
+    cs_buf_release(&sql);
+    if (rc == 0 && !s->coords.gtid_set)
+        s->coords.gtid_set = strdup("");
+    s->coords.present = 1;
+    return rc;
+}
+
+static int open_lockless(struct dump_snapshot *s, struct cs_error *err)
+{
+    unsigned tries = s->cfg->lockless_retries ? s->cfg->lockless_retries : 1;
+
+    if (!is_mariadb(s) || !s->server->log_bin)
+        return cs_error_set(err, CS_ERR_INCONSISTENT,
+                            "--lock-mode=lockless needs MariaDB with the binary log on (its proof "
+                            "is that every connection's binlog_snapshot position is equal); use "
+                            "--lock-mode=ftwrl or lock-tables");
+    for (unsigned i = 0; i < tries; i++) {
+        int agree = start_all(s, err);
+        if (agree < 0)
+            return -1;
+        if (agree) {
+            snprintf(s->note, sizeof(s->note),
+                     "lockless: all %zu connections started at binlog position %s (attempt %u)",
+                     s->nconns, s->proof[0], i + 1);
+            return coords_from_proof(s, err);
+        }
+        if (rollback_all(s, err) < 0)
+            return -1;
+        usleep(100000u * (i + 1));
+    }
+    cs_error_set(err, CS_ERR_INCONSISTENT,
+                 "--lock-mode=lockless: the %zu connections opened different snapshots in all %u "
+                 "attempts (commits kept landing in between), so consistency cannot be proven; "
+                 "use --lock-mode=backup-stage or ftwrl (a short commit barrier)",
+                 s->nconns, tries);
+    return -1;
+}
+
+static int read_coords(struct dump_snapshot *s, struct cs_error *err)
+{
+    struct cs_conn *c = &s->conns[0];
+
+    if (!s->server->log_bin) {
+        s->coords.present = 0;
+    } else if (dump_coords_read(c, &s->server->version, &s->coords, err) < 0) {
+        return cs_error_prefix(err, "reading binary log coordinates (needs %s)",
+                               is_mariadb(s) ? "BINLOG MONITOR" : "REPLICATION CLIENT");
+    }
+    if (dump_coords_read_replica(c, c, &s->server->version, &s->replica, &s->replica_host,
+                                 &s->is_replica, err) < 0) {
+        /* not being allowed to look is not fatal: the dump is still consistent */
+        cs_log_warn(s->cfg->log, "cannot read replica status: %s", err->msg);
+        cs_error_clear(err);
+        s->is_replica = 0;
+    }
+    if (s->is_replica && !is_mariadb(s)) {
+        free(s->replica.gtid_set);
+        s->replica.gtid_set = strdup(s->coords.gtid_set ? s->coords.gtid_set : "");
+    }
+    return 0;
+}
+
+static int open_barrier(struct dump_snapshot *s, const struct dump_barrier *b,
+                        const struct dump_catalog *cat, struct cs_error *err)
+{
+    double t0 = cs_now();
+    int agree;
+
+    if (b->take(s, cat, err) < 0)
+        return -1;
+    s->barrier_held = 1;
+    s->barrier_t0 = cs_now();
+    s->wait_ms = (s->barrier_t0 - t0) * 1000.0;
+    agree = start_all(s, err);
+    if (agree < 0 || read_coords(s, err) < 0)
+        return -1;
+    /* LOCK TABLES freezes only the dumped tables: commits elsewhere may
+     * move the binlog between the snapshots, which is harmless here. */
+    if (!agree && s->mode != DUMP_LOCK_LOCK_TABLES) {
+        cs_error_set(err, CS_ERR_INCONSISTENT,
+                     "the snapshot connections report different binlog positions although "
+                     "%s was held; refusing to produce an inconsistent dump",
+                     b->name);
+        return cs_error_escalate(err, CS_SEV_FATAL);
+    }
+    snprintf(s->note, sizeof(s->note), "%s held while %zu connections started their snapshot%s%s",
+             b->name, s->nconns, s->nproof ? "; all at binlog position " : "",
+             s->nproof ? s->proof[0] : "");
+    return 0;
+}
+
+int dump_snapshot_open(struct dump_snapshot *s, const struct dump_catalog *cat, size_t nconns,
+                       struct cs_error *err)
+{
+    const struct dump_barrier *b = dump_barrier_get(s->mode);
+    char label[32];
+
+    s->conns = calloc(nconns, sizeof(*s->conns));
+    s->conn_state = calloc(nconns, sizeof(int));
+    if (!s->conns || !s->conn_state || !b)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < nconns; i++) {
+        snprintf(label, sizeof(label), "snapshot %zu", i + 1);
+        s->nconns = i + 1;
+        if (open_session(s, &s->conns[i], label, err) < 0)
+            return -1;
+    }
+    if (b->take && s->mode != DUMP_LOCK_BACKUP_STAGE &&
+        open_session(s, &s->barrier, "barrier", err) < 0)
+        return -1;
+    if (s->mode == DUMP_LOCK_LOCKLESS) {
+        s->consistent = 1;
+        return open_lockless(s, err);
+    }
+    if (!b->take) { /* none */
+        if (start_all(s, err) < 0 || read_coords(s, err) < 0)
+            return -1;
+        snprintf(s->note, sizeof(s->note),
+                 "--lock-mode=none: connections opened their snapshots without a barrier; the "
+                 "tables may reflect different points in time and the coordinates are "
+                 "approximate");
+        s->consistent = 0;
+        return 0;
+    }
+    s->consistent = 1;
+    return open_barrier(s, b, cat, err);
+}
+
+int dump_snapshot_release(struct dump_snapshot *s, const struct dump_catalog *cat,
+                          struct cs_error *err)
+{
+    const struct dump_barrier *b = dump_barrier_get(s->mode);
+
+    if (!s->barrier_held)
+        return 0;
+    s->barrier_held = 0;
+    if (b->release(s, err) < 0)
+        return cs_error_escalate(err, CS_SEV_FATAL);
+    s->hold_ms = (cs_now() - s->barrier_t0) * 1000.0;
+    if (s->mode == DUMP_LOCK_BACKUP_STAGE)
+        return check_fingerprint(s, &s->guard, cat, "while the backup stage was renewed", err);
+    return 0;
+}
+
+static void release_guard(struct dump_snapshot *s)
+{
+    struct cs_error ignore;
+
+    cs_error_clear(&ignore);
+    if (s->guard.mysql && s->guard_kind == DUMP_GUARD_BACKUP_STAGE)
+        cs_conn_exec(&s->guard, "BACKUP STAGE END", &ignore);
+    else if (s->guard.mysql && s->guard_kind == DUMP_GUARD_BACKUP_LOCK)
+        cs_conn_exec(&s->guard, "UNLOCK INSTANCE", &ignore);
+    cs_conn_close(&s->guard);
+}
+
+int dump_snapshot_close(struct dump_snapshot *s, const struct dump_catalog *cat, int check_ddl,
+                        struct cs_error *err)
+{
+    struct cs_error ignore;
+    int rc = 0;
+
+    cs_error_clear(&ignore);
+    if (s->barrier_held) {
+        const struct dump_barrier *b = dump_barrier_get(s->mode);
+        s->barrier_held = 0;
+        b->release(s, &ignore);
+    }
+    if (check_ddl && cat) {
+        struct cs_conn *c = s->guard.mysql ? &s->guard : &s->barrier;
+        struct cs_conn tmp = {0};
+        if (!c->mysql && open_session(s, &tmp, "ddl check", err) == 0)
+            c = &tmp;
+        rc = c->mysql ? check_fingerprint(s, c, cat, "during the dump", err) : -1;
+        cs_conn_close(&tmp);
+    }
+    release_guard(s);
+    cs_conn_close(&s->barrier);
+    for (size_t i = 0; i < s->nconns; i++)
+        cs_conn_close(&s->conns[i]);
+    free(s->conns);
+    free(s->conn_state);
+    s->conns = NULL;
+    s->nconns = 0;
+    free_proof(s);
+    dump_coords_release(&s->coords);
+    dump_coords_release(&s->replica);
+    free(s->replica_host);
+    s->replica_host = NULL;
+    pthread_mutex_destroy(&s->mu);
+    return rc;
+}
+
+long dump_snapshot_acquire(struct dump_snapshot *s)
+{
+    long idx = -1;
+
+    pthread_mutex_lock(&s->mu);
+    for (size_t i = 0; i < s->nconns && idx < 0; i++)
+        if (s->conn_state[i] == CONN_FREE) {
+            s->conn_state[i] = CONN_LENT;
+            idx = (long)i;
+        }
+    pthread_mutex_unlock(&s->mu);
+    return idx;
+}
+
+void dump_snapshot_give_back(struct dump_snapshot *s, long idx, int dead)
+{
+    pthread_mutex_lock(&s->mu);
+    s->conn_state[idx] = dead ? CONN_DEAD : CONN_FREE;
+    pthread_mutex_unlock(&s->mu);
+    if (dead)
+        cs_conn_close(&s->conns[idx]);
+}
+
+size_t dump_snapshot_lent_ids(struct dump_snapshot *s, unsigned long *ids, size_t max)
+{
+    size_t n = 0;
+
+    pthread_mutex_lock(&s->mu);
+    for (size_t i = 0; i < s->nconns && n < max; i++)
+        if (s->conn_state[i] == CONN_LENT)
+            ids[n++] = s->conns[i].thread_id;
+    pthread_mutex_unlock(&s->mu);
+    return n;
+}

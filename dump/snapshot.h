@@ -1,0 +1,118 @@
+/*
+ * snapshot.h - one consistent snapshot shared by N connections.
+ *
+ * Phases, driven by run.c:
+ *   1. dump_snapshot_guard()    DDL guard for the whole dump, taken before the
+ *                               catalog is read: MariaDB BACKUP STAGE START +
+ *                               BLOCK_DDL, MySQL 8+ LOCK INSTANCE FOR BACKUP;
+ *                               without the privilege, DDL is detected instead
+ *                               (a fingerprint of the dumped tables' columns,
+ *                               compared at the end).
+ *   2. dump_snapshot_open()     opens ~1.5 x threads connections, takes the
+ *                               barrier of the lock mode, starts
+ *                               START TRANSACTION WITH CONSISTENT SNAPSHOT on
+ *                               each, reads the coordinates and the
+ *                               per-connection proof.  The barrier is still
+ *                               held on return (non-transactional tables are
+ *                               dumped now).
+ *   3. dump_snapshot_release()  releases the barrier, records the hold time.
+ *   4. dump_snapshot_close()    checks the DDL fingerprint, releases the guard,
+ *                               closes everything.  Safe on every path.
+ * Connections are lent to workers through a pool (acquire/give back, mark
+ * dead); a dead connection is never reused, so snapshots never mix.
+ * The pool functions are thread-safe; the phase functions are called by the
+ * coordinator only.
+ */
+#ifndef DUMP_SNAPSHOT_H
+#define DUMP_SNAPSHOT_H
+
+#include <pthread.h>
+
+#include "common/conn.h"
+#include "common/version.h"
+#include "dump/catalog.h"
+#include "dump/config.h"
+#include "format/manifest.h"
+
+enum dump_guard_kind { DUMP_GUARD_NONE = 0, DUMP_GUARD_BACKUP_STAGE, DUMP_GUARD_BACKUP_LOCK };
+
+/* What the connected user may do (from SHOW GRANTS; best effort). */
+enum dump_priv {
+    DUMP_PRIV_RELOAD = 1 << 0,
+    DUMP_PRIV_BACKUP_ADMIN = 1 << 1,
+    DUMP_PRIV_BINLOG_MONITOR = 1 << 2, /* REPLICATION CLIENT / BINLOG MONITOR */
+    DUMP_PRIV_LOCK_TABLES = 1 << 3,
+    DUMP_PRIV_PROCESS = 1 << 4,
+    DUMP_PRIV_ALL = 0xff,
+};
+
+struct dump_server {
+    struct cs_version version;
+    char *version_text;
+    char *hostname;
+    unsigned server_id;
+    char *server_uuid;
+    char *sql_mode;
+    int log_bin;
+    unsigned long long binlog_expire_seconds; /* 0 = never */
+    unsigned privs;
+};
+
+struct dump_snapshot {
+    const struct dump_config *cfg;
+    const struct dump_server *server;
+    enum dump_lock_mode mode;       /* resolved, never AUTO */
+    enum dump_guard_kind guard_kind;
+    struct cs_conn guard;
+    struct cs_conn barrier;
+    int barrier_held;
+    double barrier_t0, wait_ms, hold_ms;
+    char fingerprint[17];
+    /* pool */
+    pthread_mutex_t mu;
+    struct cs_conn *conns;
+    int *conn_state;                /* 0 free, 1 lent, 2 dead */
+    size_t nconns;
+    /* results */
+    int consistent;
+    char note[512];
+    char **proof;
+    size_t nproof;
+    struct fmt_coords coords;
+    struct fmt_coords replica;
+    char *replica_host;
+    int is_replica;
+};
+
+/* Parse SHOW GRANTS lines into enum dump_priv bits (pure). */
+unsigned dump_privs_parse(const char *const *grants, size_t n);
+/* The lock mode AUTO stands for on this server (pure). */
+enum dump_lock_mode dump_snapshot_resolve_auto(const struct dump_server *s, int has_nontrx);
+/* The statement that checks for long-running statements (pure). */
+void dump_snapshot_long_query_sql(struct cs_buf *b, const struct cs_version *v, unsigned seconds);
+
+int dump_server_read(struct cs_conn *conn, struct dump_server *s, struct cs_error *err);
+void dump_server_release(struct dump_server *s);
+/* Session settings for every dump connection (REPEATABLE READ, time zone, timeouts). */
+int dump_session_setup(struct cs_conn *conn, const struct cs_version *v, struct cs_error *err);
+
+void dump_snapshot_init(struct dump_snapshot *s, const struct dump_config *cfg,
+                        const struct dump_server *server, enum dump_lock_mode mode);
+int dump_snapshot_guard(struct dump_snapshot *s, struct cs_error *err);
+int dump_snapshot_set_fingerprint(struct dump_snapshot *s, struct cs_conn *conn,
+                                  const struct dump_catalog *cat, struct cs_error *err);
+int dump_snapshot_open(struct dump_snapshot *s, const struct dump_catalog *cat, size_t nconns,
+                       struct cs_error *err);
+int dump_snapshot_release(struct dump_snapshot *s, const struct dump_catalog *cat,
+                          struct cs_error *err);
+/* CHECK_DDL: compare the fingerprint (skip on the error path). */
+int dump_snapshot_close(struct dump_snapshot *s, const struct dump_catalog *cat, int check_ddl,
+                        struct cs_error *err);
+
+/* Pool: index of a free live connection, or -1 when none is left. */
+long dump_snapshot_acquire(struct dump_snapshot *s);
+void dump_snapshot_give_back(struct dump_snapshot *s, long idx, int dead);
+/* Server thread ids of lent connections (to KILL QUERY on cancel). */
+size_t dump_snapshot_lent_ids(struct dump_snapshot *s, unsigned long *ids, size_t max);
+
+#endif
