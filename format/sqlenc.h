@@ -30,7 +30,8 @@ void fmt_sql_append_string(struct cs_buf *b, const char *val, size_t len);
 void fmt_sql_append_hex(struct cs_buf *b, const char *val, size_t len);
 
 /* Splits a stream of SQL into statements at ';' outside quotes, backticks
- * and comments; keeps /*!...*\/ conditional comments inside statements. */
+ * and comments; keeps conditional comments (slash-star-bang ... star-slash)
+ * inside statements. */
 struct fmt_sql_reader;
 struct fmt_sql_reader *fmt_sql_reader_new(struct fmt_source *src, const char *name,
                                           struct cs_error *err);

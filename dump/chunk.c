@@ -1,0 +1,347 @@
+#include "dump/chunk.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "common/fs.h"
+#include "common/quote.h"
+#include "format/checksum.h"
+#include "format/names.h"
+#include "format/sink.h"
+#include "format/sqlenc.h"
+#include "format/tsv.h"
+
+#define FLUSH_AT (256u * 1024u)
+#define SQL_STATEMENT_MAX (1024u * 1024u)
+#define CANCEL_CHECK_ROWS 4096u
+
+int dump_table_sql_build(const struct dump_table *t, struct dump_table_sql *out)
+{
+    struct cs_buf sel = CS_BUF_INIT, cols = CS_BUF_INIT, q = CS_BUF_INIT, ord = CS_BUF_INIT;
+    unsigned n = 0;
+
+    memset(out, 0, sizeof(*out));
+    out->kinds = calloc(t->ncols + 1, sizeof(*out->kinds));
+    out->key_pos = calloc(t->nkey + 1, sizeof(size_t));
+    for (size_t i = 0; out->kinds && out->key_pos && i < t->ncols; i++) {
+        const struct dump_column *c = &t->cols[i];
+        if (c->generated || c->period)
+            continue;
+        cs_buf_reset(&q);
+        cs_quote_ident(&q, c->name);
+        if (n) {
+            cs_buf_puts(&sel, ", ");
+            cs_buf_putc(&cols, ',');
+        }
+        fmt_col_select_expr(&sel, c->kind, q.data ? q.data : "");
+        cs_buf_puts(&cols, q.data ? q.data : "");
+        for (size_t k = 0; k < t->nkey; k++)
+            if (t->key[k] == i)
+                out->key_pos[k] = n;
+        out->kinds[n++] = c->kind;
+    }
+    for (size_t k = 0; k < t->nkey; k++) {
+        if (k)
+            cs_buf_puts(&ord, ", ");
+        cs_quote_ident(&ord, t->cols[t->key[k]].name);
+    }
+    cs_buf_reset(&q);
+    cs_quote_qualified(&q, t->schema, t->name);
+    out->ncols = n;
+    out->qualified = cs_buf_detach(&q);
+    out->select_list = cs_buf_detach(&sel);
+    out->column_list = cs_buf_detach(&cols);
+    out->order_by = t->nkey && dump_plan_key_usable(t) ? cs_buf_detach(&ord) : NULL;
+    cs_buf_release(&ord);
+    if (!out->kinds || !out->key_pos || !out->qualified || !out->select_list ||
+        !out->column_list || (t->nkey && dump_plan_key_usable(t) && !out->order_by)) {
+        dump_table_sql_release(out);
+        return -1;
+    }
+    return 0;
+}
+
+void dump_table_sql_release(struct dump_table_sql *s)
+{
+    if (!s)
+        return;
+    free(s->qualified);
+    free(s->select_list);
+    free(s->column_list);
+    free(s->order_by);
+    free(s->kinds);
+    free(s->key_pos);
+    memset(s, 0, sizeof(*s));
+}
+
+void dump_chunk_result_release(struct dump_chunk_result *r)
+{
+    if (!r)
+        return;
+    free(r->file);
+    dump_key_free(r->lo);
+    dump_key_free(r->hi);
+    memset(r, 0, sizeof(*r));
+}
+
+/* The state of one unit being written. */
+struct writer {
+    const struct dump_config *cfg;
+    const struct dump_table *t;
+    const struct dump_table_sql *ts;
+    const struct dump_unit *u;
+    struct dump_progress *prog;
+    struct fmt_sink *top, *counter;
+    struct cs_buf buf;
+    struct fmt_checksum sum;
+    struct dump_chunk_result cur;  /* the file being written */
+    uint64_t stmt_bytes;           /* sql: size of the open INSERT */
+    struct dump_chunk_result *done;
+    size_t ndone;
+};
+
+static const char *extension(const struct dump_config *cfg)
+{
+    if (cfg->format == FMT_FORMAT_SQL)
+        return cfg->compress == FMT_COMPRESS_ZSTD ? "sql.zst" : "sql";
+    return cfg->compress == FMT_COMPRESS_ZSTD ? "tsv.zst" : "tsv";
+}
+
+static int open_file(struct writer *w, struct dump_key *lo, struct cs_error *err)
+{
+    char suffix[64];
+    char *path = NULL;
+    struct fmt_sink *file;
+
+    memset(&w->cur, 0, sizeof(w->cur));
+    w->cur.seq = w->u->seq;
+    w->cur.sub = (unsigned)w->ndone;
+    w->cur.keyed = w->u->keyed;
+    w->cur.lo = lo;
+    snprintf(suffix, sizeof(suffix), ".%05u.%03u.%s", w->cur.seq, w->cur.sub,
+             extension(w->cfg));
+    w->cur.file = fmt_name_file(w->t->schema, w->t->name, suffix);
+    path = w->cur.file ? cs_fs_join(w->cfg->outdir, w->cur.file) : NULL;
+    if (!path)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    file = fmt_sink_file_new(path, 0600, err);
+    free(path);
+    w->counter = fmt_sink_counter_new(file, err);
+    w->top = w->cfg->compress == FMT_COMPRESS_ZSTD
+                 ? fmt_sink_zstd_new(w->counter, w->cfg->compress_level, err)
+                 : w->counter;
+    if (!w->top)
+        return -1;
+    fmt_checksum_init(&w->sum);
+    cs_buf_reset(&w->buf);
+    w->stmt_bytes = 0;
+    if (w->cfg->format == FMT_FORMAT_SQL)
+        fmt_sql_header(&w->buf, "");
+    return 0;
+}
+
+static int flush_buf(struct writer *w, struct cs_error *err)
+{
+    if (cs_buf_failed(&w->buf))
+        return cs_error_set(err, CS_ERR_NOMEM, "%s: out of memory encoding rows", w->cur.file);
+    if (w->buf.len && fmt_sink_write(w->top, w->buf.data, w->buf.len, err) < 0)
+        return -1;
+    w->cur.raw_bytes += w->buf.len;
+    atomic_fetch_add(&w->prog->raw_bytes, w->buf.len);
+    cs_buf_reset(&w->buf);
+    return 0;
+}
+
+static int close_file(struct writer *w, struct dump_key *hi, struct cs_error *err)
+{
+    void *p;
+
+    if (w->cfg->format == FMT_FORMAT_SQL) {
+        if (w->stmt_bytes)
+            cs_buf_puts(&w->buf, ";\n");
+        fmt_sql_footer(&w->buf);
+    }
+    if (flush_buf(w, err) < 0 || fmt_sink_finish(w->top, err) < 0)
+        return -1;
+    fmt_sink_counter_result(w->counter, &w->cur.file_bytes, w->cur.file_hash);
+    fmt_sink_free(w->top);
+    w->top = w->counter = NULL;
+    w->cur.rows = w->sum.rows;
+    fmt_checksum_hex(&w->sum, w->cur.checksum);
+    p = realloc(w->done, (w->ndone + 1) * sizeof(*w->done));
+    if (!p)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    w->done = p;
+    w->cur.hi = hi;
+    w->done[w->ndone++] = w->cur;
+    memset(&w->cur, 0, sizeof(w->cur));
+    atomic_fetch_add(&w->prog->file_bytes, w->done[w->ndone - 1].file_bytes);
+    atomic_fetch_add(&w->prog->chunks, 1);
+    return 0;
+}
+
+static void encode_row(struct writer *w, char **row, const unsigned long *lens)
+{
+    const struct dump_table_sql *ts = w->ts;
+
+    if (w->cfg->format == FMT_FORMAT_TSV) {
+        fmt_tsv_append_row(&w->buf, row, lens, ts->ncols);
+        return;
+    }
+    if (w->stmt_bytes >= SQL_STATEMENT_MAX) {
+        cs_buf_puts(&w->buf, ";\n");
+        w->stmt_bytes = 0;
+    }
+    size_t start = w->buf.len;
+    if (w->stmt_bytes == 0) {
+        fmt_sql_insert_prefix(&w->buf, ts->qualified, ts->column_list);
+        cs_buf_puts(&w->buf, "\n(");
+    } else {
+        cs_buf_puts(&w->buf, ",\n(");
+    }
+    for (unsigned i = 0; i < ts->ncols; i++) {
+        if (i)
+            cs_buf_putc(&w->buf, ',');
+        fmt_sql_append_value(&w->buf, ts->kinds[i], row[i], lens[i]);
+    }
+    cs_buf_putc(&w->buf, ')');
+    w->stmt_bytes += w->buf.len - start;
+}
+
+/* Starts a new file at ROW when the current one is full. */
+static int maybe_rotate(struct writer *w, char **row, const unsigned long *lens,
+                        struct cs_error *err)
+{
+    struct dump_key *boundary = NULL, *next = NULL;
+
+    if (w->sum.rows < w->cfg->chunk_rows && w->cur.raw_bytes + w->buf.len < w->cfg->chunk_bytes)
+        return 0;
+    if (w->u->keyed) {
+        boundary = dump_key_new(w->t, row, lens, w->ts->key_pos);
+        next = boundary ? dump_key_dup(boundary) : NULL;
+        if (!next) {
+            dump_key_free(boundary);
+            return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        }
+    }
+    if (close_file(w, boundary, err) < 0) {
+        dump_key_free(boundary);
+        dump_key_free(next);
+        return -1;
+    }
+    return open_file(w, next, err);
+}
+
+static void select_sql(struct cs_buf *b, const struct dump_table *t, const struct dump_table_sql *ts,
+                       const struct dump_unit *u)
+{
+    cs_buf_printf(b, "SELECT %s FROM %s", ts->select_list, ts->qualified);
+    if (u->lo || u->hi) {
+        cs_buf_puts(b, " WHERE ");
+        dump_plan_where(b, t, u->lo, u->hi);
+    }
+    if (u->keyed && ts->order_by)
+        cs_buf_printf(b, " ORDER BY %s", ts->order_by);
+}
+
+/* Removes every file of the unit: the open partial and the finished ones. */
+static void discard(struct writer *w)
+{
+    fmt_sink_free(w->top);
+    w->top = w->counter = NULL;
+    dump_chunk_result_release(&w->cur);
+    for (size_t i = 0; i < w->ndone; i++) {
+        char *path = cs_fs_join(w->cfg->outdir, w->done[i].file);
+        if (path)
+            unlink(path);
+        free(path);
+        dump_chunk_result_release(&w->done[i]);
+    }
+    free(w->done);
+    w->done = NULL;
+    w->ndone = 0;
+}
+
+static int stream_rows(struct writer *w, struct cs_conn *conn, MYSQL_RES *res,
+                       struct cs_error *err)
+{
+    MYSQL_ROW row;
+    unsigned long *lens;
+    uint64_t n = 0;
+    int r;
+
+    while ((r = cs_conn_fetch(conn, res, &row, &lens, err)) == 1) {
+        if (!w->top) {
+            struct dump_key *lo = w->u->lo ? dump_key_dup(w->u->lo) : NULL;
+            if ((w->u->lo && !lo) || open_file(w, lo, err) < 0)
+                return w->u->lo && !lo ? cs_error_set(err, CS_ERR_NOMEM, "out of memory") : -1;
+        } else if (maybe_rotate(w, row, lens, err) < 0) {
+            return -1;
+        }
+        fmt_checksum_row(&w->sum, row, lens, w->ts->ncols);
+        encode_row(w, row, lens);
+        if (w->buf.len >= FLUSH_AT && flush_buf(w, err) < 0)
+            return -1;
+        if (++n % CANCEL_CHECK_ROWS == 0) {
+            atomic_fetch_add(&w->prog->rows, CANCEL_CHECK_ROWS);
+            if (w->cfg->cancel && *w->cfg->cancel)
+                return cs_error_set(err, CS_ERR_CANCELLED, "interrupted");
+        }
+    }
+    atomic_fetch_add(&w->prog->rows, n % CANCEL_CHECK_ROWS);
+    return r;
+}
+
+int dump_chunk_run(struct cs_conn *conn, const struct dump_config *cfg,
+                   const struct dump_table *t, const struct dump_table_sql *ts,
+                   const struct dump_unit *u, struct dump_progress *prog,
+                   struct dump_chunk_result **out, size_t *nout, struct cs_error *err)
+{
+    struct writer w;
+    struct cs_buf sql = CS_BUF_INIT;
+    MYSQL_RES *res = NULL;
+    int rc = -1;
+
+    memset(&w, 0, sizeof(w));
+    w.cfg = cfg;
+    w.t = t;
+    w.ts = ts;
+    w.u = u;
+    w.prog = prog;
+    *out = NULL;
+    *nout = 0;
+    select_sql(&sql, t, ts, u);
+    if (cs_buf_failed(&sql)) {
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    if (cs_conn_query_stream(conn, sql.data, &res, err) < 0 || stream_rows(&w, conn, res, err) < 0)
+        goto out;
+    if (w.top) {
+        struct dump_key *hi = u->hi ? dump_key_dup(u->hi) : NULL;
+        if ((u->hi && !hi) || close_file(&w, hi, err) < 0) {
+            if (u->hi && !hi)
+                cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+            else
+                dump_key_free(hi);
+            goto out;
+        }
+    }
+    rc = 0;
+out:
+    if (res)
+        mysql_free_result(res);
+    cs_buf_release(&sql);
+    cs_buf_release(&w.buf);
+    if (rc < 0) {
+        cs_error_prefix(err, "%s.%s (unit %u)", t->schema, t->name, u->seq);
+        discard(&w);
+        return -1;
+    }
+    *out = w.done;
+    *nout = w.ndone;
+    return 0;
+}

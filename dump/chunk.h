@@ -1,0 +1,63 @@
+/*
+ * chunk.h - dumping one unit (plan.h) into one or more chunk files.
+ *
+ * The unit's rows stream (mysql_use_result) through the tsv or sql encoder,
+ * the data checksum, zstd and a hashing counter into DIR/NAME.partial, which
+ * is fsync'd and renamed when complete.  When a file reaches --chunk-rows or
+ * --chunk-bytes the next row starts a new file, and for a keyed unit that
+ * row's key becomes the exact boundary between the two files.  Memory does
+ * not grow with the table.  On any error every file of the unit is removed
+ * (finished ones too), so the unit can be redone on another connection.
+ * One unit per thread; dump_table_sql is built once per table and shared
+ * read-only.
+ */
+#ifndef DUMP_CHUNK_H
+#define DUMP_CHUNK_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "common/conn.h"
+#include "dump/catalog.h"
+#include "dump/config.h"
+#include "dump/plan.h"
+
+struct dump_table_sql {
+    char *qualified;            /* `db`.`t` */
+    char *select_list;          /* exprs of the dumped columns */
+    char *column_list;          /* `a`,`b` for INSERT */
+    char *order_by;             /* key columns, NULL when unkeyed */
+    unsigned ncols;             /* dumped columns */
+    enum fmt_col_kind *kinds;   /* per dumped column */
+    size_t *key_pos;            /* key columns' positions in the select list */
+};
+
+struct dump_progress {
+    atomic_uint_fast64_t rows;
+    atomic_uint_fast64_t raw_bytes;
+    atomic_uint_fast64_t file_bytes;
+    atomic_uint_fast64_t chunks;
+};
+
+struct dump_chunk_result {
+    char *file;
+    unsigned seq, sub;          /* unit, file within the unit */
+    int keyed;
+    struct dump_key *lo, *hi;   /* NULL = open */
+    uint64_t rows, raw_bytes, file_bytes;
+    char file_hash[33];
+    char checksum[17];
+};
+
+int dump_table_sql_build(const struct dump_table *t, struct dump_table_sql *out);
+void dump_table_sql_release(struct dump_table_sql *s);
+
+/* Dumps unit U of table T; on success *out holds *nout results (owned by the
+ * caller: dump_chunk_result_release each, then free the array). */
+int dump_chunk_run(struct cs_conn *conn, const struct dump_config *cfg,
+                   const struct dump_table *t, const struct dump_table_sql *ts,
+                   const struct dump_unit *u, struct dump_progress *prog,
+                   struct dump_chunk_result **out, size_t *nout, struct cs_error *err);
+void dump_chunk_result_release(struct dump_chunk_result *r);
+
+#endif

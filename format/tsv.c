@@ -1,0 +1,317 @@
+#include "format/tsv.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TSV_READ_SIZE (64 * 1024)
+
+/* Byte -> the letter after the backslash, 0 for bytes written as is. */
+static const unsigned char tsv_esc[256] = {
+    [0x00] = '0', [0x08] = 'b', ['\n'] = 'n',  ['\r'] = 'r',
+    ['\t'] = 't', [0x1a] = 'Z', ['\\'] = '\\',
+};
+
+/* Letter after a backslash -> byte; '0' is NUL; 0 here: the letter itself. */
+static const unsigned char tsv_unesc[256] = {
+    ['b'] = 0x08, ['n'] = '\n', ['r'] = '\r', ['t'] = '\t', ['Z'] = 0x1a,
+};
+
+/* Bytes that stop the decoder's fast scan inside a line. */
+static const unsigned char tsv_stop[256] = {['\t'] = 1, ['\\'] = 1};
+
+/* ---- encoder ------------------------------------------------------------ */
+
+/* Writes the escaped form of S at DST (room for 2*len bytes); returns the end. */
+static char *escape_into(char *dst, const unsigned char *s, size_t len)
+{
+    const unsigned char *end = s + len;
+    const unsigned char *run;
+
+    while (s < end) {
+        run = s;
+        while (s < end && !tsv_esc[*s])
+            s++;
+        memcpy(dst, run, (size_t)(s - run));
+        dst += s - run;
+        if (s < end) {
+            *dst++ = '\\';
+            *dst++ = (char)tsv_esc[*s++];
+        }
+    }
+    return dst;
+}
+
+/* Writes one field (no separator) at DST; returns the end. */
+static char *field_into(char *dst, const char *val, size_t len)
+{
+    if (!val) {
+        dst[0] = '\\';
+        dst[1] = 'N';
+        return dst + 2;
+    }
+    return escape_into(dst, (const unsigned char *)val, len);
+}
+
+/* Room for the worst case of a field plus its separator. */
+static int add_room(size_t *total, size_t len)
+{
+    if (len > (SIZE_MAX - *total - 3) / 2)
+        return -1;
+    *total += 2 * len + 3; /* escaped bytes, or \N; separator */
+    return 0;
+}
+
+void fmt_tsv_append_field(struct cs_buf *b, const char *val, size_t len)
+{
+    size_t room = 0;
+    char *end;
+
+    if (add_room(&room, val ? len : 0) < 0) {
+        b->failed = 1;
+        return;
+    }
+    if (cs_buf_reserve(b, room) < 0)
+        return;
+    end = field_into(b->data + b->len, val, len);
+    b->len = (size_t)(end - b->data);
+    b->data[b->len] = '\0';
+}
+
+void fmt_tsv_append_row(struct cs_buf *b, char **vals, const unsigned long *lens, unsigned n)
+{
+    size_t room = 1;
+    unsigned i;
+    char *p;
+
+    for (i = 0; i < n; i++) {
+        if (add_room(&room, vals[i] ? (size_t)lens[i] : 0) < 0) {
+            b->failed = 1;
+            return;
+        }
+    }
+    if (cs_buf_reserve(b, room) < 0)
+        return;
+    p = b->data + b->len;
+    for (i = 0; i < n; i++) {
+        if (i)
+            *p++ = '\t';
+        p = field_into(p, vals[i], (size_t)lens[i]);
+    }
+    *p++ = '\n';
+    b->len = (size_t)(p - b->data);
+    b->data[b->len] = '\0';
+}
+
+/* ---- reader ------------------------------------------------------------- */
+
+struct fmt_tsv_reader {
+    struct fmt_source *src; /* borrowed */
+    char *name;
+    char *buf;
+    size_t cap, len; /* buf holds len bytes */
+    size_t pos;      /* start of the current line */
+    size_t scan;     /* where the search for its end resumes */
+    int eof;
+    char **vals;
+    size_t *lens;
+    unsigned nfields, maxfields;
+};
+
+struct fmt_tsv_reader *fmt_tsv_reader_new(struct fmt_source *src, const char *name,
+                                          struct cs_error *err)
+{
+    struct fmt_tsv_reader *r = NULL;
+
+    if (!name)
+        name = "tsv input";
+    r = calloc(1, sizeof(*r));
+    if (!r)
+        goto nomem;
+    r->src = src;
+    r->name = strdup(name);
+    r->cap = TSV_READ_SIZE;
+    r->buf = malloc(r->cap);
+    if (!r->name || !r->buf)
+        goto nomem;
+    return r;
+nomem:
+    fmt_tsv_reader_free(r);
+    cs_error_set(err, CS_ERR_NOMEM, "out of memory reading %s", name);
+    return NULL;
+}
+
+void fmt_tsv_reader_free(struct fmt_tsv_reader *r)
+{
+    if (!r)
+        return;
+    free(r->name);
+    free(r->buf);
+    free(r->vals);
+    free(r->lens);
+    free(r);
+}
+
+/* Moves the current line to the front, grows when it fills the buffer,
+ * then reads more.  Returns 0, or -1 with ERR set. */
+static int refill(struct fmt_tsv_reader *r, struct cs_error *err)
+{
+    ssize_t got;
+    char *p;
+
+    if (r->pos > 0) {
+        memmove(r->buf, r->buf + r->pos, r->len - r->pos);
+        r->len -= r->pos;
+        r->scan -= r->pos;
+        r->pos = 0;
+    }
+    if (r->cap - r->len < TSV_READ_SIZE / 2) {
+        if (r->cap > SIZE_MAX / 2)
+            return cs_error_set(err, CS_ERR_NOMEM, "%s: line too long", r->name);
+        p = realloc(r->buf, r->cap * 2);
+        if (!p)
+            return cs_error_set(err, CS_ERR_NOMEM, "out of memory reading a long line of %s",
+                                r->name);
+        r->buf = p;
+        r->cap *= 2;
+    }
+    got = fmt_source_read(r->src, r->buf + r->len, r->cap - r->len, err);
+    if (got < 0)
+        return cs_error_prefix(err, "reading %s", r->name);
+    if (got == 0)
+        r->eof = 1;
+    r->len += (size_t)got;
+    return 0;
+}
+
+/* Offset of the '\n' ending the current line, or SIZE_MAX if not in the
+ * buffer yet.  A newline after an odd run of backslashes is escaped. */
+static size_t find_line_end(struct fmt_tsv_reader *r)
+{
+    const char *nl;
+    size_t at, k;
+
+    while (r->scan < r->len) {
+        nl = memchr(r->buf + r->scan, '\n', r->len - r->scan);
+        if (!nl) {
+            r->scan = r->len;
+            break;
+        }
+        at = (size_t)(nl - r->buf);
+        for (k = at; k > r->pos && r->buf[k - 1] == '\\'; k--)
+            ;
+        r->scan = at + 1;
+        if ((at - k) % 2 == 0)
+            return at;
+    }
+    return SIZE_MAX;
+}
+
+static int push_field(struct fmt_tsv_reader *r, char *val, size_t len)
+{
+    unsigned cap;
+    char **v;
+    size_t *l;
+
+    if (r->nfields == r->maxfields) {
+        cap = r->maxfields ? r->maxfields * 2 : 16;
+        if (cap < r->maxfields)
+            return -1;
+        v = realloc(r->vals, cap * sizeof(*v));
+        if (!v)
+            return -1;
+        r->vals = v;
+        l = realloc(r->lens, cap * sizeof(*l));
+        if (!l)
+            return -1;
+        r->lens = l;
+        r->maxfields = cap;
+    }
+    r->vals[r->nfields] = val;
+    r->lens[r->nfields] = len;
+    r->nfields++;
+    return 0;
+}
+
+/* Decodes the field at S in place up to END or an unescaped tab; NUL-terminates
+ * it.  Returns where the raw field ends (END or the tab); *LEN gets its length. */
+static char *decode_field(char *s, char *end, size_t *len)
+{
+    char *dst = s, *run, *start = s;
+    unsigned char c;
+
+    for (;;) {
+        run = s;
+        while (s < end && !tsv_stop[(unsigned char)*s])
+            s++;
+        if (dst != run)
+            memmove(dst, run, (size_t)(s - run));
+        dst += s - run;
+        if (s == end || *s == '\t')
+            break;
+        if (s + 1 == end) { /* cannot happen: the newline would be escaped */
+            *dst++ = *s++;
+            break;
+        }
+        c = (unsigned char)s[1];
+        *dst++ = c == '0' ? '\0' : tsv_unesc[c] ? (char)tsv_unesc[c] : (char)c;
+        s += 2;
+    }
+    *len = (size_t)(dst - start);
+    *dst = '\0';
+    return s;
+}
+
+/* Splits the line [R->pos, EOL) into fields. */
+static int split_line(struct fmt_tsv_reader *r, size_t eol, struct cs_error *err)
+{
+    char *s = r->buf + r->pos, *end = r->buf + eol;
+    char *next;
+    size_t len;
+
+    r->nfields = 0;
+    for (;;) {
+        if (end - s >= 2 && s[0] == '\\' && s[1] == 'N' && (end - s == 2 || s[2] == '\t')) {
+            next = s + 2;
+            if (push_field(r, NULL, 0) < 0)
+                goto nomem;
+        } else {
+            next = decode_field(s, end, &len);
+            if (push_field(r, s, len) < 0)
+                goto nomem;
+        }
+        if (next == end)
+            break;
+        s = next + 1;
+    }
+    return 0;
+nomem:
+    return cs_error_set(err, CS_ERR_NOMEM, "out of memory splitting a row of %s", r->name);
+}
+
+int fmt_tsv_reader_next(struct fmt_tsv_reader *r, unsigned *n, char ***vals, size_t **lens,
+                        struct cs_error *err)
+{
+    size_t eol;
+
+    for (;;) {
+        eol = find_line_end(r);
+        if (eol != SIZE_MAX)
+            break;
+        if (r->eof) {
+            if (r->pos == r->len)
+                return 0;
+            return cs_error_set(err, CS_ERR_TRUNCATED,
+                                "%s: the last line has no newline: the file is truncated", r->name);
+        }
+        if (refill(r, err) < 0)
+            return -1;
+    }
+    if (split_line(r, eol, err) < 0)
+        return -1;
+    r->pos = r->scan = eol + 1;
+    *n = r->nfields;
+    *vals = r->vals;
+    *lens = r->lens;
+    return 1;
+}
