@@ -59,6 +59,7 @@ struct fmt_table {
     uint64_t rows;         /* sum of chunk rows */
     struct fmt_chunk *chunks;
     size_t nchunks;
+    size_t chunks_cap;     /* private to manifest.c: allocated chunks */
 };
 
 enum fmt_object_kind {
@@ -77,6 +78,12 @@ struct fmt_object {
     char *name;            /* the schema name again for FMT_OBJ_DATABASE */
     char *file;            /* DDL file inside the dump */
     char *table;           /* trigger's table; NULL otherwise */
+    /* the session it was created in (routines, triggers, events, views);
+     * each may be NULL */
+    char *sql_mode;
+    char *charset;         /* character_set_client */
+    char *collation;       /* collation_connection */
+    char *time_zone;       /* events */
 };
 
 struct fmt_coords {
@@ -115,6 +122,7 @@ struct fmt_manifest {
     double barrier_hold_ms;
     char **proof;          /* per snapshot connection, e.g. "mysql-bin.000003:1234" */
     size_t nproof;
+    size_t proof_cap;      /* private to manifest.c: allocated proof slots */
     struct fmt_coords coords;
     /* when the source is itself a replica, its source's coordinates */
     struct fmt_coords replica_of;
@@ -122,8 +130,10 @@ struct fmt_manifest {
     /* contents */
     struct fmt_object *objects;
     size_t nobjects;
+    size_t objects_cap;    /* private to manifest.c: allocated objects */
     struct fmt_table *tables;
     size_t ntables;
+    size_t tables_cap;     /* private to manifest.c: allocated tables */
 };
 
 struct fmt_manifest *fmt_manifest_new(void);
