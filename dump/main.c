@@ -1,2 +1,339 @@
+/* csdump: options -> struct dump_config -> dump_run() -> exit code. */
+#include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
-int main(void) { puts("csdump " CS_VERSION); return 0; }
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/connopt.h"
+#include "common/console.h"
+#include "common/optfile.h"
+#include "dump/run.h"
+
+static volatile sig_atomic_t cancel_flag; /* the only file-scope mutable */
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    cancel_flag = 1;
+}
+
+enum {
+    OPT_FORMAT = CS_OPT_FIRST_TOOL_OPTION,
+    OPT_COMPRESS,
+    OPT_COMPRESS_LEVEL,
+    OPT_LOCK_MODE,
+    OPT_LOCK_WAIT_TIMEOUT,
+    OPT_LOCK_RETRIES,
+    OPT_LONG_QUERY_GUARD,
+    OPT_LOCKLESS_RETRIES,
+    OPT_CHUNK_ROWS,
+    OPT_CHUNK_BYTES,
+    OPT_REGEX,
+    OPT_INCLUDE_SYSTEM,
+    OPT_NO_VIEWS,
+    OPT_NO_ROUTINES,
+    OPT_NO_TRIGGERS,
+    OPT_NO_EVENTS,
+    OPT_NO_DATA,
+    OPT_NO_PROGRESS,
+    OPT_VERSION,
+    OPT_HELP,
+};
+
+static const struct option long_options[] = {
+    CS_CONNOPT_LONG_OPTIONS,
+    {"outdir", required_argument, NULL, 'o'},
+    {"threads", required_argument, NULL, 't'},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"compress", required_argument, NULL, OPT_COMPRESS},
+    {"compress-level", required_argument, NULL, OPT_COMPRESS_LEVEL},
+    {"lock-mode", required_argument, NULL, OPT_LOCK_MODE},
+    {"lock-wait-timeout", required_argument, NULL, OPT_LOCK_WAIT_TIMEOUT},
+    {"lock-retries", required_argument, NULL, OPT_LOCK_RETRIES},
+    {"long-query-guard", required_argument, NULL, OPT_LONG_QUERY_GUARD},
+    {"lockless-retries", required_argument, NULL, OPT_LOCKLESS_RETRIES},
+    {"chunk-rows", required_argument, NULL, OPT_CHUNK_ROWS},
+    {"chunk-bytes", required_argument, NULL, OPT_CHUNK_BYTES},
+    {"databases", required_argument, NULL, 'B'},
+    {"tables", required_argument, NULL, 'T'},
+    {"exclude", required_argument, NULL, 'x'},
+    {"regex", required_argument, NULL, OPT_REGEX},
+    {"include-system", no_argument, NULL, OPT_INCLUDE_SYSTEM},
+    {"no-views", no_argument, NULL, OPT_NO_VIEWS},
+    {"no-routines", no_argument, NULL, OPT_NO_ROUTINES},
+    {"no-triggers", no_argument, NULL, OPT_NO_TRIGGERS},
+    {"no-events", no_argument, NULL, OPT_NO_EVENTS},
+    {"no-data", no_argument, NULL, OPT_NO_DATA},
+    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, OPT_HELP},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {NULL, 0, NULL, 0},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: csdump [OPTIONS] --outdir DIR\n"
+            "Take one consistent snapshot of a MySQL/MariaDB server with parallel connections,\n"
+            "into chunked zstd files plus DIR/manifest.json (binlog position and GTID set).\n\n"
+            "%s\n"
+            "Output:\n"
+            "  -o, --outdir=DIR         new or empty directory for the dump (created 0700)\n"
+            "      --format=tsv|sql     chunk format (default tsv: LOAD DATA; sql: INSERTs)\n"
+            "      --compress=zstd|none (default zstd)   --compress-level=N (default 3)\n"
+            "      --chunk-rows=N       rows per chunk file (default 250000)\n"
+            "      --chunk-bytes=N      raw bytes per chunk file (default 134217728)\n"
+            "  -t, --threads=N          parallel connections (default 4; 1.5x are opened as\n"
+            "                           snapshot connections, the rest are spares)\n\n"
+            "Selection (system schemas only when named and --include-system):\n"
+            "  -B, --databases=a,b      schemas to dump (default: all)\n"
+            "  -T, --tables=db.t,...    tables to dump\n"
+            "  -x, --exclude=db,db.t    schemas or tables to skip\n"
+            "      --regex=RE           only tables whose \"db.table\" matches RE (POSIX ERE)\n"
+            "      --include-system     allow mysql, sys, ... in --databases/--tables\n"
+            "      --no-views --no-routines --no-triggers --no-events --no-data\n\n"
+            "Consistency:\n"
+            "      --lock-mode=MODE     auto (default), ftwrl, backup-stage, backup-lock,\n"
+            "                           lock-tables, lockless, none -- see README\n"
+            "      --lock-wait-timeout=S  longest wait for a lock (default 5)\n"
+            "      --lock-retries=N     attempts after a lock timeout (default 3)\n"
+            "      --long-query-guard=S do not lock while a statement has run S seconds\n"
+            "                           (default 60, 0 = off); such sessions are named\n"
+            "      --lockless-retries=N attempts to prove a lockless snapshot (default 5)\n\n"
+            "Other:\n"
+            "  -q, --quiet  -v, --verbose  --no-progress  --help  --version\n"
+            "Option files: [client] and [csdump] groups.  Exit: 0 ok, 1 failed, 2 bad usage.\n",
+            cs_connopt_help);
+}
+
+/* "a,b,c" appended to L (strings point into a strdup'd copy kept in L). */
+static int split_list(struct dump_list *l, const char *arg, struct cs_error *err)
+{
+    char *copy = strdup(arg), *save = NULL, *tok;
+
+    if (!copy)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        char **p = realloc(l->items, (l->n + 2) * sizeof(char *));
+        if (!p)
+            return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        l->items = p;
+        l->items[l->n++] = strdup(tok);
+        if (!l->items[l->n - 1])
+            return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    }
+    free(copy);
+    return 0;
+}
+
+static void free_list(struct dump_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->items[i]);
+    free(l->items);
+}
+
+static int parse_number(struct dump_config *c, int opt, const char *arg, struct cs_error *err)
+{
+    unsigned long long n;
+    const struct option *o = long_options;
+
+    while (o->name && o->val != opt)
+        o++;
+    switch (opt) {
+    case 't':
+        if (cs_connopt_uint("threads", arg, 1, 256, &n, err) < 0)
+            return -1;
+        c->threads = (unsigned)n;
+        return 0;
+    case OPT_COMPRESS_LEVEL: {
+        char *end;
+        long v = strtol(arg, &end, 10);
+        if (*end || v < -7 || v > 19)
+            return cs_error_set(err, CS_ERR_USAGE, "--compress-level=%s: expected -7 to 19", arg);
+        c->compress_level = (int)v;
+        return 0;
+    }
+    case OPT_CHUNK_ROWS:
+    case OPT_CHUNK_BYTES:
+        if (cs_connopt_uint(o->name, arg, 1, UINT64_MAX / 2, &n, err) < 0)
+            return -1;
+        *(opt == OPT_CHUNK_ROWS ? &c->chunk_rows : &c->chunk_bytes) = n;
+        return 0;
+    default:
+        if (cs_connopt_uint(o->name, arg, opt == OPT_LOCK_WAIT_TIMEOUT ? 1 : 0, 86400, &n, err) < 0)
+            return -1;
+        *(opt == OPT_LOCK_WAIT_TIMEOUT  ? &c->lock_wait_timeout
+          : opt == OPT_LOCK_RETRIES     ? &c->lock_retries
+          : opt == OPT_LONG_QUERY_GUARD ? &c->long_query_guard
+                                        : &c->lockless_retries) = (unsigned)n;
+        return 0;
+    }
+}
+
+static int parse_choice(struct dump_config *c, int opt, const char *arg, struct cs_error *err)
+{
+    int m;
+
+    switch (opt) {
+    case OPT_FORMAT:
+        if (strcmp(arg, "tsv") && strcmp(arg, "sql"))
+            return cs_error_set(err, CS_ERR_USAGE, "--format=%s: expected tsv or sql", arg);
+        c->format = strcmp(arg, "sql") ? FMT_FORMAT_TSV : FMT_FORMAT_SQL;
+        return 0;
+    case OPT_COMPRESS:
+        if (strcmp(arg, "zstd") && strcmp(arg, "none"))
+            return cs_error_set(err, CS_ERR_USAGE, "--compress=%s: expected zstd or none", arg);
+        c->compress = strcmp(arg, "none") ? FMT_COMPRESS_ZSTD : FMT_COMPRESS_NONE;
+        return 0;
+    default: /* OPT_LOCK_MODE */
+        m = dump_lock_mode_parse(arg);
+        if (m < 0)
+            return cs_error_set(err, CS_ERR_USAGE,
+                                "--lock-mode=%s: expected auto, ftwrl, backup-stage, backup-lock, "
+                                "lock-tables, lockless or none",
+                                arg);
+        c->lock_mode = (enum dump_lock_mode)m;
+        return 0;
+    }
+}
+
+/* One option; 1 = done (help/version printed), 0 = continue, -1 = error. */
+static int parse_one(struct dump_config *c, struct cs_connopt *co, int opt, const char *arg,
+                     struct cs_error *err)
+{
+    int r = cs_connopt_parse(co, opt, arg, err);
+
+    if (r != 0)
+        return r < 0 ? -1 : 0;
+    switch (opt) {
+    case 'o': c->outdir = arg; return 0;
+    case 'B': return split_list(&c->databases, arg, err);
+    case 'T': return split_list(&c->tables, arg, err);
+    case 'x': return split_list(&c->exclude, arg, err);
+    case OPT_REGEX: c->pattern = arg; return 0;
+    case OPT_INCLUDE_SYSTEM: c->include_system = 1; return 0;
+    case OPT_NO_VIEWS: c->no_views = 1; return 0;
+    case OPT_NO_ROUTINES: c->no_routines = 1; return 0;
+    case OPT_NO_TRIGGERS: c->no_triggers = 1; return 0;
+    case OPT_NO_EVENTS: c->no_events = 1; return 0;
+    case OPT_NO_DATA: c->no_data = 1; return 0;
+    case OPT_NO_PROGRESS: c->progress = 0; return 0;
+    case 'q': c->quiet = 1; return 0;
+    case 'v': c->verbose++; return 0;
+    case OPT_HELP: usage(stdout); return 1;
+    case OPT_VERSION: printf("csdump %s\n", CS_VERSION); return 1;
+    case OPT_FORMAT:
+    case OPT_COMPRESS:
+    case OPT_LOCK_MODE: return parse_choice(c, opt, arg, err);
+    default: return parse_number(c, opt, arg, err);
+    }
+}
+
+static void defaults(struct dump_config *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->threads = 4;
+    c->format = FMT_FORMAT_TSV;
+    c->compress = FMT_COMPRESS_ZSTD;
+    c->compress_level = 3;
+    c->lock_wait_timeout = 5;
+    c->lock_retries = 3;
+    c->long_query_guard = 60;
+    c->lockless_retries = 5;
+    c->chunk_rows = 250000;
+    c->chunk_bytes = 128ull * 1024 * 1024;
+    c->progress = 1;
+}
+
+static const char *const groups[] = {"client", "client-server", "client-mariadb", "csdump", NULL};
+static const char *const own_groups[] = {"csdump", NULL};
+
+/* Parses ARGS into C; returns -1 error, 0 run, 1 exit 0 (help/version). */
+static int parse_args(struct cs_optfile_args *args, struct dump_config *c, struct cs_connopt *co,
+                      struct cs_error *err)
+{
+    const char *known[sizeof(long_options) / sizeof(long_options[0])];
+    char shortopts[64];
+    int opt, r;
+
+    for (size_t i = 0; i < sizeof(long_options) / sizeof(long_options[0]); i++)
+        known[i] = long_options[i].name;
+    cs_optfile_filter(args, known, own_groups, NULL);
+    snprintf(shortopts, sizeof(shortopts), "%so:t:B:T:x:qv", CS_CONNOPT_SHORT);
+    opterr = 0;
+    optind = 1;
+    while ((opt = getopt_long(args->argc, args->argv, shortopts, long_options, NULL)) != -1) {
+        char where[300];
+        if (opt == '?' || opt == ':')
+            return cs_error_set(err, CS_ERR_USAGE, "%s: unknown option or missing value '%s' "
+                                "(see csdump --help)",
+                                cs_optfile_describe(args, optind - 1, where, sizeof(where)),
+                                args->argv[optind - 1]);
+        r = parse_one(c, co, opt, optarg, err);
+        if (r != 0)
+            return r;
+    }
+    if (optind < args->argc)
+        return cs_error_set(err, CS_ERR_USAGE, "unexpected argument '%s' (see csdump --help)",
+                            args->argv[optind]);
+    if (!c->outdir)
+        return cs_error_set(err, CS_ERR_USAGE, "--outdir DIR is required (see csdump --help)");
+    return cs_connopt_finish(co, err);
+}
+
+int main(int argc, char **argv)
+{
+    struct cs_console con;
+    struct cs_log log;
+    struct dump_config cfg;
+    struct cs_connopt co;
+    struct cs_optfile_args args = CS_OPTFILE_ARGS_INIT;
+    struct cs_error err;
+    struct sigaction sa;
+    int rc = 1, r;
+
+    cs_error_clear(&err);
+    cs_console_init(&con, "csdump");
+    log = cs_console_logger(&con, CS_LOG_INFO);
+    defaults(&cfg);
+    cs_connopt_init(&co);
+    if (cs_optfile_load(argc, argv, groups, &args, &log, &err) < 0) {
+        rc = 2;
+        goto out;
+    }
+    cs_connopt_scrub_argv(argc, argv);
+    r = parse_args(&args, &cfg, &co, &err);
+    if (r != 0) {
+        rc = r > 0 ? 0 : (err.code == CS_ERR_USAGE ? 2 : 1);
+        goto out;
+    }
+    cfg.conn = co.conn;
+    log.max = cfg.quiet ? CS_LOG_WARN : cfg.verbose > 1 ? CS_LOG_DEBUG
+                                    : cfg.verbose ? CS_LOG_VERBOSE : CS_LOG_INFO;
+    cfg.log = &log;
+    cfg.console = &con;
+    cfg.progress = cfg.progress && !cfg.quiet && con.tty;
+    cfg.cancel = (const volatile int *)&cancel_flag;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    mysql_library_init(0, NULL, NULL);
+    rc = dump_run(&cfg, &err) == 0 ? 0 : 1;
+    mysql_library_end();
+out:
+    if (rc != 0 && cs_error_is_set(&err))
+        cs_log_error(&log, "%s", err.msg);
+    free_list(&cfg.databases);
+    free_list(&cfg.tables);
+    free_list(&cfg.exclude);
+    cs_connopt_release(&co);
+    cs_optfile_args_release(&args);
+    cs_console_release(&con);
+    return rc;
+}

@@ -42,6 +42,7 @@ void dump_snapshot_init(struct dump_snapshot *s, const struct dump_config *cfg,
     s->server = server;
     s->mode = mode;
     pthread_mutex_init(&s->mu, NULL);
+    pthread_cond_init(&s->cv, NULL);
 }
 
 static int open_session(struct dump_snapshot *s, struct cs_conn *c, const char *label,
@@ -324,17 +325,21 @@ int dump_snapshot_open(struct dump_snapshot *s, const struct dump_catalog *cat, 
     const struct dump_barrier *b = dump_barrier_get(s->mode);
     char label[32];
 
-    s->conns = calloc(nconns, sizeof(*s->conns));
-    s->conn_state = calloc(nconns, sizeof(int));
-    if (!s->conns || !s->conn_state || !b)
-        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; i < nconns; i++) {
+    if (!b)
+        return cs_error_set(err, CS_ERR_INTERNAL, "no barrier for this lock mode");
+    if (!s->conns) {
+        s->conns = calloc(nconns, sizeof(*s->conns));
+        s->conn_state = calloc(nconns, sizeof(int));
+        if (!s->conns || !s->conn_state)
+            return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    }
+    for (size_t i = s->nconns; i < nconns; i++) {
         snprintf(label, sizeof(label), "snapshot %zu", i + 1);
         s->nconns = i + 1;
         if (open_session(s, &s->conns[i], label, err) < 0)
             return -1;
     }
-    if (b->take && s->mode != DUMP_LOCK_BACKUP_STAGE &&
+    if (b->take && s->mode != DUMP_LOCK_BACKUP_STAGE && !s->barrier.mysql &&
         open_session(s, &s->barrier, "barrier", err) < 0)
         return -1;
     if (s->mode == DUMP_LOCK_LOCKLESS) {
@@ -417,6 +422,7 @@ int dump_snapshot_close(struct dump_snapshot *s, const struct dump_catalog *cat,
     free(s->replica_host);
     s->replica_host = NULL;
     pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->cv);
     return rc;
 }
 
@@ -425,11 +431,19 @@ long dump_snapshot_acquire(struct dump_snapshot *s)
     long idx = -1;
 
     pthread_mutex_lock(&s->mu);
-    for (size_t i = 0; i < s->nconns && idx < 0; i++)
-        if (s->conn_state[i] == CONN_FREE) {
-            s->conn_state[i] = CONN_LENT;
-            idx = (long)i;
+    for (;;) {
+        size_t lent = 0;
+        for (size_t i = 0; i < s->nconns && idx < 0; i++) {
+            if (s->conn_state[i] == CONN_FREE) {
+                s->conn_state[i] = CONN_LENT;
+                idx = (long)i;
+            }
+            lent += s->conn_state[i] == CONN_LENT;
         }
+        if (idx >= 0 || lent == 0)
+            break;
+        pthread_cond_wait(&s->cv, &s->mu); /* all alive ones are busy */
+    }
     pthread_mutex_unlock(&s->mu);
     return idx;
 }
@@ -438,6 +452,7 @@ void dump_snapshot_give_back(struct dump_snapshot *s, long idx, int dead)
 {
     pthread_mutex_lock(&s->mu);
     s->conn_state[idx] = dead ? CONN_DEAD : CONN_FREE;
+    pthread_cond_broadcast(&s->cv);
     pthread_mutex_unlock(&s->mu);
     if (dead)
         cs_conn_close(&s->conns[idx]);

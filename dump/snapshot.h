@@ -70,6 +70,7 @@ struct dump_snapshot {
     char fingerprint[17];
     /* pool */
     pthread_mutex_t mu;
+    pthread_cond_t cv;              /* a connection was given back */
     struct cs_conn *conns;
     int *conn_state;                /* 0 free, 1 lent, 2 dead */
     size_t nconns;
@@ -101,6 +102,8 @@ void dump_snapshot_init(struct dump_snapshot *s, const struct dump_config *cfg,
 int dump_snapshot_guard(struct dump_snapshot *s, struct cs_error *err);
 int dump_snapshot_set_fingerprint(struct dump_snapshot *s, struct cs_conn *conn,
                                   const struct dump_catalog *cat, struct cs_error *err);
+/* May be called again after a failed lockless attempt with another s->mode:
+ * the connections already open are reused. */
 int dump_snapshot_open(struct dump_snapshot *s, const struct dump_catalog *cat, size_t nconns,
                        struct cs_error *err);
 int dump_snapshot_release(struct dump_snapshot *s, const struct dump_catalog *cat,
@@ -109,7 +112,8 @@ int dump_snapshot_release(struct dump_snapshot *s, const struct dump_catalog *ca
 int dump_snapshot_close(struct dump_snapshot *s, const struct dump_catalog *cat, int check_ddl,
                         struct cs_error *err);
 
-/* Pool: index of a free live connection, or -1 when none is left. */
+/* Pool: index of a free live connection (waits while all live ones are
+ * lent), or -1 when every connection is dead. */
 long dump_snapshot_acquire(struct dump_snapshot *s);
 void dump_snapshot_give_back(struct dump_snapshot *s, long idx, int dead);
 /* Server thread ids of lent connections (to KILL QUERY on cancel). */

@@ -1,0 +1,205 @@
+#include "dump/record.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/buf.h"
+#include "dump/plan.h"
+
+char *dump_record_now(void)
+{
+    char buf[32];
+    time_t t = time(NULL);
+    struct tm tm;
+
+    gmtime_r(&t, &tm);
+    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return strdup(buf);
+}
+
+static char *dupn(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+static int fill_columns(struct fmt_table *ft, const struct dump_table *t)
+{
+    size_t n = 0;
+
+    ft->columns = calloc(t->ncols + 1, sizeof(*ft->columns));
+    ft->key = calloc(t->nkey + 1, sizeof(char *));
+    if (!ft->columns || !ft->key)
+        return -1;
+    for (size_t i = 0; i < t->ncols; i++) {
+        if (t->cols[i].generated || t->cols[i].period)
+            continue;
+        ft->columns[n].name = strdup(t->cols[i].name);
+        ft->columns[n].type = strdup(t->cols[i].type);
+        ft->columns[n].kind = t->cols[i].kind;
+        if (!ft->columns[n].name || !ft->columns[n++].type)
+            return -1;
+        ft->ncolumns = n;
+    }
+    if (!dump_plan_key_usable(t))
+        return 0;
+    for (size_t k = 0; k < t->nkey; k++) {
+        ft->key[k] = strdup(t->cols[t->key[k]].name);
+        if (!ft->key[k])
+            return -1;
+        ft->nkey = k + 1;
+    }
+    return 0;
+}
+
+static int fill_table(struct fmt_table *ft, const struct dump_table *t)
+{
+    ft->schema = strdup(t->schema);
+    ft->name = strdup(t->name);
+    ft->engine = strdup(t->engine);
+    ft->transactional = t->transactional;
+    if (t->versioned)
+        ft->row_format_note = strdup("system-versioned: only the current rows are dumped, "
+                                     "not the history");
+    if (!ft->schema || !ft->name || !ft->engine || (t->versioned && !ft->row_format_note))
+        return -1;
+    return fill_columns(ft, t);
+}
+
+struct fmt_manifest *dump_record_begin(const struct dump_config *cfg,
+                                       const struct dump_server *srv,
+                                       const struct dump_catalog *cat, struct cs_error *err)
+{
+    struct fmt_manifest *m = fmt_manifest_new();
+    char where[300];
+    int ok;
+
+    if (!m)
+        goto oom;
+    cs_conn_describe(&cfg->conn, where, sizeof(where));
+    m->format_version = FMT_MANIFEST_VERSION;
+    m->tool_version = strdup(CS_VERSION);
+    m->source_host = strdup(srv->hostname ? srv->hostname : where);
+    m->source_port = cfg->conn.port;
+    m->flavor = strdup(cs_flavor_name(srv->version.flavor));
+    m->server_version = strdup(srv->version_text);
+    m->server_id = srv->server_id;
+    m->server_uuid = dupn(srv->server_uuid);
+    m->sql_mode = strdup(srv->sql_mode ? srv->sql_mode : "");
+    m->time_zone = strdup("+00:00");
+    m->started_at = dump_record_now();
+    m->format = cfg->format;
+    m->compress = cfg->compress;
+    m->compress_level = cfg->compress_level;
+    m->threads = cfg->threads;
+    m->chunk_rows = cfg->chunk_rows;
+    m->chunk_bytes = cfg->chunk_bytes;
+    ok = m->tool_version && m->source_host && m->flavor && m->server_version && m->sql_mode &&
+         m->time_zone && m->started_at && (!srv->server_uuid || m->server_uuid);
+    for (size_t i = 0; ok && i < cat->ntables; i++) {
+        struct fmt_table *ft = fmt_manifest_add_table(m);
+        ok = ft && fill_table(ft, &cat->tables[i]) == 0;
+    }
+    if (ok)
+        return m;
+oom:
+    fmt_manifest_free(m);
+    cs_error_set(err, CS_ERR_NOMEM, "out of memory building the manifest");
+    return NULL;
+}
+
+static int copy_coords(struct fmt_coords *dst, const struct fmt_coords *src)
+{
+    dst->present = src->present;
+    dst->binlog_pos = src->binlog_pos;
+    dst->binlog_file = dupn(src->binlog_file);
+    dst->gtid_set = dupn(src->gtid_set);
+    return (!src->binlog_file || dst->binlog_file) && (!src->gtid_set || dst->gtid_set) ? 0 : -1;
+}
+
+int dump_record_snapshot(struct fmt_manifest *m, const struct dump_snapshot *s,
+                         struct cs_error *err)
+{
+    int ok;
+
+    m->lock_mode = strdup(dump_lock_mode_name(s->mode));
+    m->consistent = s->consistent;
+    m->consistency_note = strdup(s->note);
+    m->barrier_wait_ms = s->wait_ms;
+    m->barrier_hold_ms = s->hold_ms;
+    ok = m->lock_mode && m->consistency_note && copy_coords(&m->coords, &s->coords) == 0;
+    for (size_t i = 0; ok && i < s->nproof; i++)
+        ok = fmt_manifest_add_proof(m, s->proof[i]) == 0;
+    if (ok && s->is_replica) {
+        ok = copy_coords(&m->replica_of, &s->replica) == 0;
+        m->replica_source_host = dupn(s->replica_host);
+    }
+    return ok ? 0 : cs_error_set(err, CS_ERR_NOMEM, "out of memory building the manifest");
+}
+
+static int cmp_result(const void *a, const void *b)
+{
+    const struct dump_chunk_result *x = a, *y = b;
+    if (x->seq != y->seq)
+        return x->seq < y->seq ? -1 : 1;
+    return x->sub < y->sub ? -1 : x->sub > y->sub;
+}
+
+/* Key order; then make the ranges tile the key space. */
+static int tile(struct dump_table_results *res)
+{
+    qsort(res->r, res->n, sizeof(*res->r), cmp_result);
+    if (res->n == 0 || !res->r[0].keyed)
+        return 0;
+    dump_key_free(res->r[0].lo);
+    res->r[0].lo = NULL;
+    for (size_t i = 1; i < res->n; i++) {
+        dump_key_free(res->r[i].lo);
+        res->r[i].lo = res->r[i - 1].hi ? dump_key_dup(res->r[i - 1].hi) : NULL;
+        if (res->r[i - 1].hi && !res->r[i].lo)
+            return -1;
+    }
+    dump_key_free(res->r[res->n - 1].hi);
+    res->r[res->n - 1].hi = NULL;
+    return 0;
+}
+
+static int fill_chunk(struct fmt_chunk *c, const struct dump_table *t,
+                      const struct dump_chunk_result *r, uint32_t index)
+{
+    struct cs_buf where = CS_BUF_INIT;
+
+    c->file = strdup(r->file);
+    c->index = index;
+    c->rows = r->rows;
+    c->raw_bytes = r->raw_bytes;
+    c->file_bytes = r->file_bytes;
+    memcpy(c->file_hash, r->file_hash, sizeof(c->file_hash));
+    memcpy(c->checksum, r->checksum, sizeof(c->checksum));
+    if (r->keyed && (r->lo || r->hi)) {
+        dump_plan_where(&where, t, r->lo, r->hi);
+        c->where = cs_buf_detach(&where);
+        if (!c->where)
+            return -1;
+    }
+    c->lower = dump_plan_key_sql(r->lo);
+    c->upper = dump_plan_key_sql(r->hi);
+    return c->file && (!r->lo || c->lower) && (!r->hi || c->upper) ? 0 : -1;
+}
+
+int dump_record_table(struct fmt_manifest *m, const struct dump_catalog *cat, size_t ti,
+                      struct dump_table_results *res, struct cs_error *err)
+{
+    struct fmt_table *ft = &m->tables[ti];
+
+    if (tile(res) < 0)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < res->n; i++) {
+        struct fmt_chunk *c = fmt_table_add_chunk(ft);
+        if (!c || fill_chunk(c, &cat->tables[ti], &res->r[i], (uint32_t)i) < 0)
+            return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        ft->rows += res->r[i].rows;
+    }
+    return 0;
+}

@@ -1,0 +1,394 @@
+#include "dump/run.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "common/console.h"
+#include "common/fs.h"
+#include "dump/catalog.h"
+#include "dump/plan.h"
+#include "dump/record.h"
+#include "dump/schema.h"
+#include "dump/snapshot.h"
+#include "dump/work.h"
+
+struct run {
+    const struct dump_config *cfg;
+    struct cs_conn main;
+    struct dump_server server;
+    struct dump_catalog *cat;
+    struct dump_table_sql *tsql;
+    struct dump_snapshot snap;
+    int snap_init;
+    struct dump_work work;
+    int work_started;
+    struct fmt_manifest *m;
+    double t0;
+    uint64_t est_bytes;
+};
+
+static int prepare_outdir(const char *dir, struct cs_error *err)
+{
+    DIR *d;
+    struct dirent *e;
+
+    if (cs_fs_mkdir_p(dir, 0700, err) < 0)
+        return -1;
+    d = opendir(dir);
+    if (!d)
+        return cs_error_sys(err, CS_ERR_IO, errno, "%s", dir);
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+            closedir(d);
+            return cs_error_set(err, CS_ERR_USAGE,
+                                "--outdir %s is not empty: choose a new directory (csdump never "
+                                "mixes two dumps)",
+                                dir);
+        }
+    }
+    closedir(d);
+    return 0;
+}
+
+static void preflight_warnings(struct run *r)
+{
+    const struct dump_server *s = &r->server;
+    const struct cs_log *log = r->cfg->log;
+    /* a rough dump time: 25 MB/s per thread */
+    double est_s = (double)r->est_bytes / (25e6 * (r->cfg->threads ? r->cfg->threads : 1));
+
+    if (!s->log_bin)
+        cs_log_warn(log, "the binary log is off on the source: the dump will have no "
+                         "coordinates, so no replica can be started from it");
+    else if (s->binlog_expire_seconds && (double)s->binlog_expire_seconds < 3 * est_s + 3600)
+        cs_log_warn(log,
+                    "binary logs expire after %llu s, but dumping (~%.0f s), shipping and "
+                    "loading may take longer: a replica started from this dump could find its "
+                    "binlogs purged; raise binlog_expire_logs_seconds for the migration",
+                    s->binlog_expire_seconds, est_s);
+    if (s->log_bin && !(s->privs & DUMP_PRIV_BINLOG_MONITOR))
+        cs_log_warn(log, "the dump user may lack %s, needed to read the binlog coordinates",
+                    s->version.flavor == CS_FLAVOR_MARIADB ? "BINLOG MONITOR (GRANT BINLOG "
+                                                             "MONITOR ON *.* TO ...)"
+                                                           : "REPLICATION CLIENT (GRANT "
+                                                             "REPLICATION CLIENT ON *.* TO ...)");
+}
+
+static size_t count_nontrx(const struct dump_catalog *cat)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < cat->ntables; i++)
+        n += !cat->tables[i].transactional;
+    return n;
+}
+
+static int connect_main(struct run *r, struct cs_error *err)
+{
+    if (cs_conn_open(&r->main, &r->cfg->conn, "csdump", err) < 0 ||
+        dump_server_read(&r->main, &r->server, err) < 0 ||
+        dump_session_setup(&r->main, &r->server.version, err) < 0)
+        return -1;
+    cs_log_info(r->cfg->log, "source %s: %s %s", r->main.label,
+                cs_flavor_name(r->server.version.flavor), r->server.version_text);
+    return 0;
+}
+
+static int catalog_phase(struct run *r, struct cs_error *err)
+{
+    const struct dump_config *cfg = r->cfg;
+
+    if (dump_catalog_read(&r->main, cfg, &r->server.version, &r->cat, err) < 0 ||
+        dump_snapshot_set_fingerprint(&r->snap, &r->main, r->cat, err) < 0)
+        return -1;
+    r->tsql = calloc(r->cat->ntables + 1, sizeof(*r->tsql));
+    if (!r->tsql)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < r->cat->ntables; i++) {
+        const struct dump_table *t = &r->cat->tables[i];
+        r->est_bytes += t->data_bytes;
+        if (dump_table_sql_build(t, &r->tsql[i]) < 0)
+            return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        if (t->versioned)
+            cs_log_warn(cfg->log, "%s.%s is system-versioned: only its current rows are dumped, "
+                                  "not its history", t->schema, t->name);
+    }
+    cs_log_info(cfg->log, "%zu schema(s), %zu table(s), %zu other object(s), ~%.1f MB of data",
+                r->cat->nschemas, r->cat->ntables, r->cat->nobjects, (double)r->est_bytes / 1e6);
+    r->m = dump_record_begin(cfg, &r->server, r->cat, err);
+    if (!r->m)
+        return -1;
+    return dump_schema_write(&r->main, cfg, r->cat, r->m, err);
+}
+
+static int write_coordinates(struct run *r, struct cs_error *err)
+{
+    const struct fmt_coords *c = &r->snap.coords;
+    char *json = NULL, *path = NULL;
+    int rc = -1;
+
+    if (dump_record_snapshot(r->m, &r->snap, err) < 0)
+        return -1;
+    json = fmt_coords_to_json(r->m, err);
+    path = cs_fs_join(r->cfg->outdir, FMT_COORDS_NAME);
+    if (json && path && cs_fs_write_atomic(path, json, strlen(json), 0600, err) == 0)
+        rc = 0;
+    else if (json && !path)
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    if (c->present)
+        cs_log_info(r->cfg->log, "snapshot taken (%s, %s): binlog %s:%llu, GTID '%s'",
+                    dump_lock_mode_name(r->snap.mode),
+                    r->snap.consistent ? "consistent" : "NOT consistent", c->binlog_file,
+                    (unsigned long long)c->binlog_pos, c->gtid_set ? c->gtid_set : "");
+    else
+        cs_log_info(r->cfg->log, "snapshot taken (%s, %s): no binary log coordinates",
+                    dump_lock_mode_name(r->snap.mode),
+                    r->snap.consistent ? "consistent" : "NOT consistent");
+    free(json);
+    free(path);
+    return rc;
+}
+
+static int snapshot_phase(struct run *r, struct cs_error *err)
+{
+    const struct dump_config *cfg = r->cfg;
+    size_t nconns = cfg->threads + (cfg->threads + 1) / 2;
+    size_t nontrx = count_nontrx(r->cat);
+
+    if (cfg->lock_mode == DUMP_LOCK_AUTO && r->server.version.flavor == CS_FLAVOR_MARIADB &&
+        r->server.log_bin && nontrx == 0) {
+        enum dump_lock_mode fallback = r->snap.mode;
+        r->snap.mode = DUMP_LOCK_LOCKLESS;
+        if (dump_snapshot_open(&r->snap, r->cat, nconns, err) == 0)
+            return write_coordinates(r, err);
+        if (err->code != CS_ERR_INCONSISTENT)
+            return -1;
+        cs_log_info(cfg->log, "no lockless proof (the server is busy); using %s",
+                    dump_lock_mode_name(fallback));
+        cs_error_clear(err);
+        r->snap.mode = fallback;
+    }
+    if (dump_snapshot_open(&r->snap, r->cat, nconns, err) < 0)
+        return -1;
+    if (nontrx && !r->snap.barrier_held) {
+        const struct dump_table *t = r->cat->tables;
+        while (t->transactional)
+            t++;
+        r->snap.consistent = 0;
+        snprintf(r->snap.note, sizeof(r->snap.note),
+                 "%zu non-transactional table(s) (e.g. %s.%s, %s) were dumped without a commit "
+                 "barrier (--lock-mode=%s), so they may not match the coordinates",
+                 nontrx, t->schema, t->name, t->engine, dump_lock_mode_name(r->snap.mode));
+        cs_log_warn(cfg->log, "%s", r->snap.note);
+    }
+    return write_coordinates(r, err);
+}
+
+static int cmp_size_desc(const void *a, const void *b, void *arg)
+{
+    const struct dump_catalog *cat = arg;
+    uint64_t x = cat->tables[*(const size_t *)a].data_bytes;
+    uint64_t y = cat->tables[*(const size_t *)b].data_bytes;
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* Plans and queues the tables whose transactional flag is TRX, largest first. */
+static int queue_tables(struct run *r, int trx, struct cs_error *err)
+{
+    size_t *order = calloc(r->cat->ntables + 1, sizeof(size_t));
+    size_t n = 0;
+    long idx;
+    int rc = 0;
+
+    if (!order)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < r->cat->ntables; i++)
+        if (r->cat->tables[i].transactional == trx)
+            order[n++] = i;
+    qsort_r(order, n, sizeof(size_t), cmp_size_desc, r->cat);
+    idx = n ? dump_snapshot_acquire(&r->snap) : -1;
+    if (n && idx < 0)
+        rc = cs_error_set(err, CS_ERR_CONN_LOST, "no snapshot connection left to plan chunks");
+    for (size_t k = 0; rc == 0 && k < n && !r->cfg->no_data; k++) {
+        struct dump_unit **units = NULL;
+        size_t nu = 0, i = order[k];
+        rc = dump_plan_table(&r->snap.conns[idx], &r->cat->tables[i], i, r->cfg->chunk_rows,
+                             r->cfg->threads, &units, &nu, err);
+        for (size_t u = 0; u < nu; u++)
+            if (rc == 0 && dump_work_push(&r->work, units[u]) < 0)
+                rc = cs_error_set(err, CS_ERR_CANCELLED, "stopped");
+            else if (rc < 0)
+                dump_unit_free(units[u]);
+        free(units);
+        if (rc == 0)
+            dump_work_table_planned(&r->work, i, nu);
+    }
+    if (idx >= 0)
+        dump_snapshot_give_back(&r->snap, idx, rc < 0 && err->code == CS_ERR_CONN_LOST);
+    free(order);
+    return rc;
+}
+
+static void cancel_busy(struct run *r)
+{
+    unsigned long ids[256];
+    size_t n = dump_snapshot_lent_ids(&r->snap, ids, 256);
+    struct cs_error ignore;
+
+    for (size_t i = 0; i < n; i++) {
+        char sql[64];
+        snprintf(sql, sizeof(sql), "KILL QUERY %lu", ids[i]);
+        cs_error_clear(&ignore);
+        cs_conn_exec(&r->main, sql, &ignore);
+    }
+}
+
+static void tick(void *arg)
+{
+    struct run *r = arg;
+    struct dump_progress *p = &r->work.prog;
+    double el = cs_now() - r->t0;
+    double raw = (double)atomic_load(&p->raw_bytes);
+    char line[256];
+
+    if (r->cfg->cancel && *r->cfg->cancel && !atomic_load(&r->work.stop)) {
+        struct cs_error e;
+        cs_error_set(&e, CS_ERR_CANCELLED, "interrupted by a signal");
+        dump_work_fail(&r->work, &e);
+        cancel_busy(r);
+    }
+    if (!r->cfg->progress || !r->cfg->console)
+        return;
+    snprintf(line, sizeof(line),
+             "tables %zu/%zu  chunks %llu  rows %llu  %.1f MB  %.1f MB/s  ETA %s%.0fs",
+             r->work.tables_done, r->cat->ntables, (unsigned long long)atomic_load(&p->chunks),
+             (unsigned long long)atomic_load(&p->rows), raw / 1e6, el > 0 ? raw / 1e6 / el : 0.0,
+             "~", raw > 0 && r->est_bytes > raw ? el * ((double)r->est_bytes - raw) / raw : 0.0);
+    cs_console_progress(r->cfg->console, line);
+}
+
+static int data_phase(struct run *r, struct cs_error *err)
+{
+    int nontrx_done = 0;
+
+    if (dump_work_start(&r->work, r->cfg, r->cat, r->tsql, &r->snap, err) < 0)
+        return -1;
+    r->work_started = 1;
+    /* non-transactional tables are read while commits are still blocked */
+    if (r->snap.barrier_held && count_nontrx(r->cat)) {
+        if (queue_tables(r, 0, err) < 0 || dump_work_wait_idle(&r->work, tick, r) < 0)
+            goto stopped;
+        nontrx_done = 1;
+    }
+    if (dump_snapshot_release(&r->snap, r->cat, err) < 0)
+        return -1;
+    r->m->barrier_hold_ms = r->snap.hold_ms;
+    cs_log_verbose(r->cfg->log, "commit barrier held %.1f ms (waited %.1f ms)", r->snap.hold_ms,
+                   r->snap.wait_ms);
+    if (queue_tables(r, 1, err) < 0 || (!nontrx_done && queue_tables(r, 0, err) < 0) ||
+        dump_work_wait_idle(&r->work, tick, r) < 0)
+        goto stopped;
+    return dump_work_finish(&r->work, err);
+stopped:
+    /* the workers' first error explains it better than "stopped" */
+    dump_work_finish(&r->work, err);
+    return -1;
+}
+
+static int finish_manifest(struct run *r, struct cs_error *err)
+{
+    char *path;
+    int rc;
+
+    for (size_t i = 0; i < r->cat->ntables; i++)
+        if (dump_record_table(r->m, r->cat, i, &r->work.results[i], err) < 0)
+            return -1;
+    r->m->finished_at = dump_record_now();
+    if (!r->m->finished_at)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    if (cs_fs_fsync_dir(r->cfg->outdir, err) < 0)
+        return -1;
+    path = cs_fs_join(r->cfg->outdir, FMT_MANIFEST_NAME);
+    rc = fmt_manifest_write(r->m, r->cfg->outdir, err);
+    free(path);
+    return rc;
+}
+
+static void summary(struct run *r)
+{
+    struct dump_progress *p = &r->work.prog;
+    double el = cs_now() - r->t0;
+    double raw = (double)atomic_load(&p->raw_bytes), file = (double)atomic_load(&p->file_bytes);
+
+    if (r->cfg->console)
+        cs_console_progress_done(r->cfg->console);
+    cs_log_info(r->cfg->log,
+                "dump complete: %zu tables, %llu rows, %llu chunks, %.1f MB raw -> %.1f MB on "
+                "disk in %.1f s (%.1f MB/s); %s snapshot (%s, commits blocked %.1f ms)",
+                r->cat->ntables, (unsigned long long)atomic_load(&p->rows),
+                (unsigned long long)atomic_load(&p->chunks), raw / 1e6, file / 1e6, el,
+                el > 0 ? raw / 1e6 / el : 0.0, r->m->consistent ? "consistent" : "INCONSISTENT",
+                r->m->lock_mode, r->m->barrier_hold_ms);
+    if (r->m->coords.present)
+        cs_log_info(r->cfg->log, "coordinates: binlog %s:%llu, GTID '%s'",
+                    r->m->coords.binlog_file, (unsigned long long)r->m->coords.binlog_pos,
+                    r->m->coords.gtid_set ? r->m->coords.gtid_set : "");
+}
+
+static void cleanup(struct run *r, int ok, struct cs_error *err)
+{
+    struct cs_error e2;
+
+    cs_error_clear(&e2);
+    if (r->work_started) {
+        dump_work_finish(&r->work, &e2);
+        dump_work_release(&r->work);
+    }
+    if (r->snap_init && dump_snapshot_close(&r->snap, r->cat, ok, &e2) < 0 && ok)
+        cs_error_copy(err, &e2);
+    if (!ok || cs_error_is_set(err))
+        cs_fs_remove_partials(r->cfg->outdir, &e2);
+    for (size_t i = 0; r->tsql && i < r->cat->ntables; i++)
+        dump_table_sql_release(&r->tsql[i]);
+    free(r->tsql);
+    dump_catalog_free(r->cat);
+    fmt_manifest_free(r->m);
+    dump_server_release(&r->server);
+    cs_conn_close(&r->main);
+}
+
+int dump_run(const struct dump_config *cfg, struct cs_error *err)
+{
+    struct run r;
+    enum dump_lock_mode mode;
+    int ok = 0;
+
+    memset(&r, 0, sizeof(r));
+    r.cfg = cfg;
+    r.t0 = cs_now();
+    if (prepare_outdir(cfg->outdir, err) < 0 || connect_main(&r, err) < 0)
+        goto out;
+    mode = cfg->lock_mode == DUMP_LOCK_AUTO ? dump_snapshot_resolve_auto(&r.server, 0)
+                                            : cfg->lock_mode;
+    dump_snapshot_init(&r.snap, cfg, &r.server, mode);
+    r.snap_init = 1;
+    if (dump_snapshot_guard(&r.snap, err) < 0 || catalog_phase(&r, err) < 0)
+        goto out;
+    preflight_warnings(&r);
+    if (snapshot_phase(&r, err) < 0 || data_phase(&r, err) < 0)
+        goto out;
+    /* the DDL check runs when the snapshot closes: before the manifest */
+    r.snap_init = 0;
+    if (dump_snapshot_close(&r.snap, r.cat, 1, err) < 0 || finish_manifest(&r, err) < 0)
+        goto out;
+    summary(&r);
+    ok = 1;
+out:
+    if (cfg->cancel && *cfg->cancel && !ok && err->code != CS_ERR_CANCELLED)
+        cs_error_set(err, CS_ERR_CANCELLED, "interrupted by a signal: no manifest was written");
+    cleanup(&r, ok, err);
+    return ok ? 0 : -1;
+}

@@ -1,0 +1,173 @@
+#include "dump/schema.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/buf.h"
+#include "common/fs.h"
+#include "common/quote.h"
+#include "format/names.h"
+
+/* How to ask for each object kind and where the answer is. */
+struct kind_info {
+    const char *show;      /* "SHOW CREATE TABLE" */
+    const char *suffix;    /* file name suffix */
+    const char *stmt_col;  /* result column holding the statement */
+    int qualified;         /* `db`.`name` (else just `db`) */
+};
+
+static const struct kind_info kinds[FMT_OBJ_KIND_COUNT] = {
+    [FMT_OBJ_DATABASE] = {"SHOW CREATE DATABASE", "-schema-create.sql", "Create Database", 0},
+    [FMT_OBJ_VIEW] = {"SHOW CREATE VIEW", "-schema-view.sql", "Create View", 1},
+    [FMT_OBJ_PROCEDURE] = {"SHOW CREATE PROCEDURE", "-schema-procedure.sql", "Create Procedure", 1},
+    [FMT_OBJ_FUNCTION] = {"SHOW CREATE FUNCTION", "-schema-function.sql", "Create Function", 1},
+    [FMT_OBJ_TRIGGER] = {"SHOW CREATE TRIGGER", "-schema-trigger.sql", "SQL Original Statement", 1},
+    [FMT_OBJ_EVENT] = {"SHOW CREATE EVENT", "-schema-event.sql", "Create Event", 1},
+};
+
+static const struct kind_info table_kind = {"SHOW CREATE TABLE", "-schema.sql", "Create Table", 1};
+
+static int col_of(MYSQL_RES *res, const char *name)
+{
+    MYSQL_FIELD *f = mysql_fetch_fields(res);
+    for (unsigned i = 0; i < mysql_num_fields(res); i++)
+        if (!strcasecmp(f[i].name, name))
+            return (int)i;
+    return -1;
+}
+
+static char *dup_col(MYSQL_RES *res, MYSQL_ROW row, const char *name)
+{
+    int c = col_of(res, name);
+    return c >= 0 && row[c] ? strdup(row[c]) : NULL;
+}
+
+struct ddl {
+    char *file;
+    char *sql_mode, *charset, *collation, *time_zone;
+};
+
+static void ddl_release(struct ddl *d)
+{
+    free(d->file);
+    free(d->sql_mode);
+    free(d->charset);
+    free(d->collation);
+    free(d->time_zone);
+    memset(d, 0, sizeof(*d));
+}
+
+static int write_one(struct cs_conn *conn, const struct dump_config *cfg,
+                     const struct kind_info *k, const char *schema, const char *name,
+                     struct ddl *out, struct cs_error *err)
+{
+    struct cs_buf sql = CS_BUF_INIT, body = CS_BUF_INIT;
+    MYSQL_RES *res = NULL;
+    MYSQL_ROW row;
+    char *path = NULL;
+    int c, rc = -1;
+
+    cs_buf_printf(&sql, "%s ", k->show);
+    if (k->qualified)
+        cs_quote_qualified(&sql, schema, name);
+    else
+        cs_quote_ident(&sql, schema);
+    if (cs_conn_query(conn, sql.data, &res, err) < 0)
+        goto out;
+    row = mysql_fetch_row(res);
+    c = col_of(res, k->stmt_col);
+    if (!row || c < 0 || !row[c]) {
+        cs_error_set(err, CS_ERR_SERVER,
+                     "%s for %s.%s returned no definition (the dump user lacks the privilege "
+                     "to see it: grant SELECT on the schema, or SHOW ROUTINE / SHOW VIEW / "
+                     "TRIGGER / EVENT as needed)",
+                     k->show, schema, name);
+        goto out;
+    }
+    cs_buf_puts(&body, row[c]);
+    cs_buf_puts(&body, ";\n");
+    out->file = fmt_name_file(schema, k->qualified ? name : NULL, k->suffix);
+    out->sql_mode = dup_col(res, row, "sql_mode");
+    out->charset = dup_col(res, row, "character_set_client");
+    out->collation = dup_col(res, row, "collation_connection");
+    out->time_zone = dup_col(res, row, "time_zone");
+    path = out->file ? cs_fs_join(cfg->outdir, out->file) : NULL;
+    if (!path || cs_buf_failed(&body)) {
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    rc = cs_fs_write_atomic(path, body.data, body.len, 0600, err);
+out:
+    free(path);
+    if (res)
+        mysql_free_result(res);
+    cs_buf_release(&sql);
+    cs_buf_release(&body);
+    return rc;
+}
+
+/* Moves D's strings into the manifest object O. */
+static void take_ddl(struct fmt_object *o, struct ddl *d)
+{
+    o->file = d->file;
+    o->sql_mode = d->sql_mode;
+    o->charset = d->charset;
+    o->collation = d->collation;
+    o->time_zone = d->time_zone;
+    memset(d, 0, sizeof(*d));
+}
+
+static int write_objects(struct cs_conn *conn, const struct dump_config *cfg,
+                         const struct dump_catalog *cat, struct fmt_manifest *m,
+                         struct cs_error *err)
+{
+    for (size_t i = 0; i < cat->nobjects; i++) {
+        const struct dump_object *src = &cat->objects[i];
+        struct fmt_object *o;
+        struct ddl d = {0};
+
+        if (cfg->cancel && *cfg->cancel)
+            return cs_error_set(err, CS_ERR_CANCELLED, "interrupted");
+        if (write_one(conn, cfg, &kinds[src->kind], src->schema, src->name, &d, err) < 0) {
+            ddl_release(&d);
+            return -1;
+        }
+        o = fmt_manifest_add_object(m);
+        if (!o) {
+            ddl_release(&d);
+            return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        }
+        o->kind = src->kind;
+        o->schema = strdup(src->schema);
+        o->name = strdup(src->name);
+        o->table = src->table ? strdup(src->table) : NULL;
+        take_ddl(o, &d);
+        if (!o->schema || !o->name || (src->table && !o->table))
+            return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    }
+    return 0;
+}
+
+int dump_schema_write(struct cs_conn *conn, const struct dump_config *cfg,
+                      const struct dump_catalog *cat, struct fmt_manifest *m,
+                      struct cs_error *err)
+{
+    if (write_objects(conn, cfg, cat, m, err) < 0)
+        return -1;
+    for (size_t i = 0; i < cat->ntables; i++) {
+        struct ddl d = {0};
+        if (cfg->cancel && *cfg->cancel)
+            return cs_error_set(err, CS_ERR_CANCELLED, "interrupted");
+        if (write_one(conn, cfg, &table_kind, cat->tables[i].schema, cat->tables[i].name, &d,
+                      err) < 0) {
+            ddl_release(&d);
+            return -1;
+        }
+        m->tables[i].ddl_file = d.file;
+        d.file = NULL;
+        ddl_release(&d);
+    }
+    return 0;
+}

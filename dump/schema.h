@@ -1,0 +1,22 @@
+/*
+ * schema.h - the DDL files: one file per database, table, view, routine,
+ * trigger and event, each holding exactly one statement (as SHOW CREATE
+ * gives it) followed by ";\n".  The session settings a routine, trigger,
+ * event or view was created under (sql_mode, character set, time zone) go
+ * into its manifest entry.  Runs on the coordinator while DDL is blocked.
+ */
+#ifndef DUMP_SCHEMA_H
+#define DUMP_SCHEMA_H
+
+#include "common/conn.h"
+#include "dump/catalog.h"
+#include "dump/config.h"
+#include "format/manifest.h"
+
+/* Writes every DDL file and fills M's objects and its tables' ddl_file
+ * (M's tables must already mirror CAT's, index for index). */
+int dump_schema_write(struct cs_conn *conn, const struct dump_config *cfg,
+                      const struct dump_catalog *cat, struct fmt_manifest *m,
+                      struct cs_error *err);
+
+#endif
