@@ -28,6 +28,9 @@
  * cs_optfile_filter() when unknown.  `!include FILE` reads FILE and
  * `!includedir DIR` reads DIR's *.cnf files in name order; a relative path
  * is taken from the including file's directory; nesting is limited to 10.
+ * A key alone gives "--key": a getopt_long() option with required_argument
+ * would then swallow the next element, so declare options that files may
+ * give alone (e.g. password) optional_argument.
  * Option files that anyone may write are ignored with a warning, as mysql
  * does.  An option before any [group] header or a malformed header is an
  * error naming file:line.
@@ -43,26 +46,31 @@
 #ifndef CS_OPTFILE_H
 #define CS_OPTFILE_H
 
+#include <stddef.h>
+
 #include "common/error.h"
 #include "common/log.h"
 
 /* Where argv[i] came from. */
 struct cs_optfile_origin {
     char *file;  /* option file path, NULL for the command line (owned) */
-    char *group; /* the [group] as written in the file, NULL for the command line (owned) */
+    char *group; /* the name from the groups list that the section matched (a
+                    [G<suffix>] section gives G); NULL for the command line (owned) */
     int line;    /* line in file, 0 for the command line */
     int loose;   /* had a loose- prefix */
 };
 
 struct cs_optfile_args {
     int argc;
-    char **argv;  /* argc + 1 entries, argv[argc] == NULL; every string owned */
+    char **argv;                      /* argc + 1 entries, argv[argc] == NULL; every string owned */
     struct cs_optfile_origin *origin; /* argc entries, parallel to argv */
-    int nfile;    /* argv[1 .. nfile] came from option files */
-    int print_defaults; /* --print-defaults was given */
+    int nfile;                        /* argv[1 .. nfile] came from option files */
+    int print_defaults;               /* --print-defaults was given */
 };
 
+/* clang-format off */
 #define CS_OPTFILE_ARGS_INIT {0, NULL, NULL, 0, 0}
+/* clang-format on */
 
 void cs_optfile_args_init(struct cs_optfile_args *a);
 void cs_optfile_args_release(struct cs_optfile_args *a);
@@ -77,9 +85,8 @@ void cs_optfile_args_release(struct cs_optfile_args *a);
  * syntax, CS_ERR_IO for a required file that cannot be read, CS_ERR_NOMEM);
  * out is left empty on failure.
  */
-int cs_optfile_load(int argc, char **argv, const char *const *groups,
-                    struct cs_optfile_args *out, const struct cs_log *log,
-                    struct cs_error *err);
+int cs_optfile_load(int argc, char **argv, const char *const *groups, struct cs_optfile_args *out,
+                    const struct cs_log *log, struct cs_error *err);
 
 /*
  * Like cs_optfile_load() with the default files replaced by default_files
@@ -109,7 +116,6 @@ void cs_optfile_filter(struct cs_optfile_args *args, const char *const *known_lo
 
 /* Describe where argv[i] came from, e.g. "/etc/my.cnf:12 [client]" or
  * "the command line", into buf (always NUL-terminated).  Returns buf. */
-const char *cs_optfile_describe(const struct cs_optfile_args *args, int i, char *buf,
-                                size_t size);
+const char *cs_optfile_describe(const struct cs_optfile_args *args, int i, char *buf, size_t size);
 
 #endif

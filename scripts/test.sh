@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# test.sh - build and run every test (unit, cli, integration), as CI does.
+#
+# Installs missing dependencies first (scripts/install-deps.sh; a no-op when
+# everything is there), configures with -DCS_WERROR=ON, builds, runs ctest.
+# Exits with ctest's status.
+#
+# Environment:
+#   BUILD_DIR   build directory (default: build)
+#   CMAKE_ARGS  extra arguments for the cmake configure step (word-split)
+#   CTEST_ARGS  extra arguments for ctest (word-split), e.g. "-j2 -R optfile"
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+BUILD_DIR=${BUILD_DIR:-build}
+read -r -a cmake_args <<<"${CMAKE_ARGS:-}"
+read -r -a ctest_args <<<"${CTEST_ARGS:-}"
+
+if ! bash scripts/install-deps.sh --check >/dev/null 2>&1; then
+    bash scripts/install-deps.sh
+fi
+
+jobs=$(nproc 2>/dev/null || echo 2)
+cmake -S . -B "$BUILD_DIR" -DCS_WERROR=ON "${cmake_args[@]}"
+cmake --build "$BUILD_DIR" -j"$jobs"
+
+rc=0
+ctest --test-dir "$BUILD_DIR" --output-on-failure -L 'unit|cli|integration' \
+    "${ctest_args[@]}" || rc=$?
+exit "$rc"
