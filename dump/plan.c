@@ -18,7 +18,7 @@ void dump_plan_literal(struct cs_buf *b, const struct dump_column *c, const char
         fmt_sql_append_hex(b, val, len);
     } else if (c->charset && c->kind == FMT_COL_STRING) {
         /* the column's own character set, so its collation orders the range */
-        cs_buf_printf(b, "_%s", c->charset);
+        cs_buf_printf(b, "_%s ", c->charset);
         fmt_sql_append_hex(b, val, len);
     } else {
         fmt_sql_append_string(b, val, len);

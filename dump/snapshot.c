@@ -87,6 +87,13 @@ int dump_snapshot_guard(struct dump_snapshot *s, struct cs_error *err)
 
     if (s->mode == DUMP_LOCK_NONE)
         return 0;
+    if ((s->mode == DUMP_LOCK_BACKUP_STAGE && !is_mariadb(s)) ||
+        (s->mode == DUMP_LOCK_BACKUP_LOCK && is_mariadb(s)))
+        return cs_error_set(err, CS_ERR_USAGE,
+                            "--lock-mode=%s is for %s; on this %s server use --lock-mode=%s",
+                            dump_lock_mode_name(s->mode),
+                            is_mariadb(s) ? "MySQL 8.0+" : "MariaDB 10.4.1+",
+                            cs_flavor_name(v->flavor), is_mariadb(s) ? "backup-stage" : "ftwrl");
     if (is_mariadb(s) && cs_version_at_least(v, 10, 4, 1) &&
         (s->mode == DUMP_LOCK_BACKUP_STAGE || (s->server->privs & DUMP_PRIV_RELOAD)))
         rc = guard_backup_stage(s, err);
