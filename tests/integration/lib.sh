@@ -98,3 +98,54 @@ dump_of() {
 manifest_get() {
     python3 -c "import json,sys; m=json.load(open(sys.argv[1]+'/manifest.json')); print($2)" "$1"
 }
+
+# start_writer NAME: the bank writer (tests/data/fixture-bank.sql) in the background
+start_writer() {
+    sql "$1" "UPDATE bank.ctl SET stop = 0"
+    mariadb --defaults-file="$WORK/$1/client.cnf" -e "CALL bank.writer()" &
+    CS_WRITER_PID=$!
+    bg_track "$CS_WRITER_PID"
+    # wait until transfers are flowing
+    local n0 n1 i
+    n0=$(sql "$1" "SELECT COUNT(*) FROM bank.ledger")
+    for i in $(seq 1 50); do
+        n1=$(sql "$1" "SELECT COUNT(*) FROM bank.ledger")
+        [ "$n1" -gt "$n0" ] && return 0
+        sleep 0.1
+    done
+    fail "the writer does not write"
+}
+
+stop_writer() {
+    sql "$1" "UPDATE bank.ctl SET stop = 1"
+    wait "$CS_WRITER_PID" 2>/dev/null || true
+}
+
+# tsv_sum DIR TABLE COLUMN-NUMBER: sum of a column over a tsv dump's chunks
+tsv_sum() {
+    local files
+    files=$(manifest_get "$1" "' '.join(c['file'] for t in m['tables'] if t['name']=='$2' for c in t['chunks'])")
+    (cd "$1" && for f in $files; do zstd -qdc "$f"; done) | awk -F'\t' -v c="$3" '{s += $c} END {printf "%d\n", s}'
+}
+
+tsv_rows() {
+    local files
+    files=$(manifest_get "$1" "' '.join(c['file'] for t in m['tables'] if t['name']=='$2' for c in t['chunks'])")
+    (cd "$1" && for f in $files; do zstd -qdc "$f"; done) | wc -l
+}
+
+# binlog_count NAME FILE POS PATTERN: row events matching PATTERN in the
+# server's binary logs up to FILE:POS
+binlog_count() {
+    local dir="$WORK/$1/binlog" f total=0 n
+    for f in $(ls "$dir" | grep -v index | sort); do
+        if [ "$f" = "$2" ]; then
+            n=$(mariadb-binlog -v --base64-output=decode-rows --stop-position="$3" "$dir/$f" | grep -c "$4" || true)
+            total=$((total + n))
+            break
+        fi
+        n=$(mariadb-binlog -v --base64-output=decode-rows "$dir/$f" | grep -c "$4" || true)
+        total=$((total + n))
+    done
+    echo "$total"
+}
