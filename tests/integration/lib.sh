@@ -149,3 +149,37 @@ binlog_count() {
     done
     echo "$total"
 }
+
+# make_big NAME ROWS: bank.big, ~120 bytes a row, for dumps that take a while
+make_big() {
+    sql "$1" "CREATE TABLE IF NOT EXISTS bank.big (id INT PRIMARY KEY, pad VARCHAR(200));
+              INSERT INTO bank.big SELECT seq, CONCAT(MD5(seq), MD5(seq + 1), MD5(seq + 2))
+              FROM bank.seq_1_to_$2"
+}
+
+# wait_for CMD...: retry up to ~20 s
+wait_for() {
+    local i
+    for i in $(seq 1 200); do
+        "$@" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# session_running NAME LIKE-PATTERN: prints the id of a session whose statement matches
+session_running() {
+    local id
+    id=$(sql "$1" "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE '$2' AND ID <> CONNECTION_ID() LIMIT 1")
+    [ -n "$id" ] && echo "$id"
+}
+
+# dump_bg NAME DIR LOG [csdump options]: csdump in the background (its own
+# PID in CS_DUMP_PID, so signals reach csdump itself)
+dump_bg() {
+    local name=$1 dir=$2 log=$3
+    shift 3
+    "$CSDUMP" --no-defaults -S "$(sock "$name")" -u root -o "$dir" "$@" 2> "$log" &
+    CS_DUMP_PID=$!
+    bg_track "$CS_DUMP_PID"
+}
