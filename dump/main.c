@@ -274,6 +274,8 @@ static int parse_args(struct cs_optfile_args *args, struct dump_config *c, struc
                                 cs_optfile_describe(args, optind - 1, where, sizeof(where)),
                                 args->argv[optind - 1]);
         r = parse_one(c, co, opt, optarg, err);
+        if (r < 0 && optind - 1 <= args->nfile)
+            cs_error_prefix(err, "%s", cs_optfile_describe(args, optind - 1, where, sizeof(where)));
         if (r != 0)
             return r;
     }

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# csdump's command line: exit codes (0 ok, 1 failed, 2 bad usage) and
+# messages that name the problem.  No server needed.
+set -euo pipefail
+BUILD=${CS_BUILD_DIR:-$(cd "$(dirname "$0")/../../build" && pwd)}
+CSDUMP=$BUILD/csdump
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+
+# expect RC PATTERN -- ARGS...: exit code RC and stderr/stdout matching PATTERN
+expect() {
+    local want=$1 pattern=$2 out rc nodef=--no-defaults
+    shift 3
+    case "${1:-}" in --defaults-file=*) nodef= ;; esac
+    set +e
+    out=$("$CSDUMP" $nodef "$@" 2>&1)
+    rc=$?
+    set -e
+    [ "$rc" = "$want" ] || fail "csdump $*: exit $rc, expected $want: $out"
+    echo "$out" | grep -Eq -- "$pattern" || fail "csdump $*: output does not match '$pattern': $out"
+}
+
+expect 0 "Usage: csdump" -- --help
+expect 0 "^csdump [0-9]+\.[0-9]+" -- --version
+expect 2 "--outdir DIR is required" --
+expect 2 "unknown option .*--bogus" -- --bogus -o "$WORK/x"
+expect 2 "--threads=0: expected a whole number from 1 to 256" -- --threads 0 -o "$WORK/x"
+expect 2 "--threads=abc" -- -t abc -o "$WORK/x"
+expect 2 "--format=csv: expected tsv or sql" -- --format csv -o "$WORK/x"
+expect 2 "--compress=gzip: expected zstd or none" -- --compress gzip -o "$WORK/x"
+expect 2 "--lock-mode=global: expected auto, ftwrl" -- --lock-mode global -o "$WORK/x"
+expect 2 "--ssl-mode=SOMETIMES" -- --ssl-mode SOMETIMES -o "$WORK/x"
+expect 2 "--port=99999" -- -P 99999 -o "$WORK/x"
+expect 2 "unexpected argument 'extra'" -- -o "$WORK/x" extra
+expect 2 "--compress-level=40" -- --compress-level 40 -o "$WORK/x"
+# --defaults-file must exist and come first
+out=$("$CSDUMP" --defaults-file="$WORK/none.cnf" -o "$WORK/x" 2>&1) && fail "missing defaults file accepted"
+echo "$out" | grep -q "none.cnf" || fail "missing defaults file not named: $out"
+
+# an unreachable server: exit 1, names the server, no manifest
+expect 1 "127.0.0.1:1: cannot connect" -- -h 127.0.0.1 -P 1 -u nobody -o "$WORK/unreach"
+[ ! -e "$WORK/unreach/manifest.json" ] || fail "manifest written without a server"
+# a non-empty output directory is refused before connecting
+mkdir -p "$WORK/full" && touch "$WORK/full/something"
+expect 1 "is not empty" -- -h 127.0.0.1 -P 1 -o "$WORK/full"
+# options from a [csdump] group, overridden by the command line
+printf '[csdump]\nthreads=0\n' > "$WORK/bad.cnf"
+out=$("$CSDUMP" --defaults-file="$WORK/bad.cnf" -o "$WORK/y" 2>&1) && fail "threads=0 from a file accepted"
+echo "$out" | grep -q -- "bad.cnf:2 \[csdump\].*--threads=0" || fail "option file value not reported: $out"
+# [client] options of other programs are ignored, ours are used
+printf '[client]\nhost=127.0.0.1\nport=1\ndefault-character-set=utf8mb4\n' > "$WORK/client.cnf"
+expect 1 "127.0.0.1:1: cannot connect" -- --defaults-file="$WORK/client.cnf" -o "$WORK/c"
+# a password on the command line never appears in the output
+out=$("$CSDUMP" --no-defaults -h 127.0.0.1 -P 1 -u u -pS3cretPass -o "$WORK/p" 2>&1) || true
+echo "$out" | grep -q S3cretPass && fail "the password was printed"
+echo ok
