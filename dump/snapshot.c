@@ -242,6 +242,8 @@ static int coords_from_proof(struct dump_snapshot *s, struct cs_error *err)
     return rc;
 }
 
+static int read_replica(struct dump_snapshot *s, struct cs_error *err);
+
 static int open_lockless(struct dump_snapshot *s, struct cs_error *err)
 {
     unsigned tries = s->cfg->lockless_retries ? s->cfg->lockless_retries : 1;
@@ -259,7 +261,15 @@ static int open_lockless(struct dump_snapshot *s, struct cs_error *err)
             snprintf(s->note, sizeof(s->note),
                      "lockless: all %zu connections started at binlog position %s (attempt %u)",
                      s->nconns, s->proof[0], i + 1);
-            return coords_from_proof(s, err);
+            if (coords_from_proof(s, err) < 0 || read_replica(s, err) < 0)
+                return -1;
+            /* without a barrier the replica's SQL thread moved on while
+             * SHOW SLAVE STATUS ran: only the GTID position (read in the
+             * snapshot) is exact */
+            free(s->replica.binlog_file);
+            s->replica.binlog_file = NULL;
+            s->replica.binlog_pos = 0;
+            return 0;
         }
         if (rollback_all(s, err) < 0)
             return -1;
@@ -283,6 +293,13 @@ static int read_coords(struct dump_snapshot *s, struct cs_error *err)
         return cs_error_prefix(err, "reading binary log coordinates (needs %s)",
                                is_mariadb(s) ? "BINLOG MONITOR" : "REPLICATION CLIENT");
     }
+    return read_replica(s, err);
+}
+
+static int read_replica(struct dump_snapshot *s, struct cs_error *err)
+{
+    struct cs_conn *c = &s->conns[0];
+
     if (dump_coords_read_replica(c, c, &s->server->version, &s->replica, &s->replica_host,
                                  &s->is_replica, err) < 0) {
         /* not being allowed to look is not fatal: the dump is still consistent */

@@ -85,7 +85,8 @@
  *
  * COORDS = {
  *   "present":         bool     false: no binary log; then the rest may be null/absent
- *   "binlog_file":     str      e.g. "mysql-bin.000003"
+ *   "binlog_file":     str|null e.g. "mysql-bin.000003"; null when only the GTID
+ *                              position is known (a replica dumped lockless)
  *   "binlog_position": u64
  *   "gtid_set":        str      MySQL gtid_executed / MariaDB gtid_binlog_pos; may be ""
  * }
@@ -239,7 +240,7 @@ static const struct field replica_fields[] = {
 #define C struct fmt_coords
 static const struct field coords_fields[] = { /* "present" first */
     FLD("present",         F_BOOL,   C, present),
-    FLD("binlog_file",     F_STR,    C, binlog_file),
+    FLD("binlog_file",     F_OSTR,   C, binlog_file), /* null: GTID only */
     FLD("binlog_position", F_U64,    C, binlog_pos),
     FLD("gtid_set",        F_STR,    C, gtid_set),
 };

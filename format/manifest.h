@@ -88,7 +88,7 @@ struct fmt_object {
 
 struct fmt_coords {
     int present;           /* 0: the server had no binary log */
-    char *binlog_file;
+    char *binlog_file;     /* NULL when only the GTID position is known */
     uint64_t binlog_pos;
     char *gtid_set;        /* MySQL gtid_executed / MariaDB gtid_binlog_pos; may be "" */
 };

@@ -183,3 +183,22 @@ dump_bg() {
     CS_DUMP_PID=$!
     bg_track "$CS_DUMP_PID"
 }
+
+# replicate NAME FROM: make server NAME a GTID replica of server FROM (root over TCP)
+replicate() {
+    sql "$1" "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=$(port "$2"),
+              MASTER_USER='root', MASTER_PASSWORD='', MASTER_USE_GTID=slave_pos; START SLAVE"
+}
+
+# caught_up NAME FROM: NAME has applied everything FROM has written
+caught_up() {
+    local want got
+    want=$(sql "$2" "SELECT @@gtid_binlog_pos")
+    got=$(sql "$1" "SELECT @@gtid_slave_pos")
+    [ "$want" = "$got" ]
+}
+
+# gtid_seq GTIDPOS DOMAIN: the sequence number of DOMAIN in a MariaDB GTID position
+gtid_seq() {
+    echo "$1" | tr ',' '\n' | awk -F- -v d="$2" '$1 == d {print $3}'
+}
