@@ -41,7 +41,7 @@ static int add_results(struct dump_work *w, size_t ti, struct dump_chunk_result 
             tr->cap = cap;
         }
     }
-    if (rc == 0) {
+    if (rc == 0 && n) {
         memcpy(tr->r + tr->n, r, n * sizeof(*r));
         tr->n += n;
     }
