@@ -135,7 +135,7 @@ static int write_coordinates(struct run *r, struct cs_error *err)
     json = fmt_coords_to_json(r->m, err);
     path = cs_fs_join(r->cfg->outdir, FMT_COORDS_NAME);
     if (json && path && cs_fs_write_atomic(path, json, strlen(json), 0600, err) == 0)
-        rc = 0;
+        rc = dump_schema_add_file(r->m, FMT_COORDS_NAME, json, strlen(json), err);
     else if (json && !path)
         cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     if (c->present)

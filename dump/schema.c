@@ -8,6 +8,7 @@
 #include "common/buf.h"
 #include "common/fs.h"
 #include "common/quote.h"
+#include "format/checksum.h"
 #include "format/names.h"
 
 /* How to ask for each object kind and where the answer is. */
@@ -28,6 +29,18 @@ static const struct kind_info kinds[FMT_OBJ_KIND_COUNT] = {
 };
 
 static const struct kind_info table_kind = {"SHOW CREATE TABLE", "-schema.sql", "Create Table", 1};
+
+int dump_schema_add_file(struct fmt_manifest *m, const char *name, const void *data, size_t len,
+                         struct cs_error *err)
+{
+    struct fmt_file *f = fmt_manifest_add_file(m);
+
+    if (!f || !(f->name = strdup(name)))
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    f->bytes = len;
+    fmt_hash128_hex(data, len, f->hash);
+    return 0;
+}
 
 static int col_of(MYSQL_RES *res, const char *name)
 {
@@ -61,7 +74,7 @@ static void ddl_release(struct ddl *d)
 
 static int write_one(struct cs_conn *conn, const struct dump_config *cfg,
                      const struct kind_info *k, const char *schema, const char *name,
-                     struct ddl *out, struct cs_error *err)
+                     struct ddl *out, struct fmt_manifest *m, struct cs_error *err)
 {
     struct cs_buf sql = CS_BUF_INIT, body = CS_BUF_INIT;
     MYSQL_RES *res = NULL;
@@ -99,6 +112,8 @@ static int write_one(struct cs_conn *conn, const struct dump_config *cfg,
         goto out;
     }
     rc = cs_fs_write_atomic(path, body.data, body.len, 0600, err);
+    if (rc == 0)
+        rc = dump_schema_add_file(m, out->file, body.data, body.len, err);
 out:
     free(path);
     if (res)
@@ -130,7 +145,7 @@ static int write_objects(struct cs_conn *conn, const struct dump_config *cfg,
 
         if (cfg->cancel && *cfg->cancel)
             return cs_error_set(err, CS_ERR_CANCELLED, "interrupted");
-        if (write_one(conn, cfg, &kinds[src->kind], src->schema, src->name, &d, err) < 0) {
+        if (write_one(conn, cfg, &kinds[src->kind], src->schema, src->name, &d, m, err) < 0) {
             ddl_release(&d);
             return -1;
         }
@@ -160,7 +175,7 @@ int dump_schema_write(struct cs_conn *conn, const struct dump_config *cfg,
         struct ddl d = {0};
         if (cfg->cancel && *cfg->cancel)
             return cs_error_set(err, CS_ERR_CANCELLED, "interrupted");
-        if (write_one(conn, cfg, &table_kind, cat->tables[i].schema, cat->tables[i].name, &d,
+        if (write_one(conn, cfg, &table_kind, cat->tables[i].schema, cat->tables[i].name, &d, m,
                       err) < 0) {
             ddl_release(&d);
             return -1;

@@ -19,4 +19,8 @@ int dump_schema_write(struct cs_conn *conn, const struct dump_config *cfg,
                       const struct dump_catalog *cat, struct fmt_manifest *m,
                       struct cs_error *err);
 
+/* Record a non-chunk file (name, size, hash of DATA) in M's file list. */
+int dump_schema_add_file(struct fmt_manifest *m, const char *name, const void *data, size_t len,
+                         struct cs_error *err);
+
 #endif

@@ -54,6 +54,11 @@
  *     "sql_mode", "charset", "collation", "time_zone": str, optional: the
  *               session the object was created in (SHOW CREATE's columns)
  *   }],
+ *   "files": [{                    every other file of the dump but manifest.json
+ *     "name": str   plain name (DDL files, coordinates.json)
+ *     "bytes": int  size
+ *     "hash": str   XXH3-128 of its bytes, 32 lowercase hex digits
+ *   }],
  *   "tables": [{
  *     "schema":        str
  *     "name":          str
@@ -245,6 +250,12 @@ static const struct field coords_fields[] = { /* "present" first */
     FLD("gtid_set",        F_STR,    C, gtid_set),
 };
 #undef C
+
+static const struct field file_fields[] = {
+    FLD("name",            F_FILE,   struct fmt_file, name),
+    FLD("bytes",           F_U64,    struct fmt_file, bytes),
+    FLD("hash",            F_HASH,   struct fmt_file, hash),
+};
 
 static const struct field object_fields[] = {
     FENUM("kind",          struct fmt_object, kind, name_object, FMT_OBJ_KIND_COUNT),
@@ -542,6 +553,7 @@ void fmt_manifest_free(struct fmt_manifest *m)
     free_fields(coords_fields, NFIELDS(coords_fields), &m->replica_of);
     free_strv(m->proof, m->nproof);
     free_items(m->objects, m->nobjects, sizeof(*m->objects), object_fields, NFIELDS(object_fields));
+    free_items(m->files, m->nfiles, sizeof(*m->files), file_fields, NFIELDS(file_fields));
     for (size_t i = 0; m->tables && i < m->ntables; i++)
         free_table(&m->tables[i]);
     free(m->tables);
@@ -585,6 +597,17 @@ struct fmt_object *fmt_manifest_add_object(struct fmt_manifest *m)
     m->objects = a;
     memset(&a[m->nobjects], 0, sizeof(*a));
     return &a[m->nobjects++];
+}
+
+struct fmt_file *fmt_manifest_add_file(struct fmt_manifest *m)
+{
+    struct fmt_file *a = m ? grow(m->files, m->nfiles, &m->files_cap, sizeof(*a)) : NULL;
+
+    if (!a)
+        return NULL;
+    m->files = a;
+    memset(&a[m->nfiles], 0, sizeof(*a));
+    return &a[m->nfiles++];
 }
 
 struct fmt_chunk *fmt_table_add_chunk(struct fmt_table *t)
@@ -777,7 +800,9 @@ static int build_manifest(json_t *root, const struct fmt_manifest *m, struct cs_
         put_coords(root, "coordinates", &m->coords, &o, err) < 0 || put_replica(root, m, err) < 0)
         return -1;
     if (!put_items(root, "", "objects", m->objects, m->nobjects, sizeof(*m->objects), object_fields,
-                   NFIELDS(object_fields), err))
+                   NFIELDS(object_fields), err) ||
+        !put_items(root, "", "files", m->files, m->nfiles, sizeof(*m->files), file_fields,
+                   NFIELDS(file_fields), err))
         return -1;
     return put_tables(root, m, err);
 }
@@ -1045,6 +1070,15 @@ static int read_contents(const struct rd *rd, json_t *root, struct fmt_manifest 
     if (read_each(rd, a, "", "objects", m->objects, sizeof(*m->objects), object_fields,
                   NFIELDS(object_fields)) < 0)
         return -1;
+    if (json_object_get(root, "files")) { /* optional: older writers had none */
+        m->files = get_items(rd, root, "", "files", sizeof(*m->files), &a, &m->nfiles);
+        if (!m->files)
+            return -1;
+        m->files_cap = m->nfiles;
+        if (read_each(rd, a, "", "files", m->files, sizeof(*m->files), file_fields,
+                      NFIELDS(file_fields)) < 0)
+            return -1;
+    }
     m->tables = get_items(rd, root, "", "tables", sizeof(*m->tables), &a, &m->ntables);
     if (!m->tables)
         return -1;

@@ -86,6 +86,13 @@ struct fmt_object {
     char *time_zone;       /* events */
 };
 
+/* A non-chunk file of the dump (DDL, coordinates.json) and its integrity. */
+struct fmt_file {
+    char *name;
+    uint64_t bytes;
+    char hash[33];         /* XXH3-128 of its bytes, hex */
+};
+
 struct fmt_coords {
     int present;           /* 0: the server had no binary log */
     char *binlog_file;     /* NULL when only the GTID position is known */
@@ -134,6 +141,9 @@ struct fmt_manifest {
     struct fmt_table *tables;
     size_t ntables;
     size_t tables_cap;     /* private to manifest.c: allocated tables */
+    struct fmt_file *files;/* every other file but manifest.json */
+    size_t nfiles;
+    size_t files_cap;      /* private to manifest.c */
 };
 
 struct fmt_manifest *fmt_manifest_new(void);
@@ -144,6 +154,7 @@ void fmt_manifest_free(struct fmt_manifest *m); /* NULL-safe */
 struct fmt_table *fmt_manifest_add_table(struct fmt_manifest *m);
 struct fmt_object *fmt_manifest_add_object(struct fmt_manifest *m);
 struct fmt_chunk *fmt_table_add_chunk(struct fmt_table *t);
+struct fmt_file *fmt_manifest_add_file(struct fmt_manifest *m);
 int fmt_manifest_add_proof(struct fmt_manifest *m, const char *proof);
 
 /* Serialize to JSON text (malloc'd, NUL-terminated). */

@@ -1,4 +1,5 @@
 #include "format/source.h"
+#include "format/checksum.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -340,5 +341,5 @@ void fmt_source_counter_result(struct fmt_source *s, uint64_t *bytes, char hash_
     if (bytes)
         *bytes = n;
     if (hash_hex)
-        snprintf(hash_hex, 33, "%016" PRIx64 "%016" PRIx64, (uint64_t)h.high64, (uint64_t)h.low64);
+        fmt_hash128_to_hex((uint64_t)h.high64, (uint64_t)h.low64, hash_hex);
 }
