@@ -149,8 +149,10 @@ static int cmp_result(const void *a, const void *b)
 /* Key order; then make the ranges tile the key space. */
 static int tile(struct dump_table_results *res)
 {
+    if (res->n == 0)
+        return 0;
     qsort(res->r, res->n, sizeof(*res->r), cmp_result);
-    if (res->n == 0 || !res->r[0].keyed)
+    if (!res->r[0].keyed)
         return 0;
     dump_key_free(res->r[0].lo);
     res->r[0].lo = NULL;
