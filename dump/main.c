@@ -7,7 +7,7 @@
 
 #include "common/connopt.h"
 #include "common/console.h"
-#include "common/optfile.h"
+#include "common/cli.h"
 #include "dump/run.h"
 
 static volatile sig_atomic_t cancel_flag; /* the only file-scope mutable */
@@ -249,39 +249,35 @@ static void defaults(struct dump_config *c)
     c->progress = 1;
 }
 
-static const char *const groups[] = {"client", "client-server", "client-mariadb", "csdump", NULL};
-static const char *const own_groups[] = {"csdump", NULL};
+struct parse_ctx {
+    struct dump_config *cfg;
+    struct cs_connopt *co;
+};
 
-/* Parses ARGS into C; returns -1 error, 0 run, 1 exit 0 (help/version). */
-static int parse_args(struct cs_optfile_args *args, struct dump_config *c, struct cs_connopt *co,
-                      struct cs_error *err)
+static int on_option(void *vctx, int opt, const char *arg, struct cs_error *err)
 {
-    const char *known[sizeof(long_options) / sizeof(long_options[0])];
-    char shortopts[64];
-    int opt, r;
+    struct parse_ctx *p = vctx;
+    return parse_one(p->cfg, p->co, opt, arg, err);
+}
 
-    for (size_t i = 0; i < sizeof(long_options) / sizeof(long_options[0]); i++)
-        known[i] = long_options[i].name;
-    cs_optfile_filter(args, known, own_groups, NULL);
-    snprintf(shortopts, sizeof(shortopts), "%so:t:B:T:x:qv", CS_CONNOPT_SHORT);
-    opterr = 0;
-    optind = 1;
-    while ((opt = getopt_long(args->argc, args->argv, shortopts, long_options, NULL)) != -1) {
-        char where[300];
-        if (opt == '?' || opt == ':')
-            return cs_error_set(err, CS_ERR_USAGE, "%s: unknown option or missing value '%s' "
-                                "(see csdump --help)",
-                                cs_optfile_describe(args, optind - 1, where, sizeof(where)),
-                                args->argv[optind - 1]);
-        r = parse_one(c, co, opt, optarg, err);
-        if (r < 0 && optind - 1 <= args->nfile)
-            cs_error_prefix(err, "%s", cs_optfile_describe(args, optind - 1, where, sizeof(where)));
-        if (r != 0)
-            return r;
-    }
-    if (optind < args->argc)
+/* Parses the command line into C; returns -1 error, 0 run, 1 exit 0. */
+static int parse_args(struct cs_cli *cli, int argc, char **argv, const struct cs_log *log,
+                      struct dump_config *c, struct cs_connopt *co, struct cs_error *err)
+{
+    struct parse_ctx p = {c, co};
+    int r;
+
+    cli->prog = "csdump";
+    cli->long_options = long_options;
+    cli->shortopts = CS_CONNOPT_SHORT "o:t:B:T:x:qv";
+    cli->fn = on_option;
+    cli->ctx = &p;
+    r = cs_cli_parse(cli, argc, argv, log, err);
+    if (r != 0)
+        return r;
+    if (cli->first_arg < cli->args.argc)
         return cs_error_set(err, CS_ERR_USAGE, "unexpected argument '%s' (see csdump --help)",
-                            args->argv[optind]);
+                            cli->args.argv[cli->first_arg]);
     if (!c->outdir)
         return cs_error_set(err, CS_ERR_USAGE, "--outdir DIR is required (see csdump --help)");
     return cs_connopt_finish(co, err);
@@ -293,7 +289,7 @@ int main(int argc, char **argv)
     struct cs_log log;
     struct dump_config cfg;
     struct cs_connopt co;
-    struct cs_optfile_args args = CS_OPTFILE_ARGS_INIT;
+    struct cs_cli cli = {0};
     struct cs_error err;
     struct sigaction sa;
     int rc = 1, r;
@@ -303,14 +299,9 @@ int main(int argc, char **argv)
     log = cs_console_logger(&con, CS_LOG_INFO);
     defaults(&cfg);
     cs_connopt_init(&co);
-    if (cs_optfile_load(argc, argv, groups, &args, &log, &err) < 0) {
-        rc = 2;
-        goto out;
-    }
-    cs_connopt_scrub_argv(argc, argv);
-    r = parse_args(&args, &cfg, &co, &err);
+    r = parse_args(&cli, argc, argv, &log, &cfg, &co, &err);
     if (r != 0) {
-        rc = r > 0 ? 0 : (err.code == CS_ERR_USAGE ? 2 : 1);
+        rc = r > 0 ? 0 : cs_cli_exit_code(&err);
         goto out;
     }
     cfg.conn = co.conn;
@@ -335,7 +326,7 @@ out:
     free_list(&cfg.tables);
     free_list(&cfg.exclude);
     cs_connopt_release(&co);
-    cs_optfile_args_release(&args);
+    cs_cli_release(&cli);
     cs_console_release(&con);
     return rc;
 }

@@ -61,8 +61,7 @@ static int word_is(const struct cs_buf *b, size_t at, const char *word)
     return b->len - at == n && memcmp(b->data + at, word, n) == 0;
 }
 
-/* The given mode without NO_BACKSLASH_ESCAPES, plus NO_AUTO_VALUE_ON_ZERO. */
-static void put_sql_mode(struct cs_buf *b, const char *mode)
+void fmt_sql_mode_for_load(struct cs_buf *b, const char *mode)
 {
     const char *p = mode ? mode : "";
     size_t first = b->len, mark, word;
@@ -91,7 +90,7 @@ static void put_sql_mode(struct cs_buf *b, const char *mode)
 void fmt_sql_header(struct cs_buf *b, const char *sql_mode)
 {
     cs_buf_append(b, sql_header_text, sizeof(sql_header_text) - 1);
-    put_sql_mode(b, sql_mode);
+    fmt_sql_mode_for_load(b, sql_mode);
     cs_buf_puts(b, "' */;\n");
 }
 

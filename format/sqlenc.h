@@ -19,6 +19,10 @@
 #include "format/source.h"
 
 void fmt_sql_header(struct cs_buf *b, const char *sql_mode);
+/* MODE cleaned for loading: words only, without NO_BACKSLASH_ESCAPES (our
+ * literals use backslash escapes), plus NO_AUTO_VALUE_ON_ZERO (a stored 0 in
+ * an AUTO_INCREMENT column stays 0).  Appended without quotes. */
+void fmt_sql_mode_for_load(struct cs_buf *b, const char *mode);
 void fmt_sql_footer(struct cs_buf *b);
 /* "INSERT INTO `db`.`t` (`a`,`b`) VALUES" -- the caller passes quoted names. */
 void fmt_sql_insert_prefix(struct cs_buf *b, const char *qualified_table, const char *column_list);

@@ -1,0 +1,71 @@
+#include "common/cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/connopt.h"
+
+static int count_options(const struct option *o)
+{
+    int n = 0;
+    while (o[n].name)
+        n++;
+    return n;
+}
+
+int cs_cli_parse(struct cs_cli *cli, int argc, char **argv, const struct cs_log *log,
+                 struct cs_error *err)
+{
+    char own[64], client_mariadb[] = "client-mariadb";
+    const char *groups[] = {"client", "client-server", client_mariadb, own, NULL};
+    const char *own_groups[] = {own, NULL};
+    int n = count_options(cli->long_options), opt, r = -1;
+    const char **known = calloc((size_t)n + 1, sizeof(char *));
+
+    snprintf(own, sizeof(own), "%s", cli->prog);
+    cs_optfile_args_init(&cli->args);
+    if (!known)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    if (cs_optfile_load(argc, argv, groups, &cli->args, log, err) < 0)
+        goto out;
+    cs_connopt_scrub_argv(argc, argv);
+    for (int i = 0; i < n; i++)
+        known[i] = cli->long_options[i].name;
+    cs_optfile_filter(&cli->args, known, own_groups, NULL);
+    opterr = 0;
+    optind = 1;
+    while ((opt = getopt_long(cli->args.argc, cli->args.argv, cli->shortopts, cli->long_options,
+                              NULL)) != -1) {
+        char where[300];
+        int at = optind - 1;
+        cs_optfile_describe(&cli->args, at, where, sizeof(where));
+        if (opt == '?' || opt == ':') {
+            cs_error_set(err, CS_ERR_USAGE,
+                         "%s: unknown option or missing value '%s' (see %s --help)", where,
+                         cli->args.argv[at], cli->prog);
+            goto out;
+        }
+        r = cli->fn(cli->ctx, opt, optarg, err);
+        if (r < 0 && at <= cli->args.nfile)
+            cs_error_prefix(err, "%s", where);
+        if (r != 0)
+            goto out;
+    }
+    cli->first_arg = optind;
+    r = 0;
+out:
+    free(known);
+    return r;
+}
+
+void cs_cli_release(struct cs_cli *cli)
+{
+    if (cli)
+        cs_optfile_args_release(&cli->args);
+}
+
+int cs_cli_exit_code(const struct cs_error *err)
+{
+    return err && err->code == CS_ERR_USAGE ? 2 : 1;
+}

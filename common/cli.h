@@ -1,0 +1,38 @@
+/*
+ * cli.h - the command-line front of both tools: option files ([client] and
+ * the tool's own group) prepended to the arguments, passwords scrubbed from
+ * the process's argv, one getopt_long pass calling the tool's handler, and
+ * errors that say where a bad option came from ("/etc/my.cnf:12 [csdump]").
+ * main() only; not thread-safe.
+ */
+#ifndef CS_CLI_H
+#define CS_CLI_H
+
+#include <getopt.h>
+
+#include "common/error.h"
+#include "common/log.h"
+#include "common/optfile.h"
+
+/* 0 = continue, 1 = stop with exit 0 (--help, --version), -1 = error. */
+typedef int (*cs_cli_opt_fn)(void *ctx, int opt, const char *arg, struct cs_error *err);
+
+struct cs_cli {
+    const char *prog;                 /* "csdump" */
+    const struct option *long_options;
+    const char *shortopts;
+    cs_cli_opt_fn fn;
+    void *ctx;
+    struct cs_optfile_args args;      /* owned */
+    int first_arg;                    /* index of the first positional in args.argv */
+};
+
+/* Returns 0 (parse done), 1 (stop: exit 0) or -1 (ERR set, CS_ERR_USAGE for
+ * bad usage). */
+int cs_cli_parse(struct cs_cli *cli, int argc, char **argv, const struct cs_log *log,
+                 struct cs_error *err);
+void cs_cli_release(struct cs_cli *cli);
+/* The exit code for a failed run: 2 for bad usage, 1 otherwise. */
+int cs_cli_exit_code(const struct cs_error *err);
+
+#endif

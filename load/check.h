@@ -1,0 +1,25 @@
+/*
+ * check.h - offline validation of a dump, no server: the manifest parses and
+ * is a format version we understand, every file it lists (chunks, DDL,
+ * coordinates) is present with its recorded size and hash, and no file is
+ * unlisted.  Each problem is reported as its own clear message through the
+ * logger (missing file, truncated file, hash mismatch, extra file, ...).
+ * Single-threaded.
+ */
+#ifndef LOAD_CHECK_H
+#define LOAD_CHECK_H
+
+#include "common/log.h"
+#include "load/input.h"
+
+/* Returns the number of problems (0 = the dump is intact), or -1 with ERR
+ * when the manifest itself cannot be used (missing, garbled, future version). */
+int load_check(struct load_input *in, const struct cs_log *log, struct cs_error *err);
+
+/* Reads FILE fully through its hash: 0 when its size and hash are EXPECT's,
+ * else -1 with ERR saying which (CS_ERR_TRUNCATED when shorter,
+ * CS_ERR_CHECKSUM otherwise, CS_ERR_MISSING when absent). */
+int load_check_file(struct load_input *in, const char *file, uint64_t bytes,
+                    const char *hash, struct cs_error *err);
+
+#endif

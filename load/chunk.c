@@ -1,0 +1,280 @@
+#include "load/chunk.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/quote.h"
+#include "format/sqlenc.h"
+#include "format/tsv.h"
+#include "load/journal.h"
+
+#define INSERT_MAX (1024u * 1024u)
+
+void load_chunk_item(struct cs_buf *b, const struct fmt_chunk *c)
+{
+    cs_buf_printf(b, "chunk:%s", c->file);
+}
+
+void load_chunk_load_sql(struct cs_buf *b, const struct fmt_table *t)
+{
+    struct cs_buf q = CS_BUF_INIT;
+    int sets = 0;
+
+    cs_buf_puts(b, "LOAD DATA LOCAL INFILE '" LOAD_INFILE_NAME "' INTO TABLE ");
+    cs_quote_qualified(b, t->schema, t->name);
+    cs_buf_puts(b, " CHARACTER SET binary FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' "
+                   "LINES TERMINATED BY '\\n' (");
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        if (i)
+            cs_buf_putc(b, ',');
+        if (fmt_col_needs_load_var(t->columns[i].kind))
+            cs_buf_printf(b, "@v%zu", i);
+        else
+            cs_quote_ident(b, t->columns[i].name);
+    }
+    cs_buf_putc(b, ')');
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        char var[32];
+        if (!fmt_col_needs_load_var(t->columns[i].kind))
+            continue;
+        cs_buf_puts(b, sets++ ? ", " : " SET ");
+        cs_buf_reset(&q);
+        cs_quote_ident(&q, t->columns[i].name);
+        snprintf(var, sizeof(var), "@v%zu", i);
+        fmt_col_load_set(b, t->columns[i].kind, q.failed ? "" : q.data, var);
+    }
+    cs_buf_release(&q);
+}
+
+/* Warnings are errors: name the first few. */
+static int check_warnings(struct cs_conn *conn, const struct load_chunk_job *job,
+                          struct cs_error *err)
+{
+    MYSQL_RES *res = NULL;
+    MYSQL_ROW row;
+    struct cs_buf w = CS_BUF_INIT;
+
+    if (mysql_warning_count(conn->mysql) == 0)
+        return 0;
+    if (cs_conn_query(conn, "SHOW WARNINGS LIMIT 3", &res, err) == 0) {
+        while ((row = mysql_fetch_row(res)))
+            cs_buf_printf(&w, " [%s %s: %s]", row[0], row[1], row[2]);
+        mysql_free_result(res);
+    }
+    cs_error_set(err, CS_ERR_SERVER,
+                 "%s.%s chunk %s: the server reported %u warning(s) (data would be lost, so "
+                 "nothing of the chunk was kept):%s",
+                 job->t->schema, job->t->name, job->c->file, mysql_warning_count(conn->mysql),
+                 w.data ? w.data : "");
+    cs_buf_release(&w);
+    return -1;
+}
+
+/* Opens the chunk: file -> counter (hash of the file bytes) -> zstd. */
+static struct fmt_source *open_chunk(const struct load_chunk_job *job, struct fmt_source **counter,
+                                     struct cs_error *err)
+{
+    struct fmt_source *raw = job->in->open(job->in, job->c->file, err);
+
+    *counter = raw ? fmt_source_counter_new(raw, err) : NULL;
+    if (!*counter)
+        return NULL;
+    if (job->m->compress == FMT_COMPRESS_ZSTD)
+        return fmt_source_zstd_new(*counter, job->c->file, err);
+    return *counter;
+}
+
+/* The whole file passed through the counter and matches the manifest. */
+static int check_file(const struct load_chunk_job *job, struct fmt_source *counter,
+                      struct cs_error *err)
+{
+    char buf[4096], hash[33];
+    uint64_t bytes;
+    ssize_t n;
+
+    while ((n = fmt_source_read(counter, buf, sizeof(buf), err)) > 0)
+        ;
+    if (n < 0)
+        return -1;
+    fmt_source_counter_result(counter, &bytes, hash);
+    if (bytes < job->c->file_bytes)
+        return cs_error_set(err, CS_ERR_TRUNCATED,
+                            "%s: %llu of %llu bytes: the chunk file was cut (copy it again); "
+                            "nothing of it was loaded",
+                            job->c->file, (unsigned long long)bytes,
+                            (unsigned long long)job->c->file_bytes);
+    if (bytes != job->c->file_bytes || strcmp(hash, job->c->file_hash) != 0)
+        return cs_error_set(err, CS_ERR_CHECKSUM,
+                            "%s: the file's hash differs from the manifest (the file is "
+                            "damaged: copy it again); nothing of it was loaded",
+                            job->c->file);
+    return 0;
+}
+
+static int via_infile(struct cs_conn *conn, struct load_infile *inf,
+                      const struct load_chunk_job *job, struct fmt_source *src, uint64_t *rows,
+                      struct cs_error *err)
+{
+    struct cs_buf sql = CS_BUF_INIT;
+    int rc;
+
+    load_chunk_load_sql(&sql, job->t);
+    if (cs_buf_failed(&sql)) {
+        cs_buf_release(&sql);
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    }
+    load_infile_arm(inf, src);
+    rc = cs_conn_exec(conn, sql.data, err);
+    cs_buf_release(&sql);
+    if (rc < 0 && inf->state == LOAD_INFILE_FAILED && err->code != CS_ERR_CONN_LOST)
+        cs_error_copy(err, &inf->err); /* the file's problem, not the server's echo of it */
+    if (rc < 0)
+        return -1;
+    *rows = mysql_affected_rows(conn->mysql);
+    return check_warnings(conn, job, err);
+}
+
+static int run_insert(struct cs_conn *conn, const struct load_chunk_job *job, struct cs_buf *stmt,
+                      uint64_t *rows, struct cs_error *err)
+{
+    if (cs_buf_failed(stmt))
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    if (cs_conn_exec(conn, stmt->data, err) < 0)
+        return -1;
+    *rows += mysql_affected_rows(conn->mysql);
+    cs_buf_reset(stmt);
+    return check_warnings(conn, job, err);
+}
+
+/* tsv without LOAD DATA LOCAL: decode and INSERT. */
+static int via_insert(struct cs_conn *conn, const struct load_chunk_job *job,
+                      struct fmt_source *src, uint64_t *rows, struct cs_error *err)
+{
+    const struct fmt_table *t = job->t;
+    struct fmt_tsv_reader *rd = fmt_tsv_reader_new(src, job->c->file, err);
+    struct cs_buf stmt = CS_BUF_INIT, cols = CS_BUF_INIT, qual = CS_BUF_INIT;
+    unsigned n;
+    char **vals;
+    size_t *lens;
+    int r = -1;
+
+    *rows = 0;
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        if (i)
+            cs_buf_putc(&cols, ',');
+        cs_quote_ident(&cols, t->columns[i].name);
+    }
+    cs_quote_qualified(&qual, t->schema, t->name);
+    while (rd && (r = fmt_tsv_reader_next(rd, &n, &vals, &lens, err)) == 1) {
+        if (n != t->ncolumns) {
+            r = cs_error_set(err, CS_ERR_FORMAT, "%s: a row has %u fields, %s.%s has %zu columns",
+                             job->c->file, n, t->schema, t->name, t->ncolumns);
+            break;
+        }
+        cs_buf_puts(&stmt, stmt.len ? ",(" : "");
+        if (stmt.len == 0) {
+            fmt_sql_insert_prefix(&stmt, qual.data ? qual.data : "", cols.data ? cols.data : "");
+            cs_buf_putc(&stmt, '(');
+        }
+        for (unsigned i = 0; i < n; i++) {
+            if (i)
+                cs_buf_putc(&stmt, ',');
+            fmt_sql_append_value(&stmt, t->columns[i].kind, vals[i], lens[i]);
+        }
+        cs_buf_putc(&stmt, ')');
+        if (stmt.len >= INSERT_MAX && run_insert(conn, job, &stmt, rows, err) < 0) {
+            r = -1;
+            break;
+        }
+    }
+    if (r == 0 && stmt.len && run_insert(conn, job, &stmt, rows, err) < 0)
+        r = -1;
+    fmt_tsv_reader_free(rd);
+    cs_buf_release(&stmt);
+    cs_buf_release(&cols);
+    cs_buf_release(&qual);
+    return rd && r == 0 ? 0 : -1;
+}
+
+/* sql chunks: every statement of the file, rows counted from the INSERTs. */
+static int via_sql(struct cs_conn *conn, const struct load_chunk_job *job, struct fmt_source *src,
+                   uint64_t *rows, struct cs_error *err)
+{
+    struct fmt_sql_reader *rd = fmt_sql_reader_new(src, job->c->file, err);
+    const char *stmt;
+    size_t len;
+    int r = -1;
+
+    *rows = 0;
+    while (rd && (r = fmt_sql_reader_next(rd, &stmt, &len, err)) == 1) {
+        if (cs_conn_exec(conn, stmt, err) < 0 || check_warnings(conn, job, err) < 0) {
+            r = -1;
+            break;
+        }
+        if (len > 6 && !strncasecmp(stmt, "INSERT", 6))
+            *rows += mysql_affected_rows(conn->mysql);
+    }
+    fmt_sql_reader_free(rd);
+    return rd && r == 0 ? 0 : -1;
+}
+
+static int apply_body(struct cs_conn *conn, struct load_infile *inf,
+                      const struct load_chunk_job *job, uint64_t *rows, struct cs_error *err)
+{
+    struct fmt_source *counter = NULL, *src = open_chunk(job, &counter, err);
+    int rc;
+
+    if (!src)
+        return -1;
+    if (job->m->format == FMT_FORMAT_SQL)
+        rc = via_sql(conn, job, src, rows, err);
+    else if (job->use_infile)
+        rc = via_infile(conn, inf, job, src, rows, err);
+    else
+        rc = via_insert(conn, job, src, rows, err);
+    if (rc == 0)
+        rc = check_file(job, counter, err);
+    fmt_source_free(src);
+    return rc;
+}
+
+int load_chunk_apply(struct cs_conn *conn, struct load_infile *inf,
+                     const struct load_chunk_job *job, struct cs_error *err)
+{
+    struct cs_buf sql = CS_BUF_INIT, item = CS_BUF_INIT;
+    struct cs_error ignore;
+    uint64_t rows = 0;
+    int rc = -1;
+
+    if (cs_conn_exec(conn, "START TRANSACTION", err) < 0 ||
+        apply_body(conn, inf, job, &rows, err) < 0)
+        goto out;
+    if (rows != job->c->rows) {
+        cs_error_set(err, CS_ERR_CHECKSUM,
+                     "%s.%s chunk %s: the server took %llu rows, the manifest says %llu "
+                     "(rows already in the table? nothing of the chunk was kept)",
+                     job->t->schema, job->t->name, job->c->file, (unsigned long long)rows,
+                     (unsigned long long)job->c->rows);
+        goto out;
+    }
+    load_chunk_item(&item, job->c);
+    load_journal_insert_sql(&sql, job->dump_id, item.data ? item.data : "", rows, job->c->checksum);
+    if (cs_buf_failed(&sql) || cs_buf_failed(&item)) {
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    if (cs_conn_exec(conn, sql.data, err) < 0 || cs_conn_exec(conn, "COMMIT", err) < 0)
+        goto out;
+    rc = 0;
+out:
+    if (rc < 0 && err->code != CS_ERR_CONN_LOST) {
+        cs_error_clear(&ignore);
+        if (cs_conn_exec(conn, "ROLLBACK", &ignore) < 0 && ignore.code == CS_ERR_CONN_LOST)
+            err->code = err->code == CS_ERR_SERVER ? CS_ERR_CONN_LOST : err->code;
+    }
+    cs_buf_release(&sql);
+    cs_buf_release(&item);
+    return rc;
+}

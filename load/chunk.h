@@ -1,0 +1,49 @@
+/*
+ * chunk.h - applying one chunk exactly once.
+ *
+ * In one transaction: the chunk's rows (tsv: LOAD DATA LOCAL INFILE fed from
+ * the decompressor; tsv without local_infile: multi-row INSERTs decoded from
+ * the file; sql: the file's statements), then its journal row, then COMMIT.
+ * Before the COMMIT the file's bytes must have hashed to the manifest's,
+ * the server must have taken exactly the manifest's row count, and there
+ * must be no warning (LOAD DATA LOCAL turns duplicate keys and truncation
+ * into warnings even in strict mode: a warning there is data loss).  Any
+ * failure rolls the whole chunk back -- never a single statement: on
+ * MariaDB 10.6+ the first transaction into an empty table runs in bulk mode,
+ * where one failing statement silently rolls back everything before it.
+ * One connection per thread; the job is read-only.
+ */
+#ifndef LOAD_CHUNK_H
+#define LOAD_CHUNK_H
+
+#include <stdint.h>
+
+#include "common/buf.h"
+#include "common/conn.h"
+#include "format/manifest.h"
+#include "load/config.h"
+#include "load/infile.h"
+#include "load/input.h"
+
+struct load_chunk_job {
+    const struct load_config *cfg;
+    struct load_input *in;
+    const struct fmt_manifest *m;
+    const struct fmt_table *t;
+    const struct fmt_chunk *c;
+    const char *dump_id;
+    int use_infile;            /* tsv through LOAD DATA LOCAL */
+};
+
+/* The LOAD DATA statement for T (pure): columns in order, user variables
+ * plus SET for the kinds that need a conversion. */
+void load_chunk_load_sql(struct cs_buf *b, const struct fmt_table *t);
+/* 0 = applied and committed; -1 = nothing committed (ERR says why; a
+ * CS_ERR_CONN_LOST means the COMMIT may or may not have landed: look the
+ * chunk up in the journal). */
+int load_chunk_apply(struct cs_conn *conn, struct load_infile *inf,
+                     const struct load_chunk_job *job, struct cs_error *err);
+/* The journal item of chunk C. */
+void load_chunk_item(struct cs_buf *b, const struct fmt_chunk *c);
+
+#endif

@@ -1,0 +1,203 @@
+#include "load/jobs.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "format/checksum.h"
+#include "format/sqlenc.h"
+#include "load/chunk.h"
+#include "load/verify.h"
+
+static int transient(const struct cs_error *err)
+{
+    return err->code == CS_ERR_CONN_LOST || cs_conn_errno_is_transient(err->server_errno);
+}
+
+/* After a lost connection: reconnect (the server may be restarting). */
+static int reconnect(struct load_worker *w, unsigned attempt, struct cs_error *err)
+{
+    for (unsigned i = 0; i < 10; i++) {
+        sleep(1 + attempt);
+        if (load_worker_reconnect(w, err) == 0)
+            return 0;
+    }
+    return -1;
+}
+
+int load_job_chunk(struct load_worker *w, void *job, void *vctx, struct cs_error *err)
+{
+    struct load_ctx *ctx = vctx;
+    const struct load_chunk_ref *ref = job;
+    const struct fmt_table *t = &ctx->m->tables[ref->table];
+    struct load_chunk_job j = {ctx->cfg, ctx->in, ctx->m, t, &t->chunks[ref->chunk],
+                               ctx->dump_id, ctx->use_infile};
+    struct cs_buf item = CS_BUF_INIT;
+    int rc = -1, found = 0;
+
+    load_chunk_item(&item, j.c);
+    for (unsigned attempt = 0; attempt <= ctx->cfg->retries; attempt++) {
+        if (load_chunk_apply(&w->conn, &w->inf, &j, err) == 0) {
+            rc = 0;
+            break;
+        }
+        if (!transient(err) || attempt == ctx->cfg->retries)
+            break;
+        cs_log_warn(ctx->cfg->log, "%s; retrying the chunk (%u of %u)", err->msg, attempt + 1,
+                    ctx->cfg->retries);
+        if (err->code == CS_ERR_CONN_LOST) {
+            if (reconnect(w, attempt, err) < 0 ||
+                load_journal_lookup(&w->conn, ctx->dump_id, item.data, &found, err) < 0)
+                break;
+            if (found) { /* the COMMIT had landed */
+                rc = 0;
+                break;
+            }
+        }
+        cs_error_clear(err);
+    }
+    cs_buf_release(&item);
+    if (rc == 0) {
+        atomic_fetch_add(&ctx->prog.rows, j.c->rows);
+        atomic_fetch_add(&ctx->prog.bytes, j.c->file_bytes);
+        atomic_fetch_add(&ctx->prog.chunks, 1);
+    }
+    return rc;
+}
+
+/* Names of the indexes / foreign keys TABLE already has. */
+static int existing_names(struct cs_conn *c, const struct fmt_table *t, const char *kind,
+                          struct cs_buf *names, struct cs_error *err)
+{
+    struct cs_buf sql = CS_BUF_INIT;
+    MYSQL_RES *res = NULL;
+    MYSQL_ROW row;
+
+    if (!strcmp(kind, "index"))
+        cs_buf_puts(&sql, "SELECT DISTINCT INDEX_NAME FROM information_schema.STATISTICS "
+                          "WHERE TABLE_SCHEMA = ");
+    else
+        cs_buf_puts(&sql, "SELECT CONSTRAINT_NAME FROM information_schema.TABLE_CONSTRAINTS "
+                          "WHERE CONSTRAINT_TYPE = 'FOREIGN KEY' AND TABLE_SCHEMA = ");
+    fmt_sql_append_string(&sql, t->schema, strlen(t->schema));
+    cs_buf_puts(&sql, " AND TABLE_NAME = ");
+    fmt_sql_append_string(&sql, t->name, strlen(t->name));
+    if (cs_conn_query(c, sql.data, &res, err) < 0) {
+        cs_buf_release(&sql);
+        return -1;
+    }
+    cs_buf_putc(names, '\n');
+    while ((row = mysql_fetch_row(res)))
+        cs_buf_printf(names, "%s\n", row[0]);
+    mysql_free_result(res);
+    cs_buf_release(&sql);
+    return 0;
+}
+
+static int has_name(const struct cs_buf *names, const char *name)
+{
+    struct cs_buf needle = CS_BUF_INIT;
+    int found;
+
+    cs_buf_printf(&needle, "\n%s\n", name);
+    found = needle.data && names->data && strstr(names->data, needle.data) != NULL;
+    cs_buf_release(&needle);
+    return found;
+}
+
+/* The clauses not applied yet (a killed run may have added some). */
+static int pending_clauses(struct cs_conn *c, const struct fmt_table *t,
+                           const struct load_table_job *tj, char ***out, size_t *n,
+                           struct cs_error *err)
+{
+    struct cs_buf names = CS_BUF_INIT;
+    int rc = existing_names(c, t, tj->kind, &names, err);
+
+    *n = 0;
+    *out = calloc(tj->nclauses + 1, sizeof(char *));
+    if (!*out)
+        rc = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; rc == 0 && i < tj->nclauses; i++) {
+        char *name = load_ddl_clause_name(tj->clauses[i]);
+        if (!name || !has_name(&names, name))
+            (*out)[(*n)++] = tj->clauses[i];
+        free(name);
+    }
+    cs_buf_release(&names);
+    return rc;
+}
+
+int load_job_alter(struct load_worker *w, void *job, void *vctx, struct cs_error *err)
+{
+    struct load_ctx *ctx = vctx;
+    const struct load_table_job *tj = job;
+    const struct fmt_table *t = &ctx->m->tables[tj->table];
+    struct cs_buf item = CS_BUF_INIT;
+    char **todo = NULL, *alter = NULL;
+    size_t n = 0;
+    int rc = -1;
+
+    load_journal_item(&item, tj->kind, t->schema, t->name);
+    if (load_journal_has(ctx->journal, item.data)) {
+        rc = 0;
+        goto out;
+    }
+    if (pending_clauses(&w->conn, t, tj, &todo, &n, err) < 0)
+        goto out;
+    alter = n ? load_ddl_alter(t->schema, t->name, todo, n) : NULL;
+    if (n && !alter) {
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    cs_log_verbose(ctx->cfg->log, "%s.%s: adding %zu %s definition(s)", t->schema, t->name, n,
+                   tj->kind);
+    if ((alter && cs_conn_exec(&w->conn, alter, err) < 0) ||
+        load_journal_mark(&w->conn, ctx->dump_id, item.data, err) < 0) {
+        cs_error_prefix(err, "%s.%s: building the deferred %s definitions", t->schema, t->name,
+                        tj->kind);
+        goto out;
+    }
+    rc = 0;
+out:
+    free(todo);
+    free(alter);
+    cs_buf_release(&item);
+    return rc;
+}
+
+/* What the manifest says for a verify job: one chunk or the whole table. */
+static void expected(const struct fmt_table *t, size_t chunk, struct fmt_checksum *want)
+{
+    fmt_checksum_init(want);
+    for (size_t i = 0; i < t->nchunks; i++) {
+        struct fmt_checksum one = {t->chunks[i].rows, strtoull(t->chunks[i].checksum, NULL, 16)};
+        if (chunk == SIZE_MAX || chunk == i)
+            fmt_checksum_merge(want, &one);
+    }
+}
+
+int load_job_verify(struct load_worker *w, void *job, void *vctx, struct cs_error *err)
+{
+    struct load_ctx *ctx = vctx;
+    const struct load_chunk_ref *ref = job;
+    const struct fmt_table *t = &ctx->m->tables[ref->table];
+    const struct fmt_chunk *c = ref->chunk == SIZE_MAX ? NULL : &t->chunks[ref->chunk];
+    struct fmt_checksum want, got;
+
+    expected(t, ref->chunk, &want);
+    if (load_verify_select(&w->conn, t, NULL, c, &got, err) < 0)
+        return -1;
+    atomic_fetch_add(&ctx->prog.verified, 1);
+    if (got.rows == want.rows && got.sum == want.sum)
+        return 0;
+    atomic_fetch_add(&ctx->prog.mismatches, 1);
+    cs_log_error(ctx->cfg->log,
+                 "verify: %s.%s %s%s%s: the target has %llu rows, the dump %llu%s", t->schema,
+                 t->name, c ? "key range " : "(whole table)", c && c->where ? c->where : "",
+                 c && !c->where ? "(all)" : "", (unsigned long long)got.rows,
+                 (unsigned long long)want.rows,
+                 got.rows == want.rows ? ", and their data differs (checksum)" : "");
+    return 0;
+}

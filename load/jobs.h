@@ -1,0 +1,61 @@
+/*
+ * jobs.h - the parallel phases of a load, as load_pool jobs:
+ *   chunk  - apply one chunk exactly once, retrying transient errors; after
+ *            a lost connection the journal says whether the COMMIT landed
+ *   index  - one ALTER TABLE per table adding the deferred indexes that are
+ *            not there yet (idempotent after a kill), then its journal row
+ *   verify - a chunk's (or a keyless table's) row count and checksum on the
+ *            target against the manifest; every mismatch is reported by
+ *            table and key range, then the phase fails
+ * The context is shared read-only except for the atomic counters.
+ */
+#ifndef LOAD_JOBS_H
+#define LOAD_JOBS_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "load/ddl.h"
+#include "load/input.h"
+#include "load/journal.h"
+#include "load/order.h"
+#include "load/pool.h"
+
+struct load_progress {
+    atomic_uint_fast64_t rows;
+    atomic_uint_fast64_t bytes;       /* chunk file bytes applied */
+    atomic_uint_fast64_t chunks;
+    atomic_uint_fast64_t mismatches;  /* verify */
+    atomic_uint_fast64_t verified;    /* chunks/tables verified */
+};
+
+/* What to do with a table or object of the dump (from --if-exists). */
+enum load_action { LOAD_ACT_CREATE = 0, LOAD_ACT_SKIP, LOAD_ACT_REPLACE };
+
+struct load_ctx {
+    const struct load_config *cfg;
+    struct load_input *in;
+    const struct fmt_manifest *m;
+    const struct load_journal *journal;   /* as read at the start */
+    const char *dump_id;
+    int use_infile;
+    struct load_ddl_split *splits;        /* per table */
+    unsigned char *table_action;          /* per table: enum load_action */
+    unsigned char *object_action;         /* per object */
+    struct load_progress prog;
+};
+
+/* A table's deferred work, for the index and foreign key phases. */
+struct load_table_job {
+    size_t table;
+    char *const *clauses;
+    size_t nclauses;
+    const char *kind;                     /* "index" | "fk" */
+};
+
+int load_job_chunk(struct load_worker *w, void *job, void *ctx, struct cs_error *err);
+int load_job_alter(struct load_worker *w, void *job, void *ctx, struct cs_error *err);
+/* JOB is a struct load_chunk_ref; chunk == SIZE_MAX means the whole table. */
+int load_job_verify(struct load_worker *w, void *job, void *ctx, struct cs_error *err);
+
+#endif

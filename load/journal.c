@@ -1,0 +1,148 @@
+#include "load/journal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "format/sqlenc.h"
+
+int load_journal_ensure(struct cs_conn *c, struct cs_error *err)
+{
+    if (cs_conn_exec(c, "CREATE DATABASE IF NOT EXISTS `" LOAD_JOURNAL_SCHEMA "`", err) < 0 ||
+        cs_conn_exec(c,
+                     "CREATE TABLE IF NOT EXISTS " LOAD_JOURNAL_TABLE " ("
+                     " dump_id CHAR(32) CHARACTER SET ascii NOT NULL,"
+                     " item VARBINARY(1024) NOT NULL,"
+                     " rows_loaded BIGINT UNSIGNED NOT NULL DEFAULT 0,"
+                     " checksum CHAR(16) CHARACTER SET ascii NOT NULL DEFAULT '',"
+                     " done_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,"
+                     " PRIMARY KEY (dump_id, item)) ENGINE=InnoDB",
+                     err) < 0)
+        return cs_error_prefix(err, "creating the progress journal " LOAD_JOURNAL_TABLE
+                                    " (the load user needs CREATE on it)");
+    return 0;
+}
+
+static void where_dump(struct cs_buf *b, const char *dump_id)
+{
+    cs_buf_puts(b, " WHERE dump_id = ");
+    fmt_sql_append_string(b, dump_id, strlen(dump_id));
+}
+
+int load_journal_reset(struct cs_conn *c, const char *dump_id, struct cs_error *err)
+{
+    struct cs_buf sql = CS_BUF_INIT;
+    int rc;
+
+    cs_buf_puts(&sql, "DELETE FROM " LOAD_JOURNAL_TABLE);
+    where_dump(&sql, dump_id);
+    rc = cs_conn_exec(c, sql.data, err);
+    cs_buf_release(&sql);
+    return rc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int load_journal_read(struct cs_conn *c, const char *dump_id, struct load_journal *j,
+                      struct cs_error *err)
+{
+    struct cs_buf sql = CS_BUF_INIT;
+    MYSQL_RES *res = NULL;
+    MYSQL_ROW row;
+    int rc = -1;
+
+    memset(j, 0, sizeof(*j));
+    memcpy(j->dump_id, dump_id, sizeof(j->dump_id) - 1);
+    cs_buf_puts(&sql, "SELECT item FROM " LOAD_JOURNAL_TABLE);
+    where_dump(&sql, dump_id);
+    if (cs_conn_query(c, sql.data, &res, err) < 0)
+        goto out;
+    j->items = calloc(mysql_num_rows(res) + 1, sizeof(char *));
+    if (!j->items)
+        goto oom;
+    while ((row = mysql_fetch_row(res))) {
+        j->items[j->n] = strndup(row[0], mysql_fetch_lengths(res)[0]);
+        if (!j->items[j->n++])
+            goto oom;
+    }
+    qsort(j->items, j->n, sizeof(char *), cmp_str);
+    rc = 0;
+    goto out;
+oom:
+    cs_error_set(err, CS_ERR_NOMEM, "out of memory reading the journal");
+out:
+    if (res)
+        mysql_free_result(res);
+    cs_buf_release(&sql);
+    return rc;
+}
+
+void load_journal_release(struct load_journal *j)
+{
+    if (!j)
+        return;
+    for (size_t i = 0; i < j->n; i++)
+        free(j->items[i]);
+    free(j->items);
+    j->items = NULL;
+    j->n = 0;
+}
+
+int load_journal_has(const struct load_journal *j, const char *item)
+{
+    return j->n && bsearch(&item, j->items, j->n, sizeof(char *), cmp_str) != NULL;
+}
+
+void load_journal_insert_sql(struct cs_buf *b, const char *dump_id, const char *item,
+                             uint64_t rows, const char *checksum)
+{
+    cs_buf_puts(b, "INSERT INTO " LOAD_JOURNAL_TABLE " (dump_id, item, rows_loaded, checksum) "
+                   "VALUES (");
+    fmt_sql_append_string(b, dump_id, strlen(dump_id));
+    cs_buf_putc(b, ',');
+    fmt_sql_append_string(b, item, strlen(item));
+    cs_buf_printf(b, ",%llu,", (unsigned long long)rows);
+    fmt_sql_append_string(b, checksum ? checksum : "", checksum ? strlen(checksum) : 0);
+    cs_buf_putc(b, ')');
+}
+
+int load_journal_mark(struct cs_conn *c, const char *dump_id, const char *item,
+                      struct cs_error *err)
+{
+    struct cs_buf sql = CS_BUF_INIT;
+    int rc;
+
+    load_journal_insert_sql(&sql, dump_id, item, 0, NULL);
+    cs_buf_puts(&sql, " ON DUPLICATE KEY UPDATE done_at = done_at");
+    rc = cs_buf_failed(&sql) ? cs_error_set(err, CS_ERR_NOMEM, "out of memory")
+                             : cs_conn_exec(c, sql.data, err);
+    cs_buf_release(&sql);
+    return rc;
+}
+
+int load_journal_lookup(struct cs_conn *c, const char *dump_id, const char *item, int *found,
+                        struct cs_error *err)
+{
+    struct cs_buf sql = CS_BUF_INIT;
+    char *v = NULL;
+    int rc;
+
+    cs_buf_puts(&sql, "SELECT COUNT(*) FROM " LOAD_JOURNAL_TABLE);
+    where_dump(&sql, dump_id);
+    cs_buf_puts(&sql, " AND item = ");
+    fmt_sql_append_string(&sql, item, strlen(item));
+    rc = cs_conn_query_value(c, sql.data, &v, err);
+    *found = rc == 0 && v && strcmp(v, "0") != 0;
+    free(v);
+    cs_buf_release(&sql);
+    return rc;
+}
+
+void load_journal_item(struct cs_buf *b, const char *kind, const char *schema, const char *name)
+{
+    cs_buf_printf(b, "%s:%s", kind, schema);
+    if (name)
+        cs_buf_printf(b, ".%s", name);
+}

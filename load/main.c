@@ -1,0 +1,268 @@
+/* csload: options -> struct load_config -> load_run() / load_check() -> exit code. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/connopt.h"
+#include "common/console.h"
+#include "common/cli.h"
+#include "load/check.h"
+#include "load/run.h"
+
+static volatile sig_atomic_t cancel_flag; /* the only file-scope mutable */
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    cancel_flag = 1;
+}
+
+enum {
+    OPT_CHECK = CS_OPT_FIRST_TOOL_OPTION,
+    OPT_IF_EXISTS,
+    OPT_DEFER,
+    OPT_KEEP_BINLOG,
+    OPT_NO_VERIFY,
+    OPT_RESET,
+    OPT_SET_GTID,
+    OPT_REPLICATE_FROM,
+    OPT_REPL_USER,
+    OPT_REPL_PASSWORD,
+    OPT_RETRIES,
+    OPT_NO_PROGRESS,
+    OPT_VERSION,
+    OPT_HELP,
+};
+
+static const struct option long_options[] = {
+    CS_CONNOPT_LONG_OPTIONS,
+    {"threads", required_argument, NULL, 't'},
+    {"check", no_argument, NULL, OPT_CHECK},
+    {"if-exists", required_argument, NULL, OPT_IF_EXISTS},
+    {"defer-indexes", required_argument, NULL, OPT_DEFER},
+    {"keep-binlog", no_argument, NULL, OPT_KEEP_BINLOG},
+    {"no-verify", no_argument, NULL, OPT_NO_VERIFY},
+    {"reset-progress", no_argument, NULL, OPT_RESET},
+    {"set-gtid", no_argument, NULL, OPT_SET_GTID},
+    {"replicate-from", required_argument, NULL, OPT_REPLICATE_FROM},
+    {"replication-user", required_argument, NULL, OPT_REPL_USER},
+    {"replication-password", required_argument, NULL, OPT_REPL_PASSWORD},
+    {"retries", required_argument, NULL, OPT_RETRIES},
+    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, OPT_HELP},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {NULL, 0, NULL, 0},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: csload [OPTIONS] DIR\n"
+            "       csload --check DIR\n"
+            "Load a csdump dump into a MySQL/MariaDB server in parallel, exactly once (a rerun\n"
+            "after any interruption resumes), verify it, and set the target up to replicate\n"
+            "from the dump's source.\n\n"
+            "%s\n"
+            "Load:\n"
+            "  -t, --threads=N            parallel connections (default 4)\n"
+            "      --if-exists=fail|skip|replace  tables/objects already on the target:\n"
+            "                             stop before changing anything (default), leave them\n"
+            "                             alone, or drop and load them\n"
+            "      --defer-indexes=all|fulltext|none  secondary indexes built after the data\n"
+            "                             (default all; foreign keys are added last unless none)\n"
+            "      --keep-binlog          write the load to the target's binary log (default:\n"
+            "                             sql_log_bin=0)\n"
+            "      --no-verify            skip the row count + checksum check of every chunk\n"
+            "      --reset-progress       forget earlier runs of this dump and start over\n"
+            "      --retries=N            attempts per chunk after a transient error (default 5)\n\n"
+            "Replication (the statements are always printed after a load):\n"
+            "      --set-gtid             apply the dump's GTID state to the target\n"
+            "      --replicate-from=HOST:PORT  also point the target at the source and start\n"
+            "                             replication at the dump's coordinates\n"
+            "      --replication-user=U   the source's replication account; its password comes\n"
+            "                             from replication-password in the [csload] option\n"
+            "                             group or CSLOAD_REPLICATION_PASSWORD\n\n"
+            "Offline:\n"
+            "      --check                validate DIR without a server: manifest, every file\n"
+            "                             present with its size and hash, nothing unlisted\n\n"
+            "Other:\n"
+            "  -q, --quiet  -v, --verbose  --no-progress  --help  --version\n"
+            "Option files: [client] and [csload] groups.  Exit: 0 ok, 1 failed, 2 bad usage.\n",
+            cs_connopt_help);
+}
+
+struct parse_ctx {
+    struct load_config *cfg;
+    struct cs_connopt *co;
+    int check;
+};
+
+static int parse_enum(const char *name, const char *arg, const char *const *values, int *out,
+                      struct cs_error *err)
+{
+    for (int i = 0; values[i]; i++)
+        if (!strcmp(arg, values[i])) {
+            *out = i;
+            return 0;
+        }
+    return cs_error_set(err, CS_ERR_USAGE, "--%s=%s: expected %s, %s or %s", name, arg,
+                        values[0], values[1], values[2]);
+}
+
+static int on_option(void *vctx, int opt, const char *arg, struct cs_error *err)
+{
+    static const char *const if_exists[] = {"fail", "skip", "replace", NULL};
+    static const char *const defer[] = {"all", "fulltext", "none", NULL};
+    struct parse_ctx *p = vctx;
+    struct load_config *c = p->cfg;
+    unsigned long long n;
+    int r = cs_connopt_parse(p->co, opt, arg, err), v;
+
+    if (r != 0)
+        return r < 0 ? -1 : 0;
+    switch (opt) {
+    case 't':
+        if (cs_connopt_uint("threads", arg, 1, 256, &n, err) < 0)
+            return -1;
+        c->threads = (unsigned)n;
+        return 0;
+    case OPT_RETRIES:
+        if (cs_connopt_uint("retries", arg, 0, 100, &n, err) < 0)
+            return -1;
+        c->retries = (unsigned)n;
+        return 0;
+    case OPT_IF_EXISTS:
+        if (parse_enum("if-exists", arg, if_exists, &v, err) < 0)
+            return -1;
+        c->if_exists = (enum load_if_exists)v;
+        return 0;
+    case OPT_DEFER:
+        if (parse_enum("defer-indexes", arg, defer, &v, err) < 0)
+            return -1;
+        c->defer = (enum load_defer)v;
+        return 0;
+    case OPT_CHECK: p->check = 1; return 0;
+    case OPT_KEEP_BINLOG: c->keep_binlog = 1; return 0;
+    case OPT_NO_VERIFY: c->verify = 0; return 0;
+    case OPT_RESET: c->reset_progress = 1; return 0;
+    case OPT_SET_GTID: c->set_gtid = 1; return 0;
+    case OPT_REPLICATE_FROM: c->replicate_from = arg; return 0;
+    case OPT_REPL_USER: c->replication_user = arg; return 0;
+    case OPT_REPL_PASSWORD: c->replication_password = arg; return 0;
+    case OPT_NO_PROGRESS: c->progress = 0; return 0;
+    case 'q': c->quiet = 1; return 0;
+    case 'v': c->verbose++; return 0;
+    case OPT_HELP: usage(stdout); return 1;
+    case OPT_VERSION: printf("csload %s\n", CS_VERSION); return 1;
+    default: return cs_error_set(err, CS_ERR_INTERNAL, "unhandled option %d", opt);
+    }
+}
+
+static int parse_args(struct cs_cli *cli, int argc, char **argv, const struct cs_log *log,
+                      struct parse_ctx *p, struct cs_error *err)
+{
+    struct load_config *c = p->cfg;
+    int r;
+
+    cli->prog = "csload";
+    cli->long_options = long_options;
+    cli->shortopts = CS_CONNOPT_SHORT "t:qv";
+    cli->fn = on_option;
+    cli->ctx = p;
+    r = cs_cli_parse(cli, argc, argv, log, err);
+    if (r != 0)
+        return r;
+    if (cli->first_arg + 1 != cli->args.argc)
+        return cs_error_set(err, CS_ERR_USAGE, "%s (see csload --help)",
+                            cli->first_arg < cli->args.argc ? "expected exactly one dump DIR"
+                                                            : "the dump DIR is required");
+    c->input = cli->args.argv[cli->first_arg];
+    if (!c->replication_password)
+        c->replication_password = getenv("CSLOAD_REPLICATION_PASSWORD");
+    if (c->replicate_from && !c->replication_user)
+        return cs_error_set(err, CS_ERR_USAGE, "--replicate-from needs --replication-user");
+    if (p->check)
+        return 0;
+    return cs_connopt_finish(p->co, err);
+}
+
+static void defaults(struct load_config *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->threads = 4;
+    c->verify = 1;
+    c->retries = 5;
+    c->progress = 1;
+}
+
+static int check_only(const struct load_config *cfg, const struct cs_log *log,
+                      struct cs_error *err)
+{
+    struct load_input *in = load_input_dir_new(cfg->input, err);
+    int problems = in ? load_check(in, log, err) : -1;
+
+    load_input_free(in);
+    if (problems > 0)
+        cs_error_set(err, CS_ERR_CHECKSUM, "%s: %d problem(s) found (listed above): the dump "
+                                           "must not be loaded as it is",
+                     cfg->input, problems);
+    else if (problems == 0)
+        cs_log_info(log, "%s: the dump is intact (every file present, sizes and hashes match)",
+                    cfg->input);
+    return problems == 0 ? 0 : -1;
+}
+
+int main(int argc, char **argv)
+{
+    struct cs_console con;
+    struct cs_log log;
+    struct load_config cfg;
+    struct cs_connopt co;
+    struct parse_ctx p = {&cfg, &co, 0};
+    struct cs_cli cli = {0};
+    struct cs_error err;
+    struct sigaction sa;
+    int rc = 1, r;
+
+    cs_error_clear(&err);
+    cs_console_init(&con, "csload");
+    log = cs_console_logger(&con, CS_LOG_INFO);
+    defaults(&cfg);
+    cs_connopt_init(&co);
+    r = parse_args(&cli, argc, argv, &log, &p, &err);
+    if (r != 0) {
+        rc = r > 0 ? 0 : cs_cli_exit_code(&err);
+        goto out;
+    }
+    cfg.conn = co.conn;
+    cfg.conn.local_infile = 1;
+    log.max = cfg.quiet ? CS_LOG_WARN : cfg.verbose > 1 ? CS_LOG_DEBUG
+                                    : cfg.verbose ? CS_LOG_VERBOSE : CS_LOG_INFO;
+    cfg.log = &log;
+    cfg.console = &con;
+    cfg.progress = cfg.progress && !cfg.quiet && con.tty;
+    cfg.cancel = (const volatile int *)&cancel_flag;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    if (p.check) {
+        rc = check_only(&cfg, &log, &err) == 0 ? 0 : 1;
+        goto out;
+    }
+    mysql_library_init(0, NULL, NULL);
+    rc = load_run(&cfg, &err) == 0 ? 0 : 1;
+    mysql_library_end();
+out:
+    if (rc != 0 && cs_error_is_set(&err))
+        cs_log_error(&log, "%s", err.msg);
+    cs_connopt_release(&co);
+    cs_cli_release(&cli);
+    cs_console_release(&con);
+    return rc;
+}

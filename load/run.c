@@ -1,0 +1,447 @@
+#include "load/run.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/console.h"
+#include "format/checksum.h"
+#include "load/chunk.h"
+#include "load/jobs.h"
+#include "load/repl.h"
+#include "load/schema.h"
+#include "load/session.h"
+
+struct run {
+    const struct load_config *cfg;
+    struct load_input *in;
+    struct fmt_manifest *m;
+    char dump_id[33];
+    struct cs_conn main;
+    struct load_target target;
+    struct load_journal journal;
+    struct load_ctx ctx;
+    size_t total_chunks;
+    uint64_t total_bytes;
+    double t0;
+};
+
+static int dump_id_of(struct run *r, struct cs_error *err)
+{
+    struct fmt_source *raw = r->in->open(r->in, FMT_MANIFEST_NAME, err);
+    struct fmt_source *counter = raw ? fmt_source_counter_new(raw, err) : NULL;
+    char buf[65536];
+    uint64_t bytes;
+    ssize_t n = -1;
+
+    while (counter && (n = fmt_source_read(counter, buf, sizeof(buf), err)) > 0)
+        ;
+    if (counter && n == 0)
+        fmt_source_counter_result(counter, &bytes, r->dump_id);
+    fmt_source_free(counter);
+    return n == 0 ? 0 : -1;
+}
+
+static void preflight(struct run *r)
+{
+    const struct load_target *t = &r->target;
+    const struct fmt_manifest *m = r->m;
+
+    cs_log_info(r->cfg->log, "dump of %s %s (%s, %s) -> target %s %s", m->flavor,
+                m->server_version, m->lock_mode, m->consistent ? "consistent" : "NOT consistent",
+                cs_flavor_name(t->version.flavor), t->version_text);
+    if (!m->consistent)
+        cs_log_warn(r->cfg->log, "the dump is not consistent: %s",
+                    m->consistency_note ? m->consistency_note : "");
+    if (strcmp(m->flavor, cs_flavor_name(t->version.flavor)) != 0)
+        cs_log_warn(r->cfg->log, "loading a %s dump into %s: types, collations or syntax one "
+                                 "flavor lacks make the statement fail, naming the object",
+                    m->flavor, cs_flavor_name(t->version.flavor));
+    r->ctx.use_infile = m->format == FMT_FORMAT_TSV && t->local_infile;
+    if (m->format == FMT_FORMAT_TSV && !t->local_infile)
+        cs_log_warn(r->cfg->log, "the target has local_infile=OFF: loading with INSERT "
+                                 "statements instead of LOAD DATA LOCAL (slower; SET GLOBAL "
+                                 "local_infile=1 to speed it up)");
+    if (t->read_only)
+        cs_log_warn(r->cfg->log, "the target is read_only: the load works only for users with "
+                                 "SUPER / READ_ONLY ADMIN");
+}
+
+static int connect_target(struct run *r, struct cs_error *err)
+{
+    if (cs_conn_open(&r->main, &r->cfg->conn, "csload", err) < 0 ||
+        load_target_read(&r->main, &r->target, err) < 0 ||
+        load_session_setup(&r->main, r->cfg, &r->target, r->m->sql_mode, err) < 0)
+        return -1;
+    return 0;
+}
+
+static int open_journal(struct run *r, int *first_run, struct cs_error *err)
+{
+    if (load_journal_ensure(&r->main, err) < 0)
+        return -1;
+    if (r->cfg->reset_progress) {
+        cs_log_info(r->cfg->log, "--reset-progress: forgetting what earlier runs of this dump did");
+        if (load_journal_reset(&r->main, r->dump_id, err) < 0)
+            return -1;
+    }
+    if (load_journal_read(&r->main, r->dump_id, &r->journal, err) < 0)
+        return -1;
+    *first_run = !load_journal_has(&r->journal, "load:started");
+    if (!*first_run)
+        cs_log_info(r->cfg->log, "resuming: %zu step(s) of an earlier run are done", r->journal.n);
+    return 0;
+}
+
+static int init_ctx(struct run *r, struct cs_error *err)
+{
+    struct load_ctx *c = &r->ctx;
+
+    c->cfg = r->cfg;
+    c->in = r->in;
+    c->m = r->m;
+    c->journal = &r->journal;
+    c->dump_id = r->dump_id;
+    c->splits = calloc(r->m->ntables + 1, sizeof(*c->splits));
+    c->table_action = calloc(r->m->ntables + 1, 1);
+    c->object_action = calloc(r->m->nobjects + 1, 1);
+    if (!c->splits || !c->table_action || !c->object_action)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < r->m->ntables; i++) {
+        r->total_chunks += r->m->tables[i].nchunks;
+        for (size_t k = 0; k < r->m->tables[i].nchunks; k++)
+            r->total_bytes += r->m->tables[i].chunks[k].file_bytes;
+    }
+    return 0;
+}
+
+static void tick(void *arg)
+{
+    struct run *r = arg;
+    struct load_progress *p = &r->ctx.prog;
+    double el = cs_now() - r->t0, bytes = (double)atomic_load(&p->bytes);
+    char line[256];
+
+    if (!r->cfg->progress || !r->cfg->console)
+        return;
+    snprintf(line, sizeof(line), "chunks %llu/%zu  rows %llu  %.1f MB  %.1f MB/s  verified %llu",
+             (unsigned long long)atomic_load(&p->chunks), r->total_chunks,
+             (unsigned long long)atomic_load(&p->rows), bytes / 1e6,
+             el > 0 ? bytes / 1e6 / el : 0.0, (unsigned long long)atomic_load(&p->verified));
+    cs_console_progress(r->cfg->console, line);
+}
+
+static int run_phase(struct run *r, const char *name, void **jobs, size_t n, load_job_fn fn,
+                     struct cs_error *err)
+{
+    struct load_phase ph = {name, r->cfg, &r->target, r->m->sql_mode, jobs, n, fn, &r->ctx,
+                            tick, r};
+
+    cs_log_verbose(r->cfg->log, "%s: %zu job(s)", name, n);
+    return load_pool_run(&ph, err);
+}
+
+static int data_phase(struct run *r, struct cs_error *err)
+{
+    struct load_chunk_ref *refs = NULL;
+    void **jobs = NULL;
+    size_t n = 0, k = 0, skipped = 0;
+    int rc = -1;
+
+    if (load_order_chunks(r->m, &refs, &n, err) < 0)
+        return -1;
+    jobs = calloc(n + 1, sizeof(void *));
+    if (!jobs) {
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct fmt_chunk *c = &r->m->tables[refs[i].table].chunks[refs[i].chunk];
+        struct cs_buf item = CS_BUF_INIT;
+        int done;
+        if (r->ctx.table_action[refs[i].table] == LOAD_ACT_SKIP)
+            continue;
+        load_chunk_item(&item, c);
+        done = item.data && load_journal_has(&r->journal, item.data);
+        cs_buf_release(&item);
+        if (done) {
+            skipped++;
+            atomic_fetch_add(&r->ctx.prog.rows, c->rows);
+            atomic_fetch_add(&r->ctx.prog.bytes, c->file_bytes);
+            atomic_fetch_add(&r->ctx.prog.chunks, 1);
+            continue;
+        }
+        jobs[k++] = &refs[i];
+    }
+    if (skipped)
+        cs_log_info(r->cfg->log, "%zu chunk(s) were loaded by an earlier run: skipped", skipped);
+    rc = run_phase(r, "data", jobs, k, load_job_chunk, err);
+out:
+    free(jobs);
+    free(refs);
+    return rc;
+}
+
+/* KIND "index" or "fk": one ALTER per table with deferred definitions. */
+static int alter_phase(struct run *r, const char *kind, struct cs_error *err)
+{
+    struct load_table_job *tj = calloc(r->m->ntables + 1, sizeof(*tj));
+    void **jobs = calloc(r->m->ntables + 1, sizeof(void *));
+    size_t k = 0;
+    int rc;
+
+    if (!tj || !jobs) {
+        free(tj);
+        free(jobs);
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < r->m->ntables; i++) {
+        const struct load_ddl_split *s = &r->ctx.splits[i];
+        int idx = !strcmp(kind, "index");
+        if (r->ctx.table_action[i] == LOAD_ACT_SKIP || (idx ? !s->nindexes : !s->nfks))
+            continue;
+        tj[k] = (struct load_table_job){i, idx ? s->indexes : s->fks, idx ? s->nindexes : s->nfks,
+                                        kind};
+        jobs[k] = &tj[k];
+        k++;
+    }
+    rc = run_phase(r, kind, jobs, k, load_job_alter, err);
+    free(tj);
+    free(jobs);
+    return rc;
+}
+
+static int verify_phase(struct run *r, struct cs_error *err)
+{
+    struct load_chunk_ref *refs = calloc(r->total_chunks + r->m->ntables + 1, sizeof(*refs));
+    void **jobs = calloc(r->total_chunks + r->m->ntables + 1, sizeof(void *));
+    size_t k = 0;
+    int rc = -1;
+
+    if (!refs || !jobs) {
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < r->m->ntables; i++) {
+        const struct fmt_table *t = &r->m->tables[i];
+        if (r->ctx.table_action[i] == LOAD_ACT_SKIP)
+            continue;
+        if (t->nkey == 0 || t->nchunks == 0) { /* the whole table at once */
+            refs[k] = (struct load_chunk_ref){i, SIZE_MAX};
+            jobs[k] = &refs[k];
+            k++;
+            continue;
+        }
+        for (size_t c = 0; c < t->nchunks; c++, k++) {
+            refs[k] = (struct load_chunk_ref){i, c};
+            jobs[k] = &refs[k];
+        }
+    }
+    if (run_phase(r, "verify", jobs, k, load_job_verify, err) < 0)
+        goto out;
+    if (atomic_load(&r->ctx.prog.mismatches)) {
+        cs_error_set(err, CS_ERR_CHECKSUM,
+                     "verification failed: %llu chunk(s) or table(s) differ from the dump "
+                     "(listed above); the load is not complete",
+                     (unsigned long long)atomic_load(&r->ctx.prog.mismatches));
+        goto out;
+    }
+    rc = 0;
+out:
+    free(refs);
+    free(jobs);
+    return rc;
+}
+
+/* "host:port" (or "[v6]:port", or "host" for 3306). */
+static int parse_host_port(const char *s, char *host, size_t size, unsigned *port,
+                           struct cs_error *err)
+{
+    const char *colon = strrchr(s, ':');
+    const char *h = s;
+    size_t len = colon ? (size_t)(colon - s) : strlen(s);
+
+    *port = 3306;
+    if (colon) {
+        char *end;
+        unsigned long p = strtoul(colon + 1, &end, 10);
+        if (*end || !p || p > 65535)
+            return cs_error_set(err, CS_ERR_USAGE, "--replicate-from=%s: expected HOST:PORT", s);
+        *port = (unsigned)p;
+    }
+    if (len >= 2 && h[0] == '[' && h[len - 1] == ']') {
+        h++;
+        len -= 2;
+    }
+    if (!len || len >= size)
+        return cs_error_set(err, CS_ERR_USAGE, "--replicate-from=%s: expected HOST:PORT", s);
+    memcpy(host, h, len);
+    host[len] = '\0';
+    return 0;
+}
+
+static void print_stmts(const struct load_config *cfg, char *const *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        cs_log_info(cfg->log, "  %s;", s[i]);
+}
+
+static int exec_stmts(struct cs_conn *c, char *const *s, size_t n, struct cs_error *err)
+{
+    for (size_t i = 0; i < n; i++)
+        if (cs_conn_exec(c, s[i], err) < 0)
+            return -1;
+    return 0;
+}
+
+static int replication(struct run *r, struct cs_error *err)
+{
+    const struct load_config *cfg = r->cfg;
+    struct load_repl_source src = {"<source-host>", 3306, "<replication-user>", NULL};
+    struct load_repl_plan shown = {0}, real = {0};
+    char host[256];
+    int rc = -1;
+
+    if (!r->m->coords.present && !cfg->set_gtid && !cfg->replicate_from) {
+        cs_log_info(cfg->log, "the dump has no binary log coordinates: no replica setup");
+        return 0;
+    }
+    if (cfg->replicate_from) {
+        if (parse_host_port(cfg->replicate_from, host, sizeof(host), &src.port, err) < 0)
+            return -1;
+        src.host = host;
+        src.user = cfg->replication_user;
+    }
+    if (load_repl_plan(r->m, &r->target.version, r->target.gtid_empty, &src, 1, &shown, err) < 0)
+        return cs_error_prefix(err, "replication setup");
+    cs_log_info(cfg->log, "to make the target replicate from the source at the dump's "
+                          "coordinates, run on the target:");
+    print_stmts(cfg, shown.gtid_stmts, shown.ngtid);
+    print_stmts(cfg, shown.change_stmts, shown.nchange);
+    if (shown.note)
+        cs_log_info(cfg->log, "note: %s", shown.note);
+    if (!cfg->set_gtid && !cfg->replicate_from) {
+        rc = 0;
+        goto out;
+    }
+    src.password = cfg->replication_password;
+    if (load_repl_plan(r->m, &r->target.version, r->target.gtid_empty, &src, 0, &real, err) < 0 ||
+        exec_stmts(&r->main, real.gtid_stmts, real.ngtid, err) < 0)
+        goto out;
+    cs_log_info(cfg->log, "the target's GTID state is now the dump's");
+    if (cfg->replicate_from) {
+        if (exec_stmts(&r->main, real.change_stmts, real.nchange, err) < 0)
+            goto out;
+        cs_log_info(cfg->log, "replication from %s:%u started", src.host, src.port);
+    }
+    rc = 0;
+out:
+    if (rc < 0)
+        cs_error_prefix(err, "replication setup");
+    load_repl_plan_release(&shown);
+    load_repl_plan_release(&real);
+    return rc;
+}
+
+/* Warn when the source no longer holds the binary log the replica starts in. */
+static void check_source_binlogs(struct run *r)
+{
+    const struct load_config *cfg = r->cfg;
+    struct cs_conn_config cc = cfg->conn;
+    struct cs_conn c = {0};
+    struct cs_error e;
+    MYSQL_RES *res = NULL;
+    MYSQL_ROW row;
+    char host[256];
+    int found = 0;
+
+    cs_error_clear(&e);
+    if (!cfg->replicate_from || !r->m->coords.present || !r->m->coords.binlog_file ||
+        parse_host_port(cfg->replicate_from, host, sizeof(host), &cc.port, &e) < 0)
+        return;
+    cc.host = host;
+    cc.socket = NULL;
+    cc.user = cfg->replication_user;
+    cc.password = cfg->replication_password;
+    cc.local_infile = 0;
+    if (cs_conn_open(&c, &cc, "source", &e) < 0 || cs_conn_query(&c, "SHOW BINARY LOGS", &res, &e) < 0) {
+        cs_log_verbose(cfg->log, "cannot list the source's binary logs: %s", e.msg);
+        cs_conn_close(&c);
+        return;
+    }
+    while ((row = mysql_fetch_row(res)))
+        found |= row[0] && !strcmp(row[0], r->m->coords.binlog_file);
+    mysql_free_result(res);
+    cs_conn_close(&c);
+    if (!found)
+        cs_log_warn(cfg->log, "the source no longer holds binary log %s, where the dump's "
+                              "coordinates are: replication cannot start from this dump "
+                              "(take a new dump, and keep binlogs longer)",
+                    r->m->coords.binlog_file);
+}
+
+static void summary(struct run *r)
+{
+    struct load_progress *p = &r->ctx.prog;
+    double el = cs_now() - r->t0, bytes = (double)atomic_load(&p->bytes);
+
+    if (r->cfg->console)
+        cs_console_progress_done(r->cfg->console);
+    cs_log_info(r->cfg->log,
+                "load complete: %zu tables, %llu rows, %llu chunks, %.1f MB in %.1f s "
+                "(%.1f MB/s); %s",
+                r->m->ntables, (unsigned long long)atomic_load(&p->rows),
+                (unsigned long long)atomic_load(&p->chunks), bytes / 1e6, el,
+                el > 0 ? bytes / 1e6 / el : 0.0,
+                r->cfg->verify ? "verified: every chunk matches the dump" : "NOT verified (--no-verify)");
+}
+
+static int phases(struct run *r, struct cs_error *err)
+{
+    int first_run;
+
+    if (open_journal(r, &first_run, err) < 0 || init_ctx(r, err) < 0 ||
+        load_schema_conflicts(&r->main, &r->ctx, first_run, err) < 0 ||
+        load_journal_mark(&r->main, r->dump_id, "load:started", err) < 0 ||
+        load_schema_databases(&r->main, &r->ctx, err) < 0 ||
+        load_schema_tables(&r->main, &r->ctx, err) < 0 || data_phase(r, err) < 0 ||
+        alter_phase(r, "index", err) < 0 || (r->cfg->verify && verify_phase(r, err) < 0) ||
+        alter_phase(r, "fk", err) < 0 ||
+        load_schema_objects(&r->main, &r->ctx, r->m->sql_mode, err) < 0)
+        return -1;
+    summary(r);
+    check_source_binlogs(r);
+    if (replication(r, err) < 0)
+        return -1;
+    return load_journal_mark(&r->main, r->dump_id, "load:done", err);
+}
+
+int load_run(const struct load_config *cfg, struct cs_error *err)
+{
+    struct run r;
+    int rc = -1;
+
+    memset(&r, 0, sizeof(r));
+    r.cfg = cfg;
+    r.t0 = cs_now();
+    r.in = load_input_dir_new(cfg->input, err);
+    if (!r.in || !(r.m = r.in->read_manifest(r.in, err)) || dump_id_of(&r, err) < 0 ||
+        connect_target(&r, err) < 0)
+        goto out;
+    preflight(&r);
+    rc = phases(&r, err);
+out:
+    if (rc < 0 && cfg->cancel && *cfg->cancel && err->code != CS_ERR_CANCELLED)
+        cs_error_prefix(err, "interrupted");
+    for (size_t i = 0; r.ctx.splits && i < r.m->ntables; i++)
+        load_ddl_split_release(&r.ctx.splits[i]);
+    free(r.ctx.splits);
+    free(r.ctx.table_action);
+    free(r.ctx.object_action);
+    load_journal_release(&r.journal);
+    load_target_release(&r.target);
+    cs_conn_close(&r.main);
+    fmt_manifest_free(r.m);
+    load_input_free(r.in);
+    return rc;
+}

@@ -1,0 +1,429 @@
+#include "load/schema.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/quote.h"
+#include "format/sqlenc.h"
+#include "load/check.h"
+
+#define DDL_MAX (64u * 1024u * 1024u)
+
+static const struct fmt_file *find_file(const struct fmt_manifest *m, const char *name)
+{
+    for (size_t i = 0; i < m->nfiles; i++)
+        if (!strcmp(m->files[i].name, name))
+            return &m->files[i];
+    return NULL;
+}
+
+int load_schema_read(struct load_input *in, const struct fmt_manifest *m, const char *file,
+                     char **text, struct cs_error *err)
+{
+    const struct fmt_file *f = find_file(m, file);
+    struct fmt_source *src = NULL;
+    struct cs_buf b = CS_BUF_INIT;
+    char buf[65536];
+    ssize_t n;
+
+    *text = NULL;
+    if (f && load_check_file(in, file, f->bytes, f->hash, err) < 0)
+        return -1;
+    src = in->open(in, file, err);
+    if (!src)
+        return -1;
+    while ((n = fmt_source_read(src, buf, sizeof(buf), err)) > 0 && b.len < DDL_MAX)
+        cs_buf_append(&b, buf, (size_t)n);
+    fmt_source_free(src);
+    if (n < 0 || cs_buf_failed(&b)) {
+        cs_buf_release(&b);
+        return n < 0 ? -1 : cs_error_set(err, CS_ERR_NOMEM, "out of memory reading %s", file);
+    }
+    while (b.len && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == ';' ||
+                     b.data[b.len - 1] == ' '))
+        b.data[--b.len] = '\0';
+    *text = cs_buf_detach(&b);
+    return *text ? 0 : cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+}
+
+static int use_schema(struct cs_conn *c, const char *schema, struct cs_error *err)
+{
+    struct cs_buf sql = CS_BUF_INIT;
+    int rc;
+
+    cs_buf_puts(&sql, "USE ");
+    cs_quote_ident(&sql, schema);
+    rc = cs_conn_exec(c, sql.data, err);
+    cs_buf_release(&sql);
+    return rc;
+}
+
+static int mark(struct cs_conn *c, struct load_ctx *ctx, const char *kind, const char *schema,
+                const char *name, struct cs_error *err)
+{
+    struct cs_buf item = CS_BUF_INIT;
+    int rc;
+
+    load_journal_item(&item, kind, schema, name);
+    rc = load_journal_mark(c, ctx->dump_id, item.data, err);
+    cs_buf_release(&item);
+    return rc;
+}
+
+static int journaled(struct load_ctx *ctx, const char *kind, const char *schema, const char *name)
+{
+    struct cs_buf item = CS_BUF_INIT;
+    int has;
+
+    load_journal_item(&item, kind, schema, name);
+    has = item.data && load_journal_has(ctx->journal, item.data);
+    cs_buf_release(&item);
+    return has;
+}
+
+int load_schema_databases(struct cs_conn *c, struct load_ctx *ctx, struct cs_error *err)
+{
+    for (size_t i = 0; i < ctx->m->nobjects; i++) {
+        const struct fmt_object *o = &ctx->m->objects[i];
+        struct cs_buf sql = CS_BUF_INIT;
+        char *text = NULL;
+        int rc;
+
+        if (o->kind != FMT_OBJ_DATABASE)
+            continue;
+        if (load_schema_read(ctx->in, ctx->m, o->file, &text, err) < 0)
+            return -1;
+        /* "CREATE DATABASE `x` ..." -> "CREATE DATABASE IF NOT EXISTS `x` ..." */
+        if (!strncmp(text, "CREATE DATABASE ", 16) && strncmp(text + 16, "IF NOT EXISTS", 13))
+            cs_buf_printf(&sql, "CREATE DATABASE IF NOT EXISTS %s", text + 16);
+        else
+            cs_buf_puts(&sql, text);
+        rc = cs_conn_exec(c, "SET NAMES utf8mb4", err) < 0 ? -1 : cs_conn_exec(c, sql.data, err);
+        free(text);
+        cs_buf_release(&sql);
+        if (rc < 0 || cs_conn_exec(c, "SET NAMES binary", err) < 0)
+            return cs_error_prefix(err, "creating database %s", o->schema);
+    }
+    return 0;
+}
+
+/* " IN ('a','b')" over the dump's schemas. */
+static void schemas_in(struct cs_buf *b, const struct fmt_manifest *m)
+{
+    int first = 1;
+
+    cs_buf_puts(b, " IN (");
+    for (size_t i = 0; i < m->nobjects; i++) {
+        if (m->objects[i].kind != FMT_OBJ_DATABASE)
+            continue;
+        if (!first)
+            cs_buf_putc(b, ',');
+        first = 0;
+        fmt_sql_append_string(b, m->objects[i].schema, strlen(m->objects[i].schema));
+    }
+    if (first)
+        cs_buf_puts(b, "''");
+    cs_buf_putc(b, ')');
+}
+
+static const char *const object_kind_sql[FMT_OBJ_KIND_COUNT] = {
+    [FMT_OBJ_VIEW] = "VIEW",       [FMT_OBJ_PROCEDURE] = "PROCEDURE",
+    [FMT_OBJ_FUNCTION] = "FUNCTION", [FMT_OBJ_TRIGGER] = "TRIGGER", [FMT_OBJ_EVENT] = "EVENT",
+};
+
+/* Everything the target has in the dump's schemas: "kind\tschema\tname" lines. */
+static int target_objects(struct cs_conn *c, const struct fmt_manifest *m, struct cs_buf *out,
+                          struct cs_error *err)
+{
+    struct cs_buf sql = CS_BUF_INIT;
+    MYSQL_RES *res = NULL;
+    MYSQL_ROW row;
+    int rc;
+
+    cs_buf_puts(&sql, "SELECT IF(TABLE_TYPE = 'VIEW', 'VIEW', 'TABLE'), TABLE_SCHEMA, TABLE_NAME "
+                      "FROM information_schema.TABLES WHERE TABLE_SCHEMA");
+    schemas_in(&sql, m);
+    cs_buf_puts(&sql, " UNION ALL SELECT ROUTINE_TYPE, ROUTINE_SCHEMA, ROUTINE_NAME FROM "
+                      "information_schema.ROUTINES WHERE ROUTINE_SCHEMA");
+    schemas_in(&sql, m);
+    cs_buf_puts(&sql, " UNION ALL SELECT 'TRIGGER', TRIGGER_SCHEMA, TRIGGER_NAME FROM "
+                      "information_schema.TRIGGERS WHERE TRIGGER_SCHEMA");
+    schemas_in(&sql, m);
+    cs_buf_puts(&sql, " UNION ALL SELECT 'EVENT', EVENT_SCHEMA, EVENT_NAME FROM "
+                      "information_schema.EVENTS WHERE EVENT_SCHEMA");
+    schemas_in(&sql, m);
+    rc = cs_conn_query(c, sql.data, &res, err);
+    cs_buf_putc(out, '\n');
+    while (rc == 0 && (row = mysql_fetch_row(res)))
+        cs_buf_printf(out, "%s\t%s\t%s\n", row[0], row[1], row[2]);
+    if (res)
+        mysql_free_result(res);
+    cs_buf_release(&sql);
+    return rc;
+}
+
+static int target_has(const struct cs_buf *have, const char *kind, const char *schema,
+                      const char *name)
+{
+    struct cs_buf k = CS_BUF_INIT;
+    int found;
+
+    cs_buf_printf(&k, "\n%s\t%s\t%s\n", kind, schema, name);
+    found = k.data && have->data && strstr(have->data, k.data) != NULL;
+    cs_buf_release(&k);
+    return found;
+}
+
+/* One conflicting object: returns 1 if it stops the load. */
+static int conflict(struct load_ctx *ctx, const char *what, const char *schema, const char *name,
+                    unsigned char *action)
+{
+    switch (ctx->cfg->if_exists) {
+    case LOAD_IF_EXISTS_SKIP:
+        *action = LOAD_ACT_SKIP;
+        cs_log_warn(ctx->cfg->log, "%s %s.%s already exists on the target: left as it is "
+                                   "(--if-exists=skip), nothing of the dump goes into it",
+                    what, schema, name);
+        return 0;
+    case LOAD_IF_EXISTS_REPLACE:
+        *action = LOAD_ACT_REPLACE;
+        cs_log_warn(ctx->cfg->log, "%s %s.%s already exists on the target: it is dropped and "
+                                   "loaded from the dump (--if-exists=replace)",
+                    what, schema, name);
+        return 0;
+    default:
+        cs_log_error(ctx->cfg->log, "%s %s.%s already exists on the target: drop it, or use "
+                                    "--if-exists=skip (leave it) or --if-exists=replace (drop "
+                                    "and load it)",
+                     what, schema, name);
+        return 1;
+    }
+}
+
+int load_schema_conflicts(struct cs_conn *c, struct load_ctx *ctx, int first_run,
+                          struct cs_error *err)
+{
+    struct cs_buf have = CS_BUF_INIT;
+    const struct fmt_manifest *m = ctx->m;
+    size_t stops = 0;
+
+    if (target_objects(c, m, &have, err) < 0) {
+        cs_buf_release(&have);
+        return -1;
+    }
+    for (size_t i = 0; i < m->ntables; i++) {
+        const struct fmt_table *t = &m->tables[i];
+        if (!target_has(&have, "TABLE", t->schema, t->name) || journaled(ctx, "table", t->schema, t->name))
+            continue;
+        if (!first_run)
+            ctx->table_action[i] = LOAD_ACT_REPLACE; /* ours, from the interrupted run */
+        else
+            stops += (size_t)conflict(ctx, "table", t->schema, t->name, &ctx->table_action[i]);
+    }
+    for (size_t i = 0; i < m->nobjects; i++) {
+        const struct fmt_object *o = &m->objects[i];
+        const char *kind = object_kind_sql[o->kind];
+        if (!kind || !target_has(&have, kind, o->schema, o->name) ||
+            journaled(ctx, fmt_object_kind_name(o->kind), o->schema, o->name))
+            continue;
+        if (!first_run)
+            ctx->object_action[i] = LOAD_ACT_REPLACE;
+        else
+            stops += (size_t)conflict(ctx, fmt_object_kind_name(o->kind), o->schema, o->name,
+                                      &ctx->object_action[i]);
+    }
+    cs_buf_release(&have);
+    if (stops)
+        return cs_error_set(err, CS_ERR_USAGE,
+                            "%zu object(s) of the dump already exist on the target (listed "
+                            "above); nothing was changed",
+                            stops);
+    return 0;
+}
+
+static int drop(struct cs_conn *c, const char *kind, const char *schema, const char *name,
+                struct cs_error *err)
+{
+    struct cs_buf sql = CS_BUF_INIT;
+    int rc;
+
+    cs_buf_printf(&sql, "DROP %s IF EXISTS ", kind);
+    cs_quote_qualified(&sql, schema, name);
+    rc = cs_conn_exec(c, sql.data, err);
+    cs_buf_release(&sql);
+    return rc;
+}
+
+static int create_table(struct cs_conn *c, struct load_ctx *ctx, size_t i, struct cs_error *err)
+{
+    const struct fmt_table *t = &ctx->m->tables[i];
+
+    if (ctx->table_action[i] == LOAD_ACT_REPLACE && drop(c, "TABLE", t->schema, t->name, err) < 0)
+        return -1;
+    if (use_schema(c, t->schema, err) < 0 || cs_conn_exec(c, "SET NAMES utf8mb4", err) < 0 ||
+        cs_conn_exec(c, ctx->splits[i].create, err) < 0 ||
+        cs_conn_exec(c, "SET NAMES binary", err) < 0)
+        return -1;
+    return mark(c, ctx, "table", t->schema, t->name, err);
+}
+
+int load_schema_tables(struct cs_conn *c, struct load_ctx *ctx, struct cs_error *err)
+{
+    for (size_t i = 0; i < ctx->m->ntables; i++) {
+        const struct fmt_table *t = &ctx->m->tables[i];
+        char *text = NULL;
+        int rc;
+
+        if (load_schema_read(ctx->in, ctx->m, t->ddl_file, &text, err) < 0)
+            return -1;
+        rc = load_ddl_split(text, ctx->cfg->defer, &ctx->splits[i], err);
+        free(text);
+        if (rc < 0)
+            return cs_error_prefix(err, "%s.%s", t->schema, t->name);
+        if (ctx->table_action[i] == LOAD_ACT_SKIP || journaled(ctx, "table", t->schema, t->name))
+            continue;
+        if (create_table(c, ctx, i, err) < 0)
+            return cs_error_prefix(err, "creating table %s.%s", t->schema, t->name);
+    }
+    return 0;
+}
+
+/* Runs TEXT in the session object O was created in, then restores ours. */
+static int run_in_session(struct cs_conn *c, const struct fmt_object *o, const char *text,
+                          const char *sql_mode, struct cs_error *err)
+{
+    struct cs_buf set = CS_BUF_INIT, back = CS_BUF_INIT;
+    int rc = -1;
+
+    cs_buf_puts(&set, "SET NAMES ");
+    fmt_sql_append_string(&set, o->charset ? o->charset : "utf8mb4",
+                          strlen(o->charset ? o->charset : "utf8mb4"));
+    if (o->collation) {
+        cs_buf_puts(&set, " COLLATE ");
+        fmt_sql_append_string(&set, o->collation, strlen(o->collation));
+    }
+    if (o->sql_mode) {
+        cs_buf_puts(&set, ", SESSION sql_mode = ");
+        fmt_sql_append_string(&set, o->sql_mode, strlen(o->sql_mode));
+    }
+    if (o->time_zone) {
+        cs_buf_puts(&set, ", SESSION time_zone = ");
+        fmt_sql_append_string(&set, o->time_zone, strlen(o->time_zone));
+    }
+    cs_buf_puts(&back, "SET NAMES binary, SESSION time_zone = '+00:00', SESSION sql_mode = '");
+    fmt_sql_mode_for_load(&back, sql_mode);
+    cs_buf_putc(&back, '\'');
+    if (cs_buf_failed(&set) || cs_buf_failed(&back)) {
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    if (use_schema(c, o->schema, err) < 0 || cs_conn_exec(c, set.data, err) < 0)
+        goto out;
+    rc = cs_conn_exec(c, text, err);
+    if (cs_conn_exec(c, back.data, rc < 0 ? &(struct cs_error){0} : err) < 0)
+        rc = -1;
+out:
+    cs_buf_release(&set);
+    cs_buf_release(&back);
+    return rc;
+}
+
+static int create_object(struct cs_conn *c, struct load_ctx *ctx, size_t i, const char *sql_mode,
+                         struct cs_error *err)
+{
+    const struct fmt_object *o = &ctx->m->objects[i];
+    const char *kind = fmt_object_kind_name(o->kind);
+    char *text = NULL;
+    int rc = -1;
+
+    if (ctx->object_action[i] == LOAD_ACT_SKIP || journaled(ctx, kind, o->schema, o->name))
+        return 0;
+    if (load_schema_read(ctx->in, ctx->m, o->file, &text, err) < 0)
+        goto out;
+    if (ctx->object_action[i] == LOAD_ACT_REPLACE &&
+        drop(c, object_kind_sql[o->kind], o->schema, o->name, err) < 0)
+        goto out;
+    if (run_in_session(c, o, text, sql_mode, err) < 0 ||
+        mark(c, ctx, kind, o->schema, o->name, err) < 0)
+        goto out;
+    rc = 0;
+out:
+    free(text);
+    if (rc < 0)
+        cs_error_prefix(err, "creating %s %s.%s", kind, o->schema, o->name);
+    return rc;
+}
+
+/* Views in dependency order: indexes into m->objects. */
+static int view_order(struct load_ctx *ctx, size_t *idx, size_t *n, struct cs_error *err)
+{
+    const struct fmt_manifest *m = ctx->m;
+    const char **schemas = calloc(m->nobjects + 1, sizeof(char *));
+    const char **names = calloc(m->nobjects + 1, sizeof(char *));
+    char **ddls = calloc(m->nobjects + 1, sizeof(char *));
+    size_t *pos = calloc(m->nobjects + 1, sizeof(size_t)), *ord = calloc(m->nobjects + 1, sizeof(size_t));
+    int rc = -1;
+
+    *n = 0;
+    if (!schemas || !names || !ddls || !pos || !ord) {
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < m->nobjects; i++) {
+        if (m->objects[i].kind != FMT_OBJ_VIEW)
+            continue;
+        schemas[*n] = m->objects[i].schema;
+        names[*n] = m->objects[i].name;
+        pos[*n] = i;
+        if (load_schema_read(ctx->in, m, m->objects[i].file, &ddls[(*n)++], err) < 0)
+            goto out;
+    }
+    if (load_order_views(schemas, names, (const char *const *)ddls, *n, ord, err) < 0)
+        goto out;
+    for (size_t k = 0; k < *n; k++)
+        idx[k] = pos[ord[k]];
+    rc = 0;
+out:
+    for (size_t k = 0; ddls && k < m->nobjects; k++)
+        free(ddls[k]);
+    free(schemas);
+    free(names);
+    free(ddls);
+    free(pos);
+    free(ord);
+    return rc;
+}
+
+int load_schema_objects(struct cs_conn *c, struct load_ctx *ctx, const char *sql_mode,
+                        struct cs_error *err)
+{
+    /* Routines first: a view may call a stored function, while routine
+     * bodies are not checked when created. */
+    static const enum fmt_object_kind before[] = {FMT_OBJ_PROCEDURE, FMT_OBJ_FUNCTION};
+    static const enum fmt_object_kind after[] = {FMT_OBJ_TRIGGER, FMT_OBJ_EVENT};
+    const struct fmt_manifest *m = ctx->m;
+    size_t *views = calloc(m->nobjects + 1, sizeof(size_t)), nviews = 0;
+    int rc = -1;
+
+    if (!views)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    for (size_t k = 0; k < 2; k++)
+        for (size_t i = 0; i < m->nobjects; i++)
+            if (m->objects[i].kind == before[k] && create_object(c, ctx, i, sql_mode, err) < 0)
+                goto out;
+    if (view_order(ctx, views, &nviews, err) < 0)
+        goto out;
+    for (size_t k = 0; k < nviews; k++)
+        if (create_object(c, ctx, views[k], sql_mode, err) < 0)
+            goto out;
+    for (size_t k = 0; k < 2; k++)
+        for (size_t i = 0; i < m->nobjects; i++)
+            if (m->objects[i].kind == after[k] && create_object(c, ctx, i, sql_mode, err) < 0)
+                goto out;
+    rc = 0;
+out:
+    free(views);
+    return rc;
+}

@@ -1,0 +1,33 @@
+/*
+ * schema.h - the DDL side of a load, on the coordinator's connection:
+ * conflicts with what the target already has (--if-exists), databases,
+ * tables (secondary indexes and foreign keys deferred: load/ddl.h), and the
+ * other objects (routines, views in dependency order, triggers, events),
+ * each in the session it was created in.  Every DDL file is checked against
+ * the manifest's size and hash before it runs.  Each step's journal row is
+ * written after it succeeds; a rerun skips journaled steps and redoes the
+ * rest idempotently.
+ */
+#ifndef LOAD_SCHEMA_H
+#define LOAD_SCHEMA_H
+
+#include "load/jobs.h"
+
+/* Read a DDL file whole (checked against M's file list), without its
+ * trailing ";\n"; *text malloc'd. */
+int load_schema_read(struct load_input *in, const struct fmt_manifest *m, const char *file,
+                     char **text, struct cs_error *err);
+/* Tables and objects of the dump the target already has.  On the first run
+ * of a dump (FIRST_RUN) they are not ours: --if-exists=fail reports each and
+ * the load stops before changing anything; skip / replace set
+ * ctx->table_action / object_action.  On a rerun everything not journaled is
+ * ours from the interrupted run and is replaced. */
+int load_schema_conflicts(struct cs_conn *c, struct load_ctx *ctx, int first_run,
+                          struct cs_error *err);
+int load_schema_databases(struct cs_conn *c, struct load_ctx *ctx, struct cs_error *err);
+/* Splits every table's CREATE into ctx->splits and creates the tables. */
+int load_schema_tables(struct cs_conn *c, struct load_ctx *ctx, struct cs_error *err);
+int load_schema_objects(struct cs_conn *c, struct load_ctx *ctx, const char *sql_mode,
+                        struct cs_error *err);
+
+#endif

@@ -1,0 +1,37 @@
+/*
+ * session.h - the target and the session every load connection runs in.
+ *
+ * Session: unique_checks=0, foreign_key_checks=0, sql_log_bin=0 unless
+ * --keep-binlog, the dump's sql_mode (without NO_BACKSLASH_ESCAPES) plus
+ * NO_AUTO_VALUE_ON_ZERO, time_zone '+00:00', character set binary (values
+ * arrive byte-exact), no statement time limit, generous network timeouts,
+ * MySQL's sql_require_primary_key off.  Coordinator and workers call these
+ * on their own connections.
+ */
+#ifndef LOAD_SESSION_H
+#define LOAD_SESSION_H
+
+#include "common/conn.h"
+#include "common/version.h"
+#include "load/config.h"
+
+struct load_target {
+    struct cs_version version;
+    char *version_text;
+    int local_infile;                 /* the server allows LOAD DATA LOCAL */
+    unsigned long long max_packet;    /* max_allowed_packet */
+    int gtid_empty;                   /* gtid_executed / gtid_binlog_pos empty */
+    int read_only;
+};
+
+int load_target_read(struct cs_conn *c, struct load_target *t, struct cs_error *err);
+void load_target_release(struct load_target *t);
+int load_session_setup(struct cs_conn *c, const struct load_config *cfg,
+                       const struct load_target *t, const char *dump_sql_mode,
+                       struct cs_error *err);
+/* Open a connection with the load session; LABEL names it in messages. */
+int load_session_open(struct cs_conn *c, const struct load_config *cfg,
+                      const struct load_target *t, const char *dump_sql_mode, const char *label,
+                      struct cs_error *err);
+
+#endif
