@@ -180,8 +180,14 @@ int cs_conn_exec(struct cs_conn *c, const char *sql, struct cs_error *err)
 {
     MYSQL_RES *res;
 
+    c->affected = 0;
+    c->warnings = 0;
     if (run(c, sql, err) < 0)
         return -1;
+    c->affected = mysql_affected_rows(c->mysql);
+    c->warnings = mysql_warning_count(c->mysql);
+    if (c->affected == (unsigned long long)-1)
+        c->affected = 0;
     do {
         res = mysql_store_result(c->mysql);
         if (res)

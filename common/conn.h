@@ -39,6 +39,8 @@ struct cs_conn {
     MYSQL *mysql;
     char label[96];
     unsigned long thread_id;  /* the server's connection id */
+    unsigned long long affected; /* rows the last cs_conn_exec() changed */
+    unsigned warnings;        /* warnings of the last cs_conn_exec() */
 };
 
 int cs_conn_thread_init(void);
@@ -54,7 +56,7 @@ int cs_conn_open(struct cs_conn *c, const struct cs_conn_config *cfg, const char
                  struct cs_error *err);
 void cs_conn_close(struct cs_conn *c); /* NULL-safe, idempotent */
 
-/* Run SQL, discarding any result. */
+/* Run SQL, discarding any result; c->affected and c->warnings tell what it did. */
 int cs_conn_exec(struct cs_conn *c, const char *sql, struct cs_error *err);
 /* Run SQL and buffer its whole result (*res owned by the caller: mysql_free_result). */
 int cs_conn_query(struct cs_conn *c, const char *sql, MYSQL_RES **res, struct cs_error *err);

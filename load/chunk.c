@@ -56,7 +56,9 @@ static int check_warnings(struct cs_conn *conn, const struct load_chunk_job *job
     MYSQL_ROW row;
     struct cs_buf w = CS_BUF_INIT;
 
-    if (mysql_warning_count(conn->mysql) == 0)
+    unsigned count = conn->warnings;
+
+    if (count == 0)
         return 0;
     if (cs_conn_query(conn, "SHOW WARNINGS LIMIT 3", &res, err) == 0) {
         while ((row = mysql_fetch_row(res)))
@@ -66,7 +68,7 @@ static int check_warnings(struct cs_conn *conn, const struct load_chunk_job *job
     cs_error_set(err, CS_ERR_SERVER,
                  "%s.%s chunk %s: the server reported %u warning(s) (data would be lost, so "
                  "nothing of the chunk was kept):%s",
-                 job->t->schema, job->t->name, job->c->file, mysql_warning_count(conn->mysql),
+                 job->t->schema, job->t->name, job->c->file, count,
                  w.data ? w.data : "");
     cs_buf_release(&w);
     return -1;
@@ -132,7 +134,7 @@ static int via_infile(struct cs_conn *conn, struct load_infile *inf,
         cs_error_copy(err, &inf->err); /* the file's problem, not the server's echo of it */
     if (rc < 0)
         return -1;
-    *rows = mysql_affected_rows(conn->mysql);
+    *rows = conn->affected;
     return check_warnings(conn, job, err);
 }
 
@@ -143,7 +145,7 @@ static int run_insert(struct cs_conn *conn, const struct load_chunk_job *job, st
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     if (cs_conn_exec(conn, stmt->data, err) < 0)
         return -1;
-    *rows += mysql_affected_rows(conn->mysql);
+    *rows += conn->affected;
     cs_buf_reset(stmt);
     return check_warnings(conn, job, err);
 }
@@ -214,7 +216,7 @@ static int via_sql(struct cs_conn *conn, const struct load_chunk_job *job, struc
             break;
         }
         if (len > 6 && !strncasecmp(stmt, "INSERT", 6))
-            *rows += mysql_affected_rows(conn->mysql);
+            *rows += conn->affected;
     }
     fmt_sql_reader_free(rd);
     return rd && r == 0 ? 0 : -1;

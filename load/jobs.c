@@ -129,21 +129,24 @@ static int pending_clauses(struct cs_conn *c, const struct fmt_table *t,
     return rc;
 }
 
-int load_job_alter(struct load_worker *w, void *job, void *vctx, struct cs_error *err)
+/* An index or constraint that exists already: a killed run's ALTER that the
+ * server finished after our look at the table. */
+static int already_there(const struct cs_error *err)
 {
-    struct load_ctx *ctx = vctx;
-    const struct load_table_job *tj = job;
+    return err->server_errno == 1061 /* ER_DUP_KEYNAME */ ||
+           err->server_errno == 1826 /* ER_FK_DUP_NAME */ ||
+           err->server_errno == 1022 /* ER_DUP_KEY */;
+}
+
+/* One ALTER with the clauses still missing; 0 also when none are. */
+static int alter_missing(struct load_worker *w, struct load_ctx *ctx,
+                         const struct load_table_job *tj, struct cs_error *err)
+{
     const struct fmt_table *t = &ctx->m->tables[tj->table];
-    struct cs_buf item = CS_BUF_INIT;
     char **todo = NULL, *alter = NULL;
     size_t n = 0;
     int rc = -1;
 
-    load_journal_item(&item, tj->kind, t->schema, t->name);
-    if (load_journal_has(ctx->journal, item.data)) {
-        rc = 0;
-        goto out;
-    }
     if (pending_clauses(&w->conn, t, tj, &todo, &n, err) < 0)
         goto out;
     alter = n ? load_ddl_alter(t->schema, t->name, todo, n) : NULL;
@@ -153,16 +156,37 @@ int load_job_alter(struct load_worker *w, void *job, void *vctx, struct cs_error
     }
     cs_log_verbose(ctx->cfg->log, "%s.%s: adding %zu %s definition(s)", t->schema, t->name, n,
                    tj->kind);
-    if ((alter && cs_conn_exec(&w->conn, alter, err) < 0) ||
-        load_journal_mark(&w->conn, ctx->dump_id, item.data, err) < 0) {
-        cs_error_prefix(err, "%s.%s: building the deferred %s definitions", t->schema, t->name,
-                        tj->kind);
-        goto out;
-    }
-    rc = 0;
+    rc = alter ? cs_conn_exec(&w->conn, alter, err) : 0;
 out:
     free(todo);
     free(alter);
+    return rc;
+}
+
+int load_job_alter(struct load_worker *w, void *job, void *vctx, struct cs_error *err)
+{
+    struct load_ctx *ctx = vctx;
+    const struct load_table_job *tj = job;
+    const struct fmt_table *t = &ctx->m->tables[tj->table];
+    struct cs_buf item = CS_BUF_INIT;
+    int rc = -1;
+
+    load_journal_item(&item, tj->kind, t->schema, t->name);
+    if (load_journal_has(ctx->journal, item.data)) {
+        rc = 0;
+        goto out;
+    }
+    rc = alter_missing(w, ctx, tj, err);
+    if (rc < 0 && already_there(err)) {
+        cs_error_clear(err);
+        rc = alter_missing(w, ctx, tj, err);
+    }
+    if (rc == 0)
+        rc = load_journal_mark(&w->conn, ctx->dump_id, item.data, err);
+    if (rc < 0)
+        cs_error_prefix(err, "%s.%s: building the deferred %s definitions", t->schema, t->name,
+                        tj->kind);
+out:
     cs_buf_release(&item);
     return rc;
 }

@@ -176,19 +176,38 @@ static int target_has(const struct cs_buf *have, const char *kind, const char *s
     return found;
 }
 
-/* One conflicting object: returns 1 if it stops the load. */
-static int conflict(struct load_ctx *ctx, const char *what, const char *schema, const char *name,
-                    unsigned char *action)
+int load_schema_decide(int exists, int journaled, int first_run, enum load_if_exists mode,
+                       unsigned char *action)
 {
-    switch (ctx->cfg->if_exists) {
-    case LOAD_IF_EXISTS_SKIP:
+    *action = LOAD_ACT_CREATE;
+    if (!exists || journaled)
+        return 0;
+    if (!first_run) { /* ours, from the interrupted run */
+        *action = LOAD_ACT_REPLACE;
+        return 0;
+    }
+    if (mode == LOAD_IF_EXISTS_SKIP)
         *action = LOAD_ACT_SKIP;
+    else if (mode == LOAD_IF_EXISTS_REPLACE)
+        *action = LOAD_ACT_REPLACE;
+    return mode == LOAD_IF_EXISTS_FAIL;
+}
+
+/* Tells the user what happens to an object that exists; 1 if it stops the load. */
+static int conflict(struct load_ctx *ctx, int exists, int done, int first_run, const char *what,
+                    const char *schema, const char *name, unsigned char *action)
+{
+    int stop = load_schema_decide(exists, done, first_run, ctx->cfg->if_exists, action);
+
+    if (!exists || done || !first_run)
+        return stop;
+    switch (*action) {
+    case LOAD_ACT_SKIP:
         cs_log_warn(ctx->cfg->log, "%s %s.%s already exists on the target: left as it is "
                                    "(--if-exists=skip), nothing of the dump goes into it",
                     what, schema, name);
         return 0;
-    case LOAD_IF_EXISTS_REPLACE:
-        *action = LOAD_ACT_REPLACE;
+    case LOAD_ACT_REPLACE:
         cs_log_warn(ctx->cfg->log, "%s %s.%s already exists on the target: it is dropped and "
                                    "loaded from the dump (--if-exists=replace)",
                     what, schema, name);
@@ -215,24 +234,19 @@ int load_schema_conflicts(struct cs_conn *c, struct load_ctx *ctx, int first_run
     }
     for (size_t i = 0; i < m->ntables; i++) {
         const struct fmt_table *t = &m->tables[i];
-        if (!target_has(&have, "TABLE", t->schema, t->name) || journaled(ctx, "table", t->schema, t->name))
-            continue;
-        if (!first_run)
-            ctx->table_action[i] = LOAD_ACT_REPLACE; /* ours, from the interrupted run */
-        else
-            stops += (size_t)conflict(ctx, "table", t->schema, t->name, &ctx->table_action[i]);
+        stops += (size_t)conflict(ctx, target_has(&have, "TABLE", t->schema, t->name),
+                                  journaled(ctx, "table", t->schema, t->name), first_run, "table",
+                                  t->schema, t->name, &ctx->table_action[i]);
     }
     for (size_t i = 0; i < m->nobjects; i++) {
         const struct fmt_object *o = &m->objects[i];
         const char *kind = object_kind_sql[o->kind];
-        if (!kind || !target_has(&have, kind, o->schema, o->name) ||
-            journaled(ctx, fmt_object_kind_name(o->kind), o->schema, o->name))
+        if (!kind)
             continue;
-        if (!first_run)
-            ctx->object_action[i] = LOAD_ACT_REPLACE;
-        else
-            stops += (size_t)conflict(ctx, fmt_object_kind_name(o->kind), o->schema, o->name,
-                                      &ctx->object_action[i]);
+        stops += (size_t)conflict(ctx, target_has(&have, kind, o->schema, o->name),
+                                  journaled(ctx, fmt_object_kind_name(o->kind), o->schema, o->name),
+                                  first_run, fmt_object_kind_name(o->kind), o->schema, o->name,
+                                  &ctx->object_action[i]);
     }
     cs_buf_release(&have);
     if (stops)

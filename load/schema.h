@@ -24,6 +24,11 @@ int load_schema_read(struct load_input *in, const struct fmt_manifest *m, const 
  * ours from the interrupted run and is replaced. */
 int load_schema_conflicts(struct cs_conn *c, struct load_ctx *ctx, int first_run,
                           struct cs_error *err);
+/* The decision behind it (pure): what to do with one table or object that
+ * EXISTS on the target, is JOURNALED as done, on the FIRST_RUN of this dump
+ * or not; returns 1 when it must stop the load (--if-exists=fail). */
+int load_schema_decide(int exists, int journaled, int first_run, enum load_if_exists mode,
+                       unsigned char *action);
 int load_schema_databases(struct cs_conn *c, struct load_ctx *ctx, struct cs_error *err);
 /* Splits every table's CREATE into ctx->splits and creates the tables. */
 int load_schema_tables(struct cs_conn *c, struct load_ctx *ctx, struct cs_error *err);

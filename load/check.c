@@ -1,0 +1,307 @@
+/*
+ * check.c - csload --check: validate a dump offline, no server.
+ *
+ * Steps, each problem logged as one error line and counted:
+ *   1. the manifest parses and is a version we understand (else -1);
+ *   2. no name is listed twice, and every DDL file a table or object names
+ *      has a size and hash entry in "files";
+ *   3. every chunk and every entry of "files" has its recorded size and
+ *      XXH3-128 hash (raw file bytes: nothing is decompressed);
+ *   4. every other file in the dump but manifest.json is reported as
+ *      unexpected.
+ */
+#include "load/check.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHECK_READ_SIZE (256 * 1024)
+#define AGAIN "copy it again from the source dump"
+
+struct check {
+    struct load_input *in;
+    const struct cs_log *log;
+    const struct fmt_manifest *m;
+    const char **names; /* every chunk and file name the manifest lists, sorted */
+    size_t nnames;
+    const char **refs; /* DDL files named but missing from "files", sorted */
+    size_t nrefs;
+    int problems;
+};
+
+static void problem(struct check *c, const struct cs_error *e)
+{
+    cs_log_error(c->log, "%s", e->msg);
+    c->problems++;
+}
+
+/* A name from a directory listing, made safe to print: control bytes
+ * become \xNN (a name is any bytes but '/' and NUL). */
+static const char *printable(const char *s, char *out, size_t cap)
+{
+    size_t o = 0;
+
+    for (; *s && o + 5 < cap; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch < 0x20 || ch == 0x7f)
+            o += (size_t)snprintf(out + o, cap - o, "\\x%02x", ch);
+        else
+            out[o++] = (char)ch;
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* ---- one file ----------------------------------------------------------- */
+
+static struct fmt_source *open_counted(struct load_input *in, const char *file,
+                                       struct cs_error *err)
+{
+    struct cs_error e;
+    struct fmt_source *src;
+
+    cs_error_clear(&e);
+    src = fmt_source_counter_new(in->open(in, file, &e), &e);
+    if (src)
+        return src;
+    if (e.code == CS_ERR_MISSING) {
+        cs_error_set(err, CS_ERR_MISSING,
+                     "%s: %s is missing: the manifest lists it but the dump does not hold it "
+                     "(incomplete copy?); " AGAIN,
+                     in->name, file);
+        return NULL;
+    }
+    cs_error_copy(err, &e);
+    cs_error_prefix(err, "%s: checking %s", in->name, file);
+    return NULL;
+}
+
+static int compare(struct load_input *in, const char *file, uint64_t bytes, const char *hash,
+                   uint64_t got, const char *got_hash, struct cs_error *err)
+{
+    if (got < bytes)
+        return cs_error_set(err, CS_ERR_TRUNCATED,
+                            "%s: %s is shorter than the manifest says: %" PRIu64 " of %" PRIu64
+                            " bytes; the file was cut (incomplete copy?); " AGAIN,
+                            in->name, file, got, bytes);
+    if (got > bytes)
+        return cs_error_set(err, CS_ERR_CHECKSUM,
+                            "%s: %s is longer than the manifest says: %" PRIu64 " of %" PRIu64
+                            " bytes; it was appended to or replaced; " AGAIN,
+                            in->name, file, got, bytes);
+    if (strcmp(got_hash, hash) != 0)
+        return cs_error_set(err, CS_ERR_CHECKSUM,
+                            "%s: %s hash differs from the manifest: the file is damaged "
+                            "(XXH3-128 %s, expected %s); " AGAIN,
+                            in->name, file, got_hash, hash);
+    return 0;
+}
+
+int load_check_file(struct load_input *in, const char *file, uint64_t bytes, const char *hash,
+                    struct cs_error *err)
+{
+    struct fmt_source *src = NULL;
+    unsigned char *buf = NULL;
+    char got_hash[33];
+    uint64_t got = 0;
+    ssize_t n;
+    int rc = -1;
+
+    src = open_counted(in, file, err);
+    if (!src)
+        goto out;
+    buf = malloc(CHECK_READ_SIZE);
+    if (!buf) {
+        cs_error_set(err, CS_ERR_NOMEM, "%s: out of memory checking %s", in->name, file);
+        goto out;
+    }
+    while ((n = fmt_source_read(src, buf, CHECK_READ_SIZE, err)) > 0)
+        ;
+    if (n < 0) {
+        cs_error_prefix(err, "%s: checking %s", in->name, file);
+        goto out;
+    }
+    fmt_source_counter_result(src, &got, got_hash);
+    rc = compare(in, file, bytes, hash, got, got_hash, err);
+out:
+    free(buf);
+    fmt_source_free(src);
+    return rc;
+}
+
+/* ---- the manifest's own consistency ------------------------------------- */
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int listed(const struct check *c, const char *name)
+{
+    return c->nnames && bsearch(&name, c->names, c->nnames, sizeof(*c->names), cmp_name);
+}
+
+/* Accounted for by the manifest: listed, or at least named as a DDL file
+ * (that problem is reported once, by check_refs, not again as extra). */
+static int known(const struct check *c, const char *name)
+{
+    return !strcmp(name, FMT_MANIFEST_NAME) || listed(c, name) ||
+           (c->nrefs && bsearch(&name, c->refs, c->nrefs, sizeof(*c->refs), cmp_name));
+}
+
+static int collect_names(struct check *c, struct cs_error *err)
+{
+    const struct fmt_manifest *m = c->m;
+    size_t n = m->nfiles;
+
+    for (size_t t = 0; t < m->ntables; t++)
+        n += m->tables[t].nchunks;
+    c->names = calloc(n ? n : 1, sizeof(*c->names));
+    if (!c->names)
+        return cs_error_set(err, CS_ERR_NOMEM, "%s: out of memory checking the dump", c->in->name);
+    for (size_t t = 0; t < m->ntables; t++)
+        for (size_t k = 0; k < m->tables[t].nchunks; k++)
+            c->names[c->nnames++] = m->tables[t].chunks[k].file;
+    for (size_t f = 0; f < m->nfiles; f++)
+        c->names[c->nnames++] = m->files[f].name;
+    if (c->nnames)
+        qsort(c->names, c->nnames, sizeof(*c->names), cmp_name);
+    return 0;
+}
+
+static void check_duplicates(struct check *c)
+{
+    struct cs_error e;
+
+    for (size_t i = 1; i < c->nnames; i++) {
+        if (strcmp(c->names[i], c->names[i - 1]) != 0)
+            continue;
+        if (i >= 2 && strcmp(c->names[i], c->names[i - 2]) == 0)
+            continue; /* reported once per name */
+        cs_error_set(&e, CS_ERR_FORMAT,
+                     "%s: the manifest lists %s more than once; the manifest is inconsistent "
+                     "(take the dump again)",
+                     c->in->name, c->names[i]);
+        problem(c, &e);
+    }
+}
+
+static void check_ref(struct check *c, const char *file, const char *what, const char *schema,
+                      const char *name)
+{
+    struct cs_error e;
+
+    if (!file || listed(c, file))
+        return;
+    if (c->refs)
+        c->refs[c->nrefs++] = file;
+    cs_error_set(&e, CS_ERR_FORMAT,
+                 "%s: the manifest names %s (the %s of %s.%s) but records no size or hash for "
+                 "it; the manifest is inconsistent (take the dump again)",
+                 c->in->name, file, what, schema, name);
+    problem(c, &e);
+}
+
+static void check_refs(struct check *c)
+{
+    const struct fmt_manifest *m = c->m;
+
+    /* Without memory the problems are still reported, only maybe twice. */
+    c->refs = calloc(m->ntables + m->nobjects + 1, sizeof(*c->refs));
+    for (size_t t = 0; t < m->ntables; t++)
+        check_ref(c, m->tables[t].ddl_file, "CREATE TABLE", m->tables[t].schema, m->tables[t].name);
+    for (size_t o = 0; o < m->nobjects; o++)
+        check_ref(c, m->objects[o].file, fmt_object_kind_name(m->objects[o].kind),
+                  m->objects[o].schema, m->objects[o].name);
+    if (c->nrefs)
+        qsort(c->refs, c->nrefs, sizeof(*c->refs), cmp_name);
+}
+
+/* ---- the files ---------------------------------------------------------- */
+
+static void check_one(struct check *c, const char *file, uint64_t bytes, const char *hash)
+{
+    struct cs_error e;
+
+    cs_error_clear(&e);
+    if (load_check_file(c->in, file, bytes, hash, &e) < 0)
+        problem(c, &e);
+    else
+        cs_log_debug(c->log, "%s: %s: ok (%" PRIu64 " bytes)", c->in->name, file, bytes);
+}
+
+static void check_listed(struct check *c)
+{
+    const struct fmt_manifest *m = c->m;
+
+    for (size_t t = 0; t < m->ntables; t++)
+        for (size_t k = 0; k < m->tables[t].nchunks; k++) {
+            const struct fmt_chunk *ch = &m->tables[t].chunks[k];
+            check_one(c, ch->file, ch->file_bytes, ch->file_hash);
+        }
+    for (size_t f = 0; f < m->nfiles; f++)
+        check_one(c, m->files[f].name, m->files[f].bytes, m->files[f].hash);
+}
+
+static int check_extra(struct check *c, struct cs_error *err)
+{
+    char **names = NULL;
+    size_t n = 0;
+    char safe[512];
+    struct cs_error e;
+
+    cs_error_clear(&e);
+    if (c->in->list(c->in, &names, &n, &e) < 0) {
+        /* The listed files were checked; only the extra-file check is lost. */
+        if (e.code == CS_ERR_NOMEM) {
+            cs_error_copy(err, &e);
+            return -1;
+        }
+        problem(c, &e);
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (known(c, names[i]))
+            continue;
+        cs_error_set(&e, CS_ERR_EXTRA,
+                     "%s: unexpected file %s: not in the manifest (a leftover or a foreign "
+                     "file; remove it)",
+                     c->in->name, printable(names[i], safe, sizeof(safe)));
+        problem(c, &e);
+    }
+    load_input_free_list(names, n);
+    return 0;
+}
+
+int load_check(struct load_input *in, const struct cs_log *log, struct cs_error *err)
+{
+    struct check c = {in, log, NULL, NULL, 0, NULL, 0, 0};
+    struct fmt_manifest *m = NULL;
+    int rc = -1;
+
+    m = in->read_manifest(in, err);
+    if (!m)
+        goto out;
+    c.m = m;
+    if (collect_names(&c, err) < 0)
+        goto out;
+    cs_log_verbose(log, "%s: checking %zu tables, %zu files", in->name, m->ntables, c.nnames);
+    check_duplicates(&c);
+    check_refs(&c);
+    check_listed(&c);
+    if (check_extra(&c, err) < 0)
+        goto out;
+    if (c.problems)
+        cs_log_info(log, "%s: %d problem%s found", in->name, c.problems,
+                    c.problems == 1 ? "" : "s");
+    else
+        cs_log_info(log, "%s: the dump is intact (%zu files checked)", in->name, c.nnames);
+    rc = c.problems;
+out:
+    free(c.names);
+    free(c.refs);
+    fmt_manifest_free(m);
+    return rc;
+}
