@@ -210,9 +210,6 @@ static int check_only(const struct load_config *cfg, const struct cs_log *log,
         cs_error_set(err, CS_ERR_CHECKSUM, "%s: %d problem(s) found (listed above): the dump "
                                            "must not be loaded as it is",
                      cfg->input, problems);
-    else if (problems == 0)
-        cs_log_info(log, "%s: the dump is intact (every file present, sizes and hashes match)",
-                    cfg->input);
     return problems == 0 ? 0 : -1;
 }
 

@@ -202,3 +202,71 @@ caught_up() {
 gtid_seq() {
     echo "$1" | tr ',' '\n' | awk -F- -v d="$2" '$1 == d {print $3}'
 }
+
+# table_hashes NAME SCHEMA...: "schema.table rows hash" for every base table,
+# over an explicit column list (FLOAT read exactly as col+0e0, every value as
+# its bytes, NULL distinct): the same data gives the same lines on any server.
+table_hashes() {
+    local name=$1 list
+    shift
+    list=$(printf "'%s'," "$@")
+    sql "$name" "SET SESSION group_concat_max_len = 1048576;
+      SELECT CONCAT('SELECT ', QUOTE(CONCAT(c.TABLE_SCHEMA, '.', c.TABLE_NAME)), ', COUNT(*), ',
+        'COALESCE(SUM(CONV(LEFT(MD5(CONCAT_WS(0x1e, ',
+        GROUP_CONCAT(CONCAT('IFNULL(HEX(CAST(',
+          IF(c.DATA_TYPE = 'float', CONCAT('\`', REPLACE(c.COLUMN_NAME, '\`', '\`\`'), '\`+0e0'),
+             CONCAT('\`', REPLACE(c.COLUMN_NAME, '\`', '\`\`'), '\`')),
+          ' AS BINARY)), ''-'')') ORDER BY c.ORDINAL_POSITION SEPARATOR ','),
+        ')), 15), 16, 10)), 0) FROM \`', REPLACE(c.TABLE_SCHEMA, '\`', '\`\`'), '\`.\`',
+        REPLACE(c.TABLE_NAME, '\`', '\`\`'), '\`;')
+      FROM information_schema.COLUMNS c JOIN information_schema.TABLES t
+        ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME
+      WHERE t.TABLE_TYPE = 'BASE TABLE' AND c.TABLE_SCHEMA IN (${list%,})
+      GROUP BY c.TABLE_SCHEMA, c.TABLE_NAME ORDER BY c.TABLE_SCHEMA, c.TABLE_NAME" |
+        mariadb --defaults-file="$WORK/$name/client.cnf" -N -B
+}
+
+# schema_of NAME SCHEMA...: SHOW CREATE of every table and view, and the
+# routines, triggers and events
+schema_of() {
+    local name=$1 list s t
+    shift
+    list=$(printf "'%s'," "$@")
+    sql "$name" "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES
+                 WHERE TABLE_SCHEMA IN (${list%,}) ORDER BY 1, 2" |
+        while IFS=$'\t' read -r s t; do
+            echo "== $s.$t"
+            sql "$name" "SHOW CREATE TABLE \`${s//\`/\`\`}\`.\`${t//\`/\`\`}\`" | cut -f2-
+        done
+    sql "$name" "SELECT ROUTINE_SCHEMA, ROUTINE_NAME, ROUTINE_TYPE, ROUTINE_DEFINITION FROM
+                 information_schema.ROUTINES WHERE ROUTINE_SCHEMA IN (${list%,}) ORDER BY 1, 2;
+                 SELECT TRIGGER_SCHEMA, TRIGGER_NAME, ACTION_STATEMENT FROM
+                 information_schema.TRIGGERS WHERE TRIGGER_SCHEMA IN (${list%,}) ORDER BY 1, 2;
+                 SELECT EVENT_SCHEMA, EVENT_NAME, STATUS, EVENT_DEFINITION FROM
+                 information_schema.EVENTS WHERE EVENT_SCHEMA IN (${list%,}) ORDER BY 1, 2"
+}
+
+# load_into NAME DIR [csload options]
+load_into() {
+    local name=$1 dir=$2
+    shift 2
+    "$CSLOAD" --no-defaults -S "$(sock "$name")" -u root "$@" "$dir"
+}
+
+# same_data A B SCHEMA...: identical rows and schema on servers A and B
+same_data() {
+    local a=$1 b=$2
+    shift 2
+    table_hashes "$a" "$@" > "$WORK/hash-$a"
+    table_hashes "$b" "$@" > "$WORK/hash-$b"
+    [ -s "$WORK/hash-$a" ] || fail "no tables hashed on $a"
+    diff "$WORK/hash-$a" "$WORK/hash-$b" >&2 || fail "the data of $a and $b differ"
+}
+
+same_schema() {
+    local a=$1 b=$2
+    shift 2
+    schema_of "$a" "$@" > "$WORK/schema-$a"
+    schema_of "$b" "$@" > "$WORK/schema-$b"
+    diff "$WORK/schema-$a" "$WORK/schema-$b" >&2 || fail "the schemas of $a and $b differ"
+}
