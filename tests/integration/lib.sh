@@ -212,12 +212,12 @@ table_hashes() {
     list=$(printf "'%s'," "$@")
     sql "$name" "SET SESSION group_concat_max_len = 1048576;
       SELECT CONCAT('SELECT ', QUOTE(CONCAT(c.TABLE_SCHEMA, '.', c.TABLE_NAME)), ', COUNT(*), ',
-        'COALESCE(SUM(CONV(LEFT(MD5(CONCAT_WS(0x1e, ',
+        'COALESCE(SUM(CAST(CONV(LEFT(MD5(CONCAT_WS(0x1e, ',
         GROUP_CONCAT(CONCAT('IFNULL(HEX(CAST(',
           IF(c.DATA_TYPE = 'float', CONCAT('\`', REPLACE(c.COLUMN_NAME, '\`', '\`\`'), '\`+0e0'),
              CONCAT('\`', REPLACE(c.COLUMN_NAME, '\`', '\`\`'), '\`')),
           ' AS BINARY)), ''-'')') ORDER BY c.ORDINAL_POSITION SEPARATOR ','),
-        ')), 15), 16, 10)), 0) FROM \`', REPLACE(c.TABLE_SCHEMA, '\`', '\`\`'), '\`.\`',
+        ')), 15), 16, 10) AS UNSIGNED)), 0) FROM \`', REPLACE(c.TABLE_SCHEMA, '\`', '\`\`'), '\`.\`',
         REPLACE(c.TABLE_NAME, '\`', '\`\`'), '\`;')
       FROM information_schema.COLUMNS c JOIN information_schema.TABLES t
         ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME
@@ -269,4 +269,23 @@ same_schema() {
     schema_of "$a" "$@" > "$WORK/schema-$a"
     schema_of "$b" "$@" > "$WORK/schema-$b"
     diff "$WORK/schema-$a" "$WORK/schema-$b" >&2 || fail "the schemas of $a and $b differ"
+}
+
+# load_bg NAME DIR LOG [csload options]: csload in the background (CS_LOAD_PID)
+load_bg() {
+    local name=$1 dir=$2 log=$3
+    shift 3
+    "$CSLOAD" --no-defaults -S "$(sock "$name")" -u root "$@" "$dir" 2> "$log" &
+    CS_LOAD_PID=$!
+    bg_track "$CS_LOAD_PID"
+}
+
+# journal_ok NAME DIR: the target's journal holds each chunk of the dump exactly once
+journal_ok() {
+    local chunks items dups
+    chunks=$(manifest_get "$2" "sum(len(t['chunks']) for t in m['tables'])")
+    items=$(sql "$1" "SELECT COUNT(*) FROM __csload.journal WHERE item LIKE 'chunk:%'")
+    dups=$(sql "$1" "SELECT COUNT(*) FROM (SELECT item FROM __csload.journal GROUP BY dump_id, item HAVING COUNT(*) > 1) d")
+    assert_eq "$items" "$chunks" "chunks in the journal"
+    assert_eq "$dups" 0 "journal items recorded twice"
 }
