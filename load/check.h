@@ -15,6 +15,10 @@
 /* Returns the number of problems (0 = the dump is intact), or -1 with ERR
  * when the manifest itself cannot be used (missing, garbled, future version). */
 int load_check(struct load_input *in, const struct cs_log *log, struct cs_error *err);
+/* QUICK: sizes instead of hashes (a load's check before it starts: each
+ * file's hash is checked when it is read). */
+int load_check_run(struct load_input *in, const struct cs_log *log, int quick,
+                   struct cs_error *err);
 
 /* Reads FILE fully through its hash: 0 when its size and hash are EXPECT's,
  * else -1 with ERR saying which (CS_ERR_TRUNCATED when shorter,

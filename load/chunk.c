@@ -271,6 +271,10 @@ int load_chunk_apply(struct cs_conn *conn, struct load_infile *inf,
         goto out;
     rc = 0;
 out:
+    if (rc < 0 && (err->code == CS_ERR_FORMAT || err->code == CS_ERR_TRUNCATED))
+        cs_error_prefix(err, "%s.%s: chunk file %s is damaged (copy it again); nothing of it was "
+                             "loaded",
+                        job->t->schema, job->t->name, job->c->file);
     if (rc < 0 && err->code != CS_ERR_CONN_LOST) {
         cs_error_clear(&ignore);
         if (cs_conn_exec(conn, "ROLLBACK", &ignore) < 0 && ignore.code == CS_ERR_CONN_LOST)

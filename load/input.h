@@ -9,6 +9,7 @@
 #define LOAD_INPUT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/error.h"
 #include "format/manifest.h"
@@ -19,6 +20,8 @@ struct load_input {
     struct fmt_manifest *(*read_manifest)(struct load_input *in, struct cs_error *err);
     /* A missing file is CS_ERR_MISSING naming it. */
     struct fmt_source *(*open)(struct load_input *in, const char *file, struct cs_error *err);
+    /* The size of FILE without reading it; CS_ERR_MISSING when absent. */
+    int (*size)(struct load_input *in, const char *file, uint64_t *bytes, struct cs_error *err);
     /* Every file present (malloc'd array of malloc'd names), manifest.json included. */
     int (*list)(struct load_input *in, char ***names, size_t *n, struct cs_error *err);
     void (*free)(struct load_input *in);

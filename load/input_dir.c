@@ -117,6 +117,28 @@ out:
     return rc;
 }
 
+static int dir_size(struct load_input *in, const char *file, uint64_t *bytes, struct cs_error *err)
+{
+    struct dir_input *d = (struct dir_input *)in;
+    char *path;
+    struct stat st;
+    int rc;
+
+    if (!plain_name(file))
+        return cs_error_set(err, CS_ERR_HOSTILE, "%s: refusing file name '%s'", d->dir, file);
+    path = cs_fs_join(d->dir, file);
+    if (!path)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    rc = stat(path, &st);
+    if (rc < 0)
+        cs_error_sys(err, errno == ENOENT ? CS_ERR_MISSING : CS_ERR_IO, errno,
+                     "%s: the manifest lists %s", d->dir, file);
+    else
+        *bytes = (uint64_t)st.st_size;
+    free(path);
+    return rc < 0 ? -1 : 0;
+}
+
 static void dir_free(struct load_input *in)
 {
     struct dir_input *d = (struct dir_input *)in;
@@ -153,6 +175,7 @@ struct load_input *load_input_dir_new(const char *dir, struct cs_error *err)
     d->base.read_manifest = dir_read_manifest;
     d->base.open = dir_open;
     d->base.list = dir_list;
+    d->base.size = dir_size;
     d->base.free = dir_free;
     return &d->base;
 }

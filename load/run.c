@@ -6,6 +6,7 @@
 
 #include "common/console.h"
 #include "format/checksum.h"
+#include "load/check.h"
 #include "load/chunk.h"
 #include "load/jobs.h"
 #include "load/repl.h"
@@ -40,6 +41,20 @@ static int dump_id_of(struct run *r, struct cs_error *err)
         fmt_source_counter_result(counter, &bytes, r->dump_id);
     fmt_source_free(counter);
     return n == 0 ? 0 : -1;
+}
+
+/* Every listed file present with its size, nothing unlisted: before anything
+ * is loaded.  Hashes are checked as each file is read. */
+static int check_dump(struct run *r, struct cs_error *err)
+{
+    int problems = load_check_run(r->in, r->cfg->log, 1, err);
+
+    if (problems > 0)
+        cs_error_set(err, CS_ERR_CHECKSUM,
+                     "%s: %d problem(s) in the dump (listed above); nothing was loaded (csload "
+                     "--check %s checks every file's hash too)",
+                     r->in->name, problems, r->in->name);
+    return problems == 0 ? 0 : -1;
 }
 
 static void preflight(struct run *r)
@@ -426,7 +441,7 @@ int load_run(const struct load_config *cfg, struct cs_error *err)
     r.t0 = cs_now();
     r.in = load_input_dir_new(cfg->input, err);
     if (!r.in || !(r.m = r.in->read_manifest(r.in, err)) || dump_id_of(&r, err) < 0 ||
-        connect_target(&r, err) < 0)
+        check_dump(&r, err) < 0 || connect_target(&r, err) < 0)
         goto out;
     preflight(&r);
     rc = phases(&r, err);
