@@ -124,6 +124,7 @@ static void test_mysql8_none(void **state)
     "  `body` text DEFAULT NULL,\n"                                                            \
     "  `pos` point NOT NULL,\n"                                                                \
     "  `code` varchar(10) DEFAULT NULL CHECK (`code` <> ''),\n"                                \
+    "  `v` varchar(20) GENERATED ALWAYS AS (concat(`code`,'it\\'s (`x`')) VIRTUAL,\n"        \
     "  PRIMARY KEY (`id`)"
 #define MARIA_TAIL ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;\n"
 
@@ -344,7 +345,9 @@ static void test_index_spellings_and_odd_identifiers(void **state)
                                "  `b` text,\n"
                                "  INDEX `i` (`a\n  KEY ``z`` (``a``),`),\n"
                                "  UNIQUE INDEX `u i` (`b`(10)),\n"
-                               "  FULLTEXT INDEX `f` (`b`)\n"
+                               "  FULLTEXT INDEX `f` (`b`),\n"
+                               "  KEYS_ARE_NOT_THIS (`b`),\n"
+                               "  PERIOD FOR `p` (`b`, `b`)\n"
                                ") ENGINE=InnoDB";
     struct load_ddl_split s;
 
@@ -352,7 +355,9 @@ static void test_index_spellings_and_odd_identifiers(void **state)
     split_ok(text, LOAD_DEFER_ALL, &s);
     assert_string_equal(s.create, "CREATE TABLE `o` (\n"
                                   "  `a\n  KEY ``z`` (``a``),` int DEFAULT NULL,\n"
-                                  "  `b` text\n"
+                                  "  `b` text,\n"
+                                  "  KEYS_ARE_NOT_THIS (`b`),\n"
+                                  "  PERIOD FOR `p` (`b`, `b`)\n"
                                   ") ENGINE=InnoDB");
     assert_int_equal(s.nindexes, 3);
     assert_string_equal(s.indexes[0], "ADD INDEX `i` (`a\n  KEY ``z`` (``a``),`)");

@@ -254,7 +254,8 @@ static void test_views_independent_keep_order(void **state)
         DDL("db", "z", "select `x`.`db`.`a` AS `c` from `x`.`db`"),
         /* itself, qualified */
         "CREATE VIEW `db`.`y` AS select `db`.`t`.`a` AS `a` from `db`.`t` `y`",
-        DDL("other", "z", "select 'see `db`.`a`' AS `s`"), /* a string, not a reference */
+        /* strings, not references */
+        DDL("other", "z", "select 'see `db`.`a`' AS `s`,'it\\'s `db`.`a`' AS `t`"),
         DDL("db", "a", "select `db`.`t`.`a` AS `a` from `db`.`t`"),
     };
     size_t order[4];
