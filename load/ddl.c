@@ -28,9 +28,9 @@ static const struct {
     const char *prefix;
     enum def_kind kind;
 } prefixes[] = {
-    {"PRIMARY KEY", K_PRIMARY},     {"UNIQUE KEY", K_INDEX},        {"UNIQUE INDEX", K_INDEX},
-    {"KEY", K_INDEX},               {"INDEX", K_INDEX},             {"SPATIAL KEY", K_INDEX},
-    {"SPATIAL INDEX", K_INDEX},     {"FULLTEXT KEY", K_FULLTEXT},   {"FULLTEXT INDEX", K_FULLTEXT},
+    {"PRIMARY KEY", K_PRIMARY}, {"UNIQUE KEY", K_INDEX},      {"UNIQUE INDEX", K_INDEX},
+    {"KEY", K_INDEX},           {"INDEX", K_INDEX},           {"SPATIAL KEY", K_INDEX},
+    {"SPATIAL INDEX", K_INDEX}, {"FULLTEXT KEY", K_FULLTEXT}, {"FULLTEXT INDEX", K_FULLTEXT},
     {"FOREIGN KEY", K_FK},
 };
 
@@ -47,15 +47,14 @@ struct def {
     int defer;
 };
 
-/* After the quoted identifier or string opening at P, bounded by END. */
+/* After the quoted identifier or string opening at P, bounded by END.  A
+ * doubled quote reads as two quoted runs back to back: same end. */
 static const char *skip_quoted(const char *p, const char *end)
 {
     char q = *p++;
 
     for (; p < end; p++) {
         if (*p == '\\' && q != '`' && p + 1 < end)
-            p++;
-        else if (0)
             p++;
         else if (*p == q)
             return p + 1;
@@ -268,8 +267,7 @@ static int find_defs(const struct lines *l, size_t *close)
 
     while (e > h->s && e[-1] == ' ')
         e--;
-    if ((size_t)(h->end - h->s) < 7 || memcmp(h->s, "CREATE ", 7) != 0 || e == h->s ||
-        e[-1] != '(')
+    if ((size_t)(h->end - h->s) < 7 || memcmp(h->s, "CREATE ", 7) != 0 || e == h->s || e[-1] != '(')
         return -1;
     for (size_t i = 1; i < l->n; i++) {
         const struct span *s = &l->v[i];

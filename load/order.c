@@ -141,10 +141,10 @@ struct graph {
     size_t *pred_start;    /* n + 1 offsets into pred */
     size_t *pred;          /* the views view j references */
     size_t npred, cap;
-    size_t *succ_start;    /* n + 1 offsets into succ */
-    size_t *succ;          /* the views that reference view i */
+    size_t *succ_start; /* n + 1 offsets into succ */
+    size_t *succ;       /* the views that reference view i */
     size_t *indeg;
-    size_t *mark;          /* mark[i] == j + 1: edge i -> j already added */
+    size_t *mark; /* mark[i] == j + 1: edge i -> j already added */
 };
 
 static void graph_release(struct graph *g)
@@ -159,15 +159,14 @@ static void graph_release(struct graph *g)
     memset(g, 0, sizeof(*g));
 }
 
-/* After the string literal or quoted identifier at P (which opens it). */
+/* After the string literal at P (which opens it).  A doubled quote reads
+ * as two literals back to back: same end. */
 static const char *skip_quoted(const char *p)
 {
     char q = *p++;
 
     for (; *p; p++) {
-        if (*p == '\\' && q != '`' && p[1])
-            p++;
-        else if (*p == q && p[1] == q)
+        if (*p == '\\' && p[1])
             p++;
         else if (*p == q)
             return p + 1;
@@ -232,8 +231,7 @@ static int lookup_pair(struct graph *g, const char *schema, const char *name, si
 }
 
 /* Record the views DDL (view J's definition) references. */
-static int scan_refs(struct graph *g, const char *ddl, size_t j, struct cs_buf *a,
-                     struct cs_buf *b)
+static int scan_refs(struct graph *g, const char *ddl, size_t j, struct cs_buf *a, struct cs_buf *b)
 {
     const char *p = ddl;
 
@@ -374,9 +372,8 @@ static size_t on_cycle(const struct graph *g)
     return v;
 }
 
-static int check_args(const char *const *schemas, const char *const *names,
-                      const char *const *ddls, size_t n, const size_t *order,
-                      struct cs_error *err)
+static int check_args(const char *const *schemas, const char *const *names, const char *const *ddls,
+                      size_t n, const size_t *order, struct cs_error *err)
 {
     if (n == 0)
         return 0;
@@ -388,8 +385,8 @@ static int check_args(const char *const *schemas, const char *const *names,
     return 0;
 }
 
-int load_order_views(const char *const *schemas, const char *const *names,
-                     const char *const *ddls, size_t n, size_t *order, struct cs_error *err)
+int load_order_views(const char *const *schemas, const char *const *names, const char *const *ddls,
+                     size_t n, size_t *order, struct cs_error *err)
 {
     struct graph g = {0};
     size_t *ready = NULL;

@@ -11,17 +11,17 @@
 
 #include "load/ddl.h"
 
-#define MYSQL_HEAD                                                                             \
-    "CREATE TABLE `t1` (\n"                                                                    \
-    "  `id` int NOT NULL AUTO_INCREMENT,\n"                                                    \
-    "  `a` int DEFAULT NULL,\n"                                                                \
-    "  `b` varchar(20) DEFAULT NULL,\n"                                                        \
-    "  `s` varchar(50) DEFAULT NULL COMMENT 'it''s, \\\\ (KEY `x`)',\n"                        \
-    "  `t` text,\n"                                                                            \
-    "  `g` point NOT NULL /*!80003 SRID 4326 */,\n"                                            \
-    "  `x` int DEFAULT NULL,\n"                                                                \
+#define MYSQL_HEAD                                                                                 \
+    "CREATE TABLE `t1` (\n"                                                                        \
+    "  `id` int NOT NULL AUTO_INCREMENT,\n"                                                        \
+    "  `a` int DEFAULT NULL,\n"                                                                    \
+    "  `b` varchar(20) DEFAULT NULL,\n"                                                            \
+    "  `s` varchar(50) DEFAULT NULL COMMENT 'it''s, \\\\ (KEY `x`)',\n"                            \
+    "  `t` text,\n"                                                                                \
+    "  `g` point NOT NULL /*!80003 SRID 4326 */,\n"                                                \
+    "  `x` int DEFAULT NULL,\n"                                                                    \
     "  PRIMARY KEY (`id`),\n"
-#define MYSQL_TAIL                                                                             \
+#define MYSQL_TAIL                                                                                 \
     ") ENGINE=InnoDB AUTO_INCREMENT=42 DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci"
 
 /* MySQL 8 */
@@ -54,12 +54,9 @@ static void expect_list(char **got, size_t n, const char *const *want, size_t nw
 static void test_mysql8_all(void **state)
 {
     static const char *const idx[] = {
-        "ADD UNIQUE KEY `u` (`b`)",
-        "ADD KEY `k` (`a`) USING BTREE COMMENT 'x'",
-        "ADD KEY `f` ((lower(`s`)))",
-        "ADD KEY `fk1` (`x`)",
-        "ADD SPATIAL KEY `sp` (`g`)",
-        "ADD FULLTEXT KEY `ft` (`t`) /*!50100 WITH PARSER `ngram` */",
+        "ADD UNIQUE KEY `u` (`b`)",   "ADD KEY `k` (`a`) USING BTREE COMMENT 'x'",
+        "ADD KEY `f` ((lower(`s`)))", "ADD KEY `fk1` (`x`)",
+        "ADD SPATIAL KEY `sp` (`g`)", "ADD FULLTEXT KEY `ft` (`t`) /*!50100 WITH PARSER `ngram` */",
     };
     static const char *const fks[] = {
         "ADD CONSTRAINT `fk1` FOREIGN KEY (`x`) REFERENCES `p` (`id`) ON DELETE CASCADE",
@@ -86,18 +83,16 @@ static void test_mysql8_fulltext(void **state)
 
     (void)state;
     split_ok(mysql8, LOAD_DEFER_FULLTEXT, &s);
-    assert_string_equal(s.create,
-                        MYSQL_HEAD "  UNIQUE KEY `u` (`b`),\n"
-                                   "  KEY `k` (`a`) USING BTREE COMMENT 'x',\n"
-                                   "  KEY `f` ((lower(`s`))),\n"
-                                   "  KEY `fk1` (`x`),\n"
-                                   "  SPATIAL KEY `sp` (`g`),\n"
-                                   "  CONSTRAINT `c` CHECK ((`a` > 0))\n" MYSQL_TAIL);
+    assert_string_equal(s.create, MYSQL_HEAD "  UNIQUE KEY `u` (`b`),\n"
+                                             "  KEY `k` (`a`) USING BTREE COMMENT 'x',\n"
+                                             "  KEY `f` ((lower(`s`))),\n"
+                                             "  KEY `fk1` (`x`),\n"
+                                             "  SPATIAL KEY `sp` (`g`),\n"
+                                             "  CONSTRAINT `c` CHECK ((`a` > 0))\n" MYSQL_TAIL);
     expect_list(s.indexes, s.nindexes, idx, 1);
     assert_int_equal(s.nfks, 1);
-    assert_string_equal(s.fks[0],
-                        "ADD CONSTRAINT `fk1` FOREIGN KEY (`x`) REFERENCES `p` (`id`) "
-                        "ON DELETE CASCADE");
+    assert_string_equal(s.fks[0], "ADD CONSTRAINT `fk1` FOREIGN KEY (`x`) REFERENCES `p` (`id`) "
+                                  "ON DELETE CASCADE");
     load_ddl_split_release(&s);
 }
 
@@ -117,14 +112,14 @@ static void test_mysql8_none(void **state)
 }
 
 /* MariaDB, foreign keys last: the comma of the line before goes. */
-#define MARIA_HEAD                                                                             \
-    "CREATE TABLE `child` (\n"                                                                 \
-    "  `id` int(11) NOT NULL AUTO_INCREMENT,\n"                                                \
-    "  `parent_id` int(11) NOT NULL,\n"                                                        \
-    "  `body` text DEFAULT NULL,\n"                                                            \
-    "  `pos` point NOT NULL,\n"                                                                \
-    "  `code` varchar(10) DEFAULT NULL CHECK (`code` <> ''),\n"                                \
-    "  `v` varchar(20) GENERATED ALWAYS AS (concat(`code`,'it\\'s (`x`')) VIRTUAL,\n"        \
+#define MARIA_HEAD                                                                                 \
+    "CREATE TABLE `child` (\n"                                                                     \
+    "  `id` int(11) NOT NULL AUTO_INCREMENT,\n"                                                    \
+    "  `parent_id` int(11) NOT NULL,\n"                                                            \
+    "  `body` text DEFAULT NULL,\n"                                                                \
+    "  `pos` point NOT NULL,\n"                                                                    \
+    "  `code` varchar(10) DEFAULT NULL CHECK (`code` <> ''),\n"                                    \
+    "  `v` varchar(20) GENERATED ALWAYS AS (concat(`code`,'it\\'s (`x`')) VIRTUAL,\n"              \
     "  PRIMARY KEY (`id`)"
 #define MARIA_TAIL ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;\n"
 
@@ -185,15 +180,14 @@ static void test_mariadb_fulltext(void **state)
 
 static void test_mariadb_check_stays(void **state)
 {
-    static const char text[] =
-        "CREATE TABLE `c` (\n"
-        "  `a` int(11) DEFAULT NULL,\n"
-        "  `b` int(11) DEFAULT NULL,\n"
-        "  KEY `a` (`a`),\n"
-        "  CONSTRAINT `b_fk` FOREIGN KEY (`b`) REFERENCES `p` (`id`),\n"
-        "  CONSTRAINT `CONSTRAINT_1` CHECK (`a` > 0 and `b` <> 0),\n"
-        "  CONSTRAINT `foreign key` CHECK (`b` < 10)\n"
-        ") ENGINE=InnoDB DEFAULT CHARSET=latin1 COLLATE=latin1_swedish_ci";
+    static const char text[] = "CREATE TABLE `c` (\n"
+                               "  `a` int(11) DEFAULT NULL,\n"
+                               "  `b` int(11) DEFAULT NULL,\n"
+                               "  KEY `a` (`a`),\n"
+                               "  CONSTRAINT `b_fk` FOREIGN KEY (`b`) REFERENCES `p` (`id`),\n"
+                               "  CONSTRAINT `CONSTRAINT_1` CHECK (`a` > 0 and `b` <> 0),\n"
+                               "  CONSTRAINT `foreign key` CHECK (`b` < 10)\n"
+                               ") ENGINE=InnoDB DEFAULT CHARSET=latin1 COLLATE=latin1_swedish_ci";
     struct load_ddl_split s;
 
     (void)state;
@@ -215,23 +209,22 @@ static void test_mariadb_check_stays(void **state)
 /* AUTO_INCREMENT second in the primary key (InnoDB wants it first in some
  * index): its first index stays, a later one is deferred; partitioning
  * after ")" is kept. */
-#define PART_TAIL                                                                              \
-    ") ENGINE=InnoDB AUTO_INCREMENT=1001 DEFAULT CHARSET=latin1 COLLATE=latin1_swedish_ci\n"   \
-    " PARTITION BY RANGE (`region`)\n"                                                         \
-    "(PARTITION `p0` VALUES LESS THAN (10) ENGINE = InnoDB,\n"                                 \
+#define PART_TAIL                                                                                  \
+    ") ENGINE=InnoDB AUTO_INCREMENT=1001 DEFAULT CHARSET=latin1 COLLATE=latin1_swedish_ci\n"       \
+    " PARTITION BY RANGE (`region`)\n"                                                             \
+    "(PARTITION `p0` VALUES LESS THAN (10) ENGINE = InnoDB,\n"                                     \
     " PARTITION `p1` VALUES LESS THAN MAXVALUE ENGINE = InnoDB)"
 
 static void test_auto_increment_secondary(void **state)
 {
-    static const char text[] =
-        "CREATE TABLE `orders` (\n"
-        "  `region` int(11) NOT NULL,\n"
-        "  `id` bigint(20) unsigned NOT NULL AUTO_INCREMENT,\n"
-        "  `cust` int(11) DEFAULT NULL,\n"
-        "  PRIMARY KEY (`region`,`id`),\n"
-        "  KEY `by_cust` (`cust`,`id`),\n"
-        "  UNIQUE KEY `id` (`id`,`cust`),\n"
-        "  KEY `id2` (`id`)\n" PART_TAIL;
+    static const char text[] = "CREATE TABLE `orders` (\n"
+                               "  `region` int(11) NOT NULL,\n"
+                               "  `id` bigint(20) unsigned NOT NULL AUTO_INCREMENT,\n"
+                               "  `cust` int(11) DEFAULT NULL,\n"
+                               "  PRIMARY KEY (`region`,`id`),\n"
+                               "  KEY `by_cust` (`cust`,`id`),\n"
+                               "  UNIQUE KEY `id` (`id`,`cust`),\n"
+                               "  KEY `id2` (`id`)\n" PART_TAIL;
     struct load_ddl_split s;
 
     (void)state;

@@ -74,8 +74,8 @@ static void test_interleaving(void **state)
     /* equal tables alternate; a table of empty chunks comes last */
     static const size_t counts[] = {0, 3, 3, 2};
     static const uint64_t sizes[] = {10, 10, 10, 10, 10, 10, 0, 0};
-    static const size_t want[][2] = {{1, 0}, {2, 0}, {1, 1}, {2, 1}, {1, 2}, {2, 2},
-                                     {3, 0}, {3, 1}};
+    static const size_t want[][2] = {{1, 0}, {2, 0}, {1, 1}, {2, 1},
+                                     {1, 2}, {2, 2}, {3, 0}, {3, 1}};
     struct fmt_manifest *m = manifest(4, counts, sizes);
 
     (void)state;
@@ -200,8 +200,8 @@ static int views(size_t n, const char *const *schemas, const char *const *names,
     return load_order_views(schemas, names, ddls, n, order, err);
 }
 
-#define DDL(db, v, body)                                                                       \
-    "CREATE ALGORITHM=UNDEFINED DEFINER=`root`@`localhost` SQL SECURITY DEFINER VIEW `" v     \
+#define DDL(db, v, body)                                                                           \
+    "CREATE ALGORITHM=UNDEFINED DEFINER=`root`@`localhost` SQL SECURITY DEFINER VIEW `" v          \
     "` AS " body
 
 static void test_views_chain(void **state)
