@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "common/buf.h"
-#include "common/quote.h"
 
 /* ---- chunks: a max-heap of tables by bytes still to load ---------------- */
 

@@ -145,10 +145,16 @@ static int push_change(struct repl_ctx *x, const struct repl_syntax *syn, const 
     int r;
 
     put_change_head(&b, syn, x->src, x->for_print);
-    if (tail)
+    if (tail) {
         cs_buf_puts(&b, tail);
-    else
+    } else {
+        /* say it outright: a target set up for GTIDs before would keep them */
         put_file_pos(&b, syn, &x->m->coords);
+        if (x->target->flavor == CS_FLAVOR_MARIADB)
+            cs_buf_puts(&b, ", MASTER_USE_GTID=no");
+        else
+            cs_buf_printf(&b, ", %sAUTO_POSITION=0", syn->opt);
+    }
     r = push_stmt(x, &x->out->change_stmts, &x->out->nchange, &b);
     if (r == 0)
         r = push_text(x, &x->out->change_stmts, &x->out->nchange, start);

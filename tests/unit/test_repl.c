@@ -115,7 +115,7 @@ static const struct plan_case plan_cases[] = {
      "",
      "binlog.000003",
      {NULL},
-     {MHEAD MFILEPOS, "START SLAVE"},
+     {MHEAD MFILEPOS ", MASTER_USE_GTID=no", "START SLAVE"},
      "file/position",
      NULL,
      "gtid_strict_mode"},
@@ -126,7 +126,7 @@ static const struct plan_case plan_cases[] = {
      NULL,
      "binlog.000003",
      {NULL},
-     {MHEAD MFILEPOS, "START SLAVE"},
+     {MHEAD MFILEPOS ", MASTER_USE_GTID=no", "START SLAVE"},
      "file/position",
      NULL,
      NULL},
@@ -329,7 +329,7 @@ static const struct plan_case plan_cases[] = {
      "",
      "binlog.000003",
      {NULL},
-     {MHEAD MFILEPOS, "START SLAVE"},
+     {MHEAD MFILEPOS ", MASTER_AUTO_POSITION=0", "START SLAVE"},
      "file/position",
      NULL,
      "PUBLIC_KEY"},
@@ -340,7 +340,7 @@ static const struct plan_case plan_cases[] = {
      "",
      "binlog.000003",
      {NULL},
-     {MHEAD MFILEPOS, "START SLAVE"},
+     {MHEAD MFILEPOS ", MASTER_AUTO_POSITION=0", "START SLAVE"},
      "file/position",
      "GET_MASTER_PUBLIC_KEY=1",
      "RESET"},
@@ -351,7 +351,7 @@ static const struct plan_case plan_cases[] = {
      NULL,
      "binlog.000003",
      {NULL},
-     {MHEAD MFILEPOS, "START REPLICA"},
+     {MHEAD MFILEPOS ", MASTER_AUTO_POSITION=0", "START REPLICA"},
      "file/position",
      NULL,
      "AUTO_POSITION"},
@@ -362,7 +362,7 @@ static const struct plan_case plan_cases[] = {
      "",
      "binlog.000003",
      {NULL},
-     {SHEAD SFILEPOS, "START REPLICA"},
+     {SHEAD SFILEPOS ", SOURCE_AUTO_POSITION=0", "START REPLICA"},
      "file/position",
      "GET_SOURCE_PUBLIC_KEY=1",
      NULL},
@@ -373,7 +373,7 @@ static const struct plan_case plan_cases[] = {
      "",
      "binlog.000003",
      {NULL},
-     {SHEAD SFILEPOS, "START REPLICA"},
+     {SHEAD SFILEPOS ", SOURCE_AUTO_POSITION=0", "START REPLICA"},
      "file/position",
      NULL,
      "RESET"},
@@ -384,7 +384,7 @@ static const struct plan_case plan_cases[] = {
      "",
      "binlog.000003",
      {NULL},
-     {SHEAD SFILEPOS, "START REPLICA"},
+     {SHEAD SFILEPOS ", SOURCE_AUTO_POSITION=0", "START REPLICA"},
      "file/position",
      NULL,
      "RESET"},
@@ -395,7 +395,7 @@ static const struct plan_case plan_cases[] = {
      "",
      "binlog.000003",
      {NULL},
-     {SHEAD SFILEPOS, "START REPLICA"},
+     {SHEAD SFILEPOS ", SOURCE_AUTO_POSITION=0", "START REPLICA"},
      "file/position",
      NULL,
      NULL},
@@ -407,7 +407,7 @@ static const struct plan_case plan_cases[] = {
      UUID1 ":1-5",
      "binlog.000003",
      {NULL},
-     {MHEAD MFILEPOS, "START SLAVE"},
+     {MHEAD MFILEPOS ", MASTER_USE_GTID=no", "START SLAVE"},
      "MariaDB cannot use MySQL GTIDs",
      NULL,
      NULL},
@@ -418,7 +418,7 @@ static const struct plan_case plan_cases[] = {
      UUID1 ":1-5",
      "binlog.000003",
      {NULL},
-     {MHEAD MFILEPOS, "START SLAVE"},
+     {MHEAD MFILEPOS ", MASTER_USE_GTID=no", "START SLAVE"},
      "MariaDB cannot use MySQL GTIDs",
      NULL,
      NULL},
@@ -429,7 +429,7 @@ static const struct plan_case plan_cases[] = {
      "",
      "binlog.000003",
      {NULL},
-     {MHEAD MFILEPOS, "START SLAVE"},
+     {MHEAD MFILEPOS ", MASTER_USE_GTID=no", "START SLAVE"},
      "MariaDB cannot use MySQL GTIDs",
      NULL,
      NULL},
@@ -520,7 +520,8 @@ static void test_escaping(void **state)
     assert_string_equal(p.change_stmts[0],
                         "CHANGE REPLICATION SOURCE TO SOURCE_HOST='h\\'o\\\\st', SOURCE_PORT=3306, "
                         "SOURCE_USER='re\\'pl', SOURCE_PASSWORD='p\\'a\\\\ss', "
-                        "SOURCE_LOG_FILE='bin\\'log\\\\.000003', SOURCE_LOG_POS=42");
+                        "SOURCE_LOG_FILE='bin\\'log\\\\.000003', SOURCE_LOG_POS=42, "
+                        "SOURCE_AUTO_POSITION=0");
     load_repl_plan_release(&p);
 
     /* printed: the rest is escaped the same, the password is the placeholder */
@@ -528,7 +529,8 @@ static void test_escaping(void **state)
     assert_string_equal(p.change_stmts[0],
                         "CHANGE REPLICATION SOURCE TO SOURCE_HOST='h\\'o\\\\st', SOURCE_PORT=3306, "
                         "SOURCE_USER='re\\'pl', SOURCE_PASSWORD='<password>', "
-                        "SOURCE_LOG_FILE='bin\\'log\\\\.000003', SOURCE_LOG_POS=42");
+                        "SOURCE_LOG_FILE='bin\\'log\\\\.000003', SOURCE_LOG_POS=42, "
+                        "SOURCE_AUTO_POSITION=0");
     load_repl_plan_release(&p);
 
     /* a hostile GTID position from a manifest stays inside its literal */
@@ -550,7 +552,7 @@ static void test_no_password(void **state)
         "CHANGE REPLICATION SOURCE TO SOURCE_HOST='db1.example', SOURCE_PORT=3307, "
         "SOURCE_USER='repl', SOURCE_AUTO_POSITION=1",
         "CHANGE MASTER TO MASTER_HOST='db1.example', MASTER_PORT=3307, MASTER_USER='repl', "
-        "MASTER_LOG_FILE='binlog.000003', MASTER_LOG_POS=157",
+        "MASTER_LOG_FILE='binlog.000003', MASTER_LOG_POS=157, MASTER_USE_GTID=no",
     };
     struct fmt_manifest m;
     struct load_repl_plan p;
