@@ -98,6 +98,39 @@ static void schema_in(struct cs_buf *b, const struct dump_catalog *cat)
     cs_buf_puts(b, ")");
 }
 
+/* Runs PREFIX " IN (<schemas>)" SUFFIX and hands every row to FN, which
+ * returns -1 on allocation failure. */
+typedef int (*row_fn)(void *ctx, MYSQL_ROW row, unsigned long *lens);
+
+static int each_row(struct cs_conn *conn, const struct dump_catalog *cat, const char *prefix,
+                    const char *suffix, row_fn fn, void *ctx, struct cs_error *err)
+{
+    struct cs_buf sql = CS_BUF_INIT;
+    MYSQL_RES *res = NULL;
+    MYSQL_ROW row;
+    int rc = -1;
+
+    cs_buf_puts(&sql, prefix);
+    schema_in(&sql, cat);
+    cs_buf_puts(&sql, suffix);
+    if (cs_buf_failed(&sql)) {
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    if (cs_conn_query(conn, sql.data, &res, err) < 0)
+        goto out;
+    rc = 0;
+    while (rc == 0 && (row = mysql_fetch_row(res)))
+        rc = fn(ctx, row, mysql_fetch_lengths(res));
+    if (rc < 0 && !cs_error_is_set(err))
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory reading the catalog");
+out:
+    if (res)
+        mysql_free_result(res);
+    cs_buf_release(&sql);
+    return rc;
+}
+
 static int read_schemas(struct cs_conn *conn, const struct dump_config *cfg,
                         struct dump_catalog *cat, struct cs_error *err)
 {
@@ -203,41 +236,38 @@ static int add_table(struct dump_catalog *cat, MYSQL_ROW row)
     return t->schema && t->name && t->engine ? 0 : -1;
 }
 
+struct table_ctx {
+    const struct dump_config *cfg;
+    struct dump_catalog *cat;
+};
+
+static int table_row(void *vctx, MYSQL_ROW row, unsigned long *lens)
+{
+    struct table_ctx *c = vctx;
+
+    (void)lens;
+    if (!dump_catalog_selected(c->cfg, row[0], row[1]))
+        return 0;
+    if (!strcmp(row[2], "VIEW"))
+        return c->cfg->no_views ? 0 : add_object(c->cat, FMT_OBJ_VIEW, row[0], row[1], NULL);
+    if (!strcmp(row[2], "BASE TABLE") || !strcmp(row[2], "SYSTEM VERSIONED"))
+        return add_table(c->cat, row);
+    cs_log_warn(c->cfg->log, "%s.%s: %s objects are not dumped", row[0], row[1], row[2]);
+    return 0;
+}
+
 static int read_tables(struct cs_conn *conn, const struct dump_config *cfg,
                        struct dump_catalog *cat, struct cs_error *err)
 {
-    struct cs_buf sql = CS_BUF_INIT;
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW row;
-    int rc = -1;
+    struct table_ctx c = {cfg, cat};
 
-    cs_buf_puts(&sql, "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_ROWS, "
-                      "DATA_LENGTH FROM information_schema.TABLES WHERE TABLE_SCHEMA");
-    schema_in(&sql, cat);
-    if (cs_buf_failed(&sql) || cs_conn_query(conn, sql.data, &res, err) < 0)
-        goto out;
-    while ((row = mysql_fetch_row(res))) {
-        int r = 0;
-        if (!dump_catalog_selected(cfg, row[0], row[1]))
-            continue;
-        if (!strcmp(row[2], "VIEW"))
-            r = cfg->no_views ? 0 : add_object(cat, FMT_OBJ_VIEW, row[0], row[1], NULL);
-        else if (!strcmp(row[2], "BASE TABLE") || !strcmp(row[2], "SYSTEM VERSIONED"))
-            r = add_table(cat, row);
-        else
-            cs_log_warn(cfg->log, "%s.%s: %s objects are not dumped", row[0], row[1], row[2]);
-        if (r < 0) {
-            cs_error_set(err, CS_ERR_NOMEM, "out of memory reading tables");
-            goto out;
-        }
-    }
+    if (each_row(conn, cat,
+                 "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_ROWS, DATA_LENGTH "
+                 "FROM information_schema.TABLES WHERE TABLE_SCHEMA",
+                 "", table_row, &c, err) < 0)
+        return -1;
     qsort(cat->tables, cat->ntables, sizeof(*cat->tables), cmp_table);
-    rc = 0;
-out:
-    if (res)
-        mysql_free_result(res);
-    cs_buf_release(&sql);
-    return rc;
+    return 0;
 }
 
 static int extra_has(const char *extra, const char *word)
@@ -269,34 +299,29 @@ static int add_column(struct dump_table *t, MYSQL_ROW row, int is_mariadb)
     return c->name && c->data_type && c->type ? 0 : -1;
 }
 
+struct column_ctx {
+    struct dump_catalog *cat;
+    int is_mariadb;
+};
+
+static int column_row(void *vctx, MYSQL_ROW row, unsigned long *lens)
+{
+    struct column_ctx *c = vctx;
+    struct dump_table *t = find_table(c->cat, row[0], row[1]);
+
+    (void)lens;
+    return t ? add_column(t, row, c->is_mariadb) : 0;
+}
+
 static int read_columns(struct cs_conn *conn, const struct cs_version *v,
                         struct dump_catalog *cat, struct cs_error *err)
 {
-    struct cs_buf sql = CS_BUF_INIT;
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW row;
-    int rc = -1;
+    struct column_ctx c = {cat, v->flavor == CS_FLAVOR_MARIADB};
 
-    cs_buf_puts(&sql, "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, "
-                      "CHARACTER_SET_NAME, EXTRA FROM information_schema.COLUMNS "
-                      "WHERE TABLE_SCHEMA");
-    schema_in(&sql, cat);
-    cs_buf_puts(&sql, " ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION");
-    if (cs_buf_failed(&sql) || cs_conn_query(conn, sql.data, &res, err) < 0)
-        goto out;
-    while ((row = mysql_fetch_row(res))) {
-        struct dump_table *t = find_table(cat, row[0], row[1]);
-        if (t && add_column(t, row, v->flavor == CS_FLAVOR_MARIADB) < 0) {
-            cs_error_set(err, CS_ERR_NOMEM, "out of memory reading columns");
-            goto out;
-        }
-    }
-    rc = 0;
-out:
-    if (res)
-        mysql_free_result(res);
-    cs_buf_release(&sql);
-    return rc;
+    return each_row(conn, cat,
+                    "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, "
+                    "CHARACTER_SET_NAME, EXTRA FROM information_schema.COLUMNS WHERE TABLE_SCHEMA",
+                    " ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION", column_row, &c, err);
 }
 
 static long col_index(const struct dump_table *t, const char *name)
@@ -312,6 +337,7 @@ static long col_index(const struct dump_table *t, const char *name)
  * prefix) and stored. Table state: key/nkey hold the best so far, and a
  * scratch list holds the index being read. */
 struct key_scan {
+    struct dump_catalog *cat;
     struct dump_table *t;
     char index[200];
     size_t cols[64];
@@ -363,77 +389,65 @@ static int key_scan_row(struct key_scan *s, struct dump_catalog *cat, MYSQL_ROW 
     return 0;
 }
 
-static int read_keys(struct cs_conn *conn, struct dump_catalog *cat, struct cs_error *err)
+static int key_row(void *vctx, MYSQL_ROW row, unsigned long *lens)
 {
-    struct cs_buf sql = CS_BUF_INIT;
-    struct key_scan scan;
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW row;
-    int rc = -1;
+    struct key_scan *s = vctx;
 
-    memset(&scan, 0, sizeof(scan));
-    cs_buf_puts(&sql, "SELECT TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, COLUMN_NAME, NON_UNIQUE, "
-                      "NULLABLE, SUB_PART FROM information_schema.STATISTICS WHERE TABLE_SCHEMA");
-    schema_in(&sql, cat);
-    cs_buf_puts(&sql, " ORDER BY TABLE_SCHEMA, TABLE_NAME, INDEX_NAME = 'PRIMARY' DESC, "
-                      "INDEX_NAME, SEQ_IN_INDEX");
-    if (cs_buf_failed(&sql) || cs_conn_query(conn, sql.data, &res, err) < 0)
-        goto out;
-    while ((row = mysql_fetch_row(res)))
-        if (key_scan_row(&scan, cat, row) < 0)
-            goto oom;
-    if (key_scan_flush(&scan) < 0)
-        goto oom;
-    rc = 0;
-    goto out;
-oom:
-    cs_error_set(err, CS_ERR_NOMEM, "out of memory reading keys");
-out:
-    if (res)
-        mysql_free_result(res);
-    cs_buf_release(&sql);
-    return rc;
+    (void)lens;
+    return key_scan_row(s, s->cat, row);
 }
 
+static int read_keys(struct cs_conn *conn, struct dump_catalog *cat, struct cs_error *err)
+{
+    struct key_scan scan;
+
+    memset(&scan, 0, sizeof(scan));
+    scan.cat = cat;
+    if (each_row(conn, cat,
+                 "SELECT TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, COLUMN_NAME, NON_UNIQUE, NULLABLE, "
+                 "SUB_PART FROM information_schema.STATISTICS WHERE TABLE_SCHEMA",
+                 " ORDER BY TABLE_SCHEMA, TABLE_NAME, INDEX_NAME = 'PRIMARY' DESC, INDEX_NAME, "
+                 "SEQ_IN_INDEX",
+                 key_row, &scan, err) < 0)
+        return -1;
+    return key_scan_flush(&scan) < 0 ? cs_error_set(err, CS_ERR_NOMEM, "out of memory") : 0;
+}
+
+
+struct object_ctx {
+    const struct dump_config *cfg;
+    struct dump_catalog *cat;
+    enum fmt_object_kind kind;
+};
+
+static int object_row(void *vctx, MYSQL_ROW row, unsigned long *lens)
+{
+    struct object_ctx *c = vctx;
+    enum fmt_object_kind k = c->kind;
+    const char *table = NULL;
+
+    (void)lens;
+    if (k == FMT_OBJ_PROCEDURE) { /* routines: the third column is the type */
+        if (strcmp(row[2], "PROCEDURE") && strcmp(row[2], "FUNCTION")) {
+            cs_log_warn(c->cfg->log, "%s.%s: %s routines are not dumped", row[0], row[1], row[2]);
+            return 0;
+        }
+        k = strcmp(row[2], "FUNCTION") ? FMT_OBJ_PROCEDURE : FMT_OBJ_FUNCTION;
+    } else if (k == FMT_OBJ_TRIGGER) {
+        table = row[2];
+        if (!dump_catalog_selected(c->cfg, row[0], table))
+            return 0;
+    }
+    return add_object(c->cat, k, row[0], row[1], table);
+}
 
 static int read_objects_sql(struct cs_conn *conn, const struct dump_config *cfg,
                             struct dump_catalog *cat, const char *prefix, enum fmt_object_kind kind,
                             struct cs_error *err)
 {
-    struct cs_buf sql = CS_BUF_INIT;
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW row;
-    int rc = -1;
+    struct object_ctx c = {cfg, cat, kind};
 
-    cs_buf_puts(&sql, prefix);
-    schema_in(&sql, cat);
-    if (cs_buf_failed(&sql) || cs_conn_query(conn, sql.data, &res, err) < 0)
-        goto out;
-    while ((row = mysql_fetch_row(res))) {
-        enum fmt_object_kind k = kind;
-        const char *table = NULL;
-        if (kind == FMT_OBJ_PROCEDURE) { /* routines: third column is the type */
-            if (strcmp(row[2], "PROCEDURE") && strcmp(row[2], "FUNCTION")) {
-                cs_log_warn(cfg->log, "%s.%s: %s routines are not dumped", row[0], row[1], row[2]);
-                continue;
-            }
-            k = strcmp(row[2], "FUNCTION") ? FMT_OBJ_PROCEDURE : FMT_OBJ_FUNCTION;
-        } else if (kind == FMT_OBJ_TRIGGER) {
-            table = row[2];
-            if (!dump_catalog_selected(cfg, row[0], table))
-                continue;
-        }
-        if (add_object(cat, k, row[0], row[1], table) < 0) {
-            cs_error_set(err, CS_ERR_NOMEM, "out of memory reading objects");
-            goto out;
-        }
-    }
-    rc = 0;
-out:
-    if (res)
-        mysql_free_result(res);
-    cs_buf_release(&sql);
-    return rc;
+    return each_row(conn, cat, prefix, "", object_row, &c, err);
 }
 
 static int read_objects(struct cs_conn *conn, const struct dump_config *cfg,
@@ -520,32 +534,31 @@ void dump_catalog_free(struct dump_catalog *cat)
     free(cat);
 }
 
+struct fingerprint_ctx {
+    struct dump_catalog *cat;
+    struct fmt_checksum sum;
+};
+
+static int fingerprint_row(void *vctx, MYSQL_ROW row, unsigned long *lens)
+{
+    struct fingerprint_ctx *c = vctx;
+
+    if (find_table(c->cat, row[0], row[1]))
+        fmt_checksum_row(&c->sum, row, lens, 6);
+    return 0;
+}
+
 int dump_catalog_fingerprint(struct cs_conn *conn, const struct dump_catalog *cat,
                              char out[17], struct cs_error *err)
 {
-    struct cs_buf sql = CS_BUF_INIT;
-    struct fmt_checksum sum;
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW row;
-    int rc = -1;
+    struct fingerprint_ctx c = {(struct dump_catalog *)cat, {0, 0}};
+    int rc = 0;
 
-    fmt_checksum_init(&sum);
-    cs_buf_puts(&sql, "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION, "
-                      "COLUMN_TYPE, EXTRA FROM information_schema.COLUMNS WHERE TABLE_SCHEMA");
-    schema_in(&sql, cat);
-    if (cat->nschemas == 0 || cs_buf_failed(&sql) ||
-        cs_conn_query(conn, sql.data, &res, err) < 0)
-        goto out;
-    while ((row = mysql_fetch_row(res))) {
-        const struct dump_table *t = find_table((struct dump_catalog *)cat, row[0], row[1]);
-        if (t)
-            fmt_checksum_row(&sum, row, mysql_fetch_lengths(res), 6);
-    }
-    rc = 0;
-out:
-    fmt_checksum_hex(&sum, out);
-    if (res)
-        mysql_free_result(res);
-    cs_buf_release(&sql);
-    return cat->nschemas == 0 ? 0 : rc;
+    if (cat->nschemas)
+        rc = each_row(conn, cat,
+                      "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION, COLUMN_TYPE, "
+                      "EXTRA FROM information_schema.COLUMNS WHERE TABLE_SCHEMA",
+                      "", fingerprint_row, &c, err);
+    fmt_checksum_hex(&c.sum, out);
+    return rc;
 }
