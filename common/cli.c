@@ -1,5 +1,6 @@
 #include "common/cli.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,4 +69,22 @@ void cs_cli_release(struct cs_cli *cli)
 int cs_cli_exit_code(const struct cs_error *err)
 {
     return err && err->code == CS_ERR_USAGE ? 2 : 1;
+}
+
+enum cs_log_level cs_cli_log_level(int quiet, int verbose)
+{
+    if (quiet)
+        return CS_LOG_WARN;
+    return verbose > 1 ? CS_LOG_DEBUG : verbose ? CS_LOG_VERBOSE : CS_LOG_INFO;
+}
+
+void cs_cli_signals(void (*handler)(int))
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = handler;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
 }

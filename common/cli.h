@@ -32,6 +32,11 @@ struct cs_cli {
 int cs_cli_parse(struct cs_cli *cli, int argc, char **argv, const struct cs_log *log,
                  struct cs_error *err);
 void cs_cli_release(struct cs_cli *cli);
+/* The log level -q / -v ask for. */
+enum cs_log_level cs_cli_log_level(int quiet, int verbose);
+/* SIGINT and SIGTERM call HANDLER (system calls are not restarted, so waits
+ * end), SIGPIPE is ignored. */
+void cs_cli_signals(void (*handler)(int));
 /* The exit code for a failed run: 2 for bad usage, 1 otherwise. */
 int cs_cli_exit_code(const struct cs_error *err);
 

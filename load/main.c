@@ -222,7 +222,6 @@ int main(int argc, char **argv)
     struct parse_ctx p = {&cfg, &co, 0};
     struct cs_cli cli = {0};
     struct cs_error err;
-    struct sigaction sa;
     int rc = 1, r;
 
     cs_error_clear(&err);
@@ -237,17 +236,12 @@ int main(int argc, char **argv)
     }
     cfg.conn = co.conn;
     cfg.conn.local_infile = 1;
-    log.max = cfg.quiet ? CS_LOG_WARN : cfg.verbose > 1 ? CS_LOG_DEBUG
-                                    : cfg.verbose ? CS_LOG_VERBOSE : CS_LOG_INFO;
+    log.max = cs_cli_log_level(cfg.quiet, cfg.verbose);
     cfg.log = &log;
     cfg.console = &con;
     cfg.progress = cfg.progress && !cfg.quiet && con.tty;
     cfg.cancel = (const volatile int *)&cancel_flag;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    cs_cli_signals(on_signal);
     if (p.check) {
         rc = check_only(&cfg, &log, &err) == 0 ? 0 : 1;
         goto out;
