@@ -282,7 +282,10 @@ static int stream_rows(struct writer *w, struct cs_conn *conn, MYSQL_RES *res,
             return -1;
         }
         fmt_checksum_row(&w->sum, row, lens, w->ts->ncols);
+        size_t before = w->buf.len;
         encode_row(w, row, lens);
+        if (w->buf.len - before > w->cur.max_row_bytes)
+            w->cur.max_row_bytes = w->buf.len - before;
         if (w->buf.len >= FLUSH_AT && flush_buf(w, err) < 0)
             return -1;
         if (++n % CANCEL_CHECK_ROWS == 0) {

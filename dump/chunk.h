@@ -45,6 +45,7 @@ struct dump_chunk_result {
     int keyed;
     struct dump_key *lo, *hi;   /* NULL = open */
     uint64_t rows, raw_bytes, file_bytes;
+    uint64_t max_row_bytes;     /* the longest encoded row */
     char file_hash[33];
     char checksum[17];
 };

@@ -202,6 +202,8 @@ int dump_record_table(struct fmt_manifest *m, const struct dump_catalog *cat, si
         if (!c || fill_chunk(c, &cat->tables[ti], &res->r[i], (uint32_t)i) < 0)
             return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         ft->rows += res->r[i].rows;
+        if (res->r[i].max_row_bytes > ft->max_row_bytes)
+            ft->max_row_bytes = res->r[i].max_row_bytes;
     }
     return 0;
 }

@@ -65,6 +65,7 @@
  *     "engine":        str      e.g. "InnoDB"
  *     "ddl_file":      str      CREATE TABLE file inside the dump (plain name)
  *     "note":          str      optional, e.g. "system-versioned: history not dumped"
+ *     "max_row_bytes": int      optional: the longest row as encoded in the chunks
  *     "transactional": bool     false for MyISAM, Aria, MEMORY ...
  *     "rows":          u64      sum of the chunks' rows
  *     "columns": [{             dumped columns in file order (generated excluded)
@@ -181,6 +182,7 @@ enum ftype {
     F_OSTR, /* char *, key omitted when NULL */
     F_FILE, /* char *, a plain file name */
     F_U64,
+    F_OU64, /* uint64_t, 0 when absent (fields added after version 1 shipped) */
     F_U32,
     F_UINT, /* unsigned */
     F_INT,
@@ -278,6 +280,7 @@ static const struct field table_fields[] = {
     FLD("note",            F_OSTR,   T, row_format_note),
     FLD("transactional",   F_BOOL,   T, transactional),
     FLD("rows",            F_U64,    T, rows),
+    FLD("max_row_bytes",   F_OU64,   T, max_row_bytes),
 };
 #undef T
 
@@ -338,6 +341,7 @@ static json_t *put_integer(const struct field *f, const void *p)
 
     switch (f->type) {
     case F_U64:
+    case F_OU64:
         u = *(const uint64_t *)p;
         return u <= INT64_MAX ? json_integer((json_int_t)u) : NULL;
     case F_U32:
@@ -399,14 +403,14 @@ static int get_integer(const struct field *f, json_t *v, void *p)
     const enum ftype t = f->type;
     json_int_t n = json_integer_value(v);
     json_int_t lo = t == F_INT ? INT_MIN : 0;
-    json_int_t hi = t == F_U64    ? INT64_MAX
+    json_int_t hi = t == F_U64 || t == F_OU64 ? INT64_MAX
                     : t == F_U32  ? (json_int_t)UINT32_MAX
                     : t == F_UINT ? (json_int_t)UINT_MAX
                                   : INT_MAX;
 
     if (!json_is_integer(v) || n < lo || n > hi)
         return CS_ERR_FORMAT;
-    if (t == F_U64)
+    if (t == F_U64 || t == F_OU64)
         *(uint64_t *)p = (uint64_t)n;
     else if (t == F_U32)
         *(uint32_t *)p = (uint32_t)n;
@@ -474,6 +478,7 @@ static const struct ftype_ops ftypes[] = {
     [F_OSTR] = {1, 1, "a string", "not valid UTF-8", put_str, get_str},
     [F_FILE] = {1, 0, "a plain file name", "not a plain file name", put_str, get_str},
     [F_U64] = {0, 0, "a non-negative integer", "above 2^63-1", put_integer, get_integer},
+    [F_OU64] = {0, 1, "a non-negative integer", "above 2^63-1", put_integer, get_integer},
     [F_U32] = {0, 0, "an integer in 0..4294967295", "out of memory", put_integer, get_integer},
     [F_UINT] = {0, 0, "a non-negative integer", "out of memory", put_integer, get_integer},
     [F_INT] = {0, 0, "an integer", "out of memory", put_integer, get_integer},

@@ -57,6 +57,7 @@ struct fmt_table {
     size_t nkey;
     int transactional;     /* 0 for MyISAM/Aria/MEMORY... */
     uint64_t rows;         /* sum of chunk rows */
+    uint64_t max_row_bytes;/* the longest row as encoded (0 = unknown) */
     struct fmt_chunk *chunks;
     size_t nchunks;
     size_t chunks_cap;     /* private to manifest.c: allocated chunks */

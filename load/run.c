@@ -82,10 +82,34 @@ static void preflight(struct run *r)
                                  "SUPER / READ_ONLY ADMIN");
 }
 
+/* Every row must fit in one packet (sql chunks: one INSERT of 1 MiB or one row). */
+static int check_packet(struct run *r, struct cs_error *err)
+{
+    uint64_t need = 0;
+    const struct fmt_table *big = NULL;
+
+    for (size_t i = 0; i < r->m->ntables; i++)
+        if (r->m->tables[i].max_row_bytes > need) {
+            need = r->m->tables[i].max_row_bytes;
+            big = &r->m->tables[i];
+        }
+    need += need / 8 + 64 * 1024; /* statement text and protocol overhead */
+    if (r->m->format == FMT_FORMAT_SQL && need < 1024 * 1024 + 64 * 1024)
+        need = 1024 * 1024 + 64 * 1024;
+    if (!big || r->target.max_packet >= need)
+        return 0;
+    return cs_error_set(err, CS_ERR_USAGE,
+                        "%s.%s has a row of %llu bytes, more than the target's "
+                        "max_allowed_packet (%llu) allows: SET GLOBAL max_allowed_packet = "
+                        "%llu on the target first",
+                        big->schema, big->name, (unsigned long long)big->max_row_bytes,
+                        r->target.max_packet, (unsigned long long)need);
+}
+
 static int connect_target(struct run *r, struct cs_error *err)
 {
     if (cs_conn_open(&r->main, &r->cfg->conn, "csload", err) < 0 ||
-        load_target_read(&r->main, &r->target, err) < 0 ||
+        load_target_read(&r->main, &r->target, err) < 0 || check_packet(r, err) < 0 ||
         load_session_setup(&r->main, r->cfg, &r->target, r->m->sql_mode, err) < 0)
         return -1;
     return 0;

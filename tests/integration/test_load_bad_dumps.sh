@@ -79,4 +79,19 @@ m['format_version'] = 99
 json.dump(m, open(p, 'w'))
 PY
 expect_bad future "format version 99 is newer" "format version 99 is newer"
+
+# a row larger than the target's max_allowed_packet is caught before anything is loaded
+sql src "CREATE DATABASE wide; CREATE TABLE wide.t (id INT PRIMARY KEY, b LONGBLOB);
+         INSERT INTO wide.t VALUES (1, REPEAT('x', 3000000))"
+dump_of src "$WORK/wide" -B wide -q
+start_server t-packet --extra "--max-allowed-packet=1M"
+set +e
+out=$(load_into t-packet "$WORK/wide" 2>&1)
+rc=$?
+set -e
+[ "$rc" -ne 0 ] || fail "a 3 MB row loaded under max_allowed_packet=1M"
+echo "$out" | grep -q "wide.t has a row of 30000.. bytes, more than the target's max_allowed_packet" ||
+    fail "packet: $out"
+assert_eq "$(sql t-packet "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'wide'")" 0 \
+    "a schema was created despite the packet check"
 echo ok
