@@ -9,6 +9,7 @@
 #include "common/fs.h"
 #include "common/quote.h"
 #include "format/checksum.h"
+#include "format/manifest.h"
 #include "format/names.h"
 #include "format/sink.h"
 #include "format/sqlenc.h"
@@ -93,6 +94,8 @@ struct writer {
     const struct dump_table *t;
     const struct dump_table_sql *ts;
     const struct dump_unit *u;
+    const struct dump_publish *pub;
+    int published;                 /* some file went to the publish hook */
     struct dump_progress *prog;
     struct fmt_sink *top, *counter;
     struct cs_buf buf;
@@ -118,7 +121,7 @@ static int open_file(struct writer *w, struct dump_key *lo, struct cs_error *err
 
     memset(&w->cur, 0, sizeof(w->cur));
     w->cur.seq = w->u->seq;
-    w->cur.sub = (unsigned)w->ndone;
+    w->cur.sub = w->u->sub0 + (unsigned)w->ndone;
     w->cur.keyed = w->u->keyed;
     w->cur.lo = lo;
     snprintf(suffix, sizeof(suffix), ".%05u.%03u.%s", w->cur.seq, w->cur.sub,
@@ -155,6 +158,30 @@ static int flush_buf(struct writer *w, struct cs_error *err)
     return 0;
 }
 
+static int publish(struct writer *w, const struct dump_chunk_result *r, struct cs_error *err)
+{
+    struct fmt_chunk c = {0};
+    char *meta;
+    int rc;
+
+    if (!w->pub || !w->pub->file)
+        return 0;
+    c.file = r->file;
+    c.index = r->sub;
+    c.rows = r->rows;
+    c.raw_bytes = r->raw_bytes;
+    c.file_bytes = r->file_bytes;
+    memcpy(c.file_hash, r->file_hash, sizeof(c.file_hash));
+    memcpy(c.checksum, r->checksum, sizeof(c.checksum));
+    meta = fmt_chunk_meta_to_json(w->t->schema, w->t->name, &c, err);
+    if (!meta)
+        return -1;
+    rc = w->pub->file(w->pub->arg, r->file, meta, err);
+    free(meta);
+    w->published |= rc == 0;
+    return rc;
+}
+
 static int close_file(struct writer *w, struct dump_key *hi, struct cs_error *err)
 {
     void *p;
@@ -180,7 +207,7 @@ static int close_file(struct writer *w, struct dump_key *hi, struct cs_error *er
     memset(&w->cur, 0, sizeof(w->cur));
     atomic_fetch_add(&w->prog->file_bytes, w->done[w->ndone - 1].file_bytes);
     atomic_fetch_add(&w->prog->chunks, 1);
-    return 0;
+    return publish(w, &w->done[w->ndone - 1], err);
 }
 
 static void encode_row(struct writer *w, char **row, const unsigned long *lens)
@@ -247,12 +274,22 @@ static void select_sql(struct cs_buf *b, const struct dump_table *t, const struc
         cs_buf_printf(b, " ORDER BY %s", ts->order_by);
 }
 
-/* Removes every file of the unit: the open partial and the finished ones. */
-static void discard(struct writer *w)
+/* After a failure: the open partial goes; a keyed unit keeps its finished
+ * files (it resumes at the last boundary), an unkeyed one removes them. */
+static void discard(struct writer *w, struct cs_error *err)
 {
     fmt_sink_free(w->top);
     w->top = w->counter = NULL;
     dump_chunk_result_release(&w->cur);
+    if (w->u->keyed)
+        return;
+    if (w->published) {
+        cs_error_prefix(err, "%zu file(s) of this table without a key were already streamed "
+                             "and cannot be taken back, so the dump stops: run it again",
+                        w->ndone);
+        cs_error_escalate(err, CS_SEV_FATAL);
+        err->code = err->code == CS_ERR_CONN_LOST ? CS_ERR_SERVER : err->code;
+    }
     for (size_t i = 0; i < w->ndone; i++) {
         char *path = cs_fs_join(w->cfg->outdir, w->done[i].file);
         if (path)
@@ -300,8 +337,9 @@ static int stream_rows(struct writer *w, struct cs_conn *conn, MYSQL_RES *res,
 
 int dump_chunk_run(struct cs_conn *conn, const struct dump_config *cfg,
                    const struct dump_table *t, const struct dump_table_sql *ts,
-                   const struct dump_unit *u, struct dump_progress *prog,
-                   struct dump_chunk_result **out, size_t *nout, struct cs_error *err)
+                   const struct dump_unit *u, const struct dump_publish *pub,
+                   struct dump_progress *prog, struct dump_chunk_result **out, size_t *nout,
+                   struct cs_error *err)
 {
     struct writer w;
     struct cs_buf sql = CS_BUF_INIT;
@@ -313,6 +351,7 @@ int dump_chunk_run(struct cs_conn *conn, const struct dump_config *cfg,
     w.t = t;
     w.ts = ts;
     w.u = u;
+    w.pub = pub;
     w.prog = prog;
     *out = NULL;
     *nout = 0;
@@ -341,10 +380,9 @@ out:
     cs_buf_release(&w.buf);
     if (rc < 0) {
         cs_error_prefix(err, "%s.%s (unit %u)", t->schema, t->name, u->seq);
-        discard(&w);
-        return -1;
+        discard(&w, err);
     }
     *out = w.done;
     *nout = w.ndone;
-    return 0;
+    return rc;
 }

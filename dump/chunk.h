@@ -39,6 +39,13 @@ struct dump_progress {
     atomic_uint_fast64_t chunks;
 };
 
+/* Where finished files go besides the output directory (NULL: nowhere).
+ * META is the chunk's description (format/manifest.h fmt_chunk_meta_*). */
+struct dump_publish {
+    int (*file)(void *arg, const char *name, const char *meta, struct cs_error *err);
+    void *arg;
+};
+
 struct dump_chunk_result {
     char *file;
     unsigned seq, sub;          /* unit, file within the unit */
@@ -53,12 +60,15 @@ struct dump_chunk_result {
 int dump_table_sql_build(const struct dump_table *t, struct dump_table_sql *out);
 void dump_table_sql_release(struct dump_table_sql *s);
 
-/* Dumps unit U of table T; on success *out holds *nout results (owned by the
- * caller: dump_chunk_result_release each, then free the array). */
+/* Dumps unit U of table T.  *out holds the *nout finished files (owned by
+ * the caller: dump_chunk_result_release each, then free the array) -- on
+ * success all of them, on failure those a keyed unit keeps (the last one's
+ * hi is where to resume). */
 int dump_chunk_run(struct cs_conn *conn, const struct dump_config *cfg,
                    const struct dump_table *t, const struct dump_table_sql *ts,
-                   const struct dump_unit *u, struct dump_progress *prog,
-                   struct dump_chunk_result **out, size_t *nout, struct cs_error *err);
+                   const struct dump_unit *u, const struct dump_publish *pub,
+                   struct dump_progress *prog, struct dump_chunk_result **out, size_t *nout,
+                   struct cs_error *err);
 void dump_chunk_result_release(struct dump_chunk_result *r);
 
 #endif

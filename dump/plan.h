@@ -31,6 +31,7 @@ struct dump_key {
 struct dump_unit {
     size_t table;        /* index in the catalog */
     unsigned seq;        /* position in the table's key order */
+    unsigned sub0;       /* number of its first file (after a resumed failure) */
     int keyed;           /* ORDER BY the key; files get exact boundaries */
     struct dump_key *lo; /* inclusive, NULL = open */
     struct dump_key *hi; /* exclusive, NULL = open */

@@ -27,6 +27,7 @@ struct run {
     struct dump_work work;
     int work_started;
     struct fmt_manifest *m;
+    const struct dump_publish *pub;  /* NULL for a directory */
     double t0;
     uint64_t est_bytes;
 };
@@ -274,7 +275,7 @@ static int data_phase(struct run *r, struct cs_error *err)
 {
     int nontrx_done = 0;
 
-    if (dump_work_start(&r->work, r->cfg, r->cat, r->tsql, &r->snap, err) < 0)
+    if (dump_work_start(&r->work, r->cfg, r->cat, r->tsql, &r->snap, r->pub, err) < 0)
         return -1;
     r->work_started = 1;
     /* non-transactional tables are read while commits are still blocked */

@@ -60,11 +60,25 @@ static void unit_done(struct dump_work *w, size_t ti)
     pthread_mutex_unlock(&w->mu);
 }
 
-/* Runs U on snapshot connections until it succeeds, fails for good, or no
- * connection is left. */
-static int run_unit(struct dump_work *w, const struct dump_unit *u, struct cs_error *err)
+static int no_connection(struct dump_work *w, const struct dump_table *t, struct cs_error *err)
 {
-    const struct dump_table *t = &w->cat->tables[u->table];
+    cs_error_set(err, CS_ERR_CONN_LOST,
+                 "%s.%s: no snapshot connection left (all %zu died, spares included); a new "
+                 "connection would see another point in time, so the dump stops: check the "
+                 "network and the server's wait/net timeouts, then run it again",
+                 t->schema, t->name, w->snap->nconns);
+    return cs_error_escalate(err, CS_SEV_FATAL);
+}
+
+/* Runs UNIT on snapshot connections until it succeeds, fails for good, or no
+ * connection is left.  Files a failed attempt finished are kept and the
+ * next attempt starts at the last one's boundary. */
+static int run_unit(struct dump_work *w, const struct dump_unit *unit, struct cs_error *err)
+{
+    const struct dump_table *t = &w->cat->tables[unit->table];
+    struct dump_unit u = *unit; /* lo/hi borrowed, or RESUME */
+    struct dump_key *resume = NULL;
+    int rc = -1;
 
     for (;;) {
         struct dump_chunk_result *r = NULL;
@@ -72,31 +86,42 @@ static int run_unit(struct dump_work *w, const struct dump_unit *u, struct cs_er
         long idx = dump_snapshot_acquire(w->snap);
 
         if (idx < 0) {
-            cs_error_set(err, CS_ERR_CONN_LOST,
-                         "%s.%s: no snapshot connection left (all %zu died, spares included); "
-                         "a new connection would see another point in time, so the dump stops: "
-                         "check the network and the server's wait/net timeouts, then run it again",
-                         t->schema, t->name, w->snap->nconns);
-            return cs_error_escalate(err, CS_SEV_FATAL);
+            rc = no_connection(w, t, err);
+            break;
         }
-        if (dump_chunk_run(&w->snap->conns[idx], w->cfg, t, &w->tsql[u->table], u, &w->prog, &r,
-                           &n, err) == 0) {
-            dump_snapshot_give_back(w->snap, idx, 0);
-            if (add_results(w, u->table, r, n) < 0) {
-                for (size_t i = 0; i < n; i++)
-                    dump_chunk_result_release(&r[i]);
-                free(r);
-                return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-            }
+        rc = dump_chunk_run(&w->snap->conns[idx], w->cfg, t, &w->tsql[u.table], &u, w->pub,
+                            &w->prog, &r, &n, err);
+        dump_snapshot_give_back(w->snap, idx, rc < 0);
+        if (n && add_results(w, u.table, r, n) < 0) {
+            for (size_t i = 0; i < n; i++)
+                dump_chunk_result_release(&r[i]);
             free(r);
-            return 0;
+            rc = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+            break;
         }
-        dump_snapshot_give_back(w->snap, idx, 1);
-        if (err->code != CS_ERR_CONN_LOST || atomic_load(&w->stop))
-            return -1;
-        cs_log_warn(w->cfg->log, "%s; redoing the unit on a spare snapshot connection", err->msg);
+        if (rc == 0 || err->code != CS_ERR_CONN_LOST || atomic_load(&w->stop) ||
+            (n && !r[n - 1].hi)) {
+            free(r);
+            break;
+        }
+        if (n) { /* resume at the boundary of the last finished file */
+            struct dump_key *k = dump_key_dup(r[n - 1].hi);
+            dump_key_free(resume);
+            resume = k;
+            u.lo = resume;
+            u.sub0 += (unsigned)n;
+        }
+        free(r);
+        if (n && !resume) {
+            rc = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+            break;
+        }
+        cs_log_warn(w->cfg->log, "%s; redoing the unit%s on a spare snapshot connection",
+                    err->msg, n ? " from its last boundary" : "");
         cs_error_clear(err);
     }
+    dump_key_free(resume);
+    return rc;
 }
 
 static void *worker_main(void *arg)
@@ -121,10 +146,12 @@ static void *worker_main(void *arg)
 
 int dump_work_start(struct dump_work *w, const struct dump_config *cfg,
                     const struct dump_catalog *cat, const struct dump_table_sql *tsql,
-                    struct dump_snapshot *snap, struct cs_error *err)
+                    struct dump_snapshot *snap, const struct dump_publish *pub,
+                    struct cs_error *err)
 {
     memset(w, 0, sizeof(*w));
     w->cfg = cfg;
+    w->pub = pub;
     w->cat = cat;
     w->tsql = tsql;
     w->snap = snap;

@@ -7,7 +7,8 @@
  * cancellation is the config's flag plus KILL QUERY of the busy connections.
  * Results are collected per table under one mutex.
  * Thread-safety: dump_work_* are called by the coordinator only; the workers
- * are internal.
+ * are internal.  A unit whose connection dies resumes on a spare at the
+ * boundary of its last finished file (keyed units) or starts over.
  */
 #ifndef DUMP_WORK_H
 #define DUMP_WORK_H
@@ -31,6 +32,7 @@ struct dump_work {
     const struct dump_catalog *cat;
     const struct dump_table_sql *tsql;   /* per table */
     struct dump_snapshot *snap;
+    const struct dump_publish *pub;      /* may be NULL */
     struct cs_queue *queue;
     pthread_t *threads;
     size_t nthreads;
@@ -46,7 +48,8 @@ struct dump_work {
 
 int dump_work_start(struct dump_work *w, const struct dump_config *cfg,
                     const struct dump_catalog *cat, const struct dump_table_sql *tsql,
-                    struct dump_snapshot *snap, struct cs_error *err);
+                    struct dump_snapshot *snap, const struct dump_publish *pub,
+                    struct cs_error *err);
 /* Queue a unit (ownership passes); blocks while the queue is full.
  * -1 once the work has stopped (the unit is freed). */
 int dump_work_push(struct dump_work *w, struct dump_unit *u);

@@ -1218,3 +1218,63 @@ out:
     free(path);
     return m;
 }
+
+/* ---- chunk meta: one chunk's entry, streamed just before the chunk ------ */
+
+char *fmt_chunk_meta_to_json(const char *schema, const char *table, const struct fmt_chunk *c,
+                             struct cs_error *err)
+{
+    json_t *root = json_object(), *o = NULL;
+    char *s = NULL;
+
+    if (!root || !attach(root, "schema", json_string(schema), err) ||
+        !attach(root, "table", json_string(table), err) ||
+        !(o = attach(root, "chunk", json_object(), err)) ||
+        put_fields(o, "chunk", chunk_fields, NFIELDS(chunk_fields), c, 0, err) < 0)
+        goto out;
+    s = json_dumps(root, JSON_COMPACT);
+    if (!s)
+        nomem(err, "chunk meta");
+out:
+    json_decref(root);
+    return s;
+}
+
+int fmt_chunk_meta_from_json(const char *text, size_t len, const char *name, char **schema,
+                             char **table, struct fmt_chunk *c, struct cs_error *err)
+{
+    struct rd rd = {name, err};
+    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL), *o;
+    const char *s, *t;
+    int rc = -1;
+
+    memset(c, 0, sizeof(*c));
+    *schema = *table = NULL;
+    s = json_string_value(json_object_get(root, "schema"));
+    t = json_string_value(json_object_get(root, "table"));
+    o = json_object_get(root, "chunk");
+    if (!root || !s || !t || !json_is_object(o)) {
+        cs_error_set(err, CS_ERR_FORMAT, "%s: not a chunk description", name);
+        goto out;
+    }
+    if (read_fields(&rd, o, "chunk", chunk_fields, NFIELDS(chunk_fields), c, 0) < 0)
+        goto out;
+    *schema = strdup(s);
+    *table = strdup(t);
+    rc = *schema && *table ? 0 : nomem(err, name);
+out:
+    if (rc < 0) {
+        fmt_chunk_release(c);
+        free(*schema);
+        free(*table);
+        *schema = *table = NULL;
+    }
+    json_decref(root);
+    return rc;
+}
+
+void fmt_chunk_release(struct fmt_chunk *c)
+{
+    if (c)
+        free_fields(chunk_fields, NFIELDS(chunk_fields), c);
+}

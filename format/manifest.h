@@ -172,6 +172,16 @@ struct fmt_manifest *fmt_manifest_read(const char *dir, struct cs_error *err);
  * written the moment the snapshot is taken. */
 char *fmt_coords_to_json(const struct fmt_manifest *m, struct cs_error *err);
 
+/* A streamed archive carries each chunk's entry just before the chunk:
+ * {"schema": ..., "table": ..., "chunk": {the chunk's manifest fields}}.
+ * Its where/lower/upper are provisional: the manifest's are final. */
+#define FMT_META_SUFFIX ".meta.json"
+char *fmt_chunk_meta_to_json(const char *schema, const char *table, const struct fmt_chunk *c,
+                             struct cs_error *err);
+int fmt_chunk_meta_from_json(const char *text, size_t len, const char *name, char **schema,
+                             char **table, struct fmt_chunk *c, struct cs_error *err);
+void fmt_chunk_release(struct fmt_chunk *c);
+
 const char *fmt_format_name(enum fmt_data_format f);        /* "tsv" | "sql" */
 const char *fmt_object_kind_name(enum fmt_object_kind k);   /* "view", ... */
 int fmt_object_kind_parse(const char *name);                /* -1 if unknown */

@@ -1,0 +1,393 @@
+#include "format/archive.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <xxhash.h>
+
+#define COPY_SIZE (256 * 1024)
+
+/* ---- writer ------------------------------------------------------------ */
+
+struct fmt_archive_writer {
+    struct archive *a;
+    char *name;
+    char *copy;
+    int finished;
+};
+
+static int werr(struct fmt_archive_writer *w, struct cs_error *err, const char *what)
+{
+    const char *msg = archive_error_string(w->a);
+    int e = archive_errno(w->a);
+
+    if (e > 0)
+        return cs_error_sys(err, CS_ERR_IO, e, "%s: %s%s%s", w->name, what, msg ? ": " : "",
+                            msg ? msg : "");
+    return cs_error_set(err, CS_ERR_IO, "%s: %s%s%s", w->name, what, msg ? ": " : "",
+                        msg ? msg : "");
+}
+
+struct fmt_archive_writer *fmt_archive_writer_new(int fd, const char *name, struct cs_error *err)
+{
+    struct fmt_archive_writer *w = calloc(1, sizeof(*w));
+
+    if (!w || !(w->name = strdup(name ? name : "archive")) || !(w->copy = malloc(COPY_SIZE)) ||
+        !(w->a = archive_write_new())) {
+        fmt_archive_writer_free(w);
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    if (archive_write_set_format_pax_restricted(w->a) != ARCHIVE_OK ||
+        archive_write_set_bytes_in_last_block(w->a, 1) != ARCHIVE_OK ||
+        archive_write_open_fd(w->a, fd) != ARCHIVE_OK) {
+        werr(w, err, "cannot start the archive");
+        fmt_archive_writer_free(w);
+        return NULL;
+    }
+    return w;
+}
+
+static int header(struct fmt_archive_writer *w, const char *entry, uint64_t size,
+                  struct cs_error *err)
+{
+    struct archive_entry *e = archive_entry_new();
+    int rc;
+
+    if (!e)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    archive_entry_set_pathname(e, entry);
+    archive_entry_set_size(e, (la_int64_t)size);
+    archive_entry_set_filetype(e, AE_IFREG);
+    archive_entry_set_perm(e, 0600);
+    archive_entry_set_mtime(e, time(NULL), 0);
+    rc = archive_write_header(w->a, e) == ARCHIVE_OK ? 0 : werr(w, err, entry);
+    archive_entry_free(e);
+    return rc;
+}
+
+static int data(struct fmt_archive_writer *w, const char *entry, const void *buf, size_t len,
+                struct cs_error *err)
+{
+    while (len > 0) {
+        la_ssize_t n = archive_write_data(w->a, buf, len);
+        if (n <= 0)
+            return werr(w, err, entry);
+        buf = (const char *)buf + n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int fmt_archive_add_memory(struct fmt_archive_writer *w, const char *entry, const void *buf,
+                           size_t len, struct cs_error *err)
+{
+    if (header(w, entry, len, err) < 0 || data(w, entry, buf, len, err) < 0)
+        return -1;
+    return archive_write_finish_entry(w->a) == ARCHIVE_OK ? 0 : werr(w, err, entry);
+}
+
+int fmt_archive_add_file(struct fmt_archive_writer *w, const char *entry, const char *path,
+                         struct cs_error *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    off_t size;
+    uint64_t left;
+    int rc = -1;
+
+    if (fd < 0)
+        return cs_error_sys(err, errno == ENOENT ? CS_ERR_MISSING : CS_ERR_IO, errno, "%s", path);
+    size = lseek(fd, 0, SEEK_END);
+    if (size < 0 || lseek(fd, 0, SEEK_SET) < 0) {
+        cs_error_sys(err, CS_ERR_IO, errno, "%s", path);
+        goto out;
+    }
+    if (header(w, entry, (uint64_t)size, err) < 0)
+        goto out;
+    for (left = (uint64_t)size; left > 0;) {
+        ssize_t n = read(fd, w->copy, left < COPY_SIZE ? left : COPY_SIZE);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            cs_error_sys(err, CS_ERR_IO, n < 0 ? errno : EIO, "%s: reading for the archive", path);
+            goto out;
+        }
+        if (data(w, entry, w->copy, (size_t)n, err) < 0)
+            goto out;
+        left -= (uint64_t)n;
+    }
+    rc = archive_write_finish_entry(w->a) == ARCHIVE_OK ? 0 : werr(w, err, entry);
+out:
+    close(fd);
+    return rc;
+}
+
+int fmt_archive_writer_finish(struct fmt_archive_writer *w, struct cs_error *err)
+{
+    if (archive_write_close(w->a) != ARCHIVE_OK)
+        return werr(w, err, "finishing the archive");
+    w->finished = 1;
+    return 0;
+}
+
+void fmt_archive_writer_free(struct fmt_archive_writer *w)
+{
+    if (!w)
+        return;
+    if (w->a)
+        archive_write_free(w->a); /* an unfinished archive stays without its end marker */
+    free(w->name);
+    free(w->copy);
+    free(w);
+}
+
+/* ---- reader ------------------------------------------------------------ */
+
+/* The names seen so far: an open-addressing set of hashes + names. */
+struct name_set {
+    char **names;
+    size_t cap, n;
+};
+
+static int set_insert(struct name_set *s, const char *name) /* 1 new, 0 dup, -1 nomem */
+{
+    if (s->n * 2 >= s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 1024;
+        char **t = calloc(cap, sizeof(char *));
+        if (!t)
+            return -1;
+        for (size_t i = 0; i < s->cap; i++) {
+            size_t k;
+            if (!s->names[i])
+                continue;
+            k = XXH3_64bits(s->names[i], strlen(s->names[i])) & (cap - 1);
+            while (t[k])
+                k = (k + 1) & (cap - 1);
+            t[k] = s->names[i];
+        }
+        free(s->names);
+        s->names = t;
+        s->cap = cap;
+    }
+    for (size_t k = XXH3_64bits(name, strlen(name)) & (s->cap - 1);; k = (k + 1) & (s->cap - 1)) {
+        if (!s->names[k]) {
+            if (!(s->names[k] = strdup(name)))
+                return -1;
+            s->n++;
+            return 1;
+        }
+        if (!strcmp(s->names[k], name))
+            return 0;
+    }
+}
+
+static void set_free(struct name_set *s)
+{
+    for (size_t i = 0; i < s->cap; i++)
+        free(s->names[i]);
+    free(s->names);
+}
+
+struct entry_source {
+    struct fmt_source base;
+    struct fmt_archive_reader *r;
+};
+
+struct fmt_archive_reader {
+    struct archive *a;
+    char *name;
+    char *top;          /* the one top-level directory being stripped, or NULL */
+    char entry[1024];
+    uint64_t size;
+    struct name_set seen;
+    struct entry_source src;
+    int entries;
+};
+
+static int rerr(struct fmt_archive_reader *r, struct cs_error *err, const char *what)
+{
+    const char *msg = archive_error_string(r->a);
+    int truncated = msg && strstr(msg, "runcated") != NULL;
+
+    return cs_error_set(err, truncated ? CS_ERR_TRUNCATED : CS_ERR_FORMAT,
+                        "%s: %s: %s%s", r->name, what, msg ? msg : "not a readable archive",
+                        truncated ? " (the stream was cut: incomplete copy or the dump failed)"
+                                  : "");
+}
+
+struct fmt_archive_reader *fmt_archive_reader_new(int fd, const char *name, struct cs_error *err)
+{
+    struct fmt_archive_reader *r = calloc(1, sizeof(*r));
+
+    if (!r || !(r->name = strdup(name ? name : "archive")) || !(r->a = archive_read_new())) {
+        fmt_archive_reader_free(r);
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    archive_read_support_format_tar(r->a);
+    archive_read_support_filter_all(r->a);
+    if (archive_read_open_fd(r->a, fd, 256 * 1024) != ARCHIVE_OK) {
+        rerr(r, err, "cannot read the archive");
+        fmt_archive_reader_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+void fmt_archive_reader_free(struct fmt_archive_reader *r)
+{
+    if (!r)
+        return;
+    if (r->a)
+        archive_read_free(r->a);
+    set_free(&r->seen);
+    free(r->top);
+    free(r->name);
+    free(r);
+}
+
+static int hostile(struct fmt_archive_reader *r, struct cs_error *err, const char *entry,
+                   const char *why)
+{
+    return cs_error_set(err, CS_ERR_HOSTILE,
+                        "%s: entry '%.200s' refused: %s; nothing of the archive is loaded past "
+                        "this point (is this a csdump archive?)",
+                        r->name, entry ? entry : "(no name)", why);
+}
+
+/* "./a" -> "a"; with a top directory "d": "d/a" -> "a".  NULL if refused (*why). */
+static const char *plain(struct fmt_archive_reader *r, const char *p, const char **why)
+{
+    size_t n;
+
+    while (p[0] == '.' && p[1] == '/')
+        p += 2;
+    if (p[0] == '/')
+        return *why = "an absolute path", NULL;
+    if (!r->top && r->entries == 0 && strchr(p, '/') && !strchr(strchr(p, '/') + 1, '/')) {
+        r->top = strndup(p, (size_t)(strchr(p, '/') - p)); /* "dumpdir/manifest.json" */
+        if (!r->top)
+            return *why = "out of memory", NULL;
+    }
+    n = r->top ? strlen(r->top) : 0;
+    if (r->top && !strncmp(p, r->top, n) && p[n] == '/')
+        p += n + 1;
+    if (!strcmp(p, "..") || !strncmp(p, "../", 3) || strstr(p, "/../") ||
+        (strlen(p) >= 3 && !strcmp(p + strlen(p) - 3, "/..")))
+        return *why = "a path with '..'", NULL;
+    if (strchr(p, '/'))
+        return *why = "a path outside the dump's one directory", NULL;
+    if (!*p || !strcmp(p, "."))
+        return *why = "an empty name", NULL;
+    if (strlen(p) >= sizeof(r->entry))
+        return *why = "a name too long", NULL;
+    return p;
+}
+
+/* A directory entry: "." or the dump's one top directory are fine. */
+static int directory(struct fmt_archive_reader *r, const char *p, struct cs_error *err)
+{
+    size_t n;
+
+    while (p[0] == '.' && p[1] == '/')
+        p += 2;
+    n = strlen(p);
+    while (n && p[n - 1] == '/')
+        n--;
+    if (n == 0 || (n == 1 && p[0] == '.'))
+        return 0;
+    if (!r->top && r->entries == 0 && !memchr(p, '/', n) && strncmp(p, "..", n)) {
+        r->top = strndup(p, n);
+        return r->top ? 0 : cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    }
+    return hostile(r, err, p, "a directory inside the dump");
+}
+
+static int check_entry(struct fmt_archive_reader *r, struct archive_entry *e, int *skip,
+                       struct cs_error *err)
+{
+    const char *path = archive_entry_pathname(e), *why = NULL, *name;
+    int ins;
+
+    *skip = 0;
+    if (!path)
+        return hostile(r, err, NULL, "an entry without a name");
+    if (archive_entry_hardlink(e))
+        return hostile(r, err, path, "a hard link");
+    if (archive_entry_filetype(e) == AE_IFLNK)
+        return hostile(r, err, path, "a symbolic link");
+    if (archive_entry_filetype(e) == AE_IFDIR) {
+        *skip = 1;
+        return directory(r, path, err);
+    }
+    if (archive_entry_filetype(e) != AE_IFREG)
+        return hostile(r, err, path, "a device, fifo or other special file");
+    if (!archive_entry_size_is_set(e) || archive_entry_size(e) < 0)
+        return hostile(r, err, path, "an entry without a size");
+    if (!(name = plain(r, path, &why)))
+        return hostile(r, err, path, why);
+    ins = set_insert(&r->seen, name);
+    if (ins < 0)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    if (ins == 0)
+        return hostile(r, err, name, "a second entry of that name");
+    strcpy(r->entry, name);
+    r->size = (uint64_t)archive_entry_size(e);
+    return 0;
+}
+
+int fmt_archive_next(struct fmt_archive_reader *r, const char **entry, uint64_t *size,
+                     struct cs_error *err)
+{
+    for (;;) {
+        struct archive_entry *e;
+        int rc = archive_read_next_header(r->a, &e), skip;
+
+        if (rc == ARCHIVE_EOF)
+            return 0;
+        if (rc < ARCHIVE_WARN)
+            return rerr(r, err, "reading the next entry");
+        if (check_entry(r, e, &skip, err) < 0)
+            return -1;
+        r->entries++;
+        if (skip)
+            continue;
+        *entry = r->entry;
+        *size = r->size;
+        return 1;
+    }
+}
+
+static ssize_t entry_read(struct fmt_source *s, void *buf, size_t cap, struct cs_error *err)
+{
+    struct entry_source *es = (struct entry_source *)s;
+    la_ssize_t n = archive_read_data(es->r->a, buf, cap);
+
+    if (n < 0) {
+        rerr(es->r, err, es->r->entry);
+        if (err->code == CS_ERR_FORMAT)
+            err->code = CS_ERR_TRUNCATED;
+        return -1;
+    }
+    return (ssize_t)n;
+}
+
+static void entry_free(struct fmt_source *s)
+{
+    (void)s; /* lent: owned by the reader */
+}
+
+struct fmt_source *fmt_archive_data(struct fmt_archive_reader *r, struct cs_error *err)
+{
+    (void)err;
+    r->src.base.read = entry_read;
+    r->src.base.free = entry_free;
+    r->src.r = r;
+    return &r->src.base;
+}

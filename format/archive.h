@@ -1,0 +1,53 @@
+/*
+ * archive.h - a dump as one tar stream (libarchive, pax format).
+ *
+ * Writer: entries appended in the order given, each a regular file (0600)
+ * whose size is known up front (tar needs it in the header), to an fd that
+ * may be a pipe.  Memory: libarchive's block buffer plus one copy buffer.
+ *
+ * Reader: entries one after the other from an fd (file or pipe; tar, pax,
+ * ustar or GNU tar, any compression libarchive knows).  Every entry is
+ * checked before its data is touched: a regular file, a plain name (a
+ * leading "./" and one top-level directory, as `tar -cf x.tar dumpdir`
+ * makes, are removed; absolute paths, ".." and deeper paths are refused),
+ * no link, no device, no name seen before -- each refusal is
+ * CS_ERR_HOSTILE with its own message.  A stream that ends inside an entry
+ * or without the end marker is CS_ERR_TRUNCATED.
+ * One thread at a time per writer/reader.
+ */
+#ifndef FMT_ARCHIVE_H
+#define FMT_ARCHIVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/error.h"
+#include "format/source.h"
+
+struct fmt_archive_writer;
+
+/* NAME is used in messages (the file, or "standard output"); FD is not owned. */
+struct fmt_archive_writer *fmt_archive_writer_new(int fd, const char *name, struct cs_error *err);
+/* Append ENTRY with the bytes of the regular file PATH. */
+int fmt_archive_add_file(struct fmt_archive_writer *w, const char *entry, const char *path,
+                         struct cs_error *err);
+int fmt_archive_add_memory(struct fmt_archive_writer *w, const char *entry, const void *data,
+                           size_t len, struct cs_error *err);
+/* Write the end of the archive and flush; the stream is complete after it. */
+int fmt_archive_writer_finish(struct fmt_archive_writer *w, struct cs_error *err);
+void fmt_archive_writer_free(struct fmt_archive_writer *w); /* NULL-safe */
+
+struct fmt_archive_reader;
+
+struct fmt_archive_reader *fmt_archive_reader_new(int fd, const char *name, struct cs_error *err);
+/* 1 = the next entry (*entry lent until the next call, *size its size),
+ * 0 = the end of the archive, -1 = error (hostile, truncated, garbled). */
+int fmt_archive_next(struct fmt_archive_reader *r, const char **entry, uint64_t *size,
+                     struct cs_error *err);
+/* The current entry's data; the source is lent (free it before the next
+ * call of fmt_archive_next); it reports an entry that ends early as
+ * CS_ERR_TRUNCATED. */
+struct fmt_source *fmt_archive_data(struct fmt_archive_reader *r, struct cs_error *err);
+void fmt_archive_reader_free(struct fmt_archive_reader *r); /* NULL-safe */
+
+#endif
