@@ -258,3 +258,27 @@ out:
     closedir(d);
     return count;
 }
+
+int cs_fs_remove_flat_dir(const char *dir, struct cs_error *err)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int rc = 0;
+
+    if (!d)
+        return errno == ENOENT ? 0 : cs_error_sys(err, CS_ERR_IO, errno, "%s", dir);
+    while ((e = readdir(d))) {
+        char *path;
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        path = cs_fs_join(dir, e->d_name);
+        if (!path || (unlink(path) < 0 && errno != ENOENT))
+            rc = path ? cs_error_sys(err, CS_ERR_IO, errno, "%s", path)
+                      : cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        free(path);
+    }
+    closedir(d);
+    if (rmdir(dir) < 0 && rc == 0)
+        rc = cs_error_sys(err, CS_ERR_IO, errno, "%s", dir);
+    return rc;
+}

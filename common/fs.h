@@ -27,4 +27,7 @@ char *cs_fs_join(const char *dir, const char *name);
 /* Remove every "*.partial" file directly inside DIR; returns how many, or -1. */
 int cs_fs_remove_partials(const char *dir, struct cs_error *err);
 
+/* Remove DIR and the files directly in it (a flat spool directory). */
+int cs_fs_remove_flat_dir(const char *dir, struct cs_error *err);
+
 #endif

@@ -28,7 +28,8 @@ struct dump_list {
 
 struct dump_config {
     struct cs_conn_config conn;
-    const char *outdir;
+    const char *outdir;           /* the dump directory, or the spool of --archive */
+    const char *archive;          /* --archive FILE or "-"; NULL for a directory */
     unsigned threads;
     enum fmt_data_format format;
     enum fmt_compress compress;

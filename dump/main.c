@@ -39,11 +39,13 @@ enum {
     OPT_NO_PROGRESS,
     OPT_VERSION,
     OPT_HELP,
+    OPT_ARCHIVE,
 };
 
 static const struct option long_options[] = {
     CS_CONNOPT_LONG_OPTIONS,
     {"outdir", required_argument, NULL, 'o'},
+    {"archive", required_argument, NULL, OPT_ARCHIVE},
     {"threads", required_argument, NULL, 't'},
     {"format", required_argument, NULL, OPT_FORMAT},
     {"compress", required_argument, NULL, OPT_COMPRESS},
@@ -77,11 +79,15 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "Usage: csdump [OPTIONS] --outdir DIR\n"
+            "       csdump [OPTIONS] --archive FILE|-\n"
             "Take one consistent snapshot of a MySQL/MariaDB server with parallel connections,\n"
             "into chunked zstd files plus DIR/manifest.json (binlog position and GTID set).\n\n"
             "%s\n"
             "Output:\n"
             "  -o, --outdir=DIR         new or empty directory for the dump (created 0700)\n"
+            "      --archive=FILE|-     the dump as one tar stream instead (- = standard\n"
+            "                           output); files are spooled in $TMPDIR, at most\n"
+            "                           threads x 2 + 2 chunks at a time\n"
             "      --format=tsv|sql     chunk format (default tsv: LOAD DATA; sql: INSERTs)\n"
             "      --compress=zstd|none (default zstd)   --compress-level=N (default 3)\n"
             "      --chunk-rows=N       rows per chunk file (default 250000)\n"
@@ -211,6 +217,7 @@ static int parse_one(struct dump_config *c, struct cs_connopt *co, int opt, cons
         return r < 0 ? -1 : 0;
     switch (opt) {
     case 'o': c->outdir = arg; return 0;
+    case OPT_ARCHIVE: c->archive = arg; return 0;
     case 'B': return split_list(&c->databases, arg, err);
     case 'T': return split_list(&c->tables, arg, err);
     case 'x': return split_list(&c->exclude, arg, err);
@@ -278,8 +285,11 @@ static int parse_args(struct cs_cli *cli, int argc, char **argv, const struct cs
     if (cli->first_arg < cli->args.argc)
         return cs_error_set(err, CS_ERR_USAGE, "unexpected argument '%s' (see csdump --help)",
                             cli->args.argv[cli->first_arg]);
-    if (!c->outdir)
-        return cs_error_set(err, CS_ERR_USAGE, "--outdir DIR is required (see csdump --help)");
+    if (!c->outdir && !c->archive)
+        return cs_error_set(err, CS_ERR_USAGE,
+                            "--outdir DIR or --archive FILE is required (see csdump --help)");
+    if (c->outdir && c->archive)
+        return cs_error_set(err, CS_ERR_USAGE, "--outdir and --archive exclude each other");
     return cs_connopt_finish(co, err);
 }
 

@@ -9,6 +9,7 @@
 
 #include "common/console.h"
 #include "common/fs.h"
+#include "dump/archiver.h"
 #include "dump/catalog.h"
 #include "dump/plan.h"
 #include "dump/record.h"
@@ -18,6 +19,9 @@
 
 struct run {
     const struct dump_config *cfg;
+    struct dump_config local;        /* cfg with outdir = the spool, for --archive */
+    char *spool;
+    struct dump_archiver *arch;
     struct cs_conn main;
     struct dump_server server;
     struct dump_catalog *cat;
@@ -98,6 +102,63 @@ static int connect_main(struct run *r, struct cs_error *err)
     return 0;
 }
 
+/* --archive: files are made in a private spool directory and streamed. */
+static int start_archive(struct run *r, struct cs_error *err)
+{
+    const char *tmp = getenv("TMPDIR");
+    char tmpl[4096];
+
+    snprintf(tmpl, sizeof(tmpl), "%s/csdump-spool.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(tmpl))
+        return cs_error_sys(err, CS_ERR_IO, errno, "creating a spool directory %s", tmpl);
+    r->spool = strdup(tmpl);
+    if (!r->spool)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    r->local = *r->cfg;
+    r->local.outdir = r->spool;
+    r->cfg = &r->local;
+    r->arch = dump_archiver_start(r->local.archive, r->spool, r->local.threads + 1,
+                                  r->local.log, err);
+    if (!r->arch)
+        return -1;
+    r->pub = dump_archiver_publish(r->arch);
+    return 0;
+}
+
+/* Hands m->files[FROM..] to the archive (nothing for a directory). */
+static int publish_files(struct run *r, size_t from, struct cs_error *err)
+{
+    for (size_t i = from; r->pub && i < r->m->nfiles; i++)
+        if (r->pub->file(r->pub->arg, r->m->files[i].name, NULL, err) < 0)
+            return -1;
+    return 0;
+}
+
+/* The archive's early catalog: the manifest so far (tables without chunks),
+ * so a loader reading a pipe can create tables before the data arrives. */
+static int publish_catalog(struct run *r, struct cs_error *err)
+{
+    char *json, *path;
+    size_t from = r->m->nfiles;
+    int rc = -1;
+
+    if (!r->pub)
+        return 0;
+    /* not finished: the catalog says so with finished_at = started_at */
+    if (!r->m->finished_at && !(r->m->finished_at = strdup(r->m->started_at)))
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    json = fmt_manifest_to_json(r->m, err);
+    path = json ? cs_fs_join(r->cfg->outdir, FMT_CATALOG_NAME) : NULL;
+    if (json && path && cs_fs_write_atomic(path, json, strlen(json), 0600, err) == 0 &&
+        dump_schema_add_file(r->m, FMT_CATALOG_NAME, json, strlen(json), err) == 0)
+        rc = publish_files(r, from, err);
+    else if (json && !path)
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    free(json);
+    free(path);
+    return rc;
+}
+
 static int catalog_phase(struct run *r, struct cs_error *err)
 {
     const struct dump_config *cfg = r->cfg;
@@ -120,9 +181,9 @@ static int catalog_phase(struct run *r, struct cs_error *err)
     cs_log_info(cfg->log, "%zu schema(s), %zu table(s), %zu other object(s), ~%.1f MB of data",
                 r->cat->nschemas, r->cat->ntables, r->cat->nobjects, (double)r->est_bytes / 1e6);
     r->m = dump_record_begin(cfg, &r->server, r->cat, err);
-    if (!r->m)
+    if (!r->m || dump_schema_write(&r->main, cfg, r->cat, r->m, err) < 0)
         return -1;
-    return dump_schema_write(&r->main, cfg, r->cat, r->m, err);
+    return publish_files(r, 0, err);
 }
 
 static int write_coordinates(struct run *r, struct cs_error *err)
@@ -135,8 +196,9 @@ static int write_coordinates(struct run *r, struct cs_error *err)
         return -1;
     json = fmt_coords_to_json(r->m, err);
     path = cs_fs_join(r->cfg->outdir, FMT_COORDS_NAME);
-    if (json && path && cs_fs_write_atomic(path, json, strlen(json), 0600, err) == 0)
-        rc = dump_schema_add_file(r->m, FMT_COORDS_NAME, json, strlen(json), err);
+    if (json && path && cs_fs_write_atomic(path, json, strlen(json), 0600, err) == 0 &&
+        dump_schema_add_file(r->m, FMT_COORDS_NAME, json, strlen(json), err) == 0)
+        rc = publish_files(r, r->m->nfiles - 1, err) < 0 ? -1 : publish_catalog(r, err);
     else if (json && !path)
         cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     if (c->present)
@@ -301,21 +363,28 @@ stopped:
 
 static int finish_manifest(struct run *r, struct cs_error *err)
 {
-    char *path;
     int rc;
 
     for (size_t i = 0; i < r->cat->ntables; i++)
         if (dump_record_table(r->m, r->cat, i, &r->work.results[i], err) < 0)
             return -1;
+    free(r->m->finished_at);
     r->m->finished_at = dump_record_now();
     if (!r->m->finished_at)
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    if (r->arch) {
+        char *json = fmt_manifest_to_json(r->m, err);
+        struct dump_archiver *a = r->arch;
+        r->arch = NULL;
+        rc = json ? dump_archiver_finish(a, json, err) : -1;
+        if (!json)
+            dump_archiver_abort(a);
+        free(json);
+        return rc;
+    }
     if (cs_fs_fsync_dir(r->cfg->outdir, err) < 0)
         return -1;
-    path = cs_fs_join(r->cfg->outdir, FMT_MANIFEST_NAME);
-    rc = fmt_manifest_write(r->m, r->cfg->outdir, err);
-    free(path);
-    return rc;
+    return fmt_manifest_write(r->m, r->cfg->outdir, err);
 }
 
 static void summary(struct run *r)
@@ -350,8 +419,12 @@ static void cleanup(struct run *r, int ok, struct cs_error *err)
     }
     if (r->snap_init && dump_snapshot_close(&r->snap, r->cat, ok, &e2) < 0 && ok)
         cs_error_copy(err, &e2);
-    if (!ok || cs_error_is_set(err))
+    dump_archiver_abort(r->arch);
+    if (r->spool)
+        cs_fs_remove_flat_dir(r->spool, &e2);
+    else if (!ok || cs_error_is_set(err))
         cs_fs_remove_partials(r->cfg->outdir, &e2);
+    free(r->spool);
     for (size_t i = 0; r->tsql && i < r->cat->ntables; i++)
         dump_table_sql_release(&r->tsql[i]);
     free(r->tsql);
@@ -370,8 +443,10 @@ int dump_run(const struct dump_config *cfg, struct cs_error *err)
     memset(&r, 0, sizeof(r));
     r.cfg = cfg;
     r.t0 = cs_now();
-    if (prepare_outdir(cfg->outdir, err) < 0 || connect_main(&r, err) < 0)
+    if ((cfg->archive ? start_archive(&r, err) : prepare_outdir(cfg->outdir, err)) < 0 ||
+        connect_main(&r, err) < 0)
         goto out;
+    cfg = r.cfg;
     mode = cfg->lock_mode == DUMP_LOCK_AUTO ? dump_snapshot_resolve_auto(&r.server, 0)
                                             : cfg->lock_mode;
     dump_snapshot_init(&r.snap, cfg, &r.server, mode);

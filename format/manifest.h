@@ -22,6 +22,7 @@
 #define FMT_MANIFEST_VERSION 1
 #define FMT_MANIFEST_NAME "manifest.json"
 #define FMT_COORDS_NAME "coordinates.json"
+#define FMT_CATALOG_NAME "catalog.json" /* an archive's early manifest, without chunks */
 
 enum fmt_data_format { FMT_FORMAT_TSV = 0, FMT_FORMAT_SQL };
 enum fmt_compress { FMT_COMPRESS_NONE = 0, FMT_COMPRESS_ZSTD };

@@ -27,7 +27,7 @@ expect() {
 
 expect 0 "Usage: csdump" -- --help
 expect 0 "^csdump [0-9]+\.[0-9]+" -- --version
-expect 2 "--outdir DIR is required" --
+expect 2 "--outdir DIR or --archive FILE is required" --
 expect 2 "unknown option .*--bogus" -- --bogus -o "$WORK/x"
 expect 2 "--threads=0: expected a whole number from 1 to 256" -- --threads 0 -o "$WORK/x"
 expect 2 "--threads=abc" -- -t abc -o "$WORK/x"

@@ -1,0 +1,230 @@
+#include "dump/archiver.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "common/fs.h"
+#include "common/queue.h"
+#include "format/archive.h"
+#include "format/manifest.h"
+
+struct item {
+    char *name;
+    char *meta; /* NULL for files that are not chunks */
+};
+
+struct dump_archiver {
+    struct dump_publish pub;
+    char *target;       /* NULL for standard output */
+    char *partial;
+    char *spool;
+    int fd;
+    struct fmt_archive_writer *w;
+    struct cs_queue *queue;
+    pthread_t thread;
+    int started;
+    pthread_mutex_t mu;
+    struct cs_error err; /* the archiver's first error */
+    const struct cs_log *log;
+};
+
+static void item_free(struct item *it)
+{
+    if (!it)
+        return;
+    free(it->name);
+    free(it->meta);
+    free(it);
+}
+
+static int append(struct dump_archiver *a, const struct item *it, struct cs_error *err)
+{
+    struct cs_buf meta = CS_BUF_INIT;
+    char *path = cs_fs_join(a->spool, it->name);
+    int rc = -1;
+
+    if (!path)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    if (it->meta) {
+        cs_buf_printf(&meta, "%s%s", it->name, FMT_META_SUFFIX);
+        if (cs_buf_failed(&meta) ||
+            fmt_archive_add_memory(a->w, meta.data, it->meta, strlen(it->meta), err) < 0)
+            goto out;
+    }
+    if (fmt_archive_add_file(a->w, it->name, path, err) < 0)
+        goto out;
+    unlink(path);
+    rc = 0;
+out:
+    cs_buf_release(&meta);
+    free(path);
+    return rc;
+}
+
+static void *archiver_main(void *arg)
+{
+    struct dump_archiver *a = arg;
+    struct cs_error err;
+    void *p;
+
+    cs_error_clear(&err);
+    while (cs_queue_pop(a->queue, &p) == 0) {
+        if (!cs_error_is_set(&err) && append(a, p, &err) < 0) {
+            pthread_mutex_lock(&a->mu);
+            cs_error_copy(&a->err, &err);
+            pthread_mutex_unlock(&a->mu);
+            cs_queue_close(a->queue); /* producers stop at once */
+        }
+        item_free(p);
+    }
+    return NULL;
+}
+
+static int on_file(void *arg, const char *name, const char *meta, struct cs_error *err)
+{
+    struct dump_archiver *a = arg;
+    struct item *it = calloc(1, sizeof(*it));
+
+    if (!it || !(it->name = strdup(name)) || (meta && !(it->meta = strdup(meta)))) {
+        item_free(it);
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    }
+    if (cs_queue_push(a->queue, it) == 0)
+        return 0;
+    item_free(it);
+    pthread_mutex_lock(&a->mu);
+    if (cs_error_is_set(&a->err))
+        cs_error_copy(err, &a->err);
+    else
+        cs_error_set(err, CS_ERR_CANCELLED, "the archive was closed");
+    pthread_mutex_unlock(&a->mu);
+    return cs_error_escalate(err, CS_SEV_FATAL);
+}
+
+static int open_target(struct dump_archiver *a, const char *target, struct cs_error *err)
+{
+    if (!strcmp(target, "-")) {
+        a->fd = STDOUT_FILENO;
+        return 0;
+    }
+    a->target = strdup(target);
+    a->partial = malloc(strlen(target) + sizeof(CS_PARTIAL_SUFFIX));
+    if (!a->target || !a->partial)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    sprintf(a->partial, "%s%s", target, CS_PARTIAL_SUFFIX);
+    if (access(target, F_OK) == 0)
+        return cs_error_set(err, CS_ERR_USAGE,
+                            "--archive %s exists: choose a new file (csdump never overwrites a "
+                            "dump)",
+                            target);
+    a->fd = open(a->partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (a->fd < 0)
+        return cs_error_sys(err, CS_ERR_IO, errno, "%s", a->partial);
+    return 0;
+}
+
+static void release(struct dump_archiver *a)
+{
+    void *p;
+
+    if (a->queue) {
+        cs_queue_close(a->queue);
+        if (a->started)
+            pthread_join(a->thread, NULL);
+        while (cs_queue_pop(a->queue, &p) == 0)
+            item_free(p);
+        cs_queue_free(a->queue);
+    }
+    fmt_archive_writer_free(a->w);
+    if (a->target && a->fd >= 0)
+        close(a->fd);
+    pthread_mutex_destroy(&a->mu);
+    free(a->target);
+    free(a->partial);
+    free(a->spool);
+    free(a);
+}
+
+struct dump_archiver *dump_archiver_start(const char *target, const char *spool, size_t depth,
+                                          const struct cs_log *log, struct cs_error *err)
+{
+    struct dump_archiver *a = calloc(1, sizeof(*a));
+
+    if (!a) {
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    a->fd = -1;
+    a->log = log;
+    pthread_mutex_init(&a->mu, NULL);
+    a->pub.file = on_file;
+    a->pub.arg = a;
+    a->spool = strdup(spool);
+    a->queue = cs_queue_new(depth ? depth : 1);
+    if (!a->spool || !a->queue) {
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    if (open_target(a, target, err) < 0)
+        goto fail;
+    a->w = fmt_archive_writer_new(a->fd, a->target ? a->target : "standard output", err);
+    if (!a->w)
+        goto fail;
+    if (pthread_create(&a->thread, NULL, archiver_main, a) != 0) {
+        cs_error_set(err, CS_ERR_INTERNAL, "cannot start the archive thread");
+        goto fail;
+    }
+    a->started = 1;
+    return a;
+fail:
+    dump_archiver_abort(a);
+    return NULL;
+}
+
+const struct dump_publish *dump_archiver_publish(struct dump_archiver *a)
+{
+    return &a->pub;
+}
+
+int dump_archiver_finish(struct dump_archiver *a, const char *manifest_json,
+                         struct cs_error *err)
+{
+    int rc = -1;
+
+    cs_queue_close(a->queue);
+    pthread_join(a->thread, NULL);
+    a->started = 0;
+    if (cs_error_is_set(&a->err)) {
+        cs_error_copy(err, &a->err);
+        goto out;
+    }
+    if (fmt_archive_add_memory(a->w, FMT_MANIFEST_NAME, manifest_json, strlen(manifest_json),
+                               err) < 0 ||
+        fmt_archive_writer_finish(a->w, err) < 0)
+        goto out;
+    if (a->target && (fsync(a->fd) < 0 || rename(a->partial, a->target) < 0)) {
+        cs_error_sys(err, CS_ERR_IO, errno, "%s", a->target);
+        goto out;
+    }
+    rc = 0;
+out:
+    if (rc < 0 && a->partial)
+        unlink(a->partial);
+    release(a);
+    return rc;
+}
+
+void dump_archiver_abort(struct dump_archiver *a)
+{
+    if (!a)
+        return;
+    if (a->partial && a->fd >= 0)
+        unlink(a->partial);
+    release(a);
+}

@@ -1,0 +1,39 @@
+/*
+ * archiver.h - csdump --archive FILE|-: the dump as one tar stream.
+ *
+ * Every file is first produced in a spool directory (chunks by the workers,
+ * DDL and coordinates by the coordinator) and handed over when finished;
+ * one archiver thread appends them in the order they finish -- a chunk
+ * preceded by its description (NAME.meta.json) so a loader reading a pipe
+ * can check it before loading it -- and removes each from the spool.  The
+ * hand-over queue holds at most DEPTH files and blocks when full, so the
+ * spool never holds more than threads (being written) + DEPTH + 1 (being
+ * appended) chunk files: bounded disk, whatever the dump's size.  Memory:
+ * libarchive's block buffer and one copy buffer.  The manifest goes last;
+ * FILE is written as FILE.partial and renamed only when complete.
+ * dump_archiver_publish() is thread-safe; start/finish/abort belong to the
+ * coordinator.
+ */
+#ifndef DUMP_ARCHIVER_H
+#define DUMP_ARCHIVER_H
+
+#include <stddef.h>
+
+#include "common/log.h"
+#include "dump/chunk.h"
+
+struct dump_archiver;
+
+/* TARGET: a file name or "-" (standard output). */
+struct dump_archiver *dump_archiver_start(const char *target, const char *spool, size_t depth,
+                                          const struct cs_log *log, struct cs_error *err);
+/* The publish hook that hands files to A. */
+const struct dump_publish *dump_archiver_publish(struct dump_archiver *a);
+/* The manifest last, the end of the archive, FILE.partial -> FILE; frees A. */
+int dump_archiver_finish(struct dump_archiver *a, const char *manifest_json,
+                         struct cs_error *err);
+/* After a failure: stops, removes FILE.partial (a pipe just ends, without a
+ * manifest); frees A.  NULL-safe. */
+void dump_archiver_abort(struct dump_archiver *a);
+
+#endif
