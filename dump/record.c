@@ -4,9 +4,32 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/buf.h"
 #include "dump/plan.h"
+
+/* 128 random bits as hex: the dump's identity (the load journal's key). */
+static char *new_dump_id(void)
+{
+    unsigned char b[16];
+    char hex[33];
+    FILE *f = fopen("/dev/urandom", "rb");
+    size_t n = f ? fread(b, 1, sizeof(b), f) : 0;
+
+    if (f)
+        fclose(f);
+    if (n != sizeof(b)) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        snprintf(hex, sizeof(hex), "%016llx%08x%08x", (unsigned long long)ts.tv_nsec,
+                 (unsigned)getpid(), (unsigned)ts.tv_sec);
+        return strdup(hex);
+    }
+    for (size_t i = 0; i < sizeof(b); i++)
+        snprintf(hex + 2 * i, 3, "%02x", b[i]);
+    return strdup(hex);
+}
 
 char *dump_record_now(void)
 {
@@ -80,6 +103,7 @@ struct fmt_manifest *dump_record_begin(const struct dump_config *cfg,
     cs_conn_describe(&cfg->conn, where, sizeof(where));
     m->format_version = FMT_MANIFEST_VERSION;
     m->tool_version = strdup(CS_VERSION);
+    m->dump_id = new_dump_id();
     m->source_host = strdup(srv->hostname ? srv->hostname : where);
     m->source_port = cfg->conn.port;
     m->flavor = strdup(cs_flavor_name(srv->version.flavor));
@@ -95,7 +119,7 @@ struct fmt_manifest *dump_record_begin(const struct dump_config *cfg,
     m->threads = cfg->threads;
     m->chunk_rows = cfg->chunk_rows;
     m->chunk_bytes = cfg->chunk_bytes;
-    ok = m->tool_version && m->source_host && m->flavor && m->server_version && m->sql_mode &&
+    ok = m->tool_version && m->dump_id && m->source_host && m->flavor && m->server_version && m->sql_mode &&
          m->time_zone && m->started_at && (!srv->server_uuid || m->server_uuid);
     for (size_t i = 0; ok && i < cat->ntables; i++) {
         struct fmt_table *ft = fmt_manifest_add_table(m);

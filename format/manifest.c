@@ -12,6 +12,7 @@
  * {
  *   "format_version": int       1; a reader refuses a newer one (CS_ERR_VERSION)
  *   "tool_version":   str       version of the csdump that wrote the dump
+ *   "dump_id":        str       optional: unique to the dump; the load journal's key
  *   "source": {                 the server that was dumped
  *     "host":        str        as given to csdump (host name, address or socket)
  *     "port":        int        TCP port, 0 for a socket
@@ -209,6 +210,7 @@ struct field {
 #define M struct fmt_manifest
 static const struct field head_fields[] = {
     FLD("tool_version",    F_STR,    M, tool_version),
+    FLD("dump_id",         F_OSTR,   M, dump_id),
 };
 static const struct field source_fields[] = {
     FLD("host",            F_STR,    M, source_host),

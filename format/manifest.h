@@ -105,6 +105,7 @@ struct fmt_coords {
 struct fmt_manifest {
     int format_version;
     char *tool_version;
+    char *dump_id;         /* 32 hex digits unique to this dump; NULL in older dumps */
     /* source */
     char *source_host;
     unsigned source_port;

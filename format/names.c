@@ -54,3 +54,30 @@ char *fmt_name_file(const char *db, const char *obj, const char *suffix)
         cs_buf_puts(&b, suffix);
     return cs_buf_detach(&b);
 }
+
+/* Digits ending at END (exclusive), after a '.': returns the '.' or NULL. */
+static const char *digits_before(const char *start, const char *end)
+{
+    const char *p = end;
+
+    while (p > start && p[-1] >= '0' && p[-1] <= '9')
+        p--;
+    return p < end && p > start && p[-1] == '.' ? p - 1 : NULL;
+}
+
+int fmt_name_is_chunk(const char *name)
+{
+    static const char *const exts[] = {".tsv.zst", ".sql.zst", ".tsv", ".sql"};
+    size_t n = strlen(name);
+
+    for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
+        size_t k = strlen(exts[i]);
+        const char *sub, *unit;
+        if (n <= k || strcmp(name + n - k, exts[i]))
+            continue;
+        sub = digits_before(name, name + n - k);
+        unit = sub ? digits_before(name, sub) : NULL;
+        return unit != NULL;
+    }
+    return 0;
+}

@@ -18,4 +18,7 @@ void fmt_name_encode(struct cs_buf *b, const char *ident);
 /* "enc(db)[.enc(obj)]SUFFIX", malloc'd (NULL on allocation failure). */
 char *fmt_name_file(const char *db, const char *obj, const char *suffix);
 
+/* 1 if NAME is a chunk file's: "<...>.<unit digits>.<part digits>.tsv|sql[.zst]". */
+int fmt_name_is_chunk(const char *name);
+
 #endif

@@ -13,6 +13,7 @@ enum load_if_exists { LOAD_IF_EXISTS_FAIL = 0, LOAD_IF_EXISTS_SKIP, LOAD_IF_EXIS
 struct load_config {
     struct cs_conn_config conn;
     const char *input;            /* dump directory */
+    const char *archive;          /* --archive FILE or "-" instead */
     unsigned threads;
     enum load_if_exists if_exists;
     enum load_defer defer;

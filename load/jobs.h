@@ -54,6 +54,9 @@ struct load_table_job {
 };
 
 int load_job_chunk(struct load_worker *w, void *job, void *ctx, struct cs_error *err);
+/* The same for a chunk given directly (an archive's, as it arrives). */
+int load_job_apply(struct load_worker *w, struct load_ctx *ctx, const struct fmt_table *t,
+                   const struct fmt_chunk *c, struct cs_error *err);
 int load_job_alter(struct load_worker *w, void *job, void *ctx, struct cs_error *err);
 /* JOB is a struct load_chunk_ref; chunk == SIZE_MAX means the whole table. */
 int load_job_verify(struct load_worker *w, void *job, void *ctx, struct cs_error *err);

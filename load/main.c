@@ -8,6 +8,7 @@
 #include "common/connopt.h"
 #include "common/console.h"
 #include "common/cli.h"
+#include "load/archive_in.h"
 #include "load/check.h"
 #include "load/run.h"
 
@@ -34,12 +35,14 @@ enum {
     OPT_NO_PROGRESS,
     OPT_VERSION,
     OPT_HELP,
+    OPT_ARCHIVE,
 };
 
 static const struct option long_options[] = {
     CS_CONNOPT_LONG_OPTIONS,
     {"threads", required_argument, NULL, 't'},
     {"check", no_argument, NULL, OPT_CHECK},
+    {"archive", required_argument, NULL, OPT_ARCHIVE},
     {"if-exists", required_argument, NULL, OPT_IF_EXISTS},
     {"defer-indexes", required_argument, NULL, OPT_DEFER},
     {"keep-binlog", no_argument, NULL, OPT_KEEP_BINLOG},
@@ -62,7 +65,8 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "Usage: csload [OPTIONS] DIR\n"
-            "       csload --check DIR\n"
+            "       csload [OPTIONS] --archive FILE|-\n"
+            "       csload --check DIR | --check --archive FILE\n"
             "Load a csdump dump into a MySQL/MariaDB server in parallel, exactly once (a rerun\n"
             "after any interruption resumes), verify it, and set the target up to replicate\n"
             "from the dump's source.\n\n"
@@ -86,6 +90,10 @@ static void usage(FILE *out)
             "      --replication-user=U   the source's replication account; its password comes\n"
             "                             from replication-password in the [csload] option\n"
             "                             group or CSLOAD_REPLICATION_PASSWORD\n\n"
+            "Input:\n"
+            "      --archive=FILE|-       read the dump from one archive (csdump --archive, or a\n"
+            "                             tar of a dump directory); - reads standard input\n"
+            "                             while it arrives (a csdump --archive stream)\n\n"
             "Offline:\n"
             "      --check                validate DIR without a server: manifest, every file\n"
             "                             present with its size and hash, nothing unlisted\n\n"
@@ -146,6 +154,7 @@ static int on_option(void *vctx, int opt, const char *arg, struct cs_error *err)
         c->defer = (enum load_defer)v;
         return 0;
     case OPT_CHECK: p->check = 1; return 0;
+    case OPT_ARCHIVE: c->archive = arg; return 0;
     case OPT_KEEP_BINLOG: c->keep_binlog = 1; return 0;
     case OPT_NO_VERIFY: c->verify = 0; return 0;
     case OPT_RESET: c->reset_progress = 1; return 0;
@@ -176,11 +185,16 @@ static int parse_args(struct cs_cli *cli, int argc, char **argv, const struct cs
     r = cs_cli_parse(cli, argc, argv, log, err);
     if (r != 0)
         return r;
-    if (cli->first_arg + 1 != cli->args.argc)
+    if (c->archive && cli->first_arg < cli->args.argc)
+        return cs_error_set(err, CS_ERR_USAGE, "give a dump DIR or --archive, not both");
+    if (!c->archive && cli->first_arg + 1 != cli->args.argc)
         return cs_error_set(err, CS_ERR_USAGE, "%s (see csload --help)",
                             cli->first_arg < cli->args.argc ? "expected exactly one dump DIR"
                                                             : "the dump DIR is required");
-    c->input = cli->args.argv[cli->first_arg];
+    if (p->check && c->archive && !strcmp(c->archive, "-"))
+        return cs_error_set(err, CS_ERR_USAGE, "--check reads a dump directory or an archive "
+                                               "file, not standard input");
+    c->input = c->archive ? c->archive : cli->args.argv[cli->first_arg];
     if (!c->replication_password)
         c->replication_password = getenv("CSLOAD_REPLICATION_PASSWORD");
     if (c->replicate_from && !c->replication_user)
@@ -202,8 +216,20 @@ static void defaults(struct load_config *c)
 static int check_only(const struct load_config *cfg, const struct cs_log *log,
                       struct cs_error *err)
 {
-    struct load_input *in = load_input_dir_new(cfg->input, err);
-    int problems = in ? load_check(in, log, err) : -1;
+    struct load_input *in;
+    int problems;
+
+    if (cfg->archive) { /* every entry against the manifest, every byte hashed */
+        struct load_archive *a = load_archive_open(cfg->archive, 1, log, err);
+        if (a)
+            cs_log_info(log, "%s: the archive is intact (every entry present, sizes and "
+                             "hashes match, nothing unlisted)",
+                        cfg->archive);
+        load_archive_free(a);
+        return a ? 0 : -1;
+    }
+    in = load_input_dir_new(cfg->input, err);
+    problems = in ? load_check(in, log, err) : -1;
 
     load_input_free(in);
     if (problems > 0)

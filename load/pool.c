@@ -26,12 +26,16 @@ static void fail(struct load_pool *p, const struct cs_error *err)
     pthread_mutex_unlock(&p->mu);
 }
 
-static int take(struct load_pool *p, void **job)
+static int take(struct load_pool *p, void **job, struct cs_error *err)
 {
     int ok = 0;
 
     pthread_mutex_lock(&p->mu);
-    if (!atomic_load(&p->stop) && p->next < p->ph->njobs) {
+    if (atomic_load(&p->stop)) {
+        ok = 0;
+    } else if (p->ph->next) {
+        ok = p->ph->next(p->ph->ctx, job, err);
+    } else if (p->next < p->ph->njobs) {
         *job = p->ph->jobs[p->next++];
         ok = 1;
     }
@@ -63,7 +67,7 @@ static void *worker_main(void *arg)
     cs_error_clear(&err);
     if (load_worker_reconnect(w, &err) < 0)
         fail(p, &err);
-    while (!cs_error_is_set(&err) && take(p, &job)) {
+    while (!cs_error_is_set(&err) && take(p, &job, &err) > 0) {
         const volatile int *cancel = p->ph->cfg->cancel;
         if (cancel && *cancel) {
             cs_error_set(&err, CS_ERR_CANCELLED, "interrupted by a signal");
@@ -73,6 +77,8 @@ static void *worker_main(void *arg)
         if (p->ph->fn(w, job, p->ph->ctx, &err) < 0)
             fail(p, &err);
     }
+    if (cs_error_is_set(&err))
+        fail(p, &err);
     cs_conn_close(&w->conn);
     cs_conn_thread_end();
     pthread_mutex_lock(&p->mu);
@@ -107,9 +113,9 @@ int load_pool_run(const struct load_phase *ph, struct cs_error *err)
     pthread_t *ts;
     size_t started = 0;
 
-    if (ph->njobs == 0)
+    if (ph->njobs == 0 && !ph->next)
         return 0;
-    if (n > ph->njobs)
+    if (!ph->next && n > ph->njobs)
         n = (unsigned)ph->njobs;
     memset(&p, 0, sizeof(p));
     p.ph = ph;

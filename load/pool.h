@@ -2,7 +2,8 @@
  * pool.h - running one phase's jobs (chunks, index builds, verifications)
  * on --threads workers, each with its own load-session connection and
  * local-infile handler.  Jobs are taken in the order given; the first error
- * wins and stops the rest; the cancel flag stops between jobs.  A job
+ * wins and stops the rest; the cancel flag stops between jobs.  Jobs come
+ * from an array, or from a next() source (an archive read as it arrives).  A job
  * function may reconnect its worker (load_worker_reconnect) after a lost
  * connection.  load_pool_run() returns when every thread has been joined.
  */
@@ -35,6 +36,9 @@ struct load_phase {
     const char *sql_mode;             /* the dump's */
     void **jobs;
     size_t njobs;
+    /* Or jobs from a source, called under the pool's lock by the worker that
+     * needs one: 1 = *job set, 0 = no more, -1 = error. */
+    int (*next)(void *ctx, void **job, struct cs_error *err);
     load_job_fn fn;
     void *ctx;
     void (*tick)(void *arg);          /* about once a second, on the caller's thread */

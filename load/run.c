@@ -6,6 +6,7 @@
 
 #include "common/console.h"
 #include "format/checksum.h"
+#include "load/archive_in.h"
 #include "load/check.h"
 #include "load/chunk.h"
 #include "load/jobs.h"
@@ -15,6 +16,7 @@
 
 struct run {
     const struct load_config *cfg;
+    struct load_archive *arch;       /* --archive; owns IN then */
     struct load_input *in;
     struct fmt_manifest *m;
     char dump_id[33];
@@ -27,14 +29,20 @@ struct run {
     double t0;
 };
 
+/* The journal's key: the dump's id, or (older dumps) the manifest's hash. */
 static int dump_id_of(struct run *r, struct cs_error *err)
 {
-    struct fmt_source *raw = r->in->open(r->in, FMT_MANIFEST_NAME, err);
-    struct fmt_source *counter = raw ? fmt_source_counter_new(raw, err) : NULL;
+    struct fmt_source *raw, *counter;
     char buf[65536];
     uint64_t bytes;
     ssize_t n = -1;
 
+    if (r->m->dump_id && strlen(r->m->dump_id) == 32) {
+        memcpy(r->dump_id, r->m->dump_id, sizeof(r->dump_id));
+        return 0;
+    }
+    raw = r->in->open(r->in, FMT_MANIFEST_NAME, err);
+    counter = raw ? fmt_source_counter_new(raw, err) : NULL;
     while (counter && (n = fmt_source_read(counter, buf, sizeof(buf), err)) > 0)
         ;
     if (counter && n == 0)
@@ -173,8 +181,9 @@ static void tick(void *arg)
 static int run_phase(struct run *r, const char *name, void **jobs, size_t n, load_job_fn fn,
                      struct cs_error *err)
 {
-    struct load_phase ph = {name, r->cfg, &r->target, r->m->sql_mode, jobs, n, fn, &r->ctx,
-                            tick, r};
+    struct load_phase ph = {.name = name, .cfg = r->cfg, .target = &r->target,
+                            .sql_mode = r->m->sql_mode, .jobs = jobs, .njobs = n, .fn = fn,
+                            .ctx = &r->ctx, .tick = tick, .tick_arg = r};
 
     cs_log_verbose(r->cfg->log, "%s: %zu job(s)", name, n);
     return load_pool_run(&ph, err);
@@ -219,6 +228,76 @@ out:
     free(jobs);
     free(refs);
     return rc;
+}
+
+/* ---- data from an archive, in the order it arrives ---- */
+
+static int stream_skip(void *vr, const struct fmt_chunk *c)
+{
+    struct run *r = vr;
+    struct cs_buf item = CS_BUF_INIT;
+    int done;
+
+    load_chunk_item(&item, c);
+    done = item.data && load_journal_has(&r->journal, item.data);
+    cs_buf_release(&item);
+    if (done) {
+        atomic_fetch_add(&r->ctx.prog.rows, c->rows);
+        atomic_fetch_add(&r->ctx.prog.bytes, c->file_bytes);
+        atomic_fetch_add(&r->ctx.prog.chunks, 1);
+    }
+    return done;
+}
+
+static int stream_next(void *vr, void **job, struct cs_error *err)
+{
+    struct run *r = vr;
+    struct load_archive_chunk *ch = NULL;
+    int rc = load_archive_next_chunk(r->arch, stream_skip, r, &ch, err);
+
+    *job = ch;
+    return rc;
+}
+
+static int stream_job(struct load_worker *w, void *job, void *vr, struct cs_error *err)
+{
+    struct run *r = vr;
+    struct load_archive_chunk *ch = job;
+    int rc = 0;
+    size_t i;
+
+    for (i = 0; i < r->m->ntables; i++)
+        if (!strcmp(r->m->tables[i].schema, ch->schema) && !strcmp(r->m->tables[i].name, ch->table))
+            break;
+    if (i == r->m->ntables)
+        rc = cs_error_set(err, CS_ERR_FORMAT, "%s: chunk %s is for %s.%s, which the catalog "
+                                              "does not have",
+                          r->in->name, ch->c.file, ch->schema, ch->table);
+    else if (r->ctx.table_action[i] != LOAD_ACT_SKIP)
+        rc = load_job_apply(w, &r->ctx, &r->m->tables[i], &ch->c, err);
+    load_archive_chunk_done(r->arch, ch);
+    return rc;
+}
+
+/* Reads the archive to its end, loading chunks as they come; a pipe's final
+ * manifest then replaces its catalog. */
+static int stream_phase(struct run *r, struct cs_error *err)
+{
+    struct load_phase ph = {.name = "data", .cfg = r->cfg, .target = &r->target,
+                            .sql_mode = r->m->sql_mode, .next = stream_next, .fn = stream_job,
+                            .ctx = r, .tick = tick, .tick_arg = r};
+    struct fmt_manifest *final = NULL;
+
+    if (load_pool_run(&ph, err) < 0 || load_archive_finish(r->arch, &final, err) < 0)
+        return -1;
+    if (final) {
+        fmt_manifest_free(r->m);
+        r->m = final;
+        r->ctx.m = final;
+        for (size_t i = 0; i < r->m->ntables; i++)
+            r->total_chunks += r->m->tables[i].nchunks;
+    }
+    return 0;
 }
 
 /* KIND "index" or "fk": one ALTER per table with deferred definitions. */
@@ -443,7 +522,8 @@ static int phases(struct run *r, struct cs_error *err)
         load_schema_conflicts(&r->main, &r->ctx, first_run, err) < 0 ||
         load_journal_mark(&r->main, r->dump_id, "load:started", err) < 0 ||
         load_schema_databases(&r->main, &r->ctx, err) < 0 ||
-        load_schema_tables(&r->main, &r->ctx, err) < 0 || data_phase(r, err) < 0 ||
+        load_schema_tables(&r->main, &r->ctx, err) < 0 ||
+        (r->arch ? stream_phase(r, err) : data_phase(r, err)) < 0 ||
         alter_phase(r, "index", err) < 0 || (r->cfg->verify && verify_phase(r, err) < 0) ||
         alter_phase(r, "fk", err) < 0 ||
         load_schema_objects(&r->main, &r->ctx, r->m->sql_mode, err) < 0)
@@ -463,9 +543,16 @@ int load_run(const struct load_config *cfg, struct cs_error *err)
     memset(&r, 0, sizeof(r));
     r.cfg = cfg;
     r.t0 = cs_now();
-    r.in = load_input_dir_new(cfg->input, err);
-    if (!r.in || !(r.m = r.in->read_manifest(r.in, err)) || dump_id_of(&r, err) < 0 ||
-        check_dump(&r, err) < 0 || connect_target(&r, err) < 0)
+    if (cfg->archive) {
+        r.arch = load_archive_open(cfg->archive, 0, cfg->log, err);
+        r.in = r.arch ? load_archive_input(r.arch) : NULL;
+        r.m = r.arch ? load_archive_take_manifest(r.arch) : NULL;
+    } else {
+        r.in = load_input_dir_new(cfg->input, err);
+        r.m = r.in ? r.in->read_manifest(r.in, err) : NULL;
+    }
+    if (!r.m || dump_id_of(&r, err) < 0 || (!r.arch && check_dump(&r, err) < 0) ||
+        connect_target(&r, err) < 0)
         goto out;
     preflight(&r);
     rc = phases(&r, err);
@@ -481,6 +568,9 @@ out:
     load_target_release(&r.target);
     cs_conn_close(&r.main);
     fmt_manifest_free(r.m);
-    load_input_free(r.in);
+    if (r.arch)
+        load_archive_free(r.arch);
+    else
+        load_input_free(r.in);
     return rc;
 }

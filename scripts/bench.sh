@@ -384,7 +384,7 @@ verified() {
 dump_run() {
     local scale=$1 tool=$2 out=$3 log
     shift 3
-    log=$WORK/log-dump-${tool// /_}.txt
+    log=$WORK/log-dump-$(echo "$tool" | tr -c 'a-z0-9\n' '_' | tr -s _).txt
     say "dump: $tool"
     if ! timed src "$@" >"$log" 2>&1; then
         echo "$PROG: dump $tool failed; its log:" >&2
@@ -430,7 +430,7 @@ dump_mydumper() {
 
 dump_mariadb_dump() {
     # shellcheck disable=SC2016 # expanded by the inner shell
-    dump_run 1 "mariadb-dump | zstd -3" "$WORK/d-mariadb-dump.sql.zst" \
+    dump_run 1 "mariadb-dump + zstd -3" "$WORK/d-mariadb-dump.sql.zst" \
         bash -c 'set -o pipefail; mariadb-dump --defaults-file="$1" --single-transaction --quick \
                  --databases bench | zstd -3 -q -c >"$2"' _ "$WORK/src/client.cnf" \
         "$WORK/d-mariadb-dump.sql.zst" || true
@@ -516,7 +516,7 @@ load_myloader() {
 
 load_mariadb() {
     # shellcheck disable=SC2016 # expanded by the inner shell
-    load_run 1 "zstd -dc | mariadb" "$WORK/d-mariadb-dump.sql.zst" \
+    load_run 1 "zstd -dc + mariadb" "$WORK/d-mariadb-dump.sql.zst" \
         bash -c 'set -o pipefail; zstd -dc "$1" | mariadb --defaults-file="$2" \
                  --init-command="SET SESSION sql_log_bin=0"' _ \
         "$WORK/d-mariadb-dump.sql.zst" @CNF@
@@ -660,6 +660,7 @@ collect_meta() {
     meta settings.floor_stream "cs_stream_floor -t $THREADS: SELECT * per table, mysql_use_result, rows discarded; tables biggest first"
     meta settings.floor_load "LOAD DATA INFILE (server-side, CHARACTER SET binary, csload's column lists) of uncompressed tsv, one statement per table, $THREADS sessions, unique_checks=0 foreign_key_checks=0 sql_log_bin=0; then ALTER TABLE ADD the secondary indexes"
     meta settings.clk_tck "$CLK_TCK"
+    meta machine.loadavg_at_start "$(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
 report() {
@@ -717,7 +718,8 @@ mach = meta.get("machine", {})
 total_rows = sum(d["rows"] for d in dataset)
 total_raw = sum(d["raw_bytes"] for d in dataset)
 out.append(f"Machine: {mach.get('cpus')} CPUs ({mach.get('cpu_model')}), "
-           f"{int(mach.get('mem_kib', 0)) // 1048576} GiB RAM, Linux {mach.get('kernel')}")
+           f"{int(mach.get('mem_kib', 0)) // 1048576} GiB RAM, Linux {mach.get('kernel')}; "
+           f"load average at start {mach.get('loadavg_at_start')}, at end {mach.get('loadavg_at_end')}")
 out.append(f"Server: MariaDB {ver.get('server')}; {ver.get('csdump')}, {ver.get('csload')}; "
            f"{ver.get('mydumper', 'mydumper: not run')} (Debian {ver.get('mydumper_package', '-')}); "
            f"{ver.get('mariadb-dump')}; {ver.get('zstd')}")
@@ -741,7 +743,7 @@ for sc in scales:
         if r["scale"] != sc:
             continue
         out.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-            r["phase"], r["tool"], fmt(r["wall_s"]), fmt(r["ratio_vs_cs"], 2),
+            r["phase"], r["tool"], fmt(r["wall_s"], 2), fmt(r["ratio_vs_cs"], 2),
             fmt(r["rows_per_s"]), fmt(r["raw_mib_per_s"]),
             fmt(r["output_bytes"] / 1048576) if r["output_bytes"] else "-",
             fmt(r["client_cpu_s"]), fmt(r["server_cpu_s"]),
@@ -759,7 +761,7 @@ if len(scales) == 1:
     s = scales[0]
     d, l = find(s, "dump", "csdump tsv"), find(s, "load", "csload tsv")
     target("csdump tsv / mydumper (uncompressed)", d, find(s, "dump", "mydumper"), 1.0)
-    target("csdump tsv / mariadb-dump | zstd -3", d, find(s, "dump", "mariadb-dump | zstd -3"), 0.4)
+    target("csdump tsv / mariadb-dump + zstd -3", d, find(s, "dump", "mariadb-dump + zstd -3"), 0.4)
     target("csdump tsv / streaming floor", d, find(s, "dump", "floor: stream (cs_stream_floor)"), 1.5)
     target("csload tsv / myloader (uncompressed)", l, find(s, "load", "myloader"), 0.75)
     target("csload tsv / LOAD DATA floor (indexes included)", l, find(s, "load", "floor: LOAD DATA + indexes"), 1.2)
@@ -850,6 +852,7 @@ main() {
     else
         run_all
     fi
+    meta machine.loadavg_at_end "$(cut -d' ' -f1-3 /proc/loadavg)"
     report
     [ "$FAILED" -eq 0 ] || { echo "$PROG: some runs failed or did not verify (see above)" >&2; exit 1; }
 }
