@@ -35,6 +35,7 @@ PACKAGES=(
     procps
     ca-certificates
     coreutils
+    time
 )
 
 POLICY=/usr/sbin/policy-rc.d

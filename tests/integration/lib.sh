@@ -289,3 +289,10 @@ journal_ok() {
     assert_eq "$items" "$chunks" "chunks in the journal"
     assert_eq "$dups" 0 "journal items recorded twice"
 }
+
+# load_archive_into NAME FILE [csload options]
+load_archive_into() {
+    local name=$1 file=$2
+    shift 2
+    "$CSLOAD" --no-defaults -S "$(sock "$name")" -u root "$@" --archive "$file"
+}
