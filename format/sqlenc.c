@@ -1,10 +1,10 @@
 #include "format/sqlenc.h"
+#include "format/readbuf.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define SQL_READ_SIZE (64 * 1024)
 
 /* ---- encoder ------------------------------------------------------------ */
 
@@ -270,15 +270,12 @@ enum sql_state {
 };
 
 struct fmt_sql_reader {
-    struct fmt_source *src; /* borrowed */
-    char *name;
-    char *buf;
-    size_t cap, len;   /* buf holds len bytes */
+    struct fmt_readbuf rb;
     size_t scan;       /* next byte to classify */
     size_t start, end; /* the statement's significant text, when has_start */
     size_t tok;        /* where a pending state's token began */
     enum sql_state state;
-    int has_start, in_cond, done, eof;
+    int has_start, in_cond, done;
 };
 
 /* Byte classes in ST_NORMAL outside and inside a conditional comment. */
@@ -326,13 +323,13 @@ static void mark(struct fmt_sql_reader *r, size_t from, size_t to)
 
 static size_t step_normal(struct fmt_sql_reader *r, size_t i)
 {
-    const unsigned char *s = (const unsigned char *)r->buf;
+    const unsigned char *s = (const unsigned char *)r->rb.buf;
     const unsigned char *cls = r->in_cond ? class_cond : class_plain;
     size_t j;
 
     switch (cls[s[i]]) {
     case C_PLAIN:
-        for (j = i + 1; j < r->len && cls[s[j]] == C_PLAIN; j++)
+        for (j = i + 1; j < r->rb.len && cls[s[j]] == C_PLAIN; j++)
             ;
         mark(r, i, j);
         return j;
@@ -358,12 +355,12 @@ static size_t step_quote(struct fmt_sql_reader *r, size_t i)
 {
     const char q = r->state == ST_SQUOTE ? '\'' : r->state == ST_DQUOTE ? '"' : '`';
     const int esc = r->state != ST_BTICK;
-    const char *s = r->buf;
+    const char *s = r->rb.buf;
     size_t j = i;
 
-    while (j < r->len && s[j] != q && !(esc && s[j] == '\\'))
+    while (j < r->rb.len && s[j] != q && !(esc && s[j] == '\\'))
         j++;
-    if (j == r->len) {
+    if (j == r->rb.len) {
         mark(r, i, j);
         return j;
     }
@@ -384,29 +381,29 @@ static size_t step_escaped(struct fmt_sql_reader *r, size_t i)
 
 static size_t step_line(struct fmt_sql_reader *r, size_t i)
 {
-    const char *nl = memchr(r->buf + i, '\n', r->len - i);
+    const char *nl = memchr(r->rb.buf + i, '\n', r->rb.len - i);
 
     if (!nl)
-        return r->len;
+        return r->rb.len;
     r->state = ST_NORMAL;
-    return (size_t)(nl - r->buf) + 1;
+    return (size_t)(nl - r->rb.buf) + 1;
 }
 
 static size_t step_block(struct fmt_sql_reader *r, size_t i)
 {
-    const char *star = memchr(r->buf + i, '*', r->len - i);
+    const char *star = memchr(r->rb.buf + i, '*', r->rb.len - i);
 
     if (!star)
-        return r->len;
+        return r->rb.len;
     r->state = ST_BLOCK_STAR;
-    return (size_t)(star - r->buf) + 1;
+    return (size_t)(star - r->rb.buf) + 1;
 }
 
 static size_t step_block_star(struct fmt_sql_reader *r, size_t i)
 {
-    if (r->buf[i] == '/')
+    if (r->rb.buf[i] == '/')
         r->state = ST_NORMAL;
-    else if (r->buf[i] != '*')
+    else if (r->rb.buf[i] != '*')
         r->state = ST_BLOCK;
     return i + 1;
 }
@@ -422,7 +419,7 @@ static size_t pending_plain(struct fmt_sql_reader *r, size_t i)
 
 static size_t step_slash(struct fmt_sql_reader *r, size_t i)
 {
-    if (r->buf[i] != '*')
+    if (r->rb.buf[i] != '*')
         return pending_plain(r, i);
     r->state = ST_OPEN;
     return i + 1;
@@ -431,7 +428,7 @@ static size_t step_slash(struct fmt_sql_reader *r, size_t i)
 /* Conditional comments and optimizer hints are statement text. */
 static size_t step_open(struct fmt_sql_reader *r, size_t i)
 {
-    char c = r->buf[i];
+    char c = r->rb.buf[i];
 
     if (c == 'M' && r->state == ST_OPEN) {
         r->state = ST_OPEN_M;
@@ -449,7 +446,7 @@ static size_t step_open(struct fmt_sql_reader *r, size_t i)
 
 static size_t step_dash1(struct fmt_sql_reader *r, size_t i)
 {
-    if (r->buf[i] != '-')
+    if (r->rb.buf[i] != '-')
         return pending_plain(r, i);
     r->state = ST_DASH2;
     return i + 1;
@@ -458,7 +455,7 @@ static size_t step_dash1(struct fmt_sql_reader *r, size_t i)
 /* "--" starts a comment only before a blank or control byte. */
 static size_t step_dash2(struct fmt_sql_reader *r, size_t i)
 {
-    unsigned char c = (unsigned char)r->buf[i];
+    unsigned char c = (unsigned char)r->rb.buf[i];
 
     if (c <= 0x20 || c == 0x7f) {
         r->state = ST_LINE;
@@ -472,7 +469,7 @@ static size_t step_dash2(struct fmt_sql_reader *r, size_t i)
 
 static size_t step_star(struct fmt_sql_reader *r, size_t i)
 {
-    if (r->buf[i] != '/')
+    if (r->rb.buf[i] != '/')
         return pending_plain(r, i);
     mark(r, r->tok, i + 1);
     r->in_cond = 0;
@@ -493,70 +490,39 @@ static const step_fn steps[ST_COUNT] = {
 struct fmt_sql_reader *fmt_sql_reader_new(struct fmt_source *src, const char *name,
                                           struct cs_error *err)
 {
-    struct fmt_sql_reader *r = NULL;
+    struct fmt_sql_reader *r = calloc(1, sizeof(*r));
 
-    if (!name)
-        name = "sql input";
-    r = calloc(1, sizeof(*r));
-    if (!r)
-        goto nomem;
-    r->src = src;
-    r->name = strdup(name);
-    r->cap = SQL_READ_SIZE;
-    r->buf = malloc(r->cap);
-    if (!r->name || !r->buf)
-        goto nomem;
+    if (!r) {
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory reading %s", name ? name : "sql input");
+        return NULL;
+    }
+    if (fmt_readbuf_init(&r->rb, src, name, "sql input", err) < 0) {
+        free(r);
+        return NULL;
+    }
     return r;
-nomem:
-    fmt_sql_reader_free(r);
-    cs_error_set(err, CS_ERR_NOMEM, "out of memory reading %s", name);
-    return NULL;
 }
 
 void fmt_sql_reader_free(struct fmt_sql_reader *r)
 {
     if (!r)
         return;
-    free(r->name);
-    free(r->buf);
+    fmt_readbuf_release(&r->rb);
     free(r);
 }
 
-/* Drops the bytes nothing refers to any more, grows the buffer when the open
- * statement fills it, then reads more.  Returns 0, or -1 with ERR set. */
+/* Drops the bytes nothing refers to any more, then reads more. */
 static int refill(struct fmt_sql_reader *r, struct cs_error *err)
 {
     size_t keep = r->has_start ? r->start : r->scan;
-    ssize_t got;
-    char *p;
 
     if (state_has_tok[r->state] && r->tok < keep)
         keep = r->tok;
-    if (keep > 0) {
-        memmove(r->buf, r->buf + keep, r->len - keep);
-        r->len -= keep;
-        r->scan -= keep;
-        r->start -= r->has_start ? keep : 0;
-        r->end -= r->has_start ? keep : 0;
-        r->tok -= state_has_tok[r->state] ? keep : 0;
-    }
-    if (r->cap - r->len < SQL_READ_SIZE / 2) {
-        if (r->cap > SIZE_MAX / 2)
-            return cs_error_set(err, CS_ERR_NOMEM, "%s: statement too long", r->name);
-        p = realloc(r->buf, r->cap * 2);
-        if (!p)
-            return cs_error_set(err, CS_ERR_NOMEM, "out of memory reading a long statement of %s",
-                                r->name);
-        r->buf = p;
-        r->cap *= 2;
-    }
-    got = fmt_source_read(r->src, r->buf + r->len, r->cap - r->len, err);
-    if (got < 0)
-        return cs_error_prefix(err, "reading %s", r->name);
-    if (got == 0)
-        r->eof = 1;
-    r->len += (size_t)got;
-    return 0;
+    r->scan -= keep;
+    r->start -= r->has_start ? keep : 0;
+    r->end -= r->has_start ? keep : 0;
+    r->tok -= state_has_tok[r->state] ? keep : 0;
+    return fmt_readbuf_fill(&r->rb, keep, "statement", err);
 }
 
 /* At the end of the data: 0 if everything was complete statements. */
@@ -570,10 +536,10 @@ static int at_eof(struct fmt_sql_reader *r, struct cs_error *err)
         what = "a conditional comment";
     if (what)
         return cs_error_set(err, CS_ERR_TRUNCATED, "%s: ends inside %s: the file is truncated",
-                            r->name, what);
+                            r->rb.name, what);
     if (r->has_start)
         return cs_error_set(err, CS_ERR_TRUNCATED,
-                            "%s: text after the last ';': the file is truncated", r->name);
+                            "%s: text after the last ';': the file is truncated", r->rb.name);
     return 0;
 }
 
@@ -581,19 +547,19 @@ int fmt_sql_reader_next(struct fmt_sql_reader *r, const char **stmt, size_t *len
                         struct cs_error *err)
 {
     for (;;) {
-        while (r->scan < r->len && !r->done)
+        while (r->scan < r->rb.len && !r->done)
             r->scan = steps[r->state](r, r->scan);
         if (r->done) {
             r->done = 0;
             if (!r->has_start)
                 continue; /* empty or comments only */
             r->has_start = 0;
-            r->buf[r->end] = '\0';
-            *stmt = r->buf + r->start;
+            r->rb.buf[r->end] = '\0';
+            *stmt = r->rb.buf + r->start;
             *len = r->end - r->start;
             return 1;
         }
-        if (r->eof)
+        if (r->rb.eof)
             return at_eof(r, err);
         if (refill(r, err) < 0)
             return -1;

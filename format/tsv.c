@@ -1,10 +1,10 @@
 #include "format/tsv.h"
+#include "format/readbuf.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define TSV_READ_SIZE (64 * 1024)
 
 /* Byte -> the letter after the backslash, 0 for bytes written as is. */
 static const unsigned char tsv_esc[256] = {
@@ -106,13 +106,9 @@ void fmt_tsv_append_row(struct cs_buf *b, char **vals, const unsigned long *lens
 /* ---- reader ------------------------------------------------------------- */
 
 struct fmt_tsv_reader {
-    struct fmt_source *src; /* borrowed */
-    char *name;
-    char *buf;
-    size_t cap, len; /* buf holds len bytes */
+    struct fmt_readbuf rb;
     size_t pos;      /* start of the current line */
     size_t scan;     /* where the search for its end resumes */
-    int eof;
     char **vals;
     size_t *lens;
     unsigned nfields, maxfields;
@@ -121,67 +117,37 @@ struct fmt_tsv_reader {
 struct fmt_tsv_reader *fmt_tsv_reader_new(struct fmt_source *src, const char *name,
                                           struct cs_error *err)
 {
-    struct fmt_tsv_reader *r = NULL;
+    struct fmt_tsv_reader *r = calloc(1, sizeof(*r));
 
-    if (!name)
-        name = "tsv input";
-    r = calloc(1, sizeof(*r));
-    if (!r)
-        goto nomem;
-    r->src = src;
-    r->name = strdup(name);
-    r->cap = TSV_READ_SIZE;
-    r->buf = malloc(r->cap);
-    if (!r->name || !r->buf)
-        goto nomem;
+    if (!r) {
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory reading %s", name ? name : "tsv input");
+        return NULL;
+    }
+    if (fmt_readbuf_init(&r->rb, src, name, "tsv input", err) < 0) {
+        free(r);
+        return NULL;
+    }
     return r;
-nomem:
-    fmt_tsv_reader_free(r);
-    cs_error_set(err, CS_ERR_NOMEM, "out of memory reading %s", name);
-    return NULL;
 }
 
 void fmt_tsv_reader_free(struct fmt_tsv_reader *r)
 {
     if (!r)
         return;
-    free(r->name);
-    free(r->buf);
+    fmt_readbuf_release(&r->rb);
     free(r->vals);
     free(r->lens);
     free(r);
 }
 
-/* Moves the current line to the front, grows when it fills the buffer,
- * then reads more.  Returns 0, or -1 with ERR set. */
+/* Moves the current line to the front, then reads more. */
 static int refill(struct fmt_tsv_reader *r, struct cs_error *err)
 {
-    ssize_t got;
-    char *p;
+    size_t keep = r->pos;
 
-    if (r->pos > 0) {
-        memmove(r->buf, r->buf + r->pos, r->len - r->pos);
-        r->len -= r->pos;
-        r->scan -= r->pos;
-        r->pos = 0;
-    }
-    if (r->cap - r->len < TSV_READ_SIZE / 2) {
-        if (r->cap > SIZE_MAX / 2)
-            return cs_error_set(err, CS_ERR_NOMEM, "%s: line too long", r->name);
-        p = realloc(r->buf, r->cap * 2);
-        if (!p)
-            return cs_error_set(err, CS_ERR_NOMEM, "out of memory reading a long line of %s",
-                                r->name);
-        r->buf = p;
-        r->cap *= 2;
-    }
-    got = fmt_source_read(r->src, r->buf + r->len, r->cap - r->len, err);
-    if (got < 0)
-        return cs_error_prefix(err, "reading %s", r->name);
-    if (got == 0)
-        r->eof = 1;
-    r->len += (size_t)got;
-    return 0;
+    r->scan -= keep;
+    r->pos = 0;
+    return fmt_readbuf_fill(&r->rb, keep, "line", err);
 }
 
 /* Offset of the '\n' ending the current line, or SIZE_MAX if not in the
@@ -191,14 +157,14 @@ static size_t find_line_end(struct fmt_tsv_reader *r)
     const char *nl;
     size_t at, k;
 
-    while (r->scan < r->len) {
-        nl = memchr(r->buf + r->scan, '\n', r->len - r->scan);
+    while (r->scan < r->rb.len) {
+        nl = memchr(r->rb.buf + r->scan, '\n', r->rb.len - r->scan);
         if (!nl) {
-            r->scan = r->len;
+            r->scan = r->rb.len;
             break;
         }
-        at = (size_t)(nl - r->buf);
-        for (k = at; k > r->pos && r->buf[k - 1] == '\\'; k--)
+        at = (size_t)(nl - r->rb.buf);
+        for (k = at; k > r->pos && r->rb.buf[k - 1] == '\\'; k--)
             ;
         r->scan = at + 1;
         if ((at - k) % 2 == 0)
@@ -265,7 +231,7 @@ static char *decode_field(char *s, char *end, size_t *len)
 /* Splits the line [R->pos, EOL) into fields. */
 static int split_line(struct fmt_tsv_reader *r, size_t eol, struct cs_error *err)
 {
-    char *s = r->buf + r->pos, *end = r->buf + eol;
+    char *s = r->rb.buf + r->pos, *end = r->rb.buf + eol;
     char *next;
     size_t len;
 
@@ -286,7 +252,7 @@ static int split_line(struct fmt_tsv_reader *r, size_t eol, struct cs_error *err
     }
     return 0;
 nomem:
-    return cs_error_set(err, CS_ERR_NOMEM, "out of memory splitting a row of %s", r->name);
+    return cs_error_set(err, CS_ERR_NOMEM, "out of memory splitting a row of %s", r->rb.name);
 }
 
 int fmt_tsv_reader_next(struct fmt_tsv_reader *r, unsigned *n, char ***vals, size_t **lens,
@@ -298,11 +264,11 @@ int fmt_tsv_reader_next(struct fmt_tsv_reader *r, unsigned *n, char ***vals, siz
         eol = find_line_end(r);
         if (eol != SIZE_MAX)
             break;
-        if (r->eof) {
-            if (r->pos == r->len)
+        if (r->rb.eof) {
+            if (r->pos == r->rb.len)
                 return 0;
             return cs_error_set(err, CS_ERR_TRUNCATED,
-                                "%s: the last line has no newline: the file is truncated", r->name);
+                                "%s: the last line has no newline: the file is truncated", r->rb.name);
         }
         if (refill(r, err) < 0)
             return -1;
