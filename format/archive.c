@@ -270,6 +270,9 @@ static const char *plain(struct fmt_archive_reader *r, const char *p, const char
         p += 2;
     if (p[0] == '/')
         return *why = "an absolute path", NULL;
+    if (!strcmp(p, "..") || !strncmp(p, "../", 3) || strstr(p, "/../") ||
+        (strlen(p) >= 3 && !strcmp(p + strlen(p) - 3, "/..")))
+        return *why = "a path with '..'", NULL;
     if (!r->top && r->entries == 0 && strchr(p, '/') && !strchr(strchr(p, '/') + 1, '/')) {
         r->top = strndup(p, (size_t)(strchr(p, '/') - p)); /* "dumpdir/manifest.json" */
         if (!r->top)
@@ -278,9 +281,6 @@ static const char *plain(struct fmt_archive_reader *r, const char *p, const char
     n = r->top ? strlen(r->top) : 0;
     if (r->top && !strncmp(p, r->top, n) && p[n] == '/')
         p += n + 1;
-    if (!strcmp(p, "..") || !strncmp(p, "../", 3) || strstr(p, "/../") ||
-        (strlen(p) >= 3 && !strcmp(p + strlen(p) - 3, "/..")))
-        return *why = "a path with '..'", NULL;
     if (strchr(p, '/'))
         return *why = "a path outside the dump's one directory", NULL;
     if (!*p || !strcmp(p, "."))

@@ -62,7 +62,7 @@ static const char *digits_before(const char *start, const char *end)
 
     while (p > start && p[-1] >= '0' && p[-1] <= '9')
         p--;
-    return p < end && p > start && p[-1] == '.' ? p - 1 : NULL;
+    return p < end && p - 1 > start && p[-1] == '.' ? p - 1 : NULL;
 }
 
 int fmt_name_is_chunk(const char *name)

@@ -1,0 +1,142 @@
+/* format/archive.h and fmt_name_is_chunk: a written archive reads back
+ * entry by entry; names are normalised or refused. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "format/archive.h"
+#include "format/names.h"
+
+static void test_chunk_names(void **state)
+{
+    (void)state;
+    assert_true(fmt_name_is_chunk("db.t.00000.000.tsv.zst"));
+    assert_true(fmt_name_is_chunk("db.t.00012.1234.sql"));
+    assert_true(fmt_name_is_chunk("odd%20db.we%60ird.00001.000.tsv"));
+    assert_false(fmt_name_is_chunk("db.t-schema.sql"));
+    assert_false(fmt_name_is_chunk("db-schema-create.sql"));
+    assert_false(fmt_name_is_chunk("db.t.00000.000.tsv.zst.meta.json"));
+    assert_false(fmt_name_is_chunk("manifest.json"));
+    assert_false(fmt_name_is_chunk(".00000.000.tsv"));
+    assert_false(fmt_name_is_chunk("db.t.000a0.000.tsv"));
+    assert_false(fmt_name_is_chunk("db.t.00000.tsv"));
+}
+
+/* An archive with ENTRIES (name, data) pairs in a temp file; returns its fd at 0. */
+static int make(const char *const *entries, size_t n)
+{
+    char path[] = "/tmp/cs-test-archive.XXXXXX";
+    int fd = mkstemp(path);
+    struct cs_error err;
+    struct fmt_archive_writer *w;
+
+    assert_true(fd >= 0);
+    unlink(path);
+    w = fmt_archive_writer_new(fd, "test", &err);
+    assert_non_null(w);
+    for (size_t i = 0; i < n; i += 2)
+        assert_int_equal(fmt_archive_add_memory(w, entries[i], entries[i + 1],
+                                                strlen(entries[i + 1]), &err), 0);
+    assert_int_equal(fmt_archive_writer_finish(w, &err), 0);
+    fmt_archive_writer_free(w);
+    assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+    return fd;
+}
+
+static void test_round_trip(void **state)
+{
+    static const char *const e[] = {"a.sql", "CREATE 1", "b.00000.000.tsv", "x\ty\n",
+                                    "manifest.json", "{}"};
+    int fd = make(e, 6);
+    struct cs_error err;
+    struct fmt_archive_reader *r = fmt_archive_reader_new(fd, "test", &err);
+    const char *name;
+    uint64_t size;
+    (void)state;
+
+    assert_non_null(r);
+    for (size_t i = 0; i < 6; i += 2) {
+        char buf[64];
+        struct fmt_source *s;
+        ssize_t got;
+        assert_int_equal(fmt_archive_next(r, &name, &size, &err), 1);
+        assert_string_equal(name, e[i]);
+        assert_int_equal(size, strlen(e[i + 1]));
+        s = fmt_archive_data(r, &err);
+        got = fmt_source_read_full(s, buf, sizeof(buf), &err);
+        assert_int_equal(got, (ssize_t)strlen(e[i + 1]));
+        assert_memory_equal(buf, e[i + 1], (size_t)got);
+        fmt_source_free(s);
+    }
+    assert_int_equal(fmt_archive_next(r, &name, &size, &err), 0);
+    fmt_archive_reader_free(r);
+    close(fd);
+}
+
+/* The first entry of an archive holding NAME: refused (CS_ERR_HOSTILE) or read as WANT. */
+static void expect_name(const char *name, const char *want)
+{
+    const char *const e[] = {name, "data"};
+    int fd = make(e, 2);
+    struct cs_error err;
+    struct fmt_archive_reader *r = fmt_archive_reader_new(fd, "test", &err);
+    const char *got;
+    uint64_t size;
+    int rc = fmt_archive_next(r, &got, &size, &err);
+
+    if (want) {
+        assert_int_equal(rc, 1);
+        assert_string_equal(got, want);
+    } else {
+        assert_int_equal(rc, -1);
+        assert_int_equal(err.code, CS_ERR_HOSTILE);
+    }
+    fmt_archive_reader_free(r);
+    close(fd);
+}
+
+static void test_names(void **state)
+{
+    (void)state;
+    expect_name("./manifest.json", "manifest.json");
+    expect_name("dumpdir/manifest.json", "manifest.json"); /* one top directory */
+    expect_name("/etc/passwd", NULL);
+    expect_name("../evil", NULL);
+    expect_name("a/../../evil", NULL);
+    expect_name("a/b/c", NULL);
+}
+
+static void test_duplicate(void **state)
+{
+    static const char *const e[] = {"x.sql", "1", "x.sql", "2"};
+    int fd = make(e, 4);
+    struct cs_error err;
+    struct fmt_archive_reader *r = fmt_archive_reader_new(fd, "test", &err);
+    const char *name;
+    uint64_t size;
+    (void)state;
+
+    assert_int_equal(fmt_archive_next(r, &name, &size, &err), 1);
+    assert_int_equal(fmt_archive_next(r, &name, &size, &err), -1);
+    assert_int_equal(err.code, CS_ERR_HOSTILE);
+    assert_non_null(strstr(err.msg, "a second entry of that name"));
+    fmt_archive_reader_free(r);
+    close(fd);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_chunk_names),
+        cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_names),
+        cmocka_unit_test(test_duplicate),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
