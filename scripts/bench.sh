@@ -4,12 +4,13 @@
 # takes to LOAD DATA them from local files), on throwaway local servers.
 #
 # Usage: scripts/bench.sh [--size-mb N] [--threads N] [--only LIST] [--out FILE]
-#                         [--scale N] [--keep] [--workdir DIR]
+#                         [--repeat N] [--scale N] [--keep] [--workdir DIR]
 #
 #   --size-mb N    dataset size in MiB of InnoDB data (default 1024)
 #   --threads N    parallelism of every tool and floor (default 2)
 #   --only LIST    comma-separated subset of: csdump,mydumper,mariadb-dump,floor
 #   --out FILE     machine-readable results (default ./bench-results.json)
+#   --repeat N     run every dump and load N times, report the fastest (default 1)
 #   --scale N      instead: csdump/csload at 1x and Nx the size, and how
 #                  time and peak memory grow
 #   --keep         keep the work directory (dumps, servers' data; servers stopped)
@@ -33,6 +34,8 @@ ONLY=csdump,mydumper,mariadb-dump,floor
 OUT=$PWD/bench-results.json
 SCALE=0
 KEEP=0
+REPEAT=1
+REPEAT_NOTE=""
 WORKDIR_OPT=""
 CHUNK_ROWS=250000       # csdump's default; mydumper -r gets the same
 SB_TABLES=4             # sysbench-style tables
@@ -46,7 +49,7 @@ FAILED=0
 declare -A DUMP_OK=()   # dump outputs that succeeded
 
 usage() {
-    sed -n '6,17p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '6,18p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -73,6 +76,7 @@ parse_args() {
         --only) [ $# -ge 2 ] || usage; ONLY=$2; shift 2 ;;
         --out) [ $# -ge 2 ] || usage; OUT=$2; shift 2 ;;
         --scale) [ $# -ge 2 ] || usage; positive "$1" "$2"; SCALE=$2; shift 2 ;;
+        --repeat) [ $# -ge 2 ] || usage; positive "$1" "$2"; REPEAT=$2; shift 2 ;;
         --keep) KEEP=1; shift ;;
         --workdir) [ $# -ge 2 ] || usage; WORKDIR_OPT=$2; KEEP=1; shift 2 ;;
         -h | --help) usage ;;
@@ -86,6 +90,7 @@ parse_args() {
         *) echo "$PROG: --only: unknown tool '$t' (csdump,mydumper,mariadb-dump,floor)" >&2; exit 2 ;;
         esac
     done
+    [ "$REPEAT" -eq 1 ] || REPEAT_NOTE=1
     [ "$SCALE" -eq 0 ] || [ "$SCALE" -ge 2 ] || { echo "$PROG: --scale needs N >= 2" >&2; exit 2; }
     case "$OUT" in /*) ;; *) OUT=$PWD/$OUT ;; esac
 }
@@ -185,29 +190,65 @@ proc_ticks() {
     sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
 }
 
+# busy CPU ticks of the whole machine (/proc/stat: user nice system irq softirq steal)
+machine_ticks() {
+    awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
+}
+
 # timed SERVER CMD...: runs CMD under GNU time; sets T_WALL (s), T_CCPU
 # (client user+sys s), T_RSS (client peak RSS KiB), T_SCPU (server CPU s
-# of SERVER's mysqld).  Returns CMD's status.
+# of SERVER's mysqld) and T_OTHER (CPU s that other processes of the
+# machine used meanwhile: noise).  Returns CMD's status.
 timed() {
-    local srv=$1 pid s0 s1 t0 t1 rc=0 line
+    local srv=$1 pid s0 s1 m0 m1 t0 t1 rc=0 line
     shift
     pid=$(cat "$WORK/$srv/mysqld.pid")
     s0=$(proc_ticks "$pid")
+    m0=$(machine_ticks)
     t0=$(date +%s%N)
     /usr/bin/time -f 'TIME %U %S %M' -o "$WORK/time.out" "$@" || rc=$?
     t1=$(date +%s%N)
     s1=$(proc_ticks "$pid")
+    m1=$(machine_ticks)
     line=$(grep '^TIME ' "$WORK/time.out" | tail -n 1)
-    read -r T_WALL T_CCPU T_RSS T_SCPU < <(echo "$line" | awk -v t0="$t0" -v t1="$t1" \
-        -v s0="$s0" -v s1="$s1" -v hz="$CLK_TCK" \
-        '{ printf "%.3f %.2f %d %.2f\n", (t1 - t0) / 1e9, $2 + $3, $4, (s1 - s0) / hz }')
+    read -r T_WALL T_CCPU T_RSS T_SCPU T_OTHER < <(echo "$line" | awk -v t0="$t0" -v t1="$t1" \
+        -v s0="$s0" -v s1="$s1" -v m0="$m0" -v m1="$m1" -v hz="$CLK_TCK" '{
+            c = $2 + $3; s = (s1 - s0) / hz; o = (m1 - m0) / hz - c - s
+            printf "%.3f %.2f %d %.2f %.2f\n", (t1 - t0) / 1e9, c, $4, s, o < 0 ? 0 : o }')
     return "$rc"
+}
+
+# Best of --repeat runs: best_reset; after each run best_take; then best_use
+# puts the fastest run's figures back into T_* (all wall times in B_WALLS).
+best_reset() {
+    B_SAVED=""
+    B_WALLS=""
+}
+
+t_save() {
+    echo "$T_WALL $T_CCPU $T_SCPU $T_RSS $T_OTHER"
+}
+
+t_load() {
+    read -r T_WALL T_CCPU T_SCPU T_RSS T_OTHER <<<"$1"
+}
+
+best_take() {
+    B_WALLS+="${B_WALLS:+,}$T_WALL"
+    if [ -z "$B_SAVED" ] || awk -v a="$T_WALL" -v b="${B_SAVED%% *}" 'BEGIN { exit !(a < b) }'; then
+        B_SAVED=$(t_save)
+    fi
+}
+
+best_use() {
+    t_load "$B_SAVED"
 }
 
 # record SCALE PHASE TOOL OUT_BYTES VERIFIED NOTE: one result line from T_*
 record() {
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$T_WALL" \
-        "$T_CCPU" "$T_SCPU" "$T_RSS" "$4" "$5" "$DATA_ROWS" "$DATA_RAW" "$6" >>"$RESULTS"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" \
+        "$T_WALL" "$T_CCPU" "$T_SCPU" "$T_RSS" "$4" "$5" "$DATA_ROWS" "$DATA_RAW" "$6" \
+        "${T_OTHER:-0}" "${B_WALLS:-$T_WALL}" >>"$RESULTS"
 }
 
 bytes_of() {
@@ -227,6 +268,7 @@ start_source() {
 
 # start_target NAME: a fresh target server in $WORK/NAME
 start_target() {
+    [ ! -e "$WORK/$1" ] || die "$WORK/$1 exists already: a target is never reused"
     start_server "$1" --server-id 2 --extra "$TGT_OPTS"
 }
 
@@ -382,18 +424,24 @@ verified() {
 
 # dump_run SCALE TOOL DIR CMD...: a timed dump into DIR (a file or directory)
 dump_run() {
-    local scale=$1 tool=$2 out=$3 log
+    local scale=$1 tool=$2 out=$3 log i
     shift 3
     log=$WORK/log-dump-$(echo "$tool" | tr -c 'a-z0-9\n' '_' | tr -s _).txt
-    say "dump: $tool"
-    if ! timed src "$@" >"$log" 2>&1; then
-        echo "$PROG: dump $tool failed; its log:" >&2
-        tail -n 20 "$log" >&2
-        FAILED=1
-        T_WALL=0
-        record "$scale" dump "$tool" 0 failed "exit status non-zero, see log"
-        return 1
-    fi
+    best_reset
+    for ((i = 1; i <= REPEAT; i++)); do
+        say "dump: $tool${REPEAT_NOTE:+ (run $i of $REPEAT)}"
+        rm -rf "$out"
+        if ! timed src "$@" >"$log" 2>&1; then
+            echo "$PROG: dump $tool failed; its log:" >&2
+            tail -n 20 "$log" >&2
+            FAILED=1
+            T_WALL=0
+            record "$scale" dump "$tool" 0 failed "exit status non-zero, see log"
+            return 1
+        fi
+        best_take
+    done
+    best_use
     warn_log "$tool" "$log"
     DUMP_OK[$out]=1
     record "$scale" dump "$tool" "$(bytes_of "$out")" n/a ""
@@ -439,57 +487,66 @@ dump_mariadb_dump() {
 floor_stream() {
     local -a tables
     mapfile -t tables < <(sort -t$'\t' -k3,3nr "$WORK/dataset.tsv" | cut -f1)
-    say "floor: streaming every table with $THREADS connections (cs_stream_floor)"
-    if ! timed src "$FLOOR" -S "$(sock src)" -u root -t "$THREADS" "${tables[@]}" \
-        >"$WORK/log-floor-stream.txt" 2>&1; then
-        cat "$WORK/log-floor-stream.txt" >&2
-        die "cs_stream_floor failed"
-    fi
-    local rows
-    rows=$(awk '/^tables/ { print $4 }' "$WORK/log-floor-stream.txt")
-    [ "$rows" = "$DATA_ROWS" ] || die "cs_stream_floor streamed $rows rows, the dataset has $DATA_ROWS"
+    local rows i
+    best_reset
+    for ((i = 1; i <= REPEAT; i++)); do
+        say "floor: streaming every table with $THREADS connections (cs_stream_floor)"
+        if ! timed src "$FLOOR" -S "$(sock src)" -u root -t "$THREADS" "${tables[@]}" \
+            >"$WORK/log-floor-stream.txt" 2>&1; then
+            cat "$WORK/log-floor-stream.txt" >&2
+            die "cs_stream_floor failed"
+        fi
+        rows=$(awk '/^tables/ { print $4 }' "$WORK/log-floor-stream.txt")
+        [ "$rows" = "$DATA_ROWS" ] || die "cs_stream_floor streamed $rows rows, the dataset has $DATA_ROWS"
+        best_take
+    done
+    best_use
     record 1 dump "floor: stream (cs_stream_floor)" 0 n/a "SELECT * with mysql_use_result, rows discarded"
 }
 
 # ---- loads ----------------------------------------------------------------
 
-# load_run SCALE TOOL DUMP CMD-WITH-@SOCK@...: a fresh target, a timed load of
-# DUMP (a dump_run output that succeeded; else the load is skipped),
-# then the target's tables compared with the source's.  @SOCK@ and @CNF@ in
-# CMD become the target's socket and client.cnf.
+# load_run SCALE TOOL DUMP CMD...: a fresh target, a timed load of DUMP (a
+# dump_run output that succeeded; else the load is skipped), then the
+# target's tables compared with the source's; --repeat times, the fastest
+# counts.  @SOCK@ in CMD becomes the target's socket.
 load_run() {
-    local scale=$1 tool=$2 dump=$3 tgt log arg
-    local -a cmd=()
+    local scale=$1 tool=$2 dump=$3 base tgt log i ok=yes
     shift 3
     if [ -z "${DUMP_OK[$dump]:-}" ]; then
         say "load: $tool skipped (its dump did not succeed)"
         return 0
     fi
-    tgt=tgt-$(echo "$tool" | tr -c 'a-z0-9\n' '_' | tr -s _)
-    start_target "$tgt"
-    for arg in "$@"; do
-        arg=${arg//@SOCK@/$(sock "$tgt")}
-        cmd+=("${arg//@CNF@/$WORK/$tgt/client.cnf}")
-    done
-    log=$WORK/log-load-${tgt#tgt-}.txt
-    say "load: $tool"
-    if ! timed "$tgt" "${cmd[@]}" >"$log" 2>&1; then
-        echo "$PROG: load $tool failed; its log:" >&2
-        tail -n 20 "$log" >&2
-        FAILED=1
-        record "$scale" load "$tool" "$(bytes_of "$dump")" failed "exit status non-zero"
+    base=tgt-$(echo "$tool" | tr -c 'a-z0-9\n' '_' | tr -s _)
+    [ "$SCALE" -eq 0 ] || base=$base-${scale}x
+    log=$WORK/log-load-${base#tgt-}.txt
+    best_reset
+    for ((i = 1; i <= REPEAT; i++)); do
+        tgt=$base
+        [ "$REPEAT" -eq 1 ] || tgt=$base-r$i
+        start_target "$tgt"
+        say "load: $tool${REPEAT_NOTE:+ (run $i of $REPEAT)}"
+        if ! timed "$tgt" "${@//@SOCK@/$(sock "$tgt")}" >"$log" 2>&1; then
+            echo "$PROG: load $tool failed; its log:" >&2
+            tail -n 20 "$log" >&2
+            FAILED=1
+            T_WALL=0
+            record "$scale" load "$tool" "$(bytes_of "$dump")" failed "exit status non-zero"
+            drop_target "$tgt"
+            return 0
+        fi
+        best_take
+        if ! verified "$tgt"; then
+            echo "$PROG: load $tool: the target's data differ from the source's; its time does not count" >&2
+            ok=no
+            FAILED=1
+        fi
         drop_target "$tgt"
-        return 0
-    fi
+        [ "$ok" = yes ] || break
+    done
+    best_use
     warn_log "$tool" "$log"
-    local ok=yes
-    if ! verified "$tgt"; then
-        echo "$PROG: load $tool: the target's data differ from the source's; its time does not count" >&2
-        ok=no
-        FAILED=1
-    fi
     record "$scale" load "$tool" "$(bytes_of "$dump")" "$ok" ""
-    drop_target "$tgt"
 }
 
 load_csload() {
@@ -517,9 +574,9 @@ load_myloader() {
 load_mariadb() {
     # shellcheck disable=SC2016 # expanded by the inner shell
     load_run 1 "zstd -dc + mariadb" "$WORK/d-mariadb-dump.sql.zst" \
-        bash -c 'set -o pipefail; zstd -dc "$1" | mariadb --defaults-file="$2" \
+        bash -c 'set -o pipefail; zstd -dc "$1" | mariadb --no-defaults -S "$2" -u root \
                  --init-command="SET SESSION sql_log_bin=0"' _ \
-        "$WORK/d-mariadb-dump.sql.zst" @CNF@
+        "$WORK/d-mariadb-dump.sql.zst" @SOCK@
 }
 
 # The LOAD DATA floor: the reference dump's chunks concatenated per table,
@@ -588,35 +645,54 @@ open(os.path.join(out, "index.list"), "w").write("".join(f + "\n" for f in index
 EOF
 }
 
-floor_load() {
-    local tgt=tgt-floor data_wall data_ccpu data_scpu data_rss ok=yes
-    say "floor: LOAD DATA INFILE into tables without secondary indexes, then ADD the indexes"
-    floor_load_prepare || die "preparing the LOAD DATA floor failed"
+# run_sql_files TARGET LIST LOG: every SQL file named in LIST, THREADS at a time (timed)
+run_sql_files() {
+    # shellcheck disable=SC2016 # expanded by sh
+    timed "$1" xargs -P "$THREADS" -n 1 sh -c 'exec mariadb --defaults-file="$0" <"$1"' \
+        "$WORK/$1/client.cnf" <"$2" >"$3" 2>&1 || { cat "$3" >&2; return 1; }
+}
+
+# floor_load_once TARGET: sets F_DATA, F_INDEX (t_save strings) and T_* (the sum)
+floor_load_once() {
+    local tgt=$1
     start_target "$tgt"
     sql_file "$tgt" "$WORK/floor/create.sql" || die "creating the floor's tables failed"
-    # shellcheck disable=SC2016 # expanded by sh
-    timed "$tgt" xargs -P "$THREADS" -n 1 sh -c 'exec mariadb --defaults-file="$0" <"$1"' \
-        "$WORK/$tgt/client.cnf" <"$WORK/floor/data.list" >"$WORK/log-floor-data.txt" 2>&1 ||
-        { cat "$WORK/log-floor-data.txt" >&2; die "the LOAD DATA floor failed"; }
-    record 1 load "floor: LOAD DATA (no secondary indexes)" "$(bytes_of "$WORK/floor")" - \
-        "server-side LOAD DATA INFILE, uncompressed tsv, $THREADS sessions"
-    data_wall=$T_WALL data_ccpu=$T_CCPU data_scpu=$T_SCPU data_rss=$T_RSS
-    # shellcheck disable=SC2016 # expanded by sh
-    timed "$tgt" xargs -P "$THREADS" -n 1 sh -c 'exec mariadb --defaults-file="$0" <"$1"' \
-        "$WORK/$tgt/client.cnf" <"$WORK/floor/index.list" >"$WORK/log-floor-index.txt" 2>&1 ||
-        { cat "$WORK/log-floor-index.txt" >&2; die "the index build of the floor failed"; }
-    record 1 load "floor: ADD secondary indexes" 0 - "one ALTER TABLE per table, $THREADS sessions"
+    run_sql_files "$tgt" "$WORK/floor/data.list" "$WORK/log-floor-data.txt" ||
+        die "the LOAD DATA floor failed"
+    F_DATA=$(t_save)
+    run_sql_files "$tgt" "$WORK/floor/index.list" "$WORK/log-floor-index.txt" ||
+        die "the index build of the floor failed"
+    F_INDEX=$(t_save)
     if ! verified "$tgt"; then
         echo "$PROG: the LOAD DATA floor's data differ from the source's" >&2
-        ok=no
+        F_OK=no
         FAILED=1
     fi
-    read -r T_WALL T_CCPU T_SCPU < <(awk -v a="$data_wall" -v b="$T_WALL" -v c="$data_ccpu" \
-        -v d="$T_CCPU" -v e="$data_scpu" -v f="$T_SCPU" \
-        'BEGIN { printf "%.3f %.2f %.2f\n", a + b, c + d, e + f }')
-    [ "$data_rss" -le "$T_RSS" ] || T_RSS=$data_rss
-    record 1 load "floor: LOAD DATA + indexes" "$(bytes_of "$WORK/floor")" "$ok" ""
     drop_target "$tgt"
+    t_load "$(echo "$F_DATA $F_INDEX" | awk '{ printf "%.3f %.2f %.2f %d %.2f\n", $1 + $6,
+        $2 + $7, $3 + $8, $4 > $9 ? $4 : $9, $5 + $10 }')"
+}
+
+floor_load() {
+    local i best_data="" best_index="" best_total=""
+    say "floor: LOAD DATA INFILE into tables without secondary indexes, then ADD the indexes"
+    floor_load_prepare || die "preparing the LOAD DATA floor failed"
+    F_OK=yes
+    best_reset
+    for ((i = 1; i <= REPEAT; i++)); do
+        floor_load_once "tgt-floor${REPEAT_NOTE:+-r$i}"
+        best_take
+        if [ "$B_SAVED" = "$(t_save)" ]; then
+            best_data=$F_DATA best_index=$F_INDEX best_total=$B_SAVED
+        fi
+    done
+    t_load "$best_data"
+    B_WALLS="" record 1 load "floor: LOAD DATA (no secondary indexes)" "$(bytes_of "$WORK/floor")" - \
+        "server-side LOAD DATA INFILE, uncompressed tsv, $THREADS sessions"
+    t_load "$best_index"
+    B_WALLS="" record 1 load "floor: ADD secondary indexes" 0 - "one ALTER TABLE per table, $THREADS sessions"
+    t_load "$best_total"
+    record 1 load "floor: LOAD DATA + indexes" "$(bytes_of "$WORK/floor")" "$F_OK" ""
 }
 
 # ---- versions and report --------------------------------------------------
@@ -648,6 +724,7 @@ collect_meta() {
     meta settings.threads "$THREADS"
     meta settings.size_mb "$SIZE_MB"
     meta settings.scale "$SCALE"
+    meta settings.repeat "$REPEAT"
     meta settings.only "$ONLY"
     meta settings.chunk_rows "$CHUNK_ROWS"
     meta settings.source_server_options "$SRC_OPTS (binary log ROW on; test-server.sh defaults otherwise)"
@@ -682,7 +759,8 @@ for line in open(res_f):
     r = {"scale": int(f[0]), "phase": f[1], "tool": f[2], "wall_s": float(f[3]),
          "client_cpu_s": float(f[4]), "server_cpu_s": float(f[5]), "client_peak_rss_kib": int(f[6]),
          "output_bytes": int(f[7]), "verified": f[8], "rows": int(f[9]), "raw_bytes": int(f[10]),
-         "note": f[11]}
+         "note": f[11], "others_cpu_s": float(f[12]),
+         "all_wall_s": [float(x) for x in f[13].split(",") if x]}
     ok = r["wall_s"] > 0 and r["verified"] not in ("failed", "no")
     r["rows_per_s"] = round(r["rows"] / r["wall_s"]) if ok else None
     r["raw_mib_per_s"] = round(r["raw_bytes"] / 1048576 / r["wall_s"], 1) if ok else None
@@ -723,7 +801,7 @@ out.append(f"Machine: {mach.get('cpus')} CPUs ({mach.get('cpu_model')}), "
 out.append(f"Server: MariaDB {ver.get('server')}; {ver.get('csdump')}, {ver.get('csload')}; "
            f"{ver.get('mydumper', 'mydumper: not run')} (Debian {ver.get('mydumper_package', '-')}); "
            f"{ver.get('mariadb-dump')}; {ver.get('zstd')}")
-out.append(f"Threads: {settings.get('threads')}; dataset (last generated): {total_rows} rows, "
+out.append(f"Threads: {settings.get('threads')}; best of {settings.get('repeat')} run(s); dataset (last generated): {total_rows} rows, "
            f"{total_raw / 1048576:.1f} MiB raw (csdump tsv), "
            f"{sum(d['innodb_bytes'] for d in dataset) / 1048576:.1f} MiB InnoDB (data+index)")
 out.append(f"Target: {settings.get('target_server_options')}")
@@ -735,19 +813,20 @@ for d in dataset:
 out.append("")
 for sc in scales:
     if len(scales) > 1:
-        out.append(f"### {sc}x")
+        one = next(r for r in res if r["scale"] == sc)
+        out.append(f"### {sc}x: {one['rows']} rows, {one['raw_bytes'] / 1048576:.1f} MiB raw")
         out.append("")
-    out.append("| phase | tool | wall s | vs cs | rows/s | raw MiB/s | output MiB | client CPU s | server CPU s | client peak RSS MiB | verified |")
-    out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    out.append("| phase | tool | wall s | vs cs | rows/s | raw MiB/s | output MiB | client CPU s | server CPU s | client peak RSS MiB | others' CPU s | verified |")
+    out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in res:
         if r["scale"] != sc:
             continue
-        out.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        out.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             r["phase"], r["tool"], fmt(r["wall_s"], 2), fmt(r["ratio_vs_cs"], 2),
             fmt(r["rows_per_s"]), fmt(r["raw_mib_per_s"]),
             fmt(r["output_bytes"] / 1048576) if r["output_bytes"] else "-",
             fmt(r["client_cpu_s"]), fmt(r["server_cpu_s"]),
-            fmt(r["client_peak_rss_kib"] / 1024), r["verified"]))
+            fmt(r["client_peak_rss_kib"] / 1024), fmt(r["others_cpu_s"]), r["verified"]))
     out.append("")
 
 targets = []
@@ -785,7 +864,7 @@ if len(scales) > 1:
     lo, hi = scales[0], scales[-1]
     out.append(f"Growth from {lo}x to {hi}x (time should grow {hi // lo}x, peak memory not at all):")
     out.append("")
-    out.append("| phase | tool | wall s 1x | wall s Nx | wall ratio | rows/s 1x | rows/s Nx | RSS MiB 1x | RSS MiB Nx | RSS ratio |")
+    out.append(f"| phase | tool | wall s {lo}x | wall s {hi}x | wall ratio | rows/s {lo}x | rows/s {hi}x | RSS MiB {lo}x | RSS MiB {hi}x | RSS ratio |")
     out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in res:
         if r["scale"] != lo:
@@ -799,7 +878,7 @@ if len(scales) > 1:
              "peak_rss_kib": [r["client_peak_rss_kib"], h["client_peak_rss_kib"]],
              "rss_ratio": ratio(h["client_peak_rss_kib"], r["client_peak_rss_kib"])}
         growth.append(g)
-        out.append("| %s | %s | %.1f | %.1f | %.2f | %s | %s | %.1f | %.1f | %.2f |" % (
+        out.append("| %s | %s | %.2f | %.2f | %.2f | %s | %s | %.1f | %.1f | %.2f |" % (
             g["phase"], g["tool"], g["wall_s"][0], g["wall_s"][1], g["wall_ratio"],
             g["rows_per_s"][0], g["rows_per_s"][1], g["peak_rss_kib"][0] / 1024,
             g["peak_rss_kib"][1] / 1024, g["rss_ratio"]))

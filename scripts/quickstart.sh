@@ -43,7 +43,7 @@ start_server target --server-id 2
 sleep 1
 stop_writer src
 echo "== waiting for the target to catch up with the source"
-wait_for caught_up target src || fail "the target did not catch up"
+wait_caught_up target src || fail "the target did not catch up"
 same_data src target bank fx "odd db.名前"
 echo "== done: the target replicates from the source and every table is equal:"
 cat "$WORK/hash-target"

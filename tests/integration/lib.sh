@@ -157,10 +157,10 @@ make_big() {
               FROM bank.seq_1_to_$2"
 }
 
-# wait_for CMD...: retry up to ~20 s
+# wait_for CMD...: retry up to ~20 s (CS_WAIT_TRIES tenths of a second)
 wait_for() {
     local i
-    for i in $(seq 1 200); do
+    for i in $(seq 1 "${CS_WAIT_TRIES:-200}"); do
         "$@" && return 0
         sleep 0.1
     done
@@ -188,6 +188,11 @@ dump_bg() {
 replicate() {
     sql "$1" "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=$(port "$2"),
               MASTER_USER='root', MASTER_PASSWORD='', MASTER_USE_GTID=slave_pos; START SLAVE"
+}
+
+# wait_caught_up NAME FROM: up to 3 minutes for a replica to apply what FROM wrote
+wait_caught_up() {
+    CS_WAIT_TRIES=1800 wait_for caught_up "$1" "$2"
 }
 
 # caught_up NAME FROM: NAME has applied everything FROM has written

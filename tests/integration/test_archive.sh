@@ -37,7 +37,7 @@ set -e
 [ "${rcs[2]}" = 0 ] || { cat "$WORK/pipe-load.log" >&2; fail "csload --archive - failed"; }
 sleep 1
 stop_writer src
-wait_for caught_up t-pipe src || fail "the target does not catch up"
+wait_caught_up t-pipe src || fail "the target does not catch up"
 same_data src t-pipe bank fx
 dump_rss=$(tail -1 "$WORK/dump.rss")
 load_rss=$(tail -1 "$WORK/load.rss")

@@ -10,7 +10,7 @@ start_server src --server-id 1
 start_server rep --server-id 2
 sql_file src "$SRC/tests/data/fixture-bank.sql"
 replicate rep src
-wait_for caught_up rep src || fail "the replica does not catch up"
+wait_caught_up rep src || fail "the replica does not catch up"
 
 start_writer src
 # transactions before the writer's first transfer (the writer's own UPDATE ctl included)

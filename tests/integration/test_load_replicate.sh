@@ -31,7 +31,7 @@ for mode in auto ftwrl; do
         fail "$mode: replication not started: $(cat "$WORK/load-$mode.log")"
     sleep 1
     stop_writer src
-    wait_for caught_up "t-$mode" src || fail "$mode: the target does not catch up"
+    wait_caught_up "t-$mode" src || fail "$mode: the target does not catch up"
     slave_ok "t-$mode" || fail "$mode: replication error: $(sql "t-$mode" "SHOW SLAVE STATUS" | head -c 2000)"
     same_data src "t-$mode" bank fx "odd db.名前"
     note "$mode: target caught up at $(sql src "SELECT @@gtid_binlog_pos") with equal data"
