@@ -89,7 +89,7 @@ static void usage(FILE *out)
             "                           output); files are spooled in $TMPDIR, at most\n"
             "                           threads x 2 + 2 chunks at a time\n"
             "      --format=tsv|sql     chunk format (default tsv: LOAD DATA; sql: INSERTs)\n"
-            "      --compress=zstd|none (default zstd)   --compress-level=N (default 3)\n"
+            "      --compress=zstd|none (default zstd)   --compress-level=N (default 1)\n"
             "      --chunk-rows=N       rows per chunk file (default 250000)\n"
             "      --chunk-bytes=N      raw bytes per chunk file (default 134217728)\n"
             "  -t, --threads=N          parallel connections (default 4; 1.5x are opened as\n"
@@ -246,7 +246,7 @@ static void defaults(struct dump_config *c)
     c->threads = 4;
     c->format = FMT_FORMAT_TSV;
     c->compress = FMT_COMPRESS_ZSTD;
-    c->compress_level = 3;
+    c->compress_level = 1;
     c->lock_wait_timeout = 5;
     c->lock_retries = 3;
     c->long_query_guard = 60;

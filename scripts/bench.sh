@@ -670,7 +670,7 @@ floor_load_once() {
     fi
     drop_target "$tgt"
     t_load "$(echo "$F_DATA $F_INDEX" | awk '{ printf "%.3f %.2f %.2f %d %.2f\n", $1 + $6,
-        $2 + $7, $3 + $8, $4 > $9 ? $4 : $9, $5 + $10 }')"
+        $2 + $7, $3 + $8, ($4 > $9 ? $4 : $9), $5 + $10 }')"
 }
 
 floor_load() {
@@ -713,6 +713,7 @@ collect_meta() {
     meta version.mariadbd "$("$mariadbd" --version 2>/dev/null | head -n 1)"
     meta version.csdump "$("$CSDUMP" --version 2>&1 | head -n 1)"
     meta version.csload "$("$CSLOAD" --version 2>&1 | head -n 1)"
+    meta version.source_tree "$(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)"
     meta version.mariadb-dump "$(mariadb-dump --version 2>&1 | head -n 1)"
     meta version.zstd "$(zstd --version 2>&1 | head -n 1)"
     meta version.gnu_time "$(/usr/bin/time --version 2>&1 | head -n 1)"
@@ -798,7 +799,8 @@ total_raw = sum(d["raw_bytes"] for d in dataset)
 out.append(f"Machine: {mach.get('cpus')} CPUs ({mach.get('cpu_model')}), "
            f"{int(mach.get('mem_kib', 0)) // 1048576} GiB RAM, Linux {mach.get('kernel')}; "
            f"load average at start {mach.get('loadavg_at_start')}, at end {mach.get('loadavg_at_end')}")
-out.append(f"Server: MariaDB {ver.get('server')}; {ver.get('csdump')}, {ver.get('csload')}; "
+out.append(f"Server: MariaDB {ver.get('server')}; {ver.get('csdump')}, {ver.get('csload')} "
+           f"(tree {ver.get('source_tree')}); "
            f"{ver.get('mydumper', 'mydumper: not run')} (Debian {ver.get('mydumper_package', '-')}); "
            f"{ver.get('mariadb-dump')}; {ver.get('zstd')}")
 out.append(f"Threads: {settings.get('threads')}; best of {settings.get('repeat')} run(s); dataset (last generated): {total_rows} rows, "
