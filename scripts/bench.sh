@@ -48,7 +48,11 @@ TGT_OPTS="--innodb-buffer-pool-size=1G --innodb-flush-log-at-trx-commit=2 --secu
 FAILED=0
 declare -A DUMP_OK=()   # dump outputs that succeeded
 
-usage() {
+usage() { # usage [STATUS]: 0 prints to stdout (--help), else stderr
+    if [ "${1:-2}" -eq 0 ]; then
+        sed -n '6,18p' "$0" | sed 's/^# \{0,1\}//'
+        exit 0
+    fi
     sed -n '6,18p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
@@ -79,7 +83,7 @@ parse_args() {
         --repeat) [ $# -ge 2 ] || usage; positive "$1" "$2"; REPEAT=$2; shift 2 ;;
         --keep) KEEP=1; shift ;;
         --workdir) [ $# -ge 2 ] || usage; WORKDIR_OPT=$2; KEEP=1; shift 2 ;;
-        -h | --help) usage ;;
+        -h | --help) usage 0 ;;
         *) echo "$PROG: unknown argument '$1'" >&2; usage ;;
         esac
     done
@@ -462,6 +466,16 @@ dump_csdump() {
             "$CSDUMP" --no-defaults -S "$(sock src)" -u root -o "$WORK/d-csdump-$fmt" \
             -t "$THREADS" -B bench --format "$fmt" --no-progress -q || true
     done
+    # what compression costs (not loaded)
+    if [ -n "${DUMP_OK[$WORK/d-csdump-tsv]:-}" ] && ! grep -q '^settings.csdump_compress_level' "$WORK/meta.tsv"; then
+        meta settings.csdump_compress_level \
+            "$(manifest_get "$WORK/d-csdump-tsv" "m['options']['compress_level']")"
+    fi
+    if [ "$SCALE" -eq 0 ]; then
+        dump_run "$scale" "csdump tsv --compress none" "$WORK/d-csdump-tsv-none" \
+            "$CSDUMP" --no-defaults -S "$(sock src)" -u root -o "$WORK/d-csdump-tsv-none" \
+            -t "$THREADS" -B bench --format tsv --compress none --no-progress -q || true
+    fi
 }
 
 dump_mydumper() {
@@ -730,7 +744,7 @@ collect_meta() {
     meta settings.chunk_rows "$CHUNK_ROWS"
     meta settings.source_server_options "$SRC_OPTS (binary log ROW on; test-server.sh defaults otherwise)"
     meta settings.target_server_options "$TGT_OPTS (a fresh server per load; binary log on, every loader writes with sql_log_bin=0)"
-    meta settings.csdump "csdump -t $THREADS -B bench --format tsv|sql (zstd level 3) --no-progress -q"
+    meta settings.csdump "csdump -t $THREADS -B bench --format tsv|sql --no-progress -q (csdump's default zstd level: settings.csdump_compress_level)"
     meta settings.csload "csload -t $THREADS --no-progress -q (verification on unless --no-verify)"
     meta settings.mydumper "mydumper -t $THREADS -B bench --trx-consistency-only -r $CHUNK_ROWS [-c: gzip]"
     meta settings.myloader "myloader -t $THREADS (queries-per-transaction 1000)"
@@ -806,7 +820,8 @@ out.append(f"Server: MariaDB {ver.get('server')}; {ver.get('csdump')}, {ver.get(
 out.append(f"Threads: {settings.get('threads')}; best of {settings.get('repeat')} run(s); dataset (last generated): {total_rows} rows, "
            f"{total_raw / 1048576:.1f} MiB raw (csdump tsv), "
            f"{sum(d['innodb_bytes'] for d in dataset) / 1048576:.1f} MiB InnoDB (data+index)")
-out.append(f"Target: {settings.get('target_server_options')}")
+out.append(f"csdump zstd level: {settings.get('csdump_compress_level', '-')}; "
+           f"target: {settings.get('target_server_options')}")
 out.append("")
 out.append("| table | rows | raw MiB | InnoDB MiB |")
 out.append("|---|---:|---:|---:|")
