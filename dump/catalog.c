@@ -537,6 +537,7 @@ void dump_catalog_free(struct dump_catalog *cat)
 struct fingerprint_ctx {
     struct dump_catalog *cat;
     struct fmt_checksum sum;
+    struct cs_buf line;
 };
 
 static int fingerprint_row(void *vctx, MYSQL_ROW row, unsigned long *lens)
@@ -544,14 +545,14 @@ static int fingerprint_row(void *vctx, MYSQL_ROW row, unsigned long *lens)
     struct fingerprint_ctx *c = vctx;
 
     if (find_table(c->cat, row[0], row[1]))
-        fmt_checksum_row(&c->sum, row, lens, 6);
+        fmt_checksum_row(&c->sum, &c->line, row, lens, 6);
     return 0;
 }
 
 int dump_catalog_fingerprint(struct cs_conn *conn, const struct dump_catalog *cat,
                              char out[17], struct cs_error *err)
 {
-    struct fingerprint_ctx c = {(struct dump_catalog *)cat, {0, 0}};
+    struct fingerprint_ctx c = {(struct dump_catalog *)cat, {0, 0}, CS_BUF_INIT};
     int rc = 0;
 
     if (cat->nschemas)
@@ -560,5 +561,6 @@ int dump_catalog_fingerprint(struct cs_conn *conn, const struct dump_catalog *ca
                       "EXTRA FROM information_schema.COLUMNS WHERE TABLE_SCHEMA",
                       "", fingerprint_row, &c, err);
     fmt_checksum_hex(&c.sum, out);
+    cs_buf_release(&c.line);
     return rc;
 }

@@ -99,6 +99,7 @@ struct writer {
     struct dump_progress *prog;
     struct fmt_sink *top, *counter;
     struct cs_buf buf;
+    struct cs_buf line;            /* sql: the row's tsv line, for its hash */
     struct fmt_checksum sum;
     struct dump_chunk_result cur;  /* the file being written */
     uint64_t stmt_bytes;           /* sql: size of the open INSERT */
@@ -318,11 +319,15 @@ static int stream_rows(struct writer *w, struct cs_conn *conn, MYSQL_RES *res,
         } else if (maybe_rotate(w, row, lens, err) < 0) {
             return -1;
         }
-        fmt_checksum_row(&w->sum, row, lens, w->ts->ncols);
         size_t before = w->buf.len;
         encode_row(w, row, lens);
         if (w->buf.len - before > w->cur.max_row_bytes)
             w->cur.max_row_bytes = w->buf.len - before;
+        /* a tsv dump hashes the line it just wrote; sql encodes one to hash */
+        if (w->cfg->format == FMT_FORMAT_TSV && !cs_buf_failed(&w->buf))
+            fmt_checksum_line(&w->sum, w->buf.data + before, w->buf.len - before - 1);
+        else
+            fmt_checksum_row(&w->sum, &w->line, row, lens, w->ts->ncols);
         if (w->buf.len >= FLUSH_AT && flush_buf(w, err) < 0)
             return -1;
         if (++n % CANCEL_CHECK_ROWS == 0) {
@@ -378,6 +383,7 @@ out:
         mysql_free_result(res);
     cs_buf_release(&sql);
     cs_buf_release(&w.buf);
+    cs_buf_release(&w.line);
     if (rc < 0) {
         cs_error_prefix(err, "%s.%s (unit %u)", t->schema, t->name, u->seq);
         discard(&w, err);

@@ -1,4 +1,5 @@
 #include "format/checksum.h"
+#include "format/tsv.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -7,34 +8,9 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-/* Seeds and markers.  Changing any of them changes every checksum ever
- * written, so they are part of the dump format. */
-#define CK_ROW_SEED 0x6373636b726f7731ULL  /* "csckrow1" */
-#define CK_NULL_MARK 0x4e554c4c4e554c4cULL /* stands for a NULL value */
-#define CK_COL_PRIME 0x9e3779b97f4a7c15ULL
-
-/* Mixes a value's hash into the row's: order-dependent (moremur-style
- * multiply-xorshift), so swapped columns give another row hash. */
-static uint64_t fold(uint64_t h, uint64_t v)
-{
-    h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-    h ^= h >> 27;
-    h *= 0x3c79ac492ba7b653ULL;
-    h ^= h >> 33;
-    h *= 0x1c69b3f74ac4ae35ULL;
-    return h ^ (h >> 27);
-}
-
-/* One value: XXH3-64 of its bytes (the length is part of the hash input),
- * seeded by its position; a NULL is a fixed marker mixed with the position. */
-static uint64_t value_hash(const char *val, unsigned long len, unsigned col)
-{
-    uint64_t pos = (uint64_t)(col + 1) * CK_COL_PRIME;
-
-    if (!val)
-        return CK_NULL_MARK ^ pos;
-    return XXH3_64bits_withSeed(val, (size_t)len, pos);
-}
+/* Changing the seed changes every checksum ever written: it is part of the
+ * dump format. */
+#define CK_ROW_SEED 0x6373636b726f7732ULL /* "csckrow2" */
 
 void fmt_checksum_init(struct fmt_checksum *c)
 {
@@ -42,15 +18,22 @@ void fmt_checksum_init(struct fmt_checksum *c)
     c->sum = 0;
 }
 
-void fmt_checksum_row(struct fmt_checksum *c, char **vals, const unsigned long *lens, unsigned n)
+void fmt_checksum_line(struct fmt_checksum *c, const char *line, size_t len)
 {
-    uint64_t h = CK_ROW_SEED ^ n;
-
-    /* order of columns matters, order of rows does not */
-    for (unsigned i = 0; i < n; i++)
-        h = fold(h, value_hash(vals[i], vals[i] ? lens[i] : 0, i));
     c->rows++;
-    c->sum += h;
+    c->sum += XXH3_64bits_withSeed(line, len, CK_ROW_SEED);
+}
+
+void fmt_checksum_row(struct fmt_checksum *c, struct cs_buf *scratch, char **vals,
+                      const unsigned long *lens, unsigned n)
+{
+    cs_buf_reset(scratch);
+    fmt_tsv_append_row(scratch, vals, lens, n);
+    /* a failed buffer still counts the row, with a hash no real line has */
+    if (cs_buf_failed(scratch))
+        fmt_checksum_line(c, "\n", 1);
+    else
+        fmt_checksum_line(c, scratch->data, scratch->len - 1);
 }
 
 void fmt_checksum_merge(struct fmt_checksum *into, const struct fmt_checksum *other)

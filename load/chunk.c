@@ -236,8 +236,16 @@ static int apply_body(struct cs_conn *conn, struct load_infile *inf,
         rc = via_infile(conn, inf, job, src, rows, err);
     else
         rc = via_insert(conn, job, src, rows, err);
-    if (rc == 0)
+    if (rc == 0) {
         rc = check_file(job, counter, err);
+    } else if (err->code != CS_ERR_CONN_LOST) {
+        /* a damaged file explains any failure better than what it caused */
+        struct cs_error damaged;
+        cs_error_clear(&damaged);
+        if (check_file(job, counter, &damaged) < 0 &&
+            (damaged.code == CS_ERR_CHECKSUM || damaged.code == CS_ERR_TRUNCATED))
+            cs_error_copy(err, &damaged);
+    }
     fmt_source_free(src);
     return rc;
 }

@@ -34,7 +34,7 @@ int load_verify_select(struct cs_conn *conn, const struct fmt_table *t, const ch
                        const struct fmt_chunk *c, struct fmt_checksum *out,
                        struct cs_error *err)
 {
-    struct cs_buf sql = CS_BUF_INIT;
+    struct cs_buf sql = CS_BUF_INIT, line = CS_BUF_INIT;
     MYSQL_RES *res = NULL;
     MYSQL_ROW row;
     unsigned long *lens;
@@ -48,11 +48,12 @@ int load_verify_select(struct cs_conn *conn, const struct fmt_table *t, const ch
     if (cs_conn_query_stream(conn, sql.data, &res, err) < 0)
         goto out;
     while ((r = cs_conn_fetch(conn, res, &row, &lens, err)) == 1)
-        fmt_checksum_row(out, row, lens, (unsigned)t->ncolumns);
+        fmt_checksum_row(out, &line, row, lens, (unsigned)t->ncolumns);
 out:
     if (res)
         mysql_free_result(res);
     cs_buf_release(&sql);
+    cs_buf_release(&line);
     if (r < 0)
         cs_error_prefix(err, "verifying %s.%s%s%s", schema ? schema : t->schema, t->name,
                         c && c->where ? " where " : "", c && c->where ? c->where : "");

@@ -30,6 +30,7 @@ static int check_file(const char *dir, const struct fmt_table *t, const struct f
     struct fmt_source *file, *counter, *top;
     struct fmt_tsv_reader *rd = NULL;
     struct fmt_checksum sum;
+    struct cs_buf line = CS_BUF_INIT;
     uint64_t bytes;
     char hash[33], hex[17];
     int bad = 0;
@@ -56,7 +57,7 @@ static int check_file(const char *dir, const struct fmt_table *t, const struct f
             }
             for (unsigned i = 0; i < n; i++)
                 ul[i] = lens[i];
-            fmt_checksum_row(&sum, vals, ul, n);
+            fmt_checksum_row(&sum, &line, vals, ul, n);
         }
         if (r < 0)
             bad = 1;
@@ -84,6 +85,7 @@ static int check_file(const char *dir, const struct fmt_table *t, const struct f
     }
     fmt_tsv_reader_free(rd);
     fmt_source_free(top);
+    cs_buf_release(&line);
     free(path);
     return bad;
 }
