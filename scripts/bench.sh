@@ -475,6 +475,10 @@ dump_csdump() {
         dump_run "$scale" "csdump tsv --compress none" "$WORK/d-csdump-tsv-none" \
             "$CSDUMP" --no-defaults -S "$(sock src)" -u root -o "$WORK/d-csdump-tsv-none" \
             -t "$THREADS" -B bench --format tsv --compress none --no-progress -q || true
+        # zstd's fast end: less CPU, larger files (not loaded)
+        dump_run "$scale" "csdump tsv --compress-level -1" "$WORK/d-csdump-tsv-fast" \
+            "$CSDUMP" --no-defaults -S "$(sock src)" -u root -o "$WORK/d-csdump-tsv-fast" \
+            -t "$THREADS" -B bench --format tsv --compress-level -1 --no-progress -q || true
     fi
 }
 
