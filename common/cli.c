@@ -15,6 +15,30 @@ static int count_options(const struct option *o)
     return n;
 }
 
+/* 1 = handled and stop, 0 = handled, -1 = not a common option. */
+static int common_option(struct cs_cli *cli, int opt)
+{
+    switch (opt) {
+    case 'q':
+        cli->common.quiet = 1;
+        return 0;
+    case 'v':
+        cli->common.verbose++;
+        return 0;
+    case CS_OPT_NO_PROGRESS:
+        cli->common.progress = 0;
+        return 0;
+    case CS_OPT_HELP:
+        cli->usage(stdout);
+        return 1;
+    case CS_OPT_VERSION:
+        printf("%s %s\n", cli->prog, CS_VERSION);
+        return 1;
+    default:
+        return -1;
+    }
+}
+
 int cs_cli_parse(struct cs_cli *cli, int argc, char **argv, const struct cs_log *log,
                  struct cs_error *err)
 {
@@ -25,6 +49,7 @@ int cs_cli_parse(struct cs_cli *cli, int argc, char **argv, const struct cs_log 
     const char **known = calloc((size_t)n + 1, sizeof(char *));
 
     snprintf(own, sizeof(own), "%s", cli->prog);
+    cli->common.progress = 1;
     cs_optfile_args_init(&cli->args);
     if (!known)
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
@@ -47,7 +72,9 @@ int cs_cli_parse(struct cs_cli *cli, int argc, char **argv, const struct cs_log 
                          cli->args.argv[at], cli->prog);
             goto out;
         }
-        r = cli->fn(cli->ctx, opt, optarg, err);
+        r = common_option(cli, opt);
+        if (r < 0)
+            r = cli->fn(cli->ctx, opt, optarg, err);
         if (r < 0 && at <= cli->args.nfile)
             cs_error_prefix(err, "%s", where);
         if (r != 0)

@@ -9,6 +9,7 @@
 #define CS_CLI_H
 
 #include <getopt.h>
+#include <stdio.h>
 
 #include "common/error.h"
 #include "common/log.h"
@@ -17,8 +18,23 @@
 /* 0 = continue, 1 = stop with exit 0 (--help, --version), -1 = error. */
 typedef int (*cs_cli_opt_fn)(void *ctx, int opt, const char *arg, struct cs_error *err);
 
+/* The options every tool has, handled here: -q, -v, --no-progress, --help,
+ * --version.  Put CS_CLI_COMMON_OPTIONS in the long options, "qv" in the
+ * short ones. */
+enum { CS_OPT_HELP = 0x10f0, CS_OPT_VERSION, CS_OPT_NO_PROGRESS };
+#define CS_CLI_COMMON_OPTIONS                                                                      \
+    {"no-progress", no_argument, NULL, CS_OPT_NO_PROGRESS}, {"quiet", no_argument, NULL, 'q'},    \
+        {"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, CS_OPT_HELP},           \
+        {"version", no_argument, NULL, CS_OPT_VERSION}
+
+struct cs_cli_common {
+    int quiet, verbose, progress;
+};
+
 struct cs_cli {
     const char *prog;                 /* "csdump" */
+    void (*usage)(FILE *out);         /* --help */
+    struct cs_cli_common common;      /* filled by cs_cli_parse */
     const struct option *long_options;
     const char *shortopts;
     cs_cli_opt_fn fn;

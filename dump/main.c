@@ -36,9 +36,6 @@ enum {
     OPT_NO_TRIGGERS,
     OPT_NO_EVENTS,
     OPT_NO_DATA,
-    OPT_NO_PROGRESS,
-    OPT_VERSION,
-    OPT_HELP,
     OPT_ARCHIVE,
 };
 
@@ -67,11 +64,7 @@ static const struct option long_options[] = {
     {"no-triggers", no_argument, NULL, OPT_NO_TRIGGERS},
     {"no-events", no_argument, NULL, OPT_NO_EVENTS},
     {"no-data", no_argument, NULL, OPT_NO_DATA},
-    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
-    {"quiet", no_argument, NULL, 'q'},
-    {"verbose", no_argument, NULL, 'v'},
-    {"help", no_argument, NULL, OPT_HELP},
-    {"version", no_argument, NULL, OPT_VERSION},
+    CS_CLI_COMMON_OPTIONS,
     {NULL, 0, NULL, 0},
 };
 
@@ -228,11 +221,6 @@ static int parse_one(struct dump_config *c, struct cs_connopt *co, int opt, cons
     case OPT_NO_TRIGGERS: c->no_triggers = 1; return 0;
     case OPT_NO_EVENTS: c->no_events = 1; return 0;
     case OPT_NO_DATA: c->no_data = 1; return 0;
-    case OPT_NO_PROGRESS: c->progress = 0; return 0;
-    case 'q': c->quiet = 1; return 0;
-    case 'v': c->verbose++; return 0;
-    case OPT_HELP: usage(stdout); return 1;
-    case OPT_VERSION: printf("csdump %s\n", CS_VERSION); return 1;
     case OPT_FORMAT:
     case OPT_COMPRESS:
     case OPT_LOCK_MODE: return parse_choice(c, opt, arg, err);
@@ -253,7 +241,6 @@ static void defaults(struct dump_config *c)
     c->lockless_retries = 5;
     c->chunk_rows = 250000;
     c->chunk_bytes = 128ull * 1024 * 1024;
-    c->progress = 1;
 }
 
 struct parse_ctx {
@@ -275,6 +262,7 @@ static int parse_args(struct cs_cli *cli, int argc, char **argv, const struct cs
     int r;
 
     cli->prog = "csdump";
+    cli->usage = usage;
     cli->long_options = long_options;
     cli->shortopts = CS_CONNOPT_SHORT "o:t:B:T:x:qv";
     cli->fn = on_option;
@@ -314,6 +302,9 @@ int main(int argc, char **argv)
         goto out;
     }
     cfg.conn = co.conn;
+    cfg.quiet = cli.common.quiet;
+    cfg.verbose = cli.common.verbose;
+    cfg.progress = cli.common.progress;
     log.max = cs_cli_log_level(cfg.quiet, cfg.verbose);
     cfg.log = &log;
     cfg.console = &con;

@@ -32,9 +32,6 @@ enum {
     OPT_REPL_USER,
     OPT_REPL_PASSWORD,
     OPT_RETRIES,
-    OPT_NO_PROGRESS,
-    OPT_VERSION,
-    OPT_HELP,
     OPT_ARCHIVE,
 };
 
@@ -53,11 +50,7 @@ static const struct option long_options[] = {
     {"replication-user", required_argument, NULL, OPT_REPL_USER},
     {"replication-password", required_argument, NULL, OPT_REPL_PASSWORD},
     {"retries", required_argument, NULL, OPT_RETRIES},
-    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
-    {"quiet", no_argument, NULL, 'q'},
-    {"verbose", no_argument, NULL, 'v'},
-    {"help", no_argument, NULL, OPT_HELP},
-    {"version", no_argument, NULL, OPT_VERSION},
+    CS_CLI_COMMON_OPTIONS,
     {NULL, 0, NULL, 0},
 };
 
@@ -162,11 +155,6 @@ static int on_option(void *vctx, int opt, const char *arg, struct cs_error *err)
     case OPT_REPLICATE_FROM: c->replicate_from = arg; return 0;
     case OPT_REPL_USER: c->replication_user = arg; return 0;
     case OPT_REPL_PASSWORD: c->replication_password = arg; return 0;
-    case OPT_NO_PROGRESS: c->progress = 0; return 0;
-    case 'q': c->quiet = 1; return 0;
-    case 'v': c->verbose++; return 0;
-    case OPT_HELP: usage(stdout); return 1;
-    case OPT_VERSION: printf("csload %s\n", CS_VERSION); return 1;
     default: return cs_error_set(err, CS_ERR_INTERNAL, "unhandled option %d", opt);
     }
 }
@@ -178,6 +166,7 @@ static int parse_args(struct cs_cli *cli, int argc, char **argv, const struct cs
     int r;
 
     cli->prog = "csload";
+    cli->usage = usage;
     cli->long_options = long_options;
     cli->shortopts = CS_CONNOPT_SHORT "t:qv";
     cli->fn = on_option;
@@ -210,7 +199,6 @@ static void defaults(struct load_config *c)
     c->threads = 4;
     c->verify = 1;
     c->retries = 5;
-    c->progress = 1;
 }
 
 static int check_only(const struct load_config *cfg, const struct cs_log *log,
@@ -261,6 +249,9 @@ int main(int argc, char **argv)
         goto out;
     }
     cfg.conn = co.conn;
+    cfg.quiet = cli.common.quiet;
+    cfg.verbose = cli.common.verbose;
+    cfg.progress = cli.common.progress;
     cfg.conn.local_infile = 1;
     log.max = cs_cli_log_level(cfg.quiet, cfg.verbose);
     cfg.log = &log;
