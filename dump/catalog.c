@@ -48,7 +48,8 @@ static int schema_selected(const struct dump_config *cfg, const char *schema)
     return named || (cfg->databases.n == 0 && cfg->tables.n == 0);
 }
 
-int dump_catalog_selected(const struct dump_config *cfg, const char *schema, const char *name)
+int dump_catalog_selected(const struct dump_config *cfg, const regex_t *re, const char *schema,
+                          const char *name)
 {
     struct cs_buf full = CS_BUF_INIT;
     int ok = schema_selected(cfg, schema);
@@ -58,13 +59,8 @@ int dump_catalog_selected(const struct dump_config *cfg, const char *schema, con
         ok = 0;
     if (ok && cfg->tables.n && !in_list(&cfg->databases, schema))
         ok = in_list(&cfg->tables, full.data);
-    if (ok && cfg->pattern) {
-        regex_t re;
-        if (regcomp(&re, cfg->pattern, REG_EXTENDED | REG_NOSUB) == 0) {
-            ok = regexec(&re, full.data, 0, NULL, 0) == 0;
-            regfree(&re);
-        }
-    }
+    if (ok && re)
+        ok = regexec(re, full.data, 0, NULL, 0) == 0;
     for (size_t i = 0; ok && dump_catalog_is_system_schema(schema) &&
                        i < sizeof(service_table_prefixes) / sizeof(service_table_prefixes[0]);
          i++)
@@ -238,6 +234,7 @@ static int add_table(struct dump_catalog *cat, MYSQL_ROW row)
 
 struct table_ctx {
     const struct dump_config *cfg;
+    const regex_t *re;
     struct dump_catalog *cat;
 };
 
@@ -246,7 +243,7 @@ static int table_row(void *vctx, MYSQL_ROW row, unsigned long *lens)
     struct table_ctx *c = vctx;
 
     (void)lens;
-    if (!dump_catalog_selected(c->cfg, row[0], row[1]))
+    if (!dump_catalog_selected(c->cfg, c->re, row[0], row[1]))
         return 0;
     if (!strcmp(row[2], "VIEW"))
         return c->cfg->no_views ? 0 : add_object(c->cat, FMT_OBJ_VIEW, row[0], row[1], NULL);
@@ -256,10 +253,10 @@ static int table_row(void *vctx, MYSQL_ROW row, unsigned long *lens)
     return 0;
 }
 
-static int read_tables(struct cs_conn *conn, const struct dump_config *cfg,
+static int read_tables(struct cs_conn *conn, const struct dump_config *cfg, const regex_t *re,
                        struct dump_catalog *cat, struct cs_error *err)
 {
-    struct table_ctx c = {cfg, cat};
+    struct table_ctx c = {cfg, re, cat};
 
     if (each_row(conn, cat,
                  "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_ROWS, DATA_LENGTH "
@@ -364,9 +361,9 @@ static int key_scan_flush(struct key_scan *s)
     return 0;
 }
 
-static int key_scan_row(struct key_scan *s, struct dump_catalog *cat, MYSQL_ROW row)
+static int key_scan_row(struct key_scan *s, MYSQL_ROW row)
 {
-    struct dump_table *t = find_table(cat, row[0], row[1]);
+    struct dump_table *t = find_table(s->cat, row[0], row[1]);
     long ci;
 
     if (!t)
@@ -394,7 +391,7 @@ static int key_row(void *vctx, MYSQL_ROW row, unsigned long *lens)
     struct key_scan *s = vctx;
 
     (void)lens;
-    return key_scan_row(s, s->cat, row);
+    return key_scan_row(s, row);
 }
 
 static int read_keys(struct cs_conn *conn, struct dump_catalog *cat, struct cs_error *err)
@@ -416,6 +413,7 @@ static int read_keys(struct cs_conn *conn, struct dump_catalog *cat, struct cs_e
 
 struct object_ctx {
     const struct dump_config *cfg;
+    const regex_t *re;
     struct dump_catalog *cat;
     enum fmt_object_kind kind;
 };
@@ -435,41 +433,41 @@ static int object_row(void *vctx, MYSQL_ROW row, unsigned long *lens)
         k = strcmp(row[2], "FUNCTION") ? FMT_OBJ_PROCEDURE : FMT_OBJ_FUNCTION;
     } else if (k == FMT_OBJ_TRIGGER) {
         table = row[2];
-        if (!dump_catalog_selected(c->cfg, row[0], table))
+        if (!dump_catalog_selected(c->cfg, c->re, row[0], table))
             return 0;
     }
     return add_object(c->cat, k, row[0], row[1], table);
 }
 
 static int read_objects_sql(struct cs_conn *conn, const struct dump_config *cfg,
-                            struct dump_catalog *cat, const char *prefix, enum fmt_object_kind kind,
-                            struct cs_error *err)
+                            const regex_t *re, struct dump_catalog *cat, const char *prefix,
+                            enum fmt_object_kind kind, struct cs_error *err)
 {
-    struct object_ctx c = {cfg, cat, kind};
+    struct object_ctx c = {cfg, re, cat, kind};
 
     return each_row(conn, cat, prefix, "", object_row, &c, err);
 }
 
-static int read_objects(struct cs_conn *conn, const struct dump_config *cfg,
+static int read_objects(struct cs_conn *conn, const struct dump_config *cfg, const regex_t *re,
                         struct dump_catalog *cat, struct cs_error *err)
 {
     for (size_t i = 0; i < cat->nschemas; i++)
         if (add_object(cat, FMT_OBJ_DATABASE, cat->schemas[i], cat->schemas[i], NULL) < 0)
             return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     if (!cfg->no_routines &&
-        read_objects_sql(conn, cfg, cat,
+        read_objects_sql(conn, cfg, re, cat,
                          "SELECT ROUTINE_SCHEMA, ROUTINE_NAME, ROUTINE_TYPE FROM "
                          "information_schema.ROUTINES WHERE ROUTINE_SCHEMA",
                          FMT_OBJ_PROCEDURE, err) < 0)
         return -1;
     if (!cfg->no_triggers &&
-        read_objects_sql(conn, cfg, cat,
+        read_objects_sql(conn, cfg, re, cat,
                          "SELECT TRIGGER_SCHEMA, TRIGGER_NAME, EVENT_OBJECT_TABLE FROM "
                          "information_schema.TRIGGERS WHERE TRIGGER_SCHEMA",
                          FMT_OBJ_TRIGGER, err) < 0)
         return -1;
     if (!cfg->no_events &&
-        read_objects_sql(conn, cfg, cat,
+        read_objects_sql(conn, cfg, re, cat,
                          "SELECT EVENT_SCHEMA, EVENT_NAME, NULL FROM information_schema.EVENTS "
                          "WHERE EVENT_SCHEMA",
                          FMT_OBJ_EVENT, err) < 0)
@@ -482,6 +480,8 @@ int dump_catalog_read(struct cs_conn *conn, const struct dump_config *cfg,
                       struct cs_error *err)
 {
     struct dump_catalog *cat = calloc(1, sizeof(*cat));
+    regex_t re;
+    int have_re = 0;
 
     *out = NULL;
     if (!cat)
@@ -492,12 +492,27 @@ int dump_catalog_read(struct cs_conn *conn, const struct dump_config *cfg,
         *out = cat;
         return 0;
     }
-    if (read_tables(conn, cfg, cat, err) < 0 || read_columns(conn, v, cat, err) < 0 ||
-        read_keys(conn, cat, err) < 0 || read_objects(conn, cfg, cat, err) < 0)
+    if (cfg->pattern) { /* compiled once, for every table and trigger */
+        if (regcomp(&re, cfg->pattern, REG_EXTENDED | REG_NOSUB) != 0) {
+            cs_error_set(err, CS_ERR_USAGE, "--regex=%s: not a valid POSIX extended regular "
+                                            "expression",
+                         cfg->pattern);
+            dump_catalog_free(cat);
+            return -1;
+        }
+        have_re = 1;
+    }
+    if (read_tables(conn, cfg, have_re ? &re : NULL, cat, err) < 0 ||
+        read_columns(conn, v, cat, err) < 0 || read_keys(conn, cat, err) < 0 ||
+        read_objects(conn, cfg, have_re ? &re : NULL, cat, err) < 0)
         goto fail;
+    if (have_re)
+        regfree(&re);
     *out = cat;
     return 0;
 fail:
+    if (have_re)
+        regfree(&re);
     cs_error_prefix(err, "reading the catalog");
     dump_catalog_free(cat);
     return -1;

@@ -92,7 +92,7 @@ static int compare(struct load_input *in, const char *file, uint64_t bytes, cons
                             "%s: %s is longer than the manifest says: %" PRIu64 " of %" PRIu64
                             " bytes; it was appended to or replaced; " AGAIN,
                             in->name, file, got, bytes);
-    if (strcmp(got_hash, hash) != 0)
+    if (hash && strcmp(got_hash, hash) != 0)
         return cs_error_set(err, CS_ERR_CHECKSUM,
                             "%s: %s hash differs from the manifest: the file is damaged "
                             "(XXH3-128 %s, expected %s); " AGAIN,
@@ -100,36 +100,39 @@ static int compare(struct load_input *in, const char *file, uint64_t bytes, cons
     return 0;
 }
 
-int load_check_file(struct load_input *in, const char *file, uint64_t bytes, const char *hash,
-                    struct cs_error *err)
+int load_check_drain(struct load_input *in, const char *file, struct fmt_source *counter,
+                     uint64_t bytes, const char *hash, struct cs_error *err)
 {
-    struct fmt_source *src = NULL;
-    unsigned char *buf = NULL;
+    unsigned char *buf = malloc(CHECK_READ_SIZE);
     char got_hash[33];
     uint64_t got = 0;
     ssize_t n;
-    int rc = -1;
 
-    src = open_counted(in, file, err);
-    if (!src)
-        goto out;
-    buf = malloc(CHECK_READ_SIZE);
-    if (!buf) {
-        cs_error_set(err, CS_ERR_NOMEM, "%s: out of memory checking %s", in->name, file);
-        goto out;
-    }
-    while ((n = fmt_source_read(src, buf, CHECK_READ_SIZE, err)) > 0)
+    if (!buf)
+        return cs_error_set(err, CS_ERR_NOMEM, "%s: out of memory checking %s", in->name, file);
+    while ((n = fmt_source_read(counter, buf, CHECK_READ_SIZE, err)) > 0)
         ;
-    if (n < 0) {
-        cs_error_prefix(err, "%s: checking %s", in->name, file);
-        goto out;
-    }
-    fmt_source_counter_result(src, &got, got_hash);
-    rc = compare(in, file, bytes, hash, got, got_hash, err);
-out:
     free(buf);
+    if (n < 0)
+        return cs_error_prefix(err, "%s: checking %s", in->name, file);
+    fmt_source_counter_result(counter, &got, got_hash);
+    return compare(in, file, bytes, hash, got, got_hash, err);
+}
+
+int load_check_file(struct load_input *in, const char *file, uint64_t bytes, const char *hash,
+                    struct cs_error *err)
+{
+    struct fmt_source *src = open_counted(in, file, err);
+    int rc = src ? load_check_drain(in, file, src, bytes, hash, err) : -1;
+
     fmt_source_free(src);
     return rc;
+}
+
+/* An open FILE through its hash, for reading it once (csload's DDL files). */
+struct fmt_source *load_check_open(struct load_input *in, const char *file, struct cs_error *err)
+{
+    return open_counted(in, file, err);
 }
 
 /* ---- the manifest's own consistency ------------------------------------- */
@@ -231,17 +234,7 @@ static int check_size(struct load_input *in, const char *file, uint64_t bytes,
 
     if (in->size(in, file, &have, e) < 0)
         return -1;
-    if (have < bytes)
-        return cs_error_set(e, CS_ERR_TRUNCATED,
-                            "%s: %s is shorter than the manifest says: %" PRIu64 " of %" PRIu64
-                            " bytes; the file was cut (incomplete copy?); " AGAIN,
-                            in->name, file, have, bytes);
-    if (have > bytes)
-        return cs_error_set(e, CS_ERR_CHECKSUM,
-                            "%s: %s is longer than the manifest says: %" PRIu64 " of %" PRIu64
-                            " bytes; " AGAIN,
-                            in->name, file, have, bytes);
-    return 0;
+    return compare(in, file, bytes, NULL, have, "", e);
 }
 
 static void check_one(struct check *c, const char *file, uint64_t bytes, const char *hash)

@@ -15,6 +15,14 @@
 /* Returns the number of problems (0 = the dump is intact), or -1 with ERR
  * when the manifest itself cannot be used (missing, garbled, future version). */
 int load_check(struct load_input *in, const struct cs_log *log, struct cs_error *err);
+/* Reads what is left of COUNTER (fmt_source_counter_new over FILE), then
+ * compares the file's size and hash with BYTES and HASH (HASH NULL: size
+ * only), with the same messages as load_check_file. */
+int load_check_drain(struct load_input *in, const char *file, struct fmt_source *counter,
+                     uint64_t bytes, const char *hash, struct cs_error *err);
+/* FILE opened through a hashing counter (a missing file named as such). */
+struct fmt_source *load_check_open(struct load_input *in, const char *file, struct cs_error *err);
+
 /* QUICK: sizes instead of hashes (a load's check before it starts: each
  * file's hash is checked when it is read). */
 int load_check_run(struct load_input *in, const struct cs_log *log, int quick,

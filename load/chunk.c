@@ -8,6 +8,7 @@
 #include "common/quote.h"
 #include "format/sqlenc.h"
 #include "format/tsv.h"
+#include "load/check.h"
 #include "load/journal.h"
 
 #define INSERT_MAX (1024u * 1024u)
@@ -92,27 +93,8 @@ static struct fmt_source *open_chunk(const struct load_chunk_job *job, struct fm
 static int check_file(const struct load_chunk_job *job, struct fmt_source *counter,
                       struct cs_error *err)
 {
-    char buf[4096], hash[33];
-    uint64_t bytes;
-    ssize_t n;
-
-    while ((n = fmt_source_read(counter, buf, sizeof(buf), err)) > 0)
-        ;
-    if (n < 0)
-        return -1;
-    fmt_source_counter_result(counter, &bytes, hash);
-    if (bytes < job->c->file_bytes)
-        return cs_error_set(err, CS_ERR_TRUNCATED,
-                            "%s: %llu of %llu bytes: the chunk file was cut (copy it again); "
-                            "nothing of it was loaded",
-                            job->c->file, (unsigned long long)bytes,
-                            (unsigned long long)job->c->file_bytes);
-    if (bytes != job->c->file_bytes || strcmp(hash, job->c->file_hash) != 0)
-        return cs_error_set(err, CS_ERR_CHECKSUM,
-                            "%s: the file's hash differs from the manifest (the file is "
-                            "damaged: copy it again); nothing of it was loaded",
-                            job->c->file);
-    return 0;
+    return load_check_drain(job->in, job->c->file, counter, job->c->file_bytes,
+                            job->c->file_hash, err);
 }
 
 static int via_infile(struct cs_conn *conn, struct load_infile *inf,

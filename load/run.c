@@ -189,50 +189,8 @@ static int run_phase(struct run *r, const char *name, void **jobs, size_t n, loa
     return load_pool_run(&ph, err);
 }
 
-static int data_phase(struct run *r, struct cs_error *err)
-{
-    struct load_chunk_ref *refs = NULL;
-    void **jobs = NULL;
-    size_t n = 0, k = 0, skipped = 0;
-    int rc = -1;
-
-    if (load_order_chunks(r->m, &refs, &n, err) < 0)
-        return -1;
-    jobs = calloc(n + 1, sizeof(void *));
-    if (!jobs) {
-        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-        goto out;
-    }
-    for (size_t i = 0; i < n; i++) {
-        const struct fmt_chunk *c = &r->m->tables[refs[i].table].chunks[refs[i].chunk];
-        struct cs_buf item = CS_BUF_INIT;
-        int done;
-        if (r->ctx.table_action[refs[i].table] == LOAD_ACT_SKIP)
-            continue;
-        load_chunk_item(&item, c);
-        done = item.data && load_journal_has(&r->journal, item.data);
-        cs_buf_release(&item);
-        if (done) {
-            skipped++;
-            atomic_fetch_add(&r->ctx.prog.rows, c->rows);
-            atomic_fetch_add(&r->ctx.prog.bytes, c->file_bytes);
-            atomic_fetch_add(&r->ctx.prog.chunks, 1);
-            continue;
-        }
-        jobs[k++] = &refs[i];
-    }
-    if (skipped)
-        cs_log_info(r->cfg->log, "%zu chunk(s) were loaded by an earlier run: skipped", skipped);
-    rc = run_phase(r, "data", jobs, k, load_job_chunk, err);
-out:
-    free(jobs);
-    free(refs);
-    return rc;
-}
-
-/* ---- data from an archive, in the order it arrives ---- */
-
-static int stream_skip(void *vr, const struct fmt_chunk *c)
+/* 1 when an earlier run committed chunk C (it then counts as done). */
+static int already_loaded(void *vr, const struct fmt_chunk *c)
 {
     struct run *r = vr;
     struct cs_buf item = CS_BUF_INIT;
@@ -249,11 +207,45 @@ static int stream_skip(void *vr, const struct fmt_chunk *c)
     return done;
 }
 
+static int data_phase(struct run *r, struct cs_error *err)
+{
+    struct load_chunk_ref *refs = NULL;
+    void **jobs = NULL;
+    size_t n = 0, k = 0, skipped = 0;
+    int rc = -1;
+
+    if (load_order_chunks(r->m, &refs, &n, err) < 0)
+        return -1;
+    jobs = calloc(n + 1, sizeof(void *));
+    if (!jobs) {
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct fmt_chunk *c = &r->m->tables[refs[i].table].chunks[refs[i].chunk];
+        if (r->ctx.table_action[refs[i].table] == LOAD_ACT_SKIP)
+            continue;
+        if (already_loaded(r, c))
+            skipped++;
+        else
+            jobs[k++] = &refs[i];
+    }
+    if (skipped)
+        cs_log_info(r->cfg->log, "%zu chunk(s) were loaded by an earlier run: skipped", skipped);
+    rc = run_phase(r, "data", jobs, k, load_job_chunk, err);
+out:
+    free(jobs);
+    free(refs);
+    return rc;
+}
+
+/* ---- data from an archive, in the order it arrives ---- */
+
 static int stream_next(void *vr, void **job, struct cs_error *err)
 {
     struct run *r = vr;
     struct load_archive_chunk *ch = NULL;
-    int rc = load_archive_next_chunk(r->arch, stream_skip, r, &ch, err);
+    int rc = load_archive_next_chunk(r->arch, already_loaded, r, &ch, err);
 
     *job = ch;
     return rc;

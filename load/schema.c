@@ -23,23 +23,24 @@ int load_schema_read(struct load_input *in, const struct fmt_manifest *m, const 
                      char **text, struct cs_error *err)
 {
     const struct fmt_file *f = find_file(m, file);
-    struct fmt_source *src = NULL;
+    struct fmt_source *src = load_check_open(in, file, err);
     struct cs_buf b = CS_BUF_INIT;
     char buf[65536];
-    ssize_t n;
+    ssize_t n = -1;
 
     *text = NULL;
-    if (f && load_check_file(in, file, f->bytes, f->hash, err) < 0)
-        return -1;
-    src = in->open(in, file, err);
-    if (!src)
-        return -1;
-    while ((n = fmt_source_read(src, buf, sizeof(buf), err)) > 0 && b.len < DDL_MAX)
+    while (src && (n = fmt_source_read(src, buf, sizeof(buf), err)) > 0 && b.len < DDL_MAX)
         cs_buf_append(&b, buf, (size_t)n);
+    if (n > 0)
+        n = cs_error_set(err, CS_ERR_FORMAT, "%s: %s is larger than a DDL file can be (%u bytes)",
+                          in->name, file, DDL_MAX);
+    /* one read: the bytes just read are the ones whose size and hash count */
+    if (n == 0 && f && load_check_drain(in, file, src, f->bytes, f->hash, err) < 0)
+        n = -1;
     fmt_source_free(src);
-    if (n < 0 || cs_buf_failed(&b)) {
+    if (n != 0 || cs_buf_failed(&b)) {
         cs_buf_release(&b);
-        return n < 0 ? -1 : cs_error_set(err, CS_ERR_NOMEM, "out of memory reading %s", file);
+        return n != 0 ? -1 : cs_error_set(err, CS_ERR_NOMEM, "out of memory reading %s", file);
     }
     while (b.len && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == ';' ||
                      b.data[b.len - 1] == ' '))
