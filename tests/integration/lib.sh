@@ -15,6 +15,8 @@ TS=$SRC/scripts/test-server.sh
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/cs-it.XXXXXX")
 CS_SERVERS=()
 CS_BG_PIDS=()
+# spools of csdump/csload (a SIGKILLed one leaves its own) go with the work dir
+export TMPDIR=$WORK
 
 cs_cleanup() {
     local rc=$? pid dir
