@@ -13,9 +13,12 @@
 # installed mariadb-server, its unit is disabled again.  Tests run their own
 # throwaway servers through scripts/test-server.sh.
 #
-# Usage: scripts/install-deps.sh [--check]
+# Usage: scripts/install-deps.sh [--check] [--roots]
 #   --check   only report: exit 0 when all is installed, 1 when something is
 #             missing (prints the missing packages).
+#   --roots   also make the server roots the tests use for MySQL 9.7 and
+#             MariaDB 11.8 (scripts/server-root.sh ensure; cached, so a no-op
+#             once made).
 set -euo pipefail
 
 PACKAGES=(
@@ -36,6 +39,8 @@ PACKAGES=(
     ca-certificates
     coreutils
     time
+    mmdebstrap
+    util-linux
 )
 
 POLICY=/usr/sbin/policy-rc.d
@@ -63,19 +68,23 @@ missing_packages() {
 }
 
 main() {
-    local check_only=0
-    case "${1:-}" in
-    --check) check_only=1 ;;
-    "") ;;
-    -h | --help)
-        echo "usage: scripts/install-deps.sh [--check]"
-        return 0
-        ;;
-    *)
-        echo "install-deps.sh: unknown argument '$1' (try --help)" >&2
-        return 2
-        ;;
-    esac
+    local arg
+    check_only=0
+    ROOTS=0
+    for arg in "$@"; do
+        case "$arg" in
+        --check) check_only=1 ;;
+        --roots) ROOTS=1 ;;
+        -h | --help)
+            echo "usage: scripts/install-deps.sh [--check] [--roots]"
+            return 0
+            ;;
+        *)
+            echo "install-deps.sh: unknown argument '$arg' (try --help)" >&2
+            return 2
+            ;;
+        esac
+    done
 
     if ! command -v dpkg-query >/dev/null 2>&1; then
         echo "install-deps.sh: dpkg-query not found; this script supports Debian 12 only" >&2
@@ -139,3 +148,6 @@ main() {
 }
 
 main "$@"
+if [ "${ROOTS:-0}" -eq 1 ] && [ "${check_only:-0}" -eq 0 ]; then
+    bash "$(dirname "${BASH_SOURCE[0]}")/server-root.sh" ensure
+fi

@@ -2,7 +2,8 @@
 # test.sh - build and run every test (unit, cli, integration), as CI does.
 #
 # Installs missing dependencies first (scripts/install-deps.sh; a no-op when
-# everything is there), configures with -DCS_WERROR=ON, builds, runs ctest.
+# everything is there) and the server roots of the other flavors
+# (scripts/server-root.sh; made once, then cached), configures with -DCS_WERROR=ON, builds, runs ctest.
 # Exits with ctest's status.
 #
 # Environment:
@@ -20,6 +21,8 @@ read -r -a ctest_args <<<"${CTEST_ARGS:-}"
 if ! bash scripts/install-deps.sh --check >/dev/null 2>&1; then
     bash scripts/install-deps.sh
 fi
+# the MySQL 9.7 and MariaDB 11.8 roots (cached outside the repository)
+bash scripts/server-root.sh ensure
 
 jobs=$(nproc 2>/dev/null || echo 2)
 cmake -S . -B "$BUILD_DIR" -DCS_WERROR=ON "${cmake_args[@]}"

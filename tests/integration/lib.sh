@@ -27,7 +27,7 @@ cs_cleanup() {
         [ -n "$pid" ] && wait "$pid" 2>/dev/null || true
     done
     for dir in "${CS_SERVERS[@]:-}"; do
-        [ -n "$dir" ] && bash "$TS" stop "$dir" >/dev/null 2>&1 || true
+        [ -n "$dir" ] && bash "$TS" remove "$dir" >/dev/null 2>&1 || true
     done
     if [ "$rc" -eq 0 ] || [ -z "${CS_KEEP:-}" ]; then
         rm -rf "$WORK"
