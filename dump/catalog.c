@@ -377,7 +377,9 @@ static int key_scan_row(struct key_scan *s, MYSQL_ROW row)
         s->primary = !strcmp(row[2], "PRIMARY");
         s->usable = !strcmp(row[4], "0");
     }
-    ci = col_index(t, row[3]);
+    /* COLUMN_NAME is NULL for a functional key part (MySQL 8.0.13+): such
+     * an index cannot drive chunking */
+    ci = row[3] ? col_index(t, row[3]) : -1;
     if (ci < 0 || s->n == 64 || t->cols[ci].generated || (row[5] && !strcmp(row[5], "YES")) ||
         row[6])
         s->usable = 0;

@@ -61,6 +61,25 @@ static int word_is(const struct cs_buf *b, size_t at, const char *word)
     return b->len - at == n && memcmp(b->data + at, word, n) == 0;
 }
 
+/* Words the load never runs with: our literals use backslash escapes;
+ * NO_AUTO_VALUE_ON_ZERO is appended once at the end; the source held every
+ * value the dump carries, zero dates included, whatever its mode says now
+ * (a MySQL default mode refuses '0000-00-00' stored under a relaxed one). */
+static const char *const dropped_mode_words[] = {
+    "NO_BACKSLASH_ESCAPES",
+    "NO_AUTO_VALUE_ON_ZERO",
+    "NO_ZERO_DATE",
+    "NO_ZERO_IN_DATE",
+};
+
+static int mode_word_dropped(const struct cs_buf *b, size_t at)
+{
+    for (size_t i = 0; i < sizeof(dropped_mode_words) / sizeof(dropped_mode_words[0]); i++)
+        if (word_is(b, at, dropped_mode_words[i]))
+            return 1;
+    return 0;
+}
+
 void fmt_sql_mode_for_load(struct cs_buf *b, const char *mode)
 {
     const char *p = mode ? mode : "";
@@ -74,8 +93,7 @@ void fmt_sql_mode_for_load(struct cs_buf *b, const char *mode)
         put_mode_word(b, &p);
         if (cs_buf_failed(b))
             return;
-        if (b->len == word || word_is(b, word, "NO_BACKSLASH_ESCAPES") ||
-            word_is(b, word, "NO_AUTO_VALUE_ON_ZERO")) {
+        if (b->len == word || mode_word_dropped(b, word)) {
             b->len = mark;
             b->data[mark] = '\0';
         }

@@ -351,6 +351,11 @@ cmd_start() {
     link_layout
     rm -f "$SRV/mysqld.pid"
     mkdir -p "$SRV/binlog" "$SRV/tmp"
+    # MySQL's socket lock of a killed server (its PID may linger as a zombie,
+    # which MySQL takes for a live server)
+    if [ -f "$SRV/mysql.sock.lock" ] && ! pid_alive "$(tr -dc '0-9' <"$SRV/mysql.sock.lock")"; then
+        rm -f "$SRV/mysql.sock.lock" "$SRV/mysql.sock"
+    fi
 
     [ -n "$SERVER_ID" ] || SERVER_ID=$(cat "$DIR/server_id" 2>/dev/null || true)
     [ -n "$SERVER_ID" ] || SERVER_ID=$((2 + (RANDOM * 32768 + RANDOM) % 100000))

@@ -1,6 +1,7 @@
 -- A bank: money moves between acct_a and acct_b in transactions (the total
 -- stays 2,000,000) and each transfer is logged in ledger.  CALL writer()
 -- runs transfers until ctl.stop is set.  Plus filler so dumps take a moment.
+-- MariaDB and MySQL alike (row generators are recursive CTEs).
 CREATE DATABASE bank;
 USE bank;
 CREATE TABLE acct_a (id INT PRIMARY KEY, bal BIGINT NOT NULL);
@@ -9,9 +10,11 @@ CREATE TABLE ledger (id BIGINT AUTO_INCREMENT PRIMARY KEY, a INT, b INT, amt INT
 CREATE TABLE ctl (stop INT NOT NULL);
 CREATE TABLE filler (id INT PRIMARY KEY, pad VARCHAR(200));
 INSERT INTO ctl VALUES (0);
-INSERT INTO acct_a SELECT seq, 1000 FROM seq_1_to_1000;
-INSERT INTO acct_b SELECT seq, 1000 FROM seq_1_to_1000;
-INSERT INTO filler SELECT seq, REPEAT(CHAR(65 + seq % 26), 150) FROM seq_1_to_200000;
+INSERT INTO acct_a WITH RECURSIVE s(seq) AS (SELECT 1 UNION ALL SELECT seq + 1 FROM s WHERE seq < 1000)
+  SELECT seq, 1000 FROM s;
+INSERT INTO acct_b SELECT id, 1000 FROM acct_a;
+INSERT INTO filler WITH RECURSIVE s(seq) AS (SELECT 1 UNION ALL SELECT seq + 1 FROM s WHERE seq < 200000)
+  SELECT seq, REPEAT(CHAR(65 + seq % 26), 150) FROM s;
 DELIMITER //
 CREATE PROCEDURE writer()
 BEGIN

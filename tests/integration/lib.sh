@@ -14,6 +14,11 @@ CHUNKCHECK=$BUILD/tests/cs_chunkcheck
 TS=$SRC/scripts/test-server.sh
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/cs-it.XXXXXX")
 CS_SERVERS=()
+# The server flavor this run tests (scripts/test-server.sh --flavor); KIND is
+# mysql or mariadb.  A test may start a server of another flavor with
+# start_server NAME --flavor F; flavor_of NAME tells which one a server is.
+FLAVOR=${CS_TEST_FLAVOR:-mariadb-10.11}
+KIND=${FLAVOR%%-*}
 CS_BG_PIDS=()
 # spools of csdump/csload (a SIGKILLed one leaves its own) go with the work dir
 export TMPDIR=$WORK
@@ -50,9 +55,12 @@ note() {
 start_server() {
     local name=$1
     shift
-    bash "$TS" start "$WORK/$name" "$@" >&2
     CS_SERVERS+=("$WORK/$name")
+    bash "$TS" start "$WORK/$name" --flavor "$FLAVOR" "$@" >&2
 }
+
+flavor_of() { cat "$WORK/$1/flavor"; }
+kind_of() { local f; f=$(flavor_of "$1"); echo "${f%%-*}"; }
 
 restart_server() {
     bash "$TS" start "$WORK/$1" >&2
@@ -71,9 +79,46 @@ sql() {
     mariadb --defaults-file="$WORK/$1/client.cnf" -N -B -e "$2"
 }
 
-# sql_file NAME FILE
+# sql_file NAME FILE: the fixtures' recursive CTEs need a deeper limit on MySQL
 sql_file() {
-    mariadb --defaults-file="$WORK/$1/client.cnf" < "$2"
+    if [ "$(kind_of "$1")" = mysql ]; then
+        { echo "SET SESSION cte_max_recursion_depth = 100000000;"; cat "$2"; } |
+            mariadb --defaults-file="$WORK/$1/client.cnf"
+    else
+        mariadb --defaults-file="$WORK/$1/client.cnf" < "$2"
+    fi
+}
+
+# types_fixture NAME: the full-type dataset for server NAME's flavor
+types_fixture() {
+    case "$(flavor_of "$1")" in
+    mysql-*) sql_file "$1" "$SRC/tests/data/fixture-types-mysql.sql" ;;
+    mariadb-11.*)
+        sql_file "$1" "$SRC/tests/data/fixture-types.sql"
+        sql_file "$1" "$SRC/tests/data/fixture-types-mariadb-11.sql"
+        ;;
+    *) sql_file "$1" "$SRC/tests/data/fixture-types.sql" ;;
+    esac
+}
+
+# gtid_pos NAME: the server's own GTID position (MariaDB gtid_binlog_pos,
+# MySQL gtid_executed)
+gtid_pos() {
+    if [ "$(kind_of "$1")" = mysql ]; then
+        sql "$1" "SELECT REPLACE(@@GLOBAL.gtid_executed, '\n', '')"
+    else
+        sql "$1" "SELECT @@GLOBAL.gtid_binlog_pos"
+    fi
+}
+
+# binlog_status NAME: "file:position" of the server's binary log
+binlog_status() {
+    sql "$1" "SHOW BINARY LOGS" >/dev/null
+    if [ "$(kind_of "$1")" = mysql ]; then
+        sql "$1" "SHOW BINARY LOG STATUS" | awk '{print $1":"$2}'
+    else
+        sql "$1" "SHOW MASTER STATUS" | awk '{print $1":"$2}'
+    fi
 }
 
 # bg_track PID: stop it (by PID) when the test exits
@@ -142,11 +187,11 @@ binlog_count() {
     local dir="$WORK/$1/binlog" f total=0 n
     for f in $(ls "$dir" | grep -v index | sort); do
         if [ "$f" = "$2" ]; then
-            n=$(mariadb-binlog -v --base64-output=decode-rows --stop-position="$3" "$dir/$f" | grep -c "$4" || true)
+            n=$("$WORK/$1/bin/binlog" -v --base64-output=decode-rows --stop-position="$3" "$f" | grep -c "$4" || true)
             total=$((total + n))
             break
         fi
-        n=$(mariadb-binlog -v --base64-output=decode-rows "$dir/$f" | grep -c "$4" || true)
+        n=$("$WORK/$1/bin/binlog" -v --base64-output=decode-rows "$f" | grep -c "$4" || true)
         total=$((total + n))
     done
     echo "$total"
@@ -154,9 +199,11 @@ binlog_count() {
 
 # make_big NAME ROWS: bank.big, ~120 bytes a row, for dumps that take a while
 make_big() {
-    sql "$1" "CREATE TABLE IF NOT EXISTS bank.big (id INT PRIMARY KEY, pad VARCHAR(200));
-              INSERT INTO bank.big SELECT seq, CONCAT(MD5(seq), MD5(seq + 1), MD5(seq + 2))
-              FROM bank.seq_1_to_$2"
+    local depth=""
+    [ "$(kind_of "$1")" = mysql ] && depth="SET SESSION cte_max_recursion_depth = 100000000;"
+    sql "$1" "$depth CREATE TABLE IF NOT EXISTS bank.big (id INT PRIMARY KEY, pad VARCHAR(200));
+              INSERT INTO bank.big WITH RECURSIVE s(seq) AS (SELECT 1 UNION ALL SELECT seq + 1 FROM s WHERE seq < $2)
+              SELECT seq, LEFT(CONCAT(SHA2(seq, 256), SHA2(seq + 1, 256)), 96) FROM s"
 }
 
 # wait_for CMD...: retry up to ~20 s (CS_WAIT_TRIES tenths of a second)
@@ -188,8 +235,23 @@ dump_bg() {
 
 # replicate NAME FROM: make server NAME a GTID replica of server FROM (root over TCP)
 replicate() {
-    sql "$1" "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=$(port "$2"),
-              MASTER_USER='root', MASTER_PASSWORD='', MASTER_USE_GTID=slave_pos; START SLAVE"
+    if [ "$(kind_of "$1")" = mysql ]; then
+        sql "$1" "CHANGE REPLICATION SOURCE TO SOURCE_HOST='127.0.0.1', SOURCE_PORT=$(port "$2"),
+                  SOURCE_USER='root', SOURCE_PASSWORD='', SOURCE_AUTO_POSITION=1,
+                  GET_SOURCE_PUBLIC_KEY=1; START REPLICA"
+    else
+        sql "$1" "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=$(port "$2"),
+                  MASTER_USER='root', MASTER_PASSWORD='', MASTER_USE_GTID=slave_pos; START SLAVE"
+    fi
+}
+
+# replica_ok NAME: both replication threads run and report no error
+replica_ok() {
+    local st
+    st=$(mariadb --defaults-file="$WORK/$1/client.cnf" -e "SHOW REPLICA STATUS\G")
+    echo "$st" | grep -Eq "(Slave|Replica)_IO_Running: Yes" &&
+        echo "$st" | grep -Eq "(Slave|Replica)_SQL_Running: Yes" &&
+        echo "$st" | grep -q "Last_Error: $"
 }
 
 # wait_caught_up NAME FROM: up to 3 minutes for a replica to apply what FROM wrote
@@ -200,9 +262,23 @@ wait_caught_up() {
 # caught_up NAME FROM: NAME has applied everything FROM has written
 caught_up() {
     local want got
-    want=$(sql "$2" "SELECT @@gtid_binlog_pos")
-    got=$(sql "$1" "SELECT @@gtid_slave_pos")
-    [ "$want" = "$got" ]
+    want=$(gtid_pos "$2")
+    if [ "$(kind_of "$1")" = mysql ]; then
+        got=$(sql "$1" "SELECT GTID_SUBSET('$want', @@GLOBAL.gtid_executed)")
+        [ "$got" = 1 ]
+    else
+        got=$(sql "$1" "SELECT @@gtid_slave_pos")
+        [ "$want" = "$got" ]
+    fi
+}
+
+# gtid_last GTIDSET: the last transaction number of a one-source GTID set
+# (MariaDB domain 0 "0-S-N", MySQL "uuid:1-N")
+gtid_last() {
+    case "$1" in
+    *:*) echo "$1" | sed 's/.*[:-]//' ;;
+    *) gtid_seq "$1" 0 ;;
+    esac
 }
 
 # gtid_seq GTIDPOS DOMAIN: the sequence number of DOMAIN in a MariaDB GTID position
@@ -212,19 +288,23 @@ gtid_seq() {
 
 # table_hashes NAME SCHEMA...: "schema.table rows hash" for every base table,
 # over an explicit column list (FLOAT read exactly as col+0e0, every value as
-# its bytes, NULL distinct): the same data gives the same lines on any server.
+# its bytes, NULL distinct; MySQL JSON with its binary size, which tells the
+# scalar types apart): the same data gives the same lines on any server.
 table_hashes() {
     local name=$1 list
     shift
     list=$(printf "'%s'," "$@")
     sql "$name" "SET SESSION group_concat_max_len = 1048576;
       SELECT CONCAT('SELECT ', QUOTE(CONCAT(c.TABLE_SCHEMA, '.', c.TABLE_NAME)), ', COUNT(*), ',
-        'COALESCE(SUM(CAST(CONV(LEFT(MD5(CONCAT_WS(0x1e, ',
+        'COALESCE(SUM(CAST(CONV(LEFT(SHA2(CONCAT_WS(0x1e, ',
         GROUP_CONCAT(CONCAT('IFNULL(HEX(CAST(',
-          IF(c.DATA_TYPE = 'float', CONCAT('\`', REPLACE(c.COLUMN_NAME, '\`', '\`\`'), '\`+0e0'),
-             CONCAT('\`', REPLACE(c.COLUMN_NAME, '\`', '\`\`'), '\`')),
+          CASE WHEN c.DATA_TYPE = 'float' THEN CONCAT('\`', REPLACE(c.COLUMN_NAME, '\`', '\`\`'), '\`+0e0')
+               WHEN c.DATA_TYPE = 'json' AND VERSION() NOT LIKE '%MariaDB%' THEN
+                 CONCAT('CONCAT(\`', REPLACE(c.COLUMN_NAME, '\`', '\`\`'), '\`, JSON_STORAGE_SIZE(\`',
+                        REPLACE(c.COLUMN_NAME, '\`', '\`\`'), '\`))')
+               ELSE CONCAT('\`', REPLACE(c.COLUMN_NAME, '\`', '\`\`'), '\`') END,
           ' AS BINARY)), ''-'')') ORDER BY c.ORDINAL_POSITION SEPARATOR ','),
-        ')), 15), 16, 10) AS UNSIGNED)), 0) FROM \`', REPLACE(c.TABLE_SCHEMA, '\`', '\`\`'), '\`.\`',
+        '), 256), 15), 16, 10) AS UNSIGNED)), 0) FROM \`', REPLACE(c.TABLE_SCHEMA, '\`', '\`\`'), '\`.\`',
         REPLACE(c.TABLE_NAME, '\`', '\`\`'), '\`;')
       FROM information_schema.COLUMNS c JOIN information_schema.TABLES t
         ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME

@@ -4,10 +4,11 @@
 # checksum, every chunk's count and checksum match an independent
 # recomputation over its key range on the server, chunk rows sum to
 # COUNT(*); and with nothing writing, the coordinates equal the server's.
+# flavors: mariadb-11.8 mysql-9.7
 . "$(dirname "$0")/lib.sh"
 
 start_server src
-sql_file src "$SRC/tests/data/fixture-types.sql"
+types_fixture src
 
 for fmt in tsv sql; do
     note "format $fmt"
@@ -34,7 +35,7 @@ case ",$cols," in *,inv,*) ;; *) fail "invisible column missing: $cols" ;; esac
 
 # coordinates equal the server's when nothing writes
 got=$(manifest_get "$WORK/dump-tsv" "m['coordinates']['binlog_file']+':'+str(m['coordinates']['binlog_position'])+' '+m['coordinates']['gtid_set']")
-want="$(sql src "SHOW MASTER STATUS" | awk '{print $1":"$2}') $(sql src "SELECT @@gtid_binlog_pos")"
+want="$(binlog_status src) $(gtid_pos src)"
 assert_eq "$got" "$want" "coordinates"
 [ -s "$WORK/dump-tsv/coordinates.json" ] || fail "no coordinates.json"
 assert_eq "$(manifest_get "$WORK/dump-tsv" "m['snapshot']['consistent']")" True "consistent"

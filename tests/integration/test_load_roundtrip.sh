@@ -4,11 +4,12 @@
 # row hash over explicit columns, FLOAT exact), the schema identical, the
 # views, routines, triggers and events present and working.  A second run of
 # the same command loads nothing twice.
+# flavors: mariadb-11.8 mysql-9.7
 . "$(dirname "$0")/lib.sh"
 SCHEMAS=(fx "odd db.名前")
 
 start_server src
-sql_file src "$SRC/tests/data/fixture-types.sql"
+types_fixture src
 for fmt in tsv sql; do
     note "format $fmt"
     start_server "t-$fmt"

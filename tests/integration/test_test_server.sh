@@ -2,6 +2,7 @@
 # The throwaway server of scripts/test-server.sh: settings the other
 # integration tests rely on, socket and TCP login, stop by PID, restart of
 # the same datadir on the same port.
+# flavors: mariadb-11.8 mysql-9.7
 set -euo pipefail
 
 SRC=${CS_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
@@ -10,7 +11,7 @@ DIR=$(mktemp -d "${TMPDIR:-/tmp}/cs-tts.XXXXXX")
 
 cleanup() {
     # stops only the server this test started (by the PID in DIR/mysqld.pid)
-    bash "$TS" stop "$DIR" >/dev/null 2>&1 || true
+    bash "$TS" remove "$DIR" >/dev/null 2>&1 || true
     rm -rf "$DIR"
 }
 trap cleanup EXIT
@@ -38,8 +39,13 @@ expect() {
     [ "$got" = "$want" ] || fail "$what: want '$want', got '$got'"
 }
 
-bash "$TS" start "$DIR" --server-id 4242
+FLAVOR=${CS_TEST_FLAVOR:-mariadb-10.11}
+bash "$TS" start "$DIR" --server-id 4242 --flavor "$FLAVOR"
 eval "$(bash "$TS" env "$DIR")"
+[ "$CS_TEST_FLAVOR" = "$FLAVOR" ] || fail "env says flavor '$CS_TEST_FLAVOR', want $FLAVOR"
+# the paths as the server sees them (inside its root for a root flavor)
+inside=$DIR
+[ -L "$DIR/data" ] && inside=$(dirname "$(readlink "$DIR/data")" | sed 's|.*/srv/|/srv/|')
 [ -S "$CS_TEST_SOCK" ] || fail "no socket at $CS_TEST_SOCK"
 [ -n "$CS_TEST_PID" ] || fail "env printed no PID"
 [ "$CS_TEST_PID" = "$(cat "$DIR/mysqld.pid")" ] || fail "CS_TEST_PID differs from the pid file"
@@ -50,19 +56,32 @@ pid=$CS_TEST_PID
 expect @@log_bin 1
 expect @@binlog_format ROW
 expect @@server_id 4242
-expect @@gtid_domain_id 0
-expect @@log_slave_updates 1
-expect @@gtid_strict_mode 0
+case "$FLAVOR" in
+mysql-*)
+    expect @@gtid_mode ON
+    expect @@enforce_gtid_consistency ON
+    expect @@log_replica_updates 1
+    expect "VERSION() LIKE '9.7.%'" 1
+    ;;
+*)
+    expect @@gtid_domain_id 0
+    expect @@log_slave_updates 1
+    expect @@gtid_strict_mode 0
+    expect @@innodb_log_file_size $((256 * 1024 * 1024))
+    case "$FLAVOR" in
+    mariadb-11.8) expect "VERSION() LIKE '11.8.%'" 1 ;;
+    *) expect "VERSION() LIKE '10.11.%'" 1 ;;
+    esac
+    ;;
+esac
 expect @@local_infile 1
 expect @@skip_name_resolve 1
 expect @@bind_address 127.0.0.1
 expect @@port "$port"
 expect @@max_allowed_packet $((256 * 1024 * 1024))
 expect @@innodb_buffer_pool_size $((256 * 1024 * 1024))
-expect @@innodb_log_file_size $((256 * 1024 * 1024))
-expect "@@gtid_binlog_pos = ''" 1
-expect "@@log_bin_basename = '$DIR/binlog/mysql-bin'" 1
-expect "@@datadir = '$DIR/data/'" 1
+expect "@@log_bin_basename = '$inside/binlog/mysql-bin'" 1
+expect "@@datadir = '$inside/data/'" 1
 expect "COUNT(*) FROM information_schema.schemata WHERE schema_name = 'test'" 0
 
 # TCP on 127.0.0.1 as root without a password, no option file at all
@@ -71,9 +90,19 @@ got=$(mariadb --no-defaults --protocol=TCP -h 127.0.0.1 -P "$port" -u root -N -B
 [ "$got" = "root@127.0.0.1" ] || fail "TCP login: got '$got'"
 
 # writes reach the binlog with a GTID in domain 0
+if [ "${FLAVOR%%-*}" = mysql ]; then gtidvar=@@gtid_executed; else gtidvar=@@gtid_binlog_pos; fi
+expect "$gtidvar = ''" 1
 q "CREATE DATABASE tts; CREATE TABLE tts.t (id INT PRIMARY KEY); INSERT INTO tts.t VALUES (1)"
-gtid=$(q "SELECT @@gtid_binlog_pos")
-case "$gtid" in 0-4242-*) ;; *) fail "gtid_binlog_pos '$gtid' not in domain 0 / server 4242" ;; esac
+gtid=$(q "SELECT $gtidvar")
+case "$FLAVOR:$gtid" in
+mysql-*:*-*-*-*-*:1-3) ;;
+mariadb-*:0-4242-*) ;;
+*) fail "gtid position '$gtid' is not the three writes of server 4242" ;;
+esac
+# the flavor's own client and binlog reader
+[ "$("$CS_TEST_CLIENT" -N -B -e "SELECT COUNT(*) FROM tts.t")" = 1 ] || fail "DIR/bin/mysql does not reach the server"
+"$CS_TEST_BINLOG" -v "$(q "SHOW BINARY LOGS" | tail -n 1 | cut -f1)" | grep -q "INSERT INTO \`\?tts\`\?\.\`\?t\b" ||
+    fail "DIR/bin/binlog does not show the insert"
 
 # stop: the PID goes away, the pid file too
 bash "$TS" stop "$DIR"
@@ -93,7 +122,7 @@ eval "$(bash "$TS" env "$DIR")"
 [ "$CS_TEST_PID" != "$pid" ] || fail "restart kept the old pid"
 expect "COUNT(*) FROM tts.t" 1
 expect @@server_id 4242
-expect "@@gtid_binlog_pos = '$gtid'" 1
+expect "$gtidvar = '$gtid'" 1
 
 # a crash (SIGKILL) leaves a stale pid file; start recovers the same DIR
 pid=$CS_TEST_PID
