@@ -67,9 +67,9 @@ static int check_warnings(struct cs_conn *conn, const struct load_chunk_job *job
         mysql_free_result(res);
     }
     cs_error_set(err, CS_ERR_SERVER,
-                 "%s.%s chunk %s: the server reported %u warning(s) (data would be lost, so "
-                 "nothing of the chunk was kept):%s",
+                 "%s.%s chunk %s: the server reported %u warning(s) (data would be lost%s):%s",
                  job->t->schema, job->t->name, job->c->file, count,
+                 job->t->transactional ? ", so nothing of the chunk was kept" : "",
                  w.data ? w.data : "");
     cs_buf_release(&w);
     return -1;
@@ -238,17 +238,20 @@ int load_chunk_apply(struct cs_conn *conn, struct load_infile *inf,
     struct cs_buf sql = CS_BUF_INIT, item = CS_BUF_INIT;
     struct cs_error ignore;
     uint64_t rows = 0;
-    int rc = -1;
+    int tx = job->t->transactional, rc = -1;
 
-    if (cs_conn_exec(conn, "START TRANSACTION", err) < 0 ||
+    /* a non-transactional table's rows land as written: no transaction to
+     * share with the journal row (load/nontx.h says how a rerun copes) */
+    if ((tx && cs_conn_exec(conn, "START TRANSACTION", err) < 0) ||
         apply_body(conn, inf, job, &rows, err) < 0)
         goto out;
     if (rows != job->c->rows) {
         cs_error_set(err, CS_ERR_CHECKSUM,
                      "%s.%s chunk %s: the server took %llu rows, the manifest says %llu "
-                     "(rows already in the table? nothing of the chunk was kept)",
+                     "(rows already in the table?%s)",
                      job->t->schema, job->t->name, job->c->file, (unsigned long long)rows,
-                     (unsigned long long)job->c->rows);
+                     (unsigned long long)job->c->rows,
+                     tx ? " nothing of the chunk was kept" : "");
         goto out;
     }
     load_chunk_item(&item, job->c);
@@ -257,11 +260,15 @@ int load_chunk_apply(struct cs_conn *conn, struct load_infile *inf,
         cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         goto out;
     }
-    if (cs_conn_exec(conn, sql.data, err) < 0 || cs_conn_exec(conn, "COMMIT", err) < 0)
+    if (cs_conn_exec(conn, sql.data, err) < 0 || (tx && cs_conn_exec(conn, "COMMIT", err) < 0))
         goto out;
     rc = 0;
 out:
-    if (rc < 0 && (err->code == CS_ERR_FORMAT || err->code == CS_ERR_TRUNCATED))
+    if (rc < 0 && !tx)
+        cs_error_prefix(err, "%s.%s is not transactional: some rows of chunk %s may be in it; "
+                             "run the same command again to reload the table whole",
+                        job->t->schema, job->t->name, job->c->file);
+    else if (rc < 0 && (err->code == CS_ERR_FORMAT || err->code == CS_ERR_TRUNCATED))
         cs_error_prefix(err, "%s.%s: chunk file %s is damaged (copy it again); nothing of it was "
                              "loaded",
                         job->t->schema, job->t->name, job->c->file);

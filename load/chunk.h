@@ -11,7 +11,9 @@
  * failure rolls the whole chunk back -- never a single statement: on
  * MariaDB 10.6+ the first transaction into an empty table runs in bulk mode,
  * where one failing statement silently rolls back everything before it.
- * One connection per thread; the job is read-only.
+ * A non-transactional table (MyISAM, ...) has no transaction: rows, then the
+ * journal row, each autocommitted; see load/nontx.h for how exactly-once
+ * holds there.  One connection per thread; the job is read-only.
  */
 #ifndef LOAD_CHUNK_H
 #define LOAD_CHUNK_H

@@ -49,7 +49,9 @@ int load_job_apply(struct load_worker *w, struct load_ctx *ctx, const struct fmt
             rc = 0;
             break;
         }
-        if (!transient(err) || attempt == ctx->cfg->retries)
+        /* a failed chunk of a non-transactional table may have left rows:
+         * only a rerun (which reloads the table whole) can redo it */
+        if (!transient(err) || attempt == ctx->cfg->retries || !t->transactional)
             break;
         cs_log_warn(ctx->cfg->log, "%s; retrying the chunk (%u of %u)", err->msg, attempt + 1,
                     ctx->cfg->retries);

@@ -10,6 +10,7 @@
 #include "load/check.h"
 #include "load/chunk.h"
 #include "load/jobs.h"
+#include "load/nontx.h"
 #include "load/repl.h"
 #include "load/schema.h"
 #include "load/session.h"
@@ -515,6 +516,7 @@ static int phases(struct run *r, struct cs_error *err)
         load_journal_mark(&r->main, r->dump_id, "load:started", err) < 0 ||
         load_schema_databases(&r->main, &r->ctx, err) < 0 ||
         load_schema_tables(&r->main, &r->ctx, err) < 0 ||
+        load_nontx_prepare(&r->main, &r->ctx, &r->journal, err) < 0 ||
         (r->arch ? stream_phase(r, err) : data_phase(r, err)) < 0 ||
         alter_phase(r, "index", err) < 0 || (r->cfg->verify && verify_phase(r, err) < 0) ||
         alter_phase(r, "fk", err) < 0 ||
