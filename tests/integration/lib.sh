@@ -190,7 +190,7 @@ tsv_rows() {
 # server's binary logs up to FILE:POS
 binlog_count() {
     local dir="$WORK/$1/binlog" f total=0 n
-    for f in $(ls "$dir" | grep -v index | sort); do
+    for f in $(ls "$dir" | grep -E '^mysql-bin\.[0-9]+$' | sort); do
         if [ "$f" = "$2" ]; then
             n=$("$WORK/$1/bin/binlog" -v --base64-output=decode-rows --stop-position="$3" "$f" | grep -c "$4" || true)
             total=$((total + n))
