@@ -4,10 +4,11 @@
 # future format version: each gives its own clear message, offline with
 # --check and at load time, and a non-zero exit; the broken table is never
 # reported done.
+# flavors: mariadb-11.8 mysql-9.7
 . "$(dirname "$0")/lib.sh"
 
 start_server src
-sql_file src "$SRC/tests/data/fixture-types.sql"
+types_fixture src
 dump_of src "$WORK/good" --chunk-rows 700 -q
 "$CSLOAD" --check "$WORK/good" 2>/dev/null || fail "the good dump does not pass --check"
 CHUNK=$(manifest_get "$WORK/good" "[c['file'] for t in m['tables'] if t['name']=='vpk' for c in t['chunks']][1]")
