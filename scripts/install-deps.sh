@@ -31,6 +31,8 @@ PACKAGES=(
     libcmocka-dev
     libjansson-dev
     libxxhash-dev
+    libssl-dev
+    python3-botocore
     mariadb-server
     mariadb-client
     zstd
