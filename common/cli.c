@@ -70,6 +70,7 @@ int cs_cli_parse(struct cs_cli *cli, int argc, char **argv, const struct cs_log 
             cs_error_set(err, CS_ERR_USAGE,
                          "%s: unknown option or missing value '%s' (see %s --help)", where,
                          cli->args.argv[at], cli->prog);
+            r = -1; /* r may hold the previous option's 0 */
             goto out;
         }
         r = common_option(cli, opt);

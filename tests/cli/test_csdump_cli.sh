@@ -29,6 +29,11 @@ expect 0 "Usage: csdump" -- --help
 expect 0 "^csdump [0-9]+\.[0-9]+" -- --version
 expect 2 "--outdir DIR or --archive FILE is required" --
 expect 2 "unknown option .*--bogus" -- --bogus -o "$WORK/x"
+# a bad option after good ones is still named (not "unexpected argument")
+expect 2 "the command line: unknown option or missing value '--bogus'" -- -t 2 --bogus -o "$WORK/x"
+printf '[csdump]\nthreads=2\nthred=2\n' >"$WORK/typo.cnf"
+expect 2 "$WORK/typo.cnf:3 \\[csdump\\]: unknown option or missing value '--thred=2'" -- \
+    --defaults-file="$WORK/typo.cnf" -o "$WORK/x"
 expect 2 "--threads=0: expected a whole number from 1 to 256" -- --threads 0 -o "$WORK/x"
 expect 2 "--threads=abc" -- -t abc -o "$WORK/x"
 expect 2 "--format=csv: expected tsv or sql" -- --format csv -o "$WORK/x"

@@ -33,6 +33,7 @@ expect 2 "--defer-indexes=some: expected all, fulltext or none" -- --defer-index
 expect 2 "--replicate-from needs --replication-user" -- --replicate-from 127.0.0.1:3306 "$WORK/empty"
 expect 2 "--threads=0" -- -t 0 "$WORK/empty"
 expect 2 "unknown option .*--bogus" -- --bogus "$WORK/empty"
+expect 2 "the command line: unknown option or missing value '--bogus'" -- -t 2 --bogus "$WORK/empty"
 # --check without a server
 expect 1 "no manifest.json" -- --check "$WORK/empty"
 expect 1 "cannot open the dump directory" -- --check "$WORK/nowhere"
