@@ -1,5 +1,6 @@
 #include "common/connopt.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,40 @@ int cs_connopt_uint(const char *name, const char *arg, unsigned long long min,
     if (!arg || !*arg || *end || errno || *arg == '-' || *out < min || *out > max)
         return cs_error_set(err, CS_ERR_USAGE, "--%s=%s: expected a whole number from %llu to %llu",
                             name, arg ? arg : "", min, max);
+    return 0;
+}
+
+/* "", "K", "KB", "KiB" (any case) -> the multiplier; 0 = not a unit. */
+static unsigned long long size_unit(const char *u)
+{
+    static const char letters[] = "KMGT";
+    const char *at;
+
+    if (!*u)
+        return 1;
+    at = strchr(letters, toupper((unsigned char)*u));
+    if (!at || !*at)
+        return 0;
+    if (u[1] && strcasecmp(u + 1, "B") && strcasecmp(u + 1, "iB"))
+        return 0;
+    return 1ull << (10 * (at - letters + 1));
+}
+
+int cs_connopt_size(const char *name, const char *arg, unsigned long long min,
+                    unsigned long long max, unsigned long long *out, struct cs_error *err)
+{
+    unsigned long long n, unit;
+    char *end;
+
+    errno = 0;
+    n = strtoull(arg ? arg : "", &end, 10);
+    unit = arg && *arg && *arg != '-' && end != arg && !errno ? size_unit(end) : 0;
+    if (!unit || n > max / unit || n * unit < min)
+        return cs_error_set(err, CS_ERR_USAGE,
+                            "--%s=%s: expected a size from %llu to %llu bytes, as a number "
+                            "with an optional K, M, G or T (KiB, MiB...: powers of 1024)",
+                            name, arg ? arg : "", min, max);
+    *out = n * unit;
     return 0;
 }
 

@@ -57,6 +57,11 @@ void cs_connopt_scrub_argv(int argc, char **argv);
 /* Parse an unsigned number option ("--threads"), -1 with a message if bad. */
 int cs_connopt_uint(const char *name, const char *arg, unsigned long long min,
                     unsigned long long max, unsigned long long *out, struct cs_error *err);
+/* A byte count: N with an optional unit K, M, G, T (also KB/KiB..., any
+ * case; all powers of 1024), from MIN to MAX bytes; CS_ERR_USAGE naming
+ * --NAME otherwise. */
+int cs_connopt_size(const char *name, const char *arg, unsigned long long min,
+                    unsigned long long max, unsigned long long *out, struct cs_error *err);
 
 extern const char cs_connopt_help[];
 

@@ -84,7 +84,7 @@ static void usage(FILE *out)
             "      --format=tsv|sql     chunk format (default tsv: LOAD DATA; sql: INSERTs)\n"
             "      --compress=zstd|none (default zstd)   --compress-level=N (default 1)\n"
             "      --chunk-rows=N       rows per chunk file (default 250000)\n"
-            "      --chunk-bytes=N      raw bytes per chunk file (default 134217728)\n"
+            "      --chunk-bytes=SIZE   raw bytes per chunk file (default 128M; K, M, G suffixes)\n"
             "  -t, --threads=N          parallel connections (default 4; 1.5x are opened as\n"
             "                           snapshot connections, the rest are spares)\n\n"
             "Selection (system schemas only when named and --include-system):\n"
@@ -108,15 +108,33 @@ static void usage(FILE *out)
             cs_connopt_help);
 }
 
-/* "a,b,c" appended to L (strings point into a strdup'd copy kept in L). */
-static int split_list(struct dump_list *l, const char *arg, struct cs_error *err)
+/* Trim white space around S in place; returns the trimmed start. */
+static char *trim(char *s)
 {
-    char *copy = strdup(arg), *save = NULL, *tok;
+    char *e = s + strlen(s);
+
+    while (*s == ' ' || *s == '\t')
+        s++;
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+        *--e = '\0';
+    return s;
+}
+
+/* "a, b,c" appended to L, each item trimmed (each a strdup'd copy). */
+static int split_list(struct dump_list *l, const char *opt, const char *arg, struct cs_error *err)
+{
+    char *copy = strdup(arg), *rest = copy, *tok;
 
     if (!copy)
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-    for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        char **p = realloc(l->items, (l->n + 2) * sizeof(char *));
+    while ((tok = strsep(&rest, ","))) {
+        char **p;
+        tok = trim(tok);
+        if (!*tok) {
+            free(copy);
+            return cs_error_set(err, CS_ERR_USAGE, "--%s=%s: an empty name in the list", opt, arg);
+        }
+        p = realloc(l->items, (l->n + 2) * sizeof(char *));
         if (!p)
             return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         l->items = p;
@@ -157,10 +175,14 @@ static int parse_number(struct dump_config *c, int opt, const char *arg, struct 
         return 0;
     }
     case OPT_CHUNK_ROWS:
-    case OPT_CHUNK_BYTES:
         if (cs_connopt_uint(o->name, arg, 1, UINT64_MAX / 2, &n, err) < 0)
             return -1;
-        *(opt == OPT_CHUNK_ROWS ? &c->chunk_rows : &c->chunk_bytes) = n;
+        c->chunk_rows = n;
+        return 0;
+    case OPT_CHUNK_BYTES:
+        if (cs_connopt_size(o->name, arg, 1, UINT64_MAX / 2, &n, err) < 0)
+            return -1;
+        c->chunk_bytes = n;
         return 0;
     default:
         if (cs_connopt_uint(o->name, arg, opt == OPT_LOCK_WAIT_TIMEOUT ? 1 : 0, 86400, &n, err) < 0)
@@ -211,9 +233,9 @@ static int parse_one(struct dump_config *c, struct cs_connopt *co, int opt, cons
     switch (opt) {
     case 'o': c->outdir = arg; return 0;
     case OPT_ARCHIVE: c->archive = arg; return 0;
-    case 'B': return split_list(&c->databases, arg, err);
-    case 'T': return split_list(&c->tables, arg, err);
-    case 'x': return split_list(&c->exclude, arg, err);
+    case 'B': return split_list(&c->databases, "databases", arg, err);
+    case 'T': return split_list(&c->tables, "tables", arg, err);
+    case 'x': return split_list(&c->exclude, "exclude", arg, err);
     case OPT_REGEX: c->pattern = arg; return 0;
     case OPT_INCLUDE_SYSTEM: c->include_system = 1; return 0;
     case OPT_NO_VIEWS: c->no_views = 1; return 0;

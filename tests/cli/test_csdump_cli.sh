@@ -43,6 +43,13 @@ expect 2 "--ssl-mode=SOMETIMES" -- --ssl-mode SOMETIMES -o "$WORK/x"
 expect 2 "--port=99999" -- -P 99999 -o "$WORK/x"
 expect 2 "unexpected argument 'extra'" -- -o "$WORK/x" extra
 expect 2 "--compress-level=40" -- --compress-level 40 -o "$WORK/x"
+# sizes take suffixes; lists are trimmed (both reach the connection, exit 1)
+expect 2 "--chunk-bytes=10X: expected a size" -- --chunk-bytes 10X -o "$WORK/x"
+expect 2 "--chunk-bytes=0: expected a size from 1" -- --chunk-bytes 0 -o "$WORK/x"
+expect 1 "nosuch.sock" -- --chunk-bytes 10M -S "$WORK/nosuch.sock" -o "$WORK/x"
+expect 1 "nosuch.sock" -- --chunk-bytes 1GiB -S "$WORK/nosuch.sock" -o "$WORK/x"
+expect 1 "nosuch.sock" -- -B "shop, crm" -S "$WORK/nosuch.sock" -o "$WORK/x"
+expect 2 "--databases=shop,,crm: an empty name" -- -B "shop,,crm" -o "$WORK/x"
 # --defaults-file must exist and come first
 out=$("$CSDUMP" --defaults-file="$WORK/none.cnf" -o "$WORK/x" 2>&1) && fail "missing defaults file accepted"
 echo "$out" | grep -q "none.cnf" || fail "missing defaults file not named: $out"
