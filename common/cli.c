@@ -73,6 +73,8 @@ int cs_cli_parse(struct cs_cli *cli, int argc, char **argv, const struct cs_log 
             r = -1; /* r may hold the previous option's 0 */
             goto out;
         }
+        if (cli->conn)
+            cli->conn->from_file = at <= cli->args.nfile;
         r = common_option(cli, opt);
         if (r < 0)
             r = cli->fn(cli->ctx, opt, optarg, err);

@@ -13,6 +13,7 @@
 
 #include "common/error.h"
 #include "common/log.h"
+#include "common/connopt.h"
 #include "common/optfile.h"
 
 /* 0 = continue, 1 = stop with exit 0 (--help, --version), -1 = error. */
@@ -39,6 +40,7 @@ struct cs_cli {
     const char *shortopts;
     cs_cli_opt_fn fn;
     void *ctx;
+    struct cs_connopt *conn;          /* told where each option came from; may be NULL */
     struct cs_optfile_args args;      /* owned */
     int first_arg;                    /* index of the first positional in args.argv */
 };

@@ -37,9 +37,18 @@ int cs_conn_check_ssl_mode(const char *mode, struct cs_error *err)
                         mode);
 }
 
+int cs_conn_transport_tcp(const struct cs_conn_config *cfg)
+{
+    int local = !cfg->host || !strcmp(cfg->host, "localhost");
+
+    if (cfg->protocol == CS_PROTO_TCP)
+        return 1;
+    return !local;
+}
+
 void cs_conn_describe(const struct cs_conn_config *cfg, char *out, size_t size)
 {
-    int tcp = cfg->host && strcmp(cfg->host, "localhost") != 0;
+    int tcp = cs_conn_transport_tcp(cfg);
 
     if (!tcp && cfg->socket)
         snprintf(out, size, "%s", cfg->socket);
@@ -89,8 +98,7 @@ static void set_options(MYSQL *m, const struct cs_conn_config *cfg)
         mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &cfg->write_timeout);
     mysql_options(m, MYSQL_SET_CHARSET_NAME, "binary");
     mysql_options(m, MYSQL_OPT_LOCAL_INFILE, &local);
-    /* An explicit host other than localhost means TCP even with a socket set. */
-    if (cfg->host && strcmp(cfg->host, "localhost") != 0)
+    if (cs_conn_transport_tcp(cfg))
         mysql_options(m, MYSQL_OPT_PROTOCOL, &proto);
     set_tls(m, cfg);
 }
@@ -117,6 +125,24 @@ int cs_conn_open(struct cs_conn *c, const struct cs_conn_config *cfg, const char
     }
     c->thread_id = mysql_thread_id(c->mysql);
     return 0;
+}
+
+void cs_conn_endpoint(const struct cs_conn *c, char *out, size_t size)
+{
+    const char *host = NULL, *sock = NULL;
+    unsigned int port = 0;
+
+    if (!c->mysql) {
+        snprintf(out, size, "(not connected)");
+        return;
+    }
+    mariadb_get_infov(c->mysql, MARIADB_CONNECTION_HOST, &host);
+    mariadb_get_infov(c->mysql, MARIADB_CONNECTION_PORT, &port);
+    mariadb_get_infov(c->mysql, MARIADB_CONNECTION_UNIX_SOCKET, &sock);
+    if (strstr(mysql_get_host_info(c->mysql), "TCP/IP"))
+        snprintf(out, size, "%s:%u over TCP", host ? host : "?", port);
+    else
+        snprintf(out, size, "via socket %s", sock ? sock : "(default)");
 }
 
 void cs_conn_close(struct cs_conn *c)

@@ -19,7 +19,11 @@
 
 #include "common/error.h"
 
+/* The transport asked for (the mariadb client's rules, see cs_conn_transport). */
+enum cs_conn_protocol { CS_PROTO_DEFAULT = 0, CS_PROTO_TCP, CS_PROTO_SOCKET };
+
 struct cs_conn_config {
+    enum cs_conn_protocol protocol;
     const char *host;
     unsigned port;
     const char *user;
@@ -50,6 +54,14 @@ void cs_conn_thread_end(void);
 int cs_conn_check_ssl_mode(const char *mode, struct cs_error *err);
 /* "host:port" or "socket path" for messages. */
 void cs_conn_describe(const struct cs_conn_config *cfg, char *out, size_t size);
+/* 1 when CFG connects over TCP, 0 over the unix socket: TCP when the
+ * protocol says so, or the host is set and not "localhost"; the socket
+ * when the protocol says so (and the host is localhost or unset) or by
+ * default.  The same rule as the mariadb client (MariaDB Connector/C). */
+int cs_conn_transport_tcp(const struct cs_conn_config *cfg);
+/* The endpoint C is connected to, as "127.0.0.1:3307 over TCP" or "via
+ * socket /run/mysqld/mysqld.sock" (what the client library reports). */
+void cs_conn_endpoint(const struct cs_conn *c, char *out, size_t size);
 
 /* Connects with character set binary. LABEL names the connection in messages. */
 int cs_conn_open(struct cs_conn *c, const struct cs_conn_config *cfg, const char *label,

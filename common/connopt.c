@@ -108,6 +108,8 @@ int cs_connopt_parse(struct cs_connopt *o, int opt, const char *arg, struct cs_e
         if (cs_connopt_uint("port", arg, 0, 65535, &n, err) < 0)
             return -1;
         o->conn.port = (unsigned)n;
+        if (!o->from_file)
+            o->conn.protocol = CS_PROTO_TCP;
         return 1;
     case 'u':
         o->conn.user = arg;
@@ -117,6 +119,8 @@ int cs_connopt_parse(struct cs_connopt *o, int opt, const char *arg, struct cs_e
         return arg ? (set_password(o, arg, err) < 0 ? -1 : 1) : 1;
     case 'S':
         o->conn.socket = arg;
+        if (!o->from_file)
+            o->conn.protocol = CS_PROTO_SOCKET;
         return 1;
     case CS_OPT_SSL_MODE:
         o->conn.ssl_mode = arg;
@@ -137,12 +141,11 @@ int cs_connopt_parse(struct cs_connopt *o, int opt, const char *arg, struct cs_e
         return 1;
     case CS_OPT_PROTOCOL:
         if (!strcasecmp(arg, "tcp")) {
-            if (!o->conn.host || !strcmp(o->conn.host, "localhost"))
-                o->conn.host = "127.0.0.1";
+            o->conn.protocol = CS_PROTO_TCP;
             return 1;
         }
         if (!strcasecmp(arg, "socket")) {
-            o->conn.host = "localhost";
+            o->conn.protocol = CS_PROTO_SOCKET;
             return 1;
         }
         return cs_error_set(err, CS_ERR_USAGE, "--protocol=%s: expected tcp or socket", arg);

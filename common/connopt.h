@@ -44,11 +44,15 @@ struct cs_connopt {
     struct cs_conn_config conn;
     char *password;   /* owned copy */
     int prompt;       /* -p without a value */
+    int from_file;    /* set by cs_cli before each option: it came from an option file */
 };
 
 void cs_connopt_init(struct cs_connopt *o);
 void cs_connopt_release(struct cs_connopt *o);
-/* 1 = OPT was a connection option (handled), 0 = not ours, -1 = bad value. */
+/* 1 = OPT was a connection option (handled), 0 = not ours, -1 = bad value.
+ * As the mariadb client: -P/--port on the command line means TCP, -S/--socket
+ * there means the socket, --protocol says which outright; the last of these
+ * wins.  port= and socket= in option files only give the values. */
 int cs_connopt_parse(struct cs_connopt *o, int opt, const char *arg, struct cs_error *err);
 /* After parsing: MYSQL_PWD, the password prompt, defaults. */
 int cs_connopt_finish(struct cs_connopt *o, struct cs_error *err);

@@ -288,6 +288,7 @@ static int parse_args(struct cs_cli *cli, int argc, char **argv, const struct cs
     cli->long_options = long_options;
     cli->shortopts = CS_CONNOPT_SHORT "o:t:B:T:x:qv";
     cli->fn = on_option;
+    cli->conn = co;
     cli->ctx = &p;
     r = cs_cli_parse(cli, argc, argv, log, err);
     if (r != 0)

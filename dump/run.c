@@ -97,8 +97,12 @@ static int connect_main(struct run *r, struct cs_error *err)
         dump_server_read(&r->main, &r->server, err) < 0 ||
         dump_session_setup(&r->main, &r->server.version, err) < 0)
         return -1;
-    cs_log_info(r->cfg->log, "source %s: %s %s", r->main.label,
-                cs_flavor_name(r->server.version.flavor), r->server.version_text);
+    {
+        char ep[300];
+        cs_conn_endpoint(&r->main, ep, sizeof(ep));
+        cs_log_info(r->cfg->log, "source: %s %s, connected %s%s", cs_flavor_name(r->server.version.flavor),
+                    r->server.version_text, strstr(ep, "via ") == ep ? "" : "to ", ep);
+    }
     return 0;
 }
 

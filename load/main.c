@@ -170,6 +170,7 @@ static int parse_args(struct cs_cli *cli, int argc, char **argv, const struct cs
     cli->long_options = long_options;
     cli->shortopts = CS_CONNOPT_SHORT "t:qv";
     cli->fn = on_option;
+    cli->conn = p->co;
     cli->ctx = p;
     r = cs_cli_parse(cli, argc, argv, log, err);
     if (r != 0)

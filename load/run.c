@@ -70,10 +70,13 @@ static void preflight(struct run *r)
 {
     const struct load_target *t = &r->target;
     const struct fmt_manifest *m = r->m;
+    char ep[300];
 
-    cs_log_info(r->cfg->log, "dump of %s %s (%s, %s) -> target %s %s", m->flavor,
+    cs_conn_endpoint(&r->main, ep, sizeof(ep));
+    cs_log_info(r->cfg->log, "dump of %s %s (%s, %s) -> target %s %s, connected %s%s", m->flavor,
                 m->server_version, m->lock_mode, m->consistent ? "consistent" : "NOT consistent",
-                cs_flavor_name(t->version.flavor), t->version_text);
+                cs_flavor_name(t->version.flavor), t->version_text,
+                strstr(ep, "via ") == ep ? "" : "to ", ep);
     if (!m->consistent)
         cs_log_warn(r->cfg->log, "the dump is not consistent: %s",
                     m->consistency_note ? m->consistency_note : "");
