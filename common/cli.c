@@ -32,7 +32,11 @@ static int common_option(struct cs_cli *cli, int opt)
         cli->usage(stdout);
         return 1;
     case CS_OPT_VERSION:
+#ifdef CS_FAULTS
+        printf("%s %s (test build: fault points)\n", cli->prog, CS_VERSION);
+#else
         printf("%s %s\n", cli->prog, CS_VERSION);
+#endif
         return 1;
     default:
         return -1;

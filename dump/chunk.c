@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "common/buf.h"
+#include "common/fault.h"
 #include "common/fs.h"
 #include "common/quote.h"
 #include "format/checksum.h"
@@ -303,6 +304,21 @@ static void discard(struct writer *w, struct cs_error *err)
     w->ndone = 0;
 }
 
+/* The dump.rows fault point (common/fault.h), object "schema.table". */
+static int fault_rows(const struct writer *w, struct cs_error *err)
+{
+#ifdef CS_FAULTS
+    char obj[400];
+
+    snprintf(obj, sizeof(obj), "%s.%s", w->t->schema, w->t->name);
+    return cs_fault_hit("dump.rows", obj, err);
+#else
+    (void)w;
+    (void)err;
+    return 0;
+#endif
+}
+
 static int stream_rows(struct writer *w, struct cs_conn *conn, MYSQL_RES *res,
                        struct cs_error *err)
 {
@@ -332,6 +348,8 @@ static int stream_rows(struct writer *w, struct cs_conn *conn, MYSQL_RES *res,
             return -1;
         if (++n % CANCEL_CHECK_ROWS == 0) {
             atomic_fetch_add(&w->prog->rows, CANCEL_CHECK_ROWS);
+            if (fault_rows(w, err) < 0)
+                return -1;
             if (w->cfg->cancel && *w->cfg->cancel)
                 return cs_error_set(err, CS_ERR_CANCELLED, "interrupted");
         }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/fault.h"
 #include "common/quote.h"
 #include "format/sqlenc.h"
 #include "format/tsv.h"
@@ -260,7 +261,10 @@ int load_chunk_apply(struct cs_conn *conn, struct load_infile *inf,
         cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         goto out;
     }
-    if (cs_conn_exec(conn, sql.data, err) < 0 || (tx && cs_conn_exec(conn, "COMMIT", err) < 0))
+    if (cs_conn_exec(conn, sql.data, err) < 0 ||
+        cs_fault_hit("load.commit", job->c->file, err) < 0 ||
+        (tx && cs_conn_exec(conn, "COMMIT", err) < 0) ||
+        cs_fault_hit("load.committed", job->c->file, err) < 0)
         goto out;
     rc = 0;
 out:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test.sh - build and run every test (unit, cli, integration), as CI does.
 #
-# Installs missing dependencies first (scripts/install-deps.sh; a no-op when
+# Builds with -DCS_FAULTS=ON: the integration tests act at fault points
+# (common/fault.h) instead of sleeping.  Installs missing dependencies first (scripts/install-deps.sh; a no-op when
 # everything is there) and the server roots of the other flavors
 # (scripts/server-root.sh; made once, then cached), configures with -DCS_WERROR=ON, builds, runs ctest.
 # Exits with ctest's status.
@@ -25,7 +26,7 @@ fi
 bash scripts/server-root.sh ensure
 
 jobs=$(nproc 2>/dev/null || echo 2)
-cmake -S . -B "$BUILD_DIR" -DCS_WERROR=ON "${cmake_args[@]}"
+cmake -S . -B "$BUILD_DIR" -DCS_WERROR=ON -DCS_FAULTS=ON "${cmake_args[@]}"
 cmake --build "$BUILD_DIR" -j"$jobs"
 
 rc=0

@@ -70,6 +70,14 @@ stop_server() {
     bash "$TS" stop "$WORK/$1" >&2
 }
 
+# pid_gone PID: no such process, or a zombie
+pid_gone() {
+    local state
+    [ -e "/proc/$1" ] || return 0
+    state=$(sed 's/.*) \(.\).*/\1/' "/proc/$1/stat" 2>/dev/null) || return 0
+    [ "$state" = Z ]
+}
+
 sock() { echo "$WORK/$1/mysql.sock"; }
 port() { cat "$WORK/$1/port"; }
 server_pid() { cat "$WORK/$1/mysqld.pid"; }
@@ -124,6 +132,42 @@ binlog_status() {
     else
         sql "$1" "SHOW MASTER STATUS" | awk '{print $1":"$2}'
     fi
+}
+
+# Fault points (common/fault.h): a test arms them for one command with
+#   CS_FAULT_POINTS="POINT[=OBJECT]:pause|fail|kill[@N]" command...
+# and synchronises on a paused process with fault_wait / fault_release.
+export CS_FAULT_DIR=$WORK/faults
+mkdir -p "$CS_FAULT_DIR"
+
+# require_faults: the tools are a test build (scripts/test.sh builds them so)
+require_faults() {
+    "$CSDUMP" --version | grep -q "fault points" ||
+        fail "$CSDUMP is not a test build: configure with -DCS_FAULTS=ON (scripts/test.sh does)"
+}
+
+# fault_wait POINT [SECONDS]: until a process pauses at POINT (default 120 s);
+# prints its PID
+fault_wait() {
+    local i
+    for i in $(seq 1 $((${2:-120} * 10))); do
+        if [ -s "$CS_FAULT_DIR/$1.reached" ]; then
+            cat "$CS_FAULT_DIR/$1.reached"
+            return 0
+        fi
+        sleep 0.1
+    done
+    return 1
+}
+
+# fault_release POINT: let the process paused at POINT go on (and re-arm)
+fault_release() {
+    : >"$CS_FAULT_DIR/$1.release"
+}
+
+# fault_reset: forget every pause (before arming the same point again)
+fault_reset() {
+    rm -f "$CS_FAULT_DIR"/*
 }
 
 # bg_track PID: stop it (by PID) when the test exits

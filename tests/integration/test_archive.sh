@@ -13,6 +13,7 @@
 #     an entry larger than the manifest says, data the manifest does not
 #     account for): each refused with its own message, the target untouched.
 . "$(dirname "$0")/lib.sh"
+require_faults
 DUMP_RSS_MAX_KB=$((64 * 1024))
 LOAD_RSS_MAX_KB=$((128 * 1024))
 
@@ -81,12 +82,12 @@ start_server t-kill
 mkfifo "$WORK/fifo"
 cat "$WORK/kill.tar" > "$WORK/fifo" &
 bg_track $!
-"$CSLOAD" --no-defaults -S "$(sock t-kill)" -u root --archive "$WORK/fifo" --threads 2 \
-    2> "$WORK/kill.log" &
+# killed once two chunks are committed, the rest not
+CS_FAULT_POINTS="load.committed:pause@2" "$CSLOAD" --no-defaults -S "$(sock t-kill)" -u root \
+    --archive "$WORK/fifo" --threads 2 2> "$WORK/kill.log" &
 load_pid=$!
 bg_track "$load_pid"
-wait_for session_running t-kill 'LOAD DATA%' >/dev/null || fail "no LOAD DATA seen"
-sleep 1
+fault_wait load.committed >/dev/null || { cat "$WORK/kill.log" >&2; fail "no chunk was committed"; }
 kill -KILL "$load_pid"
 wait "$load_pid" 2>/dev/null || true
 load_archive_into t-kill "$WORK/kill.tar" --threads 2 2> "$WORK/kill2.log" ||

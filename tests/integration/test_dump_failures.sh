@@ -7,18 +7,20 @@
 #     locks are released (DDL and backup stages work at once).
 . "$(dirname "$0")/lib.sh"
 
+require_faults
 start_server src
 sql_file src "$SRC/tests/data/fixture-bank.sql"
 make_big src 600000
-# zstd at level 19 makes the dump slow enough to act on it mid-way
-SLOW=(--compress-level 19 --chunk-rows 25000 --threads 2)
+OPTS=(--chunk-rows 25000 --threads 2)
 
 note "3: kill a worker connection"
-dump_bg src "$WORK/d-kill" "$WORK/kill.log" "${SLOW[@]}"
+# the worker pauses while it streams bank.big (its SELECT open on the server)
+CS_FAULT_POINTS="dump.rows=bank.big:pause@2" dump_bg src "$WORK/d-kill" "$WORK/kill.log" "${OPTS[@]}"
 pid=$CS_DUMP_PID
-wait_for session_running src 'SELECT % FROM `bank`.`big`%' >/dev/null || fail "no dump SELECT seen"
-id=$(session_running src 'SELECT % FROM `bank`.`big`%')
+fault_wait dump.rows >/dev/null || { cat "$WORK/kill.log" >&2; fail "the dump never streamed bank.big"; }
+id=$(session_running src 'SELECT % FROM `bank`.`big`%') || fail "no dump SELECT on the server"
 sql src "KILL $id"
+fault_release dump.rows
 wait "$pid" || { cat "$WORK/kill.log" >&2; fail "the dump failed after one connection was killed"; }
 grep -Eq "redoing the unit.* on a spare" "$WORK/kill.log" || fail "no retry was logged"
 "$CHUNKCHECK" "$WORK/d-kill" -S "$(sock src)" -u root || fail "chunk check after the kill"
@@ -29,11 +31,12 @@ dups=$(cd "$WORK/d-kill" && for f in $uniq; do zstd -qdc "$f"; done | cut -f1 | 
 assert_eq "$dups" 0 "duplicate ids"
 
 note "5: SIGTERM mid-dump"
-dump_bg src "$WORK/d-term" "$WORK/term.log" "${SLOW[@]}"
+fault_reset
+CS_FAULT_POINTS="dump.rows=bank.big:pause@2" dump_bg src "$WORK/d-term" "$WORK/term.log" "${OPTS[@]}"
 pid=$CS_DUMP_PID
-wait_for session_running src 'SELECT % FROM `bank`.`big`%' >/dev/null || fail "no dump SELECT seen"
-sleep 0.5
+fault_wait dump.rows >/dev/null || { cat "$WORK/term.log" >&2; fail "the dump never streamed bank.big"; }
 kill -TERM "$pid"
+fault_release dump.rows
 set +e
 wait "$pid"
 rc=$?

@@ -29,9 +29,15 @@ long_update() {
     LONG_ID=$(session_running src 'UPDATE bank.acct_a%')
 }
 
+# query_older_than ID SECONDS: session ID's statement has run more than SECONDS
+query_older_than() {
+    [ "$(sql src "SELECT TIME > $2 FROM information_schema.PROCESSLIST WHERE ID = $1")" = 1 ]
+}
+
+require_faults
 note "4a: the long-query guard refuses to lock and names the session"
 long_update 30
-sleep 2.5
+wait_for query_older_than "$LONG_ID" 2 || fail "the long update did not run 2 s"
 t0=$(date +%s)
 set +e
 out=$(dump_of src "$WORK/d-guard" --lock-mode ftwrl --long-query-guard 2 --lock-retries 1 2>&1)
@@ -62,17 +68,24 @@ writes_ok || fail "writes blocked after the lock timed out"
 sql src "KILL $LONG_ID"
 wait "$LONG_PID" 2>/dev/null || true
 
+# alter_waiting: the ALTER of bank.big is on the server, waiting for a lock
+alter_waiting() {
+    [ -n "$(sql src "SELECT STATE FROM information_schema.PROCESSLIST
+                     WHERE INFO LIKE 'ALTER TABLE bank.big%' AND STATE LIKE 'Waiting for%'")" ]
+}
+
 note "6a: an instant ADD COLUMN waits for the dump"
-dump_bg src "$WORK/d-ddl" "$WORK/ddl.log" --compress-level 19 --threads 2 --chunk-rows 20000
-wait_for session_running src 'SELECT % FROM `bank`.`big`%' >/dev/null || fail "no dump SELECT seen"
+# the dump pauses while it streams bank.big; the ALTER must wait for it
+CS_FAULT_POINTS="dump.rows=bank.big:pause" dump_bg src "$WORK/d-ddl" "$WORK/ddl.log" --threads 2 \
+    --chunk-rows 20000
+fault_wait dump.rows >/dev/null || { cat "$WORK/ddl.log" >&2; fail "the dump never streamed bank.big"; }
 sql src "ALTER TABLE bank.big ADD COLUMN extra INT DEFAULT 42, ALGORITHM=INSTANT" &
 alter_pid=$!
 bg_track "$alter_pid"
-sleep 1
-kill -0 "$CS_DUMP_PID" 2>/dev/null || fail "the dump finished too early for this test"
-state=$(sql src "SELECT STATE FROM information_schema.PROCESSLIST WHERE INFO LIKE 'ALTER TABLE bank.big%'")
-note "ALTER state while the dump runs: $state"
-[ -n "$state" ] || fail "the ALTER did not wait for the dump"
+wait_for alter_waiting || fail "the ALTER did not wait for the dump"
+kill -0 "$alter_pid" 2>/dev/null || fail "the ALTER finished while the dump held its snapshot"
+note "ALTER waits while the dump runs: $(sql src "SELECT STATE FROM information_schema.PROCESSLIST WHERE INFO LIKE 'ALTER TABLE bank.big%'")"
+fault_release dump.rows
 wait "$CS_DUMP_PID" || { cat "$WORK/ddl.log" >&2; fail "the dump failed"; }
 wait "$alter_pid" || fail "the ALTER failed after the dump"
 ncols=$(manifest_get "$WORK/d-ddl" "[len(t['columns']) for t in m['tables'] if t['name']=='big'][0]")
@@ -84,13 +97,15 @@ assert_eq "$bad" 0 "rows not in the recorded shape"
 note "6b: without RELOAD, DDL during the dump is detected"
 sql src "CREATE USER lim@localhost; GRANT SELECT, LOCK TABLES, SHOW VIEW, PROCESS, BINLOG MONITOR,
          EVENT, TRIGGER ON *.* TO lim@localhost"
-"$CSDUMP" --no-defaults -S "$(sock src)" -u lim -o "$WORK/d-lim" --threads 1 --compress-level 19 \
-    --chunk-rows 20000 2> "$WORK/lim.log" &
+fault_reset
+CS_FAULT_POINTS="dump.rows=bank.big:pause" "$CSDUMP" --no-defaults -S "$(sock src)" -u lim \
+    -o "$WORK/d-lim" --threads 1 --chunk-rows 20000 2> "$WORK/lim.log" &
 CS_DUMP_PID=$!
 bg_track "$CS_DUMP_PID"
-wait_for session_running src 'SELECT % FROM `bank`.`big`%' >/dev/null || fail "no dump SELECT seen"
-# ctl is the smallest table, so the single worker reads it last
+fault_wait dump.rows >/dev/null || { cat "$WORK/lim.log" >&2; fail "the dump never streamed bank.big"; }
+# ctl is the smallest table, so the single worker reads it after big
 sql src "SET SESSION lock_wait_timeout = 5; ALTER TABLE bank.ctl ADD COLUMN late INT, ALGORITHM=INSTANT"
+fault_release dump.rows
 set +e
 wait "$CS_DUMP_PID"
 rc=$?

@@ -10,6 +10,7 @@
 #  killed while it loads one, then rerun: every row exactly once.
 # flavors: mariadb-11.8 mysql-9.7
 . "$(dirname "$0")/lib.sh"
+require_faults
 
 start_server src
 sql_file src "$SRC/tests/data/fixture-bank.sql"
@@ -71,11 +72,13 @@ kill_during verify 'SELECT `id`, `pad` FROM `bank`.`big`%'
 
 note "target server killed and restarted mid-load"
 start_server t-crash
-load_bg t-crash "$WORK/dump" "$WORK/crash.log" --threads 2 --retries 1
-wait_for session_running t-crash 'LOAD DATA%' >/dev/null || fail "no LOAD DATA seen"
-sleep 0.5
-kill -KILL "$(server_pid t-crash)"
-sleep 1
+# the server dies while a chunk waits for its COMMIT (others are committed)
+CS_FAULT_POINTS="load.commit:pause@3" load_bg t-crash "$WORK/dump" "$WORK/crash.log" --threads 2 --retries 1
+fault_wait load.commit >/dev/null || { cat "$WORK/crash.log" >&2; fail "no chunk reached its commit"; }
+spid=$(server_pid t-crash)
+kill -KILL "$spid"
+CS_WAIT_TRIES=600 wait_for pid_gone "$spid" || fail "the target server survived SIGKILL"
+fault_release load.commit
 restart_server t-crash
 wait "$CS_LOAD_PID" 2>/dev/null || note "the interrupted load failed, as it may"
 load_into t-crash "$WORK/dump" --threads 2 2> "$WORK/crash.again.log" ||
