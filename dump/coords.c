@@ -274,5 +274,6 @@ void dump_coords_release(struct fmt_coords *c)
         return;
     free(c->binlog_file);
     free(c->gtid_set);
+    free(c->unusable);
     memset(c, 0, sizeof(*c));
 }
