@@ -122,14 +122,12 @@ int dump_applier_pause(struct dump_applier *a, const struct dump_config *cfg,
         if (err->server_errno == 1227 || err->server_errno == 1044)
             cs_error_prefix(err, "--pause-replica needs %s", admin_privilege(srv));
         else
-            cs_error_prefix(err, "--pause-replica: %s", dump_applier_stop_sql(&srv->version));
+            cs_error_prefix(err, "--pause-replica");
         goto out;
     }
     a->stopped = 1;
     a->t0 = cs_now();
-    cs_log_info(cfg->log, "--pause-replica: the replica's SQL thread is stopped for the snapshot "
-                          "(applied up to %s:%llu)",
-                pos.binlog_file ? pos.binlog_file : "", (unsigned long long)pos.binlog_pos);
+    cs_log_info(cfg->log, "--pause-replica: the replica's SQL thread is stopped for the snapshot");
 out:
     dump_coords_release(&pos);
     free(host);

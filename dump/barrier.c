@@ -97,7 +97,7 @@ int dump_barrier_blockers(struct dump_snapshot *s, struct cs_conn *conn, struct 
 
 const char *dump_barrier_applier_hint(void)
 {
-    return "this replica's own applier is held up (a replicated DDL waits for csdump's DDL "
+    return "This replica's own applier is held up (a replicated DDL waits for csdump's DDL "
            "guard and later transactions wait in commit order): use --pause-replica (stops "
            "its SQL thread for the snapshot) or dump once it has caught up";
 }

@@ -74,7 +74,7 @@ static int guard_failed(struct dump_snapshot *s, const char *stmt, struct cs_err
         appliers = dump_barrier_blockers(s, &s->guard, &who);
         cs_error_set(err, CS_ERR_LOCK, "%s waited %us (lock wait timeout)%s%s%s%s", stmt,
                      s->cfg->lock_wait_timeout, who.len ? "; blocked by:" : "",
-                     who.len ? who.data : "", appliers ? "; " : "",
+                     who.len ? who.data : "", appliers ? ". " : "",
                      appliers ? dump_barrier_applier_hint() : "");
     }
     cs_buf_release(&who);

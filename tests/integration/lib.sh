@@ -79,14 +79,20 @@ sql() {
     mariadb --defaults-file="$WORK/$1/client.cnf" -N -B -e "$2"
 }
 
-# sql_file NAME FILE: the fixtures' recursive CTEs need a deeper limit on MySQL
-sql_file() {
+# deeper_cte NAME: the statement that lifts the recursive-CTE limit of
+# server NAME's flavor (MySQL cte_max_recursion_depth 1000; MariaDB
+# max_recursive_iterations, 1000 by default since 10.6.20 / 10.11.10)
+deeper_cte() {
     if [ "$(kind_of "$1")" = mysql ]; then
-        { echo "SET SESSION cte_max_recursion_depth = 100000000;"; cat "$2"; } |
-            mariadb --defaults-file="$WORK/$1/client.cnf"
+        echo "SET SESSION cte_max_recursion_depth = 100000000;"
     else
-        mariadb --defaults-file="$WORK/$1/client.cnf" < "$2"
+        echo "SET SESSION max_recursive_iterations = 100000000;"
     fi
+}
+
+# sql_file NAME FILE: the fixtures' recursive CTEs need a deeper limit
+sql_file() {
+    { deeper_cte "$1"; cat "$2"; } | mariadb --defaults-file="$WORK/$1/client.cnf"
 }
 
 # types_fixture NAME: the full-type dataset for server NAME's flavor
@@ -199,9 +205,7 @@ binlog_count() {
 
 # make_big NAME ROWS: bank.big, ~120 bytes a row, for dumps that take a while
 make_big() {
-    local depth=""
-    [ "$(kind_of "$1")" = mysql ] && depth="SET SESSION cte_max_recursion_depth = 100000000;"
-    sql "$1" "$depth CREATE TABLE IF NOT EXISTS bank.big (id INT PRIMARY KEY, pad VARCHAR(200));
+    sql "$1" "$(deeper_cte "$1") CREATE TABLE IF NOT EXISTS bank.big (id INT PRIMARY KEY, pad VARCHAR(200));
               INSERT INTO bank.big WITH RECURSIVE s(seq) AS (SELECT 1 UNION ALL SELECT seq + 1 FROM s WHERE seq < $2)
               SELECT seq, LEFT(CONCAT(SHA2(seq, 256), SHA2(seq + 1, 256)), 96) FROM s"
 }
