@@ -123,7 +123,7 @@ int dump_coords_replica_exact(const struct fmt_coords *exec, const struct dump_a
     if (barrier && !strcmp(file, st->read_file) && pos == st->read_pos)
         return 1;
     snprintf(why, len,
-             "the applier position %s:%llu (Exec_Source_Log_Pos) may lag the snapshot: the "
+             "the applier position %s:%llu (Exec_Source/Master_Log_Pos) may lag the snapshot: the "
              "applier %s%s, its IO thread had read up to %s:%llu%s",
              file, pos, st->sql_running ? "was running" : "had stopped on an error",
              st->sql_running && !barrier ? " and no barrier blocked its commits" : "",

@@ -191,12 +191,13 @@ tsv_rows() {
 # server's binary logs up to FILE:POS
 binlog_count() {
     local dir="$WORK/$1/binlog" f total=0 n stop
-    for f in $(ls "$dir" | grep -v index | sort); do
+    # binary logs only (MariaDB 11 keeps a #binlog_cache_files directory there)
+    for f in $(ls "$dir" | grep -E '\.[0-9]+$' | sort); do
         stop=()
         [ "$f" = "$2" ] && stop=(--stop-position="$3")
         # TMPDIR: the work directory is not there for a root flavor's reader
         n=$(TMPDIR=/tmp "$WORK/$1/bin/binlog" -v --base64-output=decode-rows "${stop[@]}" "$f" |
-            { grep -c "$4" || true; })
+            { grep -c "$4" || true; }) || { echo "binlog_count: cannot read $f" >&2; return 1; }
         total=$((total + n))
         [ "$f" = "$2" ] && break
     done
