@@ -107,12 +107,6 @@ int dump_snapshot_guard(struct dump_snapshot *s, struct cs_error *err)
     int required = s->mode == DUMP_LOCK_BACKUP_STAGE || s->mode == DUMP_LOCK_BACKUP_LOCK;
     int rc = 1; /* 1 = no guard attempted */
 
-    /* before the guard: MySQL refuses STOP REPLICA while the instance is
-     * locked for backup, and a replicated DDL would wait for the guard */
-    if (s->cfg->pause_replica && dump_applier_pause(&s->applier, s->cfg, s->server, err) < 0)
-        return -1;
-    if (s->mode == DUMP_LOCK_NONE)
-        return 0;
     if ((s->mode == DUMP_LOCK_BACKUP_STAGE && !is_mariadb(s)) ||
         (s->mode == DUMP_LOCK_BACKUP_LOCK && is_mariadb(s)))
         return cs_error_set(err, CS_ERR_USAGE,
@@ -120,6 +114,12 @@ int dump_snapshot_guard(struct dump_snapshot *s, struct cs_error *err)
                             dump_lock_mode_name(s->mode),
                             is_mariadb(s) ? "MySQL 8.0+" : "MariaDB 10.4.1+",
                             cs_flavor_name(v->flavor), is_mariadb(s) ? "backup-stage" : "ftwrl");
+    /* before the guard: MySQL refuses STOP REPLICA while the instance is
+     * locked for backup, and a replicated DDL would wait for the guard */
+    if (s->cfg->pause_replica && dump_applier_pause(&s->applier, s->cfg, s->server, err) < 0)
+        return -1;
+    if (s->mode == DUMP_LOCK_NONE)
+        return 0;
     if (is_mariadb(s) && cs_version_at_least(v, 10, 4, 1) &&
         (s->mode == DUMP_LOCK_BACKUP_STAGE || (s->server->privs & DUMP_PRIV_RELOAD)))
         rc = guard_backup_stage(s, err);

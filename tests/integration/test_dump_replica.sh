@@ -8,7 +8,8 @@
 # a writer on the source: the transfers in the dump are exactly the source's
 # transactions up to the recorded GTID, and exactly those up to the recorded
 # file/position when there is one.  With --pause-replica the file/position is
-# always there, and the replica's SQL thread runs again afterwards.
+# always there, and the replica's SQL thread runs again afterwards, also when
+# the dump fails.
 # flavors: mariadb-11.8 mysql-9.7
 . "$(dirname "$0")/lib.sh"
 
@@ -61,6 +62,13 @@ grep -q "SQL thread is stopped for the snapshot" "$WORK/dump-pause.log" ||
 grep -q "SQL thread runs again" "$WORK/dump-pause.log" ||
     fail "pause: the SQL thread was not started again: $(cat "$WORK/dump-pause.log")"
 replica_ok rep || fail "replication does not run after --pause-replica"
+# a dump that fails after the pause (here: reading the catalog) starts it again too
+dump_of rep "$WORK/d-fail" --pause-replica --regex '(' 2> "$WORK/dump-fail.log" &&
+    fail "csdump --regex '(' succeeded"
+grep -q "SQL thread is stopped for the snapshot" "$WORK/dump-fail.log" &&
+    grep -q "SQL thread runs again" "$WORK/dump-fail.log" ||
+    fail "a failed dump does not start the SQL thread again: $(cat "$WORK/dump-fail.log")"
+replica_ok rep || fail "replication does not run after a failed --pause-replica dump"
 stop_writer src
 wait_caught_up rep src || fail "the replica does not catch up after --pause-replica"
 # the offset between a ledger id and its source GTID sequence number is the
