@@ -355,6 +355,7 @@ static int read_replica(struct dump_snapshot *s, int barrier, struct cs_error *e
     struct cs_conn *c = &s->conns[0];
     struct dump_applier_state st;
 
+    memset(&st, 0, sizeof(st));
     if (dump_coords_read_replica(c, c, &s->server->version, &s->replica, &s->replica_host,
                                  &s->is_replica, &st, err) < 0) {
         /* not being allowed to look is not fatal: the dump is still consistent */
