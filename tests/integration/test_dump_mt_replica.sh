@@ -6,8 +6,10 @@
 # transactions after it wait in commit order, and FTWRL waits for them.
 #  1. The ALTER waits for a backup lock another session holds (a state that
 #     is certain): csdump fails within its lock bound and names the applier
-#     threads; --pause-replica refuses clearly (MySQL does not stop a replica
-#     while the instance is locked for backup) and leaves the replica running.
+#     threads (listed from performance_schema.processlist: MySQL counts no
+#     use of the deprecated information_schema table); --pause-replica refuses
+#     clearly (MySQL does not stop a replica while the instance is locked for
+#     backup) and leaves the replica running.
 #  2. The backlog race without --pause-replica: each dump succeeds (money
 #     exact; replica_of's file/position exact or marked unusable) or fails
 #     within the lock bound naming the applier threads.
@@ -109,11 +111,18 @@ bg_track "$holder"
 wait_for session_running rep 'SELECT SLEEP(600)%' >/dev/null || fail "no backup lock holder"
 sql rep "START REPLICA SQL_THREAD"
 wait_for applier_waits "Waiting for backup lock" || fail "the replicated ALTER does not wait"
+is_uses() {
+    sql rep "SHOW GLOBAL STATUS LIKE 'Deprecated_use_i_s_processlist_count'" | cut -f2
+}
+is0=$(is_uses)
 t0=$SECONDS
 if dump_of rep "$WORK/d1" "${LOCK_OPTS[@]}" --threads 2 2> "$WORK/d1.log"; then
     fail "1: the dump took FTWRL although a replicated DDL holds it up: $(cat "$WORK/d1.log")"
 fi
 took=$((SECONDS - t0))
+# the sessions were listed from performance_schema, not the deprecated table
+[ -n "$is0" ] || fail "no Deprecated_use_i_s_processlist_count on this server"
+assert_eq "$(is_uses)" "$is0" "1: csdump's uses of information_schema.PROCESSLIST"
 [ "$took" -le "$LOCK_BOUND" ] || fail "1: csdump failed after ${took}s, beyond its lock bound"
 grep -q "could not take the lock" "$WORK/d1.log" || fail "1: $(cat "$WORK/d1.log")"
 grep -q "replica applier thread [0-9]* (Waiting for backup lock, [0-9]*s: ALTER TABLE bank.ledger" \
