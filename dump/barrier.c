@@ -7,6 +7,7 @@
 
 #include "common/buf.h"
 #include "common/quote.h"
+#include "dump/applier.h"
 
 static const char *const mode_names[DUMP_LOCK_COUNT] = {
     [DUMP_LOCK_AUTO] = "auto",
@@ -31,33 +32,34 @@ int dump_lock_mode_parse(const char *name)
     return -1;
 }
 
-void dump_snapshot_long_query_sql(struct cs_buf *b, const struct cs_version *v, unsigned seconds)
+void dump_snapshot_long_query_sql(struct cs_buf *b, const struct dump_server *s, unsigned seconds)
 {
     cs_buf_printf(b,
                   "SELECT ID, USER, HOST, COMMAND, TIME, LEFT(INFO, 120) "
-                  "FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() "
+                  "FROM %s WHERE ID <> CONNECTION_ID() "
                   "AND INFO IS NOT NULL AND TIME >= %u "
                   "AND COMMAND NOT IN ('Sleep', 'Daemon', 'Binlog Dump', 'Binlog Dump GTID', "
                   "'Connect', 'Slave_IO', 'Slave_SQL', 'Slave_worker') "
                   "AND USER NOT IN ('system user', 'event_scheduler')",
-                  seconds);
+                  s->processlist ? s->processlist : "information_schema.PROCESSLIST", seconds);
     /* MariaDB's FTWRL does not wait for running SELECTs (MySQL's does, to flush). */
-    if (v->flavor == CS_FLAVOR_MARIADB)
+    if (s->version.flavor == CS_FLAVOR_MARIADB)
         cs_buf_puts(b, " AND INFO NOT LIKE 'SELECT%' AND INFO NOT LIKE 'select%'");
     cs_buf_puts(b, " ORDER BY TIME DESC LIMIT 5");
 }
 
-/* Names the long-running sessions into MSG; returns how many there are. */
-static int long_queries(struct dump_snapshot *s, unsigned seconds, struct cs_buf *msg,
-                        struct cs_error *err)
+/* Names the long-running sessions into MSG (asked on CONN); returns how
+ * many there are. */
+static int long_queries(struct dump_snapshot *s, struct cs_conn *conn, unsigned seconds,
+                        struct cs_buf *msg, struct cs_error *err)
 {
     struct cs_buf sql = CS_BUF_INIT;
     MYSQL_RES *res = NULL;
     MYSQL_ROW row;
     int n = -1;
 
-    dump_snapshot_long_query_sql(&sql, &s->server->version, seconds);
-    if (cs_conn_query(&s->barrier, sql.data, &res, err) < 0)
+    dump_snapshot_long_query_sql(&sql, s->server, seconds);
+    if (cs_conn_query(conn, sql.data, &res, err) < 0)
         goto out;
     n = 0;
     while ((row = mysql_fetch_row(res))) {
@@ -76,6 +78,28 @@ out:
         mysql_free_result(res);
     cs_buf_release(&sql);
     return n;
+}
+
+int dump_barrier_blockers(struct dump_snapshot *s, struct cs_conn *conn, struct cs_buf *msg)
+{
+    struct cs_buf applier = CS_BUF_INIT;
+    struct cs_error ignore;
+    int n;
+
+    cs_error_clear(&ignore);
+    long_queries(s, conn, 0, msg, &ignore);
+    n = dump_applier_blockers(conn, s->server, &applier, &ignore);
+    if (n > 0)
+        cs_buf_printf(msg, "%s %s", msg->len ? ";" : "", applier.data);
+    cs_buf_release(&applier);
+    return n > 0 ? n : 0;
+}
+
+const char *dump_barrier_applier_hint(void)
+{
+    return "This replica's own applier is held up (a replicated DDL waits for csdump's DDL "
+           "guard and later transactions wait in commit order): use --pause-replica (stops "
+           "its SQL thread for the snapshot) or dump once it has caught up";
 }
 
 static const char *privilege_hint(enum dump_lock_mode mode)
@@ -97,7 +121,7 @@ static int take_bounded(struct dump_snapshot *s, struct cs_conn *conn, const cha
 {
     const struct dump_config *cfg = s->cfg;
     struct cs_buf sql = CS_BUF_INIT, blockers = CS_BUF_INIT;
-    int rc = -1;
+    int rc = -1, appliers = 0;
 
     cs_buf_printf(&sql, "SET SESSION lock_wait_timeout=%u", cfg->lock_wait_timeout);
     if (cs_conn_exec(conn, sql.data, err) < 0)
@@ -110,7 +134,7 @@ static int take_bounded(struct dump_snapshot *s, struct cs_conn *conn, const cha
         }
         cs_buf_reset(&blockers);
         if (guard && cfg->long_query_guard) {
-            int nq = long_queries(s, cfg->long_query_guard, &blockers, err);
+            int nq = long_queries(s, conn, cfg->long_query_guard, &blockers, err);
             if (nq < 0)
                 goto out;
             if (nq > 0) {
@@ -135,7 +159,7 @@ static int take_bounded(struct dump_snapshot *s, struct cs_conn *conn, const cha
         }
         if (err->server_errno != 1205 /* lock wait timeout */)
             goto out;
-        long_queries(s, 0, &blockers, err);
+        appliers = dump_barrier_blockers(s, conn, &blockers);
         cs_log_warn(cfg->log, "%s: lock wait timeout after %us (attempt %u of %u)%s%s",
                     dump_lock_mode_name(s->mode), cfg->lock_wait_timeout, attempt + 1,
                     cfg->lock_retries + 1, blockers.len ? "; running:" : "",
@@ -143,10 +167,12 @@ static int take_bounded(struct dump_snapshot *s, struct cs_conn *conn, const cha
     }
     cs_error_set(err, CS_ERR_LOCK,
                  "--lock-mode=%s: could not take the lock within %u attempt(s) of %us%s%s; the "
-                 "source was left unlocked. Wait for or stop those sessions, or raise "
-                 "--long-query-guard/--lock-wait-timeout/--lock-retries",
+                 "source was left unlocked. %s",
                  dump_lock_mode_name(s->mode), cfg->lock_retries + 1, cfg->lock_wait_timeout,
-                 blockers.len ? "; blocked by:" : "", blockers.len ? blockers.data : "");
+                 blockers.len ? "; blocked by:" : "", blockers.len ? blockers.data : "",
+                 appliers ? dump_barrier_applier_hint()
+                          : "Wait for or stop those sessions, or raise "
+                            "--long-query-guard/--lock-wait-timeout/--lock-retries");
 out:
     cs_buf_release(&sql);
     cs_buf_release(&blockers);

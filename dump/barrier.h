@@ -20,4 +20,10 @@ struct dump_barrier {
 
 const struct dump_barrier *dump_barrier_get(enum dump_lock_mode mode);
 
+/* After a lock wait timeout on CONN: appends the sessions running a
+ * statement and the busy or waiting replica applier threads to MSG; returns
+ * how many applier threads (then dump_barrier_applier_hint() says what to do). */
+int dump_barrier_blockers(struct dump_snapshot *s, struct cs_conn *conn, struct cs_buf *msg);
+const char *dump_barrier_applier_hint(void);
+
 #endif

@@ -39,6 +39,7 @@ struct dump_config {
     unsigned lock_retries;        /* further attempts after a timeout */
     unsigned long_query_guard;    /* seconds; 0 = off */
     unsigned lockless_retries;
+    int pause_replica;            /* stop the replica's SQL thread for the snapshot */
     uint64_t chunk_rows;
     uint64_t chunk_bytes;
     struct dump_list databases;   /* empty = all non-system schemas */

@@ -89,6 +89,49 @@ int dump_coords_parse_replica(const char *const *names, const char *const *vals,
     return 0;
 }
 
+void dump_coords_parse_applier(const char *const *names, const char *const *vals,
+                               unsigned ncols, struct dump_applier_state *st)
+{
+    int run = find_col(names, ncols, "Replica_SQL_Running", "Slave_SQL_Running");
+    int f = find_col(names, ncols, "Source_Log_File", "Master_Log_File");
+    int p = find_col(names, ncols, "Read_Source_Log_Pos", "Read_Master_Log_Pos");
+    int e = find_col(names, ncols, "Last_SQL_Errno", NULL);
+
+    memset(st, 0, sizeof(*st));
+    if (run < 0 || f < 0 || p < 0 || !vals[run] || !vals[f] || !vals[p])
+        return;
+    st->known = 1;
+    st->sql_running = strcasecmp(vals[run], "No") != 0;
+    st->last_sql_errno = e >= 0 && vals[e] ? (unsigned)strtoul(vals[e], NULL, 10) : 0;
+    snprintf(st->read_file, sizeof(st->read_file), "%s", vals[f]);
+    st->read_pos = strtoull(vals[p], NULL, 10);
+}
+
+int dump_coords_replica_exact(const struct fmt_coords *exec, const struct dump_applier_state *st,
+                              int barrier, char *why, size_t len)
+{
+    const char *file = exec->binlog_file ? exec->binlog_file : "";
+    unsigned long long pos = (unsigned long long)exec->binlog_pos;
+
+    if (!st->known) {
+        snprintf(why, len, "the replica status has no applier state to check the applier "
+                           "position %s:%llu against", file, pos);
+        return 0;
+    }
+    if (!st->sql_running && !st->last_sql_errno)
+        return 1;
+    if (barrier && !strcmp(file, st->read_file) && pos == st->read_pos)
+        return 1;
+    snprintf(why, len,
+             "the applier position %s:%llu (Exec_Source/Master_Log_Pos) may lag the snapshot: the "
+             "applier %s%s, its IO thread had read up to %s:%llu%s",
+             file, pos, st->sql_running ? "was running" : "had stopped on an error",
+             st->sql_running && !barrier ? " and no barrier blocked its commits" : "",
+             st->read_file, (unsigned long long)st->read_pos,
+             st->sql_running ? "; --pause-replica stops it for the snapshot" : "");
+    return 0;
+}
+
 char *dump_coords_gtid_slave_pos(const char *const (*rows)[4], size_t nrows)
 {
     /* per domain: index of the row with the highest sub_id */
@@ -206,12 +249,16 @@ int dump_coords_read(struct cs_conn *conn, const struct cs_version *v, struct fm
 struct replica_arg {
     struct fmt_coords *c;
     char **host;
+    struct dump_applier_state *st;
 };
 
 static int parse_replica_cb(const char *const *names, const char *const *vals, unsigned n,
                             void *arg, struct cs_error *err)
 {
     struct replica_arg *a = arg;
+
+    if (a->st)
+        dump_coords_parse_applier(names, vals, n, a->st);
     return dump_coords_parse_replica(names, vals, n, a->c, a->host, err);
 }
 
@@ -254,9 +301,10 @@ out:
 
 int dump_coords_read_replica(struct cs_conn *conn, struct cs_conn *snapshot_conn,
                              const struct cs_version *v, struct fmt_coords *c,
-                             char **source_host, int *is_replica, struct cs_error *err)
+                             char **source_host, int *is_replica, struct dump_applier_state *st,
+                             struct cs_error *err)
 {
-    struct replica_arg arg = {c, source_host};
+    struct replica_arg arg = {c, source_host, st};
 
     if (read_row(conn, dump_coords_replica_status_sql(v), is_replica, parse_replica_cb, &arg,
                  err) < 0)
@@ -274,5 +322,6 @@ void dump_coords_release(struct fmt_coords *c)
         return;
     free(c->binlog_file);
     free(c->gtid_set);
+    free(c->unusable);
     memset(c, 0, sizeof(*c));
 }

@@ -27,6 +27,7 @@ enum {
     OPT_LOCK_RETRIES,
     OPT_LONG_QUERY_GUARD,
     OPT_LOCKLESS_RETRIES,
+    OPT_PAUSE_REPLICA,
     OPT_CHUNK_ROWS,
     OPT_CHUNK_BYTES,
     OPT_REGEX,
@@ -52,6 +53,7 @@ static const struct option long_options[] = {
     {"lock-retries", required_argument, NULL, OPT_LOCK_RETRIES},
     {"long-query-guard", required_argument, NULL, OPT_LONG_QUERY_GUARD},
     {"lockless-retries", required_argument, NULL, OPT_LOCKLESS_RETRIES},
+    {"pause-replica", no_argument, NULL, OPT_PAUSE_REPLICA},
     {"chunk-rows", required_argument, NULL, OPT_CHUNK_ROWS},
     {"chunk-bytes", required_argument, NULL, OPT_CHUNK_BYTES},
     {"databases", required_argument, NULL, 'B'},
@@ -101,7 +103,11 @@ static void usage(FILE *out)
             "      --lock-retries=N     attempts after a lock timeout (default 3)\n"
             "      --long-query-guard=S do not lock while a statement has run S seconds\n"
             "                           (default 60, 0 = off); such sessions are named\n"
-            "      --lockless-retries=N attempts to prove a lockless snapshot (default 5)\n\n"
+            "      --lockless-retries=N attempts to prove a lockless snapshot (default 5)\n"
+            "      --pause-replica      on a replica: stop its SQL thread (applier) from just\n"
+            "                           before the DDL guard until the snapshot is taken,\n"
+            "                           then start it again (only if csdump stopped it);\n"
+            "                           its position in its source's log is then exact\n\n"
             "Other:\n"
             "  -q, --quiet  -v, --verbose  --no-progress  --help  --version\n"
             "Option files: [client] and [csdump] groups.  Exit: 0 ok, 1 failed, 2 bad usage.\n",
@@ -243,6 +249,7 @@ static int parse_one(struct dump_config *c, struct cs_connopt *co, int opt, cons
     case OPT_NO_TRIGGERS: c->no_triggers = 1; return 0;
     case OPT_NO_EVENTS: c->no_events = 1; return 0;
     case OPT_NO_DATA: c->no_data = 1; return 0;
+    case OPT_PAUSE_REPLICA: c->pause_replica = 1; return 0;
     case OPT_FORMAT:
     case OPT_COMPRESS:
     case OPT_LOCK_MODE: return parse_choice(c, opt, arg, err);

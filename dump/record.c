@@ -139,7 +139,11 @@ static int copy_coords(struct fmt_coords *dst, const struct fmt_coords *src)
     dst->binlog_pos = src->binlog_pos;
     dst->binlog_file = dupn(src->binlog_file);
     dst->gtid_set = dupn(src->gtid_set);
-    return (!src->binlog_file || dst->binlog_file) && (!src->gtid_set || dst->gtid_set) ? 0 : -1;
+    dst->unusable = dupn(src->unusable);
+    return (!src->binlog_file || dst->binlog_file) && (!src->gtid_set || dst->gtid_set) &&
+                   (!src->unusable || dst->unusable)
+               ? 0
+               : -1;
 }
 
 int dump_record_snapshot(struct fmt_manifest *m, const struct dump_snapshot *s,

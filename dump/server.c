@@ -91,6 +91,32 @@ static int query_strings(struct cs_conn *conn, const char *sql, char **out[], si
     return 0;
 }
 
+const char *dump_server_processlist(const struct cs_version *v, int ps_answers)
+{
+    if (v->flavor == CS_FLAVOR_MYSQL && cs_version_at_least(v, 8, 0, 22) && ps_answers)
+        return "performance_schema.processlist";
+    return "information_schema.PROCESSLIST";
+}
+
+/* Does performance_schema.processlist list this session (it is empty with
+ * performance_schema off, or missing before MySQL 8.0.22)? */
+static int ps_processlist_answers(struct cs_conn *conn, const struct cs_version *v)
+{
+    struct cs_error ignore;
+    char *n = NULL;
+    int ok;
+
+    if (v->flavor != CS_FLAVOR_MYSQL || !cs_version_at_least(v, 8, 0, 22))
+        return 0;
+    cs_error_clear(&ignore);
+    ok = cs_conn_query_value(conn, "SELECT COUNT(*) FROM performance_schema.processlist "
+                                   "WHERE ID = CONNECTION_ID()",
+                             &n, &ignore) == 0 &&
+         n && !strcmp(n, "1");
+    free(n);
+    return ok;
+}
+
 int dump_server_read(struct cs_conn *conn, struct dump_server *s, struct cs_error *err)
 {
     char *comment = NULL, *id = NULL, *logbin = NULL, *expire = NULL;
@@ -126,6 +152,7 @@ int dump_server_read(struct cs_conn *conn, struct dump_server *s, struct cs_erro
     }
     if (read_privs(conn, s, err) < 0)
         goto out;
+    s->processlist = dump_server_processlist(&s->version, ps_processlist_answers(conn, &s->version));
     rc = 0;
 out:
     free(comment);

@@ -53,28 +53,50 @@ static int open_session(struct dump_snapshot *s, struct cs_conn *c, const char *
     return dump_session_setup(c, &s->server->version, err);
 }
 
-static int guard_backup_stage(struct dump_snapshot *s, struct cs_error *err)
+/* The guard session, bounded by --lock-wait-timeout like every lock. */
+static int open_guard(struct dump_snapshot *s, struct cs_error *err)
 {
     char sql[64];
 
     snprintf(sql, sizeof(sql), "SET SESSION lock_wait_timeout=%u", s->cfg->lock_wait_timeout);
-    if (open_session(s, &s->guard, "ddl guard", err) < 0 || cs_conn_exec(&s->guard, sql, err) < 0 ||
-        cs_conn_exec(&s->guard, "BACKUP STAGE START", err) < 0 ||
-        cs_conn_exec(&s->guard, "BACKUP STAGE BLOCK_DDL", err) < 0) {
-        cs_conn_close(&s->guard);
-        return -1;
+    return open_session(s, &s->guard, "ddl guard", err) < 0 ? -1
+                                                             : cs_conn_exec(&s->guard, sql, err);
+}
+
+/* STMT failed on the guard session: a lock wait timeout names what holds
+ * it up.  Closes the session; returns -1. */
+static int guard_failed(struct dump_snapshot *s, const char *stmt, struct cs_error *err)
+{
+    struct cs_buf who = CS_BUF_INIT;
+    int appliers;
+
+    if (err->server_errno == 1205 && s->guard.mysql) {
+        appliers = dump_barrier_blockers(s, &s->guard, &who);
+        cs_error_set(err, CS_ERR_LOCK, "%s waited %us (lock wait timeout)%s%s%s%s", stmt,
+                     s->cfg->lock_wait_timeout, who.len ? "; blocked by:" : "",
+                     who.len ? who.data : "", appliers ? ". " : "",
+                     appliers ? dump_barrier_applier_hint() : "");
     }
+    cs_buf_release(&who);
+    cs_conn_close(&s->guard);
+    return -1;
+}
+
+static int guard_backup_stage(struct dump_snapshot *s, struct cs_error *err)
+{
+    if (open_guard(s, err) < 0)
+        return guard_failed(s, "the DDL guard", err);
+    if (cs_conn_exec(&s->guard, "BACKUP STAGE START", err) < 0 ||
+        cs_conn_exec(&s->guard, "BACKUP STAGE BLOCK_DDL", err) < 0)
+        return guard_failed(s, "BACKUP STAGE BLOCK_DDL", err);
     s->guard_kind = DUMP_GUARD_BACKUP_STAGE;
     return 0;
 }
 
 static int guard_backup_lock(struct dump_snapshot *s, struct cs_error *err)
 {
-    if (open_session(s, &s->guard, "ddl guard", err) < 0 ||
-        cs_conn_exec(&s->guard, "LOCK INSTANCE FOR BACKUP", err) < 0) {
-        cs_conn_close(&s->guard);
-        return -1;
-    }
+    if (open_guard(s, err) < 0 || cs_conn_exec(&s->guard, "LOCK INSTANCE FOR BACKUP", err) < 0)
+        return guard_failed(s, "LOCK INSTANCE FOR BACKUP", err);
     s->guard_kind = DUMP_GUARD_BACKUP_LOCK;
     return 0;
 }
@@ -85,8 +107,6 @@ int dump_snapshot_guard(struct dump_snapshot *s, struct cs_error *err)
     int required = s->mode == DUMP_LOCK_BACKUP_STAGE || s->mode == DUMP_LOCK_BACKUP_LOCK;
     int rc = 1; /* 1 = no guard attempted */
 
-    if (s->mode == DUMP_LOCK_NONE)
-        return 0;
     if ((s->mode == DUMP_LOCK_BACKUP_STAGE && !is_mariadb(s)) ||
         (s->mode == DUMP_LOCK_BACKUP_LOCK && is_mariadb(s)))
         return cs_error_set(err, CS_ERR_USAGE,
@@ -94,6 +114,12 @@ int dump_snapshot_guard(struct dump_snapshot *s, struct cs_error *err)
                             dump_lock_mode_name(s->mode),
                             is_mariadb(s) ? "MySQL 8.0+" : "MariaDB 10.4.1+",
                             cs_flavor_name(v->flavor), is_mariadb(s) ? "backup-stage" : "ftwrl");
+    /* before the guard: MySQL refuses STOP REPLICA while the instance is
+     * locked for backup, and a replicated DDL would wait for the guard */
+    if (s->cfg->pause_replica && dump_applier_pause(&s->applier, s->cfg, s->server, err) < 0)
+        return -1;
+    if (s->mode == DUMP_LOCK_NONE)
+        return 0;
     if (is_mariadb(s) && cs_version_at_least(v, 10, 4, 1) &&
         (s->mode == DUMP_LOCK_BACKUP_STAGE || (s->server->privs & DUMP_PRIV_RELOAD)))
         rc = guard_backup_stage(s, err);
@@ -109,15 +135,24 @@ int dump_snapshot_guard(struct dump_snapshot *s, struct cs_error *err)
                                 "MariaDB 10.4.1+, backup-lock MySQL 8.0+)",
                                 dump_lock_mode_name(s->mode), cs_flavor_name(v->flavor), v->major,
                                 v->minor);
+        if (err->code == CS_ERR_LOCK)
+            return cs_error_prefix(err, "--lock-mode=%s: cannot block DDL",
+                                   dump_lock_mode_name(s->mode));
         return cs_error_prefix(err, "--lock-mode=%s: cannot block DDL (needs %s)",
                                dump_lock_mode_name(s->mode),
                                is_mariadb(s) ? "RELOAD" : "BACKUP_ADMIN");
     }
-    cs_log_warn(s->cfg->log,
-                "DDL is not blocked during the dump (%s); a table whose definition changes "
-                "will make the dump fail at the end. Grant %s to block DDL instead",
-                rc < 0 ? err->msg : "no privilege for it",
-                is_mariadb(s) ? "RELOAD" : "BACKUP_ADMIN (MySQL 8.0+)");
+    if (rc < 0 && err->code == CS_ERR_LOCK)
+        cs_log_warn(s->cfg->log,
+                    "DDL is not blocked during the dump (%s); a table whose definition changes "
+                    "will make the dump fail at the end",
+                    err->msg);
+    else
+        cs_log_warn(s->cfg->log,
+                    "DDL is not blocked during the dump (%s); a table whose definition changes "
+                    "will make the dump fail at the end. Grant %s to block DDL instead",
+                    rc < 0 ? err->msg : "no privilege for it",
+                    is_mariadb(s) ? "RELOAD" : "BACKUP_ADMIN (MySQL 8.0+)");
     cs_error_clear(err);
     return 0;
 }
@@ -242,7 +277,7 @@ static int coords_from_proof(struct dump_snapshot *s, struct cs_error *err)
     return rc;
 }
 
-static int read_replica(struct dump_snapshot *s, struct cs_error *err);
+static int read_replica(struct dump_snapshot *s, int barrier, struct cs_error *err);
 
 static int open_lockless(struct dump_snapshot *s, struct cs_error *err)
 {
@@ -261,14 +296,11 @@ static int open_lockless(struct dump_snapshot *s, struct cs_error *err)
             snprintf(s->note, sizeof(s->note),
                      "lockless: all %zu connections started at binlog position %s (attempt %u)",
                      s->nconns, s->proof[0], i + 1);
-            if (coords_from_proof(s, err) < 0 || read_replica(s, err) < 0)
+            /* without a barrier a running applier moved on before SHOW
+             * SLAVE STATUS: only the GTID position (read in the snapshot)
+             * is exact then */
+            if (coords_from_proof(s, err) < 0 || read_replica(s, 0, err) < 0)
                 return -1;
-            /* without a barrier the replica's SQL thread moved on while
-             * SHOW SLAVE STATUS ran: only the GTID position (read in the
-             * snapshot) is exact */
-            free(s->replica.binlog_file);
-            s->replica.binlog_file = NULL;
-            s->replica.binlog_pos = 0;
             return 0;
         }
         if (rollback_all(s, err) < 0)
@@ -283,7 +315,8 @@ static int open_lockless(struct dump_snapshot *s, struct cs_error *err)
     return -1;
 }
 
-static int read_coords(struct dump_snapshot *s, struct cs_error *err)
+/* BARRIER: commits are blocked while the coordinates are read. */
+static int read_coords(struct dump_snapshot *s, int barrier, struct cs_error *err)
 {
     struct cs_conn *c = &s->conns[0];
 
@@ -293,20 +326,45 @@ static int read_coords(struct dump_snapshot *s, struct cs_error *err)
         return cs_error_prefix(err, "reading binary log coordinates (needs %s)",
                                is_mariadb(s) ? "BINLOG MONITOR" : "REPLICATION CLIENT");
     }
-    return read_replica(s, err);
+    return read_replica(s, barrier, err);
 }
 
-static int read_replica(struct dump_snapshot *s, struct cs_error *err)
+/* Keeps the applier's file/position only when it is the snapshot's. */
+static int check_replica_position(struct dump_snapshot *s, const struct dump_applier_state *st,
+                                  int barrier)
+{
+    char why[400];
+
+    if (!s->replica.binlog_file || dump_coords_replica_exact(&s->replica, st, barrier, why,
+                                                             sizeof(why)))
+        return 0;
+    free(s->replica.binlog_file);
+    s->replica.binlog_file = NULL;
+    s->replica.binlog_pos = 0;
+    free(s->replica.unusable);
+    s->replica.unusable = strdup(why);
+    if (!s->replica.unusable)
+        return -1;
+    cs_log_warn(s->cfg->log, "replica_of: only the GTID position is recorded, not the file/"
+                             "position in the source's binary log: %s", why);
+    return 0;
+}
+
+static int read_replica(struct dump_snapshot *s, int barrier, struct cs_error *err)
 {
     struct cs_conn *c = &s->conns[0];
+    struct dump_applier_state st;
 
+    memset(&st, 0, sizeof(st));
     if (dump_coords_read_replica(c, c, &s->server->version, &s->replica, &s->replica_host,
-                                 &s->is_replica, err) < 0) {
+                                 &s->is_replica, &st, err) < 0) {
         /* not being allowed to look is not fatal: the dump is still consistent */
         cs_log_warn(s->cfg->log, "cannot read replica status: %s", err->msg);
         cs_error_clear(err);
         s->is_replica = 0;
     }
+    if (s->is_replica && check_replica_position(s, &st, barrier) < 0)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     if (s->is_replica && !is_mariadb(s)) {
         free(s->replica.gtid_set);
         s->replica.gtid_set = strdup(s->coords.gtid_set ? s->coords.gtid_set : "");
@@ -326,7 +384,7 @@ static int open_barrier(struct dump_snapshot *s, const struct dump_barrier *b,
     s->barrier_t0 = cs_now();
     s->wait_ms = (s->barrier_t0 - t0) * 1000.0;
     agree = start_all(s, err);
-    if (agree < 0 || read_coords(s, err) < 0)
+    if (agree < 0 || read_coords(s, 1, err) < 0)
         return -1;
     /* LOCK TABLES freezes only the dumped tables: commits elsewhere may
      * move the binlog between the snapshots, which is harmless here. */
@@ -371,7 +429,7 @@ int dump_snapshot_open(struct dump_snapshot *s, const struct dump_catalog *cat, 
         return open_lockless(s, err);
     }
     if (!b->take) { /* none */
-        if (start_all(s, err) < 0 || read_coords(s, err) < 0)
+        if (start_all(s, err) < 0 || read_coords(s, 0, err) < 0)
             return -1;
         snprintf(s->note, sizeof(s->note),
                  "--lock-mode=none: connections opened their snapshots without a barrier; the "
@@ -384,20 +442,33 @@ int dump_snapshot_open(struct dump_snapshot *s, const struct dump_catalog *cat, 
     return open_barrier(s, b, cat, err);
 }
 
+/* --pause-replica: the snapshot is taken, the replica applies again.  A
+ * failure is logged (the dump is not affected) and retried at close. */
+static void resume_applier(struct dump_snapshot *s)
+{
+    struct cs_error e;
+
+    cs_error_clear(&e);
+    if (dump_applier_resume(&s->applier, s->cfg, s->server, &e) < 0)
+        cs_log_error(s->cfg->log, "%s", e.msg);
+}
+
 int dump_snapshot_release(struct dump_snapshot *s, const struct dump_catalog *cat,
                           struct cs_error *err)
 {
     const struct dump_barrier *b = dump_barrier_get(s->mode);
+    int rc = 0;
 
-    if (!s->barrier_held)
-        return 0;
-    s->barrier_held = 0;
-    if (b->release(s, err) < 0)
-        return cs_error_escalate(err, CS_SEV_FATAL);
-    s->hold_ms = (cs_now() - s->barrier_t0) * 1000.0;
-    if (s->mode == DUMP_LOCK_BACKUP_STAGE)
-        return check_fingerprint(s, &s->guard, cat, "while the backup stage was renewed", err);
-    return 0;
+    if (s->barrier_held) {
+        s->barrier_held = 0;
+        if (b->release(s, err) < 0)
+            rc = cs_error_escalate(err, CS_SEV_FATAL);
+        s->hold_ms = (cs_now() - s->barrier_t0) * 1000.0;
+        if (rc == 0 && s->mode == DUMP_LOCK_BACKUP_STAGE)
+            rc = check_fingerprint(s, &s->guard, cat, "while the backup stage was renewed", err);
+    }
+    resume_applier(s);
+    return rc;
 }
 
 static void release_guard(struct dump_snapshot *s)
@@ -433,6 +504,8 @@ int dump_snapshot_close(struct dump_snapshot *s, const struct dump_catalog *cat,
         cs_conn_close(&tmp);
     }
     release_guard(s);
+    resume_applier(s); /* after the guard: a waiting replicated DDL may go on at once */
+    dump_applier_release(&s->applier);
     cs_conn_close(&s->barrier);
     for (size_t i = 0; i < s->nconns; i++)
         cs_conn_close(&s->conns[i]);

@@ -2,9 +2,12 @@
  * snapshot.h - one consistent snapshot shared by N connections.
  *
  * Phases, driven by run.c:
- *   1. dump_snapshot_guard()    DDL guard for the whole dump, taken before the
+ *   1. dump_snapshot_guard()    with --pause-replica, first stops the
+ *                               replica's SQL thread (dump/applier.h); then the
+ *                               DDL guard for the whole dump, taken before the
  *                               catalog is read: MariaDB BACKUP STAGE START +
- *                               BLOCK_DDL, MySQL 8+ LOCK INSTANCE FOR BACKUP;
+ *                               BLOCK_DDL, MySQL 8+ LOCK INSTANCE FOR BACKUP,
+ *                               each bounded by --lock-wait-timeout;
  *                               without the privilege, DDL is detected instead
  *                               (a fingerprint of the dumped tables' columns,
  *                               compared at the end).
@@ -15,9 +18,15 @@
  *                               per-connection proof.  The barrier is still
  *                               held on return (non-transactional tables are
  *                               dumped now).
- *   3. dump_snapshot_release()  releases the barrier, records the hold time.
+ *   3. dump_snapshot_release()  releases the barrier, records the hold time,
+ *                               starts the replica's SQL thread again if csdump
+ *                               stopped it.
  *   4. dump_snapshot_close()    checks the DDL fingerprint, releases the guard,
- *                               closes everything.  Safe on every path.
+ *                               starts a still-stopped SQL thread, closes
+ *                               everything.  Safe on every path.
+ * On a replica, the position in its source's stream (replica) keeps its
+ * file/position only when dump_coords_replica_exact() says it matches the
+ * snapshot; otherwise replica.unusable says why (the GTID set stays).
  * Connections are lent to workers through a pool (acquire/give back, mark
  * dead); a dead connection is never reused, so snapshots never mix.
  * The pool functions are thread-safe; the phase functions are called by the
@@ -30,6 +39,7 @@
 
 #include "common/conn.h"
 #include "common/version.h"
+#include "dump/applier.h"
 #include "dump/catalog.h"
 #include "dump/config.h"
 #include "format/manifest.h"
@@ -56,6 +66,10 @@ struct dump_server {
     int log_bin;
     unsigned long long binlog_expire_seconds; /* 0 = never */
     unsigned privs;
+    /* where sessions are listed: performance_schema.processlist on MySQL
+     * 8.0.22+ when it answers (information_schema's is deprecated there),
+     * else information_schema.PROCESSLIST; a static string */
+    const char *processlist;
 };
 
 struct dump_snapshot {
@@ -83,6 +97,7 @@ struct dump_snapshot {
     struct fmt_coords replica;
     char *replica_host;
     int is_replica;
+    struct dump_applier applier;    /* --pause-replica */
 };
 
 /* Parse SHOW GRANTS lines into enum dump_priv bits (pure). */
@@ -90,7 +105,10 @@ unsigned dump_privs_parse(const char *const *grants, size_t n);
 /* The lock mode AUTO stands for on this server (pure). */
 enum dump_lock_mode dump_snapshot_resolve_auto(const struct dump_server *s, int has_nontrx);
 /* The statement that checks for long-running statements (pure). */
-void dump_snapshot_long_query_sql(struct cs_buf *b, const struct cs_version *v, unsigned seconds);
+void dump_snapshot_long_query_sql(struct cs_buf *b, const struct dump_server *s, unsigned seconds);
+/* The processlist table for this flavor/version; PS_ANSWERS: the
+ * performance_schema table lists this session (pure). */
+const char *dump_server_processlist(const struct cs_version *v, int ps_answers);
 
 int dump_server_read(struct cs_conn *conn, struct dump_server *s, struct cs_error *err);
 void dump_server_release(struct dump_server *s);

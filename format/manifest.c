@@ -93,9 +93,17 @@
  * COORDS = {
  *   "present":         bool     false: no binary log; then the rest may be null/absent
  *   "binlog_file":     str|null e.g. "mysql-bin.000003"; null when only the GTID
- *                              position is known (a replica dumped lockless)
+ *                              position is known (a replica's position that does
+ *                              not match the snapshot, see below)
  *   "binlog_position": u64
  *   "gtid_set":        str      MySQL gtid_executed / MariaDB gtid_binlog_pos; may be ""
+ *   "file_position_unusable": str, optional: why the server's file/position is
+ *                              not recorded (e.g. a replica's applier position
+ *                              read while its applier ran ahead of it); then
+ *                              binlog_file is absent and binlog_position 0, so a
+ *                              reader that ignores this key sees a GTID-only
+ *                              position, and a reader drops any file/position
+ *                              written beside it
  * }
  *
  * coordinates.json, written the moment the snapshot is taken:
@@ -252,6 +260,7 @@ static const struct field coords_fields[] = { /* "present" first */
     FLD("binlog_file",     F_OSTR,   C, binlog_file), /* null: GTID only */
     FLD("binlog_position", F_U64,    C, binlog_pos),
     FLD("gtid_set",        F_STR,    C, gtid_set),
+    FLD("file_position_unusable", F_OSTR, C, unusable),
 };
 #undef C
 
@@ -749,10 +758,17 @@ static json_t *put_items(json_t *parent, const char *path, const char *key, cons
 static int put_coords(json_t *parent, const char *key, const struct fmt_coords *c, json_t **out,
                       struct cs_error *err)
 {
+    struct fmt_coords gtid_only = *c;
+
     *out = attach(parent, key, json_object(), err);
     if (!*out)
         return -1;
-    return put_fields(*out, key, coords_fields, NFIELDS(coords_fields), c, !c->present, err);
+    if (c->unusable) { /* an unusable file/position is never written */
+        gtid_only.binlog_file = NULL;
+        gtid_only.binlog_pos = 0;
+    }
+    return put_fields(*out, key, coords_fields, NFIELDS(coords_fields), &gtid_only, !c->present,
+                      err);
 }
 
 static int put_replica(json_t *root, const struct fmt_manifest *m, struct cs_error *err)
@@ -1116,6 +1132,11 @@ static int read_coords(const struct rd *rd, json_t *root, const char *key, int o
     if (read_fields(rd, *out, key, coords_fields, 1, c, 0) < 0 ||
         read_fields(rd, *out, key, coords_fields + 1, n - 1, c, !c->present) < 0)
         return -1;
+    if (c->unusable) { /* marked unusable: nobody may use a file/position */
+        free(c->binlog_file);
+        c->binlog_file = NULL;
+        c->binlog_pos = 0;
+    }
     return 0;
 }
 

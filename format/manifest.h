@@ -100,6 +100,10 @@ struct fmt_coords {
     char *binlog_file;     /* NULL when only the GTID position is known */
     uint64_t binlog_pos;
     char *gtid_set;        /* MySQL gtid_executed / MariaDB gtid_binlog_pos; may be "" */
+    /* Why a file/position the server had is not usable (e.g. a replica's
+     * applier position that lagged the snapshot); NULL when it is.  When set,
+     * binlog_file is NULL and binlog_pos 0 -- written and read that way. */
+    char *unusable;
 };
 
 struct fmt_manifest {

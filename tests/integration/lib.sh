@@ -87,9 +87,10 @@ sql() {
     mariadb --defaults-file="$WORK/$1/client.cnf" -N -B -e "$2"
 }
 
-# cte_depth NAME: the statement that lets recursive CTEs (the fixtures' row
-# generators) run deep on server NAME
-cte_depth() {
+# deeper_cte NAME: the statement that lifts the recursive-CTE limit of
+# server NAME's flavor (MySQL cte_max_recursion_depth 1000; MariaDB
+# max_recursive_iterations, 1000 by default since 10.6.20 / 10.11.10)
+deeper_cte() {
     if [ "$(kind_of "$1")" = mysql ]; then
         echo "SET SESSION cte_max_recursion_depth = 100000000;"
     else
@@ -97,9 +98,9 @@ cte_depth() {
     fi
 }
 
-# sql_file NAME FILE
+# sql_file NAME FILE: the fixtures' recursive CTEs need a deeper limit
 sql_file() {
-    { cte_depth "$1"; cat "$2"; } | mariadb --defaults-file="$WORK/$1/client.cnf"
+    { deeper_cte "$1"; cat "$2"; } | mariadb --defaults-file="$WORK/$1/client.cnf"
 }
 
 # types_fixture NAME: the full-type dataset for server NAME's flavor
@@ -233,22 +234,23 @@ tsv_rows() {
 # binlog_count NAME FILE POS PATTERN: row events matching PATTERN in the
 # server's binary logs up to FILE:POS
 binlog_count() {
-    local dir="$WORK/$1/binlog" f total=0 n
-    for f in $(ls "$dir" | grep -E '^mysql-bin\.[0-9]+$' | sort); do
-        if [ "$f" = "$2" ]; then
-            n=$("$WORK/$1/bin/binlog" -v --base64-output=decode-rows --stop-position="$3" "$f" | grep -c "$4" || true)
-            total=$((total + n))
-            break
-        fi
-        n=$("$WORK/$1/bin/binlog" -v --base64-output=decode-rows "$f" | grep -c "$4" || true)
+    local dir="$WORK/$1/binlog" f total=0 n stop
+    # binary logs only (MariaDB 11 keeps a #binlog_cache_files directory there)
+    for f in $(ls "$dir" | grep -E '\.[0-9]+$' | sort); do
+        stop=()
+        [ "$f" = "$2" ] && stop=(--stop-position="$3")
+        # TMPDIR: the work directory is not there for a root flavor's reader
+        n=$(TMPDIR=/tmp "$WORK/$1/bin/binlog" -v --base64-output=decode-rows "${stop[@]}" "$f" |
+            { grep -c "$4" || true; }) || { echo "binlog_count: cannot read $f" >&2; return 1; }
         total=$((total + n))
+        [ "$f" = "$2" ] && break
     done
     echo "$total"
 }
 
 # make_big NAME ROWS: bank.big, ~120 bytes a row, for dumps that take a while
 make_big() {
-    sql "$1" "$(cte_depth "$1") CREATE TABLE IF NOT EXISTS bank.big (id INT PRIMARY KEY, pad VARCHAR(200));
+    sql "$1" "$(deeper_cte "$1") CREATE TABLE IF NOT EXISTS bank.big (id INT PRIMARY KEY, pad VARCHAR(200));
               INSERT INTO bank.big WITH RECURSIVE s(seq) AS (SELECT 1 UNION ALL SELECT seq + 1 FROM s WHERE seq < $2)
               SELECT seq, LEFT(CONCAT(SHA2(seq, 256), SHA2(seq + 1, 256)), 96) FROM s"
 }

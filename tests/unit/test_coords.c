@@ -316,6 +316,83 @@ static void test_parse_replica_missing(void **state)
     dump_coords_release(&c);
 }
 
+/* The applier state from the same rows, and when its position is exact. */
+static void test_applier_state(void **state)
+{
+    static const char *const names[] = {"Source_Host", "Source_Log_File", "Read_Source_Log_Pos",
+                                        "Relay_Source_Log_File", "Replica_SQL_Running",
+                                        "Exec_Source_Log_Pos", "Last_SQL_Errno"};
+    const char *vals[] = {"h", "binlog.000003", "9000", "binlog.000003", "Yes", "4000", "0"};
+    static const char *const old_names[] = {"Master_Host", "Master_Log_File",
+                                            "Read_Master_Log_Pos", "Relay_Master_Log_File",
+                                            "Slave_SQL_Running", "Exec_Master_Log_Pos"};
+    static const char *const old_vals[] = {"h", "mariadb-bin.000002", "555",
+                                           "mariadb-bin.000002", "No", "555"};
+    struct dump_applier_state st;
+    struct fmt_coords c = {0};
+    char *host = NULL, why[400];
+    struct cs_error err;
+
+    (void)state;
+    cs_error_clear(&err);
+    dump_coords_parse_applier(names, vals, N(names), &st);
+    assert_true(st.known);
+    assert_true(st.sql_running);
+    assert_int_equal(st.last_sql_errno, 0);
+    assert_string_equal(st.read_file, "binlog.000003");
+    assert_true(st.read_pos == 9000);
+    assert_int_equal(dump_coords_parse_replica(names, vals, N(names), &c, &host, &err), 0);
+    /* running and behind what it read (a backlog, or a multi-threaded
+     * applier's checkpoint lagging its commits): never exact */
+    why[0] = '\0';
+    assert_int_equal(dump_coords_replica_exact(&c, &st, 1, why, sizeof(why)), 0);
+    assert_non_null(strstr(why, "binlog.000003:4000"));
+    assert_non_null(strstr(why, "binlog.000003:9000"));
+    assert_non_null(strstr(why, "--pause-replica"));
+    assert_int_equal(dump_coords_replica_exact(&c, &st, 0, why, sizeof(why)), 0);
+    assert_non_null(strstr(why, "no barrier"));
+    /* caught up under a barrier: exact; without one it may move on */
+    vals[5] = "9000";
+    assert_int_equal(dump_coords_parse_replica(names, vals, N(names), &c, &host, &err), 0);
+    assert_int_equal(dump_coords_replica_exact(&c, &st, 1, why, sizeof(why)), 1);
+    assert_int_equal(dump_coords_replica_exact(&c, &st, 0, why, sizeof(why)), 0);
+    /* the same offset in another file is not the same place */
+    strcpy(st.read_file, "binlog.000004");
+    assert_int_equal(dump_coords_replica_exact(&c, &st, 1, why, sizeof(why)), 0);
+    /* stopped after an error (a multi-threaded applier may leave gaps) */
+    vals[4] = "No";
+    vals[5] = "4000";
+    vals[6] = "1062";
+    dump_coords_parse_applier(names, vals, N(names), &st);
+    assert_int_equal(dump_coords_parse_replica(names, vals, N(names), &c, &host, &err), 0);
+    assert_false(st.sql_running);
+    assert_int_equal(st.last_sql_errno, 1062);
+    assert_int_equal(dump_coords_replica_exact(&c, &st, 1, why, sizeof(why)), 0);
+    assert_non_null(strstr(why, "error"));
+    /* stopped cleanly (--pause-replica): exact even without a barrier */
+    vals[6] = "0";
+    dump_coords_parse_applier(names, vals, N(names), &st);
+    assert_int_equal(dump_coords_replica_exact(&c, &st, 0, why, sizeof(why)), 1);
+    dump_coords_release(&c);
+    free(host);
+    host = NULL;
+
+    /* SHOW SLAVE STATUS names (no Last_SQL_Errno column: taken as 0) */
+    dump_coords_parse_applier(old_names, old_vals, N(old_names), &st);
+    assert_true(st.known);
+    assert_false(st.sql_running);
+    assert_string_equal(st.read_file, "mariadb-bin.000002");
+    assert_true(st.read_pos == 555);
+    /* columns missing: unknown, never exact */
+    dump_coords_parse_applier(old_names, old_vals, 2, &st);
+    assert_false(st.known);
+    assert_int_equal(dump_coords_parse_replica(old_names, old_vals, N(old_names), &c, &host, &err),
+                     0);
+    assert_int_equal(dump_coords_replica_exact(&c, &st, 1, why, sizeof(why)), 0);
+    dump_coords_release(&c);
+    free(host);
+}
+
 static void test_gtid_slave_pos(void **state)
 {
     /* domains out of order; several sub_ids per domain, the highest not last
@@ -374,6 +451,7 @@ int main(void)
         cmocka_unit_test(test_parse_replica_mysql_new_names),
         cmocka_unit_test(test_parse_replica_master_names),
         cmocka_unit_test(test_parse_replica_missing),
+        cmocka_unit_test(test_applier_state),
         cmocka_unit_test(test_gtid_slave_pos),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

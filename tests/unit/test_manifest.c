@@ -200,6 +200,7 @@ static void assert_same_coords(const struct fmt_coords *a, const struct fmt_coor
     assert_same_str(a->binlog_file, b->binlog_file);
     assert_true(a->binlog_pos == b->binlog_pos);
     assert_same_str(a->gtid_set, b->gtid_set);
+    assert_same_str(a->unusable, b->unusable);
 }
 
 static void assert_same_head(const struct fmt_manifest *a, const struct fmt_manifest *b)
@@ -650,6 +651,61 @@ static void test_coords_json(void **state)
     fmt_manifest_free(m);
 }
 
+/* A replica position that did not match the snapshot: the GTID set stays,
+ * the file/position is neither written nor read, and the reason travels. */
+static void test_unusable_file_position(void **state)
+{
+    struct fmt_manifest *m = build_full(1), *r;
+    struct cs_error err;
+    json_error_t jerr;
+    json_t *root, *c;
+    char *text, *edited;
+
+    (void)state;
+    free(m->replica_of.gtid_set);
+    m->replica_of.gtid_set = xstrdup("u:1-9");
+    m->replica_of.unusable = xstrdup("the applier ran ahead of Exec_Source_Log_Pos");
+    text = fmt_manifest_to_json(m, &err);
+    assert_non_null(text);
+    root = json_loads(text, 0, &jerr);
+    assert_non_null(root);
+    c = json_object_get(root, "replica_of");
+    assert_false(json_is_string(json_object_get(c, "binlog_file"))); /* omitted */
+    assert_int_equal(json_integer_value(json_object_get(c, "binlog_position")), 0);
+    assert_string_equal(json_string_value(json_object_get(c, "gtid_set")), "u:1-9");
+    assert_string_equal(json_string_value(json_object_get(c, "file_position_unusable")),
+                        m->replica_of.unusable);
+    /* the source's own coordinates carry no mark */
+    assert_null(json_object_get(json_object_get(root, "coordinates"), "file_position_unusable"));
+    r = fmt_manifest_from_json(text, strlen(text), "mem", &err);
+    if (!r)
+        fail_msg("%s", err.msg);
+    assert_null(r->replica_of.binlog_file);
+    assert_true(r->replica_of.binlog_pos == 0);
+    assert_string_equal(r->replica_of.gtid_set, "u:1-9");
+    assert_string_equal(r->replica_of.unusable, m->replica_of.unusable);
+    assert_null(r->coords.unusable);
+    assert_string_equal(r->coords.binlog_file, "binlog.000007");
+    fmt_manifest_free(r);
+
+    /* a file/position written beside the mark (by hand, or a buggy writer) is dropped */
+    json_object_set_new(c, "binlog_file", json_string("primary-bin.000001"));
+    json_object_set_new(c, "binlog_position", json_integer(4));
+    edited = json_dumps(root, 0);
+    assert_non_null(edited);
+    r = fmt_manifest_from_json(edited, strlen(edited), "mem", &err);
+    if (!r)
+        fail_msg("%s", err.msg);
+    assert_null(r->replica_of.binlog_file);
+    assert_true(r->replica_of.binlog_pos == 0);
+    assert_non_null(r->replica_of.unusable);
+    fmt_manifest_free(r);
+    free(edited);
+    json_decref(root);
+    free(text);
+    fmt_manifest_free(m);
+}
+
 static void test_add_grows(void **state)
 {
     struct fmt_manifest *m = fmt_manifest_new();
@@ -713,6 +769,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_missing_manifest, setup_dir, teardown_dir),
         cmocka_unit_test(test_write_refuses),
         cmocka_unit_test(test_coords_json),
+        cmocka_unit_test(test_unusable_file_position),
         cmocka_unit_test(test_add_grows),
         cmocka_unit_test(test_names),
     };

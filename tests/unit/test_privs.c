@@ -1,5 +1,6 @@
 /* test_privs.c - dump/snapshot.h: SHOW GRANTS parsing, the lock mode AUTO
- * stands for, and the long-running-statement check. */
+ * stands for, the long-running-statement check and its processlist table;
+ * dump/applier.h: the replica applier's statements. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 
 #include "common/buf.h"
 #include "common/version.h"
+#include "dump/applier.h"
 #include "dump/config.h"
 #include "dump/snapshot.h"
 
@@ -200,12 +202,14 @@ static void test_resolve_auto(void **state)
 
 static void test_long_query_sql(void **state)
 {
-    struct cs_version my, maria;
+    struct dump_server my = {0}, maria = {0};
     struct cs_buf b = CS_BUF_INIT;
 
     (void)state;
-    assert_int_equal(cs_version_parse("8.0.36", NULL, &my), 0);
-    assert_int_equal(cs_version_parse("10.11.19-MariaDB-log", NULL, &maria), 0);
+    assert_int_equal(cs_version_parse("8.0.36", NULL, &my.version), 0);
+    assert_int_equal(cs_version_parse("10.11.19-MariaDB-log", NULL, &maria.version), 0);
+    my.processlist = dump_server_processlist(&my.version, 0);
+    maria.processlist = dump_server_processlist(&maria.version, 1);
 
     dump_snapshot_long_query_sql(&b, &my, 37);
     assert_false(cs_buf_failed(&b));
@@ -234,6 +238,71 @@ static void test_long_query_sql(void **state)
     assert_int_equal(strncmp(b.data, "/* x */ SELECT ", 15), 0);
     assert_non_null(strstr(b.data, "TIME >= 0 "));
     cs_buf_release(&b);
+
+    /* MySQL 8.0.22+: performance_schema's processlist when it answers */
+    my.processlist = dump_server_processlist(&my.version, 1);
+    dump_snapshot_long_query_sql(&b, &my, 5);
+    assert_non_null(strstr(b.data, "FROM performance_schema.processlist WHERE"));
+    assert_null(strstr(b.data, "information_schema"));
+    cs_buf_release(&b);
+}
+
+static void test_processlist_table(void **state)
+{
+    static const struct {
+        const char *version;
+        int ps_answers;
+        const char *table;
+    } cases[] = {
+        {"9.7.0", 1, "performance_schema.processlist"},
+        {"8.0.22", 1, "performance_schema.processlist"},
+        {"8.0.21", 1, "information_schema.PROCESSLIST"},  /* no such table yet */
+        {"8.4.3", 0, "information_schema.PROCESSLIST"},   /* performance_schema off */
+        {"5.7.44", 1, "information_schema.PROCESSLIST"},
+        {"11.8.2-MariaDB", 1, "information_schema.PROCESSLIST"},
+        {"10.11.19-MariaDB-log", 0, "information_schema.PROCESSLIST"},
+    };
+    struct cs_version v;
+
+    (void)state;
+    for (size_t i = 0; i < N(cases); i++) {
+        assert_int_equal(cs_version_parse(cases[i].version, NULL, &v), 0);
+        assert_string_equal(dump_server_processlist(&v, cases[i].ps_answers), cases[i].table);
+    }
+}
+
+static void test_applier_sql(void **state)
+{
+    struct cs_version my9, my80, maria;
+    struct cs_buf b = CS_BUF_INIT;
+
+    (void)state;
+    assert_int_equal(cs_version_parse("9.7.0", NULL, &my9), 0);
+    assert_int_equal(cs_version_parse("8.0.21", NULL, &my80), 0);
+    assert_int_equal(cs_version_parse("11.8.2-MariaDB", NULL, &maria), 0);
+    assert_string_equal(dump_applier_stop_sql(&my9), "STOP REPLICA SQL_THREAD");
+    assert_string_equal(dump_applier_start_sql(&my9), "START REPLICA SQL_THREAD");
+    assert_string_equal(dump_applier_stop_sql(&my80), "STOP SLAVE SQL_THREAD");
+    assert_string_equal(dump_applier_start_sql(&my80), "START SLAVE SQL_THREAD");
+    assert_string_equal(dump_applier_stop_sql(&maria), "STOP SLAVE SQL_THREAD");
+    assert_string_equal(dump_applier_start_sql(&maria), "START SLAVE SQL_THREAD");
+
+    dump_applier_blockers_sql(&b, "performance_schema.processlist");
+    assert_false(cs_buf_failed(&b));
+    assert_int_equal(strncmp(b.data, "SELECT ID, STATE, TIME, ", 24), 0);
+    assert_non_null(strstr(b.data, "FROM performance_schema.processlist WHERE"));
+    assert_non_null(strstr(b.data, "USER = 'system user'"));
+    /* the IO thread, idle appliers and waits for csdump's own FTWRL are left out */
+    assert_non_null(strstr(b.data, "NOT LIKE '%to send event%'"));
+    assert_non_null(strstr(b.data, "NOT LIKE '%event from Coordinator%'"));
+    assert_non_null(strstr(b.data, "NOT LIKE 'Waiting for work from%'"));
+    assert_non_null(strstr(b.data, "NOT LIKE '%global read lock%'"));
+    assert_non_null(strstr(b.data, "'Daemon', 'Slave_IO'"));
+    /* what blocks is not: backup lock, commit order */
+    assert_null(strstr(b.data, "backup lock"));
+    assert_null(strstr(b.data, "transaction to commit"));
+    assert_true(strstr(b.data, "NOT LIKE") < strstr(b.data, "ORDER BY TIME DESC LIMIT"));
+    cs_buf_release(&b);
 }
 
 int main(void)
@@ -247,6 +316,8 @@ int main(void)
         cmocka_unit_test(test_privs_not_fooled),
         cmocka_unit_test(test_resolve_auto),
         cmocka_unit_test(test_long_query_sql),
+        cmocka_unit_test(test_processlist_table),
+        cmocka_unit_test(test_applier_sql),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
