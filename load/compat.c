@@ -375,32 +375,48 @@ static const struct load_tok *mode_literal(const char *stmt, const struct load_t
     return &body->v[n];
 }
 
-int load_compat_chunk_stmt(const struct load_compat *k, const char *stmt, size_t len, char **out,
-                           struct cs_error *err)
+int load_compat_chunk_rewrite(const struct load_compat_policy *p, const char *stmt, size_t len,
+                              char **out)
 {
     struct load_toks t = {0}, body = {0};
     struct load_compat_result r = {0};
     struct cs_buf b = CS_BUF_INIT;
-    const struct load_tok *lit;
+    const struct load_tok *lit = NULL;
     char *mode = NULL;
+    int rc = 0;
 
     *out = NULL;
-    if (!k || k->p.dir == LOAD_COMPAT_SAME || len > 4096)
+    if (p->dir == LOAD_COMPAT_SAME || len > 4096)
         return 0;
-    if (load_sqltok_split(stmt, 0, len, 1, &t) == 0 && (lit = mode_literal(stmt, &t, &body)) &&
-        (mode = strndup(stmt + lit->off + 1, lit->len - 2))) {
+    if (load_sqltok_split(stmt, 0, len, 1, &t) < 0)
+        rc = -1;
+    else if ((lit = mode_literal(stmt, &t, &body)) &&
+             !(mode = strndup(stmt + lit->off + 1, lit->len - 2)))
+        rc = -1;
+    if (mode) {
         cs_buf_append(&b, stmt, lit->off + 1);
-        load_compat_sql_mode(&k->p, mode, 0, &b, &r.changes, &r.refusals);
+        load_compat_sql_mode(p, mode, 0, &b, &r.changes, &r.refusals);
         cs_buf_append(&b, stmt + lit->off + lit->len - 1, len - (lit->off + lit->len - 1));
-        *out = cs_buf_failed(&b) ? NULL : cs_buf_detach(&b);
+        if (cs_buf_failed(&b))
+            rc = -1;
+        else if (b.len != len || memcmp(b.data, stmt, len)) /* changed */
+            *out = cs_buf_detach(&b);
     }
     free(mode);
     cs_buf_release(&b);
     load_compat_result_release(&r);
     load_sqltok_release(&t);
     load_sqltok_release(&body);
-    (void)err;
-    return 0;
+    return rc;
+}
+
+int load_compat_chunk_stmt(const struct load_compat *k, const char *stmt, size_t len, char **out,
+                           struct cs_error *err)
+{
+    *out = NULL;
+    if (!k || load_compat_chunk_rewrite(&k->p, stmt, len, out) == 0)
+        return 0;
+    return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
 }
 
 /* ---- after it ---------------------------------------------------------------------- */

@@ -102,6 +102,11 @@ struct load_compat_result {
 int load_compat_rewrite(const struct load_compat_policy *p, enum load_compat_kind kind,
                         const char *text, int backslash, struct load_compat_result *out);
 void load_compat_result_release(struct load_compat_result *r);
+/* A sql chunk's header "SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='...'" (in
+ * its executable comment) with the mode translated: *out malloc'd; NULL
+ * for any other statement or when nothing changes.  -1: out of memory. */
+int load_compat_chunk_rewrite(const struct load_compat_policy *p, const char *stmt, size_t len,
+                              char **out);
 
 /* ---- the plan of one load (compat.c) ---------------------------------------- */
 
@@ -122,8 +127,7 @@ int load_compat_manifest(const struct load_compat *k, struct fmt_manifest *m, st
 int load_compat_table_ddl(const struct load_compat *k, char **text, struct cs_error *err);
 int load_compat_object_ddl(const struct load_compat *k, const struct fmt_object *o, char **text,
                            struct cs_error *err);
-/* A statement of a sql chunk: the header's SET SQL_MODE with the
- * translated mode (*out malloc'd), else *out = NULL (run it as it is). */
+/* load_compat_chunk_rewrite for this load (K may be NULL). */
 int load_compat_chunk_stmt(const struct load_compat *k, const char *stmt, size_t len, char **out,
                            struct cs_error *err);
 /* Every change as a journal row ("compat:<object>:<n>" with its text). */
