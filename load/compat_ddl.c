@@ -218,7 +218,8 @@ static char *apply_edits(W *w)
     struct cs_buf b = CS_BUF_INIT;
     size_t pos = 0, n = strlen(w->s);
 
-    qsort(w->ed, w->ned, sizeof(*w->ed), cmp_edit);
+    if (w->ned)
+        qsort(w->ed, w->ned, sizeof(*w->ed), cmp_edit);
     for (size_t i = 0; i < w->ned; i++) {
         const struct load_compat_edit *e = &w->ed[i];
         if (e->off < pos)
