@@ -98,6 +98,8 @@ static int take(struct load_compat *k, const struct load_config *cfg, const char
 {
     char label[600];
 
+    if (r->changes.failed || r->refusals.failed)
+        return -1;
     if (!schema)
         snprintf(label, sizeof(label), "%s", kind);
     else if (name)

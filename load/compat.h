@@ -61,10 +61,12 @@ struct load_compat_policy {
     size_t ncollations;
 };
 
-/* Messages, malloc'd. */
+/* Messages, malloc'd; FAILED: one could not be kept (out of memory), so
+ * the list must not be trusted. */
 struct load_compat_list {
     char **v;
     size_t n;
+    int failed;
 };
 
 void load_compat_list_add(struct load_compat_list *l, const char *fmt, ...)

@@ -362,6 +362,8 @@ static int rewrite(W *w, enum load_compat_kind kind)
         free(v);
     if (!w->oom && !(w->out->text = apply_edits(w)))
         w->oom = 1;
+    if (w->out->changes.failed || w->out->refusals.failed)
+        w->oom = 1;
     return w->oom ? -1 : 0;
 }
 

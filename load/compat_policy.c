@@ -69,11 +69,16 @@ void load_compat_list_add(struct load_compat_list *l, const char *fmt, ...)
         if (l->v[i] && !strcmp(l->v[i], msg))
             return; /* said once */
     v = realloc(l->v, (l->n + 1) * sizeof(*v));
-    if (!v)
+    if (!v) {
+        l->failed = 1;
         return;
+    }
     l->v = v;
     l->v[l->n] = strdup(msg);
-    l->n += l->v[l->n] != NULL;
+    if (l->v[l->n])
+        l->n++;
+    else
+        l->failed = 1;
 }
 
 void load_compat_list_release(struct load_compat_list *l)
@@ -85,6 +90,7 @@ void load_compat_list_release(struct load_compat_list *l)
     free(l->v);
     l->v = NULL;
     l->n = 0;
+    l->failed = 0;
 }
 
 /* ---- collations -------------------------------------------------------------------- */

@@ -74,6 +74,8 @@ static const struct rule clause_rules[] = {
     {TO_MYSQL, LOAD_CTX_OPTIONS, "ENCRYPTION_KEY_ID", ACT_REFUSE, NULL, 0, 0, MARIADB_OPTION, NULL},
     {TO_MYSQL, LOAD_CTX_OPTIONS, "SEQUENCE", ACT_REFUSE, NULL, 0, 0, "a sequence: MySQL has none",
      NULL},
+    {TO_MARIADB, LOAD_CTX_STATEMENT, "DISABLE ON REPLICA", ACT_REPLACE, "DISABLE ON SLAVE", 0, 0,
+     "MariaDB's words for an event the replica does not run", NULL},
     {TO_MARIADB, LOAD_CTX_INDEX, "WITH PARSER", ACT_REFUSE, NULL, 0, 0,
      "MariaDB has no ngram or MeCab full-text parser", NULL},
     {TO_MARIADB, LOAD_CTX_OPTIONS, "COMPRESSION", ACT_REFUSE, NULL, 0, 0, MYSQL_OPTION, NULL},
@@ -400,8 +402,11 @@ static void collation_at(W *w, size_t j)
     char name[64], buf[64], with[72];
     const char *to, *why = "";
 
-    if (!len || len >= sizeof(name))
+    if (!len || len >= sizeof(name)) {
+        load_compat_list_add(&w->out->refusals, "collation %.*s: not a collation name",
+                             (int)(t->len > 80 ? 80 : t->len), w->s + t->off);
         return;
+    }
     for (size_t i = 0; i < len; i++) {
         char c = w->s[t->off + (size_t)quoted + i];
         name[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;

@@ -326,6 +326,11 @@ static void test_mysql_hidden_syntax(void **state)
     assert_true(said(&r.refusals, "constraint `c`: /*!80016 NOT ENFORCED */: MariaDB enforces"));
     assert_true(said(&r.changes, "/*!100000 IGNORED_BY_MYSQL */ left out (the source did not"));
     load_compat_result_release(&r);
+    rewrite(&p, LOAD_COMPAT_STATEMENT, "CREATE EVENT `e` ON SCHEDULE EVERY 1 DAY DISABLE ON "
+                                        "REPLICA DO SELECT 'DISABLE ON REPLICA'", &r);
+    assert_string_equal(r.text, "CREATE EVENT `e` ON SCHEDULE EVERY 1 DAY DISABLE ON SLAVE DO "
+                                "SELECT 'DISABLE ON REPLICA'");
+    load_compat_result_release(&r);
     rewrite(&p, LOAD_COMPAT_STATEMENT, db, &r);
     assert_string_equal(r.text, "CREATE DATABASE `d` /*!40100 DEFAULT CHARACTER SET utf8mb4 "
                                 "COLLATE utf8mb4_uca1400_nopad_as_cs */");
