@@ -95,10 +95,11 @@ int load_schema_databases(struct cs_conn *c, struct load_ctx *ctx, struct cs_err
 
         if (o->kind != FMT_OBJ_DATABASE)
             continue;
-        if (load_schema_read(ctx->in, ctx->m, o->file, &text, err) < 0 ||
-            load_compat_object_ddl(ctx->compat, o, &text, err) < 0) {
+        if (load_schema_read(ctx->in, ctx->m, o->file, &text, err) < 0)
+            return -1;
+        if (load_compat_object_ddl(ctx->compat, o, &text, err) < 0) {
             free(text);
-            return cs_error_prefix(err, "database %s", o->schema);
+            return cs_error_prefix(err, "creating database %s", o->schema);
         }
         /* "CREATE DATABASE `x` ..." -> "CREATE DATABASE IF NOT EXISTS `x` ..." */
         if (!strncmp(text, "CREATE DATABASE ", 16) && strncmp(text + 16, "IF NOT EXISTS", 13))
