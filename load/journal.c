@@ -164,19 +164,25 @@ int load_journal_ensure_detail(struct cs_conn *c, struct cs_error *err)
     return rc < 0 ? cs_error_prefix(err, "adding the detail column to " LOAD_JOURNAL_TABLE) : 0;
 }
 
+void load_journal_note_sql(struct cs_buf *b, const char *dump_id, const char *item,
+                           const char *detail)
+{
+    cs_buf_puts(b, "INSERT INTO " LOAD_JOURNAL_TABLE " (dump_id, item, detail) VALUES (");
+    fmt_sql_append_string(b, dump_id, strlen(dump_id));
+    cs_buf_putc(b, ',');
+    fmt_sql_append_string(b, item, strlen(item));
+    cs_buf_puts(b, ",_utf8mb4");
+    fmt_sql_append_string(b, detail, strlen(detail));
+    cs_buf_puts(b, ") ON DUPLICATE KEY UPDATE done_at = done_at");
+}
+
 int load_journal_note(struct cs_conn *c, const char *dump_id, const char *item,
                       const char *detail, struct cs_error *err)
 {
     struct cs_buf sql = CS_BUF_INIT;
     int rc;
 
-    cs_buf_puts(&sql, "INSERT INTO " LOAD_JOURNAL_TABLE " (dump_id, item, detail) VALUES (");
-    fmt_sql_append_string(&sql, dump_id, strlen(dump_id));
-    cs_buf_putc(&sql, ',');
-    fmt_sql_append_string(&sql, item, strlen(item));
-    cs_buf_puts(&sql, ",_utf8mb4");
-    fmt_sql_append_string(&sql, detail, strlen(detail));
-    cs_buf_puts(&sql, ") ON DUPLICATE KEY UPDATE done_at = done_at");
+    load_journal_note_sql(&sql, dump_id, item, detail);
     rc = cs_buf_failed(&sql) ? cs_error_set(err, CS_ERR_NOMEM, "out of memory")
                              : cs_conn_exec(c, sql.data, err);
     cs_buf_release(&sql);

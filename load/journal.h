@@ -55,6 +55,8 @@ int load_journal_lookup(struct cs_conn *c, const char *dump_id, const char *item
  * keeps working with the table (the column is NULL for its rows). */
 int load_journal_ensure_detail(struct cs_conn *c, struct cs_error *err);
 /* ITEM's row with DETAIL (kept as first written when the row exists). */
+void load_journal_note_sql(struct cs_buf *b, const char *dump_id, const char *item,
+                           const char *detail);
 int load_journal_note(struct cs_conn *c, const char *dump_id, const char *item,
                       const char *detail, struct cs_error *err);
 

@@ -112,6 +112,8 @@ journaled() {
     [ -n "$n" ] && [ "$n" -gt 0 ] || fail "$1: no change count in the summary"
     assert_eq "$(sql "$1" "SELECT COUNT(*) FROM __csload.journal WHERE item LIKE 'compat:%'")" "$n" \
         "$1: compat rows in the journal"
+    assert_eq "$(sql "$1" "SELECT COUNT(*) FROM __csload.journal WHERE item LIKE 'compat:%'
+                           AND (detail IS NULL OR detail = '')")" 0 "$1: compat rows without text"
 }
 
 start_server my --flavor mysql-9.7
@@ -137,6 +139,9 @@ for target in m11 m10; do
         "collation utf8mb4_ja_0900_as_cs -> utf8mb4_uca1400_nopad_as_cs" \
         "database fx: /*!80016 DEFAULT ENCRYPTION='N' */ left out"
     journaled "$target" "$WORK/load-$target.log"
+    assert_eq "$(sql "$target" "SELECT COUNT(*) FROM __csload.journal WHERE item LIKE
+                                'compat:table:fx.geo:%' AND detail LIKE '%REF_SYSTEM_ID=4326%'")" 1 \
+        "$target: the SRID change in the journal"
     same_rows my "$target"
     # what MariaDB would have dropped silently is there
     assert_eq "$(sql "$target" "SELECT GROUP_CONCAT(CONCAT(TABLE_NAME, '.', COLUMN_NAME) ORDER BY 1)
