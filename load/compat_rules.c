@@ -235,10 +235,17 @@ void load_compat_rules_drops(W *w, R *v, size_t n)
             const char *what = droppers[d].dir == w->p->dir ? droppers[d].test(w, &v[k]) : NULL;
             if (!what)
                 continue;
-            if (!(w->p->flags & droppers[d].flag) || in_comment(w, &v[k])) {
+            if (!(w->p->flags & droppers[d].flag)) {
                 load_compat_rw_say(&w->out->refusals, &v[k], "%s: %s; %s loads the table "
                                                              "without it",
                                    what, droppers[d].why, load_compat_flag_option(droppers[d].flag));
+                continue;
+            }
+            if (in_comment(w, &v[k])) {
+                load_compat_rw_say(&w->out->refusals, &v[k], "%s: %s, and it sits in an "
+                                                             "executable comment it cannot be "
+                                                             "cut out of",
+                                   what, droppers[d].why);
                 continue;
             }
             v[k].dropped = 1;
