@@ -65,8 +65,8 @@ static int read_collations(struct load_compat *k, struct cs_conn *c, const struc
 
 /* ---- changes -------------------------------------------------------------------- */
 
-static int add_change(struct load_compat *k, const char *kind, const char *schema,
-                      const char *name, size_t n, const char *label, const char *text)
+static int add_change(struct load_compat *k, const char *kind, const char *schema, const char *name,
+                      size_t n, const char *label, const char *text)
 {
     struct change *v = realloc(k->changes, (k->nchanges + 1) * sizeof(*v));
     struct cs_buf item = CS_BUF_INIT, t = CS_BUF_INIT;
@@ -147,12 +147,12 @@ static int object_session(const struct load_compat *k, struct fmt_object *o,
         return 0;
     to = load_compat_collation(&k->p, o->collation, buf, sizeof(buf), &why);
     if (!to) {
-        load_compat_list_add(&r->refusals, "session collation %s: the target has none close "
-                                           "to it",
+        load_compat_list_add(&r->refusals,
+                             "session collation %s: the target has none close "
+                             "to it",
                              o->collation);
     } else if (strcmp(to, o->collation)) {
-        load_compat_list_add(&r->changes, "session collation %s -> %s (%s)", o->collation, to,
-                             why);
+        load_compat_list_add(&r->changes, "session collation %s -> %s (%s)", o->collation, to, why);
         cs_buf_puts(&b, to);
         if (replace_str(&o->collation, &b) < 0)
             return -1;
@@ -194,9 +194,8 @@ static int backslash_of(const char *sql_mode)
     return !sql_mode || !strstr(sql_mode, "NO_BACKSLASH_ESCAPES");
 }
 
-static int check_tables(struct load_compat *k, const struct load_config *cfg,
-                        struct load_input *in, const struct fmt_manifest *m, size_t *nref,
-                        struct cs_error *err)
+static int check_tables(struct load_compat *k, const struct load_config *cfg, struct load_input *in,
+                        const struct fmt_manifest *m, size_t *nref, struct cs_error *err)
 {
     for (size_t i = 0; i < m->ntables; i++) {
         const struct fmt_table *t = &m->tables[i];
@@ -229,8 +228,7 @@ static int check_objects(struct load_compat *k, const struct load_config *cfg,
 
         if (load_schema_read(in, m, o->file, &text, err) < 0)
             return -1;
-        rc = load_compat_rewrite(&k->p, LOAD_COMPAT_STATEMENT, text, backslash_of(o->sql_mode),
-                                 &r);
+        rc = load_compat_rewrite(&k->p, LOAD_COMPAT_STATEMENT, text, backslash_of(o->sql_mode), &r);
         free(text);
         if (rc == 0)
             rc = object_session(k, o, &r);
@@ -265,8 +263,8 @@ static int set_policy(struct load_compat *k, const struct load_config *cfg,
     if (cs_version_parse(m->server_version, m->flavor, &src) < 0)
         return cs_error_set(err, CS_ERR_FORMAT, "the dump's source version '%s' is not a version",
                             m->server_version ? m->server_version : "");
-    k->p.dir = t->version.flavor == CS_FLAVOR_MARIADB ? LOAD_COMPAT_TO_MARIADB
-                                                      : LOAD_COMPAT_TO_MYSQL;
+    k->p.dir =
+        t->version.flavor == CS_FLAVOR_MARIADB ? LOAD_COMPAT_TO_MARIADB : LOAD_COMPAT_TO_MYSQL;
     k->p.source_version = version_id(&src);
     k->p.target_version = version_id(&t->version);
     k->p.flags = cfg->compat;
@@ -278,8 +276,8 @@ static int set_policy(struct load_compat *k, const struct load_config *cfg,
 }
 
 int load_compat_prepare(struct load_compat **out, struct cs_conn *c, const struct load_config *cfg,
-                        struct load_input *in, struct fmt_manifest *m,
-                        const struct load_target *t, struct cs_error *err)
+                        struct load_input *in, struct fmt_manifest *m, const struct load_target *t,
+                        struct cs_error *err)
 {
     struct load_compat *k = calloc(1, sizeof(*k));
     size_t nref = 0;
@@ -289,17 +287,20 @@ int load_compat_prepare(struct load_compat **out, struct cs_conn *c, const struc
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     if (!m->flavor || !strcmp(m->flavor, cs_flavor_name(t->version.flavor))) {
         if (cfg->compat)
-            cs_log_warn(cfg->log, "--compat does nothing here: the dump and the target are both "
-                                  "%s", cs_flavor_name(t->version.flavor));
+            cs_log_warn(cfg->log,
+                        "--compat does nothing here: the dump and the target are both "
+                        "%s",
+                        cs_flavor_name(t->version.flavor));
         return 0; /* LOAD_COMPAT_SAME: nothing changes */
     }
     if (set_policy(k, cfg, m, t, err) < 0 || read_collations(k, c, t, err) < 0)
         return -1;
-    cs_log_info(cfg->log, "cross-flavor load %s -> %s: every statement of the dump is checked "
-                          "against the policy first (csload --help: --compat)",
+    cs_log_info(cfg->log,
+                "cross-flavor load %s -> %s: every statement of the dump is checked "
+                "against the policy first (csload --help: --compat)",
                 k->source, k->target);
-    if (check_tables(k, cfg, in, m, &nref, err) < 0 || check_objects(k, cfg, in, m, &nref, err) < 0 ||
-        check_session(k, cfg, m, &nref, err) < 0)
+    if (check_tables(k, cfg, in, m, &nref, err) < 0 ||
+        check_objects(k, cfg, in, m, &nref, err) < 0 || check_session(k, cfg, m, &nref, err) < 0)
         return -1;
     if (nref)
         return cs_error_set(err, CS_ERR_USAGE,

@@ -78,8 +78,8 @@ void load_compat_list_release(struct load_compat_list *l);
 /* The collation to use for NAME on the target: NAME itself when the target
  * has it, the closest candidate it has (*why says what differs), or NULL
  * when none. */
-const char *load_compat_collation(const struct load_compat_policy *p, const char *name,
-                                  char *buf, size_t size, const char **why);
+const char *load_compat_collation(const struct load_compat_policy *p, const char *name, char *buf,
+                                  size_t size, const char **why);
 /* MODE translated into OUT: words the target lacks dropped (CHANGES says
  * which and why).  OBJECT: the mode a routine, trigger or event was created
  * under: a word whose loss would change what its body does is refused
@@ -120,8 +120,8 @@ struct load_compat;
  * place), lists the changes, and fails when anything is refused (each
  * refusal logged first).  Sends nothing that changes the target. */
 int load_compat_prepare(struct load_compat **out, struct cs_conn *c, const struct load_config *cfg,
-                        struct load_input *in, struct fmt_manifest *m,
-                        const struct load_target *t, struct cs_error *err);
+                        struct load_input *in, struct fmt_manifest *m, const struct load_target *t,
+                        struct cs_error *err);
 /* The same translation of M's session settings again (a stream's final
  * manifest). */
 int load_compat_manifest(const struct load_compat *k, struct fmt_manifest *m, struct cs_error *err);

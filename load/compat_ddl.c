@@ -75,8 +75,8 @@ static void flatten(W *w, size_t start, size_t end, size_t box)
         const struct load_tok *k = &t.v[i];
         if (!load_sqltok_significant(k))
             continue;
-        if (k->kind == LOAD_TOK_VERSIONED && !k->open && !box &&
-            load_compat_rw_source_runs(w, k) && load_compat_rw_target_runs(w, k))
+        if (k->kind == LOAD_TOK_VERSIONED && !k->open && !box && load_compat_rw_source_runs(w, k) &&
+            load_compat_rw_target_runs(w, k))
             flatten(w, k->body_off, k->body_off + k->body_len, k->off + 1);
         else
             push_flat(w, k, box);
@@ -244,16 +244,15 @@ static void label_as(W *w, struct load_compat_region *r, size_t i, const char *w
     while (i < r->b && w->f[i].kind != LOAD_TOK_IDENT && !load_compat_rw_punct(w, i, '('))
         i++;
     if (i < r->b && w->f[i].kind == LOAD_TOK_IDENT)
-        snprintf(r->label, sizeof(r->label), "%s %.*s", what, (int)w->f[i].len,
-                 w->s + w->f[i].off);
+        snprintf(r->label, sizeof(r->label), "%s %.*s", what, (int)w->f[i].len, w->s + w->f[i].off);
     else
         snprintf(r->label, sizeof(r->label), "%s", what);
 }
 
 static void classify(W *w, struct load_compat_region *r)
 {
-    static const char *const index_words[] = {"KEY", "INDEX", "UNIQUE", "FULLTEXT", "SPATIAL",
-                                              "VECTOR"};
+    static const char *const index_words[] = {"KEY",      "INDEX",   "UNIQUE",
+                                              "FULLTEXT", "SPATIAL", "VECTOR"};
     size_t i = r->a;
 
     if (w->f[i].kind == LOAD_TOK_IDENT) {
@@ -264,11 +263,11 @@ static void classify(W *w, struct load_compat_region *r)
     if (load_compat_rw_word(w, i, "CONSTRAINT") || load_compat_rw_word(w, i, "CHECK")) {
         size_t k = i + (load_compat_rw_word(w, i, "CONSTRAINT") && i + 1 < r->b &&
                         w->f[i + 1].kind == LOAD_TOK_IDENT);
-        r->ctx = load_compat_rw_word(w, k + 1, "FOREIGN")   ? LOAD_CTX_OTHER
-                 : load_compat_rw_word(w, k + 1, "UNIQUE") ||
-                         load_compat_rw_word(w, k + 1, "PRIMARY")
-                     ? LOAD_CTX_INDEX
-                     : LOAD_CTX_CHECK;
+        r->ctx =
+            load_compat_rw_word(w, k + 1, "FOREIGN") ? LOAD_CTX_OTHER
+            : load_compat_rw_word(w, k + 1, "UNIQUE") || load_compat_rw_word(w, k + 1, "PRIMARY")
+                ? LOAD_CTX_INDEX
+                : LOAD_CTX_CHECK;
         label_as(w, r, i, "constraint");
         return;
     }

@@ -35,7 +35,7 @@ struct load_compat_edit {
 };
 
 struct load_compat_region {
-    size_t a, b;     /* flat tokens [a, b) */
+    size_t a, b; /* flat tokens [a, b) */
     unsigned ctx;
     char label[160]; /* "column `p`"; "" for a whole statement */
     size_t type_end; /* a column: the byte after its type and the type's arguments */

@@ -100,11 +100,11 @@ void load_compat_list_release(struct load_compat_list *l)
 static const struct {
     const char *mysql, *mariadb;
 } languages[] = {
-    {"de_pb", "german2"},   {"is", "icelandic"}, {"lv", "latvian"},   {"ro", "romanian"},
-    {"sl", "slovenian"},    {"pl", "polish"},    {"et", "estonian"},  {"es", "spanish"},
-    {"sv", "swedish"},      {"tr", "turkish"},   {"cs", "czech"},     {"da", "danish"},
-    {"lt", "lithuanian"},   {"sk", "slovak"},    {"es_trad", "spanish2"}, {"la", "roman"},
-    {"eo", "esperanto"},    {"hu", "hungarian"}, {"hr", "croatian"},  {"vi", "vietnamese"},
+    {"de_pb", "german2"}, {"is", "icelandic"}, {"lv", "latvian"},       {"ro", "romanian"},
+    {"sl", "slovenian"},  {"pl", "polish"},    {"et", "estonian"},      {"es", "spanish"},
+    {"sv", "swedish"},    {"tr", "turkish"},   {"cs", "czech"},         {"da", "danish"},
+    {"lt", "lithuanian"}, {"sk", "slovak"},    {"es_trad", "spanish2"}, {"la", "roman"},
+    {"eo", "esperanto"},  {"hu", "hungarian"}, {"hr", "croatian"},      {"vi", "vietnamese"},
 };
 
 /* UCA strengths: MySQL's suffix, MariaDB's, and what the other side loses. */
@@ -172,10 +172,11 @@ static size_t from_mysql(const char *name, struct cand *c)
     if (s == COUNT(strengths))
         return 0;
     if (lang)
-        cand(c, &n, "UCA 14.0 rules for 9.0, NO PAD as before", "utf8mb4_uca1400_%s_nopad_%s",
-             lang, strengths[s].mariadb);
-    cand(c, &n, llen && !lang ? "UCA 14.0 root order: the target has no such tailoring"
-                              : "UCA 14.0 rules for 9.0, NO PAD as before",
+        cand(c, &n, "UCA 14.0 rules for 9.0, NO PAD as before", "utf8mb4_uca1400_%s_nopad_%s", lang,
+             strengths[s].mariadb);
+    cand(c, &n,
+         llen && !lang ? "UCA 14.0 root order: the target has no such tailoring"
+                       : "UCA 14.0 rules for 9.0, NO PAD as before",
          "utf8mb4_uca1400_nopad_%s", strengths[s].mariadb);
     if (!strcmp(strengths[s].mariadb, "ai_ci") && lang)
         cand(c, &n, "UCA 4.0 language rules, PAD SPACE: trailing spaces no longer count",
@@ -222,13 +223,15 @@ static size_t from_mariadb(const char *name, struct cand *c)
     if (strncmp(name, "utf8mb4_", 8) || v != name + 7)
         return 0;
     if (lang)
-        cand(c, &n, nopad ? "UCA 9.0 rules for 14.0, NO PAD as before"
-                          : "UCA 9.0 rules for 14.0, NO PAD: trailing spaces count",
+        cand(c, &n,
+             nopad ? "UCA 9.0 rules for 14.0, NO PAD as before"
+                   : "UCA 9.0 rules for 14.0, NO PAD: trailing spaces count",
              "utf8mb4_%s_0900_%s", lang, strengths[s].mysql);
-    cand(c, &n, strengths[s].loss ? strengths[s].loss
-                : lang  ? "UCA 9.0 root order: the target has no such tailoring"
-                : nopad ? "UCA 9.0 rules for 14.0, NO PAD as before"
-                        : "UCA 9.0 rules for 14.0, NO PAD: trailing spaces count",
+    cand(c, &n,
+         strengths[s].loss ? strengths[s].loss
+         : lang            ? "UCA 9.0 root order: the target has no such tailoring"
+         : nopad           ? "UCA 9.0 rules for 14.0, NO PAD as before"
+                           : "UCA 9.0 rules for 14.0, NO PAD: trailing spaces count",
          "utf8mb4_0900_%s", strengths[s].mysql);
     return n;
 }
@@ -250,8 +253,8 @@ static int target_has(const struct load_compat_policy *p, const char *name)
     return 0;
 }
 
-const char *load_compat_collation(const struct load_compat_policy *p, const char *name,
-                                  char *buf, size_t size, const char **why)
+const char *load_compat_collation(const struct load_compat_policy *p, const char *name, char *buf,
+                                  size_t size, const char **why)
 {
     struct cand c[MAX_CAND];
     size_t n = 0;

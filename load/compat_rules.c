@@ -19,8 +19,8 @@ struct rule {
     unsigned ctx;
     const char *pattern; /* tokens; ? matches a number */
     enum act act;
-    const char *with;    /* ACT_REPLACE */
-    unsigned flag;       /* the --compat word the action needs */
+    const char *with; /* ACT_REPLACE */
+    unsigned flag;    /* the --compat word the action needs */
     unsigned long min_target;
     const char *why;
     /* why the action cannot carry this definition, or NULL */
@@ -38,8 +38,8 @@ static const struct rule hidden_rules[] = {
      "MariaDB records the SRID but does not refuse values of another one", NULL},
     {TO_MARIADB, LOAD_CTX_INDEX, "INVISIBLE", ACT_REPLACE, "IGNORED", 0, 100600,
      "MariaDB's name for an invisible index", NULL},
-    {TO_MARIADB, LOAD_CTX_STATEMENT | LOAD_CTX_OPTIONS, "DEFAULT ENCRYPTION = 'N'", ACT_DROP,
-     NULL, 0, 0, "not encrypted, MariaDB's default", NULL},
+    {TO_MARIADB, LOAD_CTX_STATEMENT | LOAD_CTX_OPTIONS, "DEFAULT ENCRYPTION = 'N'", ACT_DROP, NULL,
+     0, 0, "not encrypted, MariaDB's default", NULL},
     {TO_MARIADB, LOAD_CTX_OPTIONS, "ENCRYPTION = 'N'", ACT_DROP, NULL, 0, 0,
      "not encrypted, MariaDB's default", NULL},
     {TO_MARIADB, LOAD_CTX_CHECK, "NOT ENFORCED", ACT_REFUSE, NULL, 0, 0,
@@ -140,7 +140,8 @@ static const char *const bare_defaults[] = {"current_timestamp", "now", "localti
 
 static const char *invisible_needs_default(const W *w, const R *r)
 {
-    if (load_compat_rw_region_has(w, r, "NOT NULL") && !load_compat_rw_region_has(w, r, "DEFAULT") &&
+    if (load_compat_rw_region_has(w, r, "NOT NULL") &&
+        !load_compat_rw_region_has(w, r, "DEFAULT") &&
         !load_compat_rw_region_has(w, r, "AUTO_INCREMENT") &&
         !load_compat_rw_region_has(w, r, "GENERATED"))
         return "MariaDB wants a NOT NULL invisible column to have a default";
@@ -175,7 +176,7 @@ static const char *functional_index(const W *w, const R *r)
 static const char *vector_index(const W *w, const R *r)
 {
     return r->ctx == LOAD_CTX_INDEX && load_compat_rw_word(w, r->a, "VECTOR") ? "a vector index"
-                                                                               : NULL;
+                                                                              : NULL;
 }
 
 /* Rule RU's action is not allowed here (said in REFUSALS): 1; else 0. */
@@ -236,15 +237,18 @@ void load_compat_rules_drops(W *w, R *v, size_t n)
             if (!what)
                 continue;
             if (!(w->p->flags & droppers[d].flag)) {
-                load_compat_rw_say(&w->out->refusals, &v[k], "%s: %s; %s loads the table "
-                                                             "without it",
-                                   what, droppers[d].why, load_compat_flag_option(droppers[d].flag));
+                load_compat_rw_say(&w->out->refusals, &v[k],
+                                   "%s: %s; %s loads the table "
+                                   "without it",
+                                   what, droppers[d].why,
+                                   load_compat_flag_option(droppers[d].flag));
                 continue;
             }
             if (in_comment(w, &v[k])) {
-                load_compat_rw_say(&w->out->refusals, &v[k], "%s: %s, and it sits in an "
-                                                             "executable comment it cannot be "
-                                                             "cut out of",
+                load_compat_rw_say(&w->out->refusals, &v[k],
+                                   "%s: %s, and it sits in an "
+                                   "executable comment it cannot be "
+                                   "cut out of",
                                    what, droppers[d].why);
                 continue;
             }
@@ -450,8 +454,8 @@ void load_compat_rules_finish(W *w)
 {
     for (size_t i = 0; i < w->ncoll; i++) {
         const struct load_compat_coll *c = &w->coll[i];
-        load_compat_list_add(&w->out->changes, "collation %s -> %s (%s)%s", c->from, c->to,
-                             c->why, c->count > 1 ? ", several places" : "");
+        load_compat_list_add(&w->out->changes, "collation %s -> %s (%s)%s", c->from, c->to, c->why,
+                             c->count > 1 ? ", several places" : "");
     }
 }
 
@@ -528,8 +532,7 @@ static void engine(W *w, R *r)
         for (k = 0; k < COUNT(engines); k++)
             if (load_sqltok_is(w->s, &w->f[j], engines[k].name))
                 break;
-        if (k == COUNT(engines) ||
-            !(w->p->dir == TO_MYSQL ? engines[k].mysql : engines[k].mariadb))
+        if (k == COUNT(engines) || !(w->p->dir == TO_MYSQL ? engines[k].mysql : engines[k].mariadb))
             load_compat_rw_say(&w->out->refusals, r,
                                "ENGINE=%.*s: %s has no such storage engine (convert the table "
                                "on the source first)",

@@ -36,8 +36,8 @@ enum load_tok_kind {
 
 struct load_tok {
     enum load_tok_kind kind;
-    size_t off, len;           /* bytes of the text */
-    int open;                  /* unterminated */
+    size_t off, len; /* bytes of the text */
+    int open;        /* unterminated */
     /* LOAD_TOK_VERSIONED only */
     unsigned long version;     /* 0: executed by every server */
     int mariadb_only;          /* slash-star-M-bang */

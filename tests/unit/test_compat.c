@@ -81,9 +81,9 @@ static void test_backslash_and_open_tokens(void **state)
 
 /* ---- the policy's tables ------------------------------------------------------------ */
 
-static char *mariadb118[] = {"utf8mb4_0900_ai_ci",         "utf8mb4_bin",
-                             "utf8mb4_general_ci",         "utf8mb4_nopad_bin",
-                             "utf8mb4_uca1400_ai_ci",      "utf8mb4_uca1400_nopad_ai_ci",
+static char *mariadb118[] = {"utf8mb4_0900_ai_ci",          "utf8mb4_bin",
+                             "utf8mb4_general_ci",          "utf8mb4_nopad_bin",
+                             "utf8mb4_uca1400_ai_ci",       "utf8mb4_uca1400_nopad_ai_ci",
                              "utf8mb4_uca1400_nopad_as_cs", "utf8mb4_uca1400_swedish_nopad_ai_ci"};
 static char *mariadb106[] = {"utf8mb4_bin", "utf8mb4_general_ci", "utf8mb4_nopad_bin",
                              "utf8mb4_swedish_ci", "utf8mb4_unicode_520_nopad_ci"};
@@ -164,8 +164,9 @@ static void test_sql_modes(void **state)
     char *m;
 
     (void)state;
-    m = mode_of(&my, "STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_AUTO_CREATE_USER,"
-                     "NO_ENGINE_SUBSTITUTION",
+    m = mode_of(&my,
+                "STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_AUTO_CREATE_USER,"
+                "NO_ENGINE_SUBSTITUTION",
                 0, &ch, &no);
     assert_string_equal(m, "STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION");
     assert_int_equal(ch, 1);
@@ -194,9 +195,8 @@ static void test_flags(void **state)
     unsigned f = 0;
 
     (void)state;
-    assert_int_equal(load_compat_parse_flags("skip-functional-indexes,drop-system-versioning", &f,
-                                             &err),
-                     0);
+    assert_int_equal(
+        load_compat_parse_flags("skip-functional-indexes,drop-system-versioning", &f, &err), 0);
     assert_int_equal(f, LOAD_COMPAT_SKIP_FUNCTIONAL_INDEXES | LOAD_COMPAT_DROP_SYSTEM_VERSIONING);
     assert_int_equal(load_compat_parse_flags("skip-vector-indexes,bogus", &f, &err), -1);
     assert_int_equal(err.code, CS_ERR_USAGE);
@@ -326,8 +326,10 @@ static void test_mysql_hidden_syntax(void **state)
     assert_true(said(&r.refusals, "constraint `c`: /*!80016 NOT ENFORCED */: MariaDB enforces"));
     assert_true(said(&r.changes, "/*!100000 IGNORED_BY_MYSQL */ left out (the source did not"));
     load_compat_result_release(&r);
-    rewrite(&p, LOAD_COMPAT_STATEMENT, "CREATE EVENT `e` ON SCHEDULE EVERY 1 DAY DISABLE ON "
-                                        "REPLICA DO SELECT 'DISABLE ON REPLICA'", &r);
+    rewrite(&p, LOAD_COMPAT_STATEMENT,
+            "CREATE EVENT `e` ON SCHEDULE EVERY 1 DAY DISABLE ON "
+            "REPLICA DO SELECT 'DISABLE ON REPLICA'",
+            &r);
     assert_string_equal(r.text, "CREATE EVENT `e` ON SCHEDULE EVERY 1 DAY DISABLE ON SLAVE DO "
                                 "SELECT 'DISABLE ON REPLICA'");
     load_compat_result_release(&r);
@@ -407,8 +409,9 @@ static void test_mariadb_refusals(void **state)
 
 static void test_chunk_header(void **state)
 {
-    static const char head[] = "/*!40101 SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='NO_AUTO_CREATE_USER,"
-                               "NO_AUTO_VALUE_ON_ZERO' */";
+    static const char head[] =
+        "/*!40101 SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='NO_AUTO_CREATE_USER,"
+        "NO_AUTO_VALUE_ON_ZERO' */";
     static const char other[] = "INSERT INTO t VALUES ('SQL_MODE=NO_AUTO_CREATE_USER')";
     struct load_compat_policy p = POLICY(LOAD_COMPAT_TO_MYSQL, 110809, 90704, mysql97, 0);
     char *out = NULL;
