@@ -10,6 +10,7 @@
 #include "format/sqlenc.h"
 #include "format/tsv.h"
 #include "load/check.h"
+#include "load/compat.h"
 #include "load/journal.h"
 
 #define INSERT_MAX (1024u * 1024u)
@@ -194,7 +195,13 @@ static int via_sql(struct cs_conn *conn, const struct load_chunk_job *job, struc
 
     *rows = 0;
     while (rd && (r = fmt_sql_reader_next(rd, &stmt, &len, err)) == 1) {
-        if (cs_conn_exec(conn, stmt, err) < 0 || check_warnings(conn, job, err) < 0) {
+        char *translated = NULL;
+        int rc = load_compat_chunk_stmt(job->compat, stmt, len, &translated, err);
+
+        if (rc == 0)
+            rc = cs_conn_exec(conn, translated ? translated : stmt, err);
+        free(translated);
+        if (rc < 0 || check_warnings(conn, job, err) < 0) {
             r = -1;
             break;
         }

@@ -27,6 +27,8 @@
 #include "load/infile.h"
 #include "load/input.h"
 
+struct load_compat;
+
 struct load_chunk_job {
     const struct load_config *cfg;
     struct load_input *in;
@@ -35,6 +37,7 @@ struct load_chunk_job {
     const struct fmt_chunk *c;
     const char *dump_id;
     int use_infile;            /* tsv through LOAD DATA LOCAL */
+    const struct load_compat *compat; /* cross-flavor: a sql chunk's SQL_MODE translated */
 };
 
 /* The LOAD DATA statement for T (pure): columns in order, user variables

@@ -25,6 +25,7 @@ struct load_config {
     const char *replication_user;
     const char *replication_password;
     unsigned retries;             /* attempts per chunk after a transient error */
+    unsigned compat;              /* --compat words: LOAD_COMPAT_* (load/compat.h) */
     int quiet, verbose, progress;
     const volatile int *cancel;
     const struct cs_log *log;

@@ -39,7 +39,8 @@ int load_job_chunk(struct load_worker *w, void *job, void *vctx, struct cs_error
 int load_job_apply(struct load_worker *w, struct load_ctx *ctx, const struct fmt_table *t,
                    const struct fmt_chunk *c, struct cs_error *err)
 {
-    struct load_chunk_job j = {ctx->cfg, ctx->in, ctx->m, t, c, ctx->dump_id, ctx->use_infile};
+    struct load_chunk_job j = {ctx->cfg, ctx->in,         ctx->m,          t,
+                               c,        ctx->dump_id, ctx->use_infile, ctx->compat};
     struct cs_buf item = CS_BUF_INIT;
     int rc = -1, found = 0;
 

@@ -32,6 +32,8 @@ struct load_progress {
 /* What to do with a table or object of the dump (from --if-exists). */
 enum load_action { LOAD_ACT_CREATE = 0, LOAD_ACT_SKIP, LOAD_ACT_REPLACE };
 
+struct load_compat;
+
 struct load_ctx {
     const struct load_config *cfg;
     struct load_input *in;
@@ -39,6 +41,7 @@ struct load_ctx {
     const struct load_journal *journal;   /* as read at the start */
     const char *dump_id;
     int use_infile;
+    const struct load_compat *compat;     /* cross-flavor translation; NULL: none */
     struct load_ddl_split *splits;        /* per table */
     unsigned char *table_action;          /* per table: enum load_action */
     unsigned char *object_action;         /* per object */

@@ -140,6 +140,55 @@ int load_journal_lookup(struct cs_conn *c, const char *dump_id, const char *item
     return rc;
 }
 
+int load_journal_ensure_detail(struct cs_conn *c, struct cs_error *err)
+{
+    char *n = NULL;
+    int rc = cs_conn_query_value(c,
+                                 "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE "
+                                 "TABLE_SCHEMA = '" LOAD_JOURNAL_SCHEMA "' AND TABLE_NAME = "
+                                 "'journal' AND COLUMN_NAME = 'detail'",
+                                 &n, err);
+    struct cs_error e;
+
+    if (rc == 0 && n && !strcmp(n, "0")) {
+        cs_error_clear(&e);
+        rc = cs_conn_exec(c, "ALTER TABLE " LOAD_JOURNAL_TABLE " ADD COLUMN detail TEXT "
+                             "CHARACTER SET utf8mb4 NULL",
+                          &e);
+        if (rc < 0 && e.server_errno == 1060) /* another csload added it meanwhile */
+            rc = 0;
+        else if (rc < 0)
+            cs_error_copy(err, &e);
+    }
+    free(n);
+    return rc < 0 ? cs_error_prefix(err, "adding the detail column to " LOAD_JOURNAL_TABLE) : 0;
+}
+
+void load_journal_note_sql(struct cs_buf *b, const char *dump_id, const char *item,
+                           const char *detail)
+{
+    cs_buf_puts(b, "INSERT INTO " LOAD_JOURNAL_TABLE " (dump_id, item, detail) VALUES (");
+    fmt_sql_append_string(b, dump_id, strlen(dump_id));
+    cs_buf_putc(b, ',');
+    fmt_sql_append_string(b, item, strlen(item));
+    cs_buf_puts(b, ",_utf8mb4");
+    fmt_sql_append_string(b, detail, strlen(detail));
+    cs_buf_puts(b, ") ON DUPLICATE KEY UPDATE done_at = done_at");
+}
+
+int load_journal_note(struct cs_conn *c, const char *dump_id, const char *item,
+                      const char *detail, struct cs_error *err)
+{
+    struct cs_buf sql = CS_BUF_INIT;
+    int rc;
+
+    load_journal_note_sql(&sql, dump_id, item, detail);
+    rc = cs_buf_failed(&sql) ? cs_error_set(err, CS_ERR_NOMEM, "out of memory")
+                             : cs_conn_exec(c, sql.data, err);
+    cs_buf_release(&sql);
+    return rc;
+}
+
 void load_journal_item(struct cs_buf *b, const char *kind, const char *schema, const char *name)
 {
     cs_buf_printf(b, "%s:%s", kind, schema);

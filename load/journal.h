@@ -49,6 +49,17 @@ int load_journal_mark(struct cs_conn *c, const char *dump_id, const char *item,
 int load_journal_lookup(struct cs_conn *c, const char *dump_id, const char *item, int *found,
                         struct cs_error *err);
 
+/* Notes (what a cross-flavor load changed, load/compat.h) go in a detail
+ * column that journals made before it lack: added on first use, so a load
+ * that writes no note sends exactly what it always did, and an older csload
+ * keeps working with the table (the column is NULL for its rows). */
+int load_journal_ensure_detail(struct cs_conn *c, struct cs_error *err);
+/* ITEM's row with DETAIL (kept as first written when the row exists). */
+void load_journal_note_sql(struct cs_buf *b, const char *dump_id, const char *item,
+                           const char *detail);
+int load_journal_note(struct cs_conn *c, const char *dump_id, const char *item,
+                      const char *detail, struct cs_error *err);
+
 /* Item names. */
 void load_journal_item(struct cs_buf *b, const char *kind, const char *schema, const char *name);
 

@@ -10,6 +10,7 @@
 #include "common/cli.h"
 #include "load/archive_in.h"
 #include "load/check.h"
+#include "load/compat.h"
 #include "load/run.h"
 
 static volatile sig_atomic_t cancel_flag; /* the only file-scope mutable */
@@ -33,6 +34,7 @@ enum {
     OPT_REPL_PASSWORD,
     OPT_RETRIES,
     OPT_ARCHIVE,
+    OPT_COMPAT,
 };
 
 static const struct option long_options[] = {
@@ -50,6 +52,7 @@ static const struct option long_options[] = {
     {"replication-user", required_argument, NULL, OPT_REPL_USER},
     {"replication-password", required_argument, NULL, OPT_REPL_PASSWORD},
     {"retries", required_argument, NULL, OPT_RETRIES},
+    {"compat", required_argument, NULL, OPT_COMPAT},
     CS_CLI_COMMON_OPTIONS,
     {NULL, 0, NULL, 0},
 };
@@ -76,6 +79,17 @@ static void usage(FILE *out)
             "      --no-verify            skip the row count + checksum check of every chunk\n"
             "      --reset-progress       forget earlier runs of this dump and start over\n"
             "      --retries=N            attempts per chunk after a transient error (default 5)\n\n"
+            "Cross-flavor loads (a MySQL dump into MariaDB or the reverse): collations, hidden\n"
+            "MySQL syntax and sql_mode words are translated and listed; what cannot be carried\n"
+            "is refused before anything is written, unless a --compat word allows the loss:\n"
+            "      --compat=WORD[,WORD]   skip-functional-indexes  load MySQL functional and\n"
+            "                               multi-valued indexes into MariaDB without them\n"
+            "                             skip-vector-indexes  MariaDB vector indexes into\n"
+            "                               MySQL without them\n"
+            "                             drop-system-versioning  MariaDB system-versioned\n"
+            "                               tables into MySQL as plain tables (current rows)\n"
+            "                             mariadb-types-as-text  UUID, INET4, INET6 into MySQL\n"
+            "                               as CHAR(36) / VARCHAR(15) / VARCHAR(45) ascii text\n\n"
             "Replication (the statements are always printed after a load):\n"
             "      --set-gtid             apply the dump's GTID state to the target\n"
             "      --replicate-from=HOST:PORT  also point the target at the source and start\n"
@@ -155,6 +169,7 @@ static int on_option(void *vctx, int opt, const char *arg, struct cs_error *err)
     case OPT_REPLICATE_FROM: c->replicate_from = arg; return 0;
     case OPT_REPL_USER: c->replication_user = arg; return 0;
     case OPT_REPL_PASSWORD: c->replication_password = arg; return 0;
+    case OPT_COMPAT: return load_compat_parse_flags(arg, &c->compat, err);
     default: return cs_error_set(err, CS_ERR_INTERNAL, "unhandled option %d", opt);
     }
 }

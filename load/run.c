@@ -9,6 +9,7 @@
 #include "load/archive_in.h"
 #include "load/check.h"
 #include "load/chunk.h"
+#include "load/compat.h"
 #include "load/jobs.h"
 #include "load/nontx.h"
 #include "load/repl.h"
@@ -23,6 +24,7 @@ struct run {
     char dump_id[33];
     struct cs_conn main;
     struct load_target target;
+    struct load_compat *compat;      /* cross-flavor translation */
     struct load_journal journal;
     struct load_ctx ctx;
     size_t total_chunks;
@@ -80,10 +82,6 @@ static void preflight(struct run *r)
     if (!m->consistent)
         cs_log_warn(r->cfg->log, "the dump is not consistent: %s",
                     m->consistency_note ? m->consistency_note : "");
-    if (strcmp(m->flavor, cs_flavor_name(t->version.flavor)) != 0)
-        cs_log_warn(r->cfg->log, "loading a %s dump into %s: types, collations or syntax one "
-                                 "flavor lacks make the statement fail, naming the object",
-                    m->flavor, cs_flavor_name(t->version.flavor));
     r->ctx.use_infile = m->format == FMT_FORMAT_TSV && t->local_infile;
     if (m->format == FMT_FORMAT_TSV && !t->local_infile)
         cs_log_warn(r->cfg->log, "the target has local_infile=OFF: loading with INSERT "
@@ -122,6 +120,7 @@ static int connect_target(struct run *r, struct cs_error *err)
 {
     if (cs_conn_open(&r->main, &r->cfg->conn, "csload", err) < 0 ||
         load_target_read(&r->main, &r->target, err) < 0 || check_packet(r, err) < 0 ||
+        load_compat_prepare(&r->compat, &r->main, r->cfg, r->in, r->m, &r->target, err) < 0 ||
         load_session_setup(&r->main, r->cfg, &r->target, r->m->sql_mode, err) < 0)
         return -1;
     return 0;
@@ -153,6 +152,7 @@ static int init_ctx(struct run *r, struct cs_error *err)
     c->m = r->m;
     c->journal = &r->journal;
     c->dump_id = r->dump_id;
+    c->compat = r->compat;
     c->splits = calloc(r->m->ntables + 1, sizeof(*c->splits));
     c->table_action = calloc(r->m->ntables + 1, 1);
     c->object_action = calloc(r->m->nobjects + 1, 1);
@@ -287,6 +287,10 @@ static int stream_phase(struct run *r, struct cs_error *err)
     if (load_pool_run(&ph, err) < 0 || load_archive_finish(r->arch, &final, err) < 0)
         return -1;
     if (final) {
+        if (load_compat_manifest(r->compat, final, err) < 0) {
+            fmt_manifest_free(final);
+            return -1;
+        }
         fmt_manifest_free(r->m);
         r->m = final;
         r->ctx.m = final;
@@ -508,6 +512,7 @@ static void summary(struct run *r)
                 (unsigned long long)atomic_load(&p->chunks), bytes / 1e6, el,
                 el > 0 ? bytes / 1e6 / el : 0.0,
                 r->cfg->verify ? "verified: every chunk matches the dump" : "NOT verified (--no-verify)");
+    load_compat_summary(r->compat, r->cfg->log);
 }
 
 static int phases(struct run *r, struct cs_error *err)
@@ -517,6 +522,7 @@ static int phases(struct run *r, struct cs_error *err)
     if (open_journal(r, &first_run, err) < 0 || init_ctx(r, err) < 0 ||
         load_schema_conflicts(&r->main, &r->ctx, first_run, err) < 0 ||
         load_journal_mark(&r->main, r->dump_id, "load:started", err) < 0 ||
+        load_compat_record(r->compat, &r->main, r->dump_id, err) < 0 ||
         load_schema_databases(&r->main, &r->ctx, err) < 0 ||
         load_schema_tables(&r->main, &r->ctx, err) < 0 ||
         load_nontx_prepare(&r->main, &r->ctx, &r->journal, err) < 0 ||
@@ -563,6 +569,7 @@ out:
     free(r.ctx.object_action);
     load_journal_release(&r.journal);
     load_target_release(&r.target);
+    load_compat_free(r.compat);
     cs_conn_close(&r.main);
     fmt_manifest_free(r.m);
     if (r.arch)

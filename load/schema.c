@@ -8,6 +8,7 @@
 #include "common/quote.h"
 #include "format/sqlenc.h"
 #include "load/check.h"
+#include "load/compat.h"
 
 #define DDL_MAX (64u * 1024u * 1024u)
 
@@ -96,6 +97,10 @@ int load_schema_databases(struct cs_conn *c, struct load_ctx *ctx, struct cs_err
             continue;
         if (load_schema_read(ctx->in, ctx->m, o->file, &text, err) < 0)
             return -1;
+        if (load_compat_object_ddl(ctx->compat, o, &text, err) < 0) {
+            free(text);
+            return cs_error_prefix(err, "creating database %s", o->schema);
+        }
         /* "CREATE DATABASE `x` ..." -> "CREATE DATABASE IF NOT EXISTS `x` ..." */
         if (!strncmp(text, "CREATE DATABASE ", 16) && strncmp(text + 16, "IF NOT EXISTS", 13))
             cs_buf_printf(&sql, "CREATE DATABASE IF NOT EXISTS %s", text + 16);
@@ -293,7 +298,9 @@ int load_schema_tables(struct cs_conn *c, struct load_ctx *ctx, struct cs_error 
 
         if (load_schema_read(ctx->in, ctx->m, t->ddl_file, &text, err) < 0)
             return -1;
-        rc = load_ddl_split(text, ctx->cfg->defer, &ctx->splits[i], err);
+        rc = load_compat_table_ddl(ctx->compat, &text, err);
+        if (rc == 0)
+            rc = load_ddl_split(text, ctx->cfg->defer, &ctx->splits[i], err);
         free(text);
         if (rc < 0)
             return cs_error_prefix(err, "%s.%s", t->schema, t->name);
@@ -355,7 +362,8 @@ static int create_object(struct cs_conn *c, struct load_ctx *ctx, size_t i, cons
 
     if (ctx->object_action[i] == LOAD_ACT_SKIP || journaled(ctx, kind, o->schema, o->name))
         return 0;
-    if (load_schema_read(ctx->in, ctx->m, o->file, &text, err) < 0)
+    if (load_schema_read(ctx->in, ctx->m, o->file, &text, err) < 0 ||
+        load_compat_object_ddl(ctx->compat, o, &text, err) < 0)
         goto out;
     if (ctx->object_action[i] == LOAD_ACT_REPLACE &&
         drop(c, object_kind_sql[o->kind], o->schema, o->name, err) < 0)

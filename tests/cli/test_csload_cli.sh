@@ -34,6 +34,8 @@ expect 2 "--replicate-from needs --replication-user" -- --replicate-from 127.0.0
 expect 2 "--threads=0" -- -t 0 "$WORK/empty"
 expect 2 "unknown option .*--bogus" -- --bogus "$WORK/empty"
 expect 2 "the command line: unknown option or missing value '--bogus'" -- -t 2 --bogus "$WORK/empty"
+expect 2 "--compat=skip-everything: unknown word .skip-everything." -- --compat skip-everything "$WORK/empty"
+expect 0 "--compat=WORD" -- --help
 # --check without a server
 expect 1 "no manifest.json" -- --check "$WORK/empty"
 expect 1 "cannot open the dump directory" -- --check "$WORK/nowhere"

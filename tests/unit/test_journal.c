@@ -88,6 +88,17 @@ static void test_journal_insert_sql(void **state)
     cs_buf_release(&b);
 }
 
+static void test_journal_note_sql(void **state)
+{
+    struct cs_buf b = CS_BUF_INIT;
+    (void)state;
+    load_journal_note_sql(&b, "abc", "compat:table:fx.t:1", "column `p`: 'x' -> y");
+    assert_string_equal(b.data, "INSERT INTO `__csload`.`journal` (dump_id, item, detail) VALUES "
+                                "('abc','compat:table:fx.t:1',_utf8mb4'column `p`: \\'x\\' -> "
+                                "y') ON DUPLICATE KEY UPDATE done_at = done_at");
+    cs_buf_release(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -96,6 +107,7 @@ int main(void)
         cmocka_unit_test(test_decide_resume),
         cmocka_unit_test(test_journal_membership),
         cmocka_unit_test(test_journal_insert_sql),
+        cmocka_unit_test(test_journal_note_sql),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
