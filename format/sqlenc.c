@@ -64,12 +64,15 @@ static int word_is(const struct cs_buf *b, size_t at, const char *word)
 /* Words the load never runs with: our literals use backslash escapes;
  * NO_AUTO_VALUE_ON_ZERO is appended once at the end; the source held every
  * value the dump carries, zero dates included, whatever its mode says now
- * (a MySQL default mode refuses '0000-00-00' stored under a relaxed one). */
+ * (a MySQL default mode refuses '0000-00-00' stored under a relaxed one);
+ * and without those two MySQL warns (3135) about ERROR_FOR_DIVISION_BY_ZERO,
+ * which only matters to expressions a load does not evaluate. */
 static const char *const dropped_mode_words[] = {
     "NO_BACKSLASH_ESCAPES",
     "NO_AUTO_VALUE_ON_ZERO",
     "NO_ZERO_DATE",
     "NO_ZERO_IN_DATE",
+    "ERROR_FOR_DIVISION_BY_ZERO",
 };
 
 static int mode_word_dropped(const struct cs_buf *b, size_t at)
