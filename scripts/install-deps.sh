@@ -32,6 +32,8 @@ PACKAGES=(
     libjansson-dev
     libxxhash-dev
     libssl-dev
+    libcurl4-openssl-dev
+    s3cmd
     python3-botocore
     mariadb-server
     mariadb-client
