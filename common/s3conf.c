@@ -324,6 +324,7 @@ enum {
     C_RECV_ERROR = 56,
     C_HTTP2 = 16,
     C_HTTP2_STREAM = 92,
+    C_SEND_FAIL_REWIND = 65,
 };
 
 static const char *const retry_codes[] = {
@@ -345,6 +346,7 @@ enum cs_s3_verdict cs_s3_classify(long status, int curl_code, const char *code)
     case C_RECV_ERROR:
     case C_HTTP2:
     case C_HTTP2_STREAM:
+    case C_SEND_FAIL_REWIND:
         return CS_S3_RETRY;
     default:
         return CS_S3_PERMANENT;

@@ -231,6 +231,17 @@ static size_t on_read(char *p, size_t size, size_t n, void *arg)
     return len;
 }
 
+/* curl rewinds a body it must send again (a reused connection that died) */
+static int on_seek(void *arg, curl_off_t off, int origin)
+{
+    struct xfer *x = arg;
+
+    if (origin != SEEK_SET || off < 0 || (size_t)off > x->h->body_len)
+        return CURL_SEEKFUNC_FAIL;
+    x->sent = (size_t)off;
+    return CURL_SEEKFUNC_OK;
+}
+
 static size_t on_header(char *p, size_t size, size_t n, void *arg)
 {
     struct cs_s3_http *h = arg;
@@ -264,6 +275,8 @@ static void set_method(CURL *e, struct cs_s3_http *h, struct xfer *x)
         curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
         curl_easy_setopt(e, CURLOPT_READFUNCTION, on_read);
         curl_easy_setopt(e, CURLOPT_READDATA, x);
+        curl_easy_setopt(e, CURLOPT_SEEKFUNCTION, on_seek);
+        curl_easy_setopt(e, CURLOPT_SEEKDATA, x);
         curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, (curl_off_t)h->body_len);
     } else if (!strcmp(h->method, "POST")) {
         curl_easy_setopt(e, CURLOPT_POST, 1L);
@@ -463,7 +476,7 @@ static void read_outcome(const struct cs_s3_http *h, const struct cs_buf *ok_bod
 static void describe(const struct outcome *o, char *buf, size_t cap)
 {
     if (o->curl_code)
-        snprintf(buf, cap, "%s", o->text);
+        snprintf(buf, cap, "%s (curl error %d)", o->text, o->curl_code);
     else
         snprintf(buf, cap, "HTTP %ld%s%s%s%s", o->status, o->code[0] ? " " : "", o->code,
                  o->text[0] ? ": " : "", o->text);
