@@ -63,6 +63,38 @@ struct cs_s3_options {
 
 void cs_s3_options_init(struct cs_s3_options *o);
 
+/* The S3 options both tools take (getopt_long entries; <getopt.h> needed). */
+enum cs_s3_opt {
+    CS_S3_OPT_ENDPOINT = 0x1400,
+    CS_S3_OPT_PATH_STYLE,
+    CS_S3_OPT_CA,
+    CS_S3_OPT_PART_SIZE,
+    CS_S3_OPT_RETRIES,
+    CS_S3_OPT_RETRY_TIME,
+};
+#define CS_S3_LONG_OPTIONS                                                                         \
+    {"s3-endpoint", required_argument, NULL, CS_S3_OPT_ENDPOINT},                                  \
+        {"s3-path-style", no_argument, NULL, CS_S3_OPT_PATH_STYLE},                                \
+        {"s3-ca", required_argument, NULL, CS_S3_OPT_CA},                                          \
+        {"s3-part-size", required_argument, NULL, CS_S3_OPT_PART_SIZE},                            \
+        {"s3-retries", required_argument, NULL, CS_S3_OPT_RETRIES},                                \
+    {                                                                                              \
+        "s3-retry-time", required_argument, NULL, CS_S3_OPT_RETRY_TIME                             \
+    }
+/* The --help lines for them. */
+#define CS_S3_HELP                                                                                 \
+    "S3 (s3://BUCKET/PREFIX; credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY\n"            \
+    "    or AWS_PROFILE and ~/.aws, region from AWS_REGION or the profile):\n"                      \
+    "      --s3-endpoint=URL     an S3-compatible store (else AWS_ENDPOINT_URL, the\n"              \
+    "                            profile's endpoint_url, or AWS)\n"                                 \
+    "      --s3-path-style       https://HOST/BUCKET/KEY URLs (most S3-compatible stores)\n"        \
+    "      --s3-ca=FILE          CA certificates (PEM) to verify the store with\n"                  \
+    "      --s3-part-size=SIZE   multipart upload part size, >= 5M (default 16M)\n"                 \
+    "      --s3-retries=N        retries of a failed request (default 8)\n"                         \
+    "      --s3-retry-time=SEC   time all attempts of one request may take (default 300)\n"
+/* 1 = OPT is not an S3 option, 0 = taken into O, -1 = a bad value (ERR). */
+int cs_s3_option_parse(struct cs_s3_options *o, int opt, const char *arg, struct cs_error *err);
+
 /* What cs_s3_settings_resolve found; every string malloc'd (or NULL). */
 struct cs_s3_settings {
     char *access_key;

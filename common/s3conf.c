@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/connopt.h"
 #include "common/fs.h"
 
 void cs_s3_options_init(struct cs_s3_options *o)
@@ -38,6 +39,43 @@ void cs_s3_settings_release(struct cs_s3_settings *s)
     free(s->endpoint);
     free(s->cred_source);
     memset(s, 0, sizeof(*s));
+}
+
+int cs_s3_option_parse(struct cs_s3_options *o, int opt, const char *arg, struct cs_error *err)
+{
+    unsigned long long n;
+
+    switch (opt) {
+    case CS_S3_OPT_ENDPOINT:
+        if (strncmp(arg, "http://", 7) && strncmp(arg, "https://", 8))
+            return cs_error_set(err, CS_ERR_USAGE,
+                                "--s3-endpoint=%s: expected an http:// or https:// URL", arg);
+        o->endpoint = arg;
+        return 0;
+    case CS_S3_OPT_PATH_STYLE:
+        o->path_style = 1;
+        return 0;
+    case CS_S3_OPT_CA:
+        o->ca_file = arg;
+        return 0;
+    case CS_S3_OPT_PART_SIZE:
+        if (cs_connopt_size("s3-part-size", arg, CS_S3_MIN_PART, 5ull << 30, &n, err) < 0)
+            return -1;
+        o->part_size = n;
+        return 0;
+    case CS_S3_OPT_RETRIES:
+        if (cs_connopt_uint("s3-retries", arg, 0, 100, &n, err) < 0)
+            return -1;
+        o->retries = (unsigned)n;
+        return 0;
+    case CS_S3_OPT_RETRY_TIME:
+        if (cs_connopt_uint("s3-retry-time", arg, 1, 86400, &n, err) < 0)
+            return -1;
+        o->retry_seconds = (double)n;
+        return 0;
+    default:
+        return 1;
+    }
 }
 
 /* ---- URLs --------------------------------------------------------------- */

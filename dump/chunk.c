@@ -9,6 +9,7 @@
 #include "common/fault.h"
 #include "common/fs.h"
 #include "common/quote.h"
+#include "dump/output.h"
 #include "format/checksum.h"
 #include "format/manifest.h"
 #include "format/names.h"
@@ -118,7 +119,6 @@ static const char *extension(const struct dump_config *cfg)
 static int open_file(struct writer *w, struct dump_key *lo, struct cs_error *err)
 {
     char suffix[64];
-    char *path = NULL;
     struct fmt_sink *file;
 
     memset(&w->cur, 0, sizeof(w->cur));
@@ -129,11 +129,9 @@ static int open_file(struct writer *w, struct dump_key *lo, struct cs_error *err
     snprintf(suffix, sizeof(suffix), ".%05u.%03u.%s", w->cur.seq, w->cur.sub,
              extension(w->cfg));
     w->cur.file = fmt_name_file(w->t->schema, w->t->name, suffix);
-    path = w->cur.file ? cs_fs_join(w->cfg->outdir, w->cur.file) : NULL;
-    if (!path)
+    if (!w->cur.file)
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-    file = fmt_sink_file_new(path, 0600, err);
-    free(path);
+    file = w->cfg->output->open(w->cfg->output, w->cur.file, err);
     w->counter = fmt_sink_counter_new(file, err);
     w->top = w->cfg->compress == FMT_COMPRESS_ZSTD
                  ? fmt_sink_zstd_new(w->counter, w->cfg->compress_level, err)
@@ -293,10 +291,7 @@ static void discard(struct writer *w, struct cs_error *err)
         err->code = err->code == CS_ERR_CONN_LOST ? CS_ERR_SERVER : err->code;
     }
     for (size_t i = 0; i < w->ndone; i++) {
-        char *path = cs_fs_join(w->cfg->outdir, w->done[i].file);
-        if (path)
-            unlink(path);
-        free(path);
+        w->cfg->output->remove(w->cfg->output, w->done[i].file);
         dump_chunk_result_release(&w->done[i]);
     }
     free(w->done);

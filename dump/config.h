@@ -8,6 +8,7 @@
 
 #include "common/conn.h"
 #include "common/log.h"
+#include "common/s3.h"
 #include "format/manifest.h"
 
 enum dump_lock_mode {
@@ -21,6 +22,8 @@ enum dump_lock_mode {
     DUMP_LOCK_COUNT
 };
 
+struct dump_output;
+
 struct dump_list {
     char **items;
     size_t n;
@@ -28,8 +31,10 @@ struct dump_list {
 
 struct dump_config {
     struct cs_conn_config conn;
-    const char *outdir;           /* the dump directory, or the spool of --archive */
-    const char *archive;          /* --archive FILE or "-"; NULL for a directory */
+    const char *outdir;           /* the dump directory or s3:// URL, or the spool of --archive */
+    const char *archive;          /* --archive FILE, s3://BUCKET/KEY or "-"; NULL for a directory */
+    struct cs_s3_options s3;      /* --s3-* */
+    struct dump_output *output;   /* where files go: set by dump_run (dump/output.h) */
     unsigned threads;
     enum fmt_data_format format;
     enum fmt_compress compress;

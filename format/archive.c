@@ -1,4 +1,5 @@
 #include "format/archive.h"
+#include "format/sink.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -17,6 +18,8 @@
 
 struct fmt_archive_writer {
     struct archive *a;
+    struct fmt_sink *sink;   /* lent; NULL when writing to an fd */
+    struct cs_error sink_err;
     char *name;
     char *copy;
     int finished;
@@ -34,9 +37,22 @@ static int werr(struct fmt_archive_writer *w, struct cs_error *err, const char *
                         msg ? msg : "");
 }
 
-struct fmt_archive_writer *fmt_archive_writer_new(int fd, const char *name, struct cs_error *err)
+static la_ssize_t sink_write(struct archive *a, void *arg, const void *buf, size_t len)
+{
+    struct fmt_archive_writer *w = arg;
+
+    if (fmt_sink_write(w->sink, buf, len, &w->sink_err) < 0) {
+        archive_set_error(a, EIO, "%s", w->sink_err.msg);
+        return -1;
+    }
+    return (la_ssize_t)len;
+}
+
+static struct fmt_archive_writer *writer_new(int fd, struct fmt_sink *sink, const char *name,
+                                             struct cs_error *err)
 {
     struct fmt_archive_writer *w = calloc(1, sizeof(*w));
+    int rc;
 
     if (!w || !(w->name = strdup(name ? name : "archive")) || !(w->copy = malloc(COPY_SIZE)) ||
         !(w->a = archive_write_new())) {
@@ -44,14 +60,32 @@ struct fmt_archive_writer *fmt_archive_writer_new(int fd, const char *name, stru
         cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         return NULL;
     }
+    w->sink = sink;
+    cs_error_clear(&w->sink_err);
     if (archive_write_set_format_pax_restricted(w->a) != ARCHIVE_OK ||
-        archive_write_set_bytes_in_last_block(w->a, 1) != ARCHIVE_OK ||
-        archive_write_open_fd(w->a, fd) != ARCHIVE_OK) {
+        archive_write_set_bytes_in_last_block(w->a, 1) != ARCHIVE_OK) {
+        werr(w, err, "cannot start the archive");
+        fmt_archive_writer_free(w);
+        return NULL;
+    }
+    rc = sink ? archive_write_open(w->a, w, NULL, sink_write, NULL) : archive_write_open_fd(w->a, fd);
+    if (rc != ARCHIVE_OK) {
         werr(w, err, "cannot start the archive");
         fmt_archive_writer_free(w);
         return NULL;
     }
     return w;
+}
+
+struct fmt_archive_writer *fmt_archive_writer_new(int fd, const char *name, struct cs_error *err)
+{
+    return writer_new(fd, NULL, name, err);
+}
+
+struct fmt_archive_writer *fmt_archive_writer_new_sink(struct fmt_sink *sink, const char *name,
+                                                       struct cs_error *err)
+{
+    return writer_new(-1, sink, name, err);
 }
 
 static int header(struct fmt_archive_writer *w, const char *entry, uint64_t size,

@@ -28,6 +28,11 @@ struct fmt_archive_writer;
 
 /* NAME is used in messages (the file, or "standard output"); FD is not owned. */
 struct fmt_archive_writer *fmt_archive_writer_new(int fd, const char *name, struct cs_error *err);
+/* The same into SINK (lent; the caller finishes or frees it after
+ * fmt_archive_writer_finish / _free): e.g. an S3 object (format/s3io.h). */
+struct fmt_sink;
+struct fmt_archive_writer *fmt_archive_writer_new_sink(struct fmt_sink *sink, const char *name,
+                                                       struct cs_error *err);
 /* Append ENTRY with the bytes of the regular file PATH. */
 int fmt_archive_add_file(struct fmt_archive_writer *w, const char *entry, const char *path,
                          struct cs_error *err);
