@@ -158,6 +158,11 @@ struct cs_s3 *cs_s3_new(const struct cs_s3_options *o, const struct cs_s3_settin
                         const char *bucket, const struct cs_log *log,
                         const volatile int *cancel, struct cs_error *err);
 void cs_s3_free(struct cs_s3 *c); /* NULL-safe */
+/* A client for URL's bucket with settings resolved from OPTS and environ;
+ * *key gets URL's key (malloc'd). */
+struct cs_s3 *cs_s3_open_url(const char *url, const struct cs_s3_options *opts,
+                             const struct cs_log *log, const volatile int *cancel, char **key,
+                             struct cs_error *err);
 /* Tests: replace libcurl with FN (before any request). */
 void cs_s3_set_transport(struct cs_s3 *c, cs_s3_transport_fn fn, void *ctx);
 const char *cs_s3_bucket(const struct cs_s3 *c);

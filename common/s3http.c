@@ -150,6 +150,31 @@ fail:
     return NULL;
 }
 
+extern char **environ;
+
+struct cs_s3 *cs_s3_open_url(const char *url, const struct cs_s3_options *opts,
+                             const struct cs_log *log, const volatile int *cancel, char **key,
+                             struct cs_error *err)
+{
+    struct cs_s3_settings set;
+    char *bucket = NULL;
+    struct cs_s3 *c = NULL;
+
+    *key = NULL;
+    if (cs_s3_url_parse(url, &bucket, key, err) < 0)
+        return NULL;
+    if (cs_s3_settings_resolve(opts, environ, &set, err) == 0) {
+        c = cs_s3_new(opts, &set, bucket, log, cancel, err);
+        cs_s3_settings_release(&set);
+    }
+    free(bucket);
+    if (!c) {
+        free(*key);
+        *key = NULL;
+    }
+    return c;
+}
+
 void cs_s3_free(struct cs_s3 *c)
 {
     if (!c)

@@ -119,7 +119,7 @@ static int open_s3(struct dump_archiver *a, const char *target, const struct dum
     struct cs_error e;
     int rc = -1;
 
-    a->s3 = dump_output_s3_client(target, &cfg->s3, cfg->log, cfg->cancel, &key, err);
+    a->s3 = cs_s3_open_url(target, &cfg->s3, cfg->log, cfg->cancel, &key, err);
     if (!a->s3)
         return -1;
     cs_error_clear(&e);

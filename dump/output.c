@@ -10,8 +10,6 @@
 #include "common/fs.h"
 #include "format/s3io.h"
 
-extern char **environ;
-
 /* ---- directory -------------------------------------------------------------- */
 
 struct dir_output {
@@ -215,29 +213,6 @@ static void s3_free(struct dump_output *o)
     free(s);
 }
 
-struct cs_s3 *dump_output_s3_client(const char *url, const struct cs_s3_options *opts,
-                                    const struct cs_log *log, const volatile int *cancel,
-                                    char **key, struct cs_error *err)
-{
-    struct cs_s3_settings set;
-    char *bucket = NULL;
-    struct cs_s3 *c = NULL;
-
-    *key = NULL;
-    if (cs_s3_url_parse(url, &bucket, key, err) < 0)
-        return NULL;
-    if (cs_s3_settings_resolve(opts, environ, &set, err) == 0) {
-        c = cs_s3_new(opts, &set, bucket, log, cancel, err);
-        cs_s3_settings_release(&set);
-    }
-    free(bucket);
-    if (!c) {
-        free(*key);
-        *key = NULL;
-    }
-    return c;
-}
-
 struct dump_output *dump_output_s3_new(const char *url, const struct cs_s3_options *opts,
                                        const struct cs_log *log, const volatile int *cancel,
                                        struct cs_error *err)
@@ -259,7 +234,7 @@ struct dump_output *dump_output_s3_new(const char *url, const struct cs_s3_optio
     s->base.seal = s3_seal;
     s->base.cleanup = s3_cleanup;
     s->base.free = s3_free;
-    s->c = dump_output_s3_client(url, opts, log, cancel, &key, err);
+    s->c = cs_s3_open_url(url, opts, log, cancel, &key, err);
     if (!s->c) {
         s3_free(&s->base);
         return NULL;

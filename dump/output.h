@@ -45,10 +45,4 @@ struct dump_output *dump_output_s3_new(const char *url, const struct cs_s3_optio
                                        struct cs_error *err);
 void dump_output_free(struct dump_output *o); /* NULL-safe */
 
-/* An S3 client for URL's bucket (*key gets URL's key, malloc'd): for the
- * archive object of csdump --archive s3://BUCKET/KEY. */
-struct cs_s3 *dump_output_s3_client(const char *url, const struct cs_s3_options *opts,
-                                    const struct cs_log *log, const volatile int *cancel,
-                                    char **key, struct cs_error *err);
-
 #endif

@@ -6,14 +6,16 @@
 
 #include "common/conn.h"
 #include "common/log.h"
+#include "common/s3.h"
 #include "load/ddl.h"
 
 enum load_if_exists { LOAD_IF_EXISTS_FAIL = 0, LOAD_IF_EXISTS_SKIP, LOAD_IF_EXISTS_REPLACE };
 
 struct load_config {
     struct cs_conn_config conn;
-    const char *input;            /* dump directory */
-    const char *archive;          /* --archive FILE or "-" instead */
+    const char *input;            /* dump directory or s3://BUCKET/PREFIX */
+    const char *archive;          /* --archive FILE, s3://BUCKET/KEY or "-" instead */
+    struct cs_s3_options s3;      /* --s3-* */
     unsigned threads;
     enum load_if_exists if_exists;
     enum load_defer defer;

@@ -8,6 +8,7 @@
 #include "common/connopt.h"
 #include "common/console.h"
 #include "common/cli.h"
+#include "common/s3.h"
 #include "load/archive_in.h"
 #include "load/check.h"
 #include "load/compat.h"
@@ -53,6 +54,7 @@ static const struct option long_options[] = {
     {"replication-password", required_argument, NULL, OPT_REPL_PASSWORD},
     {"retries", required_argument, NULL, OPT_RETRIES},
     {"compat", required_argument, NULL, OPT_COMPAT},
+    CS_S3_LONG_OPTIONS,
     CS_CLI_COMMON_OPTIONS,
     {NULL, 0, NULL, 0},
 };
@@ -60,9 +62,9 @@ static const struct option long_options[] = {
 static void usage(FILE *out)
 {
     fprintf(out,
-            "Usage: csload [OPTIONS] DIR\n"
-            "       csload [OPTIONS] --archive FILE|-\n"
-            "       csload --check DIR | --check --archive FILE\n"
+            "Usage: csload [OPTIONS] DIR|s3://BUCKET/PREFIX\n"
+            "       csload [OPTIONS] --archive FILE|s3://BUCKET/KEY|-\n"
+            "       csload --check DIR|s3://BUCKET/PREFIX | --check --archive FILE|s3://BUCKET/KEY\n"
             "Load a csdump dump into a MySQL/MariaDB server in parallel, exactly once (a rerun\n"
             "after any interruption resumes), verify it, and set the target up to replicate\n"
             "from the dump's source.\n\n"
@@ -98,16 +100,21 @@ static void usage(FILE *out)
             "                             from replication-password in the [csload] option\n"
             "                             group or CSLOAD_REPLICATION_PASSWORD\n\n"
             "Input:\n"
+            "      DIR | s3://BUCKET/PREFIX  a dump directory, or the objects csdump --outdir\n"
+            "                             s3://... made (read with ranged GETs, nothing on\n"
+            "                             local disk)\n"
             "      --archive=FILE|-       read the dump from one archive (csdump --archive, or a\n"
-            "                             tar of a dump directory); - reads standard input\n"
-            "                             while it arrives (a csdump --archive stream)\n\n"
+            "                             tar of a dump directory; s3://BUCKET/KEY for one in a\n"
+            "                             bucket); - reads standard input while it arrives\n"
+            "                             (a csdump --archive stream)\n\n"
+            "%s\n"
             "Offline:\n"
             "      --check                validate DIR without a server: manifest, every file\n"
             "                             present with its size and hash, nothing unlisted\n\n"
             "Other:\n"
             "  -q, --quiet  -v, --verbose  --no-progress  --help  --version\n"
             "Option files: [client] and [csload] groups.  Exit: 0 ok, 1 failed, 2 bad usage.\n",
-            cs_connopt_help);
+            cs_connopt_help, CS_S3_HELP);
 }
 
 struct parse_ctx {
@@ -139,6 +146,9 @@ static int on_option(void *vctx, int opt, const char *arg, struct cs_error *err)
 
     if (r != 0)
         return r < 0 ? -1 : 0;
+    r = cs_s3_option_parse(&c->s3, opt, arg, err);
+    if (r <= 0)
+        return r;
     switch (opt) {
     case 't':
         if (cs_connopt_uint("threads", arg, 1, 256, &n, err) < 0)
@@ -214,6 +224,7 @@ static void defaults(struct load_config *c)
     memset(c, 0, sizeof(*c));
     c->threads = 4;
     c->verify = 1;
+    cs_s3_options_init(&c->s3);
     c->retries = 5;
 }
 
@@ -232,7 +243,7 @@ static int check_only(const struct load_config *cfg, const struct cs_log *log,
         load_archive_free(a);
         return a ? 0 : -1;
     }
-    in = load_input_dir_new(cfg->input, err);
+    in = load_input_open(cfg->input, &cfg->s3, log, cfg->cancel, err);
     problems = in ? load_check(in, log, err) : -1;
 
     load_input_free(in);
@@ -275,13 +286,17 @@ int main(int argc, char **argv)
     cfg.progress = cfg.progress && !cfg.quiet && con.tty;
     cfg.cancel = (const volatile int *)&cancel_flag;
     cs_cli_signals(on_signal);
+    if (cs_s3_global_init(&err) < 0)
+        goto out;
     if (p.check) {
         rc = check_only(&cfg, &log, &err) == 0 ? 0 : 1;
+        cs_s3_global_cleanup();
         goto out;
     }
     mysql_library_init(0, NULL, NULL);
     rc = load_run(&cfg, &err) == 0 ? 0 : 1;
     mysql_library_end();
+    cs_s3_global_cleanup();
 out:
     if (rc != 0 && cs_error_is_set(&err))
         cs_log_error(&log, "%s", err.msg);

@@ -551,7 +551,7 @@ int load_run(const struct load_config *cfg, struct cs_error *err)
         r.in = r.arch ? load_archive_input(r.arch) : NULL;
         r.m = r.arch ? load_archive_take_manifest(r.arch) : NULL;
     } else {
-        r.in = load_input_dir_new(cfg->input, err);
+        r.in = load_input_open(cfg->input, &cfg->s3, cfg->log, cfg->cancel, err);
         r.m = r.in ? r.in->read_manifest(r.in, err) : NULL;
     }
     if (!r.m || dump_id_of(&r, err) < 0 || (!r.arch && check_dump(&r, err) < 0) ||
