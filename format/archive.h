@@ -45,6 +45,9 @@ void fmt_archive_writer_free(struct fmt_archive_writer *w); /* NULL-safe */
 struct fmt_archive_reader;
 
 struct fmt_archive_reader *fmt_archive_reader_new(int fd, const char *name, struct cs_error *err);
+/* The same from SRC (lent, freed by the caller after the reader). */
+struct fmt_archive_reader *fmt_archive_reader_new_source(struct fmt_source *src, const char *name,
+                                                         struct cs_error *err);
 /* 1 = the next entry (*entry lent until the next call, *size its size),
  * 0 = the end of the archive, -1 = error (hostile, truncated, garbled). */
 int fmt_archive_next(struct fmt_archive_reader *r, const char **entry, uint64_t *size,

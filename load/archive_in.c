@@ -12,6 +12,7 @@
 #include "common/buf.h"
 #include "common/fs.h"
 #include "format/archive.h"
+#include "format/s3io.h"
 #include "format/names.h"
 #include "format/sink.h"
 #include "load/check.h"
@@ -277,6 +278,21 @@ static int check_files(struct load_archive *a, struct cs_error *err)
     return rc;
 }
 
+/* The reader over the fd or the S3 object (from its start again when AGAIN). */
+static int open_reader(struct load_archive *a, int again, struct cs_error *err)
+{
+    if (a->s3) {
+        fmt_source_free(a->src);
+        a->src = fmt_source_s3_new(a->s3, a->s3key, err);
+        a->rd = a->src ? fmt_archive_reader_new_source(a->src, a->name, err) : NULL;
+        return a->rd ? 0 : -1;
+    }
+    if (again && lseek(a->fd, 0, SEEK_SET) < 0)
+        return cs_error_sys(err, CS_ERR_IO, errno, "%s", a->name);
+    a->rd = fmt_archive_reader_new(a->fd, a->name, err);
+    return a->rd ? 0 : -1;
+}
+
 static int open_file_mode(struct load_archive *a, struct cs_error *err)
 {
     if (pass1_entries(a, err) < 0)
@@ -296,10 +312,7 @@ static int open_file_mode(struct load_archive *a, struct cs_error *err)
     /* pass 2 starts from the beginning */
     fmt_archive_reader_free(a->rd);
     a->rd = NULL;
-    if (lseek(a->fd, 0, SEEK_SET) < 0)
-        return cs_error_sys(err, CS_ERR_IO, errno, "%s", a->name);
-    a->rd = fmt_archive_reader_new(a->fd, a->name, err);
-    return a->rd ? 0 : -1;
+    return open_reader(a, 1, err);
 }
 
 /* ---- both ------------------------------------------------------------- */
@@ -362,13 +375,39 @@ int load_archive_finish(struct load_archive *a, struct fmt_manifest **final, str
     return ld_arch_finish_pipe(a, final, err);
 }
 
-struct load_archive *load_archive_open(const char *path, int hashes, const struct cs_log *log,
-                                       struct cs_error *err)
+/* An s3://BUCKET/KEY archive is read like a file: twice, from the start. */
+static int open_s3(struct load_archive *a, const char *url, const struct cs_s3_options *o,
+                   const volatile int *cancel, struct cs_error *err)
+{
+    a->s3 = cs_s3_open_url(url, o, a->log, cancel, &a->s3key, err);
+    if (!a->s3)
+        return -1;
+    if (!*a->s3key)
+        return cs_error_set(err, CS_ERR_USAGE, "--archive %s: give the object's key", url);
+    a->pipe = 0;
+    return 0;
+}
+
+static int open_fd(struct load_archive *a, const char *path, struct cs_error *err)
+{
+    struct stat st;
+
+    a->fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
+    a->own_fd = strcmp(path, "-") != 0;
+    if (a->fd < 0)
+        return cs_error_sys(err, errno == ENOENT ? CS_ERR_MISSING : CS_ERR_IO, errno, "%s",
+                            path);
+    a->pipe = fstat(a->fd, &st) < 0 || !S_ISREG(st.st_mode);
+    return 0;
+}
+
+struct load_archive *load_archive_open(const char *path, int hashes,
+                                       const struct cs_s3_options *s3, const struct cs_log *log,
+                                       const volatile int *cancel, struct cs_error *err)
 {
     struct load_archive *a = calloc(1, sizeof(*a));
     const char *tmp = getenv("TMPDIR");
     char tmpl[4096];
-    struct stat st;
 
     if (!a) {
         cs_error_set(err, CS_ERR_NOMEM, "out of memory");
@@ -378,20 +417,15 @@ struct load_archive *load_archive_open(const char *path, int hashes, const struc
     a->hashes = hashes;
     a->fd = -1;
     a->name = strcmp(path, "-") ? path : "standard input";
-    a->fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
-    a->own_fd = strcmp(path, "-") != 0;
-    if (a->fd < 0) {
-        cs_error_sys(err, errno == ENOENT ? CS_ERR_MISSING : CS_ERR_IO, errno, "%s", path);
+    if ((cs_s3_is_url(path) ? open_s3(a, path, s3, cancel, err) : open_fd(a, path, err)) < 0)
         goto fail;
-    }
-    a->pipe = fstat(a->fd, &st) < 0 || !S_ISREG(st.st_mode);
     snprintf(tmpl, sizeof(tmpl), "%s/csload-spool.XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(tmpl)) {
         cs_error_sys(err, CS_ERR_IO, errno, "creating a spool directory %s", tmpl);
         goto fail;
     }
     if (!(a->spool = strdup(tmpl)) || !(a->in = load_input_dir_new(a->spool, err)) ||
-        !(a->rd = fmt_archive_reader_new(a->fd, a->name, err)))
+        open_reader(a, 0, err) < 0)
         goto fail;
     if ((a->pipe ? ld_arch_open_pipe(a, err) : open_file_mode(a, err)) < 0)
         goto fail;
@@ -408,6 +442,9 @@ void load_archive_free(struct load_archive *a)
     if (!a)
         return;
     fmt_archive_reader_free(a->rd);
+    fmt_source_free(a->src);
+    cs_s3_free(a->s3);
+    free(a->s3key);
     if (a->own_fd && a->fd >= 0)
         close(a->fd);
     load_input_free(a->in);

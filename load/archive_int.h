@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "format/archive.h"
+#include "common/s3.h"
 #include "load/archive_in.h"
 
 #define META_MAX (64u * 1024u * 1024u) /* the largest non-chunk entry we accept */
@@ -21,6 +22,9 @@ struct seen {
 
 struct load_archive {
     int fd, own_fd, pipe, hashes;
+    struct cs_s3 *s3;               /* an s3://BUCKET/KEY archive: its client, key, source */
+    char *s3key;
+    struct fmt_source *src;
     const char *name;
     char *spool;
     struct load_input *in;

@@ -235,7 +235,7 @@ static int check_only(const struct load_config *cfg, const struct cs_log *log,
     int problems;
 
     if (cfg->archive) { /* every entry against the manifest, every byte hashed */
-        struct load_archive *a = load_archive_open(cfg->archive, 1, log, err);
+        struct load_archive *a = load_archive_open(cfg->archive, 1, &cfg->s3, log, cfg->cancel, err);
         if (a)
             cs_log_info(log, "%s: the archive is intact (every entry present, sizes and "
                              "hashes match, nothing unlisted)",

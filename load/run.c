@@ -547,7 +547,7 @@ int load_run(const struct load_config *cfg, struct cs_error *err)
     r.cfg = cfg;
     r.t0 = cs_now();
     if (cfg->archive) {
-        r.arch = load_archive_open(cfg->archive, 0, cfg->log, err);
+        r.arch = load_archive_open(cfg->archive, 0, &cfg->s3, cfg->log, cfg->cancel, err);
         r.in = r.arch ? load_archive_input(r.arch) : NULL;
         r.m = r.arch ? load_archive_take_manifest(r.arch) : NULL;
     } else {

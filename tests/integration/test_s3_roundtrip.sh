@@ -57,17 +57,17 @@ assert_eq "$(s3_open_uploads bkt)" 0 "open multipart uploads"
 note "--check s3://"
 "$CSLOAD" --check s3://bkt/dumps/one "${S3[@]}" 2> "$WORK/check.log" ||
     { cat "$WORK/check.log" >&2; fail "--check of a good dump"; }
-# two copies of the prefix, made with s3cmd: one object removed, one altered
+# copies of the prefix through s3cmd: one with an object removed, one with
+# an object altered, one without manifest.json
 victim=$(grep -m1 'bank.big.*tsv$' "$WORK/keys")
 victim=${victim#dumps/one/}
-for k in $(cat "$WORK/keys"); do
-    f=${k#dumps/one/}
-    [ "$f" = "$victim" ] || s3c cp "s3://bkt/$k" "s3://bkt/dumps/removed/$f" > /dev/null
-    s3c cp "s3://bkt/$k" "s3://bkt/dumps/altered/$f" > /dev/null
-done
-s3c get "s3://bkt/dumps/one/$victim" "$WORK/victim" > /dev/null
-printf 'X' | dd of="$WORK/victim" bs=1 seek=100 conv=notrunc 2> /dev/null
-s3c put "$WORK/victim" "s3://bkt/dumps/altered/$victim" > /dev/null
+mkdir "$WORK/copy" "$WORK/alt"
+s3c get $(sed 's|^|s3://bkt/|' "$WORK/keys") "$WORK/copy/" > /dev/null
+(cd "$WORK/copy" && s3c put $(ls | grep -vx "$victim") s3://bkt/dumps/removed/ > /dev/null &&
+    s3c put $(ls | grep -vx manifest.json) s3://bkt/dumps/partial/ > /dev/null &&
+    cp ./* "$WORK/alt/")
+printf 'X' | dd of="$WORK/alt/$victim" bs=1 seek=100 conv=notrunc 2> /dev/null
+(cd "$WORK/alt" && s3c put ./* s3://bkt/dumps/altered/ > /dev/null)
 rc=0; "$CSLOAD" --check s3://bkt/dumps/removed "${S3[@]}" 2> "$WORK/check-rm.log" || rc=$?
 assert_eq "$rc" 1 "--check with an object removed"
 grep -q "$victim" "$WORK/check-rm.log" || fail "the missing object is not named"
@@ -76,10 +76,6 @@ assert_eq "$rc" 1 "--check with an object altered"
 grep -q "$victim" "$WORK/check-alt.log" || fail "the altered object is not named"
 
 note "a prefix without manifest.json"
-for k in $(cat "$WORK/keys"); do
-    f=${k#dumps/one/}
-    [ "$f" = manifest.json ] || s3c cp "s3://bkt/$k" "s3://bkt/dumps/partial/$f" > /dev/null
-done
 start_server t3 --server-id 9
 rc=0; "$CSLOAD" --no-defaults -S "$(sock t3)" -u root "${S3[@]}" s3://bkt/dumps/partial \
     2> "$WORK/partial.log" || rc=$?
