@@ -198,8 +198,8 @@ int cs_s3_list(struct cs_s3 *c, const char *prefix, struct cs_s3_object **objs, 
     *n = 0;
     do {
         struct cs_sigv4_param p[3] = {{"list-type", "2"}, {"prefix", prefix}, {NULL, NULL}};
-        struct s3_req r = {.what = "ListObjectsV2", .method = "GET", .params = p,
-                           .nparams = 2, .resp = &page};
+        struct s3_req r = {.what = "ListObjectsV2", .method = "GET", .label = prefix,
+                           .params = p, .nparams = 2, .resp = &page};
         char *next = NULL;
         if (token) {
             p[2].name = "continuation-token";

@@ -13,6 +13,7 @@ struct s3_req {
     const char *what;                  /* "PUT", "UploadPart 3": for messages */
     const char *method;
     const char *key;                   /* NULL: the bucket itself */
+    const char *label;                 /* named in messages when KEY is NULL (a prefix) */
     const struct cs_sigv4_param *params;
     size_t nparams;
     const char *const *headers;        /* extra "Name: value" lines, signed */

@@ -546,7 +546,7 @@ static int fail_permanent(struct cs_s3 *c, const struct s3_req *r, const struct 
     char where[1200], what[400], adv[400];
     int code = CS_ERR_IO;
 
-    s3_where(c, r->key, where, sizeof(where));
+    s3_where(c, r->key ? r->key : r->label, where, sizeof(where));
     describe(o, what, sizeof(what));
     if (o->curl_code == CURLE_ABORTED_BY_CALLBACK)
         return cs_error_set(err, CS_ERR_CANCELLED, "%s: %s: interrupted", where, r->what);
@@ -632,7 +632,7 @@ int s3_exec(struct cs_s3 *c, struct s3_req *r, struct cs_error *err)
         double delay;
         if (cancelled(c, r))
             return cs_error_set(err, CS_ERR_CANCELLED, "%s: %s: interrupted",
-                                s3_where(c, r->key, where, sizeof(where)), r->what);
+                                s3_where(c, r->key ? r->key : r->label, where, sizeof(where)), r->what);
         if (one_attempt(c, r, hash, base, &o, err) < 0)
             return -1;
         v = cs_s3_classify(o.status, o.curl_code, o.code);
@@ -641,7 +641,7 @@ int s3_exec(struct cs_s3 *c, struct s3_req *r, struct cs_error *err)
         if (v == CS_S3_PERMANENT || o.curl_code == CURLE_ABORTED_BY_CALLBACK)
             return fail_permanent(c, r, &o, err);
         describe(&o, what, sizeof(what));
-        s3_where(c, r->key, where, sizeof(where));
+        s3_where(c, r->key ? r->key : r->label, where, sizeof(where));
         delay = cs_s3_backoff_ms(&c->o, attempt, (double)rand_r(&seed) / ((double)RAND_MAX + 1));
         if (attempt > c->o.retries || cs_now() - t0 + delay / 1000 > c->o.retry_seconds)
             return cs_error_set(err, CS_ERR_IO,
