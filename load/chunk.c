@@ -12,6 +12,7 @@
 #include "load/check.h"
 #include "load/compat.h"
 #include "load/journal.h"
+#include "load/share.h"
 
 #define INSERT_MAX (1024u * 1024u)
 
@@ -243,15 +244,33 @@ static int apply_body(struct cs_conn *conn, struct load_infile *inf,
 int load_chunk_apply(struct cs_conn *conn, struct load_infile *inf,
                      const struct load_chunk_job *job, struct cs_error *err)
 {
-    struct cs_buf sql = CS_BUF_INIT, item = CS_BUF_INIT;
+    struct cs_buf sql = CS_BUF_INIT, item = CS_BUF_INIT, claim_item = CS_BUF_INIT;
     struct cs_error ignore;
     uint64_t rows = 0;
-    int tx = job->t->transactional, rc = -1;
+    int tx = job->t->transactional, rc = -1, named = 0;
 
     /* a non-transactional table's rows land as written: no transaction to
-     * share with the journal row (load/nontx.h says how a rerun copes) */
-    if ((tx && cs_conn_exec(conn, "START TRANSACTION", err) < 0) ||
-        apply_body(conn, inf, job, &rows, err) < 0)
+     * share with the journal row (load/nontx.h says how a rerun copes); its
+     * claim is a named lock (load/share.h) */
+    if (tx && cs_conn_exec(conn, "START TRANSACTION", err) < 0)
+        goto out;
+    if (job->claim) {
+        load_chunk_item(&claim_item, job->c);
+        rc = cs_buf_failed(&claim_item) ? cs_error_set(err, CS_ERR_NOMEM, "out of memory")
+             : tx ? load_share_claim(conn, job->dump_id, claim_item.data, job->claim, err)
+                  : load_share_claim_named(conn, job->dump_id, claim_item.data, job->claim, err);
+        if (rc != LOAD_CLAIMED) {
+            if (rc > 0 && tx) {
+                cs_error_clear(&ignore);
+                cs_conn_exec(conn, "ROLLBACK", &ignore);
+            }
+            cs_buf_release(&claim_item);
+            goto out;
+        }
+        named = !tx;
+        rc = -1;
+    }
+    if (apply_body(conn, inf, job, &rows, err) < 0)
         goto out;
     if (rows != job->c->rows) {
         cs_error_set(err, CS_ERR_CHECKSUM,
@@ -275,6 +294,14 @@ int load_chunk_apply(struct cs_conn *conn, struct load_infile *inf,
         goto out;
     rc = 0;
 out:
+    if (named)
+        load_share_release(conn, job->dump_id, claim_item.data);
+    cs_buf_release(&claim_item);
+    if (rc > 0) { /* busy or done: nothing was touched */
+        cs_buf_release(&sql);
+        cs_buf_release(&item);
+        return rc;
+    }
     if (rc < 0 && !tx)
         cs_error_prefix(err, "%s.%s is not transactional: some rows of chunk %s may be in it; "
                              "run the same command again to reload the table whole",

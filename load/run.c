@@ -15,6 +15,7 @@
 #include "load/repl.h"
 #include "load/schema.h"
 #include "load/session.h"
+#include "load/share.h"
 
 struct run {
     const struct load_config *cfg;
@@ -30,6 +31,9 @@ struct run {
     size_t total_chunks;
     uint64_t total_bytes;
     double t0;
+    unsigned others;                 /* other csload processes of this dump, alive at the start */
+    int done_before;                 /* an earlier run had finished the load */
+    struct load_deferred deferred;   /* chunks they held when they came up */
 };
 
 /* The journal's key: the dump's id, or (older dumps) the manifest's hash. */
@@ -237,6 +241,14 @@ static int data_phase(struct run *r, struct cs_error *err)
     if (skipped)
         cs_log_info(r->cfg->log, "%zu chunk(s) were loaded by an earlier run: skipped", skipped);
     rc = run_phase(r, "data", jobs, k, load_job_chunk, err);
+    if (rc == 0 && r->deferred.n) {
+        /* held by other loaders: wait for each (it is done, or theirs died) */
+        cs_log_info(r->cfg->log, "%zu chunk(s) were being loaded by another csload: waiting "
+                                 "for them",
+                    r->deferred.n);
+        r->ctx.deferred = NULL;
+        rc = run_phase(r, "data", r->deferred.jobs, r->deferred.n, load_job_chunk, err);
+    }
 out:
     free(jobs);
     free(refs);
@@ -515,27 +527,81 @@ static void summary(struct run *r)
     load_compat_summary(r->compat, r->cfg->log);
 }
 
-static int phases(struct run *r, struct cs_error *err)
+/* Journal, schemas, tables and claims: one loader at a time (load/share.h). */
+static int setup_phase(struct run *r, struct cs_error *err)
 {
-    int first_run;
+    int first_run, rc;
 
-    if (open_journal(r, &first_run, err) < 0 || init_ctx(r, err) < 0 ||
-        load_schema_conflicts(&r->main, &r->ctx, first_run, err) < 0 ||
-        load_journal_mark(&r->main, r->dump_id, "load:started", err) < 0 ||
-        load_compat_record(r->compat, &r->main, r->dump_id, err) < 0 ||
-        load_schema_databases(&r->main, &r->ctx, err) < 0 ||
-        load_schema_tables(&r->main, &r->ctx, err) < 0 ||
-        load_nontx_prepare(&r->main, &r->ctx, &r->journal, err) < 0 ||
-        (r->arch ? stream_phase(r, err) : data_phase(r, err)) < 0 ||
-        alter_phase(r, "index", err) < 0 || (r->cfg->verify && verify_phase(r, err) < 0) ||
+    if (load_share_lock(&r->main, r->dump_id, r->cfg->cancel, r->cfg->log, "setting the load up",
+                        err) < 0)
+        return -1;
+    rc = open_journal(r, &first_run, err) < 0 || init_ctx(r, err) < 0 ||
+                 load_schema_conflicts(&r->main, &r->ctx, first_run, err) < 0 ||
+                 load_journal_mark(&r->main, r->dump_id, "load:started", err) < 0 ||
+                 load_compat_record(r->compat, &r->main, r->dump_id, err) < 0 ||
+                 load_schema_databases(&r->main, &r->ctx, err) < 0 ||
+                 load_schema_tables(&r->main, &r->ctx, err) < 0 ||
+                 load_share_claims_fill(&r->main, r->dump_id, r->m, err) < 0
+             ? -1
+             : 0;
+    /* a table another loader is filling is not emptied (load/nontx.h) */
+    if (rc == 0 && !r->others)
+        rc = load_nontx_prepare(&r->main, &r->ctx, &r->journal, err);
+    r->done_before = load_journal_has(&r->journal, "load:done");
+    load_share_unlock(&r->main, r->dump_id);
+    r->ctx.claim = cs_version_at_least(&r->target.version,
+                                       r->target.version.flavor == CS_FLAVOR_MARIADB ? 10 : 8,
+                                       r->target.version.flavor == CS_FLAVOR_MARIADB ? 6 : 0, 0)
+                       ? LOAD_CLAIM_SKIP
+                       : LOAD_CLAIM_WAIT;
+    r->ctx.deferred = &r->deferred;
+    return rc;
+}
+
+/* Indexes, verification, foreign keys, objects, replication: by the first
+ * loader to get here; one that finds the load done only verifies it. */
+static int finish_phase(struct run *r, struct cs_error *err)
+{
+    int rc = -1;
+
+    if (load_share_lock(&r->main, r->dump_id, r->cfg->cancel, r->cfg->log, "finishing the load",
+                        err) < 0)
+        return -1;
+    load_journal_release(&r->journal);
+    if (load_journal_read(&r->main, r->dump_id, &r->journal, err) < 0)
+        goto out;
+    if (!r->done_before && load_journal_has(&r->journal, "load:done")) {
+        cs_log_info(r->cfg->log, "another csload finished this load: verifying it");
+        if (!r->cfg->verify || verify_phase(r, err) == 0) {
+            summary(r);
+            rc = 0;
+        }
+        goto out;
+    }
+    if (alter_phase(r, "index", err) < 0 || (r->cfg->verify && verify_phase(r, err) < 0) ||
         alter_phase(r, "fk", err) < 0 ||
         load_schema_objects(&r->main, &r->ctx, r->m->sql_mode, err) < 0)
-        return -1;
+        goto out;
     summary(r);
     check_source_binlogs(r);
-    if (replication(r, err) < 0)
+    if (replication(r, err) == 0)
+        rc = load_journal_mark(&r->main, r->dump_id, "load:done", err);
+out:
+    load_share_unlock(&r->main, r->dump_id);
+    return rc;
+}
+
+static int phases(struct run *r, struct cs_error *err)
+{
+    if (load_share_present(&r->main, r->dump_id, &r->others, err) < 0)
         return -1;
-    return load_journal_mark(&r->main, r->dump_id, "load:done", err);
+    if (r->others)
+        cs_log_info(r->cfg->log, "%u other csload process(es) are loading this dump: sharing "
+                                 "its chunks with them",
+                    r->others);
+    if (setup_phase(r, err) < 0 || (r->arch ? stream_phase(r, err) : data_phase(r, err)) < 0)
+        return -1;
+    return finish_phase(r, err);
 }
 
 int load_run(const struct load_config *cfg, struct cs_error *err)
@@ -544,6 +610,7 @@ int load_run(const struct load_config *cfg, struct cs_error *err)
     int rc = -1;
 
     memset(&r, 0, sizeof(r));
+    pthread_mutex_init(&r.deferred.mu, NULL);
     r.cfg = cfg;
     r.t0 = cs_now();
     if (cfg->archive) {
@@ -572,6 +639,8 @@ out:
     load_compat_free(r.compat);
     cs_conn_close(&r.main);
     fmt_manifest_free(r.m);
+    free(r.deferred.jobs);
+    pthread_mutex_destroy(&r.deferred.mu);
     if (r.arch)
         load_archive_free(r.arch);
     else
