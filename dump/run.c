@@ -134,16 +134,14 @@ static int publish_files(struct run *r, size_t from, struct cs_error *err)
     return 0;
 }
 
-/* The archive's early catalog: the manifest so far (tables without chunks),
- * so a loader reading a pipe can create tables before the data arrives. */
+/* The early catalog: the manifest so far (tables without chunks), so a
+ * loader reading a pipe, or waiting for the dump (csload --wait-for-dump),
+ * can create tables before the data arrives. */
 static int publish_catalog(struct run *r, struct cs_error *err)
 {
     char *json;
     size_t from = r->m->nfiles;
     int rc = -1;
-
-    if (!r->pub)
-        return 0;
     /* not finished: the catalog says so with finished_at = started_at */
     if (!r->m->finished_at && !(r->m->finished_at = strdup(r->m->started_at)))
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");

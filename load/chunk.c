@@ -96,6 +96,17 @@ static struct fmt_source *open_chunk(const struct load_chunk_job *job, struct fm
 static int check_file(const struct load_chunk_job *job, struct fmt_source *counter,
                       struct cs_error *err)
 {
+    if (job->early_hash) {
+        char buf[65536];
+        uint64_t bytes;
+        ssize_t n;
+        while ((n = fmt_source_read(counter, buf, sizeof(buf), err)) > 0)
+            ;
+        if (n < 0)
+            return -1;
+        fmt_source_counter_result(counter, &bytes, job->early_hash);
+        return 0;
+    }
     return load_check_drain(job->in, job->c->file, counter, job->c->file_bytes,
                             job->c->file_hash, err);
 }
@@ -272,7 +283,9 @@ int load_chunk_apply(struct cs_conn *conn, struct load_infile *inf,
     }
     if (apply_body(conn, inf, job, &rows, err) < 0)
         goto out;
-    if (rows != job->c->rows) {
+    if (job->early_rows)
+        *job->early_rows = rows;
+    else if (rows != job->c->rows) {
         cs_error_set(err, CS_ERR_CHECKSUM,
                      "%s.%s chunk %s: the server took %llu rows, the manifest says %llu "
                      "(rows already in the table?%s)",

@@ -39,6 +39,11 @@ struct load_chunk_job {
     int use_infile;            /* tsv through LOAD DATA LOCAL */
     const struct load_compat *compat; /* cross-flavor: a sql chunk's SQL_MODE translated */
     int claim;                 /* enum load_claim (load/share.h): shared loads */
+    /* A chunk found before its manifest (csload --wait-for-dump): nothing
+     * to check it against yet, so its row count and file hash are handed
+     * back here instead, for the check once the manifest has come. */
+    uint64_t *early_rows;
+    char *early_hash;          /* 33 bytes */
 };
 
 /* The LOAD DATA statement for T (pure): columns in order, user variables

@@ -16,6 +16,7 @@ struct load_config {
     const char *input;            /* dump directory or s3://BUCKET/PREFIX */
     const char *archive;          /* --archive FILE, s3://BUCKET/KEY or "-" instead */
     struct cs_s3_options s3;      /* --s3-* */
+    unsigned wait_for_dump;       /* seconds to wait for a dump being written; 0 = none */
     unsigned threads;
     enum load_if_exists if_exists;
     enum load_defer defer;

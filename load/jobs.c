@@ -58,9 +58,17 @@ int load_job_chunk(struct load_worker *w, void *job, void *vctx, struct cs_error
 int load_job_apply(struct load_worker *w, struct load_ctx *ctx, const struct fmt_table *t,
                    const struct fmt_chunk *c, struct cs_error *err)
 {
+    return load_job_apply_early(w, ctx, t, c, NULL, NULL, err);
+}
+
+int load_job_apply_early(struct load_worker *w, struct load_ctx *ctx, const struct fmt_table *t,
+                         const struct fmt_chunk *c, uint64_t *rows, char *hash,
+                         struct cs_error *err)
+{
     struct load_chunk_job j = {ctx->cfg, ctx->in,         ctx->m,          t,
                                c,        ctx->dump_id, ctx->use_infile, ctx->compat,
-                               ctx->deferred ? ctx->claim : (ctx->claim ? LOAD_CLAIM_WAIT : 0)};
+                               ctx->deferred ? ctx->claim : (ctx->claim ? LOAD_CLAIM_WAIT : 0),
+                               rows,     hash};
     struct cs_buf item = CS_BUF_INIT;
     int rc = -1, found = 0, r;
 

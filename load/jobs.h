@@ -72,6 +72,12 @@ int load_job_chunk(struct load_worker *w, void *job, void *ctx, struct cs_error 
  * 0 = committed (by this or another loader), LOAD_CLAIM_BUSY, -1 = error. */
 int load_job_apply(struct load_worker *w, struct load_ctx *ctx, const struct fmt_table *t,
                    const struct fmt_chunk *c, struct cs_error *err);
+/* A chunk found before its manifest (csload --wait-for-dump): loaded
+ * without the row count and hash checks, which are handed back in *ROWS
+ * and HASH (33 bytes) for the check against the manifest. */
+int load_job_apply_early(struct load_worker *w, struct load_ctx *ctx, const struct fmt_table *t,
+                         const struct fmt_chunk *c, uint64_t *rows, char *hash,
+                         struct cs_error *err);
 int load_job_alter(struct load_worker *w, void *job, void *ctx, struct cs_error *err);
 /* JOB is a struct load_chunk_ref; chunk == SIZE_MAX means the whole table. */
 int load_job_verify(struct load_worker *w, void *job, void *ctx, struct cs_error *err);

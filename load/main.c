@@ -36,6 +36,7 @@ enum {
     OPT_RETRIES,
     OPT_ARCHIVE,
     OPT_COMPAT,
+    OPT_WAIT_FOR_DUMP,
 };
 
 static const struct option long_options[] = {
@@ -54,6 +55,7 @@ static const struct option long_options[] = {
     {"replication-password", required_argument, NULL, OPT_REPL_PASSWORD},
     {"retries", required_argument, NULL, OPT_RETRIES},
     {"compat", required_argument, NULL, OPT_COMPAT},
+    {"wait-for-dump", required_argument, NULL, OPT_WAIT_FOR_DUMP},
     CS_S3_LONG_OPTIONS,
     CS_CLI_COMMON_OPTIONS,
     {NULL, 0, NULL, 0},
@@ -106,7 +108,10 @@ static void usage(FILE *out)
             "      --archive=FILE|-       read the dump from one archive (csdump --archive, or a\n"
             "                             tar of a dump directory; s3://BUCKET/KEY for one in a\n"
             "                             bucket); - reads standard input while it arrives\n"
-            "                             (a csdump --archive stream)\n\n"
+            "                             (a csdump --archive stream)\n"
+            "      --wait-for-dump=SECONDS  the dump (DIR or s3://...) may still be being\n"
+            "                             written: wait up to SECONDS for it to begin and\n"
+            "                             end, loading chunks as they appear\n\n"
             "%s\n"
             "Offline:\n"
             "      --check                validate DIR without a server: manifest, every file\n"
@@ -160,6 +165,11 @@ static int on_option(void *vctx, int opt, const char *arg, struct cs_error *err)
             return -1;
         c->retries = (unsigned)n;
         return 0;
+    case OPT_WAIT_FOR_DUMP:
+        if (cs_connopt_uint("wait-for-dump", arg, 1, 7 * 86400, &n, err) < 0)
+            return -1;
+        c->wait_for_dump = (unsigned)n;
+        return 0;
     case OPT_IF_EXISTS:
         if (parse_enum("if-exists", arg, if_exists, &v, err) < 0)
             return -1;
@@ -209,6 +219,10 @@ static int parse_args(struct cs_cli *cli, int argc, char **argv, const struct cs
     if (p->check && c->archive && !strcmp(c->archive, "-"))
         return cs_error_set(err, CS_ERR_USAGE, "--check reads a dump directory or an archive "
                                                "file, not standard input");
+    if (c->wait_for_dump && (c->archive || p->check))
+        return cs_error_set(err, CS_ERR_USAGE, "--wait-for-dump loads a dump DIR or "
+                                               "s3://BUCKET/PREFIX being written, not an "
+                                               "archive, and not with --check");
     c->input = c->archive ? c->archive : cli->args.argv[cli->first_arg];
     if (!c->replication_password)
         c->replication_password = getenv("CSLOAD_REPLICATION_PASSWORD");

@@ -16,6 +16,7 @@
 #include "load/schema.h"
 #include "load/session.h"
 #include "load/share.h"
+#include "load/waitdump.h"
 
 struct run {
     const struct load_config *cfg;
@@ -34,6 +35,8 @@ struct run {
     unsigned others;                 /* other csload processes of this dump, alive at the start */
     int done_before;                 /* an earlier run had finished the load */
     struct load_deferred deferred;   /* chunks they held when they came up */
+    struct load_wait *wait;          /* --wait-for-dump */
+    int waiting;                     /* r->m is the catalog: the dump is being written */
 };
 
 /* The journal's key: the dump's id, or (older dumps) the manifest's hash. */
@@ -310,6 +313,83 @@ static int stream_phase(struct run *r, struct cs_error *err)
             r->total_chunks += r->m->tables[i].nchunks;
     }
     return 0;
+}
+
+/* ---- a dump still being written (--wait-for-dump) ---- */
+
+static int wait_next(void *vr, void **job, struct cs_error *err)
+{
+    struct run *r = vr;
+    struct load_wait_chunk *c = NULL;
+    int rc = load_wait_next(r->wait, r->m, &c, err);
+
+    *job = c;
+    return rc;
+}
+
+static int wait_job(struct load_worker *w, void *job, void *vr, struct cs_error *err)
+{
+    struct run *r = vr;
+    struct load_wait_chunk *c = job;
+
+    if (r->ctx.table_action[c->table] == LOAD_ACT_SKIP)
+        return 0;
+    if (load_job_apply_early(w, &r->ctx, &r->m->tables[c->table], &c->c, &c->rows, c->hash,
+                             err) < 0)
+        return -1;
+    c->loaded = 1;
+    return 0;
+}
+
+/* The manifest that came is the catalog's dump, table for table. */
+static int same_dump(const struct run *r, const struct fmt_manifest *m, struct cs_error *err)
+{
+    int same = m->ntables == r->m->ntables && m->dump_id && r->m->dump_id &&
+               !strcmp(m->dump_id, r->m->dump_id);
+
+    for (size_t i = 0; same && i < m->ntables; i++)
+        same = !strcmp(m->tables[i].schema, r->m->tables[i].schema) &&
+               !strcmp(m->tables[i].name, r->m->tables[i].name);
+    return same ? 0
+                : cs_error_set(err, CS_ERR_FORMAT,
+                               "%s: the manifest that came does not describe the dump whose "
+                               "catalog was loaded (another dump in the same place?)",
+                               r->in->name);
+}
+
+/* Chunks as they appear, until the manifest does; then the manifest is
+ * checked and replaces the catalog. */
+static int wait_phase(struct run *r, struct cs_error *err)
+{
+    struct load_phase ph = {.name = "data", .cfg = r->cfg, .target = &r->target,
+                            .sql_mode = r->m->sql_mode, .next = wait_next, .fn = wait_job,
+                            .ctx = r, .tick = tick, .tick_arg = r};
+    struct fmt_manifest *final;
+
+    r->ctx.deferred = NULL;
+    if (load_pool_run(&ph, err) < 0 || !(final = load_wait_manifest(r->wait, err)))
+        return -1;
+    if (same_dump(r, final, err) < 0 || load_compat_manifest(r->compat, final, err) < 0 ||
+        load_wait_check(r->wait, final, err) < 0) {
+        fmt_manifest_free(final);
+        return -1;
+    }
+    cs_log_info(r->cfg->log, "%s: the dump is complete: loading what is left", r->in->name);
+    fmt_manifest_free(r->m);
+    r->m = final;
+    r->ctx.m = final;
+    r->waiting = 0;
+    for (size_t i = 0; i < r->m->ntables; i++) {
+        r->total_chunks += r->m->tables[i].nchunks;
+        for (size_t k = 0; k < r->m->tables[i].nchunks; k++)
+            r->total_bytes += r->m->tables[i].chunks[k].file_bytes;
+    }
+    load_journal_release(&r->journal);
+    r->ctx.deferred = &r->deferred;
+    return check_dump(r, err) < 0 || load_share_claims_fill(&r->main, r->dump_id, r->m, err) < 0 ||
+                   load_journal_read(&r->main, r->dump_id, &r->journal, err) < 0
+               ? -1
+               : 0;
 }
 
 /* KIND "index" or "fk": one ALTER per table with deferred definitions. */
@@ -599,7 +679,8 @@ static int phases(struct run *r, struct cs_error *err)
         cs_log_info(r->cfg->log, "%u other csload process(es) are loading this dump: sharing "
                                  "its chunks with them",
                     r->others);
-    if (setup_phase(r, err) < 0 || (r->arch ? stream_phase(r, err) : data_phase(r, err)) < 0)
+    if (setup_phase(r, err) < 0 || (r->waiting && wait_phase(r, err) < 0) ||
+        (r->arch ? stream_phase(r, err) : data_phase(r, err)) < 0)
         return -1;
     return finish_phase(r, err);
 }
@@ -618,10 +699,20 @@ int load_run(const struct load_config *cfg, struct cs_error *err)
         r.in = r.arch ? load_archive_input(r.arch) : NULL;
         r.m = r.arch ? load_archive_take_manifest(r.arch) : NULL;
     } else {
-        r.in = load_input_open(cfg->input, &cfg->s3, cfg->log, cfg->cancel, err);
-        r.m = r.in ? r.in->read_manifest(r.in, err) : NULL;
+        int final = 1;
+        r.in = cfg->wait_for_dump && !cs_s3_is_url(cfg->input) &&
+                       load_wait_dir(cfg->input, cfg->wait_for_dump, cfg->cancel, cfg->log,
+                                     err) < 0
+                   ? NULL
+                   : load_input_open(cfg->input, &cfg->s3, cfg->log, cfg->cancel, err);
+        if (r.in && cfg->wait_for_dump)
+            r.wait = load_wait_new(r.in, cfg->wait_for_dump, cfg->cancel, cfg->log, &r.m, &final,
+                                   err);
+        else
+            r.m = r.in ? r.in->read_manifest(r.in, err) : NULL;
+        r.waiting = !final;
     }
-    if (!r.m || dump_id_of(&r, err) < 0 || (!r.arch && check_dump(&r, err) < 0) ||
+    if (!r.m || dump_id_of(&r, err) < 0 || (!r.arch && !r.waiting && check_dump(&r, err) < 0) ||
         connect_target(&r, err) < 0)
         goto out;
     preflight(&r);
@@ -640,6 +731,7 @@ out:
     cs_conn_close(&r.main);
     fmt_manifest_free(r.m);
     free(r.deferred.jobs);
+    load_wait_free(r.wait);
     pthread_mutex_destroy(&r.deferred.mu);
     if (r.arch)
         load_archive_free(r.arch);
