@@ -299,6 +299,8 @@ static int stream_phase(struct run *r, struct cs_error *err)
                             .ctx = r, .tick = tick, .tick_arg = r};
     struct fmt_manifest *final = NULL;
 
+    /* chunks come one by one: one another loader holds is waited for */
+    r->ctx.deferred = NULL;
     if (load_pool_run(&ph, err) < 0 || load_archive_finish(r->arch, &final, err) < 0)
         return -1;
     if (final) {
