@@ -67,8 +67,7 @@ char *s3_xml_text(const char *xml, size_t len, const char *tag, size_t *pos)
 
 /* ---- objects -------------------------------------------------------------- */
 
-int cs_s3_put(struct cs_s3 *c, const char *key, const void *data, size_t len,
-              struct cs_error *err)
+int cs_s3_put(struct cs_s3 *c, const char *key, const void *data, size_t len, struct cs_error *err)
 {
     struct s3_req r = {.what = "PUT", .method = "PUT", .key = key, .body = data, .body_len = len};
 
@@ -90,8 +89,8 @@ int cs_s3_head(struct cs_s3 *c, const char *key, uint64_t *size, char etag[130],
 
 int cs_s3_delete(struct cs_s3 *c, const char *key, struct cs_error *err)
 {
-    struct s3_req r = {.what = "DELETE", .method = "DELETE", .key = key, .no_cancel = 1,
-                       .missing_ok = 1};
+    struct s3_req r = {
+        .what = "DELETE", .method = "DELETE", .key = key, .no_cancel = 1, .missing_ok = 1};
 
     return s3_exec(c, &r, err);
 }
@@ -100,8 +99,8 @@ int cs_s3_get(struct cs_s3 *c, const char *key, size_t max, struct cs_buf *out,
               struct cs_error *err)
 {
     size_t base = out->len;
-    struct s3_req r = {.what = "GET", .method = "GET", .key = key, .resp = out,
-                       .resp_max = max + 1};
+    struct s3_req r = {
+        .what = "GET", .method = "GET", .key = key, .resp = out, .resp_max = max + 1};
 
     if (s3_exec(c, &r, err) < 0)
         return -1;
@@ -119,8 +118,14 @@ int cs_s3_get_range(struct cs_s3 *c, const char *key, uint64_t off, uint64_t len
 {
     char im[200];
     const char *hdr[1];
-    struct s3_req r = {.what = "GET", .method = "GET", .key = key, .resp = out, .ranged = 1,
-                       .range_off = off, .range_end = off + len - 1, .resp_max = len};
+    struct s3_req r = {.what = "GET",
+                       .method = "GET",
+                       .key = key,
+                       .resp = out,
+                       .ranged = 1,
+                       .range_off = off,
+                       .range_end = off + len - 1,
+                       .resp_max = len};
 
     if (len == 0)
         return 0;
@@ -139,8 +144,7 @@ int cs_s3_get_range(struct cs_s3 *c, const char *key, uint64_t off, uint64_t len
 
 /* ---- listing -------------------------------------------------------------- */
 
-static int push_object(struct cs_s3_object **objs, size_t *n, size_t *cap, char *key,
-                       uint64_t size)
+static int push_object(struct cs_s3_object **objs, size_t *n, size_t *cap, char *key, uint64_t size)
 {
     if (*n == *cap) {
         size_t nc = *cap ? *cap * 2 : 64;
@@ -156,8 +160,8 @@ static int push_object(struct cs_s3_object **objs, size_t *n, size_t *cap, char 
 }
 
 /* One page's <Contents> into OBJS; *next the continuation token or NULL. */
-static int parse_page(const struct cs_buf *b, struct cs_s3_object **objs, size_t *n,
-                      size_t *cap, char **next)
+static int parse_page(const struct cs_buf *b, struct cs_s3_object **objs, size_t *n, size_t *cap,
+                      char **next)
 {
     size_t pos = 0;
     char *item, *trunc;
@@ -198,8 +202,12 @@ int cs_s3_list(struct cs_s3 *c, const char *prefix, struct cs_s3_object **objs, 
     *n = 0;
     do {
         struct cs_sigv4_param p[3] = {{"list-type", "2"}, {"prefix", prefix}, {NULL, NULL}};
-        struct s3_req r = {.what = "ListObjectsV2", .method = "GET", .label = prefix,
-                           .params = p, .nparams = 2, .resp = &page};
+        struct s3_req r = {.what = "ListObjectsV2",
+                           .method = "GET",
+                           .label = prefix,
+                           .params = p,
+                           .nparams = 2,
+                           .resp = &page};
         char *next = NULL;
         if (token) {
             p[2].name = "continuation-token";
@@ -209,7 +217,8 @@ int cs_s3_list(struct cs_s3 *c, const char *prefix, struct cs_s3_object **objs, 
         cs_buf_reset(&page);
         rc = s3_exec(c, &r, err);
         if (rc == 0 && parse_page(&page, objs, n, &cap, &next) < 0)
-            rc = cs_error_set(err, CS_ERR_NOMEM, "out of memory listing s3://%s/%s", c ? cs_s3_bucket(c) : "", prefix);
+            rc = cs_error_set(err, CS_ERR_NOMEM, "out of memory listing s3://%s/%s",
+                              c ? cs_s3_bucket(c) : "", prefix);
         free(token);
         token = next;
     } while (rc == 0 && token);
@@ -236,8 +245,12 @@ int cs_s3_mpu_create(struct cs_s3 *c, const char *key, char **upload_id, struct 
 {
     struct cs_buf b = CS_BUF_INIT;
     struct cs_sigv4_param p = {"uploads", NULL};
-    struct s3_req r = {.what = "CreateMultipartUpload", .method = "POST", .key = key,
-                       .params = &p, .nparams = 1, .resp = &b};
+    struct s3_req r = {.what = "CreateMultipartUpload",
+                       .method = "POST",
+                       .key = key,
+                       .params = &p,
+                       .nparams = 1,
+                       .resp = &b};
     size_t pos = 0;
     char where[1200];
 
@@ -254,8 +267,13 @@ int cs_s3_mpu_part(struct cs_s3 *c, const char *key, const char *upload_id, unsi
 {
     char num[16], what[40], where[1200];
     struct cs_sigv4_param p[2] = {{"partNumber", num}, {"uploadId", upload_id}};
-    struct s3_req r = {.what = what, .method = "PUT", .key = key, .params = p, .nparams = 2,
-                       .body = data, .body_len = len};
+    struct s3_req r = {.what = what,
+                       .method = "PUT",
+                       .key = key,
+                       .params = p,
+                       .nparams = 2,
+                       .body = data,
+                       .body_len = len};
 
     snprintf(num, sizeof(num), "%u", part);
     snprintf(what, sizeof(what), "UploadPart %u", part);
@@ -268,13 +286,17 @@ int cs_s3_mpu_part(struct cs_s3 *c, const char *key, const char *upload_id, unsi
     return 0;
 }
 
-int cs_s3_mpu_complete(struct cs_s3 *c, const char *key, const char *upload_id,
-                       char (*etags)[130], unsigned nparts, struct cs_error *err)
+int cs_s3_mpu_complete(struct cs_s3 *c, const char *key, const char *upload_id, char (*etags)[130],
+                       unsigned nparts, struct cs_error *err)
 {
     struct cs_buf body = CS_BUF_INIT, resp = CS_BUF_INIT;
     struct cs_sigv4_param p = {"uploadId", upload_id};
-    struct s3_req r = {.what = "CompleteMultipartUpload", .method = "POST", .key = key,
-                       .params = &p, .nparams = 1, .resp = &resp};
+    struct s3_req r = {.what = "CompleteMultipartUpload",
+                       .method = "POST",
+                       .key = key,
+                       .params = &p,
+                       .nparams = 1,
+                       .resp = &resp};
     int rc;
 
     cs_buf_puts(&body, "<CompleteMultipartUpload>");
@@ -294,12 +316,16 @@ int cs_s3_mpu_complete(struct cs_s3 *c, const char *key, const char *upload_id,
     return rc;
 }
 
-int cs_s3_mpu_abort(struct cs_s3 *c, const char *key, const char *upload_id,
-                    struct cs_error *err)
+int cs_s3_mpu_abort(struct cs_s3 *c, const char *key, const char *upload_id, struct cs_error *err)
 {
     struct cs_sigv4_param p = {"uploadId", upload_id};
-    struct s3_req r = {.what = "AbortMultipartUpload", .method = "DELETE", .key = key,
-                       .params = &p, .nparams = 1, .no_cancel = 1, .missing_ok = 1};
+    struct s3_req r = {.what = "AbortMultipartUpload",
+                       .method = "DELETE",
+                       .key = key,
+                       .params = &p,
+                       .nparams = 1,
+                       .no_cancel = 1,
+                       .missing_ok = 1};
 
     return s3_exec(c, &r, err);
 }

@@ -83,14 +83,14 @@ enum cs_s3_opt {
     }
 /* The --help lines for them. */
 #define CS_S3_HELP                                                                                 \
-    "S3 (s3://BUCKET/PREFIX; credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY\n"            \
-    "    or AWS_PROFILE and ~/.aws, region from AWS_REGION or the profile):\n"                      \
-    "      --s3-endpoint=URL     an S3-compatible store (else AWS_ENDPOINT_URL, the\n"              \
-    "                            profile's endpoint_url, or AWS)\n"                                 \
-    "      --s3-path-style       https://HOST/BUCKET/KEY URLs (most S3-compatible stores)\n"        \
-    "      --s3-ca=FILE          CA certificates (PEM) to verify the store with\n"                  \
-    "      --s3-part-size=SIZE   multipart upload part size, >= 5M (default 16M)\n"                 \
-    "      --s3-retries=N        retries of a failed request (default 8)\n"                         \
+    "S3 (s3://BUCKET/PREFIX; credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY\n"           \
+    "    or AWS_PROFILE and ~/.aws, region from AWS_REGION or the profile):\n"                     \
+    "      --s3-endpoint=URL     an S3-compatible store (else AWS_ENDPOINT_URL, the\n"             \
+    "                            profile's endpoint_url, or AWS)\n"                                \
+    "      --s3-path-style       https://HOST/BUCKET/KEY URLs (most S3-compatible stores)\n"       \
+    "      --s3-ca=FILE          CA certificates (PEM) to verify the store with\n"                 \
+    "      --s3-part-size=SIZE   multipart upload part size, >= 5M (default 16M)\n"                \
+    "      --s3-retries=N        retries of a failed request (default 8)\n"                        \
     "      --s3-retry-time=SEC   time all attempts of one request may take (default 300)\n"
 /* 1 = OPT is not an S3 option, 0 = taken into O, -1 = a bad value (ERR). */
 int cs_s3_option_parse(struct cs_s3_options *o, int opt, const char *arg, struct cs_error *err);
@@ -99,10 +99,10 @@ int cs_s3_option_parse(struct cs_s3_options *o, int opt, const char *arg, struct
 struct cs_s3_settings {
     char *access_key;
     char *secret_key;
-    char *session_token;  /* NULL when none */
+    char *session_token; /* NULL when none */
     char *region;
-    char *endpoint;       /* "http[s]://host[:port]" without a trailing '/'; NULL = AWS */
-    char *cred_source;    /* for messages: "AWS_ACCESS_KEY_ID", "profile 'x' (FILE)" */
+    char *endpoint;    /* "http[s]://host[:port]" without a trailing '/'; NULL = AWS */
+    char *cred_source; /* for messages: "AWS_ACCESS_KEY_ID", "profile 'x' (FILE)" */
 };
 
 /* ENV: NULL-terminated "NAME=value" strings (environ); files are looked for
@@ -135,18 +135,18 @@ struct cs_s3_http {
     size_t nheaders;
     const void *body;
     size_t body_len;
-    int head;                   /* HEAD: no body expected */
-    int no_cancel;              /* the cancel flag does not stop it */
-    struct cs_buf *resp;        /* a 2xx answer's body is appended here (may be NULL) */
-    size_t resp_max;            /* beyond this the body is not kept (0 = no limit) */
+    int head;            /* HEAD: no body expected */
+    int no_cancel;       /* the cancel flag does not stop it */
+    struct cs_buf *resp; /* a 2xx answer's body is appended here (may be NULL) */
+    size_t resp_max;     /* beyond this the body is not kept (0 = no limit) */
     /* filled by the transport */
-    long status;                /* 0 when no answer came */
-    int curl_code;              /* CURLE_OK or the transfer's failure */
+    long status;   /* 0 when no answer came */
+    int curl_code; /* CURLE_OK or the transfer's failure */
     char curl_msg[256];
-    struct cs_buf err_body;     /* any other answer's body (the S3 error XML) */
-    char etag[130];             /* ETag header, quotes kept */
-    uint64_t content_length;    /* Content-Length header, or UINT64_MAX */
-    uint64_t object_size;       /* the size in Content-Range, or UINT64_MAX */
+    struct cs_buf err_body;  /* any other answer's body (the S3 error XML) */
+    char etag[130];          /* ETag header, quotes kept */
+    uint64_t content_length; /* Content-Length header, or UINT64_MAX */
+    uint64_t object_size;    /* the size in Content-Range, or UINT64_MAX */
 };
 typedef int (*cs_s3_transport_fn)(void *ctx, struct cs_s3_http *h);
 
@@ -155,8 +155,8 @@ struct cs_s3;
 /* A client for BUCKET with settings S (copied).  LOG and CANCEL (set by a
  * signal handler; may be NULL) are lent and must outlive the client. */
 struct cs_s3 *cs_s3_new(const struct cs_s3_options *o, const struct cs_s3_settings *s,
-                        const char *bucket, const struct cs_log *log,
-                        const volatile int *cancel, struct cs_error *err);
+                        const char *bucket, const struct cs_log *log, const volatile int *cancel,
+                        struct cs_error *err);
 void cs_s3_free(struct cs_s3 *c); /* NULL-safe */
 /* A client for URL's bucket with settings resolved from OPTS and environ;
  * *key gets URL's key (malloc'd). */
@@ -173,8 +173,7 @@ void cs_s3_global_cleanup(void);
 
 /* ---- operations (KEY: the object's key, no leading '/') ---------------- */
 
-int cs_s3_put(struct cs_s3 *c, const char *key, const void *data, size_t len,
-              struct cs_error *err);
+int cs_s3_put(struct cs_s3 *c, const char *key, const void *data, size_t len, struct cs_error *err);
 /* *size set; CS_ERR_MISSING when there is no such object. ETAG may be NULL. */
 int cs_s3_head(struct cs_s3 *c, const char *key, uint64_t *size, char etag[130],
                struct cs_error *err);
@@ -204,9 +203,8 @@ void cs_s3_objects_free(struct cs_s3_object *objs, size_t n);
 int cs_s3_mpu_create(struct cs_s3 *c, const char *key, char **upload_id, struct cs_error *err);
 int cs_s3_mpu_part(struct cs_s3 *c, const char *key, const char *upload_id, unsigned part,
                    const void *data, size_t len, char etag[130], struct cs_error *err);
-int cs_s3_mpu_complete(struct cs_s3 *c, const char *key, const char *upload_id,
-                       char (*etags)[130], unsigned nparts, struct cs_error *err);
-int cs_s3_mpu_abort(struct cs_s3 *c, const char *key, const char *upload_id,
-                    struct cs_error *err);
+int cs_s3_mpu_complete(struct cs_s3 *c, const char *key, const char *upload_id, char (*etags)[130],
+                       unsigned nparts, struct cs_error *err);
+int cs_s3_mpu_abort(struct cs_s3 *c, const char *key, const char *upload_id, struct cs_error *err);
 
 #endif

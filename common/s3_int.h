@@ -10,23 +10,23 @@
 
 /* One request, retried by s3_exec as s3.h describes. */
 struct s3_req {
-    const char *what;                  /* "PUT", "UploadPart 3": for messages */
+    const char *what; /* "PUT", "UploadPart 3": for messages */
     const char *method;
-    const char *key;                   /* NULL: the bucket itself */
-    const char *label;                 /* named in messages when KEY is NULL (a prefix) */
+    const char *key;   /* NULL: the bucket itself */
+    const char *label; /* named in messages when KEY is NULL (a prefix) */
     const struct cs_sigv4_param *params;
     size_t nparams;
-    const char *const *headers;        /* extra "Name: value" lines, signed */
+    const char *const *headers; /* extra "Name: value" lines, signed */
     size_t nheaders;
     const void *body;
     size_t body_len;
     int head;
-    int no_cancel;                     /* runs even after a cancel (abort) */
-    int missing_ok;                    /* 404 is an answer, not an error */
+    int no_cancel;  /* runs even after a cancel (abort) */
+    int missing_ok; /* 404 is an answer, not an error */
     /* a ranged GET: each attempt asks for [range_off + bytes kept, range_end] */
     int ranged;
     uint64_t range_off, range_end;
-    struct cs_buf *resp;               /* the body (appended); NULL = dropped */
+    struct cs_buf *resp; /* the body (appended); NULL = dropped */
     size_t resp_max;
     /* out */
     long status;

@@ -150,8 +150,7 @@ static char *trim(char *s)
 /* The value of KEY in section SECTION of the ini text TEXT (malloc'd), or
  * NULL.  Indented lines belong to a nested block (`s3 =` ...) and are
  * skipped; 1 in *found_section when the section exists. */
-static char *ini_value(const char *text, const char *section, const char *key,
-                       int *found_section)
+static char *ini_value(const char *text, const char *section, const char *key, int *found_section)
 {
     char *copy = text ? strdup(text) : NULL, *save = NULL, *val = NULL;
     int in = 0;
@@ -195,9 +194,15 @@ static void profile_load(struct profile *p, char *const *env)
     struct cs_error ignore;
     size_t len;
 
-    snprintf(p->cred_path, sizeof(p->cred_path), "%s%s", cf ? cf : home ? home : "",
+    snprintf(p->cred_path, sizeof(p->cred_path), "%s%s",
+             cf     ? cf
+             : home ? home
+                    : "",
              cf ? "" : "/.aws/credentials");
-    snprintf(p->conf_path, sizeof(p->conf_path), "%s%s", kf ? kf : home ? home : "",
+    snprintf(p->conf_path, sizeof(p->conf_path), "%s%s",
+             kf     ? kf
+             : home ? home
+                    : "",
              kf ? "" : "/.aws/config");
     if ((cf || home) && cs_fs_read_all(p->cred_path, 1 << 20, &p->cred_text, &len, &ignore) < 0)
         p->cred_text = NULL;
@@ -263,8 +268,8 @@ static int creds_from_profile(struct cs_s3_settings *s, struct profile *p, int e
     s->session_token = profile_value(p, "aws_session_token", &conf);
     if (explicit_profile && !p->found)
         return cs_error_set(err, CS_ERR_USAGE,
-                            "AWS profile '%s' is in neither %s nor %s: check AWS_PROFILE",
-                            p->name, p->cred_path, p->conf_path);
+                            "AWS profile '%s' is in neither %s nor %s: check AWS_PROFILE", p->name,
+                            p->cred_path, p->conf_path);
     if (!s->access_key || !s->secret_key)
         return cs_error_set(err, CS_ERR_USAGE,
                             "no S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
@@ -292,8 +297,8 @@ static int endpoint_set(struct cs_s3_settings *s, const char *url, const char *f
 }
 
 /* Region and endpoint: options, then environment, then the profile. */
-static int place_resolve(struct cs_s3_settings *s, const struct cs_s3_options *o,
-                         struct profile *p, char *const *env, struct cs_error *err)
+static int place_resolve(struct cs_s3_settings *s, const struct cs_s3_options *o, struct profile *p,
+                         char *const *env, struct cs_error *err)
 {
     const char *ep = o->endpoint;
     const char *from = "--s3-endpoint";
@@ -366,8 +371,9 @@ enum {
 };
 
 static const char *const retry_codes[] = {
-    "SlowDown", "RequestTimeout", "InternalError", "ServiceUnavailable", "Throttling",
-    "ThrottlingException", "RequestTimeTooSkewed", "OperationAborted", NULL,
+    "SlowDown",   "RequestTimeout",      "InternalError",        "ServiceUnavailable",
+    "Throttling", "ThrottlingException", "RequestTimeTooSkewed", "OperationAborted",
+    NULL,
 };
 
 enum cs_s3_verdict cs_s3_classify(long status, int curl_code, const char *code)

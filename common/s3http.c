@@ -106,8 +106,8 @@ static int place(struct cs_s3 *c)
 }
 
 struct cs_s3 *cs_s3_new(const struct cs_s3_options *o, const struct cs_s3_settings *s,
-                        const char *bucket, const struct cs_log *log,
-                        const volatile int *cancel, struct cs_error *err)
+                        const char *bucket, const struct cs_log *log, const volatile int *cancel,
+                        struct cs_error *err)
 {
     struct cs_s3 *c = calloc(1, sizeof(*c));
 
@@ -129,8 +129,8 @@ struct cs_s3 *cs_s3_new(const struct cs_s3_options *o, const struct cs_s3_settin
     c->s.endpoint = dup_or_null(s->endpoint);
     c->s.cred_source = dup_or_null(s->cred_source ? s->cred_source : "the settings");
     c->o.ca_file = o->ca_file ? strdup(o->ca_file) : NULL;
-    if (!c->bucket || !c->s.access_key || !c->s.secret_key || !c->s.region ||
-        !c->s.cred_source || (o->ca_file && !c->o.ca_file) || place(c) < 0) {
+    if (!c->bucket || !c->s.access_key || !c->s.secret_key || !c->s.region || !c->s.cred_source ||
+        (o->ca_file && !c->o.ca_file) || place(c) < 0) {
         cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         goto fail;
     }
@@ -274,8 +274,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *arg)
     char line[512];
     const char *v;
 
-    snprintf(line, sizeof(line), "%.*s", (int)(len < sizeof(line) - 1 ? len : sizeof(line) - 1),
-             p);
+    snprintf(line, sizeof(line), "%.*s", (int)(len < sizeof(line) - 1 ? len : sizeof(line) - 1), p);
     line[strcspn(line, "\r\n")] = '\0';
     if (!strncmp(line, "HTTP/", 5)) { /* a new response (after 100 Continue): start over */
         v = strchr(line, ' ');
@@ -314,8 +313,7 @@ static void set_method(CURL *e, struct cs_s3_http *h, struct xfer *x)
     }
 }
 
-static CURL *easy_for(struct cs_s3 *c, struct cs_s3_http *h, struct xfer *x,
-                      struct curl_slist **hl)
+static CURL *easy_for(struct cs_s3 *c, struct cs_s3_http *h, struct xfer *x, struct curl_slist **hl)
 {
     CURL *e = curl_easy_init();
 
@@ -331,7 +329,8 @@ static CURL *easy_for(struct cs_s3 *c, struct cs_s3_http *h, struct xfer *x,
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 15L);
     curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, (long)(c->o.stall_seconds ? c->o.stall_seconds : 60));
+    curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME,
+                     (long)(c->o.stall_seconds ? c->o.stall_seconds : 60));
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, h);
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
@@ -425,10 +424,17 @@ static int sign_attempt(struct cs_s3 *c, struct s3_req *r, const char *hash, uin
         a->path.data[--a->path.len] = '\0'; /* "/bucket", not "/bucket/" */
     if (attempt_failed(a))
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-    struct cs_sigv4_request req = {
-        .method = r->method, .host = c->host, .path = a->path.data, .params = r->params,
-        .nparams = r->nparams, .headers = a->lines, .nheaders = ns, .payload_hash = hash,
-        .region = c->s.region, .service = "s3", .when = time(NULL)};
+    struct cs_sigv4_request req = {.method = r->method,
+                                   .host = c->host,
+                                   .path = a->path.data,
+                                   .params = r->params,
+                                   .nparams = r->nparams,
+                                   .headers = a->lines,
+                                   .nheaders = ns,
+                                   .payload_hash = hash,
+                                   .region = c->s.region,
+                                   .service = "s3",
+                                   .when = time(NULL)};
     struct cs_sigv4_creds creds = {c->s.access_key, c->s.secret_key, c->s.session_token};
     if (cs_sigv4_sign(&req, &creds, &a->sig, err) < 0)
         return -1;
@@ -466,8 +472,8 @@ static void attempt_release(struct attempt *a)
 struct outcome {
     long status;
     int curl_code;
-    char code[64];     /* S3 error code, "" when none */
-    char text[300];    /* S3 error message or curl's */
+    char code[64];  /* S3 error code, "" when none */
+    char text[300]; /* S3 error message or curl's */
 };
 
 static void read_outcome(const struct cs_s3_http *h, const struct cs_buf *ok_body,
@@ -512,8 +518,8 @@ static const char *advice(const struct cs_s3 *c, const struct outcome *o, char *
 {
     const char *ep = c->s.endpoint ? c->s.endpoint : "AWS";
 
-    if (o->curl_code == CURLE_PEER_FAILED_VERIFICATION || o->curl_code == CURLE_SSL_CACERT_BADFILE ||
-        o->curl_code == CURLE_SSL_CONNECT_ERROR)
+    if (o->curl_code == CURLE_PEER_FAILED_VERIFICATION ||
+        o->curl_code == CURLE_SSL_CACERT_BADFILE || o->curl_code == CURLE_SSL_CONNECT_ERROR)
         snprintf(buf, cap, "check the store's TLS certificate, or give its CA with --s3-ca FILE");
     else if (o->curl_code)
         snprintf(buf, cap, "check --s3-endpoint (%s)", ep);
@@ -632,7 +638,8 @@ int s3_exec(struct cs_s3 *c, struct s3_req *r, struct cs_error *err)
         double delay;
         if (cancelled(c, r))
             return cs_error_set(err, CS_ERR_CANCELLED, "%s: %s: interrupted",
-                                s3_where(c, r->key ? r->key : r->label, where, sizeof(where)), r->what);
+                                s3_where(c, r->key ? r->key : r->label, where, sizeof(where)),
+                                r->what);
         if (one_attempt(c, r, hash, base, &o, err) < 0)
             return -1;
         v = cs_s3_classify(o.status, o.curl_code, o.code);

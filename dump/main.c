@@ -318,6 +318,13 @@ static int parse_args(struct cs_cli *cli, int argc, char **argv, const struct cs
                             "--outdir DIR or --archive FILE is required (see csdump --help)");
     if (c->outdir && c->archive)
         return cs_error_set(err, CS_ERR_USAGE, "--outdir and --archive exclude each other");
+    if (cs_s3_is_url(c->outdir ? c->outdir : c->archive)) {
+        char *bucket, *key;
+        if (cs_s3_url_parse(c->outdir ? c->outdir : c->archive, &bucket, &key, err) < 0)
+            return -1;
+        free(bucket);
+        free(key);
+    }
     return cs_connopt_finish(co, err);
 }
 

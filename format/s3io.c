@@ -9,7 +9,7 @@
 
 struct job {
     struct s3_sink *s;
-    unsigned no;          /* part number, 1-based; 0 = slot free */
+    unsigned no; /* part number, 1-based; 0 = slot free */
     struct cs_buf data;
     char etag[130];
     struct cs_error err;
@@ -21,10 +21,10 @@ struct s3_sink {
     struct fmt_sink base;
     struct cs_s3 *c;
     char *key;
-    char *upload_id;      /* NULL until the first part */
+    char *upload_id; /* NULL until the first part */
     struct cs_buf cur;
     size_t part_size;
-    struct job *jobs;     /* parts_in_flight slots, part N in slot (N-1) % n */
+    struct job *jobs; /* parts_in_flight slots, part N in slot (N-1) % n */
     unsigned njobs;
     unsigned nparts;
     char (*etags)[130];
@@ -209,7 +209,7 @@ struct s3_source {
     struct cs_s3 *c;
     char *key;
     char etag[130];
-    uint64_t size, pos;   /* object size; bytes fetched so far */
+    uint64_t size, pos; /* object size; bytes fetched so far */
     struct cs_buf win;
     size_t win_pos;
 };

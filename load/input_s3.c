@@ -90,8 +90,8 @@ static int s3_size(struct load_input *in, const char *file, uint64_t *bytes, str
     int rc = key ? cs_s3_head(s->c, key, bytes, NULL, err) : -1;
 
     if (rc < 0 && err->code == CS_ERR_MISSING)
-        cs_error_set(err, CS_ERR_MISSING, "%s: the manifest lists %s, which is not there",
-                     s->url, file);
+        cs_error_set(err, CS_ERR_MISSING, "%s: the manifest lists %s, which is not there", s->url,
+                     file);
     free(key);
     return rc;
 }

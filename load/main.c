@@ -224,6 +224,13 @@ static int parse_args(struct cs_cli *cli, int argc, char **argv, const struct cs
                                                "s3://BUCKET/PREFIX being written, not an "
                                                "archive, and not with --check");
     c->input = c->archive ? c->archive : cli->args.argv[cli->first_arg];
+    if (cs_s3_is_url(c->input)) {
+        char *bucket, *key;
+        if (cs_s3_url_parse(c->input, &bucket, &key, err) < 0)
+            return -1;
+        free(bucket);
+        free(key);
+    }
     if (!c->replication_password)
         c->replication_password = getenv("CSLOAD_REPLICATION_PASSWORD");
     if (c->replicate_from && !c->replication_user)

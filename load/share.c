@@ -153,8 +153,7 @@ int load_share_claims_fill(struct cs_conn *c, const char *dump_id, const struct 
     return rc;
 }
 
-void load_share_claim_sql(struct cs_buf *b, const char *dump_id, const char *item,
-                          int skip_locked)
+void load_share_claim_sql(struct cs_buf *b, const char *dump_id, const char *item, int skip_locked)
 {
     cs_buf_puts(b, "SELECT 1 FROM " LOAD_CLAIMS_TABLE " WHERE dump_id = ");
     fmt_sql_append_string(b, dump_id, strlen(dump_id));
@@ -164,8 +163,7 @@ void load_share_claim_sql(struct cs_buf *b, const char *dump_id, const char *ite
 }
 
 /* Is ITEM journaled (seen by the transaction that now holds its claim)? */
-static int journaled(struct cs_conn *c, const char *dump_id, const char *item,
-                     struct cs_error *err)
+static int journaled(struct cs_conn *c, const char *dump_id, const char *item, struct cs_error *err)
 {
     struct cs_buf sql = CS_BUF_INIT;
     int v;
@@ -180,8 +178,8 @@ static int journaled(struct cs_conn *c, const char *dump_id, const char *item,
     return v < -1 ? -1 : v > 0;
 }
 
-int load_share_claim(struct cs_conn *c, const char *dump_id, const char *item,
-                     enum load_claim mode, struct cs_error *err)
+int load_share_claim(struct cs_conn *c, const char *dump_id, const char *item, enum load_claim mode,
+                     struct cs_error *err)
 {
     struct cs_buf sql = CS_BUF_INIT;
     int v, j;

@@ -49,12 +49,11 @@ int load_share_present(struct cs_conn *c, const char *dump_id, unsigned *others,
 int load_share_claims_fill(struct cs_conn *c, const char *dump_id, const struct fmt_manifest *m,
                            struct cs_error *err);
 /* The claim statement for ITEM (pure). */
-void load_share_claim_sql(struct cs_buf *b, const char *dump_id, const char *item,
-                          int skip_locked);
+void load_share_claim_sql(struct cs_buf *b, const char *dump_id, const char *item, int skip_locked);
 /* Inside the chunk's open transaction: LOAD_CLAIMED, LOAD_CLAIM_BUSY,
  * LOAD_CLAIM_DONE, or -1 with ERR. */
-int load_share_claim(struct cs_conn *c, const char *dump_id, const char *item,
-                     enum load_claim mode, struct cs_error *err);
+int load_share_claim(struct cs_conn *c, const char *dump_id, const char *item, enum load_claim mode,
+                     struct cs_error *err);
 /* A non-transactional table's chunk cannot share a transaction with a
  * claim row (MySQL 9 refuses mixing engines): it is claimed with a named
  * lock held on the connection while it loads, released by

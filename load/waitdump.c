@@ -34,8 +34,8 @@ static int has(char **names, size_t n, const char *name)
 static int pause_once(struct load_wait *w, const char *what, struct cs_error *err)
 {
     if (w->cancel && *w->cancel)
-        return cs_error_set(err, CS_ERR_CANCELLED, "%s: interrupted waiting for %s",
-                            w->in->name, what);
+        return cs_error_set(err, CS_ERR_CANCELLED, "%s: interrupted waiting for %s", w->in->name,
+                            what);
     if (cs_now() > w->deadline)
         return cs_error_set(err, CS_ERR_MISSING,
                             "%s: no %s after --wait-for-dump %u s: the dump did not complete "
@@ -54,8 +54,7 @@ int load_wait_dir(const char *dir, unsigned seconds, const volatile int *cancel,
 
     while (stat(dir, &st) < 0) {
         if (cancel && *cancel)
-            return cs_error_set(err, CS_ERR_CANCELLED, "%s: interrupted waiting for the dump",
-                                dir);
+            return cs_error_set(err, CS_ERR_CANCELLED, "%s: interrupted waiting for the dump", dir);
         if (cs_now() > deadline)
             return cs_error_set(err, CS_ERR_MISSING,
                                 "%s: no such directory after --wait-for-dump %u s: the dump did "
@@ -68,9 +67,9 @@ int load_wait_dir(const char *dir, unsigned seconds, const volatile int *cancel,
     return 0;
 }
 
-struct load_wait *load_wait_new(struct load_input *in, unsigned seconds,
-                                const volatile int *cancel, const struct cs_log *log,
-                                struct fmt_manifest **m, int *final, struct cs_error *err)
+struct load_wait *load_wait_new(struct load_input *in, unsigned seconds, const volatile int *cancel,
+                                const struct cs_log *log, struct fmt_manifest **m, int *final,
+                                struct cs_error *err)
 {
     struct load_wait *w = calloc(1, sizeof(*w));
     int said = 0;
@@ -102,8 +101,8 @@ struct load_wait *load_wait_new(struct load_input *in, unsigned seconds,
                     while (src && (k = fmt_source_read(src, buf, sizeof(buf), err)) > 0)
                         cs_buf_append(&b, buf, (size_t)k);
                     if (src && k == 0 && !cs_buf_failed(&b))
-                        *m = fmt_manifest_from_json(b.data ? b.data : "", b.len,
-                                                    FMT_CATALOG_NAME, err);
+                        *m = fmt_manifest_from_json(b.data ? b.data : "", b.len, FMT_CATALOG_NAME,
+                                                    err);
                     fmt_source_free(src);
                     cs_buf_release(&b);
                 }
@@ -251,8 +250,7 @@ struct fmt_manifest *load_wait_manifest(struct load_wait *w, struct cs_error *er
     return w->in->read_manifest(w->in, err);
 }
 
-int load_wait_check(const struct load_wait *w, const struct fmt_manifest *m,
-                    struct cs_error *err)
+int load_wait_check(const struct load_wait *w, const struct fmt_manifest *m, struct cs_error *err)
 {
     for (size_t i = 0; i < w->nfound; i++) {
         const struct load_wait_chunk *c = w->found[i];

@@ -29,10 +29,10 @@ struct load_wait;
 
 /* A chunk found early; owned by the waiter. */
 struct load_wait_chunk {
-    size_t table;          /* in the catalog */
-    struct fmt_chunk c;    /* file only: rows, hashes unknown */
-    uint64_t rows;         /* what the load took */
-    char hash[33];         /* the file's hash as read */
+    size_t table;       /* in the catalog */
+    struct fmt_chunk c; /* file only: rows, hashes unknown */
+    uint64_t rows;      /* what the load took */
+    char hash[33];      /* the file's hash as read */
     int loaded;
 };
 
@@ -41,9 +41,9 @@ int load_wait_dir(const char *dir, unsigned seconds, const volatile int *cancel,
                   const struct cs_log *log, struct cs_error *err);
 /* Waits up to SECONDS for catalog.json or manifest.json of IN: *m gets the
  * one found (owned by the caller), *final 1 for the manifest. */
-struct load_wait *load_wait_new(struct load_input *in, unsigned seconds,
-                                const volatile int *cancel, const struct cs_log *log,
-                                struct fmt_manifest **m, int *final, struct cs_error *err);
+struct load_wait *load_wait_new(struct load_input *in, unsigned seconds, const volatile int *cancel,
+                                const struct cs_log *log, struct fmt_manifest **m, int *final,
+                                struct cs_error *err);
 void load_wait_free(struct load_wait *w); /* NULL-safe */
 /* The next chunk found (1), 0 once the manifest is there, -1 on error (the
  * wait ran out, cancelled, a listing failed).  CAT is the catalog. */
@@ -52,7 +52,6 @@ int load_wait_next(struct load_wait *w, const struct fmt_manifest *cat,
 /* The manifest once next() said 0 (owned by the caller). */
 struct fmt_manifest *load_wait_manifest(struct load_wait *w, struct cs_error *err);
 /* Every chunk loaded early is M's, with the same rows and file hash. */
-int load_wait_check(const struct load_wait *w, const struct fmt_manifest *m,
-                    struct cs_error *err);
+int load_wait_check(const struct load_wait *w, const struct fmt_manifest *m, struct cs_error *err);
 
 #endif

@@ -14,11 +14,10 @@
 
 extern char **environ;
 
-static int mpu(struct cs_s3 *c, const char *key, const char *data, size_t len,
-               struct cs_error *err)
+static int mpu(struct cs_s3 *c, const char *key, const char *data, size_t len, struct cs_error *err)
 {
     size_t part = (size_t)cs_s3_opts(c)->part_size, n = (len + part - 1) / part;
-    char (*etags)[130] = calloc(n ? n : 1, 130);
+    char(*etags)[130] = calloc(n ? n : 1, 130);
     char *id = NULL;
     int rc = cs_s3_mpu_create(c, key, &id, err);
 

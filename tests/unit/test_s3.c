@@ -29,10 +29,10 @@ static void test_classify(void **state)
     assert_int_equal(cs_s3_classify(500, 0, "InternalError"), CS_S3_RETRY);
     assert_int_equal(cs_s3_classify(429, 0, ""), CS_S3_RETRY);
     assert_int_equal(cs_s3_classify(400, 0, "RequestTimeout"), CS_S3_RETRY);
-    assert_int_equal(cs_s3_classify(0, 56, ""), CS_S3_RETRY);  /* connection reset */
-    assert_int_equal(cs_s3_classify(0, 28, ""), CS_S3_RETRY);  /* timeout */
+    assert_int_equal(cs_s3_classify(0, 56, ""), CS_S3_RETRY);   /* connection reset */
+    assert_int_equal(cs_s3_classify(0, 28, ""), CS_S3_RETRY);   /* timeout */
     assert_int_equal(cs_s3_classify(206, 18, ""), CS_S3_RETRY); /* short body */
-    assert_int_equal(cs_s3_classify(0, 7, ""), CS_S3_RETRY);   /* refused */
+    assert_int_equal(cs_s3_classify(0, 7, ""), CS_S3_RETRY);    /* refused */
     assert_int_equal(cs_s3_classify(403, 0, "AccessDenied"), CS_S3_PERMANENT);
     assert_int_equal(cs_s3_classify(403, 0, "SignatureDoesNotMatch"), CS_S3_PERMANENT);
     assert_int_equal(cs_s3_classify(404, 0, "NoSuchBucket"), CS_S3_PERMANENT);
@@ -132,9 +132,13 @@ static int resolve(char **env, struct cs_s3_settings *s, struct cs_error *err)
 static void test_settings_env(void **state)
 {
     char h[300];
-    char *env[] = {h, "AWS_ACCESS_KEY_ID=AKENV", "AWS_SECRET_ACCESS_KEY=SKENV",
-                   "AWS_SESSION_TOKEN=TKENV", "AWS_DEFAULT_REGION=us-west-2",
-                   "AWS_ENDPOINT_URL=https://store.example:8443/", NULL};
+    char *env[] = {h,
+                   "AWS_ACCESS_KEY_ID=AKENV",
+                   "AWS_SECRET_ACCESS_KEY=SKENV",
+                   "AWS_SESSION_TOKEN=TKENV",
+                   "AWS_DEFAULT_REGION=us-west-2",
+                   "AWS_ENDPOINT_URL=https://store.example:8443/",
+                   NULL};
     struct cs_s3_settings s;
     struct cs_error err;
 
@@ -211,8 +215,8 @@ static void test_settings_refused(void **state)
 /* ---- the retry loop over a fake transport -------------------------------- */
 
 struct script {
-    int n;                /* attempts seen */
-    long status[12];      /* per attempt; 0 = no answer */
+    int n;           /* attempts seen */
+    long status[12]; /* per attempt; 0 = no answer */
     int curl_code[12];
     const char *body[12]; /* the body delivered (ok or error) */
     char range[12][64];   /* the Range header each attempt sent */
@@ -246,9 +250,11 @@ static int fake(void *ctx, struct cs_s3_http *h)
 static struct cs_s3 *fake_client(struct script *s, unsigned retries)
 {
     struct cs_s3_options o;
-    struct cs_s3_settings set = {.access_key = "AKID", .secret_key = "SECRETKEY",
+    struct cs_s3_settings set = {.access_key = "AKID",
+                                 .secret_key = "SECRETKEY",
                                  .region = "us-east-1",
-                                 .endpoint = "http://127.0.0.1:1", .cred_source = "test"};
+                                 .endpoint = "http://127.0.0.1:1",
+                                 .cred_source = "test"};
     struct cs_error err;
     struct cs_s3 *c;
 
