@@ -252,6 +252,27 @@ static int apply_body(struct cs_conn *conn, struct load_infile *inf,
     return rc;
 }
 
+/* The chunk's claim (load/share.h), in the open transaction (a
+ * transactional table) or as a named lock; ITEM gets the journal item.
+ * Busy or done: the transaction is rolled back, nothing was touched. */
+static int take_claim(struct cs_conn *conn, const struct load_chunk_job *job,
+                      struct cs_buf *item, struct cs_error *err)
+{
+    int tx = job->t->transactional, rc;
+    struct cs_error ignore;
+
+    load_chunk_item(item, job->c);
+    if (cs_buf_failed(item))
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    rc = tx ? load_share_claim(conn, job->dump_id, item->data, job->claim, err)
+            : load_share_claim_named(conn, job->dump_id, item->data, job->claim, err);
+    if (rc > 0 && tx) {
+        cs_error_clear(&ignore);
+        cs_conn_exec(conn, "ROLLBACK", &ignore);
+    }
+    return rc;
+}
+
 int load_chunk_apply(struct cs_conn *conn, struct load_infile *inf,
                      const struct load_chunk_job *job, struct cs_error *err)
 {
@@ -265,22 +286,10 @@ int load_chunk_apply(struct cs_conn *conn, struct load_infile *inf,
      * claim is a named lock (load/share.h) */
     if (tx && cs_conn_exec(conn, "START TRANSACTION", err) < 0)
         goto out;
-    if (job->claim) {
-        load_chunk_item(&claim_item, job->c);
-        rc = cs_buf_failed(&claim_item) ? cs_error_set(err, CS_ERR_NOMEM, "out of memory")
-             : tx ? load_share_claim(conn, job->dump_id, claim_item.data, job->claim, err)
-                  : load_share_claim_named(conn, job->dump_id, claim_item.data, job->claim, err);
-        if (rc != LOAD_CLAIMED) {
-            if (rc > 0 && tx) {
-                cs_error_clear(&ignore);
-                cs_conn_exec(conn, "ROLLBACK", &ignore);
-            }
-            cs_buf_release(&claim_item);
-            goto out;
-        }
-        named = !tx;
-        rc = -1;
-    }
+    if (job->claim && (rc = take_claim(conn, job, &claim_item, err)) != LOAD_CLAIMED)
+        goto out;
+    named = job->claim && !tx;
+    rc = -1;
     if (apply_body(conn, inf, job, &rows, err) < 0)
         goto out;
     if (job->early_rows)

@@ -58,7 +58,9 @@ int load_job_chunk(struct load_worker *w, void *job, void *vctx, struct cs_error
 int load_job_apply(struct load_worker *w, struct load_ctx *ctx, const struct fmt_table *t,
                    const struct fmt_chunk *c, struct cs_error *err)
 {
-    return load_job_apply_early(w, ctx, t, c, NULL, NULL, err);
+    int rc = load_job_apply_early(w, ctx, t, c, NULL, NULL, err);
+
+    return rc == LOAD_CLAIM_DONE ? 0 : rc;
 }
 
 int load_job_apply_early(struct load_worker *w, struct load_ctx *ctx, const struct fmt_table *t,
@@ -80,7 +82,7 @@ int load_job_apply_early(struct load_worker *w, struct load_ctx *ctx, const stru
             return r;
         }
         if (r >= 0) {
-            rc = 0;
+            rc = r;
             if (r == LOAD_CLAIM_DONE)
                 cs_log_verbose(ctx->cfg->log, "%s.%s chunk %s: loaded by another csload",
                                t->schema, t->name, c->file);
@@ -104,8 +106,8 @@ int load_job_apply_early(struct load_worker *w, struct load_ctx *ctx, const stru
         cs_error_clear(err);
     }
     cs_buf_release(&item);
-    if (rc == 0) {
-        atomic_fetch_add(&ctx->prog.rows, j.c->rows);
+    if (rc >= 0) {
+        atomic_fetch_add(&ctx->prog.rows, rows ? *rows : j.c->rows);
         atomic_fetch_add(&ctx->prog.bytes, j.c->file_bytes);
         atomic_fetch_add(&ctx->prog.chunks, 1);
     }

@@ -74,7 +74,8 @@ int load_job_apply(struct load_worker *w, struct load_ctx *ctx, const struct fmt
                    const struct fmt_chunk *c, struct cs_error *err);
 /* A chunk found before its manifest (csload --wait-for-dump): loaded
  * without the row count and hash checks, which are handed back in *ROWS
- * and HASH (33 bytes) for the check against the manifest. */
+ * and HASH (33 bytes) for the check against the manifest.  0 = loaded,
+ * LOAD_CLAIM_DONE = another loader had (nothing handed back), -1 = error. */
 int load_job_apply_early(struct load_worker *w, struct load_ctx *ctx, const struct fmt_table *t,
                          const struct fmt_chunk *c, uint64_t *rows, char *hash,
                          struct cs_error *err);

@@ -333,13 +333,22 @@ static int wait_job(struct load_worker *w, void *job, void *vr, struct cs_error 
 {
     struct run *r = vr;
     struct load_wait_chunk *c = job;
+    struct cs_buf item = CS_BUF_INIT;
+    int rc;
 
     if (r->ctx.table_action[c->table] == LOAD_ACT_SKIP)
         return 0;
-    if (load_job_apply_early(w, &r->ctx, &r->m->tables[c->table], &c->c, &c->rows, c->hash,
-                             err) < 0)
+    /* its claim row, so other loaders waiting for the same dump share it */
+    load_chunk_item(&item, &c->c);
+    rc = cs_buf_failed(&item) ? cs_error_set(err, CS_ERR_NOMEM, "out of memory")
+                              : load_share_claim_add(&w->conn, r->dump_id, item.data, err);
+    cs_buf_release(&item);
+    if (rc == 0)
+        rc = load_job_apply_early(w, &r->ctx, &r->m->tables[c->table], &c->c, &c->rows, c->hash,
+                                  err);
+    if (rc < 0)
         return -1;
-    c->loaded = 1;
+    c->loaded = rc == 0;
     return 0;
 }
 

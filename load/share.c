@@ -153,6 +153,24 @@ int load_share_claims_fill(struct cs_conn *c, const char *dump_id, const struct 
     return rc;
 }
 
+int load_share_claim_add(struct cs_conn *c, const char *dump_id, const char *item,
+                         struct cs_error *err)
+{
+    struct cs_buf sql = CS_BUF_INIT;
+    int rc;
+
+    claims_insert_head(&sql);
+    cs_buf_putc(&sql, '(');
+    fmt_sql_append_string(&sql, dump_id, strlen(dump_id));
+    cs_buf_putc(&sql, ',');
+    fmt_sql_append_string(&sql, item, strlen(item));
+    cs_buf_putc(&sql, ')');
+    rc = cs_buf_failed(&sql) ? cs_error_set(err, CS_ERR_NOMEM, "out of memory")
+                             : cs_conn_exec(c, sql.data, err);
+    cs_buf_release(&sql);
+    return rc;
+}
+
 void load_share_claim_sql(struct cs_buf *b, const char *dump_id, const char *item, int skip_locked)
 {
     cs_buf_puts(b, "SELECT 1 FROM " LOAD_CLAIMS_TABLE " WHERE dump_id = ");

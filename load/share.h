@@ -48,6 +48,9 @@ int load_share_present(struct cs_conn *c, const char *dump_id, unsigned *others,
 /* Create the claims table and give every chunk of M its row (idempotent). */
 int load_share_claims_fill(struct cs_conn *c, const char *dump_id, const struct fmt_manifest *m,
                            struct cs_error *err);
+/* Give ITEM its claim row (a chunk found before the manifest). */
+int load_share_claim_add(struct cs_conn *c, const char *dump_id, const char *item,
+                         struct cs_error *err);
 /* The claim statement for ITEM (pure). */
 void load_share_claim_sql(struct cs_buf *b, const char *dump_id, const char *item, int skip_locked);
 /* Inside the chunk's open transaction: LOAD_CLAIMED, LOAD_CLAIM_BUSY,

@@ -67,12 +67,53 @@ int load_wait_dir(const char *dir, unsigned seconds, const volatile int *cancel,
     return 0;
 }
 
+/* catalog.json of IN, parsed. */
+static struct fmt_manifest *read_catalog(struct load_input *in, struct cs_error *err)
+{
+    struct fmt_source *src = in->open(in, FMT_CATALOG_NAME, err);
+    struct fmt_manifest *m = NULL;
+    struct cs_buf b = CS_BUF_INIT;
+    char buf[65536];
+    ssize_t k = 0;
+
+    while (src && (k = fmt_source_read(src, buf, sizeof(buf), err)) > 0)
+        cs_buf_append(&b, buf, (size_t)k);
+    if (src && k == 0 && cs_buf_failed(&b))
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory reading %s", FMT_CATALOG_NAME);
+    else if (src && k == 0)
+        m = fmt_manifest_from_json(b.data ? b.data : "", b.len, FMT_CATALOG_NAME, err);
+    fmt_source_free(src);
+    cs_buf_release(&b);
+    return m;
+}
+
+/* One look: 1 with *m (the manifest, *final = 1, or the catalog), 0 when
+ * neither is there yet, -1 on error. */
+static int look(struct load_input *in, struct fmt_manifest **m, int *final, struct cs_error *err)
+{
+    char **names = NULL;
+    size_t n = 0;
+    struct cs_error e;
+    int rc = 0;
+
+    cs_error_clear(&e);
+    if (in->list(in, &names, &n, &e) < 0)
+        return e.code == CS_ERR_MISSING ? 0 : (cs_error_copy(err, &e), -1);
+    *final = has(names, n, FMT_MANIFEST_NAME);
+    if (*final || has(names, n, FMT_CATALOG_NAME)) {
+        *m = *final ? in->read_manifest(in, err) : read_catalog(in, err);
+        rc = *m ? 1 : -1;
+    }
+    load_input_free_list(names, n);
+    return rc;
+}
+
 struct load_wait *load_wait_new(struct load_input *in, unsigned seconds, const volatile int *cancel,
                                 const struct cs_log *log, struct fmt_manifest **m, int *final,
                                 struct cs_error *err)
 {
     struct load_wait *w = calloc(1, sizeof(*w));
-    int said = 0;
+    int said = 0, r;
 
     *m = NULL;
     if (!w) {
@@ -84,48 +125,18 @@ struct load_wait *load_wait_new(struct load_input *in, unsigned seconds, const v
     w->deadline = cs_now() + seconds;
     w->cancel = cancel;
     w->log = log;
-    while (!*m) {
-        char **names = NULL;
-        size_t n = 0;
-        struct cs_error e;
-        cs_error_clear(&e);
-        if (in->list(in, &names, &n, &e) == 0) {
-            *final = has(names, n, FMT_MANIFEST_NAME);
-            if (*final || has(names, n, FMT_CATALOG_NAME)) {
-                *m = *final ? in->read_manifest(in, err) : NULL;
-                if (!*final) {
-                    struct fmt_source *src = in->open(in, FMT_CATALOG_NAME, err);
-                    struct cs_buf b = CS_BUF_INIT;
-                    char buf[65536];
-                    ssize_t k = 0;
-                    while (src && (k = fmt_source_read(src, buf, sizeof(buf), err)) > 0)
-                        cs_buf_append(&b, buf, (size_t)k);
-                    if (src && k == 0 && !cs_buf_failed(&b))
-                        *m = fmt_manifest_from_json(b.data ? b.data : "", b.len, FMT_CATALOG_NAME,
-                                                    err);
-                    fmt_source_free(src);
-                    cs_buf_release(&b);
-                }
-                load_input_free_list(names, n);
-                if (!*m)
-                    goto fail;
-                break;
-            }
-        } else if (e.code != CS_ERR_MISSING) {
-            cs_error_copy(err, &e);
-            goto fail;
-        }
-        load_input_free_list(names, n);
+    while ((r = look(in, m, final, err)) == 0) {
         if (!said++)
             cs_log_info(log, "%s: waiting up to %u s for the dump to begin", in->name, seconds);
         if (pause_once(w, "catalog.json (the dump's beginning)", err) < 0)
-            goto fail;
+            break;
+    }
+    if (r != 1) {
+        load_wait_free(w);
+        return NULL;
     }
     w->manifest_seen = *final;
     return w;
-fail:
-    load_wait_free(w);
-    return NULL;
 }
 
 void load_wait_free(struct load_wait *w)
