@@ -59,6 +59,20 @@ half = (hi - lo + 1) // 2
 assert (lo2, hi2) == (lo + half, hi), (cut, after)
 PY
 
+note "settings from a profile, as AWS tools find them"
+mkdir -p "$HOME/.aws"
+printf '[default]\naws_access_key_id = nobody\naws_secret_access_key = wrong\n\n[ci]\naws_access_key_id = S3RVER\naws_secret_access_key = S3RVER\n' \
+    > "$HOME/.aws/credentials"
+printf '[profile ci]\nregion = us-east-1\nendpoint_url = http://127.0.0.1:%s\n' "$S3_PORT" > "$HOME/.aws/config"
+got=$(env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_ENDPOINT_URL -u AWS_REGION \
+    AWS_PROFILE=ci "$T" get s3://bkt/p/big | cmp - "$WORK/big" && echo same)
+assert_eq "$got" same "GET with profile ci's keys and endpoint"
+rc=0; env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_ENDPOINT_URL \
+    AWS_ENDPOINT_URL="http://127.0.0.1:$S3_PORT" "$T" head s3://bkt/p/big > /dev/null 2> "$WORK/err" || rc=$?
+[ "$rc" -ne 0 ] && grep -q "403: check the credentials (from profile 'default'" "$WORK/err" ||
+    fail "the default profile's wrong keys: $(cat "$WORK/err")"
+rm -rf "$HOME/.aws"
+
 note "permanent errors"
 rc=0; AWS_SECRET_ACCESS_KEY=wrong "$T" get s3://bkt/p/big > /dev/null 2> "$WORK/err" || rc=$?
 [ "$rc" -ne 0 ] && grep -q "s3://bkt/p/big.*SignatureDoesNotMatch.*check the secret key" "$WORK/err" ||

@@ -40,6 +40,11 @@ grep -Eq "bytes remaining to read.*; retry" "$WORK/load.log" || fail "no short b
 faulted=$(grep -c ' \(503\|500\|reset\|truncate\)$\| \(503\|500\|reset\|truncate\) bytes' "$WORK/s3/proxy/proxy.log" || true)
 [ "$faulted" -ge 10 ] || fail "only $faulted faulty answers: the test proves little"
 assert_eq "$(s3_open_uploads bkt)" 0 "open multipart uploads after a faulty dump"
+# the secret is in no log and not in the manifest (nor on any command line)
+"$CS_S3TOOL" get s3://bkt/f1/manifest.json > "$WORK/manifest.json"
+export AWS_SECRET_ACCESS_KEY
+! grep -l "$AWS_SECRET_ACCESS_KEY" "$WORK/dump.log" "$WORK/load.log" "$WORK/manifest.json" ||
+    fail "the secret key is written down"
 
 note "2: 403 from the store"
 s3_faults '{"deny": true}'
