@@ -79,14 +79,20 @@ sql() {
     mariadb --defaults-file="$WORK/$1/client.cnf" -N -B -e "$2"
 }
 
-# sql_file NAME FILE: the fixtures' recursive CTEs need a deeper limit on MySQL
-sql_file() {
+# recursion_depth NAME: the statement that lets the fixtures' recursive CTEs
+# run deep (MySQL cte_max_recursion_depth; MariaDB max_recursive_iterations,
+# 1000 by default in recent releases)
+recursion_depth() {
     if [ "$(kind_of "$1")" = mysql ]; then
-        { echo "SET SESSION cte_max_recursion_depth = 100000000;"; cat "$2"; } |
-            mariadb --defaults-file="$WORK/$1/client.cnf"
+        echo "SET SESSION cte_max_recursion_depth = 100000000;"
     else
-        mariadb --defaults-file="$WORK/$1/client.cnf" < "$2"
+        echo "SET SESSION max_recursive_iterations = 100000000;"
     fi
+}
+
+# sql_file NAME FILE
+sql_file() {
+    { recursion_depth "$1"; cat "$2"; } | mariadb --defaults-file="$WORK/$1/client.cnf"
 }
 
 # types_fixture NAME: the full-type dataset for server NAME's flavor
@@ -181,11 +187,17 @@ tsv_rows() {
     (cd "$1" && for f in $files; do zstd -qdc "$f"; done) | wc -l
 }
 
+# binlog_files NAME: the server's binary log files in order (not the index,
+# nor MariaDB 11's #binlog_cache_files directory)
+binlog_files() {
+    ls "$WORK/$1/binlog" | grep -E '^mysql-bin\.[0-9]+$' | sort
+}
+
 # binlog_count NAME FILE POS PATTERN: row events matching PATTERN in the
 # server's binary logs up to FILE:POS
 binlog_count() {
-    local dir="$WORK/$1/binlog" f total=0 n
-    for f in $(ls "$dir" | grep -v index | sort); do
+    local f total=0 n
+    for f in $(binlog_files "$1"); do
         if [ "$f" = "$2" ]; then
             n=$("$WORK/$1/bin/binlog" -v --base64-output=decode-rows --stop-position="$3" "$f" | grep -c "$4" || true)
             total=$((total + n))
@@ -197,11 +209,26 @@ binlog_count() {
     echo "$total"
 }
 
+# binlog_count_gtid NAME GTIDSET PATTERN: row events matching PATTERN in the
+# transactions of the server's binary logs that GTIDSET holds (MySQL
+# --include-gtids; MariaDB: from the start up to the GTID position)
+binlog_count_gtid() {
+    local files
+    files=$(binlog_files "$1")
+    if [ "$(kind_of "$1")" = mysql ]; then
+        # shellcheck disable=SC2086
+        "$WORK/$1/bin/binlog" -v --base64-output=decode-rows --include-gtids="$2" $files |
+            grep -c "$3" || true
+    else
+        # shellcheck disable=SC2086
+        "$WORK/$1/bin/binlog" -v --base64-output=decode-rows --stop-position="$2" $files |
+            grep -c "$3" || true
+    fi
+}
+
 # make_big NAME ROWS: bank.big, ~120 bytes a row, for dumps that take a while
 make_big() {
-    local depth=""
-    [ "$(kind_of "$1")" = mysql ] && depth="SET SESSION cte_max_recursion_depth = 100000000;"
-    sql "$1" "$depth CREATE TABLE IF NOT EXISTS bank.big (id INT PRIMARY KEY, pad VARCHAR(200));
+    sql "$1" "$(recursion_depth "$1") CREATE TABLE IF NOT EXISTS bank.big (id INT PRIMARY KEY, pad VARCHAR(200));
               INSERT INTO bank.big WITH RECURSIVE s(seq) AS (SELECT 1 UNION ALL SELECT seq + 1 FROM s WHERE seq < $2)
               SELECT seq, LEFT(CONCAT(SHA2(seq, 256), SHA2(seq + 1, 256)), 96) FROM s"
 }
