@@ -14,6 +14,7 @@
 #include "format/manifest.h"
 #include "load/repl.h"
 
+#define NO_TLS LOAD_REPL_SSL_DEFAULT, NULL, NULL, NULL
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 #define UUID1 "3e11fa47-71ca-11e1-9e33-c80aa9429562"
@@ -33,7 +34,7 @@
     "the dump has no binary log coordinates (the source's binary log was off): a replica "         \
     "cannot be started from it"
 
-static const struct load_repl_source default_src = {"db1.example", 3307, "repl", "s3cret"};
+static const struct load_repl_source default_src = {"db1.example", 3307, "repl", "s3cret", NO_TLS};
 
 static struct cs_version ver(const char *text)
 {
@@ -507,7 +508,7 @@ static void test_for_print_hides_password(void **state)
 
 static void test_escaping(void **state)
 {
-    static const struct load_repl_source src = {"h'o\\st", 0, "re'pl", "p'a\\ss"};
+    static const struct load_repl_source src = {"h'o\\st", 0, "re'pl", "p'a\\ss", NO_TLS};
     struct fmt_manifest m;
     struct cs_version t = ver("8.0.36");
     struct load_repl_plan p;
@@ -544,7 +545,7 @@ static void test_escaping(void **state)
 
 static void test_no_password(void **state)
 {
-    static const struct load_repl_source src = {"db1.example", 3307, "repl", NULL};
+    static const struct load_repl_source src = {"db1.example", 3307, "repl", NULL, NO_TLS};
     static const char *const targets[] = {"5.7.44-log", "8.0.36", "10.11.9-MariaDB"};
     static const char *const want[] = {
         "CHANGE MASTER TO MASTER_HOST='db1.example', MASTER_PORT=3307, MASTER_USER='repl', "
@@ -575,7 +576,7 @@ static void test_no_password(void **state)
 
 static void test_port_default(void **state)
 {
-    static const struct load_repl_source src = {"db1.example", 0, "repl", "s3cret"};
+    static const struct load_repl_source src = {"db1.example", 0, "repl", "s3cret", NO_TLS};
     struct fmt_manifest m;
     struct cs_version t = ver("11.4.2-MariaDB");
     struct load_repl_plan p;
@@ -662,7 +663,7 @@ static void test_failures(void **state)
 
 static void test_no_host(void **state)
 {
-    static const struct load_repl_source src = {NULL, 3306, "repl", "x"};
+    static const struct load_repl_source src = {NULL, 3306, "repl", "x", NO_TLS};
     struct fmt_manifest m;
     struct cs_version t = ver("8.0.36");
     struct load_repl_plan p;
