@@ -273,8 +273,10 @@ static int replica_failed(const struct load_replsetup *rs, struct cs_conn *c,
         if (b.len == len + 2)
             b.len = len; /* no hint */
     }
-    cs_buf_printf(&b, ". Replication is stopped on the target: fix that and run the same csload "
-                      "command again (the load is done; only the replication setup is redone)");
+    /* a hint that asks ends with '?' */
+    cs_buf_puts(&b, b.data && b.len && b.data[b.len - 1] == '?' ? " " : ". ");
+    cs_buf_puts(&b, "Replication is stopped on the target: fix that and run the same csload "
+                    "command again (the load is done; only the replication setup is redone)");
     cs_error_set(err, CS_ERR_SERVER, "%s", b.data ? b.data : "out of memory");
     err->server_errno = e;
     cs_buf_release(&b);
@@ -385,6 +387,7 @@ int load_replsetup_run(struct load_replsetup *rs, struct cs_conn *c, const struc
         return 0;
     }
     check_source_binlogs(rs, m);
+    src.password = cfg->replication_password; /* shown as '<password>' */
     if (plan_now(rs, c, m, t, &src, 1, &planned, &shown, err) < 0)
         goto out;
     if (!planned) {
@@ -401,7 +404,6 @@ int load_replsetup_run(struct load_replsetup *rs, struct cs_conn *c, const struc
         rc = 0;
         goto out;
     }
-    src.password = cfg->replication_password;
     if (plan_now(rs, c, m, t, &src, 0, &planned, &real, err) < 0 ||
         exec_stmts(c, real.gtid_stmts, real.ngtid, err) < 0)
         goto out;

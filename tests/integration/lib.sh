@@ -62,8 +62,24 @@ start_server() {
 flavor_of() { cat "$WORK/$1/flavor"; }
 kind_of() { local f; f=$(flavor_of "$1"); echo "${f%%-*}"; }
 
+# restart_server NAME [test-server start options, e.g. --extra "mysqld options"]
 restart_server() {
-    bash "$TS" start "$WORK/$1" >&2
+    local name=$1
+    shift
+    bash "$TS" start "$WORK/$name" "$@" >&2
+}
+
+# server_tmp NAME: the server's DIR/tmp as the server itself sees it (a root
+# flavor runs in a chroot, where its ROOT/srv/ID/tmp is /srv/ID/tmp): files
+# the server must read (certificates) go there
+server_tmp() {
+    local t
+    if [ -L "$WORK/$1/tmp" ]; then
+        t=$(readlink "$WORK/$1/tmp")
+        echo "/srv/${t#*/srv/}"
+    else
+        echo "$WORK/$1/tmp"
+    fi
 }
 
 stop_server() {
