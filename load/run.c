@@ -118,7 +118,9 @@ static int check_packet(struct run *r, struct cs_error *err)
 static int connect_target(struct run *r, struct cs_error *err)
 {
     if (cs_conn_open(&r->main, &r->cfg->conn, "csload", err) < 0 ||
-        load_target_read(&r->main, &r->target, err) < 0 || check_packet(r, err) < 0 ||
+        load_target_read(&r->main, &r->target, err) < 0 ||
+        load_replsetup_check(&r->repl, r->cfg, r->m, &r->target, err) < 0 ||
+        check_packet(r, err) < 0 ||
         load_session_setup(&r->main, r->cfg, &r->target, r->m->sql_mode, err) < 0)
         return -1;
     return 0;
@@ -420,8 +422,7 @@ int load_run(const struct load_config *cfg, struct cs_error *err)
         connect_target(&r, err) < 0)
         goto out;
     preflight(&r);
-    if (load_replsetup_check(&r.repl, cfg, r.m, &r.target, err) == 0)
-        rc = phases(&r, err);
+    rc = phases(&r, err);
 out:
     if (rc < 0 && cfg->cancel && *cfg->cancel && err->code != CS_ERR_CANCELLED)
         cs_error_prefix(err, "interrupted");
