@@ -588,7 +588,9 @@ int load_repl_ssl_resolve(enum load_repl_ssl mode, const char *ca, const char *c
         return cs_error_set(err, CS_ERR_USAGE,
                             "--replication-ssl-mode=disabled with --replication-ssl-%s: the "
                             "files are only used over TLS",
-                            ca ? "ca" : cert ? "cert" : "key");
+                            ca     ? "ca"
+                            : cert ? "cert"
+                                   : "key");
     if (mode >= LOAD_REPL_SSL_VERIFY_CA && !ca)
         return cs_error_set(err, CS_ERR_USAGE,
                             "--replication-ssl-mode=%s needs --replication-ssl-ca=FILE (the CA "

@@ -50,7 +50,7 @@ struct load_repl_source {
     const char *user;
     const char *password; /* NULL: leave MASTER_PASSWORD out */
     enum load_repl_ssl ssl;
-    const char *ssl_ca;   /* files on the target's host; NULL: none */
+    const char *ssl_ca; /* files on the target's host; NULL: none */
     const char *ssl_cert;
     const char *ssl_key;
 };

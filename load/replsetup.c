@@ -60,18 +60,14 @@ int load_replsetup_check(struct load_replsetup *rs, const struct load_config *cf
 
     memset(rs, 0, sizeof(*rs));
     rs->cfg = cfg;
-    rs->src = (struct load_repl_source){"<source-host>",
-                                        3306,
-                                        "<replication-user>",
-                                        NULL,
-                                        cfg->replication_ssl,
-                                        cfg->replication_ssl_ca,
-                                        cfg->replication_ssl_cert,
-                                        cfg->replication_ssl_key};
+    rs->src = (struct load_repl_source){"<source-host>",           3306,
+                                        "<replication-user>",      NULL,
+                                        cfg->replication_ssl,      cfg->replication_ssl_ca,
+                                        cfg->replication_ssl_cert, cfg->replication_ssl_key};
     rs->asked = cfg->set_gtid || cfg->replicate_from;
     if (cfg->replicate_from) {
-        if (parse_host_port(cfg->replicate_from, rs->host, sizeof(rs->host), &rs->src.port,
-                            err) < 0)
+        if (parse_host_port(cfg->replicate_from, rs->host, sizeof(rs->host), &rs->src.port, err) <
+            0)
             return -1;
         rs->src.host = rs->host;
         rs->src.user = cfg->replication_user;
@@ -120,8 +116,9 @@ static void check_source_binlogs(const struct load_replsetup *rs, const struct f
     if (!cfg->replicate_from || !m->coords.present || !m->coords.binlog_file)
         return;
     if (!source_tls(&rs->src, &cc)) {
-        cs_log_verbose(cfg->log, "not checking the source's binary logs: the CA %s is a file on "
-                                 "the target's host, not here",
+        cs_log_verbose(cfg->log,
+                       "not checking the source's binary logs: the CA %s is a file on "
+                       "the target's host, not here",
                        rs->src.ssl_ca);
         return;
     }
@@ -142,9 +139,10 @@ static void check_source_binlogs(const struct load_replsetup *rs, const struct f
     mysql_free_result(res);
     cs_conn_close(&c);
     if (!found)
-        cs_log_warn(cfg->log, "the source no longer holds binary log %s, where the dump's "
-                              "coordinates are: replication cannot start from this dump "
-                              "(take a new dump, and keep binlogs longer)",
+        cs_log_warn(cfg->log,
+                    "the source no longer holds binary log %s, where the dump's "
+                    "coordinates are: replication cannot start from this dump "
+                    "(take a new dump, and keep binlogs longer)",
                     m->coords.binlog_file);
 }
 
@@ -200,16 +198,16 @@ static int read_status(struct cs_conn *c, const char *sql, struct replica_status
     return 0;
 }
 
-void load_replsetup_io_hint(struct cs_buf *b, unsigned io_errno,
-                            const struct load_repl_source *src)
+void load_replsetup_io_hint(struct cs_buf *b, unsigned io_errno, const struct load_repl_source *src)
 {
     switch (io_errno) {
     case ERRNO_SSL_CONNECTION:
         if (src->ssl_ca)
-            cs_buf_printf(b, "the target checks the source's certificate against "
-                             "--replication-ssl-ca=%s, a file on the target's host: is it there, "
-                             "readable by the server, and the CA that signed the source's "
-                             "certificate%s?",
+            cs_buf_printf(b,
+                          "the target checks the source's certificate against "
+                          "--replication-ssl-ca=%s, a file on the target's host: is it there, "
+                          "readable by the server, and the CA that signed the source's "
+                          "certificate%s?",
                           src->ssl_ca,
                           src->ssl == LOAD_REPL_SSL_VERIFY_IDENTITY
                               ? " (issued to the host name, for verify-identity)"
@@ -240,8 +238,8 @@ void load_replsetup_io_hint(struct cs_buf *b, unsigned io_errno,
         return;
     case ERRNO_CONN_HOST:
     case ERRNO_UNKNOWN_HOST:
-        cs_buf_printf(b, "can the target reach %s:%u? (the target connects, not csload)",
-                      src->host, src->port);
+        cs_buf_printf(b, "can the target reach %s:%u? (the target connects, not csload)", src->host,
+                      src->port);
         return;
     case ERRNO_SOURCE_FATAL_READING_BINLOG:
         cs_buf_puts(b, "the source no longer has the dump's binary log position (purged?): "
@@ -293,8 +291,9 @@ static void log_started(const struct load_replsetup *rs)
                  s->ssl_ca, s->ssl == LOAD_REPL_SSL_VERIFY_IDENTITY ? " and its host name" : "");
     else if (s->ssl >= LOAD_REPL_SSL_REQUIRED)
         snprintf(tls, sizeof(tls), " over TLS (the certificate not verified)");
-    cs_log_info(rs->cfg->log, "replication from %s:%u started: the target's replica is "
-                              "connected%s",
+    cs_log_info(rs->cfg->log,
+                "replication from %s:%u started: the target's replica is "
+                "connected%s",
                 s->host, s->port, tls);
 }
 
@@ -310,8 +309,8 @@ static int wait_connected(const struct load_replsetup *rs, struct cs_conn *c,
         if (read_status(c, p->status_stmt, &st, err) < 0)
             return -1;
         if (!st.have_row)
-            return cs_error_set(err, CS_ERR_SERVER, "%s shows no replica after %s",
-                                p->status_stmt, p->change_stmts[p->nchange - 1]);
+            return cs_error_set(err, CS_ERR_SERVER, "%s shows no replica after %s", p->status_stmt,
+                                p->change_stmts[p->nchange - 1]);
         if (st.io_errno || st.sql_errno)
             return replica_failed(rs, c, p, &st, err);
         if (!strcasecmp(st.io, "Yes")) {
@@ -319,15 +318,17 @@ static int wait_connected(const struct load_replsetup *rs, struct cs_conn *c,
             return 0;
         }
         if (!strcasecmp(st.io, "No"))
-            return cs_error_set(err, CS_ERR_SERVER, "the target's replica I/O thread is not "
-                                                    "running after %s, with no error shown",
+            return cs_error_set(err, CS_ERR_SERVER,
+                                "the target's replica I/O thread is not "
+                                "running after %s, with no error shown",
                                 p->change_stmts[p->nchange - 1]);
         if (cfg->cancel && *cfg->cancel)
             return cs_error_set(err, CS_ERR_CANCELLED, "waiting for the replica to connect");
         if (cs_now() > deadline) {
-            cs_log_warn(cfg->log, "replication from %s:%u started, but the target's replica has "
-                                  "not connected within %.0f s (it keeps trying; %s on the "
-                                  "target tells how it fares)",
+            cs_log_warn(cfg->log,
+                        "replication from %s:%u started, but the target's replica has "
+                        "not connected within %.0f s (it keeps trying; %s on the "
+                        "target tells how it fares)",
                         rs->src.host, rs->src.port, CONNECT_WAIT_S, p->status_stmt);
             return 0;
         }
@@ -409,9 +410,8 @@ int load_replsetup_run(struct load_replsetup *rs, struct cs_conn *c, const struc
         goto out;
     if (real.ngtid)
         cs_log_info(cfg->log, "the target's GTID state is now the dump's");
-    if (cfg->replicate_from &&
-        (exec_stmts(c, real.change_stmts, real.nchange, err) < 0 ||
-         wait_connected(rs, c, &real, err) < 0))
+    if (cfg->replicate_from && (exec_stmts(c, real.change_stmts, real.nchange, err) < 0 ||
+                                wait_connected(rs, c, &real, err) < 0))
         goto out;
     rc = 0;
 out:

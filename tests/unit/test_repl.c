@@ -719,7 +719,7 @@ static void test_release_and_reuse(void **state)
 struct tls_case {
     const char *target;
     enum load_repl_ssl ssl;
-    int files; /* 0 none, 1 CA, 2 CA + cert + key */
+    int files;             /* 0 none, 1 CA, 2 CA + cert + key */
     const char *want_tail; /* what follows the password in the CHANGE statement */
 };
 
@@ -768,8 +768,13 @@ static void test_tls_statements(void **state)
         const struct tls_case *c = &tls_cases[i];
         struct cs_version t = ver(c->target);
         int mysql = t.flavor == CS_FLAVOR_MYSQL;
-        struct load_repl_source src = {"db1.example", 3307, "repl", "s3cret", c->ssl,
-                                       c->files ? CA : NULL, c->files > 1 ? CERT : NULL,
+        struct load_repl_source src = {"db1.example",
+                                       3307,
+                                       "repl",
+                                       "s3cret",
+                                       c->ssl,
+                                       c->files ? CA : NULL,
+                                       c->files > 1 ? CERT : NULL,
                                        c->files > 1 ? KEY : NULL};
         const char *head = mysql && cs_version_at_least(&t, 8, 0, 23) ? SHEAD : MHEAD;
         char want[1024];
@@ -813,8 +818,9 @@ static void test_stop_and_status(void **state)
         struct load_repl_plan p;
         struct cs_error err;
 
-        set_manifest(&m, cases[i].flavor, !strcmp(cases[i].flavor, "mysql") ? UUID1 ":1-5" : "0-1-9",
-                     "binlog.000003", 157);
+        set_manifest(&m, cases[i].flavor,
+                     !strcmp(cases[i].flavor, "mysql") ? UUID1 ":1-5" : "0-1-9", "binlog.000003",
+                     157);
         assert_int_equal(load_repl_plan(&m, &t, 1, &default_src, 0, &p, &err), 0);
         assert_string_equal(p.stop_stmt, cases[i].stop);
         assert_string_equal(p.status_stmt, cases[i].status);
@@ -833,9 +839,10 @@ static void test_tls_note_mysql(void **state)
     (void)state;
     set_manifest(&m, "mysql", UUID1 ":1-5", "binlog.000003", 157);
     for (size_t i = 0; i < N(modes); i++) {
-        struct load_repl_source src = {"db1.example", 3307, "repl", "s3cret", modes[i],
-                                       modes[i] == LOAD_REPL_SSL_VERIFY_CA ? CA : NULL, NULL,
-                                       NULL};
+        struct load_repl_source src = {
+            "db1.example", 3307,     "repl",
+            "s3cret",      modes[i], modes[i] == LOAD_REPL_SSL_VERIFY_CA ? CA : NULL,
+            NULL,          NULL};
         struct load_repl_plan p;
         struct cs_error err;
         int tls = modes[i] >= LOAD_REPL_SSL_REQUIRED;
@@ -853,17 +860,22 @@ static void test_tls_note_mysql(void **state)
 /* ---- MySQL -> MariaDB: what works depends on both versions ---- */
 
 struct cross_case {
-    const char *source;  /* the MySQL source's version, NULL: unknown */
-    const char *target;  /* the MariaDB target */
+    const char *source; /* the MySQL source's version, NULL: unknown */
+    const char *target; /* the MariaDB target */
     enum load_repl_ssl ssl;
-    int refused;         /* 1: the MariaDB release cannot read the MySQL binlog */
-    const char *has[3];  /* in the note (or the refusal) */
+    int refused;        /* 1: the MariaDB release cannot read the MySQL binlog */
+    const char *has[3]; /* in the note (or the refusal) */
     const char *lacks[2];
 };
 
 static const struct cross_case cross_cases[] = {
     /* binary log events: 10.6.21, 10.11.11, 11.4.5, 11.7.2, 11.8+ */
-    {"8.0.36", "10.5.25-MariaDB", 0, 1, {"MariaDB 10.5.25 cannot replicate from MySQL 8.0.36"}, {0}},
+    {"8.0.36",
+     "10.5.25-MariaDB",
+     0,
+     1,
+     {"MariaDB 10.5.25 cannot replicate from MySQL 8.0.36"},
+     {0}},
     {"8.0.36", "10.6.20-MariaDB", 0, 1, {"10.6.21, 10.11.11, 11.4.5, 11.7.2"}, {0}},
     {"8.0.36", "10.6.21-MariaDB", 0, 0, {"utf8mb4_0900_"}, {0}},
     {"8.4.3", "10.11.10-MariaDB", 0, 1, {"does not read a MySQL 8.0+ binary log"}, {0}},
@@ -872,34 +884,72 @@ static const struct cross_case cross_cases[] = {
     {"8.0.36", "11.6.2-MariaDB", 0, 1, {"MariaDB 11.6.2"}, {0}},
     {"8.0.36", "11.7.1-MariaDB", 0, 1, {"MariaDB 11.7.1"}, {0}},
     /* collations: 11.4.5, 11.7.2, 11.8+ know utf8mb4_0900_* */
-    {"8.0.36", "10.11.11-MariaDB", 0, 0, {"MariaDB 10.11.11 does not know MySQL 8's utf8mb4_0900_",
-                                          "'#255'"}, {0}},
+    {"8.0.36",
+     "10.11.11-MariaDB",
+     0,
+     0,
+     {"MariaDB 10.11.11 does not know MySQL 8's utf8mb4_0900_", "'#255'"},
+     {0}},
     {"9.7.4-2", "10.11.19-MariaDB", 0, 0, {"utf8mb4_0900_", "MariaDB 11.4.5 or later"}, {0}},
-    {"8.0.36", "11.4.5-MariaDB", 0, 0, {"creates users with caching_sha2_password"},
+    {"8.0.36",
+     "11.4.5-MariaDB",
+     0,
+     0,
+     {"creates users with caching_sha2_password"},
      {"utf8mb4_0900_"}},
-    {"8.0.36", "11.7.2-MariaDB", 0, 0, {"mysql_native_password replication user"},
+    {"8.0.36",
+     "11.7.2-MariaDB",
+     0,
+     0,
+     {"mysql_native_password replication user"},
      {"utf8mb4_0900_"}},
     {"9.7.4-2", "12.0.2-MariaDB", 0, 0, {"has no mysql_native_password"}, {"utf8mb4_0900_"}},
     /* MySQL 5.7: its binary log and mysql_native_password work everywhere */
-    {"5.7.44-log", "10.5.25-MariaDB", 0, 0, {"MySQL 5.7's default"},
+    {"5.7.44-log",
+     "10.5.25-MariaDB",
+     0,
+     0,
+     {"MySQL 5.7's default"},
      {"utf8mb4_0900_", "plugin_dir"}},
     /* authentication, per source version */
     {"8.4.3", "11.8.3-MariaDB", 0, 0, {"--mysql-native-password=ON", "plugin_dir"}, {0}},
-    {"9.7.4-2", "11.8.3-MariaDB", 0, 0,
+    {"9.7.4-2",
+     "11.8.3-MariaDB",
+     0,
+     0,
      {"MySQL 9.7.4 has no mysql_native_password", "caching_sha2_password.so", "use it by default"},
      {"use a mysql_native_password replication user"}},
     /* ... and TLS as asked and as the target does by default */
-    {"9.7.4-2", "10.11.19-MariaDB", 0, 0,
+    {"9.7.4-2",
+     "10.11.19-MariaDB",
+     0,
+     0,
      {"MariaDB before 11.4 connects without it", "--replication-ssl-mode=required"},
      {"verify its certificate by default"}},
-    {"9.7.4-2", "10.11.19-MariaDB", LOAD_REPL_SSL_REQUIRED, 0,
-     {"TLS, which carries the password."}, {"before 11.4", "--replication-ssl-mode"}},
-    {"9.7.4-2", "11.8.3-MariaDB", 0, 0,
-     {"verify its certificate by default", "--replication-ssl-ca", "ca.pem in its datadir"}, {0}},
-    {"9.7.4-2", "11.8.3-MariaDB", LOAD_REPL_SSL_VERIFY_CA, 0, {"carries the password."},
+    {"9.7.4-2",
+     "10.11.19-MariaDB",
+     LOAD_REPL_SSL_REQUIRED,
+     0,
+     {"TLS, which carries the password."},
+     {"before 11.4", "--replication-ssl-mode"}},
+    {"9.7.4-2",
+     "11.8.3-MariaDB",
+     0,
+     0,
+     {"verify its certificate by default", "--replication-ssl-ca", "ca.pem in its datadir"},
+     {0}},
+    {"9.7.4-2",
+     "11.8.3-MariaDB",
+     LOAD_REPL_SSL_VERIFY_CA,
+     0,
+     {"carries the password."},
      {"by default"}},
-    {"9.7.4-2", "11.8.3-MariaDB", LOAD_REPL_SSL_DISABLED, 0,
-     {"which --replication-ssl-mode=disabled turns off"}, {0}},
+    {"9.7.4-2",
+     "11.8.3-MariaDB",
+     LOAD_REPL_SSL_DISABLED,
+     0,
+     {"which --replication-ssl-mode=disabled turns off"},
+     {0}},
     /* an unknown source version: not refused, both ways advised */
     {NULL, "10.6.5-MariaDB", 0, 0, {"mysql_native_password", "caching_sha2_password.so"}, {0}},
 };
@@ -910,8 +960,10 @@ static void test_mysql_to_mariadb_versions(void **state)
     for (size_t i = 0; i < N(cross_cases); i++) {
         const struct cross_case *c = &cross_cases[i];
         struct cs_version t = ver(c->target);
-        struct load_repl_source src = {"db1.example", 3307, "repl", "s3cret", c->ssl,
-                                       c->ssl >= LOAD_REPL_SSL_VERIFY_CA ? CA : NULL, NULL, NULL};
+        struct load_repl_source src = {"db1.example", 3307,
+                                       "repl",        "s3cret",
+                                       c->ssl,        c->ssl >= LOAD_REPL_SSL_VERIFY_CA ? CA : NULL,
+                                       NULL,          NULL};
         struct fmt_manifest m;
         struct load_repl_plan p;
         struct cs_error err;
@@ -961,13 +1013,15 @@ static void test_ssl_options(void **state)
         {"required", NULL, NULL, NULL, 1, LOAD_REPL_SSL_REQUIRED, NULL},
         {"verify-ca", CA, NULL, NULL, 1, LOAD_REPL_SSL_VERIFY_CA, NULL},
         {"verify-identity", CA, CERT, KEY, 1, LOAD_REPL_SSL_VERIFY_IDENTITY, NULL},
-        {"disabled", CA, NULL, NULL, 0, 0, "--replication-ssl-mode=disabled with --replication-ssl-ca"},
+        {"disabled", CA, NULL, NULL, 0, 0,
+         "--replication-ssl-mode=disabled with --replication-ssl-ca"},
         {"disabled", NULL, NULL, KEY, 0, 0, "with --replication-ssl-key"},
         {"verify-ca", NULL, NULL, NULL, 0, 0, "verify-ca needs --replication-ssl-ca"},
         {"verify-identity", NULL, CERT, KEY, 0, 0, "verify-identity needs --replication-ssl-ca"},
         {NULL, CA, CERT, NULL, 0, 0, "--replication-ssl-cert needs --replication-ssl-key"},
         {"required", NULL, NULL, KEY, 0, 0, "--replication-ssl-key needs --replication-ssl-cert"},
-        {"VERIFY_CA", CA, NULL, NULL, 0, 0, "expected disabled, required, verify-ca or verify-identity"},
+        {"VERIFY_CA", CA, NULL, NULL, 0, 0,
+         "expected disabled, required, verify-ca or verify-identity"},
         {"", NULL, NULL, NULL, 0, 0, "--replication-ssl-mode=:"},
     };
     (void)state;
@@ -998,8 +1052,8 @@ static void test_ssl_options(void **state)
 
 static void test_io_hints(void **state)
 {
-    static const struct load_repl_source with_ca = {"db1.example", 3307, "repl", "s3cret",
-                                                    LOAD_REPL_SSL_VERIFY_IDENTITY, CA, NULL, NULL};
+    static const struct load_repl_source with_ca = {
+        "db1.example", 3307, "repl", "s3cret", LOAD_REPL_SSL_VERIFY_IDENTITY, CA, NULL, NULL};
     static const struct {
         unsigned io_errno;
         int ca;
@@ -1038,13 +1092,13 @@ static void test_io_hints(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_plans),        cmocka_unit_test(test_for_print_hides_password),
-        cmocka_unit_test(test_escaping),     cmocka_unit_test(test_no_password),
-        cmocka_unit_test(test_port_default), cmocka_unit_test(test_failures),
-        cmocka_unit_test(test_no_host),      cmocka_unit_test(test_release_and_reuse),
+        cmocka_unit_test(test_plans),          cmocka_unit_test(test_for_print_hides_password),
+        cmocka_unit_test(test_escaping),       cmocka_unit_test(test_no_password),
+        cmocka_unit_test(test_port_default),   cmocka_unit_test(test_failures),
+        cmocka_unit_test(test_no_host),        cmocka_unit_test(test_release_and_reuse),
         cmocka_unit_test(test_tls_statements), cmocka_unit_test(test_stop_and_status),
         cmocka_unit_test(test_tls_note_mysql), cmocka_unit_test(test_mysql_to_mariadb_versions),
-        cmocka_unit_test(test_ssl_options),  cmocka_unit_test(test_io_hints),
+        cmocka_unit_test(test_ssl_options),    cmocka_unit_test(test_io_hints),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
