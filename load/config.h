@@ -7,6 +7,7 @@
 #include "common/conn.h"
 #include "common/log.h"
 #include "load/ddl.h"
+#include "load/repl.h"
 
 enum load_if_exists { LOAD_IF_EXISTS_FAIL = 0, LOAD_IF_EXISTS_SKIP, LOAD_IF_EXISTS_REPLACE };
 
@@ -24,6 +25,10 @@ struct load_config {
     const char *replicate_from;   /* HOST:PORT */
     const char *replication_user;
     const char *replication_password;
+    enum load_repl_ssl replication_ssl; /* resolved from --replication-ssl-mode and the files */
+    const char *replication_ssl_ca;     /* files on the target's host */
+    const char *replication_ssl_cert;
+    const char *replication_ssl_key;
     unsigned retries;             /* attempts per chunk after a transient error */
     unsigned compat;              /* --compat words: LOAD_COMPAT_* (load/compat.h) */
     int quiet, verbose, progress;

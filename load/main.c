@@ -32,6 +32,10 @@ enum {
     OPT_REPLICATE_FROM,
     OPT_REPL_USER,
     OPT_REPL_PASSWORD,
+    OPT_REPL_SSL_MODE,
+    OPT_REPL_SSL_CA,
+    OPT_REPL_SSL_CERT,
+    OPT_REPL_SSL_KEY,
     OPT_RETRIES,
     OPT_ARCHIVE,
     OPT_COMPAT,
@@ -51,6 +55,10 @@ static const struct option long_options[] = {
     {"replicate-from", required_argument, NULL, OPT_REPLICATE_FROM},
     {"replication-user", required_argument, NULL, OPT_REPL_USER},
     {"replication-password", required_argument, NULL, OPT_REPL_PASSWORD},
+    {"replication-ssl-mode", required_argument, NULL, OPT_REPL_SSL_MODE},
+    {"replication-ssl-ca", required_argument, NULL, OPT_REPL_SSL_CA},
+    {"replication-ssl-cert", required_argument, NULL, OPT_REPL_SSL_CERT},
+    {"replication-ssl-key", required_argument, NULL, OPT_REPL_SSL_KEY},
     {"retries", required_argument, NULL, OPT_RETRIES},
     {"compat", required_argument, NULL, OPT_COMPAT},
     CS_CLI_COMMON_OPTIONS,
@@ -96,7 +104,18 @@ static void usage(FILE *out)
             "                             replication at the dump's coordinates\n"
             "      --replication-user=U   the source's replication account; its password comes\n"
             "                             from replication-password in the [csload] option\n"
-            "                             group or CSLOAD_REPLICATION_PASSWORD\n\n"
+            "                             group or CSLOAD_REPLICATION_PASSWORD\n"
+            "      --replication-ssl-mode=disabled|required|verify-ca|verify-identity\n"
+            "                             TLS from the target to the source (default: required\n"
+            "                             when a file below is given, else the target's default);\n"
+            "                             a CA given is always checked, verify-identity checks\n"
+            "                             the host name too\n"
+            "      --replication-ssl-ca=FILE  --replication-ssl-cert=FILE  --replication-ssl-key=FILE\n"
+            "                             the CA that signed the source's certificate, and a\n"
+            "                             client certificate: files the TARGET server reads (paths\n"
+            "                             on its host)\n"
+            "A MySQL target cannot replicate from a MariaDB source: with --replicate-from or\n"
+            "--set-gtid such a load is refused before anything is loaded.\n\n"
             "Input:\n"
             "      --archive=FILE|-       read the dump from one archive (csdump --archive, or a\n"
             "                             tar of a dump directory); - reads standard input\n"
@@ -170,6 +189,10 @@ static int on_option(void *vctx, int opt, const char *arg, struct cs_error *err)
     case OPT_REPL_USER: c->replication_user = arg; return 0;
     case OPT_REPL_PASSWORD: c->replication_password = arg; return 0;
     case OPT_COMPAT: return load_compat_parse_flags(arg, &c->compat, err);
+    case OPT_REPL_SSL_MODE: return load_repl_ssl_parse(arg, &c->replication_ssl, err);
+    case OPT_REPL_SSL_CA: c->replication_ssl_ca = arg; return 0;
+    case OPT_REPL_SSL_CERT: c->replication_ssl_cert = arg; return 0;
+    case OPT_REPL_SSL_KEY: c->replication_ssl_key = arg; return 0;
     default: return cs_error_set(err, CS_ERR_INTERNAL, "unhandled option %d", opt);
     }
 }
@@ -204,6 +227,9 @@ static int parse_args(struct cs_cli *cli, int argc, char **argv, const struct cs
         c->replication_password = getenv("CSLOAD_REPLICATION_PASSWORD");
     if (c->replicate_from && !c->replication_user)
         return cs_error_set(err, CS_ERR_USAGE, "--replicate-from needs --replication-user");
+    if (load_repl_ssl_resolve(c->replication_ssl, c->replication_ssl_ca, c->replication_ssl_cert,
+                              c->replication_ssl_key, &c->replication_ssl, err) < 0)
+        return -1;
     if (p->check)
         return 0;
     return cs_connopt_finish(p->co, err);

@@ -12,7 +12,7 @@
 #include "load/compat.h"
 #include "load/jobs.h"
 #include "load/nontx.h"
-#include "load/repl.h"
+#include "load/replsetup.h"
 #include "load/schema.h"
 #include "load/session.h"
 
@@ -27,6 +27,7 @@ struct run {
     struct load_compat *compat;      /* cross-flavor translation */
     struct load_journal journal;
     struct load_ctx ctx;
+    struct load_replsetup repl;
     size_t total_chunks;
     uint64_t total_bytes;
     double t0;
@@ -119,7 +120,9 @@ static int check_packet(struct run *r, struct cs_error *err)
 static int connect_target(struct run *r, struct cs_error *err)
 {
     if (cs_conn_open(&r->main, &r->cfg->conn, "csload", err) < 0 ||
-        load_target_read(&r->main, &r->target, err) < 0 || check_packet(r, err) < 0 ||
+        load_target_read(&r->main, &r->target, err) < 0 ||
+        load_replsetup_check(&r->repl, r->cfg, r->m, &r->target, err) < 0 ||
+        check_packet(r, err) < 0 ||
         load_compat_prepare(&r->compat, &r->main, r->cfg, r->in, r->m, &r->target, err) < 0 ||
         load_session_setup(&r->main, r->cfg, &r->target, r->m->sql_mode, err) < 0)
         return -1;
@@ -371,133 +374,6 @@ out:
     return rc;
 }
 
-/* "host:port" (or "[v6]:port", or "host" for 3306). */
-static int parse_host_port(const char *s, char *host, size_t size, unsigned *port,
-                           struct cs_error *err)
-{
-    const char *colon = strrchr(s, ':');
-    const char *h = s;
-    size_t len = colon ? (size_t)(colon - s) : strlen(s);
-
-    *port = 3306;
-    if (colon) {
-        char *end;
-        unsigned long p = strtoul(colon + 1, &end, 10);
-        if (*end || !p || p > 65535)
-            return cs_error_set(err, CS_ERR_USAGE, "--replicate-from=%s: expected HOST:PORT", s);
-        *port = (unsigned)p;
-    }
-    if (len >= 2 && h[0] == '[' && h[len - 1] == ']') {
-        h++;
-        len -= 2;
-    }
-    if (!len || len >= size)
-        return cs_error_set(err, CS_ERR_USAGE, "--replicate-from=%s: expected HOST:PORT", s);
-    memcpy(host, h, len);
-    host[len] = '\0';
-    return 0;
-}
-
-static void print_stmts(const struct load_config *cfg, char *const *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        cs_log_info(cfg->log, "  %s;", s[i]);
-}
-
-static int exec_stmts(struct cs_conn *c, char *const *s, size_t n, struct cs_error *err)
-{
-    for (size_t i = 0; i < n; i++)
-        if (cs_conn_exec(c, s[i], err) < 0)
-            return -1;
-    return 0;
-}
-
-static int replication(struct run *r, struct cs_error *err)
-{
-    const struct load_config *cfg = r->cfg;
-    struct load_repl_source src = {"<source-host>", 3306, "<replication-user>", NULL};
-    struct load_repl_plan shown = {0}, real = {0};
-    char host[256];
-    int rc = -1;
-
-    if (!r->m->coords.present && !cfg->set_gtid && !cfg->replicate_from) {
-        cs_log_info(cfg->log, "the dump has no binary log coordinates: no replica setup");
-        return 0;
-    }
-    if (cfg->replicate_from) {
-        if (parse_host_port(cfg->replicate_from, host, sizeof(host), &src.port, err) < 0)
-            return -1;
-        src.host = host;
-        src.user = cfg->replication_user;
-    }
-    if (load_repl_plan(r->m, &r->target.version, r->target.gtid_empty, &src, 1, &shown, err) < 0)
-        return cs_error_prefix(err, "replication setup");
-    cs_log_info(cfg->log, "to make the target replicate from the source at the dump's "
-                          "coordinates, run on the target:");
-    print_stmts(cfg, shown.gtid_stmts, shown.ngtid);
-    print_stmts(cfg, shown.change_stmts, shown.nchange);
-    if (shown.note)
-        cs_log_info(cfg->log, "note: %s", shown.note);
-    if (!cfg->set_gtid && !cfg->replicate_from) {
-        rc = 0;
-        goto out;
-    }
-    src.password = cfg->replication_password;
-    if (load_repl_plan(r->m, &r->target.version, r->target.gtid_empty, &src, 0, &real, err) < 0 ||
-        exec_stmts(&r->main, real.gtid_stmts, real.ngtid, err) < 0)
-        goto out;
-    cs_log_info(cfg->log, "the target's GTID state is now the dump's");
-    if (cfg->replicate_from) {
-        if (exec_stmts(&r->main, real.change_stmts, real.nchange, err) < 0)
-            goto out;
-        cs_log_info(cfg->log, "replication from %s:%u started", src.host, src.port);
-    }
-    rc = 0;
-out:
-    if (rc < 0)
-        cs_error_prefix(err, "replication setup");
-    load_repl_plan_release(&shown);
-    load_repl_plan_release(&real);
-    return rc;
-}
-
-/* Warn when the source no longer holds the binary log the replica starts in. */
-static void check_source_binlogs(struct run *r)
-{
-    const struct load_config *cfg = r->cfg;
-    struct cs_conn_config cc = cfg->conn;
-    struct cs_conn c = {0};
-    struct cs_error e;
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW row;
-    char host[256];
-    int found = 0;
-
-    cs_error_clear(&e);
-    if (!cfg->replicate_from || !r->m->coords.present || !r->m->coords.binlog_file ||
-        parse_host_port(cfg->replicate_from, host, sizeof(host), &cc.port, &e) < 0)
-        return;
-    cc.host = host;
-    cc.socket = NULL;
-    cc.user = cfg->replication_user;
-    cc.password = cfg->replication_password;
-    cc.local_infile = 0;
-    if (cs_conn_open(&c, &cc, "source", &e) < 0 || cs_conn_query(&c, "SHOW BINARY LOGS", &res, &e) < 0) {
-        cs_log_verbose(cfg->log, "cannot list the source's binary logs: %s", e.msg);
-        cs_conn_close(&c);
-        return;
-    }
-    while ((row = mysql_fetch_row(res)))
-        found |= row[0] && !strcmp(row[0], r->m->coords.binlog_file);
-    mysql_free_result(res);
-    cs_conn_close(&c);
-    if (!found)
-        cs_log_warn(cfg->log, "the source no longer holds binary log %s, where the dump's "
-                              "coordinates are: replication cannot start from this dump "
-                              "(take a new dump, and keep binlogs longer)",
-                    r->m->coords.binlog_file);
-}
-
 static void summary(struct run *r)
 {
     struct load_progress *p = &r->ctx.prog;
@@ -532,8 +408,7 @@ static int phases(struct run *r, struct cs_error *err)
         load_schema_objects(&r->main, &r->ctx, r->m->sql_mode, err) < 0)
         return -1;
     summary(r);
-    check_source_binlogs(r);
-    if (replication(r, err) < 0)
+    if (load_replsetup_run(&r->repl, &r->main, r->m, &r->target, err) < 0)
         return -1;
     return load_journal_mark(&r->main, r->dump_id, "load:done", err);
 }

@@ -6,6 +6,20 @@
 #include "common/buf.h"
 #include "format/sqlenc.h"
 
+int load_target_gtid_empty(struct cs_conn *c, const struct cs_version *v, int *empty,
+                           struct cs_error *err)
+{
+    const char *q = v->flavor == CS_FLAVOR_MARIADB ? "SELECT @@GLOBAL.gtid_binlog_pos"
+                                                   : "SELECT @@GLOBAL.gtid_executed";
+    char *g = NULL;
+
+    if (cs_conn_query_value(c, q, &g, err) < 0)
+        return -1;
+    *empty = !g || !*g;
+    free(g);
+    return 0;
+}
+
 int load_target_read(struct cs_conn *c, struct load_target *t, struct cs_error *err)
 {
     MYSQL_RES *res = NULL;
@@ -28,15 +42,8 @@ int load_target_read(struct cs_conn *c, struct load_target *t, struct cs_error *
     t->read_only = row[4] && strcmp(row[4], "0") != 0;
     mysql_free_result(res);
     res = NULL;
-    {
-        char *g = NULL;
-        const char *q = t->version.flavor == CS_FLAVOR_MARIADB ? "SELECT @@GLOBAL.gtid_binlog_pos"
-                                                               : "SELECT @@GLOBAL.gtid_executed";
-        if (cs_conn_query_value(c, q, &g, err) < 0)
-            goto out;
-        t->gtid_empty = !g || !*g;
-        free(g);
-    }
+    if (load_target_gtid_empty(c, &t->version, &t->gtid_empty, err) < 0)
+        goto out;
     rc = t->version_text ? 0 : cs_error_set(err, CS_ERR_NOMEM, "out of memory");
 out:
     if (res)

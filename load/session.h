@@ -25,6 +25,10 @@ struct load_target {
 };
 
 int load_target_read(struct cs_conn *c, struct load_target *t, struct cs_error *err);
+/* *EMPTY: the target's own GTID history (gtid_executed / gtid_binlog_pos) is
+ * empty now; read again after a load, which may have added to it. */
+int load_target_gtid_empty(struct cs_conn *c, const struct cs_version *v, int *empty,
+                           struct cs_error *err);
 void load_target_release(struct load_target *t);
 int load_session_setup(struct cs_conn *c, const struct load_config *cfg,
                        const struct load_target *t, const char *dump_sql_mode,

@@ -31,6 +31,16 @@ expect 2 "expected exactly one dump DIR" -- "$WORK/a" "$WORK/b"
 expect 2 "--if-exists=maybe: expected fail, skip or replace" -- --if-exists maybe "$WORK/empty"
 expect 2 "--defer-indexes=some: expected all, fulltext or none" -- --defer-indexes some "$WORK/empty"
 expect 2 "--replicate-from needs --replication-user" -- --replicate-from 127.0.0.1:3306 "$WORK/empty"
+expect 2 "--replication-ssl-mode=maybe: expected disabled, required, verify-ca or verify-identity" -- \
+    --replication-ssl-mode maybe "$WORK/empty"
+expect 2 "--replication-ssl-mode=verify-ca needs --replication-ssl-ca" -- \
+    --replication-ssl-mode verify-ca "$WORK/empty"
+expect 2 "--replication-ssl-mode=verify-identity needs --replication-ssl-ca" -- \
+    --replication-ssl-mode verify-identity --replication-ssl-cert c.pem --replication-ssl-key k.pem "$WORK/empty"
+expect 2 "--replication-ssl-mode=disabled with --replication-ssl-ca" -- \
+    --replication-ssl-mode disabled --replication-ssl-ca ca.pem "$WORK/empty"
+expect 2 "--replication-ssl-cert needs --replication-ssl-key" -- --replication-ssl-cert c.pem "$WORK/empty"
+expect 2 "--replication-ssl-key needs --replication-ssl-cert" -- --replication-ssl-key k.pem "$WORK/empty"
 expect 2 "--threads=0" -- -t 0 "$WORK/empty"
 expect 2 "unknown option .*--bogus" -- --bogus "$WORK/empty"
 expect 2 "the command line: unknown option or missing value '--bogus'" -- -t 2 --bogus "$WORK/empty"
