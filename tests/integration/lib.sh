@@ -104,11 +104,11 @@ sql() {
 }
 
 # deeper_cte NAME: the statement that lifts the recursive-CTE limit of
-# server NAME's flavor (MySQL cte_max_deeper_cte 1000; MariaDB
+# server NAME's flavor (MySQL cte_max_recursion_depth 1000; MariaDB
 # max_recursive_iterations, 1000 by default since 10.6.20 / 10.11.10)
 deeper_cte() {
     if [ "$(kind_of "$1")" = mysql ]; then
-        echo "SET SESSION cte_max_deeper_cte = 100000000;"
+        echo "SET SESSION cte_max_recursion_depth = 100000000;"
     else
         echo "SET SESSION max_recursive_iterations = 100000000;"
     fi
