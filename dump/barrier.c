@@ -9,29 +9,6 @@
 #include "common/quote.h"
 #include "dump/applier.h"
 
-static const char *const mode_names[DUMP_LOCK_COUNT] = {
-    [DUMP_LOCK_AUTO] = "auto",
-    [DUMP_LOCK_FTWRL] = "ftwrl",
-    [DUMP_LOCK_BACKUP_STAGE] = "backup-stage",
-    [DUMP_LOCK_BACKUP_LOCK] = "backup-lock",
-    [DUMP_LOCK_LOCK_TABLES] = "lock-tables",
-    [DUMP_LOCK_LOCKLESS] = "lockless",
-    [DUMP_LOCK_NONE] = "none",
-};
-
-const char *dump_lock_mode_name(enum dump_lock_mode m)
-{
-    return m < DUMP_LOCK_COUNT ? mode_names[m] : "?";
-}
-
-int dump_lock_mode_parse(const char *name)
-{
-    for (int i = 0; i < DUMP_LOCK_COUNT; i++)
-        if (!strcmp(name, mode_names[i]))
-            return i;
-    return -1;
-}
-
 void dump_snapshot_long_query_sql(struct cs_buf *b, const struct dump_server *s, unsigned seconds)
 {
     cs_buf_printf(b,

@@ -581,3 +581,12 @@ int dump_catalog_fingerprint(struct cs_conn *conn, const struct dump_catalog *ca
     cs_buf_release(&c.line);
     return rc;
 }
+
+size_t dump_catalog_count_nontrx(const struct dump_catalog *cat)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < cat->ntables; i++)
+        n += !cat->tables[i].transactional;
+    return n;
+}

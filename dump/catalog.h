@@ -77,4 +77,7 @@ int dump_catalog_selected(const struct dump_config *cfg, const regex_t *re, cons
 int dump_catalog_fingerprint(struct cs_conn *conn, const struct dump_catalog *cat,
                              char out[17], struct cs_error *err);
 
+/* How many of CAT's tables are not transactional (MyISAM, Aria, ...). */
+size_t dump_catalog_count_nontrx(const struct dump_catalog *cat);
+
 #endif

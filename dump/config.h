@@ -8,18 +8,8 @@
 
 #include "common/conn.h"
 #include "common/log.h"
+#include "dump/lockmode.h"
 #include "format/manifest.h"
-
-enum dump_lock_mode {
-    DUMP_LOCK_AUTO = 0,
-    DUMP_LOCK_FTWRL,
-    DUMP_LOCK_BACKUP_STAGE,
-    DUMP_LOCK_BACKUP_LOCK,
-    DUMP_LOCK_LOCK_TABLES,
-    DUMP_LOCK_LOCKLESS,
-    DUMP_LOCK_NONE,
-    DUMP_LOCK_COUNT
-};
 
 struct dump_list {
     char **items;
@@ -53,8 +43,5 @@ struct dump_config {
     const struct cs_log *log;
     void *console;                /* struct cs_console *, for progress; may be NULL */
 };
-
-const char *dump_lock_mode_name(enum dump_lock_mode m);
-int dump_lock_mode_parse(const char *name); /* -1 if unknown */
 
 #endif

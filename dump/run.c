@@ -84,14 +84,6 @@ static void preflight_warnings(struct run *r)
                                                              "REPLICATION CLIENT ON *.* TO ...)");
 }
 
-static size_t count_nontrx(const struct dump_catalog *cat)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < cat->ntables; i++)
-        n += !cat->tables[i].transactional;
-    return n;
-}
-
 static int connect_main(struct run *r, struct cs_error *err)
 {
     if (cs_conn_open(&r->main, &r->cfg->conn, "csdump", err) < 0 ||
@@ -224,34 +216,11 @@ static int snapshot_phase(struct run *r, struct cs_error *err)
 {
     const struct dump_config *cfg = r->cfg;
     size_t nconns = cfg->threads + (cfg->threads + 1) / 2;
-    size_t nontrx = count_nontrx(r->cat);
+    struct dump_lock_decision d =
+        dump_lock_decide(&r->server, cfg->lock_mode, dump_catalog_count_nontrx(r->cat));
 
-    if (cfg->lock_mode == DUMP_LOCK_AUTO && r->server.version.flavor == CS_FLAVOR_MARIADB &&
-        r->server.log_bin && nontrx == 0) {
-        enum dump_lock_mode fallback = r->snap.mode;
-        r->snap.mode = DUMP_LOCK_LOCKLESS;
-        if (dump_snapshot_open(&r->snap, r->cat, nconns, err) == 0)
-            return write_coordinates(r, err);
-        if (err->code != CS_ERR_INCONSISTENT)
-            return -1;
-        cs_log_info(cfg->log, "no lockless proof (the server is busy); using %s",
-                    dump_lock_mode_name(fallback));
-        cs_error_clear(err);
-        r->snap.mode = fallback;
-    }
-    if (dump_snapshot_open(&r->snap, r->cat, nconns, err) < 0)
+    if (dump_snapshot_take(&r->snap, r->cat, nconns, &d, err) < 0)
         return -1;
-    if (nontrx && !r->snap.barrier_held) {
-        const struct dump_table *t = r->cat->tables;
-        while (t->transactional)
-            t++;
-        r->snap.consistent = 0;
-        snprintf(r->snap.note, sizeof(r->snap.note),
-                 "%zu non-transactional table(s) (e.g. %s.%s, %s) were dumped without a commit "
-                 "barrier (--lock-mode=%s), so they may not match the coordinates",
-                 nontrx, t->schema, t->name, t->engine, dump_lock_mode_name(r->snap.mode));
-        cs_log_warn(cfg->log, "%s", r->snap.note);
-    }
     return write_coordinates(r, err);
 }
 
@@ -346,7 +315,7 @@ static int data_phase(struct run *r, struct cs_error *err)
         return -1;
     r->work_started = 1;
     /* non-transactional tables are read while commits are still blocked */
-    if (r->snap.barrier_held && count_nontrx(r->cat)) {
+    if (r->snap.barrier_held && dump_catalog_count_nontrx(r->cat)) {
         if (queue_tables(r, 0, err) < 0 || dump_work_wait_idle(&r->work, tick, r) < 0)
             goto stopped;
         nontrx_done = 1;
@@ -452,8 +421,8 @@ int dump_run(const struct dump_config *cfg, struct cs_error *err)
         connect_main(&r, err) < 0)
         goto out;
     cfg = r.cfg;
-    mode = cfg->lock_mode == DUMP_LOCK_AUTO ? dump_snapshot_resolve_auto(&r.server, 0)
-                                            : cfg->lock_mode;
+    /* the barrier mode does not depend on the catalog; lockless-first does */
+    mode = dump_lock_decide(&r.server, cfg->lock_mode, 0).mode;
     dump_snapshot_init(&r.snap, cfg, &r.server, mode);
     r.snap_init = 1;
     if (dump_snapshot_guard(&r.snap, err) < 0 || catalog_phase(&r, err) < 0)

@@ -1,11 +1,12 @@
 /* server.c - what the source server is and what we may do on it. */
+#include "dump/server.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "common/buf.h"
-#include "dump/snapshot.h"
 
 static const struct {
     const char *word;

@@ -19,21 +19,6 @@ static int is_mariadb(const struct dump_snapshot *s)
     return s->server->version.flavor == CS_FLAVOR_MARIADB;
 }
 
-enum dump_lock_mode dump_snapshot_resolve_auto(const struct dump_server *s, int has_nontrx)
-{
-    int reload = (s->privs & DUMP_PRIV_RELOAD) != 0;
-
-    if (s->version.flavor == CS_FLAVOR_MARIADB) {
-        /* lockless is tried first by run.c when this says backup-stage and
-         * the server has a binary log and only transactional tables */
-        (void)has_nontrx;
-        if (reload && cs_version_at_least(&s->version, 10, 4, 1))
-            return DUMP_LOCK_BACKUP_STAGE;
-        return reload ? DUMP_LOCK_FTWRL : DUMP_LOCK_LOCK_TABLES;
-    }
-    return reload ? DUMP_LOCK_FTWRL : DUMP_LOCK_LOCK_TABLES;
-}
-
 void dump_snapshot_init(struct dump_snapshot *s, const struct dump_config *cfg,
                         const struct dump_server *server, enum dump_lock_mode mode)
 {
@@ -565,4 +550,43 @@ size_t dump_snapshot_lent_ids(struct dump_snapshot *s, unsigned long *ids, size_
             ids[n++] = s->conns[i].thread_id;
     pthread_mutex_unlock(&s->mu);
     return n;
+}
+
+/* Non-transactional tables dumped without a commit barrier: the snapshot
+ * is not consistent for them, and the note says which. */
+static void check_nontrx(struct dump_snapshot *s, const struct dump_catalog *cat)
+{
+    size_t n = dump_catalog_count_nontrx(cat);
+    const struct dump_table *t = cat->tables;
+
+    if (!n || s->barrier_held)
+        return;
+    while (t->transactional)
+        t++;
+    s->consistent = 0;
+    snprintf(s->note, sizeof(s->note),
+             "%zu non-transactional table(s) (e.g. %s.%s, %s) were dumped without a commit "
+             "barrier (--lock-mode=%s), so they may not match the coordinates",
+             n, t->schema, t->name, t->engine, dump_lock_mode_name(s->mode));
+    cs_log_warn(s->cfg->log, "%s", s->note);
+}
+
+int dump_snapshot_take(struct dump_snapshot *s, const struct dump_catalog *cat, size_t nconns,
+                       const struct dump_lock_decision *d, struct cs_error *err)
+{
+    if (d->lockless_first) {
+        s->mode = DUMP_LOCK_LOCKLESS;
+        if (dump_snapshot_open(s, cat, nconns, err) == 0)
+            return 0;
+        if (err->code != CS_ERR_INCONSISTENT)
+            return -1;
+        cs_log_info(s->cfg->log, "no lockless proof (the server is busy); using %s",
+                    dump_lock_mode_name(d->mode));
+        cs_error_clear(err);
+    }
+    s->mode = d->mode;
+    if (dump_snapshot_open(s, cat, nconns, err) < 0)
+        return -1;
+    check_nontrx(s, cat);
+    return 0;
 }

@@ -159,7 +159,7 @@ static enum dump_lock_mode resolve(const char *version, unsigned privs, int has_
     memset(&s, 0, sizeof(s));
     assert_int_equal(cs_version_parse(version, NULL, &s.version), 0);
     s.privs = privs;
-    return dump_snapshot_resolve_auto(&s, has_nontrx);
+    return dump_lock_decide(&s, DUMP_LOCK_AUTO, (size_t)has_nontrx).mode;
 }
 
 static void test_resolve_auto(void **state)
@@ -196,6 +196,36 @@ static void test_resolve_auto(void **state)
         /* a MySQL 10.x does not exist, but the flavor decides, not the number */
         assert_int_equal(resolve("10.11.0", DUMP_PRIV_RELOAD, nontrx), DUMP_LOCK_FTWRL);
     }
+}
+
+/* lockless first: only for AUTO on MariaDB with a binary log and no
+ * non-transactional table; an explicit mode is taken as asked */
+static void test_lockless_first(void **state)
+{
+    struct dump_server s;
+    struct dump_lock_decision d;
+
+    (void)state;
+    memset(&s, 0, sizeof(s));
+    assert_int_equal(cs_version_parse("10.11.19-MariaDB-log", NULL, &s.version), 0);
+    s.privs = DUMP_PRIV_RELOAD;
+    s.log_bin = 1;
+    d = dump_lock_decide(&s, DUMP_LOCK_AUTO, 0);
+    assert_true(d.lockless_first);
+    assert_int_equal(d.mode, DUMP_LOCK_BACKUP_STAGE);
+    assert_false(dump_lock_decide(&s, DUMP_LOCK_AUTO, 1).lockless_first);
+    d = dump_lock_decide(&s, DUMP_LOCK_FTWRL, 0);
+    assert_false(d.lockless_first);
+    assert_int_equal(d.mode, DUMP_LOCK_FTWRL);
+    assert_int_equal(dump_lock_decide(&s, DUMP_LOCK_LOCKLESS, 3).mode, DUMP_LOCK_LOCKLESS);
+    s.log_bin = 0;
+    assert_false(dump_lock_decide(&s, DUMP_LOCK_AUTO, 0).lockless_first);
+    assert_int_equal(cs_version_parse("8.0.36", NULL, &s.version), 0);
+    s.log_bin = 1;
+    assert_false(dump_lock_decide(&s, DUMP_LOCK_AUTO, 0).lockless_first);
+    assert_string_equal(dump_lock_mode_name(DUMP_LOCK_BACKUP_LOCK), "backup-lock");
+    assert_int_equal(dump_lock_mode_parse("lock-tables"), DUMP_LOCK_LOCK_TABLES);
+    assert_int_equal(dump_lock_mode_parse("global"), -1);
 }
 
 /* ---- long-running statements ------------------------------------------ */
@@ -315,6 +345,7 @@ int main(void)
         cmocka_unit_test(test_privs_mariadb_105),
         cmocka_unit_test(test_privs_not_fooled),
         cmocka_unit_test(test_resolve_auto),
+        cmocka_unit_test(test_lockless_first),
         cmocka_unit_test(test_long_query_sql),
         cmocka_unit_test(test_processlist_table),
         cmocka_unit_test(test_applier_sql),
