@@ -289,8 +289,7 @@ static void discard(struct writer *w, struct cs_error *err)
         cs_error_prefix(err, "%zu file(s) of this table without a key were already streamed "
                              "and cannot be taken back, so the dump stops: run it again",
                         w->ndone);
-        cs_error_escalate(err, CS_SEV_FATAL);
-        err->code = err->code == CS_ERR_CONN_LOST ? CS_ERR_SERVER : err->code;
+        cs_error_escalate(err, CS_SEV_FATAL); /* no retry: cs_error_retryable */
     }
     for (size_t i = 0; i < w->ndone; i++) {
         char *path = cs_fs_join(w->cfg->outdir, w->done[i].file);
