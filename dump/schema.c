@@ -9,6 +9,7 @@
 #include "common/fs.h"
 #include "common/quote.h"
 #include "format/checksum.h"
+#include "format/hash.h"
 #include "format/names.h"
 
 /* How to ask for each object kind and where the answer is. */
