@@ -9,6 +9,7 @@
 #include "format/sqlenc.h"
 #include "load/check.h"
 #include "load/compat.h"
+#include "load/session.h"
 
 #define DDL_MAX (64u * 1024u * 1024u)
 
@@ -334,9 +335,7 @@ static int run_in_session(struct cs_conn *c, const struct fmt_object *o, const c
         cs_buf_puts(&set, ", SESSION time_zone = ");
         fmt_sql_append_string(&set, o->time_zone, strlen(o->time_zone));
     }
-    cs_buf_puts(&back, "SET NAMES binary, SESSION time_zone = '+00:00', SESSION sql_mode = '");
-    fmt_sql_mode_for_load(&back, sql_mode);
-    cs_buf_putc(&back, '\'');
+    load_session_base_sql(&back, sql_mode);
     if (cs_buf_failed(&set) || cs_buf_failed(&back)) {
         cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         goto out;

@@ -59,6 +59,13 @@ void load_target_release(struct load_target *t)
     t->version_text = NULL;
 }
 
+void load_session_base_sql(struct cs_buf *b, const char *dump_sql_mode)
+{
+    cs_buf_puts(b, "SET NAMES binary, SESSION time_zone = '+00:00', SESSION sql_mode = '");
+    fmt_sql_mode_for_load(b, dump_sql_mode);
+    cs_buf_putc(b, '\'');
+}
+
 int load_session_setup(struct cs_conn *c, const struct load_config *cfg,
                        const struct load_target *t, const char *dump_sql_mode,
                        struct cs_error *err)
@@ -67,11 +74,9 @@ int load_session_setup(struct cs_conn *c, const struct load_config *cfg,
     struct cs_error ignore;
     int rc = -1;
 
-    cs_buf_puts(&sql, "SET SESSION unique_checks=0, foreign_key_checks=0, time_zone='+00:00', "
-                      "net_read_timeout=86400, net_write_timeout=86400, wait_timeout=86400, "
-                      "sql_mode='");
-    fmt_sql_mode_for_load(&sql, dump_sql_mode);
-    cs_buf_putc(&sql, '\'');
+    load_session_base_sql(&sql, dump_sql_mode);
+    cs_buf_puts(&sql, ", SESSION unique_checks=0, foreign_key_checks=0, net_read_timeout=86400, "
+                      "net_write_timeout=86400, wait_timeout=86400");
     if (cs_buf_failed(&sql) || cs_conn_exec(c, sql.data, err) < 0)
         goto out;
     if (!cfg->keep_binlog && cs_conn_exec(c, "SET SESSION sql_log_bin=0", err) < 0) {
