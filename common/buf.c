@@ -44,6 +44,10 @@ int cs_buf_reserve(struct cs_buf *b, size_t extra)
     b->cap = cap;
     return 0;
 fail:
+    /* a failed buffer holds nothing: no half-built statement can be used */
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
     b->failed = 1;
     return -1;
 }

@@ -4,7 +4,9 @@
  * Hot paths append without checking each call: an allocation failure makes
  * the buffer sticky-failed (later appends are no-ops) and the caller checks
  * cs_buf_failed() once per row or chunk.  data is always NUL-terminated when
- * not failed.  A cs_buf is owned by one thread at a time.
+ * not failed; a failed buffer drops what it held (data NULL, len 0), so a
+ * half-built statement or name can never be used by mistake.  A cs_buf is
+ * owned by one thread at a time.
  */
 #ifndef CS_BUF_H
 #define CS_BUF_H

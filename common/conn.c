@@ -196,6 +196,10 @@ static int run(struct cs_conn *c, const char *sql, struct cs_error *err)
 
     if (!c->mysql)
         return cs_error_set(err, CS_ERR_CONN_LOST, "%s: not connected", c->label);
+    /* a statement whose buffer failed is NULL (common/buf.h): never sent */
+    if (!sql)
+        return cs_error_set(err, CS_ERR_NOMEM, "%s: out of memory building a statement",
+                            c->label);
     if (mysql_real_query(c->mysql, sql, strlen(sql)) == 0)
         return 0;
     snprintf(ctx, sizeof(ctx), "%.160s%s", sql, strlen(sql) > 160 ? "..." : "");
