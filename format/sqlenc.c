@@ -1,4 +1,5 @@
 #include "format/sqlenc.h"
+#include "format/jsonval.h"
 #include "format/readbuf.h"
 
 #include <stdint.h>
@@ -252,17 +253,22 @@ static const value_fn value_fns[FMT_COL_KIND_COUNT] = {
     [FMT_COL_BINARY] = fmt_sql_append_hex,
     [FMT_COL_BIT] = append_number,
     [FMT_COL_UTF8TEXT] = append_utf8text,
+    [FMT_COL_MYSQL_JSON] = append_utf8text, /* untagged: tagged values are rebuilt */
 };
 
-void fmt_sql_append_value(struct cs_buf *b, enum fmt_col_kind kind, const char *val, size_t len)
+int fmt_sql_append_value(struct cs_buf *b, enum fmt_col_kind kind, const char *val, size_t len,
+                         struct cs_error *err)
 {
     if (!val) {
         cs_buf_append(b, "NULL", 4);
-        return;
+        return 0;
     }
     if ((int)kind < 0 || kind >= FMT_COL_KIND_COUNT)
         kind = FMT_COL_STRING;
+    if (kind == FMT_COL_MYSQL_JSON && fmt_jsonval_typed(val, len))
+        return fmt_jsonval_append_sql(b, val, len, err);
     value_fns[kind](b, val, len);
+    return 0;
 }
 
 /* ---- statement splitter ------------------------------------------------- */

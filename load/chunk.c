@@ -10,6 +10,7 @@
 #include "format/tsv.h"
 #include "load/check.h"
 #include "load/journal.h"
+#include "load/jsoncheck.h"
 
 #define INSERT_MAX (1024u * 1024u)
 
@@ -162,11 +163,15 @@ static int via_insert(struct cs_conn *conn, const struct load_chunk_job *job,
             fmt_sql_insert_prefix(&stmt, qual.data ? qual.data : "", cols.data ? cols.data : "");
             cs_buf_putc(&stmt, '(');
         }
-        for (unsigned i = 0; i < n; i++) {
+        for (unsigned i = 0; i < n && r == 1; i++) {
             if (i)
                 cs_buf_putc(&stmt, ',');
-            fmt_sql_append_value(&stmt, t->columns[i].kind, vals[i], lens[i]);
+            if (fmt_sql_append_value(&stmt, t->columns[i].kind, vals[i], lens[i], err) < 0)
+                r = cs_error_prefix(err, "%s.%s.%s, chunk %s", t->schema, t->name,
+                                    t->columns[i].name, job->c->file);
         }
+        if (r < 0)
+            break;
         cs_buf_putc(&stmt, ')');
         if (stmt.len >= INSERT_MAX && run_insert(conn, job, &stmt, rows, err) < 0) {
             r = -1;
@@ -214,7 +219,7 @@ static int apply_body(struct cs_conn *conn, struct load_infile *inf,
         return -1;
     if (job->m->format == FMT_FORMAT_SQL)
         rc = via_sql(conn, job, src, rows, err);
-    else if (job->use_infile)
+    else if (job->use_infile && !job->c->typed_values) /* typed JSON: INSERT rebuilds it */
         rc = via_infile(conn, inf, job, src, rows, err);
     else
         rc = via_insert(conn, job, src, rows, err);
@@ -240,6 +245,8 @@ int load_chunk_apply(struct cs_conn *conn, struct load_infile *inf,
     uint64_t rows = 0;
     int rc = -1;
 
+    if (load_jsoncheck_chunk(job->t, job->c, err) < 0)
+        return -1;
     if (cs_conn_exec(conn, "START TRANSACTION", err) < 0 ||
         apply_body(conn, inf, job, &rows, err) < 0)
         goto out;

@@ -10,6 +10,7 @@
 #include "load/check.h"
 #include "load/chunk.h"
 #include "load/jobs.h"
+#include "load/jsoncheck.h"
 #include "load/repl.h"
 #include "load/schema.h"
 #include "load/session.h"
@@ -283,6 +284,9 @@ static int stream_phase(struct run *r, struct cs_error *err)
     if (load_pool_run(&ph, err) < 0 || load_archive_finish(r->arch, &final, err) < 0)
         return -1;
     if (final) {
+        struct cs_error ignore; /* each chunk was checked as it came */
+        cs_error_clear(&ignore);
+        load_jsoncheck_target(final, &r->target.version, NULL, &ignore);
         fmt_manifest_free(r->m);
         r->m = final;
         r->ctx.m = final;
@@ -544,7 +548,8 @@ int load_run(const struct load_config *cfg, struct cs_error *err)
         r.m = r.in ? r.in->read_manifest(r.in, err) : NULL;
     }
     if (!r.m || dump_id_of(&r, err) < 0 || (!r.arch && check_dump(&r, err) < 0) ||
-        connect_target(&r, err) < 0)
+        connect_target(&r, err) < 0 ||
+        load_jsoncheck_target(r.m, &r.target.version, cfg->log, err) < 0)
         goto out;
     preflight(&r);
     rc = phases(&r, err);

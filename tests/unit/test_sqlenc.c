@@ -120,11 +120,19 @@ static void expect_truncated(const char *text, size_t ngood, const char *what)
     }
 }
 
+static void append_value(struct cs_buf *b, enum fmt_col_kind kind, const char *val, size_t len)
+{
+    struct cs_error err;
+
+    cs_error_clear(&err);
+    assert_int_equal(fmt_sql_append_value(b, kind, val, len, &err), 0);
+}
+
 static void expect_literal(enum fmt_col_kind kind, const char *val, size_t len, const char *want)
 {
     struct cs_buf b = CS_BUF_INIT;
 
-    fmt_sql_append_value(&b, kind, val, len);
+    append_value(&b, kind, val, len);
     assert_false(cs_buf_failed(&b));
     assert_int_equal(b.len, strlen(want));
     assert_memory_equal(b.data, want, b.len);
@@ -313,14 +321,14 @@ static void test_insert_every_byte_split(void **state)
     for (i = 0; i <= 256; i++) {
         cs_buf_puts(&body, i ? ",\n(" : "\n(");
         for (k = FMT_COL_STRING; k <= FMT_COL_BINARY; k++) {
-            fmt_sql_append_value(&body, (enum fmt_col_kind)k, i < 256 ? bytes + i : bytes,
+            append_value(&body, (enum fmt_col_kind)k, i < 256 ? bytes + i : bytes,
                                  i < 256 ? 1 : 256);
             cs_buf_putc(&body, ',');
         }
-        fmt_sql_append_value(&body, FMT_COL_UTF8TEXT, bytes + (i & 127), 1);
+        append_value(&body, FMT_COL_UTF8TEXT, bytes + (i & 127), 1);
         snprintf(row, sizeof(row), ",%zu,", i);
         cs_buf_puts(&body, row);
-        fmt_sql_append_value(&body, FMT_COL_STRING, NULL, 0);
+        append_value(&body, FMT_COL_STRING, NULL, 0);
         cs_buf_putc(&body, ')');
     }
     cs_buf_append(&b, body.data, body.len);
@@ -446,9 +454,9 @@ static void test_split_long_statement(void **state)
     }
     fmt_sql_insert_prefix(&b, "`d`.`t`", "`a`,`b`");
     cs_buf_puts(&b, " (");
-    fmt_sql_append_value(&b, FMT_COL_STRING, blob, big);
+    append_value(&b, FMT_COL_STRING, blob, big);
     cs_buf_putc(&b, ',');
-    fmt_sql_append_value(&b, FMT_COL_BINARY, blob, big / 2);
+    append_value(&b, FMT_COL_BINARY, blob, big / 2);
     cs_buf_puts(&b, ");\n");
     s1 = b.len - 2;
     cs_buf_puts(&b, "SELECT 2;\n");
