@@ -65,12 +65,16 @@ static int word_is(const struct cs_buf *b, size_t at, const char *word)
 /* Words the load never runs with: our literals use backslash escapes;
  * NO_AUTO_VALUE_ON_ZERO is appended once at the end; the source held every
  * value the dump carries, zero dates included, whatever its mode says now
- * (a MySQL default mode refuses '0000-00-00' stored under a relaxed one). */
+ * (a MySQL default mode refuses '0000-00-00' stored under a relaxed one).
+ * MySQL warns (3135) whenever strict mode and NO_ZERO_DATE, NO_ZERO_IN_DATE,
+ * ERROR_FOR_DIVISION_BY_ZERO are not set all together, and a load's
+ * warnings are errors: so strict mode goes too (TRADITIONAL would set it
+ * again).  Nothing is lost: every way a chunk loads fails on any warning,
+ * which is what strict mode turns into errors. */
 static const char *const dropped_mode_words[] = {
-    "NO_BACKSLASH_ESCAPES",
-    "NO_AUTO_VALUE_ON_ZERO",
-    "NO_ZERO_DATE",
-    "NO_ZERO_IN_DATE",
+    "NO_BACKSLASH_ESCAPES", "NO_AUTO_VALUE_ON_ZERO", "NO_ZERO_DATE",
+    "NO_ZERO_IN_DATE",      "ERROR_FOR_DIVISION_BY_ZERO", "STRICT_TRANS_TABLES",
+    "STRICT_ALL_TABLES",    "TRADITIONAL",
 };
 
 static int mode_word_dropped(const struct cs_buf *b, size_t at)

@@ -20,9 +20,12 @@
 
 void fmt_sql_header(struct cs_buf *b, const char *sql_mode);
 /* MODE cleaned for loading: words only, without NO_BACKSLASH_ESCAPES (our
- * literals use backslash escapes) and NO_ZERO_DATE / NO_ZERO_IN_DATE (zero
- * dates the source holds load as they are), plus NO_AUTO_VALUE_ON_ZERO (a
- * stored 0 in an AUTO_INCREMENT column stays 0).  Appended without quotes. */
+ * literals use backslash escapes), NO_ZERO_DATE / NO_ZERO_IN_DATE (zero
+ * dates the source holds load as they are), and strict mode with
+ * ERROR_FOR_DIVISION_BY_ZERO and TRADITIONAL (MySQL warns unless all of
+ * those go together; the loaders fail on any warning instead), plus
+ * NO_AUTO_VALUE_ON_ZERO (a stored 0 in an AUTO_INCREMENT column stays 0).
+ * Appended without quotes. */
 void fmt_sql_mode_for_load(struct cs_buf *b, const char *mode);
 void fmt_sql_footer(struct cs_buf *b);
 /* "INSERT INTO `db`.`t` (`a`,`b`) VALUES" -- the caller passes quoted names. */
