@@ -19,7 +19,7 @@ int load_jsoncheck_target(struct fmt_manifest *m, const struct cs_version *targe
     size_t named = 0, text = 0;
     int rc = 0;
 
-    if (target->flavor == CS_FLAVOR_MYSQL)
+    if (target->flavor == CS_FLAVOR_MYSQL && cs_version_at_least(target, 8, 0, 4))
         return 0;
     for (size_t i = 0; i < m->ntables; i++) {
         for (size_t k = 0; k < m->tables[i].ncolumns; k++) {
@@ -36,11 +36,13 @@ int load_jsoncheck_target(struct fmt_manifest *m, const struct cs_version *targe
     if (named)
         rc = cs_error_set(err, CS_ERR_USAGE,
                           "MySQL JSON values whose scalars are DECIMAL, UNSIGNED, DATE, TIME, "
-                          "DATETIME, TIMESTAMP or binary cannot keep those types in %s's JSON "
-                          "(text):%s%s; nothing was loaded (load into MySQL, or convert those "
-                          "values on the source)",
-                          cs_flavor_name(target->flavor), names.data ? names.data : "",
-                          named > NAMED_MAX ? " ..." : "");
+                          "DATETIME, TIMESTAMP or binary cannot keep those types in %s %u.%u "
+                          "(%s):%s%s; nothing was loaded (load into MySQL 8.0.4 or later, or "
+                          "convert those values on the source)",
+                          cs_flavor_name(target->flavor), target->major, target->minor,
+                          target->flavor == CS_FLAVOR_MYSQL ? "no JSON_TABLE to rebuild them"
+                                                            : "its JSON is text",
+                          names.data ? names.data : "", named > NAMED_MAX ? " ..." : "");
     else if (text)
         cs_log_verbose(log, "%zu MySQL JSON column(s) hold only JSON text: loaded as text", text);
     cs_buf_release(&names);

@@ -2,7 +2,8 @@
  * jsoncheck.h - MySQL JSON columns (kind mysql-json) and the target.
  *
  * Only MySQL's JSON keeps scalar types (DECIMAL, DATE, opaque ...); MariaDB's
- * is text.  Before anything is loaded into a target that is not MySQL, every
+ * is text, and MySQL before 8.0.4 lacks the JSON_TABLE that rebuilding and
+ * verifying them need.  Before anything is loaded into such a target, every
  * mysql-json column whose values carry type tags is named and the load is
  * refused: those types cannot be carried exactly.  The other mysql-json
  * columns hold plain JSON text and load as text (their kind becomes
@@ -19,12 +20,12 @@
 #include "format/manifest.h"
 
 /* 0, or -1 (CS_ERR_USAGE) naming schema.table.column of each tagged
- * column when TARGET is not MySQL; M's untagged mysql-json columns are
- * then turned to utf8text. */
+ * column when TARGET is not MySQL 8.0.4+; M's untagged mysql-json columns
+ * are then turned to utf8text. */
 int load_jsoncheck_target(struct fmt_manifest *m, const struct cs_version *target,
                           const struct cs_log *log, struct cs_error *err);
 /* -1 when chunk C has tagged values but T no mysql-json column to rebuild
- * them (a streamed dump going into a target that is not MySQL). */
+ * them (a streamed dump going into such a target). */
 int load_jsoncheck_chunk(const struct fmt_table *t, const struct fmt_chunk *c,
                          struct cs_error *err);
 
