@@ -548,10 +548,11 @@ int load_run(const struct load_config *cfg, struct cs_error *err)
         r.m = r.in ? r.in->read_manifest(r.in, err) : NULL;
     }
     if (!r.m || dump_id_of(&r, err) < 0 || (!r.arch && check_dump(&r, err) < 0) ||
-        connect_target(&r, err) < 0 ||
-        load_jsoncheck_target(r.m, &r.target.version, cfg->log, err) < 0)
+        connect_target(&r, err) < 0)
         goto out;
     preflight(&r);
+    if (load_jsoncheck_target(r.m, &r.target.version, cfg->log, err) < 0)
+        goto out;
     rc = phases(&r, err);
 out:
     if (rc < 0 && cfg->cancel && *cfg->cancel && err->code != CS_ERR_CANCELLED)
