@@ -239,8 +239,7 @@ static void count_typed(struct writer *w, char **row, const unsigned long *lens)
     }
 }
 
-static int encode_row(struct writer *w, char **row, const unsigned long *lens,
-                      struct cs_error *err)
+static int encode_row(struct writer *w, char **row, const unsigned long *lens, struct cs_error *err)
 {
     const struct dump_table_sql *ts = w->ts;
 

@@ -56,8 +56,8 @@ struct dump_chunk_result {
     uint64_t max_row_bytes;     /* the longest encoded row */
     char file_hash[33];
     char checksum[17];
-    uint64_t typed_values;      /* mysql-json values with type tags */
-    uint64_t *typed_by_col;     /* the same per dumped column; NULL without mysql-json */
+    uint64_t typed_values;  /* mysql-json values with type tags */
+    uint64_t *typed_by_col; /* the same per dumped column; NULL without mysql-json */
 };
 
 int dump_table_sql_build(const struct dump_table *t, struct dump_table_sql *out);

@@ -247,8 +247,7 @@ static int temporal(struct cs_buf *b, const struct temporal *t, const char *tok,
     const char *s;
     size_t n;
 
-    if (string_body(tok, len, &s, &n) < 0 || !n || n > TEMPORAL_MAX ||
-        strspn(s, t->chars) < n)
+    if (string_body(tok, len, &s, &n) < 0 || !n || n > TEMPORAL_MAX || strspn(s, t->chars) < n)
         return cs_error_set(err, CS_ERR_FORMAT, "a temporal tag %c on %.*s", t->tag,
                             (int)(len > 80 ? 80 : len), tok);
     if (t->column) {
@@ -363,8 +362,8 @@ static void opaque_binary(struct cs_buf *b, const char *p, size_t n)
 }
 
 struct opaque_type {
-    unsigned type;    /* MySQL field type, as in "base64:type15:" */
-    size_t min, max;  /* byte counts it can carry */
+    unsigned type;   /* MySQL field type, as in "base64:type15:" */
+    size_t min, max; /* byte counts it can carry */
     void (*put)(struct cs_buf *b, const char *p, size_t n);
 };
 
@@ -385,8 +384,8 @@ static int opaque(struct cs_buf *b, const char *tok, size_t len, struct cs_error
     int rc = -1;
 
     if (string_body(tok, len, &s, &n) < 0 || n < i || memcmp(s, head, i) != 0)
-        return cs_error_set(err, CS_ERR_FORMAT, "an opaque tag on %.*s",
-                            (int)(len > 80 ? 80 : len), tok);
+        return cs_error_set(err, CS_ERR_FORMAT, "an opaque tag on %.*s", (int)(len > 80 ? 80 : len),
+                            tok);
     for (; i < n && s[i] >= '0' && s[i] <= '9' && type < 1000; i++)
         type = type * 10 + (unsigned)(s[i] - '0');
     if (i >= n || s[i] != ':' || unbase64(&bytes, s + i + 1, n - i - 1) < 0) {

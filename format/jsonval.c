@@ -38,20 +38,22 @@ static void put_tags(struct cs_buf *b, const char *c)
     cs_buf_puts(b, "(SELECT JSON_OBJECTAGG(CONCAT(IF(cs_jt.mo IS NULL, _utf8mb4'e', "
                    "_utf8mb4'm'), IFNULL(cs_jt.mo, cs_jt.eo)), ");
     put_tag(b, LEAF);
-    cs_buf_printf(b,
-                  ") FROM JSON_TABLE(%s, _utf8mb4'$' COLUMNS("
-                  "NESTED PATH _utf8mb4'$**.*' COLUMNS(mo FOR ORDINALITY, mv JSON PATH _utf8mb4'$'), "
-                  "NESTED PATH _utf8mb4'$**[*]' COLUMNS(eo FOR ORDINALITY, ev JSON PATH _utf8mb4'$')"
-                  ")) cs_jt WHERE JSON_TYPE(" LEAF ") NOT IN ('OBJECT','ARRAY'," TEXT_TYPES "))",
-                  c);
+    cs_buf_printf(
+        b,
+        ") FROM JSON_TABLE(%s, _utf8mb4'$' COLUMNS("
+        "NESTED PATH _utf8mb4'$**.*' COLUMNS(mo FOR ORDINALITY, mv JSON PATH _utf8mb4'$'), "
+        "NESTED PATH _utf8mb4'$**[*]' COLUMNS(eo FOR ORDINALITY, ev JSON PATH _utf8mb4'$')"
+        ")) cs_jt WHERE JSON_TYPE(" LEAF ") NOT IN ('OBJECT','ARRAY'," TEXT_TYPES "))",
+        c);
 }
 
 void fmt_jsonval_select_expr(struct cs_buf *b, const char *c)
 {
     cs_buf_printf(b, "IF(JSON_TYPE(%s) IN ('OBJECT','ARRAY'), CONCAT(IFNULL(CONCAT('~', ", c);
     put_tags(b, c);
-    cs_buf_printf(b, ", '~'), ''), %s), IF(JSON_TYPE(%s) IN (" TEXT_TYPES "), CONCAT(%s), "
-                     "CONCAT('~', JSON_OBJECT(_utf8mb4'r', ",
+    cs_buf_printf(b,
+                  ", '~'), ''), %s), IF(JSON_TYPE(%s) IN (" TEXT_TYPES "), CONCAT(%s), "
+                  "CONCAT('~', JSON_OBJECT(_utf8mb4'r', ",
                   c, c, c);
     put_tag(b, c);
     cs_buf_printf(b, "), '~', %s)))", c);
@@ -84,8 +86,8 @@ struct tree {
 
 static int bad(struct tree *t, size_t at, const char *why, struct cs_error *err)
 {
-    return cs_error_set(err, CS_ERR_FORMAT, "a tagged JSON value: its %s %s at byte %zu",
-                        t->what, why, at);
+    return cs_error_set(err, CS_ERR_FORMAT, "a tagged JSON value: its %s %s at byte %zu", t->what,
+                        why, at);
 }
 
 static size_t skip_ws(const struct tree *t, size_t i)

@@ -72,9 +72,8 @@ static int word_is(const struct cs_buf *b, size_t at, const char *word)
  * again).  Nothing is lost: every way a chunk loads fails on any warning,
  * which is what strict mode turns into errors. */
 static const char *const dropped_mode_words[] = {
-    "NO_BACKSLASH_ESCAPES", "NO_AUTO_VALUE_ON_ZERO", "NO_ZERO_DATE",
-    "NO_ZERO_IN_DATE",      "ERROR_FOR_DIVISION_BY_ZERO", "STRICT_TRANS_TABLES",
-    "STRICT_ALL_TABLES",    "TRADITIONAL",
+    "NO_BACKSLASH_ESCAPES",       "NO_AUTO_VALUE_ON_ZERO", "NO_ZERO_DATE",      "NO_ZERO_IN_DATE",
+    "ERROR_FOR_DIVISION_BY_ZERO", "STRICT_TRANS_TABLES",   "STRICT_ALL_TABLES", "TRADITIONAL",
 };
 
 static int mode_word_dropped(const struct cs_buf *b, size_t at)

@@ -8,8 +8,8 @@ static void name_column(struct cs_buf *b, const struct fmt_table *t, const struc
                         size_t *named)
 {
     if ((*named)++ < NAMED_MAX)
-        cs_buf_printf(b, "%s %s.%s.%s (%llu value(s))", *named > 1 ? "," : "", t->schema,
-                      t->name, c->name, (unsigned long long)c->typed_values);
+        cs_buf_printf(b, "%s %s.%s.%s (%llu value(s))", *named > 1 ? "," : "", t->schema, t->name,
+                      c->name, (unsigned long long)c->typed_values);
 }
 
 int load_jsoncheck_target(struct fmt_manifest *m, const struct cs_version *target,
@@ -49,8 +49,7 @@ int load_jsoncheck_target(struct fmt_manifest *m, const struct cs_version *targe
     return rc;
 }
 
-int load_jsoncheck_chunk(const struct fmt_table *t, const struct fmt_chunk *c,
-                         struct cs_error *err)
+int load_jsoncheck_chunk(const struct fmt_table *t, const struct fmt_chunk *c, struct cs_error *err)
 {
     if (!c->typed_values)
         return 0;

@@ -151,10 +151,10 @@ static void test_load_set(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_number_types),     cmocka_unit_test(test_string_and_binary_types),
-        cmocka_unit_test(test_flavour_and_case), cmocka_unit_test(test_kind_names),
-        cmocka_unit_test(test_select_mysql_json),
-        cmocka_unit_test(test_select_expr),      cmocka_unit_test(test_load_set),
+        cmocka_unit_test(test_number_types),      cmocka_unit_test(test_string_and_binary_types),
+        cmocka_unit_test(test_flavour_and_case),  cmocka_unit_test(test_kind_names),
+        cmocka_unit_test(test_select_mysql_json), cmocka_unit_test(test_select_expr),
+        cmocka_unit_test(test_load_set),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -143,7 +143,7 @@ static void expect_scalar(const char *tag, const char *tok, const char *want)
 }
 
 #define COLUMN(arr, type)                                                                          \
-    "(SELECT cs_v FROM JSON_TABLE(" arr ", _utf8mb4'$[0]' COLUMNS(cs_v " type                    \
+    "(SELECT cs_v FROM JSON_TABLE(" arr ", _utf8mb4'$[0]' COLUMNS(cs_v " type                      \
     " PATH _utf8mb4'$' ERROR ON ERROR)) cs_jt)"
 
 /* A decimal's size says how many bytes its integer part takes (JSON_STORAGE_SIZE
@@ -155,23 +155,23 @@ static void test_decimal_precision(void **state)
     /* literal: its digits (JSON_OBJECT over a literal, over most columns) */
     expect_scalar("D7", "1.50", "1.50");
     expect_scalar("D8", "123.50", "123.50");
-    expect_scalar("D6", "0.10", ".10");    /* no integer digit: from a column */
-    expect_scalar("D7", "0.10", "0.10");   /* a literal's "0" */
+    expect_scalar("D6", "0.10", ".10");  /* no integer digit: from a column */
+    expect_scalar("D7", "0.10", "0.10"); /* a literal's "0" */
     expect_scalar("D6", "-0.5", "-.5");
-    expect_scalar("D6", "5", "5.");        /* scale 0 still a DECIMAL */
+    expect_scalar("D6", "5", "5."); /* scale 0 still a DECIMAL */
     expect_scalar("D6", "0", "0.");
     expect_scalar("D14", "12345678901234567.50", "12345678901234567.50");
     /* CAST: whole 9-digit words */
     expect_scalar("D10", "1.50", "CAST(1.50 AS DECIMAL(65,2))");
     expect_scalar("D10", "-1.50", "CAST(-1.50 AS DECIMAL(65,2))");
     expect_scalar("D9", "7", "CAST(7. AS DECIMAL(65,0))");
-    expect_scalar("D18", "12345678901234567890123.5", "CAST(12345678901234567890123.5 AS "
-                                                      "DECIMAL(65,1))");
+    expect_scalar("D18", "12345678901234567890123.5",
+                  "CAST(12345678901234567890123.5 AS "
+                  "DECIMAL(65,1))");
     /* a DECIMAL(5,2) column keeps 3 digits: 2 bytes */
     expect_scalar("D8", "1.50", COLUMN("_utf8mb4'[\"1.50\"]'", "DECIMAL(5,2)"));
     expect_scalar("D9", "-1.50", COLUMN("_utf8mb4'[\"-1.50\"]'", "DECIMAL(7,2)"));
-    expect_scalar("D12", "1234567890.5", COLUMN("_utf8mb4'[\"1234567890.5\"]'",
-                                                "DECIMAL(13,1)"));
+    expect_scalar("D12", "1234567890.5", COLUMN("_utf8mb4'[\"1234567890.5\"]'", "DECIMAL(13,1)"));
     /* a sum keeps the wider operand's words */
     expect_scalar("D14", "1.50", "((1.50 + 100000000000000000.) - 100000000000000000.)");
     expect_scalar("D18", "-1.50",
@@ -239,10 +239,13 @@ static void test_opaque(void **state)
     expect_scalar("o", "\"base64:type251:AP8=\"",
                   "CASE WHEN 1 THEN 0x00FF ELSE CAST('' AS BINARY(16777216)) END");
     /* MySQL breaks base64 lines every 76 characters: a \n escape in JSON */
-    expect_scalar("o", "\"base64:type15:AP8A/wD/AP8A/wD/AP8A/wD/AP8A/wD/AP8A/wD/AP8A/wD/AP8A/wD/AP8A/wD/AP8A/wD/AP8A"
-                       "\\n/wD/AP8A/wD/AP8A/wD/AP8A/wD/AP8=\"",
-                  "0x00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF"
-                  "00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF");
+    expect_scalar(
+        "o",
+        "\"base64:type15:AP8A/wD/AP8A/wD/AP8A/wD/AP8A/wD/AP8A/wD/AP8A/wD/AP8A/wD/AP8A/wD/AP8A/wD/"
+        "AP8A"
+        "\\n/wD/AP8A/wD/AP8A/wD/AP8A/wD/AP8=\"",
+        "0x00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF"
+        "00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF");
     expect_refused("o", "\"base64:type249:AP8=\"", CS_ERR_VERSION, "field type 249");
     expect_refused("o", "\"base64:type16:AAAAAAAAAAAA\"", CS_ERR_VERSION, "field type 16");
     expect_refused("o", "\"base64:type15:A*8=\"", CS_ERR_FORMAT, "base64");

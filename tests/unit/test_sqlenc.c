@@ -196,7 +196,8 @@ static void test_header_sql_mode(void **state)
     cs_buf_reset(&b);
     fmt_sql_header(&b, "STRICT_TRANS_TABLES,STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
                        "ERROR_FOR_DIVISION_BY_ZERO,TRADITIONAL,NO_ENGINE_SUBSTITUTION");
-    assert_non_null(strstr(b.data, "SQL_MODE='NO_ENGINE_SUBSTITUTION,NO_AUTO_VALUE_ON_ZERO' */;\n"));
+    assert_non_null(
+        strstr(b.data, "SQL_MODE='NO_ENGINE_SUBSTITUTION,NO_AUTO_VALUE_ON_ZERO' */;\n"));
     cs_buf_release(&b);
 }
 
@@ -325,7 +326,7 @@ static void test_insert_every_byte_split(void **state)
         cs_buf_puts(&body, i ? ",\n(" : "\n(");
         for (k = FMT_COL_STRING; k <= FMT_COL_BINARY; k++) {
             append_value(&body, (enum fmt_col_kind)k, i < 256 ? bytes + i : bytes,
-                                 i < 256 ? 1 : 256);
+                         i < 256 ? 1 : 256);
             cs_buf_putc(&body, ',');
         }
         append_value(&body, FMT_COL_UTF8TEXT, bytes + (i & 127), 1);
