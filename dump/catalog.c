@@ -272,7 +272,9 @@ static int extra_has(const char *extra, const char *word)
     return extra && strcasestr(extra, word) != NULL;
 }
 
-static int add_column(struct dump_table *t, MYSQL_ROW row, int is_mariadb)
+/* JSON_TABLE, which the mysql-json SELECT needs, came with MySQL 8.0.4:
+ * older servers' JSON travels as text (utf8text), types not kept. */
+static int add_column(struct dump_table *t, MYSQL_ROW row, int is_mariadb, int json_table)
 {
     struct dump_column *c;
     const char *extra = row[6];
@@ -288,6 +290,8 @@ static int add_column(struct dump_table *t, MYSQL_ROW row, int is_mariadb)
     c->type = dupz(row[4]);
     c->charset = row[5] ? dupz(row[5]) : NULL;
     c->kind = fmt_col_kind_from_type(row[3], is_mariadb);
+    if (c->kind == FMT_COL_MYSQL_JSON && !json_table)
+        c->kind = FMT_COL_UTF8TEXT;
     c->generated = extra_has(extra, "VIRTUAL") || extra_has(extra, "STORED GENERATED") ||
                    extra_has(extra, "PERSISTENT");
     c->period = extra_has(extra, "ROW START") || extra_has(extra, "ROW END");
@@ -299,6 +303,7 @@ static int add_column(struct dump_table *t, MYSQL_ROW row, int is_mariadb)
 struct column_ctx {
     struct dump_catalog *cat;
     int is_mariadb;
+    int json_table; /* the server has JSON_TABLE */
 };
 
 static int column_row(void *vctx, MYSQL_ROW row, unsigned long *lens)
@@ -307,13 +312,14 @@ static int column_row(void *vctx, MYSQL_ROW row, unsigned long *lens)
     struct dump_table *t = find_table(c->cat, row[0], row[1]);
 
     (void)lens;
-    return t ? add_column(t, row, c->is_mariadb) : 0;
+    return t ? add_column(t, row, c->is_mariadb, c->json_table) : 0;
 }
 
 static int read_columns(struct cs_conn *conn, const struct cs_version *v,
                         struct dump_catalog *cat, struct cs_error *err)
 {
-    struct column_ctx c = {cat, v->flavor == CS_FLAVOR_MARIADB};
+    struct column_ctx c = {cat, v->flavor == CS_FLAVOR_MARIADB,
+                           v->flavor == CS_FLAVOR_MYSQL && cs_version_at_least(v, 8, 0, 4)};
 
     return each_row(conn, cat,
                     "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, "

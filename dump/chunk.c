@@ -10,6 +10,7 @@
 #include "common/fs.h"
 #include "common/quote.h"
 #include "format/checksum.h"
+#include "format/jsonval.h"
 #include "format/manifest.h"
 #include "format/names.h"
 #include "format/sink.h"
@@ -43,6 +44,7 @@ int dump_table_sql_build(const struct dump_table *t, struct dump_table_sql *out)
         for (size_t k = 0; k < t->nkey; k++)
             if (t->key[k] == i)
                 out->key_pos[k] = n;
+        out->has_mysql_json |= c->kind == FMT_COL_MYSQL_JSON;
         out->kinds[n++] = c->kind;
     }
     for (size_t k = 0; k < t->nkey; k++) {
@@ -84,6 +86,7 @@ void dump_chunk_result_release(struct dump_chunk_result *r)
     if (!r)
         return;
     free(r->file);
+    free(r->typed_by_col);
     dump_key_free(r->lo);
     dump_key_free(r->hi);
     memset(r, 0, sizeof(*r));
@@ -129,9 +132,13 @@ static int open_file(struct writer *w, struct dump_key *lo, struct cs_error *err
     snprintf(suffix, sizeof(suffix), ".%05u.%03u.%s", w->cur.seq, w->cur.sub,
              extension(w->cfg));
     w->cur.file = fmt_name_file(w->t->schema, w->t->name, suffix);
+    if (w->ts->has_mysql_json)
+        w->cur.typed_by_col = calloc(w->ts->ncols, sizeof(uint64_t));
     path = w->cur.file ? cs_fs_join(w->cfg->outdir, w->cur.file) : NULL;
-    if (!path)
+    if (!path || (w->ts->has_mysql_json && !w->cur.typed_by_col)) {
+        free(path);
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    }
     file = fmt_sink_file_new(path, 0600, err);
     free(path);
     w->counter = fmt_sink_counter_new(file, err);
@@ -175,6 +182,7 @@ static int publish(struct writer *w, const struct dump_chunk_result *r, struct c
     c.file_bytes = r->file_bytes;
     memcpy(c.file_hash, r->file_hash, sizeof(c.file_hash));
     memcpy(c.checksum, r->checksum, sizeof(c.checksum));
+    c.typed_values = r->typed_values;
     meta = fmt_chunk_meta_to_json(w->t->schema, w->t->name, &c, err);
     if (!meta)
         return -1;
@@ -212,13 +220,35 @@ static int close_file(struct writer *w, struct dump_key *hi, struct cs_error *er
     return publish(w, &w->done[w->ndone - 1], err);
 }
 
-static void encode_row(struct writer *w, char **row, const unsigned long *lens)
+/* The name of dumped column I (generated and period columns are not). */
+static const char *dumped_name(const struct dump_table *t, unsigned i)
+{
+    for (size_t k = 0; k < t->ncols; k++)
+        if (!t->cols[k].generated && !t->cols[k].period && i-- == 0)
+            return t->cols[k].name;
+    return "?";
+}
+
+/* Counts the row's mysql-json values with type tags. */
+static void count_typed(struct writer *w, char **row, const unsigned long *lens)
+{
+    for (unsigned i = 0; i < w->ts->ncols; i++) {
+        if (w->ts->kinds[i] == FMT_COL_MYSQL_JSON && row[i] && fmt_jsonval_typed(row[i], lens[i])) {
+            w->cur.typed_values++;
+            w->cur.typed_by_col[i]++;
+        }
+    }
+}
+
+static int encode_row(struct writer *w, char **row, const unsigned long *lens, struct cs_error *err)
 {
     const struct dump_table_sql *ts = w->ts;
 
+    if (ts->has_mysql_json)
+        count_typed(w, row, lens);
     if (w->cfg->format == FMT_FORMAT_TSV) {
         fmt_tsv_append_row(&w->buf, row, lens, ts->ncols);
-        return;
+        return 0;
     }
     if (w->stmt_bytes >= SQL_STATEMENT_MAX) {
         cs_buf_puts(&w->buf, ";\n");
@@ -234,10 +264,12 @@ static void encode_row(struct writer *w, char **row, const unsigned long *lens)
     for (unsigned i = 0; i < ts->ncols; i++) {
         if (i)
             cs_buf_putc(&w->buf, ',');
-        fmt_sql_append_value(&w->buf, ts->kinds[i], row[i], lens[i]);
+        if (fmt_sql_append_value(&w->buf, ts->kinds[i], row[i], lens[i], err) < 0)
+            return cs_error_prefix(err, "column %s", dumped_name(w->t, i));
     }
     cs_buf_putc(&w->buf, ')');
     w->stmt_bytes += w->buf.len - start;
+    return 0;
 }
 
 /* Starts a new file at ROW when the current one is full. */
@@ -335,7 +367,8 @@ static int stream_rows(struct writer *w, struct cs_conn *conn, MYSQL_RES *res,
             return -1;
         }
         size_t before = w->buf.len;
-        encode_row(w, row, lens);
+        if (encode_row(w, row, lens, err) < 0)
+            return -1;
         if (w->buf.len - before > w->cur.max_row_bytes)
             w->cur.max_row_bytes = w->buf.len - before;
         /* a tsv dump hashes the line it just wrote; sql encodes one to hash */

@@ -30,6 +30,7 @@ struct dump_table_sql {
     unsigned ncols;             /* dumped columns */
     enum fmt_col_kind *kinds;   /* per dumped column */
     size_t *key_pos;            /* key columns' positions in the select list */
+    int has_mysql_json;         /* some column is FMT_COL_MYSQL_JSON */
 };
 
 struct dump_progress {
@@ -55,6 +56,8 @@ struct dump_chunk_result {
     uint64_t max_row_bytes;     /* the longest encoded row */
     char file_hash[33];
     char checksum[17];
+    uint64_t typed_values;  /* mysql-json values with type tags */
+    uint64_t *typed_by_col; /* the same per dumped column; NULL without mysql-json */
 };
 
 int dump_table_sql_build(const struct dump_table *t, struct dump_table_sql *out);

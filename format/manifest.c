@@ -73,6 +73,11 @@
  *       "name": str
  *       "type": str             COLUMN_TYPE, e.g. "decimal(10,2) unsigned"
  *       "kind": str             fmt_col_kind_name(): "number", "float", ...
+ *                               "mysql-json": MySQL JSON whose values may carry
+ *                               type tags (format/jsonval.h); older dumps have
+ *                               "utf8text" for MySQL JSON: text only
+ *       "typed_values": u64     optional (absent = 0): values of a mysql-json
+ *                               column that carry type tags
  *     }],
  *     "key":    [str]           chunking key columns; [] = no usable key
  *     "chunks": [{
@@ -86,6 +91,8 @@
  *       "file_bytes": u64       bytes in the file
  *       "file_hash":  str       XXH3-128 of the file's bytes: 32 lowercase hex digits
  *       "checksum":   str       fmt_checksum of the rows: 16 lowercase hex digits
+ *       "typed_values": u64     optional (absent = 0): mysql-json values with type
+ *                               tags in the chunk (they cannot go through LOAD DATA)
  *     }]
  *   }]
  * }
@@ -192,6 +199,7 @@ enum ftype {
     F_FILE, /* char *, a plain file name */
     F_U64,
     F_OU64, /* uint64_t, 0 when absent (fields added after version 1 shipped) */
+    F_ZU64, /* uint64_t, 0 when absent; not written when 0 */
     F_U32,
     F_UINT, /* unsigned */
     F_INT,
@@ -299,6 +307,7 @@ static const struct field column_fields[] = {
     FLD("name",            F_STR,    struct fmt_column, name),
     FLD("type",            F_STR,    struct fmt_column, type),
     FENUM("kind",          struct fmt_column, kind, name_col, FMT_COL_KIND_COUNT),
+    FLD("typed_values",    F_ZU64,   struct fmt_column, typed_values),
 };
 
 #define K struct fmt_chunk
@@ -313,6 +322,7 @@ static const struct field chunk_fields[] = {
     FLD("file_bytes",      F_U64,    K, file_bytes),
     FLD("file_hash",       F_HASH,   K, file_hash),
     FLD("checksum",        F_CSUM,   K, checksum),
+    FLD("typed_values",    F_ZU64,   K, typed_values),
 };
 #undef K
 /* clang-format on */
@@ -353,6 +363,7 @@ static json_t *put_integer(const struct field *f, const void *p)
     switch (f->type) {
     case F_U64:
     case F_OU64:
+    case F_ZU64:
         u = *(const uint64_t *)p;
         return u <= INT64_MAX ? json_integer((json_int_t)u) : NULL;
     case F_U32:
@@ -414,14 +425,14 @@ static int get_integer(const struct field *f, json_t *v, void *p)
     const enum ftype t = f->type;
     json_int_t n = json_integer_value(v);
     json_int_t lo = t == F_INT ? INT_MIN : 0;
-    json_int_t hi = t == F_U64 || t == F_OU64 ? INT64_MAX
+    json_int_t hi = t == F_U64 || t == F_OU64 || t == F_ZU64 ? INT64_MAX
                     : t == F_U32  ? (json_int_t)UINT32_MAX
                     : t == F_UINT ? (json_int_t)UINT_MAX
                                   : INT_MAX;
 
     if (!json_is_integer(v) || n < lo || n > hi)
         return CS_ERR_FORMAT;
-    if (t == F_U64 || t == F_OU64)
+    if (t == F_U64 || t == F_OU64 || t == F_ZU64)
         *(uint64_t *)p = (uint64_t)n;
     else if (t == F_U32)
         *(uint32_t *)p = (uint32_t)n;
@@ -490,6 +501,7 @@ static const struct ftype_ops ftypes[] = {
     [F_FILE] = {1, 0, "a plain file name", "not a plain file name", put_str, get_str},
     [F_U64] = {0, 0, "a non-negative integer", "above 2^63-1", put_integer, get_integer},
     [F_OU64] = {0, 1, "a non-negative integer", "above 2^63-1", put_integer, get_integer},
+    [F_ZU64] = {0, 1, "a non-negative integer", "above 2^63-1", put_integer, get_integer},
     [F_U32] = {0, 0, "an integer in 0..4294967295", "out of memory", put_integer, get_integer},
     [F_UINT] = {0, 0, "a non-negative integer", "out of memory", put_integer, get_integer},
     [F_INT] = {0, 0, "an integer", "out of memory", put_integer, get_integer},
@@ -696,6 +708,8 @@ static int put_fields(json_t *obj, const char *path, const struct field *f, size
         const char *p = (const char *)base + f[i].off;
         json_t *v;
 
+        if (f[i].type == F_ZU64 && *(const uint64_t *)(const void *)p == 0)
+            continue;
         if (ops->is_str && !*str_at(p)) {
             if (f[i].type == F_OSTR)
                 continue;

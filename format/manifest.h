@@ -31,6 +31,7 @@ struct fmt_column {
     char *name;
     char *type;            /* COLUMN_TYPE, e.g. "decimal(10,2) unsigned" */
     enum fmt_col_kind kind;
+    uint64_t typed_values; /* mysql-json: values with type tags (format/jsonval.h) */
 };
 
 struct fmt_chunk {
@@ -44,6 +45,7 @@ struct fmt_chunk {
     uint64_t file_bytes;   /* bytes in the file */
     char file_hash[33];    /* XXH3-128 of the file bytes, hex */
     char checksum[17];     /* fmt_checksum of the rows, hex */
+    uint64_t typed_values; /* mysql-json values with type tags: no LOAD DATA */
 };
 
 struct fmt_table {

@@ -196,7 +196,8 @@ static int match_final(struct load_archive *a, const struct fmt_manifest *f, str
             const struct fmt_chunk *c = &f->tables[t].chunks[k];
             const struct seen *s = ld_arch_seen_find(a, c->file);
             if (!s || s->c.file_bytes != c->file_bytes || s->c.rows != c->rows ||
-                strcmp(s->c.file_hash, c->file_hash) || strcmp(s->c.checksum, c->checksum))
+                s->c.typed_values != c->typed_values || strcmp(s->c.file_hash, c->file_hash) ||
+                strcmp(s->c.checksum, c->checksum))
                 return cs_error_set(err, CS_ERR_CHECKSUM,
                                     "%s: chunk %s %s: the stream does not match its manifest; "
                                     "nothing is verified",

@@ -11,6 +11,7 @@
 #include "load/chunk.h"
 #include "load/compat.h"
 #include "load/jobs.h"
+#include "load/jsoncheck.h"
 #include "load/nontx.h"
 #include "load/replsetup.h"
 #include "load/schema.h"
@@ -294,6 +295,9 @@ static int stream_phase(struct run *r, struct cs_error *err)
             fmt_manifest_free(final);
             return -1;
         }
+        struct cs_error ignore; /* each chunk was checked as it came */
+        cs_error_clear(&ignore);
+        load_jsoncheck_target(final, &r->target.version, NULL, &ignore);
         fmt_manifest_free(r->m);
         r->m = final;
         r->ctx.m = final;
@@ -433,6 +437,8 @@ int load_run(const struct load_config *cfg, struct cs_error *err)
         connect_target(&r, err) < 0)
         goto out;
     preflight(&r);
+    if (load_jsoncheck_target(r.m, &r.target.version, cfg->log, err) < 0)
+        goto out;
     rc = phases(&r, err);
 out:
     if (rc < 0 && cfg->cancel && *cfg->cancel && err->code != CS_ERR_CANCELLED)

@@ -178,7 +178,8 @@ static struct fmt_manifest *build_full(int replica)
     t->transactional = 1;
     t->rows = BIG + 5;
     add_column(t, "id", "bigint unsigned", FMT_COL_NUMBER);
-    add_column(t, "j\xc3\xa9son", "json", FMT_COL_UTF8TEXT);
+    add_column(t, "j\xc3\xa9son", "json", FMT_COL_MYSQL_JSON);
+    t->columns[1].typed_values = BIG + 7;
     add_column(t, "b", "bit(3)", FMT_COL_BIT);
     t->key = calloc(2, sizeof(char *));
     assert_non_null(t->key);
@@ -188,6 +189,7 @@ static struct fmt_manifest *build_full(int replica)
     fill_chunk(fmt_table_add_chunk(t), "c.00000.sql.zst", 0, BIG);
     t->chunks[0].where = xstrdup("`id` < 10 AND `x` = 'a\\'b'");
     t->chunks[0].upper = xstrdup("[10,\"a'b\"]");
+    t->chunks[0].typed_values = 12;
     fill_chunk(fmt_table_add_chunk(t), "c.00001.sql.zst", 1, 0);
     t->chunks[1].where = xstrdup("`id` >= 10");
     t->chunks[1].lower = xstrdup("[10,\"a'b\"]");
@@ -248,6 +250,7 @@ static void assert_same_chunk(const struct fmt_chunk *a, const struct fmt_chunk 
     assert_true(a->file_bytes == b->file_bytes);
     assert_string_equal(a->file_hash, b->file_hash);
     assert_string_equal(a->checksum, b->checksum);
+    assert_true(a->typed_values == b->typed_values);
 }
 
 static void assert_same_table(const struct fmt_table *a, const struct fmt_table *b)
@@ -264,6 +267,7 @@ static void assert_same_table(const struct fmt_table *a, const struct fmt_table 
         assert_string_equal(a->columns[i].name, b->columns[i].name);
         assert_string_equal(a->columns[i].type, b->columns[i].type);
         assert_int_equal(a->columns[i].kind, b->columns[i].kind);
+        assert_true(a->columns[i].typed_values == b->columns[i].typed_values);
     }
     assert_int_equal(a->nkey, b->nkey);
     for (size_t i = 0; i < a->nkey; i++)
@@ -351,6 +355,7 @@ static void test_roundtrip_sparse(void **state)
     assert_null(strstr(text, "replica_of"));
     assert_null(strstr(text, "\"note\": \"")); /* table note omitted, snapshot note null */
     assert_non_null(strstr(text, "\"present\": false"));
+    assert_null(strstr(text, "typed_values")); /* omitted when 0 */
     assert_int_equal(text[strlen(text) - 1], '\n');
     r = fmt_manifest_from_json(text, strlen(text), "mem", &err);
     if (!r)
@@ -407,6 +412,7 @@ static void test_golden(void **state)
     assert_string_equal(t->name, "orders");
     assert_int_equal(t->ncolumns, 2);
     assert_int_equal(t->columns[1].kind, FMT_COL_STRING);
+    assert_true(t->columns[1].typed_values == 0 && t->chunks[0].typed_values == 0);
     assert_int_equal(t->nkey, 1);
     assert_int_equal(t->nchunks, 2);
     assert_string_equal(t->chunks[0].where, "`id` < 100");
