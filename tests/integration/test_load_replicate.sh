@@ -14,9 +14,6 @@
 start_server src --server-id 1
 sql_file src "$SRC/tests/data/fixture-bank.sql"
 types_fixture src
-# fx.js holds MySQL JSON with DECIMAL/temporal/opaque scalars, whose round
-# trip is the JSON encoding work's (its own test); replication does not need it
-[ "$KIND" = mysql ] && sql src "SET sql_log_bin = 0; DROP TABLE fx.js"
 
 INSERT_LEDGER='^### INSERT INTO `bank`.`ledger`'
 
