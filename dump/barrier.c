@@ -31,15 +31,15 @@ static int long_queries(struct dump_snapshot *s, struct cs_conn *conn, unsigned 
                         struct cs_buf *msg, struct cs_error *err)
 {
     struct cs_buf sql = CS_BUF_INIT;
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW row;
+    struct cs_result *res = NULL;
+    char **row;
     int n = -1;
 
     dump_snapshot_long_query_sql(&sql, s->server, seconds);
     if (cs_conn_query(conn, sql.data, &res, err) < 0)
         goto out;
     n = 0;
-    while ((row = mysql_fetch_row(res))) {
+    while ((row = cs_result_row(res))) {
         /* our own connections never count */
         int ours = 0;
         for (size_t i = 0; i < s->nconns; i++)
@@ -52,7 +52,7 @@ static int long_queries(struct dump_snapshot *s, struct cs_conn *conn, unsigned 
     }
 out:
     if (res)
-        mysql_free_result(res);
+        cs_result_free(res);
     cs_buf_release(&sql);
     return n;
 }

@@ -96,14 +96,14 @@ static void schema_in(struct cs_buf *b, const struct dump_catalog *cat)
 
 /* Runs PREFIX " IN (<schemas>)" SUFFIX and hands every row to FN, which
  * returns -1 on allocation failure. */
-typedef int (*row_fn)(void *ctx, MYSQL_ROW row, unsigned long *lens);
+typedef int (*row_fn)(void *ctx, char **row, unsigned long *lens);
 
 static int each_row(struct cs_conn *conn, const struct dump_catalog *cat, const char *prefix,
                     const char *suffix, row_fn fn, void *ctx, struct cs_error *err)
 {
     struct cs_buf sql = CS_BUF_INIT;
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW row;
+    struct cs_result *res = NULL;
+    char **row;
     int rc = -1;
 
     cs_buf_puts(&sql, prefix);
@@ -116,13 +116,13 @@ static int each_row(struct cs_conn *conn, const struct dump_catalog *cat, const 
     if (cs_conn_query(conn, sql.data, &res, err) < 0)
         goto out;
     rc = 0;
-    while (rc == 0 && (row = mysql_fetch_row(res)))
-        rc = fn(ctx, row, mysql_fetch_lengths(res));
+    while (rc == 0 && (row = cs_result_row(res)))
+        rc = fn(ctx, row, cs_result_lengths(res));
     if (rc < 0 && !cs_error_is_set(err))
         cs_error_set(err, CS_ERR_NOMEM, "out of memory reading the catalog");
 out:
     if (res)
-        mysql_free_result(res);
+        cs_result_free(res);
     cs_buf_release(&sql);
     return rc;
 }
@@ -130,14 +130,14 @@ out:
 static int read_schemas(struct cs_conn *conn, const struct dump_config *cfg,
                         struct dump_catalog *cat, struct cs_error *err)
 {
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW row;
+    struct cs_result *res = NULL;
+    char **row;
     int rc = -1;
 
     if (cs_conn_query(conn, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA ORDER BY 1", &res,
                       err) < 0)
         return -1;
-    while ((row = mysql_fetch_row(res))) {
+    while ((row = cs_result_row(res))) {
         void *p;
         if (!schema_selected(cfg, row[0]))
             continue;
@@ -166,7 +166,7 @@ static int read_schemas(struct cs_conn *conn, const struct dump_config *cfg,
 oom:
     cs_error_set(err, CS_ERR_NOMEM, "out of memory reading schemas");
 out:
-    mysql_free_result(res);
+    cs_result_free(res);
     return rc;
 }
 
@@ -212,7 +212,7 @@ static int add_object(struct dump_catalog *cat, enum fmt_object_kind kind, const
     return o->schema && o->name && (!table || o->table) ? 0 : -1;
 }
 
-static int add_table(struct dump_catalog *cat, MYSQL_ROW row)
+static int add_table(struct dump_catalog *cat, char **row)
 {
     struct dump_table *t;
     void *p = grow(cat->tables, cat->ntables, sizeof(*t));
@@ -238,7 +238,7 @@ struct table_ctx {
     struct dump_catalog *cat;
 };
 
-static int table_row(void *vctx, MYSQL_ROW row, unsigned long *lens)
+static int table_row(void *vctx, char **row, unsigned long *lens)
 {
     struct table_ctx *c = vctx;
 
@@ -274,7 +274,7 @@ static int extra_has(const char *extra, const char *word)
 
 /* JSON_TABLE, which the mysql-json SELECT needs, came with MySQL 8.0.4:
  * older servers' JSON travels as text (utf8text), types not kept. */
-static int add_column(struct dump_table *t, MYSQL_ROW row, int is_mariadb, int json_table)
+static int add_column(struct dump_table *t, char **row, int is_mariadb, int json_table)
 {
     struct dump_column *c;
     const char *extra = row[6];
@@ -306,7 +306,7 @@ struct column_ctx {
     int json_table; /* the server has JSON_TABLE */
 };
 
-static int column_row(void *vctx, MYSQL_ROW row, unsigned long *lens)
+static int column_row(void *vctx, char **row, unsigned long *lens)
 {
     struct column_ctx *c = vctx;
     struct dump_table *t = find_table(c->cat, row[0], row[1]);
@@ -367,7 +367,7 @@ static int key_scan_flush(struct key_scan *s)
     return 0;
 }
 
-static int key_scan_row(struct key_scan *s, MYSQL_ROW row)
+static int key_scan_row(struct key_scan *s, char **row)
 {
     struct dump_table *t = find_table(s->cat, row[0], row[1]);
     long ci;
@@ -394,7 +394,7 @@ static int key_scan_row(struct key_scan *s, MYSQL_ROW row)
     return 0;
 }
 
-static int key_row(void *vctx, MYSQL_ROW row, unsigned long *lens)
+static int key_row(void *vctx, char **row, unsigned long *lens)
 {
     struct key_scan *s = vctx;
 
@@ -426,7 +426,7 @@ struct object_ctx {
     enum fmt_object_kind kind;
 };
 
-static int object_row(void *vctx, MYSQL_ROW row, unsigned long *lens)
+static int object_row(void *vctx, char **row, unsigned long *lens)
 {
     struct object_ctx *c = vctx;
     enum fmt_object_kind k = c->kind;
@@ -563,7 +563,7 @@ struct fingerprint_ctx {
     struct cs_buf line;
 };
 
-static int fingerprint_row(void *vctx, MYSQL_ROW row, unsigned long *lens)
+static int fingerprint_row(void *vctx, char **row, unsigned long *lens)
 {
     struct fingerprint_ctx *c = vctx;
 

@@ -350,15 +350,15 @@ static int fault_rows(const struct writer *w, struct cs_error *err)
 #endif
 }
 
-static int stream_rows(struct writer *w, struct cs_conn *conn, MYSQL_RES *res,
+static int stream_rows(struct writer *w, struct cs_result *res,
                        struct cs_error *err)
 {
-    MYSQL_ROW row;
+    char **row;
     unsigned long *lens;
     uint64_t n = 0;
     int r;
 
-    while ((r = cs_conn_fetch(conn, res, &row, &lens, err)) == 1) {
+    while ((r = cs_result_next(res, &row, &lens, err)) == 1) {
         if (!w->top) {
             struct dump_key *lo = w->u->lo ? dump_key_dup(w->u->lo) : NULL;
             if ((w->u->lo && !lo) || open_file(w, lo, err) < 0)
@@ -398,7 +398,7 @@ int dump_chunk_run(struct cs_conn *conn, const struct dump_config *cfg,
 {
     struct writer w;
     struct cs_buf sql = CS_BUF_INIT;
-    MYSQL_RES *res = NULL;
+    struct cs_result *res = NULL;
     int rc = -1;
 
     memset(&w, 0, sizeof(w));
@@ -415,7 +415,7 @@ int dump_chunk_run(struct cs_conn *conn, const struct dump_config *cfg,
         cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         goto out;
     }
-    if (cs_conn_query_stream(conn, sql.data, &res, err) < 0 || stream_rows(&w, conn, res, err) < 0)
+    if (cs_conn_query_stream(conn, sql.data, &res, err) < 0 || stream_rows(&w, res, err) < 0)
         goto out;
     if (w.top) {
         struct dump_key *hi = u->hi ? dump_key_dup(u->hi) : NULL;
@@ -430,7 +430,7 @@ int dump_chunk_run(struct cs_conn *conn, const struct dump_config *cfg,
     rc = 0;
 out:
     if (res)
-        mysql_free_result(res);
+        cs_result_free(res);
     cs_buf_release(&sql);
     cs_buf_release(&w.buf);
     cs_buf_release(&w.line);

@@ -341,9 +341,9 @@ int main(int argc, char **argv)
     cfg.progress = cfg.progress && !cfg.quiet && con.tty;
     cfg.cancel = (const volatile int *)&cancel_flag;
     cs_cli_signals(on_signal);
-    mysql_library_init(0, NULL, NULL);
+    cs_conn_library_init();
     rc = dump_run(&cfg, &err) == 0 ? 0 : 1;
-    mysql_library_end();
+    cs_conn_library_end();
 out:
     if (rc != 0 && cs_error_is_set(&err))
         cs_log_error(&log, "%s", err.msg);

@@ -43,16 +43,15 @@ int dump_schema_add_file(struct fmt_manifest *m, const char *name, const void *d
     return 0;
 }
 
-static int col_of(MYSQL_RES *res, const char *name)
+static int col_of(struct cs_result *res, const char *name)
 {
-    MYSQL_FIELD *f = mysql_fetch_fields(res);
-    for (unsigned i = 0; i < mysql_num_fields(res); i++)
-        if (!strcasecmp(f[i].name, name))
+    for (unsigned i = 0; i < cs_result_fields(res); i++)
+        if (!strcasecmp(cs_result_field_name(res, i), name))
             return (int)i;
     return -1;
 }
 
-static char *dup_col(MYSQL_RES *res, MYSQL_ROW row, const char *name)
+static char *dup_col(struct cs_result *res, char **row, const char *name)
 {
     int c = col_of(res, name);
     return c >= 0 && row[c] ? strdup(row[c]) : NULL;
@@ -78,8 +77,8 @@ static int write_one(struct cs_conn *conn, const struct dump_config *cfg,
                      struct ddl *out, struct fmt_manifest *m, struct cs_error *err)
 {
     struct cs_buf sql = CS_BUF_INIT, body = CS_BUF_INIT;
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW row;
+    struct cs_result *res = NULL;
+    char **row;
     char *path = NULL;
     int c, rc = -1;
 
@@ -90,7 +89,7 @@ static int write_one(struct cs_conn *conn, const struct dump_config *cfg,
         cs_quote_ident(&sql, schema);
     if (cs_conn_query(conn, sql.data, &res, err) < 0)
         goto out;
-    row = mysql_fetch_row(res);
+    row = cs_result_row(res);
     c = col_of(res, k->stmt_col);
     if (!row || c < 0 || !row[c]) {
         cs_error_set(err, CS_ERR_SERVER,
@@ -118,7 +117,7 @@ static int write_one(struct cs_conn *conn, const struct dump_config *cfg,
 out:
     free(path);
     if (res)
-        mysql_free_result(res);
+        cs_result_free(res);
     cs_buf_release(&sql);
     cs_buf_release(&body);
     return rc;

@@ -55,7 +55,7 @@ static int guard_failed(struct dump_snapshot *s, const char *stmt, struct cs_err
     struct cs_buf who = CS_BUF_INIT;
     int appliers;
 
-    if (err->server_errno == 1205 && s->guard.mysql) {
+    if (err->server_errno == 1205 && cs_conn_is_open(&s->guard)) {
         appliers = dump_barrier_blockers(s, &s->guard, &who);
         cs_error_set(err, CS_ERR_LOCK, "%s waited %us (lock wait timeout)%s%s%s%s", stmt,
                      s->cfg->lock_wait_timeout, who.len ? "; blocked by:" : "",
@@ -174,15 +174,15 @@ static int check_fingerprint(struct dump_snapshot *s, struct cs_conn *conn,
 /* MariaDB: where this transaction's snapshot sits in the binary log. */
 static int read_proof(struct cs_conn *c, char **out, struct cs_error *err)
 {
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW row;
+    struct cs_result *res = NULL;
+    char **row;
     const char *file = NULL, *pos = NULL;
     struct cs_buf b = CS_BUF_INIT;
 
     *out = NULL;
     if (cs_conn_query(c, "SHOW STATUS LIKE 'binlog_snapshot_%'", &res, err) < 0)
         return -1;
-    while ((row = mysql_fetch_row(res))) {
+    while ((row = cs_result_row(res))) {
         if (!strcasecmp(row[0], "Binlog_snapshot_file"))
             file = row[1];
         else if (!strcasecmp(row[0], "Binlog_snapshot_position"))
@@ -190,7 +190,7 @@ static int read_proof(struct cs_conn *c, char **out, struct cs_error *err)
     }
     if (file && *file && pos)
         cs_buf_printf(&b, "%s:%s", file, pos);
-    mysql_free_result(res);
+    cs_result_free(res);
     if (cs_buf_failed(&b))
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     *out = cs_buf_detach(&b);
@@ -406,7 +406,7 @@ int dump_snapshot_open(struct dump_snapshot *s, const struct dump_catalog *cat, 
         if (open_session(s, &s->conns[i], label, err) < 0)
             return -1;
     }
-    if (b->take && s->mode != DUMP_LOCK_BACKUP_STAGE && !s->barrier.mysql &&
+    if (b->take && s->mode != DUMP_LOCK_BACKUP_STAGE && !cs_conn_is_open(&s->barrier) &&
         open_session(s, &s->barrier, "barrier", err) < 0)
         return -1;
     if (s->mode == DUMP_LOCK_LOCKLESS) {
@@ -461,9 +461,9 @@ static void release_guard(struct dump_snapshot *s)
     struct cs_error ignore;
 
     cs_error_clear(&ignore);
-    if (s->guard.mysql && s->guard_kind == DUMP_GUARD_BACKUP_STAGE)
+    if (cs_conn_is_open(&s->guard) && s->guard_kind == DUMP_GUARD_BACKUP_STAGE)
         cs_conn_exec(&s->guard, "BACKUP STAGE END", &ignore);
-    else if (s->guard.mysql && s->guard_kind == DUMP_GUARD_BACKUP_LOCK)
+    else if (cs_conn_is_open(&s->guard) && s->guard_kind == DUMP_GUARD_BACKUP_LOCK)
         cs_conn_exec(&s->guard, "UNLOCK INSTANCE", &ignore);
     cs_conn_close(&s->guard);
 }
@@ -481,11 +481,11 @@ int dump_snapshot_close(struct dump_snapshot *s, const struct dump_catalog *cat,
         b->release(s, &ignore);
     }
     if (check_ddl && cat) {
-        struct cs_conn *c = s->guard.mysql ? &s->guard : &s->barrier;
+        struct cs_conn *c = cs_conn_is_open(&s->guard) ? &s->guard : &s->barrier;
         struct cs_conn tmp = {0};
-        if (!c->mysql && open_session(s, &tmp, "ddl check", err) == 0)
+        if (!cs_conn_is_open(c) && open_session(s, &tmp, "ddl check", err) == 0)
             c = &tmp;
-        rc = c->mysql ? check_fingerprint(s, c, cat, "during the dump", err) : -1;
+        rc = cs_conn_is_open(c) ? check_fingerprint(s, c, cat, "during the dump", err) : -1;
         cs_conn_close(&tmp);
     }
     release_guard(s);

@@ -56,8 +56,8 @@ void load_chunk_load_sql(struct cs_buf *b, const struct fmt_table *t)
 static int check_warnings(struct cs_conn *conn, const struct load_chunk_job *job,
                           struct cs_error *err)
 {
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW row;
+    struct cs_result *res = NULL;
+    char **row;
     struct cs_buf w = CS_BUF_INIT;
 
     unsigned count = conn->warnings;
@@ -65,9 +65,9 @@ static int check_warnings(struct cs_conn *conn, const struct load_chunk_job *job
     if (count == 0)
         return 0;
     if (cs_conn_query(conn, "SHOW WARNINGS LIMIT 3", &res, err) == 0) {
-        while ((row = mysql_fetch_row(res)))
+        while ((row = cs_result_row(res)))
             cs_buf_printf(&w, " [%s %s: %s]", row[0], row[1], row[2]);
-        mysql_free_result(res);
+        cs_result_free(res);
     }
     cs_error_set(err, CS_ERR_SERVER,
                  "%s.%s chunk %s: the server reported %u warning(s) (data would be lost%s):%s",

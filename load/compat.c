@@ -41,8 +41,8 @@ static int read_collations(struct load_compat *k, struct cs_conn *c, const struc
                            struct cs_error *err)
 {
     const char *sql = "SELECT COLLATION_NAME FROM information_schema.COLLATIONS";
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW row;
+    struct cs_result *res = NULL;
+    char **row;
 
     if (t->version.flavor == CS_FLAVOR_MARIADB && cs_version_at_least(&t->version, 10, 10, 0))
         sql = "SELECT FULL_COLLATION_NAME FROM "
@@ -50,11 +50,11 @@ static int read_collations(struct load_compat *k, struct cs_conn *c, const struc
               "SELECT COLLATION_NAME FROM information_schema.COLLATIONS";
     if (cs_conn_query(c, sql, &res, err) < 0)
         return cs_error_prefix(err, "reading the target's collations");
-    k->collations = calloc(mysql_num_rows(res) + 1, sizeof(char *));
-    while (k->collations && (row = mysql_fetch_row(res)))
+    k->collations = calloc(cs_result_rows(res) + 1, sizeof(char *));
+    while (k->collations && (row = cs_result_row(res)))
         if (row[0] && !(k->collations[k->ncollations++] = strdup(row[0])))
             break;
-    mysql_free_result(res);
+    cs_result_free(res);
     if (!k->collations || (k->ncollations && !k->collations[k->ncollations - 1]))
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     qsort(k->collations, k->ncollations, sizeof(char *), cmp_str);

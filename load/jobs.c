@@ -81,8 +81,8 @@ static int existing_names(struct cs_conn *c, const struct fmt_table *t, const ch
                           struct cs_buf *names, struct cs_error *err)
 {
     struct cs_buf sql = CS_BUF_INIT;
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW row;
+    struct cs_result *res = NULL;
+    char **row;
 
     if (!strcmp(kind, "index"))
         cs_buf_puts(&sql, "SELECT DISTINCT INDEX_NAME FROM information_schema.STATISTICS "
@@ -98,9 +98,9 @@ static int existing_names(struct cs_conn *c, const struct fmt_table *t, const ch
         return -1;
     }
     cs_buf_putc(names, '\n');
-    while ((row = mysql_fetch_row(res)))
+    while ((row = cs_result_row(res)))
         cs_buf_printf(names, "%s\n", row[0]);
-    mysql_free_result(res);
+    cs_result_free(res);
     cs_buf_release(&sql);
     return 0;
 }

@@ -305,9 +305,9 @@ int main(int argc, char **argv)
         rc = check_only(&cfg, &log, &err) == 0 ? 0 : 1;
         goto out;
     }
-    mysql_library_init(0, NULL, NULL);
+    cs_conn_library_init();
     rc = load_run(&cfg, &err) == 0 ? 0 : 1;
-    mysql_library_end();
+    cs_conn_library_end();
 out:
     if (rc != 0 && cs_error_is_set(&err))
         cs_log_error(&log, "%s", err.msg);

@@ -108,8 +108,8 @@ static void check_source_binlogs(const struct load_replsetup *rs, const struct f
     struct cs_conn_config cc = cfg->conn;
     struct cs_conn c = {0};
     struct cs_error e;
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW row;
+    struct cs_result *res = NULL;
+    char **row;
     int found = 0;
 
     cs_error_clear(&e);
@@ -134,9 +134,9 @@ static void check_source_binlogs(const struct load_replsetup *rs, const struct f
         cs_conn_close(&c);
         return;
     }
-    while ((row = mysql_fetch_row(res)))
+    while ((row = cs_result_row(res)))
         found |= row[0] && !strcmp(row[0], m->coords.binlog_file);
-    mysql_free_result(res);
+    cs_result_free(res);
     cs_conn_close(&c);
     if (!found)
         cs_log_warn(cfg->log,
@@ -180,21 +180,19 @@ static void status_field(struct replica_status *st, const char *name, const char
 static int read_status(struct cs_conn *c, const char *sql, struct replica_status *st,
                        struct cs_error *err)
 {
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW row;
-    MYSQL_FIELD *f;
+    struct cs_result *res = NULL;
+    char **row;
     unsigned n;
 
     memset(st, 0, sizeof(*st));
     if (cs_conn_query(c, sql, &res, err) < 0)
         return -1;
-    row = mysql_fetch_row(res);
-    n = mysql_num_fields(res);
-    f = mysql_fetch_fields(res);
+    row = cs_result_row(res);
+    n = cs_result_fields(res);
     st->have_row = row != NULL;
     for (unsigned i = 0; row && i < n; i++)
-        status_field(st, f[i].name, row[i] ? row[i] : "");
-    mysql_free_result(res);
+        status_field(st, cs_result_field_name(res, i), row[i] ? row[i] : "");
+    cs_result_free(res);
     return 0;
 }
 

@@ -145,8 +145,8 @@ static int target_objects(struct cs_conn *c, const struct fmt_manifest *m, struc
                           struct cs_error *err)
 {
     struct cs_buf sql = CS_BUF_INIT;
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW row;
+    struct cs_result *res = NULL;
+    char **row;
     int rc;
 
     cs_buf_puts(&sql, "SELECT IF(TABLE_TYPE = 'VIEW', 'VIEW', 'TABLE'), TABLE_SCHEMA, TABLE_NAME "
@@ -163,10 +163,10 @@ static int target_objects(struct cs_conn *c, const struct fmt_manifest *m, struc
     schemas_in(&sql, m);
     rc = cs_conn_query(c, sql.data, &res, err);
     cs_buf_putc(out, '\n');
-    while (rc == 0 && (row = mysql_fetch_row(res)))
+    while (rc == 0 && (row = cs_result_row(res)))
         cs_buf_printf(out, "%s\t%s\t%s\n", row[0], row[1], row[2]);
     if (res)
-        mysql_free_result(res);
+        cs_result_free(res);
     cs_buf_release(&sql);
     return rc;
 }

@@ -22,8 +22,8 @@ int load_target_gtid_empty(struct cs_conn *c, const struct cs_version *v, int *e
 
 int load_target_read(struct cs_conn *c, struct load_target *t, struct cs_error *err)
 {
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW row;
+    struct cs_result *res = NULL;
+    char **row;
     int rc = -1;
 
     memset(t, 0, sizeof(*t));
@@ -31,7 +31,7 @@ int load_target_read(struct cs_conn *c, struct load_target *t, struct cs_error *
                          "@@max_allowed_packet, @@read_only",
                       &res, err) < 0)
         return -1;
-    row = mysql_fetch_row(res);
+    row = cs_result_row(res);
     if (!row || !row[0] || cs_version_parse(row[0], row[1], &t->version) < 0) {
         cs_error_set(err, CS_ERR_SERVER, "%s: cannot read the server version", c->label);
         goto out;
@@ -40,14 +40,14 @@ int load_target_read(struct cs_conn *c, struct load_target *t, struct cs_error *
     t->local_infile = row[2] && strcmp(row[2], "0") != 0;
     t->max_packet = row[3] ? strtoull(row[3], NULL, 10) : 0;
     t->read_only = row[4] && strcmp(row[4], "0") != 0;
-    mysql_free_result(res);
+    cs_result_free(res);
     res = NULL;
     if (load_target_gtid_empty(c, &t->version, &t->gtid_empty, err) < 0)
         goto out;
     rc = t->version_text ? 0 : cs_error_set(err, CS_ERR_NOMEM, "out of memory");
 out:
     if (res)
-        mysql_free_result(res);
+        cs_result_free(res);
     return rc;
 }
 

@@ -35,8 +35,8 @@ int load_verify_select(struct cs_conn *conn, const struct fmt_table *t, const ch
                        struct cs_error *err)
 {
     struct cs_buf sql = CS_BUF_INIT, line = CS_BUF_INIT;
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW row;
+    struct cs_result *res = NULL;
+    char **row;
     unsigned long *lens;
     int r = -1;
 
@@ -47,11 +47,11 @@ int load_verify_select(struct cs_conn *conn, const struct fmt_table *t, const ch
     }
     if (cs_conn_query_stream(conn, sql.data, &res, err) < 0)
         goto out;
-    while ((r = cs_conn_fetch(conn, res, &row, &lens, err)) == 1)
+    while ((r = cs_result_next(res, &row, &lens, err)) == 1)
         fmt_checksum_row(out, &line, row, lens, (unsigned)t->ncolumns);
 out:
     if (res)
-        mysql_free_result(res);
+        cs_result_free(res);
     cs_buf_release(&sql);
     cs_buf_release(&line);
     if (r < 0)
