@@ -45,10 +45,7 @@ int cs_buf_reserve(struct cs_buf *b, size_t extra)
     return 0;
 fail:
     /* a failed buffer holds nothing: no half-built statement can be used */
-    free(b->data);
-    b->data = NULL;
-    b->len = b->cap = 0;
-    b->failed = 1;
+    cs_buf_set_failed(b);
     return -1;
 }
 
@@ -107,6 +104,14 @@ void cs_buf_reset(struct cs_buf *b)
     b->failed = 0;
     if (b->data)
         b->data[0] = '\0';
+}
+
+void cs_buf_set_failed(struct cs_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+    b->failed = 1;
 }
 
 int cs_buf_failed(const struct cs_buf *b)

@@ -23,45 +23,40 @@
 
 int dump_table_sql_build(const struct dump_table *t, struct dump_table_sql *out)
 {
-    struct cs_buf sel = CS_BUF_INIT, cols = CS_BUF_INIT, q = CS_BUF_INIT, ord = CS_BUF_INIT;
+    struct cs_buf cols = CS_BUF_INIT, q = CS_BUF_INIT;
+    int keyed = t->nkey && dump_plan_key_usable(t);
     unsigned n = 0;
 
     memset(out, 0, sizeof(*out));
     out->kinds = calloc(t->ncols + 1, sizeof(*out->kinds));
     out->key_pos = calloc(t->nkey + 1, sizeof(size_t));
-    for (size_t i = 0; out->kinds && out->key_pos && i < t->ncols; i++) {
+    out->sel = calloc(t->ncols + 1, sizeof(*out->sel));
+    out->key_names = keyed ? calloc(t->nkey + 1, sizeof(char *)) : NULL;
+    for (size_t i = 0; out->kinds && out->key_pos && out->sel && i < t->ncols; i++) {
         const struct dump_column *c = &t->cols[i];
         if (c->generated || c->period)
             continue;
         cs_buf_reset(&q);
         cs_quote_ident(&q, c->name);
-        if (n) {
-            cs_buf_puts(&sel, ", ");
+        if (n)
             cs_buf_putc(&cols, ',');
-        }
-        fmt_col_select_expr(&sel, c->kind, q.data ? q.data : "");
         cs_buf_puts(&cols, q.data ? q.data : "");
         for (size_t k = 0; k < t->nkey; k++)
             if (t->key[k] == i)
                 out->key_pos[k] = n;
         out->has_mysql_json |= c->kind == FMT_COL_MYSQL_JSON;
+        out->sel[n] = (struct fmt_sel_col){c->name, c->kind};
         out->kinds[n++] = c->kind;
     }
-    for (size_t k = 0; k < t->nkey; k++) {
-        if (k)
-            cs_buf_puts(&ord, ", ");
-        cs_quote_ident(&ord, t->cols[t->key[k]].name);
-    }
+    for (size_t k = 0; out->key_names && k < t->nkey; k++)
+        out->key_names[k] = t->cols[t->key[k]].name;
     cs_buf_reset(&q);
     cs_quote_qualified(&q, t->schema, t->name);
     out->ncols = n;
     out->qualified = cs_buf_detach(&q);
-    out->select_list = cs_buf_detach(&sel);
     out->column_list = cs_buf_detach(&cols);
-    out->order_by = t->nkey && dump_plan_key_usable(t) ? cs_buf_detach(&ord) : NULL;
-    cs_buf_release(&ord);
-    if (!out->kinds || !out->key_pos || !out->qualified || !out->select_list ||
-        !out->column_list || (t->nkey && dump_plan_key_usable(t) && !out->order_by)) {
+    if (!out->kinds || !out->key_pos || !out->sel || !out->qualified || !out->column_list ||
+        (keyed && !out->key_names)) {
         dump_table_sql_release(out);
         return -1;
     }
@@ -73,9 +68,9 @@ void dump_table_sql_release(struct dump_table_sql *s)
     if (!s)
         return;
     free(s->qualified);
-    free(s->select_list);
     free(s->column_list);
-    free(s->order_by);
+    free(s->sel);
+    free(s->key_names);
     free(s->kinds);
     free(s->key_pos);
     memset(s, 0, sizeof(*s));
@@ -299,13 +294,16 @@ static int maybe_rotate(struct writer *w, char **row, const unsigned long *lens,
 static void select_sql(struct cs_buf *b, const struct dump_table *t, const struct dump_table_sql *ts,
                        const struct dump_unit *u)
 {
-    cs_buf_printf(b, "SELECT %s FROM %s", ts->select_list, ts->qualified);
-    if (u->lo || u->hi) {
-        cs_buf_puts(b, " WHERE ");
-        dump_plan_where(b, t, u->lo, u->hi);
-    }
-    if (u->keyed && ts->order_by)
-        cs_buf_printf(b, " ORDER BY %s", ts->order_by);
+    struct cs_buf range = CS_BUF_INIT;
+
+    if (u->lo || u->hi)
+        dump_plan_where(&range, t, u->lo, u->hi);
+    if (cs_buf_failed(&range))
+        cs_buf_set_failed(b);
+    else
+        fmt_chunk_select(b, ts->sel, ts->ncols, t->schema, t->name, range.data,
+                         u->keyed ? ts->key_names : NULL, t->nkey);
+    cs_buf_release(&range);
 }
 
 /* After a failure: the open partial goes; a keyed unit keeps its finished

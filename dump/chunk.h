@@ -21,12 +21,13 @@
 #include "dump/catalog.h"
 #include "dump/config.h"
 #include "dump/plan.h"
+#include "format/chunksel.h"
 
 struct dump_table_sql {
     char *qualified;            /* `db`.`t` */
-    char *select_list;          /* exprs of the dumped columns */
     char *column_list;          /* `a`,`b` for INSERT */
-    char *order_by;             /* key columns, NULL when unkeyed */
+    struct fmt_sel_col *sel;    /* the dumped columns, for the chunk SELECT (format/chunksel.h) */
+    const char **key_names;     /* the key's column names, NULL when unkeyed */
     unsigned ncols;             /* dumped columns */
     enum fmt_col_kind *kinds;   /* per dumped column */
     size_t *key_pos;            /* key columns' positions in the select list */
