@@ -120,6 +120,21 @@ start_server my --flavor mysql-9.7
 start_server m11 --flavor mariadb-11.8
 start_server m10 --flavor mariadb-10.11
 types_fixture my
+# MySQL JSON whose scalars are DECIMAL/DATE/opaque... (fx.js) cannot keep its
+# types in MariaDB: refused by column before anything is written
+dump_of my "$WORK/d-my-js" --tables fx.js -q
+for target in m11 m10; do
+    set +e
+    load_into "$target" "$WORK/d-my-js" 2> "$WORK/js-$target.log"
+    rc=$?
+    set -e
+    [ "$rc" -ne 0 ] || fail "$target: typed MySQL JSON loaded into MariaDB"
+    grep -q "fx.js.j ([0-9]* value(s)); nothing was loaded" "$WORK/js-$target.log" ||
+        fail "$target: no refusal naming fx.js.j: $(cat "$WORK/js-$target.log")"
+    assert_eq "$(sql "$target" "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN ('fx', '__csload')")" 0 \
+        "$target: schemas created before the JSON refusal"
+done
+sql my "SET sql_log_bin = 0; DROP TABLE fx.js"
 dump_of my "$WORK/d-my" --chunk-rows 700 --threads 2 -q
 dump_of my "$WORK/d-my-sql" --format sql --threads 2 -q
 
