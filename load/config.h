@@ -31,6 +31,7 @@ struct load_config {
     const char *replication_ssl_key;
     unsigned retries;             /* attempts per chunk after a transient error */
     unsigned compat;              /* --compat words: LOAD_COMPAT_* (load/compat.h) */
+    int include_system;           /* --include-system: the dump may write into system schemas */
     int quiet, verbose, progress;
     const volatile int *cancel;
     const struct cs_log *log;

@@ -12,6 +12,7 @@
 #include "load/check.h"
 #include "load/compat.h"
 #include "load/run.h"
+#include "load/stmtcheck.h"
 
 static volatile sig_atomic_t cancel_flag; /* the only file-scope mutable */
 
@@ -39,6 +40,7 @@ enum {
     OPT_RETRIES,
     OPT_ARCHIVE,
     OPT_COMPAT,
+    OPT_INCLUDE_SYSTEM,
 };
 
 static const struct option long_options[] = {
@@ -61,6 +63,7 @@ static const struct option long_options[] = {
     {"replication-ssl-key", required_argument, NULL, OPT_REPL_SSL_KEY},
     {"retries", required_argument, NULL, OPT_RETRIES},
     {"compat", required_argument, NULL, OPT_COMPAT},
+    {"include-system", no_argument, NULL, OPT_INCLUDE_SYSTEM},
     CS_CLI_COMMON_OPTIONS,
     {NULL, 0, NULL, 0},
 };
@@ -86,7 +89,9 @@ static void usage(FILE *out)
             "                             sql_log_bin=0)\n"
             "      --no-verify            skip the row count + checksum check of every chunk\n"
             "      --reset-progress       forget earlier runs of this dump and start over\n"
-            "      --retries=N            attempts per chunk after a transient error (default 5)\n\n"
+            "      --retries=N            attempts per chunk after a transient error (default 5)\n"
+            "      --include-system       let the dump write into mysql, sys and the other\n"
+            "                             system schemas (refused otherwise)\n\n"
             "Cross-flavor loads (a MySQL dump into MariaDB or the reverse): collations, hidden\n"
             "MySQL syntax and sql_mode words are translated and listed; what cannot be carried\n"
             "is refused before anything is written, unless a --compat word allows the loss:\n"
@@ -189,6 +194,7 @@ static int on_option(void *vctx, int opt, const char *arg, struct cs_error *err)
     case OPT_REPL_USER: c->replication_user = arg; return 0;
     case OPT_REPL_PASSWORD: c->replication_password = arg; return 0;
     case OPT_COMPAT: return load_compat_parse_flags(arg, &c->compat, err);
+    case OPT_INCLUDE_SYSTEM: c->include_system = 1; return 0;
     case OPT_REPL_SSL_MODE: return load_repl_ssl_parse(arg, &c->replication_ssl, err);
     case OPT_REPL_SSL_CA: c->replication_ssl_ca = arg; return 0;
     case OPT_REPL_SSL_CERT: c->replication_ssl_cert = arg; return 0;
@@ -251,15 +257,24 @@ static int check_only(const struct load_config *cfg, const struct cs_log *log,
 
     if (cfg->archive) { /* every entry against the manifest, every byte hashed */
         struct load_archive *a = load_archive_open(cfg->archive, 1, log, err);
-        if (a)
+        struct fmt_manifest *m = a ? load_archive_take_manifest(a) : NULL;
+        int ok = m && load_stmtcheck_dump(load_archive_input(a), m, cfg->include_system, err) == 0;
+        if (ok)
             cs_log_info(log, "%s: the archive is intact (every entry present, sizes and "
-                             "hashes match, nothing unlisted)",
+                             "hashes match, nothing unlisted, every statement the one its "
+                             "manifest entry says)",
                         cfg->archive);
+        fmt_manifest_free(m);
         load_archive_free(a);
-        return a ? 0 : -1;
+        return ok ? 0 : -1;
     }
     in = load_input_dir_new(cfg->input, err);
     problems = in ? load_check(in, log, err) : -1;
+    if (problems == 0) { /* the content: each DDL file the statement it claims to be */
+        struct fmt_manifest *m = in->read_manifest(in, err);
+        problems = m && load_stmtcheck_dump(in, m, cfg->include_system, err) == 0 ? 0 : -1;
+        fmt_manifest_free(m);
+    }
 
     load_input_free(in);
     if (problems > 0)

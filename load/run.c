@@ -16,6 +16,7 @@
 #include "load/replsetup.h"
 #include "load/schema.h"
 #include "load/session.h"
+#include "load/stmtcheck.h"
 
 struct run {
     const struct load_config *cfg;
@@ -434,6 +435,7 @@ int load_run(const struct load_config *cfg, struct cs_error *err)
         r.m = r.in ? r.in->read_manifest(r.in, err) : NULL;
     }
     if (!r.m || dump_id_of(&r, err) < 0 || (!r.arch && check_dump(&r, err) < 0) ||
+        load_stmtcheck_dump(r.in, r.m, cfg->include_system, err) < 0 ||
         connect_target(&r, err) < 0)
         goto out;
     preflight(&r);

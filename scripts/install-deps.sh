@@ -36,6 +36,7 @@ PACKAGES=(
     mariadb-server
     mariadb-client
     zstd
+    xxhash
     python3
     procps
     ca-certificates
