@@ -20,6 +20,10 @@
  *
  *     static assertion failed: "manifest field file is not uint64_t"
  *
+ * (tests/unit/bad_manifest_field.c holds that and other wrong descriptors;
+ * ctest's unit/manifest_field_types/N check that each one fails to compile
+ * with its message, and .../good that the right ones compile).
+ *
  * Adding a scalar field to a JSON object is one descriptor line in its table
  * in manifest.c (writing, reading, validating and freeing follow from it);
  * a new array of objects is a new table, its grow function in manifest.c
