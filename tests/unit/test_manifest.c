@@ -88,6 +88,7 @@ static void add_column(struct fmt_table *t, const char *name, const char *type,
     assert_non_null(c);
     t->columns = c;
     c = &c[t->ncolumns++];
+    memset(c, 0, sizeof(*c));
     c->name = xstrdup(name);
     c->type = xstrdup(type);
     c->kind = kind;
