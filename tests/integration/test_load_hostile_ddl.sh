@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # A dump's content is untrusted input: DDL files rewritten by an attacker
 # who also re-signs the manifest the way anyone can (sizes and XXH3 hashes
-# recomputed) are refused -- by csload --check and by the load -- with a
-# message naming the file, and the target is left as it was (no schema
-# created, mysql intact).
+# recomputed), and chunk lists changed (a keyless chunk listed twice, ranges
+# that leave a gap or overlap), are refused -- by csload --check and by the
+# load -- with a message naming the file or table, and the target is left
+# as it was (no schema created, mysql intact).
 . "$(dirname "$0")/lib.sh"
 
 start_server src
 start_server tgt
 types_fixture src
-dump_of src "$WORK/good" --threads 2 -q
+dump_of src "$WORK/good" --threads 2 --chunk-rows 700 -q
 before=$(sql tgt "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'mysql'")
 
 # attack NAME PYTHON: a copy of the good dump changed by PYTHON (d = the
@@ -78,6 +79,24 @@ refused schema-db "expected the database of fx.fx"
 
 attack to-mysql 't = table("comp"); t["schema"] = "mysql"'
 refused to-mysql "writes into system schema mysql"
+
+attack dup-keyless '
+import copy, shutil
+t = table("nopk")
+c = copy.deepcopy(t["chunks"][-1])
+c["index"] = len(t["chunks"])
+import re
+c["file"] = re.sub(r"\.[0-9]{3}\.tsv\.zst$", ".999.tsv.zst", c["file"])
+shutil.copy(d + "/" + t["chunks"][-1]["file"], d + "/" + c["file"])
+t["chunks"].append(c)'
+refused dup-keyless "table fx.nopk: its chunks hold"
+
+
+attack gap 't = table("sparse"); t["chunks"][1]["lower"] = t["chunks"][2]["lower"]'
+refused gap "table fx.sparse: chunk 1"
+
+attack same-index 't = table("vpk"); t["chunks"][1]["index"] = 0'
+refused same-index "table fx.vpk: its chunk indices are not 0 to"
 
 # the good dump still loads
 load_into tgt "$WORK/good" --threads 2 2>/dev/null || fail "the good dump does not load"
