@@ -72,4 +72,12 @@ expect 1 "@ 127.0.0.1:1: cannot connect" -- -h 127.0.0.1 -P 1 -u nobody "$WORK/d
 # a manifest that is not one is refused before connecting, naming the file
 printf '{}' > "$WORK/empty/manifest.json"
 expect 1 "manifest.json" -- -h 127.0.0.1 -P 1 "$WORK/empty"
+# --print-defaults: the options the files give, one per line, passwords
+# masked, exit 0 without reading the dump
+printf '[client]\nuser=loader\n[csload]\nretries=5\nreplication-password=R3plPass\n' >"$WORK/print.cnf"
+out=$("$CSLOAD" --defaults-file="$WORK/print.cnf" --print-defaults "$WORK/nowhere" 2>&1) ||
+    fail "--print-defaults: exit $?: $out"
+want=$(printf '%s\n' "csload would have been started with the following arguments:" \
+    --user=loader --retries=5 --replication-password=*****)
+[ "$out" = "$want" ] || fail "--print-defaults printed: $out"
 echo ok
