@@ -883,6 +883,86 @@ static void test_nontrx_under_barrier(void **state)
     fx_free(f);
 }
 
+/* A replica's SHOW REPLICA STATUS row: its applier and its source. */
+static void replica_row(struct fake_step *st, const char *sql_running)
+{
+    fake_columns(st, 7, "Source_Host", "Source_Log_File", "Read_Source_Log_Pos",
+                 "Relay_Source_Log_File", "Replica_SQL_Running", "Last_SQL_Errno",
+                 "Exec_Source_Log_Pos");
+    fake_row(st, "primary.example", "primary-bin.000120", "9000", "primary-bin.000120", sql_running,
+             "0", "8800");
+}
+
+/* --pause-replica: the SQL thread stops before the DDL guard and starts
+ * again once the snapshot is taken; the replica position is then exact. */
+static void test_pause_replica(void **state)
+{
+    struct fx *f = fx_new("8.0.36", DUMP_PRIV_RELOAD | DUMP_PRIV_BACKUP_ADMIN, 1, DUMP_LOCK_FTWRL);
+    struct fake_script *a = script(f, "replica applier");
+    struct fake_script *g = script(f, "ddl guard");
+    struct fake_script *b = script(f, "barrier");
+
+    (void)state;
+    f->cfg.pause_replica = 1;
+    replica_row(fake_expect(a, "SHOW REPLICA STATUS"), "Yes");
+    fake_expect(a, "STOP REPLICA SQL_THREAD");
+    fake_expect(a, "START REPLICA SQL_THREAD");
+    fake_expect(g, "LOCK INSTANCE FOR BACKUP");
+    fake_expect(g, "UNLOCK INSTANCE");
+    fake_expect(b, "FLUSH NO_WRITE_TO_BINLOG TABLES");
+    fake_expect(b, "FLUSH TABLES WITH READ LOCK");
+    fake_expect(b, "UNLOCK TABLES");
+    mysql_status(f, "SHOW MASTER STATUS", "binlog.000002", "157", "u:1-9");
+    replica_row(fake_expect(script(f, "snapshot 1"), "SHOW REPLICA STATUS"), "No");
+
+    assert_int_equal(dump_snapshot_guard(&f->s, &f->err), 0);
+    assert_true(at(f, "replica applier", "STOP REPLICA SQL_THREAD") <
+                at(f, "ddl guard", "LOCK INSTANCE FOR BACKUP"));
+    assert_int_equal(dump_snapshot_open(&f->s, &f->cat, 2, &f->err), 0);
+    assert_true(f->s.is_replica);
+    assert_string_equal(f->s.replica_host, "primary.example");
+    /* stopped without an error: the applier position is the snapshot's */
+    assert_string_equal(f->s.replica.binlog_file, "primary-bin.000120");
+    assert_int_equal(f->s.replica.binlog_pos, 8800);
+    assert_null(f->s.replica.unusable);
+    assert_string_equal(f->s.replica.gtid_set, "u:1-9"); /* MySQL: the server's own */
+    assert_int_equal(fake_log_matches(f->fs, NULL, "START REPLICA SQL_THREAD"), 0);
+    assert_int_equal(dump_snapshot_release(&f->s, &f->cat, &f->err), 0);
+    assert_true(at(f, "barrier", "UNLOCK TABLES") <
+                at(f, "replica applier", "START REPLICA SQL_THREAD"));
+    assert_non_null(strstr(fake_logger_text(&f->log), "the replica's SQL thread runs again"));
+    assert_int_equal(fx_close(f, 0), 0);
+    /* started once, not again at close */
+    assert_int_equal(fake_log_matches(f->fs, NULL, "START REPLICA SQL_THREAD"), 1);
+    fx_all_answered(f);
+    fx_free(f);
+}
+
+/* Without --pause-replica a running applier's position may lag: only the
+ * GTID set is kept, and the manifest is told why. */
+static void test_replica_position_unusable(void **state)
+{
+    struct fx *f = fx_new("8.4.3", DUMP_PRIV_RELOAD, 1, DUMP_LOCK_FTWRL);
+    struct fake_script *b = script(f, "barrier");
+
+    (void)state;
+    fake_expect(b, "FLUSH NO_WRITE_TO_BINLOG TABLES");
+    fake_expect(b, "FLUSH TABLES WITH READ LOCK");
+    fake_expect(b, "UNLOCK TABLES");
+    mysql_status(f, "SHOW BINARY LOG STATUS", "binlog.000002", "157", "u:1-9");
+    replica_row(fake_expect(script(f, "snapshot 1"), "SHOW REPLICA STATUS"), "Yes");
+    assert_int_equal(dump_snapshot_open(&f->s, &f->cat, 2, &f->err), 0);
+    assert_true(f->s.is_replica);
+    assert_null(f->s.replica.binlog_file);
+    assert_non_null(f->s.replica.unusable);
+    assert_non_null(strstr(f->s.replica.unusable, "its IO thread had read up to "
+                                                  "primary-bin.000120:9000"));
+    assert_string_equal(f->s.replica.gtid_set, "u:1-9");
+    assert_int_equal(dump_snapshot_release(&f->s, &f->cat, &f->err), 0);
+    fx_all_answered(f);
+    fx_free(f);
+}
+
 /* A snapshot connection that cannot be opened fails the snapshot; the
  * others are closed. */
 static void test_open_failure(void **state)
@@ -921,6 +1001,8 @@ int main(void)
         cmocka_unit_test(test_lockless_refused),
         cmocka_unit_test(test_none),
         cmocka_unit_test(test_nontrx_under_barrier),
+        cmocka_unit_test(test_pause_replica),
+        cmocka_unit_test(test_replica_position_unusable),
         cmocka_unit_test(test_open_failure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
