@@ -15,7 +15,10 @@
  *     order;
  *   - else none: only the server-wide script answers.
  * A script made with fake_script_open_error() makes the open that takes it
- * fail instead (the server's errno and message).
+ * fail instead (the server's errno and message).  The binding is made at
+ * open: a script made later is only taken by connections opened later (a
+ * reconnect, a spare), so make each connection's script before it opens;
+ * steps may be added to a bound script at any time.
  *
  * Steps.  A statement is answered by the first step, in creation order,
  * of the connection's script and then of the server-wide script
