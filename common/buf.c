@@ -127,8 +127,11 @@ char *cs_buf_detach(struct cs_buf *b)
         cs_buf_release(b);
         return NULL;
     }
-    if (!b->data && cs_buf_reserve(b, 0) < 0)
-        return NULL;
+    if (!b->data) { /* nothing appended: an empty string, terminated */
+        if (cs_buf_reserve(b, 0) < 0)
+            return NULL;
+        b->data[0] = '\0';
+    }
     p = b->data;
     cs_buf_init(b);
     return p;

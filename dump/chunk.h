@@ -6,8 +6,11 @@
  * is fsync'd and renamed when complete.  When a file reaches --chunk-rows or
  * --chunk-bytes the next row starts a new file, and for a keyed unit that
  * row's key becomes the exact boundary between the two files.  Memory does
- * not grow with the table.  On any error every file of the unit is removed
- * (finished ones too), so the unit can be redone on another connection.
+ * not grow with the table.  On any error the file being written is removed;
+ * a keyed unit keeps its finished files (the last one's hi is where a redo
+ * on another connection resumes), an unkeyed unit removes them too (it is
+ * redone whole; when some already went to the publish hook, the error is
+ * fatal instead: they cannot be taken back).
  * One unit per thread; dump_table_sql is built once per table and shared
  * read-only.
  */

@@ -380,9 +380,10 @@ static int open_barrier(struct dump_snapshot *s, const struct dump_barrier *b,
                      b->name);
         return cs_error_escalate(err, CS_SEV_FATAL);
     }
+    /* "all at" only when they are (lock-tables may differ) */
     snprintf(s->note, sizeof(s->note), "%s held while %zu connections started their snapshot%s%s",
-             b->name, s->nconns, s->nproof ? "; all at binlog position " : "",
-             s->nproof ? s->proof[0] : "");
+             b->name, s->nconns, agree && s->nproof ? "; all at binlog position " : "",
+             agree && s->nproof ? s->proof[0] : "");
     return 0;
 }
 

@@ -60,7 +60,8 @@ int load_job_apply(struct load_worker *w, struct load_ctx *ctx, const struct fmt
             if (reconnect(w, attempt, err) < 0 ||
                 load_journal_lookup(&w->conn, ctx->dump_id, item.data, &found, err) < 0)
                 break;
-            if (found) { /* the COMMIT had landed */
+            if (found) { /* the COMMIT had landed: not an error */
+                cs_error_clear(err);
                 rc = 0;
                 break;
             }

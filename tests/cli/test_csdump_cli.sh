@@ -67,6 +67,19 @@ echo "$out" | grep -q -- "bad.cnf:2 \[csdump\].*--threads=0" || fail "option fil
 # [client] options of other programs are ignored, ours are used
 printf '[client]\nhost=127.0.0.1\nport=1\ndefault-character-set=utf8mb4\n' > "$WORK/client.cnf"
 expect 1 "127.0.0.1:1: cannot connect" -- --defaults-file="$WORK/client.cnf" -o "$WORK/c"
+# --print-defaults: the options the files give, one per line (other programs'
+# [client] options dropped, passwords masked), exit 0, nothing run
+printf '[client]\nhost=db.example\npassword=S3cretPass\ndefault-character-set=utf8mb4\n[csdump]\nthreads=3\n' \
+    >"$WORK/print.cnf"
+out=$("$CSDUMP" --defaults-file="$WORK/print.cnf" --print-defaults -o "$WORK/never" 2>&1) ||
+    fail "--print-defaults: exit $?: $out"
+want=$(printf '%s\n' "csdump would have been started with the following arguments:" \
+    --host=db.example --password=***** --threads=3)
+[ "$out" = "$want" ] || fail "--print-defaults printed: $out"
+[ ! -e "$WORK/never" ] || fail "--print-defaults ran the dump"
+out=$("$CSDUMP" --no-defaults --print-defaults 2>&1) || fail "--no-defaults --print-defaults: $out"
+[ "$out" = "csdump would have been started with the following arguments:" ] ||
+    fail "--no-defaults --print-defaults printed: $out"
 # a password on the command line never appears in the output
 out=$("$CSDUMP" --no-defaults -h 127.0.0.1 -P 1 -u u -pS3cretPass -o "$WORK/p" 2>&1) || true
 echo "$out" | grep -q S3cretPass && fail "the password was printed"

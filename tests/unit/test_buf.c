@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -36,8 +37,30 @@ static void test_grow_and_fail(void **state)
     cs_buf_release(&b);
 }
 
+/* A buffer nothing was appended to detaches as "" (it was an unterminated
+ * allocation: a MariaDB snapshot proof without a binlog position). */
+static void test_detach_empty(void **state)
+{
+    struct cs_buf b = CS_BUF_INIT;
+    char *p;
+
+    (void)state;
+    for (int i = 0; i < 16; i++) {
+        char *junk = malloc(64);
+        assert_non_null(junk);
+        memset(junk, 'x', 64); /* make reuse of dirty memory likely */
+        free(junk);
+        p = cs_buf_detach(&b);
+        assert_non_null(p);
+        assert_string_equal(p, "");
+        assert_null(b.data);
+        free(p);
+    }
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_grow_and_fail)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_grow_and_fail),
+                                       cmocka_unit_test(test_detach_empty)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
