@@ -1,6 +1,5 @@
 #include "dump/catalog.h"
 
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,12 +8,10 @@
 #include "common/buf.h"
 #include "format/checksum.h"
 #include "format/sqlenc.h"
+#include "dump/select.h"
 
 static const char *const system_schemas[] = {"mysql", "sys", "information_schema",
                                              "performance_schema"};
-
-/* A managed service's own tables, never dumped even when their schema is. */
-static const char *const service_table_prefixes[] = {"__az_", "rds_", "awsdms_", "ha_health_check"};
 
 int dump_catalog_is_system_schema(const char *s)
 {
@@ -22,51 +19,6 @@ int dump_catalog_is_system_schema(const char *s)
         if (!strcasecmp(s, system_schemas[i]))
             return 1;
     return 0;
-}
-
-static int in_list(const struct dump_list *l, const char *s)
-{
-    for (size_t i = 0; i < l->n; i++)
-        if (!strcmp(l->items[i], s))
-            return 1;
-    return 0;
-}
-
-static int schema_selected(const struct dump_config *cfg, const char *schema)
-{
-    int named = in_list(&cfg->databases, schema);
-
-    for (size_t i = 0; !named && i < cfg->tables.n; i++) {
-        const char *t = cfg->tables.items[i];
-        size_t n = strlen(schema);
-        named = !strncmp(t, schema, n) && t[n] == '.';
-    }
-    if (in_list(&cfg->exclude, schema))
-        return 0;
-    if (dump_catalog_is_system_schema(schema))
-        return named && cfg->include_system;
-    return named || (cfg->databases.n == 0 && cfg->tables.n == 0);
-}
-
-int dump_catalog_selected(const struct dump_config *cfg, const regex_t *re, const char *schema,
-                          const char *name)
-{
-    struct cs_buf full = CS_BUF_INIT;
-    int ok = schema_selected(cfg, schema);
-
-    cs_buf_printf(&full, "%s.%s", schema, name);
-    if (ok && in_list(&cfg->exclude, full.data))
-        ok = 0;
-    if (ok && cfg->tables.n && !in_list(&cfg->databases, schema))
-        ok = in_list(&cfg->tables, full.data);
-    if (ok && re)
-        ok = regexec(re, full.data, 0, NULL, 0) == 0;
-    for (size_t i = 0; ok && dump_catalog_is_system_schema(schema) &&
-                       i < sizeof(service_table_prefixes) / sizeof(service_table_prefixes[0]);
-         i++)
-        ok = strncmp(name, service_table_prefixes[i], strlen(service_table_prefixes[i])) != 0;
-    cs_buf_release(&full);
-    return ok;
 }
 
 static char *dupz(const char *s)
@@ -127,9 +79,10 @@ out:
     return rc;
 }
 
-static int read_schemas(struct cs_conn *conn, const struct dump_config *cfg,
-                        struct dump_catalog *cat, struct cs_error *err)
+static int read_schemas(struct cs_conn *conn, struct dump_select *sel, struct dump_catalog *cat,
+                        struct cs_error *err)
 {
+    const struct dump_config *cfg = sel->cfg;
     MYSQL_RES *res = NULL;
     MYSQL_ROW row;
     int rc = -1;
@@ -139,7 +92,7 @@ static int read_schemas(struct cs_conn *conn, const struct dump_config *cfg,
         return -1;
     while ((row = mysql_fetch_row(res))) {
         void *p;
-        if (!schema_selected(cfg, row[0]))
+        if (!dump_select_schema(sel, row[0]))
             continue;
         p = grow(cat->schemas, cat->nschemas, sizeof(char *));
         if (!p)
@@ -234,7 +187,7 @@ static int add_table(struct dump_catalog *cat, MYSQL_ROW row)
 
 struct table_ctx {
     const struct dump_config *cfg;
-    const regex_t *re;
+    struct dump_select *sel;
     struct dump_catalog *cat;
 };
 
@@ -243,7 +196,7 @@ static int table_row(void *vctx, MYSQL_ROW row, unsigned long *lens)
     struct table_ctx *c = vctx;
 
     (void)lens;
-    if (!dump_catalog_selected(c->cfg, c->re, row[0], row[1]))
+    if (!dump_select_table(c->sel, row[0], row[1]))
         return 0;
     if (!strcmp(row[2], "VIEW"))
         return c->cfg->no_views ? 0 : add_object(c->cat, FMT_OBJ_VIEW, row[0], row[1], NULL);
@@ -253,10 +206,10 @@ static int table_row(void *vctx, MYSQL_ROW row, unsigned long *lens)
     return 0;
 }
 
-static int read_tables(struct cs_conn *conn, const struct dump_config *cfg, const regex_t *re,
-                       struct dump_catalog *cat, struct cs_error *err)
+static int read_tables(struct cs_conn *conn, struct dump_select *sel, struct dump_catalog *cat,
+                       struct cs_error *err)
 {
-    struct table_ctx c = {cfg, re, cat};
+    struct table_ctx c = {sel->cfg, sel, cat};
 
     if (each_row(conn, cat,
                  "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_ROWS, DATA_LENGTH "
@@ -415,7 +368,7 @@ static int read_keys(struct cs_conn *conn, struct dump_catalog *cat, struct cs_e
 
 struct object_ctx {
     const struct dump_config *cfg;
-    const regex_t *re;
+    struct dump_select *sel;
     struct dump_catalog *cat;
     enum fmt_object_kind kind;
 };
@@ -435,41 +388,43 @@ static int object_row(void *vctx, MYSQL_ROW row, unsigned long *lens)
         k = strcmp(row[2], "FUNCTION") ? FMT_OBJ_PROCEDURE : FMT_OBJ_FUNCTION;
     } else if (k == FMT_OBJ_TRIGGER) {
         table = row[2];
-        if (!dump_catalog_selected(c->cfg, c->re, row[0], table))
+        if (!dump_select_table(c->sel, row[0], table))
             return 0;
     }
     return add_object(c->cat, k, row[0], row[1], table);
 }
 
-static int read_objects_sql(struct cs_conn *conn, const struct dump_config *cfg,
-                            const regex_t *re, struct dump_catalog *cat, const char *prefix,
+static int read_objects_sql(struct cs_conn *conn, struct dump_select *sel,
+                            struct dump_catalog *cat, const char *prefix,
                             enum fmt_object_kind kind, struct cs_error *err)
 {
-    struct object_ctx c = {cfg, re, cat, kind};
+    struct object_ctx c = {sel->cfg, sel, cat, kind};
 
     return each_row(conn, cat, prefix, "", object_row, &c, err);
 }
 
-static int read_objects(struct cs_conn *conn, const struct dump_config *cfg, const regex_t *re,
-                        struct dump_catalog *cat, struct cs_error *err)
+static int read_objects(struct cs_conn *conn, struct dump_select *sel, struct dump_catalog *cat,
+                        struct cs_error *err)
 {
+    const struct dump_config *cfg = sel->cfg;
+
     for (size_t i = 0; i < cat->nschemas; i++)
         if (add_object(cat, FMT_OBJ_DATABASE, cat->schemas[i], cat->schemas[i], NULL) < 0)
             return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     if (!cfg->no_routines &&
-        read_objects_sql(conn, cfg, re, cat,
+        read_objects_sql(conn, sel, cat,
                          "SELECT ROUTINE_SCHEMA, ROUTINE_NAME, ROUTINE_TYPE FROM "
                          "information_schema.ROUTINES WHERE ROUTINE_SCHEMA",
                          FMT_OBJ_PROCEDURE, err) < 0)
         return -1;
     if (!cfg->no_triggers &&
-        read_objects_sql(conn, cfg, re, cat,
+        read_objects_sql(conn, sel, cat,
                          "SELECT TRIGGER_SCHEMA, TRIGGER_NAME, EVENT_OBJECT_TABLE FROM "
                          "information_schema.TRIGGERS WHERE TRIGGER_SCHEMA",
                          FMT_OBJ_TRIGGER, err) < 0)
         return -1;
     if (!cfg->no_events &&
-        read_objects_sql(conn, cfg, re, cat,
+        read_objects_sql(conn, sel, cat,
                          "SELECT EVENT_SCHEMA, EVENT_NAME, NULL FROM information_schema.EVENTS "
                          "WHERE EVENT_SCHEMA",
                          FMT_OBJ_EVENT, err) < 0)
@@ -482,40 +437,30 @@ int dump_catalog_read(struct cs_conn *conn, const struct dump_config *cfg,
                       struct cs_error *err)
 {
     struct dump_catalog *cat = calloc(1, sizeof(*cat));
-    regex_t re;
-    int have_re = 0;
+    struct dump_select sel;
 
     *out = NULL;
     if (!cat)
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-    if (read_schemas(conn, cfg, cat, err) < 0)
-        goto fail;
-    if (cat->nschemas == 0) {
-        *out = cat;
-        return 0;
+    if (dump_select_init(&sel, cfg, err) < 0) {
+        free(cat);
+        return -1;
     }
-    if (cfg->pattern) { /* compiled once, for every table and trigger */
-        if (regcomp(&re, cfg->pattern, REG_EXTENDED | REG_NOSUB) != 0) {
-            cs_error_set(err, CS_ERR_USAGE, "--regex=%s: not a valid POSIX extended regular "
-                                            "expression",
-                         cfg->pattern);
-            dump_catalog_free(cat);
-            return -1;
-        }
-        have_re = 1;
-    }
-    if (read_tables(conn, cfg, have_re ? &re : NULL, cat, err) < 0 ||
-        read_columns(conn, v, cat, err) < 0 || read_keys(conn, cat, err) < 0 ||
-        read_objects(conn, cfg, have_re ? &re : NULL, cat, err) < 0)
+    if (read_schemas(conn, &sel, cat, err) < 0)
         goto fail;
-    if (have_re)
-        regfree(&re);
+    if (cat->nschemas &&
+        (read_tables(conn, &sel, cat, err) < 0 || read_columns(conn, v, cat, err) < 0 ||
+         read_keys(conn, cat, err) < 0 || read_objects(conn, &sel, cat, err) < 0))
+        goto fail;
+    if (dump_select_unmatched(&sel, 0, cfg->log, err) < 0)
+        goto fail;
+    dump_select_release(&sel);
     *out = cat;
     return 0;
 fail:
-    if (have_re)
-        regfree(&re);
-    cs_error_prefix(err, "reading the catalog");
+    dump_select_release(&sel);
+    if (err->code != CS_ERR_USAGE)
+        cs_error_prefix(err, "reading the catalog");
     dump_catalog_free(cat);
     return -1;
 }

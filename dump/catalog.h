@@ -10,7 +10,6 @@
 #ifndef DUMP_CATALOG_H
 #define DUMP_CATALOG_H
 
-#include <regex.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -69,10 +68,6 @@ void dump_catalog_free(struct dump_catalog *cat);
 
 /* 1 if schema S is a system schema (mysql, sys, information_schema, performance_schema). */
 int dump_catalog_is_system_schema(const char *s);
-/* Filters (pure): 1 if table SCHEMA.NAME is selected by CFG; RE is CFG's
- * --regex compiled (NULL when none). */
-int dump_catalog_selected(const struct dump_config *cfg, const regex_t *re, const char *schema,
-                          const char *name);
 /* A fingerprint of the dumped tables' definitions, to detect DDL during the dump. */
 int dump_catalog_fingerprint(struct cs_conn *conn, const struct dump_catalog *cat,
                              char out[17], struct cs_error *err);

@@ -47,14 +47,31 @@
  *     "source_host": str|null      coordinates in its own source's binlog
  *   "objects": [{                  non-table objects
  *     "kind":   str     "database" | "view" | "procedure" | "function"
- *                       | "trigger" | "event"
+ *                       | "trigger" | "event" | "sequence" (a reader that
+ *                       knows no "sequence" refuses the dump: it would lose it)
  *     "schema": str
  *     "name":   str     the schema name again for "database"
  *     "file":   str     DDL file inside the dump (plain name)
  *     "table":  str     triggers only (absent otherwise): the trigger's table
  *     "sql_mode", "charset", "collation", "time_zone": str, optional: the
  *               session the object was created in (SHOW CREATE's columns)
+ *     "next_value", "round": str, sequences only: decimal integers, the
+ *               sequence's next_not_cached_value and cycle_count at the
+ *               snapshot (SETVAL(seq, next_value, 0, round) on the target)
  *   }],
+ *   "accounts": [{                 optional: only when csdump dumped accounts
+ *                                  (then present, maybe empty); older dumps have none
+ *     "kind": str           "user" | "role"
+ *     "user": str
+ *     "host": str           "" for a MariaDB role
+ *     "file": str           its statements, each ending with ";\n": CREATE USER
+ *                           (or CREATE ROLE), then "grants" GRANT/REVOKE
+ *                           statements, then "default_roles" SET DEFAULT ROLE
+ *     "grants": u32
+ *     "default_roles": u32
+ *   }],
+ *   "not_dumped": [str]            optional: what csdump could not see or read
+ *                                  and left out with --allow-missing, one line each
  *   "files": [{                    every other file of the dump but manifest.json
  *     "name": str   plain name (DDL files, coordinates.json)
  *     "bytes": int  size
@@ -136,13 +153,15 @@ _Static_assert(sizeof(enum fmt_data_format) == sizeof(int), "enum stored as int"
 _Static_assert(sizeof(enum fmt_compress) == sizeof(int), "enum stored as int");
 _Static_assert(sizeof(enum fmt_col_kind) == sizeof(int), "enum stored as int");
 _Static_assert(sizeof(enum fmt_object_kind) == sizeof(int), "enum stored as int");
+_Static_assert(sizeof(enum fmt_account_kind) == sizeof(int), "enum stored as int");
 
 /* ---- names ------------------------------------------------------------ */
 
 static const char *const format_names[] = {"tsv", "sql"};
 static const char *const compress_names[] = {"none", "zstd"};
-static const char *const object_names[FMT_OBJ_KIND_COUNT] = {"database", "view",    "procedure",
-                                                             "function", "trigger", "event"};
+static const char *const object_names[FMT_OBJ_KIND_COUNT] = {
+    "database", "view", "procedure", "function", "trigger", "event", "sequence"};
+static const char *const account_names[FMT_ACCOUNT_KIND_COUNT] = {"user", "role"};
 
 const char *fmt_format_name(enum fmt_data_format f)
 {
@@ -152,6 +171,11 @@ const char *fmt_format_name(enum fmt_data_format f)
 const char *fmt_object_kind_name(enum fmt_object_kind k)
 {
     return (unsigned)k < FMT_OBJ_KIND_COUNT ? object_names[k] : "unknown";
+}
+
+const char *fmt_account_kind_name(enum fmt_account_kind k)
+{
+    return (unsigned)k < FMT_ACCOUNT_KIND_COUNT ? account_names[k] : "unknown";
 }
 
 int fmt_object_kind_parse(const char *name)
@@ -176,6 +200,11 @@ static const char *name_compress(int v)
 static const char *name_object(int v)
 {
     return fmt_object_kind_name((enum fmt_object_kind)v);
+}
+
+static const char *name_account(int v)
+{
+    return fmt_account_kind_name((enum fmt_account_kind)v);
 }
 
 static const char *name_col(int v)
@@ -280,7 +309,20 @@ static const struct field object_fields[] = {
     FLD("charset",         F_OSTR,   struct fmt_object, charset),
     FLD("collation",       F_OSTR,   struct fmt_object, collation),
     FLD("time_zone",       F_OSTR,   struct fmt_object, time_zone),
+    FLD("next_value",      F_OSTR,   struct fmt_object, next_value),
+    FLD("round",           F_OSTR,   struct fmt_object, round),
 };
+
+#define A struct fmt_account
+static const struct field account_fields[] = {
+    FENUM("kind",                    A, kind, name_account, FMT_ACCOUNT_KIND_COUNT),
+    FLD("user",            F_STR,    A, user),
+    FLD("host",            F_STR,    A, host),
+    FLD("file",            F_FILE,   A, file),
+    FLD("grants",          F_U32,    A, grants),
+    FLD("default_roles",   F_U32,    A, default_roles),
+};
+#undef A
 
 #define T struct fmt_table
 static const struct field table_fields[] = {
@@ -570,6 +612,9 @@ void fmt_manifest_free(struct fmt_manifest *m)
     free_strv(m->proof, m->nproof);
     free_items(m->objects, m->nobjects, sizeof(*m->objects), object_fields, NFIELDS(object_fields));
     free_items(m->files, m->nfiles, sizeof(*m->files), file_fields, NFIELDS(file_fields));
+    free_items(m->accounts, m->naccounts, sizeof(*m->accounts), account_fields,
+               NFIELDS(account_fields));
+    free_strv(m->not_dumped, m->nnot_dumped);
     for (size_t i = 0; m->tables && i < m->ntables; i++)
         free_table(&m->tables[i]);
     free(m->tables);
@@ -626,6 +671,18 @@ struct fmt_file *fmt_manifest_add_file(struct fmt_manifest *m)
     return &a[m->nfiles++];
 }
 
+struct fmt_account *fmt_manifest_add_account(struct fmt_manifest *m)
+{
+    struct fmt_account *a =
+        m ? grow(m->accounts, m->naccounts, &m->accounts_cap, sizeof(*a)) : NULL;
+
+    if (!a)
+        return NULL;
+    m->accounts = a;
+    memset(&a[m->naccounts], 0, sizeof(*a));
+    return &a[m->naccounts++];
+}
+
 struct fmt_chunk *fmt_table_add_chunk(struct fmt_table *t)
 {
     struct fmt_chunk *a = t ? grow(t->chunks, t->nchunks, &t->chunks_cap, sizeof(*a)) : NULL;
@@ -637,21 +694,32 @@ struct fmt_chunk *fmt_table_add_chunk(struct fmt_table *t)
     return &a[t->nchunks++];
 }
 
-int fmt_manifest_add_proof(struct fmt_manifest *m, const char *proof)
+/* S copied onto the string list *V (N items, CAP allocated). */
+static int add_str(char ***v, size_t *n, size_t *cap, const char *s)
 {
     char **a;
     char *dup;
 
-    if (!m || !proof || !(dup = strdup(proof)))
+    if (!s || !(dup = strdup(s)))
         return -1;
-    a = grow(m->proof, m->nproof, &m->proof_cap, sizeof(*a));
+    a = grow(*v, *n, cap, sizeof(*a));
     if (!a) {
         free(dup);
         return -1;
     }
-    m->proof = a;
-    a[m->nproof++] = dup;
+    *v = a;
+    a[(*n)++] = dup;
     return 0;
+}
+
+int fmt_manifest_add_proof(struct fmt_manifest *m, const char *proof)
+{
+    return m ? add_str(&m->proof, &m->nproof, &m->proof_cap, proof) : -1;
+}
+
+int fmt_manifest_add_not_dumped(struct fmt_manifest *m, const char *what)
+{
+    return m ? add_str(&m->not_dumped, &m->nnot_dumped, &m->not_dumped_cap, what) : -1;
 }
 
 /* ---- writing ---------------------------------------------------------- */
@@ -826,6 +894,13 @@ static int build_manifest(json_t *root, const struct fmt_manifest *m, struct cs_
                    NFIELDS(object_fields), err) ||
         !put_items(root, "", "files", m->files, m->nfiles, sizeof(*m->files), file_fields,
                    NFIELDS(file_fields), err))
+        return -1;
+    if (m->has_accounts && !put_items(root, "", "accounts", m->accounts, m->naccounts,
+                                      sizeof(*m->accounts), account_fields,
+                                      NFIELDS(account_fields), err))
+        return -1;
+    if (m->nnot_dumped &&
+        put_strv(root, "", "not_dumped", m->not_dumped, m->nnot_dumped, err) < 0)
         return -1;
     return put_tables(root, m, err);
 }
@@ -1102,6 +1177,20 @@ static int read_contents(const struct rd *rd, json_t *root, struct fmt_manifest 
                       NFIELDS(file_fields)) < 0)
             return -1;
     }
+    if (json_object_get(root, "accounts")) { /* optional: dumps with accounts only */
+        m->has_accounts = 1;
+        m->accounts = get_items(rd, root, "", "accounts", sizeof(*m->accounts), &a, &m->naccounts);
+        if (!m->accounts)
+            return -1;
+        m->accounts_cap = m->naccounts;
+        if (read_each(rd, a, "", "accounts", m->accounts, sizeof(*m->accounts), account_fields,
+                      NFIELDS(account_fields)) < 0)
+            return -1;
+    }
+    if (json_object_get(root, "not_dumped") &&
+        read_strv(rd, root, "", "not_dumped", &m->not_dumped, &m->nnot_dumped,
+                  &m->not_dumped_cap) < 0)
+        return -1;
     m->tables = get_items(rd, root, "", "tables", sizeof(*m->tables), &a, &m->ntables);
     if (!m->tables)
         return -1;
