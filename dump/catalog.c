@@ -202,6 +202,9 @@ static int table_row(void *vctx, MYSQL_ROW row, unsigned long *lens)
         return c->cfg->no_views ? 0 : add_object(c->cat, FMT_OBJ_VIEW, row[0], row[1], NULL);
     if (!strcmp(row[2], "BASE TABLE") || !strcmp(row[2], "SYSTEM VERSIONED"))
         return add_table(c->cat, row);
+    if (!strcmp(row[2], "SEQUENCE"))
+        return c->cfg->no_sequences ? 0
+                                    : add_object(c->cat, FMT_OBJ_SEQUENCE, row[0], row[1], NULL);
     cs_log_warn(c->cfg->log, "%s.%s: %s objects are not dumped", row[0], row[1], row[2]);
     return 0;
 }

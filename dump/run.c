@@ -197,7 +197,9 @@ static int write_coordinates(struct run *r, struct cs_error *err)
     char *json = NULL, *path = NULL;
     int rc = -1;
 
-    if (dump_record_snapshot(r->m, &r->snap, err) < 0 || cs_fault_hit("dump.snapshot", NULL, err) < 0)
+    if (dump_record_snapshot(r->m, &r->snap, err) < 0 ||
+        dump_schema_sequences(&r->main, r->m, err) < 0 ||
+        cs_fault_hit("dump.snapshot", NULL, err) < 0)
         return -1;
     json = fmt_coords_to_json(r->m, err);
     path = cs_fs_join(r->cfg->outdir, FMT_COORDS_NAME);

@@ -524,6 +524,7 @@ static int phases(struct run *r, struct cs_error *err)
         load_journal_mark(&r->main, r->dump_id, "load:started", err) < 0 ||
         load_compat_record(r->compat, &r->main, r->dump_id, err) < 0 ||
         load_schema_databases(&r->main, &r->ctx, err) < 0 ||
+        load_schema_sequences(&r->main, &r->ctx, err) < 0 ||
         load_schema_tables(&r->main, &r->ctx, err) < 0 ||
         load_nontx_prepare(&r->main, &r->ctx, &r->journal, err) < 0 ||
         (r->arch ? stream_phase(r, err) : data_phase(r, err)) < 0 ||

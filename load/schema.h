@@ -1,7 +1,7 @@
 /*
  * schema.h - the DDL side of a load, on the coordinator's connection:
  * conflicts with what the target already has (--if-exists), databases,
- * tables (secondary indexes and foreign keys deferred: load/ddl.h), and the
+ * sequences, tables (secondary indexes and foreign keys deferred: load/ddl.h), and the
  * other objects (routines, views in dependency order, triggers, events),
  * each in the session it was created in.  Every DDL file is checked against
  * the manifest's size and hash before it runs.  Each step's journal row is
@@ -30,6 +30,9 @@ int load_schema_conflicts(struct cs_conn *c, struct load_ctx *ctx, int first_run
 int load_schema_decide(int exists, int journaled, int first_run, enum load_if_exists mode,
                        unsigned char *action);
 int load_schema_databases(struct cs_conn *c, struct load_ctx *ctx, struct cs_error *err);
+/* MariaDB sequences, before the tables (a column default may call NEXTVAL
+ * on one): CREATE SEQUENCE, then SETVAL to the dump's next value. */
+int load_schema_sequences(struct cs_conn *c, struct load_ctx *ctx, struct cs_error *err);
 /* Splits every table's CREATE into ctx->splits and creates the tables. */
 int load_schema_tables(struct cs_conn *c, struct load_ctx *ctx, struct cs_error *err);
 int load_schema_objects(struct cs_conn *c, struct load_ctx *ctx, const char *sql_mode,
