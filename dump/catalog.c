@@ -8,6 +8,8 @@
 #include "common/buf.h"
 #include "format/checksum.h"
 #include "format/sqlenc.h"
+#include "dump/access.h"
+#include "dump/accounts.h"
 #include "dump/select.h"
 
 static const char *const system_schemas[] = {"mysql", "sys", "information_schema",
@@ -435,6 +437,26 @@ static int read_objects(struct cs_conn *conn, struct dump_select *sel, struct du
     return 0;
 }
 
+/* Who may see what: the classes the user cannot dump fail here (or are
+ * noted, with --allow-missing); then the accounts. */
+static int read_access(struct cs_conn *conn, struct dump_select *sel, const struct cs_version *v,
+                       struct dump_catalog *cat, struct cs_error *err)
+{
+    struct dump_access a;
+    int accounts = dump_select_wants_accounts(sel->cfg), rc;
+
+    if (dump_access_read(conn, &a, err) < 0)
+        return -1;
+    rc = dump_access_check(&a, sel->cfg, v, cat, &accounts, err);
+    dump_access_release(&a);
+    if (rc < 0 || !accounts)
+        return rc;
+    cat->users = 1;
+    if (dump_accounts_list(conn, v, sel, cat, err) < 0)
+        return -1;
+    return dump_select_unmatched(sel, 1, sel->cfg->log, err);
+}
+
 int dump_catalog_read(struct cs_conn *conn, const struct dump_config *cfg,
                       const struct cs_version *v, struct dump_catalog **out,
                       struct cs_error *err)
@@ -455,17 +477,91 @@ int dump_catalog_read(struct cs_conn *conn, const struct dump_config *cfg,
         (read_tables(conn, &sel, cat, err) < 0 || read_columns(conn, v, cat, err) < 0 ||
          read_keys(conn, cat, err) < 0 || read_objects(conn, &sel, cat, err) < 0))
         goto fail;
-    if (dump_select_unmatched(&sel, 0, cfg->log, err) < 0)
+    if (dump_select_unmatched(&sel, 0, cfg->log, err) < 0 ||
+        read_access(conn, &sel, v, cat, err) < 0)
         goto fail;
     dump_select_release(&sel);
     *out = cat;
     return 0;
 fail:
     dump_select_release(&sel);
-    if (err->code != CS_ERR_USAGE)
+    if (err->code != CS_ERR_USAGE && err->code != CS_ERR_SERVER)
         cs_error_prefix(err, "reading the catalog");
     dump_catalog_free(cat);
     return -1;
+}
+
+int dump_catalog_not_dumped(struct dump_catalog *cat, const char *what)
+{
+    void *p = grow(cat->not_dumped, cat->nnot_dumped, sizeof(char *));
+
+    if (!p)
+        return -1;
+    cat->not_dumped = p;
+    if (!(cat->not_dumped[cat->nnot_dumped] = strdup(what)))
+        return -1;
+    cat->nnot_dumped++;
+    return 0;
+}
+
+int dump_catalog_add_account(struct dump_catalog *cat, const char *user, const char *host,
+                             int role)
+{
+    struct dump_account *a;
+    void *p = grow(cat->accounts, cat->naccounts, sizeof(*a));
+
+    if (!p)
+        return -1;
+    cat->accounts = p;
+    a = &cat->accounts[cat->naccounts++];
+    a->user = strdup(user);
+    a->host = strdup(host);
+    a->role = role;
+    return a->user && a->host ? 0 : -1;
+}
+
+static void table_release(struct dump_table *t)
+{
+    for (size_t j = 0; j < t->ncols; j++) {
+        free(t->cols[j].name);
+        free(t->cols[j].type);
+        free(t->cols[j].data_type);
+        free(t->cols[j].charset);
+    }
+    free(t->cols);
+    free(t->key);
+    free(t->schema);
+    free(t->name);
+    free(t->engine);
+}
+
+static void object_release(struct dump_object *o)
+{
+    free(o->schema);
+    free(o->name);
+    free(o->table);
+}
+
+void dump_catalog_prune(struct dump_catalog *cat, const unsigned char *drop_tables,
+                        const unsigned char *drop_objects)
+{
+    size_t k = 0;
+
+    for (size_t i = 0; i < cat->ntables; i++) {
+        if (drop_tables[i])
+            table_release(&cat->tables[i]);
+        else
+            cat->tables[k++] = cat->tables[i];
+    }
+    cat->ntables = k;
+    k = 0;
+    for (size_t i = 0; i < cat->nobjects; i++) {
+        if (drop_objects[i])
+            object_release(&cat->objects[i]);
+        else
+            cat->objects[k++] = cat->objects[i];
+    }
+    cat->nobjects = k;
 }
 
 void dump_catalog_free(struct dump_catalog *cat)
@@ -474,28 +570,21 @@ void dump_catalog_free(struct dump_catalog *cat)
         return;
     for (size_t i = 0; i < cat->nschemas; i++)
         free(cat->schemas[i]);
-    for (size_t i = 0; i < cat->ntables; i++) {
-        struct dump_table *t = &cat->tables[i];
-        for (size_t j = 0; j < t->ncols; j++) {
-            free(t->cols[j].name);
-            free(t->cols[j].type);
-            free(t->cols[j].data_type);
-            free(t->cols[j].charset);
-        }
-        free(t->cols);
-        free(t->key);
-        free(t->schema);
-        free(t->name);
-        free(t->engine);
+    for (size_t i = 0; i < cat->ntables; i++)
+        table_release(&cat->tables[i]);
+    for (size_t i = 0; i < cat->nobjects; i++)
+        object_release(&cat->objects[i]);
+    for (size_t i = 0; i < cat->naccounts; i++) {
+        free(cat->accounts[i].user);
+        free(cat->accounts[i].host);
     }
-    for (size_t i = 0; i < cat->nobjects; i++) {
-        free(cat->objects[i].schema);
-        free(cat->objects[i].name);
-        free(cat->objects[i].table);
-    }
+    for (size_t i = 0; i < cat->nnot_dumped; i++)
+        free(cat->not_dumped[i]);
     free(cat->schemas);
     free(cat->tables);
     free(cat->objects);
+    free(cat->accounts);
+    free(cat->not_dumped);
     free(cat);
 }
 

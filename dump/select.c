@@ -215,6 +215,13 @@ int dump_select_table(struct dump_select *s, const char *schema, const char *nam
     return ok;
 }
 
+int dump_select_wants_accounts(const struct dump_config *cfg)
+{
+    if (cfg->users != DUMP_USERS_AUTO)
+        return cfg->users == DUMP_USERS_ON;
+    return !cfg->databases.n && !cfg->tables.n && !cfg->pattern;
+}
+
 int dump_select_system_account(const struct dump_config *cfg, const char *user,
                                const char *host)
 {

@@ -62,6 +62,9 @@ int dump_select_schema(struct dump_select *s, const char *schema);
 /* 1 if SCHEMA.NAME (table, view, sequence, or a trigger's table) is dumped. */
 int dump_select_table(struct dump_select *s, const char *schema, const char *name);
 
+/* Accounts are dumped: --users, or a whole-instance dump (no --databases,
+ * --tables or --regex) without --no-users (pure). */
+int dump_select_wants_accounts(const struct dump_config *cfg);
 /* 1 if USER@HOST is a system account that is never dumped; root@localhost
  * is one unless --include-users names it exactly (pure). */
 int dump_select_system_account(const struct dump_config *cfg, const char *user,
