@@ -11,6 +11,7 @@
 #include "load/check.h"
 #include "load/chunk.h"
 #include "load/compat.h"
+#include "load/definer.h"
 #include "load/jobs.h"
 #include "load/nontx.h"
 #include "load/repl.h"
@@ -526,6 +527,7 @@ static int phases(struct run *r, struct cs_error *err)
         load_accounts_prepare(&r->accounts, &r->main, r->cfg, r->in, r->m, &r->target,
                               &r->journal, first_run, err) < 0 ||
         load_schema_conflicts(&r->main, &r->ctx, first_run, err) < 0 ||
+        load_definers_check(&r->main, &r->ctx, r->accounts, err) < 0 ||
         load_journal_mark(&r->main, r->dump_id, "load:started", err) < 0 ||
         load_compat_record(r->compat, &r->main, r->dump_id, err) < 0 ||
         load_schema_databases(&r->main, &r->ctx, err) < 0 ||

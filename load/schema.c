@@ -9,6 +9,7 @@
 #include "format/sqlenc.h"
 #include "load/check.h"
 #include "load/compat.h"
+#include "load/definer.h"
 
 #define DDL_MAX (64u * 1024u * 1024u)
 
@@ -428,7 +429,8 @@ static int create_object(struct cs_conn *c, struct load_ctx *ctx, size_t i, cons
     if (ctx->object_action[i] == LOAD_ACT_SKIP || journaled(ctx, kind, o->schema, o->name))
         return 0;
     if (load_schema_read(ctx->in, ctx->m, o->file, &text, err) < 0 ||
-        load_compat_object_ddl(ctx->compat, o, &text, err) < 0)
+        load_compat_object_ddl(ctx->compat, o, &text, err) < 0 ||
+        load_definers_apply(ctx->cfg, o, &text, err) < 0)
         goto out;
     if (ctx->object_action[i] == LOAD_ACT_REPLACE &&
         drop(c, object_kind_sql[o->kind], o->schema, o->name, err) < 0)
