@@ -383,7 +383,7 @@ int main(int argc, char **argv)
     cfg.cancel = (const volatile int *)&cancel_flag;
     cs_cli_signals(on_signal);
     mysql_library_init(0, NULL, NULL);
-    rc = dump_run(&cfg, &err) == 0 ? 0 : 1;
+    rc = dump_run(&cfg, &err) == 0 ? 0 : cs_cli_exit_code(&err);
     mysql_library_end();
 out:
     if (rc != 0 && cs_error_is_set(&err))

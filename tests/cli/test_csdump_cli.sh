@@ -59,7 +59,7 @@ expect 1 "127.0.0.1:1: cannot connect" -- -h 127.0.0.1 -P 1 -u nobody -o "$WORK/
 [ ! -e "$WORK/unreach/manifest.json" ] || fail "manifest written without a server"
 # a non-empty output directory is refused before connecting
 mkdir -p "$WORK/full" && touch "$WORK/full/something"
-expect 1 "is not empty" -- -h 127.0.0.1 -P 1 -o "$WORK/full"
+expect 2 "is not empty" -- -h 127.0.0.1 -P 1 -o "$WORK/full"
 # options from a [csdump] group, overridden by the command line
 printf '[csdump]\nthreads=0\n' > "$WORK/bad.cnf"
 out=$("$CSDUMP" --defaults-file="$WORK/bad.cnf" -o "$WORK/y" 2>&1) && fail "threads=0 from a file accepted"
