@@ -556,12 +556,36 @@ static int run_step(struct load_accounts *a, struct cs_conn *c, const char *dump
     return 0;
 }
 
+/* MariaDB grants a new role to its creator WITH ADMIN OPTION (and only
+ * then may it grant the role): once the grants are given, the loading user
+ * is left as it was (the dump's own admin grants came with their grantees).
+ * Best effort: a rerun may find it done. */
+static void unadmin(const struct load_accounts *a, struct cs_conn *c)
+{
+    for (size_t i = 0; i < a->n; i++) {
+        const struct acct *x = &a->v[i];
+        struct cs_buf sql = CS_BUF_INIT;
+        struct cs_error e;
+
+        if (x->action == LOAD_ACT_SKIP || x->e->kind != FMT_ACCOUNT_ROLE || x->e->host[0])
+            continue;
+        cs_error_clear(&e);
+        cs_buf_printf(&sql, "REVOKE %s FROM CURRENT_USER", x->who);
+        if (!cs_buf_failed(&sql) && cs_conn_exec(c, sql.data, &e) < 0)
+            cs_log_verbose(a->cfg->log, "role %s: %s", x->who, e.msg);
+        cs_buf_release(&sql);
+    }
+}
+
 int load_accounts_grant(struct load_accounts *a, struct cs_conn *c, const char *dump_id,
                         struct cs_error *err)
 {
     if (!a || !a->n)
         return 0;
-    return run_step(a, c, dump_id, 0, err) < 0 ? -1 : run_step(a, c, dump_id, 1, err);
+    if (run_step(a, c, dump_id, 0, err) < 0 || run_step(a, c, dump_id, 1, err) < 0)
+        return -1;
+    unadmin(a, c);
+    return 0;
 }
 
 void load_accounts_summary(const struct load_accounts *a, const struct cs_log *log)
