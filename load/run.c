@@ -526,6 +526,7 @@ static int phases(struct run *r, struct cs_error *err)
     if (open_journal(r, &first_run, err) < 0 || init_ctx(r, err) < 0 ||
         load_accounts_prepare(&r->accounts, &r->main, r->cfg, r->in, r->m, &r->target,
                               &r->journal, first_run, err) < 0 ||
+        load_schema_check_target(&r->ctx, &r->target, err) < 0 ||
         load_schema_conflicts(&r->main, &r->ctx, first_run, err) < 0 ||
         load_definers_check(&r->main, &r->ctx, r->accounts, err) < 0 ||
         load_journal_mark(&r->main, r->dump_id, "load:started", err) < 0 ||

@@ -327,6 +327,28 @@ static int is_integer(const char *s)
     return n && n <= 20 && !s[n];
 }
 
+int load_schema_check_target(const struct load_ctx *ctx, const struct load_target *t,
+                             struct cs_error *err)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; t->version.flavor != CS_FLAVOR_MARIADB && i < ctx->m->nobjects; i++) {
+        const struct fmt_object *o = &ctx->m->objects[i];
+        if (o->kind != FMT_OBJ_SEQUENCE)
+            continue;
+        cs_log_error(ctx->cfg->log, "sequence %s.%s: %s has no sequences", o->schema, o->name,
+                     cs_flavor_name(t->version.flavor));
+        n++;
+    }
+    if (n)
+        return cs_error_set(err, CS_ERR_USAGE,
+                            "%zu sequence(s) of the dump cannot be created on the target (listed "
+                            "above); nothing was changed: load into MariaDB, or drop them (and "
+                            "the defaults that use them) from the source",
+                            n);
+    return 0;
+}
+
 /* CREATE SEQUENCE, then SETVAL so NEXTVAL goes on where the source was. */
 static int create_sequence(struct cs_conn *c, struct load_ctx *ctx, size_t i, struct cs_error *err)
 {

@@ -12,6 +12,7 @@
 #define LOAD_SCHEMA_H
 
 #include "load/jobs.h"
+#include "load/session.h"
 
 /* Read a DDL file whole (checked against M's file list), without its
  * trailing ";\n"; *text malloc'd. */
@@ -29,6 +30,10 @@ int load_schema_conflicts(struct cs_conn *c, struct load_ctx *ctx, int first_run
  * or not; returns 1 when it must stop the load (--if-exists=fail). */
 int load_schema_decide(int exists, int journaled, int first_run, enum load_if_exists mode,
                        unsigned char *action);
+/* What the target cannot have at all: MariaDB sequences on MySQL (each
+ * named, then CS_ERR_USAGE, before anything is written). */
+int load_schema_check_target(const struct load_ctx *ctx, const struct load_target *t,
+                             struct cs_error *err);
 int load_schema_databases(struct cs_conn *c, struct load_ctx *ctx, struct cs_error *err);
 /* MariaDB sequences, before the tables (a column default may call NEXTVAL
  * on one): CREATE SEQUENCE, then SETVAL to the dump's next value. */
