@@ -185,7 +185,7 @@ static const char *problem(const struct me *me, const struct load_accounts *a, c
                            const char *host)
 {
     int same = !strcmp(user, me->user) && !strcmp(host ? host : "", me->host);
-    int exists = load_accounts_will_exist(a, user, host ? host : "");
+    int exists = same ? 1 : load_accounts_will_exist(a, user, host ? host : "");
 
     if (exists == 0)
         return "does not exist on the target and is not loaded with this dump (--load-users)";
