@@ -34,8 +34,8 @@ struct gtok {
 
 static int word_byte(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '$' || c >= 0x80;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '$' || c >= 0x80;
 }
 
 static void tok_put(struct gtok *t, char c)
@@ -275,32 +275,40 @@ int dump_access_read(struct cs_conn *conn, struct dump_access *a, struct cs_erro
 
 /* One class of objects csdump may be unable to dump. */
 struct access_class {
-    const char *what;     /* "cannot see the triggers of" */
-    const char *privs;    /* the GRANT's privileges */
-    const char *on;       /* the GRANT's object; NULL: `schema`.* */
-    const char *leave;    /* the option that leaves the class out */
-    const char *note;     /* the manifest's not_dumped line: NOTE object WHY */
+    const char *what;  /* "cannot see the triggers of" */
+    const char *privs; /* the GRANT's privileges */
+    const char *on;    /* the GRANT's object; NULL: `schema`.* */
+    const char *leave; /* the option that leaves the class out */
+    const char *note;  /* the manifest's not_dumped line: NOTE object WHY */
     const char *why;
 };
 
-enum { CLS_DATA = 0, CLS_VIEWS, CLS_TRIGGERS, CLS_EVENTS, CLS_ROUTINES_MYSQL,
-       CLS_ROUTINES_MARIADB, CLS_ACCOUNTS, CLS_COUNT };
+enum {
+    CLS_DATA = 0,
+    CLS_VIEWS,
+    CLS_TRIGGERS,
+    CLS_EVENTS,
+    CLS_ROUTINES_MYSQL,
+    CLS_ROUTINES_MARIADB,
+    CLS_ACCOUNTS,
+    CLS_COUNT
+};
 
 static const struct access_class classes[CLS_COUNT] = {
-    [CLS_DATA] = {"cannot read the rows of table(s)", "SELECT", NULL, "--exclude",
-                  "table", "(no SELECT privilege)"},
-    [CLS_VIEWS] = {"cannot read the definition of view(s)", "SELECT, SHOW VIEW", NULL,
-                   "--no-views", "view", "(no SHOW VIEW privilege)"},
+    [CLS_DATA] = {"cannot read the rows of table(s)", "SELECT", NULL, "--exclude", "table",
+                  "(no SELECT privilege)"},
+    [CLS_VIEWS] = {"cannot read the definition of view(s)", "SELECT, SHOW VIEW", NULL, "--no-views",
+                   "view", "(no SHOW VIEW privilege)"},
     [CLS_TRIGGERS] = {"cannot see the triggers of table(s)", "TRIGGER", NULL, "--no-triggers",
                       "triggers of", "(no TRIGGER privilege)"},
-    [CLS_EVENTS] = {"cannot see the events of schema", "EVENT", NULL, "--no-events",
-                    "events of", "(no EVENT privilege)"},
+    [CLS_EVENTS] = {"cannot see the events of schema", "EVENT", NULL, "--no-events", "events of",
+                    "(no EVENT privilege)"},
     [CLS_ROUTINES_MYSQL] = {"cannot see the routines of schema", "SHOW_ROUTINE", "*.*",
                             "--no-routines", "routines of", "(no SHOW_ROUTINE privilege)"},
     [CLS_ROUTINES_MARIADB] = {"cannot see the routines of schema", "SELECT", "`mysql`.`proc`",
                               "--no-routines", "routines of", "(no SELECT on mysql.proc)"},
-    [CLS_ACCOUNTS] = {"cannot read the accounts of the source", "SELECT", "`mysql`.*",
-                      "--no-users", "accounts", "(no SELECT on the mysql schema)"},
+    [CLS_ACCOUNTS] = {"cannot read the accounts of the source", "SELECT", "`mysql`.*", "--no-users",
+                      "accounts", "(no SELECT on the mysql schema)"},
 };
 
 /* Objects of one class and schema, gathered into one message. */
@@ -312,9 +320,9 @@ struct report {
     char schema[200];
     struct cs_buf names;
     size_t nnames;
-    size_t lines;          /* messages so far */
-    int failed;            /* out of memory */
-    struct cs_buf msgs;    /* each message, '\n'-terminated */
+    size_t lines;       /* messages so far */
+    int failed;         /* out of memory */
+    struct cs_buf msgs; /* each message, '\n'-terminated */
 };
 
 /* One message: a warning at once with --allow-missing, else kept. */
@@ -426,9 +434,10 @@ static void check_engines(struct report *r, unsigned char *drop)
         if (!why)
             continue;
         drop[i] = 1;
-        snprintf(line, sizeof(line), "cannot dump table %s.%s (ENGINE=%s: %s): leave it out "
-                 "with --exclude, or pass --allow-missing", t->schema, t->name,
-                 *t->engine ? t->engine : "?", why);
+        snprintf(line, sizeof(line),
+                 "cannot dump table %s.%s (ENGINE=%s: %s): leave it out "
+                 "with --exclude, or pass --allow-missing",
+                 t->schema, t->name, *t->engine ? t->engine : "?", why);
         report_line(r, line, "not dumped");
         snprintf(line, sizeof(line), "table %s.%s (ENGINE=%s: %s)", t->schema, t->name,
                  *t->engine ? t->engine : "?", why);

@@ -42,17 +42,17 @@ enum dump_access_priv {
 enum dump_access_level { DUMP_ACCESS_GLOBAL = 0, DUMP_ACCESS_SCHEMA, DUMP_ACCESS_TABLE };
 
 struct dump_access_grant {
-    unsigned privs;                /* enum dump_access_priv bits */
-    int revoke;                    /* a MySQL partial revoke */
+    unsigned privs; /* enum dump_access_priv bits */
+    int revoke;     /* a MySQL partial revoke */
     enum dump_access_level level;
-    char *schema;                  /* a LIKE pattern at schema level */
+    char *schema; /* a LIKE pattern at schema level */
     char *table;
 };
 
 struct dump_access {
     struct dump_access_grant *v;
     size_t n;
-    char user[300];                /* `user`@`host`, for the GRANT in messages */
+    char user[300]; /* `user`@`host`, for the GRANT in messages */
 };
 
 /* One line of SHOW GRANTS added to A (lines on routines, proxies and role

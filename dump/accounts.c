@@ -26,8 +26,8 @@ int dump_accounts_list(struct cs_conn *conn, const struct cs_version *v, struct 
     MYSQL_ROW row;
     int rc = 0;
 
-    if (cs_conn_query(conn, v->flavor == CS_FLAVOR_MARIADB ? list_mariadb : list_mysql, &res,
-                      err) < 0)
+    if (cs_conn_query(conn, v->flavor == CS_FLAVOR_MARIADB ? list_mariadb : list_mysql, &res, err) <
+        0)
         return cs_error_prefix(err, "listing the accounts");
     while (rc == 0 && (row = mysql_fetch_row(res))) {
         const char *user = row[0] ? row[0] : "", *host = row[1] ? row[1] : "";
@@ -123,7 +123,8 @@ static int statements(struct cs_conn *conn, const struct cs_version *v,
         creates = 1;
     } else {
         cs_buf_printf(&sql, "SHOW CREATE USER %s", who.data);
-        if (cs_buf_failed(&sql) || add_rows(conn, sql.data, body, &dflt, &creates, &creates, err) < 0)
+        if (cs_buf_failed(&sql) ||
+            add_rows(conn, sql.data, body, &dflt, &creates, &creates, err) < 0)
             goto out;
     }
     cs_buf_reset(&sql);
@@ -139,8 +140,9 @@ static int statements(struct cs_conn *conn, const struct cs_version *v,
         goto out;
     }
     cs_buf_append(body, dflt.data ? dflt.data : "", dflt.len);
-    rc = cs_buf_failed(body) || cs_buf_failed(&who) ? cs_error_set(err, CS_ERR_NOMEM, "out of memory")
-                                                     : 0;
+    rc = cs_buf_failed(body) || cs_buf_failed(&who)
+             ? cs_error_set(err, CS_ERR_NOMEM, "out of memory")
+             : 0;
 out:
     if (rc < 0)
         cs_error_prefix(err, "account %s", who.data ? who.data : a->user);
@@ -193,8 +195,9 @@ static int skip_unknown(const struct dump_config *cfg, const struct dump_account
     struct cs_buf note = CS_BUF_INIT;
     int rc;
 
-    cs_buf_printf(&note, "account %s@%s (listed in mysql.user, but the server ignores it: a host "
-                         "name under skip_name_resolve?)",
+    cs_buf_printf(&note,
+                  "account %s@%s (listed in mysql.user, but the server ignores it: a host "
+                  "name under skip_name_resolve?)",
                   a->user, a->host);
     cs_log_warn(cfg->log, "%s: not dumped", note.data ? note.data : a->user);
     rc = note.data ? fmt_manifest_add_not_dumped(m, note.data) : -1;

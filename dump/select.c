@@ -222,8 +222,7 @@ int dump_select_wants_accounts(const struct dump_config *cfg)
     return !cfg->databases.n && !cfg->tables.n && !cfg->pattern;
 }
 
-int dump_select_system_account(const struct dump_config *cfg, const char *user,
-                               const char *host)
+int dump_select_system_account(const struct dump_config *cfg, const char *user, const char *host)
 {
     for (size_t i = 0; i < sizeof(system_users) / sizeof(system_users[0]); i++)
         if (!strcmp(user, system_users[i]))

@@ -67,8 +67,7 @@ int dump_select_table(struct dump_select *s, const char *schema, const char *nam
 int dump_select_wants_accounts(const struct dump_config *cfg);
 /* 1 if USER@HOST is a system account that is never dumped; root@localhost
  * is one unless --include-users names it exactly (pure). */
-int dump_select_system_account(const struct dump_config *cfg, const char *user,
-                               const char *host);
+int dump_select_system_account(const struct dump_config *cfg, const char *user, const char *host);
 /* 1 if account USER@HOST is dumped. */
 int dump_select_account(struct dump_select *s, const char *user, const char *host);
 

@@ -15,25 +15,25 @@
 /* One account of the dump and what the load does with it. */
 struct acct {
     const struct fmt_account *e;
-    char *who;                /* `user`@`host` (a MariaDB role: `role`) */
-    char **stmts;             /* the file's statements */
+    char *who;    /* `user`@`host` (a MariaDB role: `role`) */
+    char **stmts; /* the file's statements */
     size_t nstmts;
-    char **run;               /* grants then default roles, as they will run */
+    char **run; /* grants then default roles, as they will run */
     size_t ngrants, ndefaults;
-    unsigned char action;     /* enum load_action */
+    unsigned char action; /* enum load_action */
 };
 
 struct load_accounts {
     const struct load_config *cfg;
     const struct fmt_manifest *m;
     const struct load_journal *journal;
-    const char *target_name;  /* "mariadb 10.11.6", for messages */
-    struct cs_buf target;     /* "\nuser\thost\n" per account of the target */
-    char unknown[400];        /* why the target's accounts are not known; "" if they are */
-    struct cs_buf privs;      /* "\nSELECT\n" per privilege the target knows */
+    const char *target_name; /* "mariadb 10.11.6", for messages */
+    struct cs_buf target;    /* "\nuser\thost\n" per account of the target */
+    char unknown[400];       /* why the target's accounts are not known; "" if they are */
+    struct cs_buf privs;     /* "\nSELECT\n" per privilege the target knows */
     struct acct *v;
     size_t n;
-    size_t invalid;           /* grants the target cannot take */
+    size_t invalid; /* grants the target cannot take */
     size_t created, granted;
 };
 
@@ -110,7 +110,8 @@ static int priv_known(const struct load_accounts *a, const char *name)
         has_line(&a->privs, name, NULL))
         return 1;
     for (size_t i = 0; i < sizeof(mariadb_aliases) / sizeof(mariadb_aliases[0]); i++)
-        if (!strcmp(name, mariadb_aliases[i][0]) && has_line(&a->privs, mariadb_aliases[i][1], NULL))
+        if (!strcmp(name, mariadb_aliases[i][0]) &&
+            has_line(&a->privs, mariadb_aliases[i][1], NULL))
             return 1;
     return 0;
 }
@@ -251,8 +252,8 @@ static int check_privs(struct load_accounts *a, struct cs_conn *c, const struct 
         char why[400];
         keep[i] = 1;
         if (!priv_known(a, p->name)) {
-            snprintf(why, sizeof(why), "privilege %s does not exist on the target (%s)",
-                     p->name, a->target_name);
+            snprintf(why, sizeof(why), "privilege %s does not exist on the target (%s)", p->name,
+                     a->target_name);
             keep[i] = 0;
         } else if (p->ncolumns) {
             int in_dump = 0;
@@ -300,7 +301,9 @@ static int check_stmt(struct load_accounts *a, struct cs_conn *c, struct acct *x
                       struct cs_error *err)
 {
     const char *stmt = x->stmts[k];
-    int want = k == 0 ? LOAD_GRANT_CREATE : k <= x->e->grants ? LOAD_GRANT_PRIVS : LOAD_GRANT_DEFAULT;
+    int want = k == 0              ? LOAD_GRANT_CREATE
+               : k <= x->e->grants ? LOAD_GRANT_PRIVS
+                                   : LOAD_GRANT_DEFAULT;
     unsigned char *keep = NULL;
     struct load_grant g;
     int ok = 1, rc = -1;
@@ -310,10 +313,11 @@ static int check_stmt(struct load_accounts *a, struct cs_conn *c, struct acct *x
         return cs_error_prefix(err, "statement %zu of %s", k + 1, x->e->file);
     if ((want == LOAD_GRANT_PRIVS ? g.kind == LOAD_GRANT_CREATE || g.kind == LOAD_GRANT_DEFAULT
                                   : (int)g.kind != want) ||
-        !for_account(x, &g) || (k == 0 && g.create_role != (x->e->host[0] == '\0' &&
-                                                            x->e->kind == FMT_ACCOUNT_ROLE))) {
-        cs_error_set(err, CS_ERR_FORMAT, "%s: statement %zu is not what the manifest says it is "
-                                         "(for account %s)",
+        !for_account(x, &g) ||
+        (k == 0 && g.create_role != (x->e->host[0] == '\0' && x->e->kind == FMT_ACCOUNT_ROLE))) {
+        cs_error_set(err, CS_ERR_FORMAT,
+                     "%s: statement %zu is not what the manifest says it is "
+                     "(for account %s)",
                      x->e->file, k + 1, x->who);
         goto out;
     }
@@ -368,10 +372,9 @@ static int check_account(struct load_accounts *a, struct cs_conn *c, struct load
     if (rc < 0)
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     if (x->nstmts != 1 + (size_t)x->e->grants + x->e->default_roles)
-        return cs_error_set(err, CS_ERR_FORMAT,
-                            "%s: %s holds %zu statements, the manifest says %u for account %s",
-                            in->name, x->e->file, x->nstmts,
-                            1 + x->e->grants + x->e->default_roles, x->who);
+        return cs_error_set(
+            err, CS_ERR_FORMAT, "%s: %s holds %zu statements, the manifest says %u for account %s",
+            in->name, x->e->file, x->nstmts, 1 + x->e->grants + x->e->default_roles, x->who);
     if (!(x->run = calloc(x->nstmts, sizeof(char *))))
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     for (size_t k = 0; k < x->nstmts; k++)
@@ -417,9 +420,10 @@ static size_t conflicts(struct load_accounts *a, int first_run)
         if (!exists || !first_run || journaled(a, "account", x))
             continue;
         if (stop)
-            cs_log_error(a->cfg->log, "account %s already exists on the target: drop it, or use "
-                                      "--if-exists=skip (leave it and its grants) or "
-                                      "--if-exists=replace (drop and load it)",
+            cs_log_error(a->cfg->log,
+                         "account %s already exists on the target: drop it, or use "
+                         "--if-exists=skip (leave it and its grants) or "
+                         "--if-exists=replace (drop and load it)",
                          x->who);
         else
             cs_log_warn(a->cfg->log, "account %s already exists on the target: %s", x->who,
@@ -437,9 +441,10 @@ static int check_all(struct load_accounts *a, struct cs_conn *c, struct load_inp
     size_t stops;
 
     if (!a->m->has_accounts)
-        return cs_error_set(err, CS_ERR_USAGE, "--load-users: %s holds no accounts (csdump "
-                                               "dumps them with --users, and by default for a "
-                                               "whole-instance dump)",
+        return cs_error_set(err, CS_ERR_USAGE,
+                            "--load-users: %s holds no accounts (csdump "
+                            "dumps them with --users, and by default for a "
+                            "whole-instance dump)",
                             in->name);
     if (strcasecmp(a->m->flavor, cs_flavor_name(t->version.flavor)))
         return cs_error_set(err, CS_ERR_USAGE,
@@ -463,8 +468,9 @@ static int check_all(struct load_accounts *a, struct cs_conn *c, struct load_inp
                             "them",
                             a->invalid);
     if (stops)
-        return cs_error_set(err, CS_ERR_USAGE, "%zu account(s) of the dump already exist on the "
-                                               "target (listed above); nothing was changed",
+        return cs_error_set(err, CS_ERR_USAGE,
+                            "%zu account(s) of the dump already exist on the "
+                            "target (listed above); nothing was changed",
                             stops);
     return 0;
 }
@@ -486,12 +492,15 @@ int load_accounts_prepare(struct load_accounts **out, struct cs_conn *c,
     a->target_name = t->version_text;
     cs_error_clear(&e);
     if (read_lines(c, "SELECT User, Host FROM mysql.user", 0, &a->target, &e) < 0)
-        snprintf(a->unknown, sizeof(a->unknown), "cannot read the target's accounts (%s): "
-                 "GRANT SELECT ON mysql.user to the loading user", e.msg);
+        snprintf(a->unknown, sizeof(a->unknown),
+                 "cannot read the target's accounts (%s): "
+                 "GRANT SELECT ON mysql.user to the loading user",
+                 e.msg);
     if (!cfg->load_users) {
         if (m->naccounts)
-            cs_log_info(cfg->log, "the dump holds %zu account(s) with their grants: not loaded "
-                                  "(--load-users loads them)",
+            cs_log_info(cfg->log,
+                        "the dump holds %zu account(s) with their grants: not loaded "
+                        "(--load-users loads them)",
                         m->naccounts);
         return 0;
     }

@@ -140,8 +140,8 @@ struct me {
     int can_set;
 };
 
-static const char *const set_definer_privs[] = {"SUPER", "SET USER", "SET_ANY_DEFINER",
-                                                "SET_USER_ID", "ALL", "ALL PRIVILEGES"};
+static const char *const set_definer_privs[] = {"SUPER",       "SET USER", "SET_ANY_DEFINER",
+                                                "SET_USER_ID", "ALL",      "ALL PRIVILEGES"};
 
 static void me_grant(struct me *me, const char *line)
 {
@@ -150,8 +150,8 @@ static void me_grant(struct me *me, const char *line)
 
     if (load_grant_parse(line, &g, &ignore) < 0)
         return;
-    for (size_t i = 0; g.kind == LOAD_GRANT_PRIVS && !g.revoke && g.level == LOAD_GRANT_GLOBAL &&
-                       i < g.nprivs;
+    for (size_t i = 0;
+         g.kind == LOAD_GRANT_PRIVS && !g.revoke && g.level == LOAD_GRANT_GLOBAL && i < g.nprivs;
          i++)
         for (size_t k = 0; k < sizeof(set_definer_privs) / sizeof(set_definer_privs[0]); k++)
             me->can_set |= !strcmp(g.privs[i].name, set_definer_privs[k]);
@@ -230,8 +230,9 @@ static int check_object(const struct load_ctx *ctx, const struct me *me,
         return 0;
     why = problem(me, a, d.user, d.host);
     if (why)
-        cs_log_error(ctx->cfg->log, "%s %s.%s: its definer %s%s%s %s", fmt_object_kind_name(o->kind),
-                     o->schema, o->name, d.user, d.host ? "@" : "", d.host ? d.host : "", why);
+        cs_log_error(ctx->cfg->log, "%s %s.%s: its definer %s%s%s %s",
+                     fmt_object_kind_name(o->kind), o->schema, o->name, d.user, d.host ? "@" : "",
+                     d.host ? d.host : "", why);
     load_definer_release(&d);
     return why != NULL;
 }

@@ -28,9 +28,9 @@
 #include "load/jobs.h"
 
 struct load_definer {
-    char *user;       /* NULL for CURRENT_USER */
-    char *host;       /* NULL for CURRENT_USER or a MariaDB role */
-    size_t off, len;  /* "DEFINER = account" in the statement */
+    char *user;      /* NULL for CURRENT_USER */
+    char *host;      /* NULL for CURRENT_USER or a MariaDB role */
+    size_t off, len; /* "DEFINER = account" in the statement */
 };
 
 /* The DEFINER clause of a CREATE statement TEXT (before its object

@@ -10,13 +10,20 @@
 static char unescape(char c)
 {
     switch (c) {
-    case 'n': return '\n';
-    case 't': return '\t';
-    case 'r': return '\r';
-    case '0': return '\0';
-    case 'Z': return '\032';
-    case 'b': return '\b';
-    default: return c;
+    case 'n':
+        return '\n';
+    case 't':
+        return '\t';
+    case 'r':
+        return '\r';
+    case '0':
+        return '\0';
+    case 'Z':
+        return '\032';
+    case 'b':
+        return '\b';
+    default:
+        return c;
     }
 }
 
@@ -124,7 +131,7 @@ int load_grant_split(const char *text, char ***out, size_t *n)
 struct parser {
     const char *text;
     struct load_toks t;
-    size_t i;          /* next token */
+    size_t i; /* next token */
     struct cs_error *err;
 };
 
@@ -158,8 +165,7 @@ static int name(struct parser *p, char **out)
 {
     const struct load_tok *t = peek(p, 0);
 
-    if (!t || (t->kind != LOAD_TOK_IDENT && t->kind != LOAD_TOK_STRING &&
-               t->kind != LOAD_TOK_WORD))
+    if (!t || (t->kind != LOAD_TOK_IDENT && t->kind != LOAD_TOK_STRING && t->kind != LOAD_TOK_WORD))
         return fail(p, "expected a name");
     *out = load_grant_tok_value(p->text, t);
     p->i++;
@@ -279,8 +285,8 @@ static int object(struct parser *p, struct load_grant *g)
         return -1;
     if (star_a && !star_b)
         return fail(p, "expected *.* after ON *.");
-    g->level = star_a    ? LOAD_GRANT_GLOBAL
-               : star_b  ? LOAD_GRANT_SCHEMA
+    g->level = star_a       ? LOAD_GRANT_GLOBAL
+               : star_b     ? LOAD_GRANT_SCHEMA
                : g->routine ? LOAD_GRANT_ROUTINE
                             : LOAD_GRANT_TABLE;
     return 0;
@@ -451,8 +457,7 @@ void load_grant_release(struct load_grant *g)
 
 /* ---- rebuild ---------------------------------------------------------------- */
 
-char *load_grant_rebuild(const char *stmt, const struct load_grant *g,
-                         const unsigned char *keep)
+char *load_grant_rebuild(const char *stmt, const struct load_grant *g, const unsigned char *keep)
 {
     struct cs_buf b = CS_BUF_INIT;
     size_t from = 0, end = strlen(stmt), k = 0;

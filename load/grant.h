@@ -26,11 +26,11 @@
 #include "load/sqltok.h"
 
 enum load_grant_kind {
-    LOAD_GRANT_PRIVS = 0,   /* GRANT/REVOKE privileges ON object TO/FROM account */
-    LOAD_GRANT_ROLES,       /* GRANT role[, role] TO account */
-    LOAD_GRANT_PROXY,       /* GRANT PROXY ON account TO account */
-    LOAD_GRANT_CREATE,      /* CREATE USER|ROLE [IF NOT EXISTS] account ... */
-    LOAD_GRANT_DEFAULT,     /* SET DEFAULT ROLE role[, role] {FOR|TO} account */
+    LOAD_GRANT_PRIVS = 0, /* GRANT/REVOKE privileges ON object TO/FROM account */
+    LOAD_GRANT_ROLES,     /* GRANT role[, role] TO account */
+    LOAD_GRANT_PROXY,     /* GRANT PROXY ON account TO account */
+    LOAD_GRANT_CREATE,    /* CREATE USER|ROLE [IF NOT EXISTS] account ... */
+    LOAD_GRANT_DEFAULT,   /* SET DEFAULT ROLE role[, role] {FOR|TO} account */
 };
 enum load_grant_level {
     LOAD_GRANT_GLOBAL = 0,
@@ -40,15 +40,15 @@ enum load_grant_level {
 };
 
 struct load_grant_priv {
-    char *name;        /* "SELECT", "SHOW VIEW": upper case, one blank between words */
-    char **columns;    /* a column privilege's columns; NULL/0 otherwise */
+    char *name;     /* "SELECT", "SHOW VIEW": upper case, one blank between words */
+    char **columns; /* a column privilege's columns; NULL/0 otherwise */
     size_t ncolumns;
-    size_t off, len;   /* its text in the statement */
+    size_t off, len; /* its text in the statement */
 };
 
 struct load_grant_role {
     char *user;
-    char *host;        /* NULL: a MariaDB role (no host) */
+    char *host; /* NULL: a MariaDB role (no host) */
 };
 
 struct load_grant {
@@ -57,16 +57,16 @@ struct load_grant {
     struct load_grant_priv *privs;
     size_t nprivs;
     enum load_grant_level level;
-    char *schema;      /* SCHEMA, TABLE, ROUTINE */
-    char *name;        /* TABLE, ROUTINE */
-    char *routine;     /* ROUTINE: "FUNCTION", "PROCEDURE", "PACKAGE" or "PACKAGE BODY" */
+    char *schema;  /* SCHEMA, TABLE, ROUTINE */
+    char *name;    /* TABLE, ROUTINE */
+    char *routine; /* ROUTINE: "FUNCTION", "PROCEDURE", "PACKAGE" or "PACKAGE BODY" */
     struct load_grant_role *roles; /* ROLES, DEFAULT (none for NONE / ALL) */
     size_t nroles;
-    struct load_grant_role to;     /* the grantee (the only one: SHOW GRANTS names one);
-                                    * the account of CREATE and DEFAULT */
-    int create_role;               /* CREATE ROLE (else CREATE USER) */
-    size_t list_off, on_off;       /* the privilege list; the ON keyword */
-    size_t ident_off, ident_len;   /* the IDENTIFIED clause; ident_len 0: none */
+    struct load_grant_role to;   /* the grantee (the only one: SHOW GRANTS names one);
+                                  * the account of CREATE and DEFAULT */
+    int create_role;             /* CREATE ROLE (else CREATE USER) */
+    size_t list_off, on_off;     /* the privilege list; the ON keyword */
+    size_t ident_off, ident_len; /* the IDENTIFIED clause; ident_len 0: none */
 };
 
 /* The statements of TEXT, each without its semicolon and the blanks around
@@ -82,8 +82,7 @@ void load_grant_release(struct load_grant *g);
 
 /* STMT without the privileges whose KEEP[i] is 0 (KEEP NULL: all kept) and
  * without its IDENTIFIED clause; malloc'd, NULL when out of memory. */
-char *load_grant_rebuild(const char *stmt, const struct load_grant *g,
-                         const unsigned char *keep);
+char *load_grant_rebuild(const char *stmt, const struct load_grant *g, const unsigned char *keep);
 
 /* The value of a word, `identifier` or 'string' token of TEXT (quotes
  * removed, doubled quotes and backslash escapes undone); malloc'd. */

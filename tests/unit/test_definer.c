@@ -46,9 +46,8 @@ static void test_find(void **state)
     assert_null(d.host);
     load_definer_release(&d);
     /* CURRENT_USER, with or without parentheses */
-    assert_int_equal(load_definer_find("CREATE DEFINER=CURRENT_USER() PROCEDURE p() SELECT 1", 1,
-                                       &d),
-                     1);
+    assert_int_equal(
+        load_definer_find("CREATE DEFINER=CURRENT_USER() PROCEDURE p() SELECT 1", 1, &d), 1);
     assert_null(d.user);
     assert_int_equal(d.len, strlen("DEFINER=CURRENT_USER()"));
     load_definer_release(&d);
