@@ -16,6 +16,7 @@
 #include "dump/plan.h"
 #include "dump/record.h"
 #include "dump/schema.h"
+#include "dump/select.h"
 #include "dump/snapshot.h"
 #include "dump/work.h"
 
@@ -413,7 +414,9 @@ static void summary_kinds(const struct run *r)
                 "event(s), %zu sequence(s), %zu account(s)%s",
                 r->cat->ntables, n[FMT_OBJ_VIEW], n[FMT_OBJ_PROCEDURE] + n[FMT_OBJ_FUNCTION],
                 n[FMT_OBJ_TRIGGER], n[FMT_OBJ_EVENT], n[FMT_OBJ_SEQUENCE], r->m->naccounts,
-                r->cat->users ? "" : " (not asked for: --users)");
+                r->cat->users                        ? ""
+                : dump_select_wants_accounts(r->cfg) ? " (left out: see not_dumped)"
+                                                     : " (not asked for: --users)");
     if (r->m->nnot_dumped)
         cs_log_warn(r->cfg->log, "%zu thing(s) were left out (warned about above), listed in "
                                  "the manifest's not_dumped",
