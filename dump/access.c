@@ -527,7 +527,8 @@ int dump_access_check(const struct dump_access *a, const struct dump_config *cfg
         goto out;
     }
     check_engines(&r, drop_t);
-    check_tables(&r, CLS_DATA, DUMP_ACCESS_SELECT, drop_t);
+    if (!cfg->no_data) /* --no-data reads no rows */
+        check_tables(&r, CLS_DATA, DUMP_ACCESS_SELECT, drop_t);
     if (!cfg->no_triggers)
         check_tables(&r, CLS_TRIGGERS, DUMP_ACCESS_TRIGGER, drop_t);
     if (!cfg->no_views)
