@@ -1,6 +1,5 @@
 #include "dump/catalog.h"
 
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,12 +8,12 @@
 #include "common/buf.h"
 #include "format/checksum.h"
 #include "format/sqlenc.h"
+#include "dump/access.h"
+#include "dump/accounts.h"
+#include "dump/select.h"
 
 static const char *const system_schemas[] = {"mysql", "sys", "information_schema",
                                              "performance_schema"};
-
-/* A managed service's own tables, never dumped even when their schema is. */
-static const char *const service_table_prefixes[] = {"__az_", "rds_", "awsdms_", "ha_health_check"};
 
 int dump_catalog_is_system_schema(const char *s)
 {
@@ -22,51 +21,6 @@ int dump_catalog_is_system_schema(const char *s)
         if (!strcasecmp(s, system_schemas[i]))
             return 1;
     return 0;
-}
-
-static int in_list(const struct dump_list *l, const char *s)
-{
-    for (size_t i = 0; i < l->n; i++)
-        if (!strcmp(l->items[i], s))
-            return 1;
-    return 0;
-}
-
-static int schema_selected(const struct dump_config *cfg, const char *schema)
-{
-    int named = in_list(&cfg->databases, schema);
-
-    for (size_t i = 0; !named && i < cfg->tables.n; i++) {
-        const char *t = cfg->tables.items[i];
-        size_t n = strlen(schema);
-        named = !strncmp(t, schema, n) && t[n] == '.';
-    }
-    if (in_list(&cfg->exclude, schema))
-        return 0;
-    if (dump_catalog_is_system_schema(schema))
-        return named && cfg->include_system;
-    return named || (cfg->databases.n == 0 && cfg->tables.n == 0);
-}
-
-int dump_catalog_selected(const struct dump_config *cfg, const regex_t *re, const char *schema,
-                          const char *name)
-{
-    struct cs_buf full = CS_BUF_INIT;
-    int ok = schema_selected(cfg, schema);
-
-    cs_buf_printf(&full, "%s.%s", schema, name);
-    if (ok && in_list(&cfg->exclude, full.data))
-        ok = 0;
-    if (ok && cfg->tables.n && !in_list(&cfg->databases, schema))
-        ok = in_list(&cfg->tables, full.data);
-    if (ok && re)
-        ok = regexec(re, full.data, 0, NULL, 0) == 0;
-    for (size_t i = 0; ok && dump_catalog_is_system_schema(schema) &&
-                       i < sizeof(service_table_prefixes) / sizeof(service_table_prefixes[0]);
-         i++)
-        ok = strncmp(name, service_table_prefixes[i], strlen(service_table_prefixes[i])) != 0;
-    cs_buf_release(&full);
-    return ok;
 }
 
 static char *dupz(const char *s)
@@ -127,9 +81,10 @@ out:
     return rc;
 }
 
-static int read_schemas(struct cs_conn *conn, const struct dump_config *cfg,
-                        struct dump_catalog *cat, struct cs_error *err)
+static int read_schemas(struct cs_conn *conn, struct dump_select *sel, struct dump_catalog *cat,
+                        struct cs_error *err)
 {
+    const struct dump_config *cfg = sel->cfg;
     struct cs_result *res = NULL;
     char **row;
     int rc = -1;
@@ -139,7 +94,7 @@ static int read_schemas(struct cs_conn *conn, const struct dump_config *cfg,
         return -1;
     while ((row = cs_result_row(res))) {
         void *p;
-        if (!schema_selected(cfg, row[0]))
+        if (!dump_select_schema(sel, row[0]))
             continue;
         p = grow(cat->schemas, cat->nschemas, sizeof(char *));
         if (!p)
@@ -234,7 +189,7 @@ static int add_table(struct dump_catalog *cat, char **row)
 
 struct table_ctx {
     const struct dump_config *cfg;
-    const regex_t *re;
+    struct dump_select *sel;
     struct dump_catalog *cat;
 };
 
@@ -243,20 +198,23 @@ static int table_row(void *vctx, char **row, unsigned long *lens)
     struct table_ctx *c = vctx;
 
     (void)lens;
-    if (!dump_catalog_selected(c->cfg, c->re, row[0], row[1]))
+    if (!dump_select_table(c->sel, row[0], row[1]))
         return 0;
     if (!strcmp(row[2], "VIEW"))
         return c->cfg->no_views ? 0 : add_object(c->cat, FMT_OBJ_VIEW, row[0], row[1], NULL);
     if (!strcmp(row[2], "BASE TABLE") || !strcmp(row[2], "SYSTEM VERSIONED"))
         return add_table(c->cat, row);
+    if (!strcmp(row[2], "SEQUENCE"))
+        return c->cfg->no_sequences ? 0
+                                    : add_object(c->cat, FMT_OBJ_SEQUENCE, row[0], row[1], NULL);
     cs_log_warn(c->cfg->log, "%s.%s: %s objects are not dumped", row[0], row[1], row[2]);
     return 0;
 }
 
-static int read_tables(struct cs_conn *conn, const struct dump_config *cfg, const regex_t *re,
-                       struct dump_catalog *cat, struct cs_error *err)
+static int read_tables(struct cs_conn *conn, struct dump_select *sel, struct dump_catalog *cat,
+                       struct cs_error *err)
 {
-    struct table_ctx c = {cfg, re, cat};
+    struct table_ctx c = {sel->cfg, sel, cat};
 
     if (each_row(conn, cat,
                  "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_ROWS, DATA_LENGTH "
@@ -421,7 +379,7 @@ static int read_keys(struct cs_conn *conn, struct dump_catalog *cat, struct cs_e
 
 struct object_ctx {
     const struct dump_config *cfg;
-    const regex_t *re;
+    struct dump_select *sel;
     struct dump_catalog *cat;
     enum fmt_object_kind kind;
 };
@@ -441,41 +399,43 @@ static int object_row(void *vctx, char **row, unsigned long *lens)
         k = strcmp(row[2], "FUNCTION") ? FMT_OBJ_PROCEDURE : FMT_OBJ_FUNCTION;
     } else if (k == FMT_OBJ_TRIGGER) {
         table = row[2];
-        if (!dump_catalog_selected(c->cfg, c->re, row[0], table))
+        if (!dump_select_table(c->sel, row[0], table))
             return 0;
     }
     return add_object(c->cat, k, row[0], row[1], table);
 }
 
-static int read_objects_sql(struct cs_conn *conn, const struct dump_config *cfg,
-                            const regex_t *re, struct dump_catalog *cat, const char *prefix,
+static int read_objects_sql(struct cs_conn *conn, struct dump_select *sel,
+                            struct dump_catalog *cat, const char *prefix,
                             enum fmt_object_kind kind, struct cs_error *err)
 {
-    struct object_ctx c = {cfg, re, cat, kind};
+    struct object_ctx c = {sel->cfg, sel, cat, kind};
 
     return each_row(conn, cat, prefix, "", object_row, &c, err);
 }
 
-static int read_objects(struct cs_conn *conn, const struct dump_config *cfg, const regex_t *re,
-                        struct dump_catalog *cat, struct cs_error *err)
+static int read_objects(struct cs_conn *conn, struct dump_select *sel, struct dump_catalog *cat,
+                        struct cs_error *err)
 {
+    const struct dump_config *cfg = sel->cfg;
+
     for (size_t i = 0; i < cat->nschemas; i++)
         if (add_object(cat, FMT_OBJ_DATABASE, cat->schemas[i], cat->schemas[i], NULL) < 0)
             return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     if (!cfg->no_routines &&
-        read_objects_sql(conn, cfg, re, cat,
+        read_objects_sql(conn, sel, cat,
                          "SELECT ROUTINE_SCHEMA, ROUTINE_NAME, ROUTINE_TYPE FROM "
                          "information_schema.ROUTINES WHERE ROUTINE_SCHEMA",
                          FMT_OBJ_PROCEDURE, err) < 0)
         return -1;
     if (!cfg->no_triggers &&
-        read_objects_sql(conn, cfg, re, cat,
+        read_objects_sql(conn, sel, cat,
                          "SELECT TRIGGER_SCHEMA, TRIGGER_NAME, EVENT_OBJECT_TABLE FROM "
                          "information_schema.TRIGGERS WHERE TRIGGER_SCHEMA",
                          FMT_OBJ_TRIGGER, err) < 0)
         return -1;
     if (!cfg->no_events &&
-        read_objects_sql(conn, cfg, re, cat,
+        read_objects_sql(conn, sel, cat,
                          "SELECT EVENT_SCHEMA, EVENT_NAME, NULL FROM information_schema.EVENTS "
                          "WHERE EVENT_SCHEMA",
                          FMT_OBJ_EVENT, err) < 0)
@@ -483,47 +443,131 @@ static int read_objects(struct cs_conn *conn, const struct dump_config *cfg, con
     return 0;
 }
 
+/* Who may see what: the classes the user cannot dump fail here (or are
+ * noted, with --allow-missing); then the accounts. */
+static int read_access(struct cs_conn *conn, struct dump_select *sel, const struct cs_version *v,
+                       struct dump_catalog *cat, struct cs_error *err)
+{
+    struct dump_access a;
+    int accounts = dump_select_wants_accounts(sel->cfg), rc;
+
+    if (dump_access_read(conn, &a, err) < 0)
+        return -1;
+    rc = dump_access_check(&a, sel->cfg, v, cat, &accounts, err);
+    dump_access_release(&a);
+    if (rc < 0 || !accounts)
+        return rc;
+    cat->users = 1;
+    if (dump_accounts_list(conn, v, sel, cat, err) < 0)
+        return -1;
+    return dump_select_unmatched(sel, 1, sel->cfg->log, err);
+}
+
 int dump_catalog_read(struct cs_conn *conn, const struct dump_config *cfg,
                       const struct cs_version *v, struct dump_catalog **out,
                       struct cs_error *err)
 {
     struct dump_catalog *cat = calloc(1, sizeof(*cat));
-    regex_t re;
-    int have_re = 0;
+    struct dump_select sel;
 
     *out = NULL;
     if (!cat)
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-    if (read_schemas(conn, cfg, cat, err) < 0)
-        goto fail;
-    if (cat->nschemas == 0) {
-        *out = cat;
-        return 0;
+    if (dump_select_init(&sel, cfg, err) < 0) {
+        free(cat);
+        return -1;
     }
-    if (cfg->pattern) { /* compiled once, for every table and trigger */
-        if (regcomp(&re, cfg->pattern, REG_EXTENDED | REG_NOSUB) != 0) {
-            cs_error_set(err, CS_ERR_USAGE, "--regex=%s: not a valid POSIX extended regular "
-                                            "expression",
-                         cfg->pattern);
-            dump_catalog_free(cat);
-            return -1;
-        }
-        have_re = 1;
-    }
-    if (read_tables(conn, cfg, have_re ? &re : NULL, cat, err) < 0 ||
-        read_columns(conn, v, cat, err) < 0 || read_keys(conn, cat, err) < 0 ||
-        read_objects(conn, cfg, have_re ? &re : NULL, cat, err) < 0)
+    if (read_schemas(conn, &sel, cat, err) < 0)
         goto fail;
-    if (have_re)
-        regfree(&re);
+    if (cat->nschemas &&
+        (read_tables(conn, &sel, cat, err) < 0 || read_columns(conn, v, cat, err) < 0 ||
+         read_keys(conn, cat, err) < 0 || read_objects(conn, &sel, cat, err) < 0))
+        goto fail;
+    if (dump_select_unmatched(&sel, 0, cfg->log, err) < 0 ||
+        read_access(conn, &sel, v, cat, err) < 0)
+        goto fail;
+    dump_select_release(&sel);
     *out = cat;
     return 0;
 fail:
-    if (have_re)
-        regfree(&re);
-    cs_error_prefix(err, "reading the catalog");
+    dump_select_release(&sel);
+    if (err->code != CS_ERR_USAGE && err->code != CS_ERR_SERVER)
+        cs_error_prefix(err, "reading the catalog");
     dump_catalog_free(cat);
     return -1;
+}
+
+int dump_catalog_not_dumped(struct dump_catalog *cat, const char *what)
+{
+    void *p = grow(cat->not_dumped, cat->nnot_dumped, sizeof(char *));
+
+    if (!p)
+        return -1;
+    cat->not_dumped = p;
+    if (!(cat->not_dumped[cat->nnot_dumped] = strdup(what)))
+        return -1;
+    cat->nnot_dumped++;
+    return 0;
+}
+
+int dump_catalog_add_account(struct dump_catalog *cat, const char *user, const char *host,
+                             int role)
+{
+    struct dump_account *a;
+    void *p = grow(cat->accounts, cat->naccounts, sizeof(*a));
+
+    if (!p)
+        return -1;
+    cat->accounts = p;
+    a = &cat->accounts[cat->naccounts++];
+    a->user = strdup(user);
+    a->host = strdup(host);
+    a->role = role;
+    return a->user && a->host ? 0 : -1;
+}
+
+static void table_release(struct dump_table *t)
+{
+    for (size_t j = 0; j < t->ncols; j++) {
+        free(t->cols[j].name);
+        free(t->cols[j].type);
+        free(t->cols[j].data_type);
+        free(t->cols[j].charset);
+    }
+    free(t->cols);
+    free(t->key);
+    free(t->schema);
+    free(t->name);
+    free(t->engine);
+}
+
+static void object_release(struct dump_object *o)
+{
+    free(o->schema);
+    free(o->name);
+    free(o->table);
+}
+
+void dump_catalog_prune(struct dump_catalog *cat, const unsigned char *drop_tables,
+                        const unsigned char *drop_objects)
+{
+    size_t k = 0;
+
+    for (size_t i = 0; i < cat->ntables; i++) {
+        if (drop_tables[i])
+            table_release(&cat->tables[i]);
+        else
+            cat->tables[k++] = cat->tables[i];
+    }
+    cat->ntables = k;
+    k = 0;
+    for (size_t i = 0; i < cat->nobjects; i++) {
+        if (drop_objects[i])
+            object_release(&cat->objects[i]);
+        else
+            cat->objects[k++] = cat->objects[i];
+    }
+    cat->nobjects = k;
 }
 
 void dump_catalog_free(struct dump_catalog *cat)
@@ -532,28 +576,21 @@ void dump_catalog_free(struct dump_catalog *cat)
         return;
     for (size_t i = 0; i < cat->nschemas; i++)
         free(cat->schemas[i]);
-    for (size_t i = 0; i < cat->ntables; i++) {
-        struct dump_table *t = &cat->tables[i];
-        for (size_t j = 0; j < t->ncols; j++) {
-            free(t->cols[j].name);
-            free(t->cols[j].type);
-            free(t->cols[j].data_type);
-            free(t->cols[j].charset);
-        }
-        free(t->cols);
-        free(t->key);
-        free(t->schema);
-        free(t->name);
-        free(t->engine);
+    for (size_t i = 0; i < cat->ntables; i++)
+        table_release(&cat->tables[i]);
+    for (size_t i = 0; i < cat->nobjects; i++)
+        object_release(&cat->objects[i]);
+    for (size_t i = 0; i < cat->naccounts; i++) {
+        free(cat->accounts[i].user);
+        free(cat->accounts[i].host);
     }
-    for (size_t i = 0; i < cat->nobjects; i++) {
-        free(cat->objects[i].schema);
-        free(cat->objects[i].name);
-        free(cat->objects[i].table);
-    }
+    for (size_t i = 0; i < cat->nnot_dumped; i++)
+        free(cat->not_dumped[i]);
     free(cat->schemas);
     free(cat->tables);
     free(cat->objects);
+    free(cat->accounts);
+    free(cat->not_dumped);
     free(cat);
 }
 

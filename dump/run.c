@@ -10,11 +10,13 @@
 #include "common/console.h"
 #include "common/fault.h"
 #include "common/fs.h"
+#include "dump/accounts.h"
 #include "dump/archiver.h"
 #include "dump/catalog.h"
 #include "dump/plan.h"
 #include "dump/record.h"
 #include "dump/schema.h"
+#include "dump/select.h"
 #include "dump/snapshot.h"
 #include "dump/work.h"
 
@@ -175,11 +177,17 @@ static int catalog_phase(struct run *r, struct cs_error *err)
             cs_log_warn(cfg->log, "%s.%s is system-versioned: only its current rows are dumped, "
                                   "not its history", t->schema, t->name);
     }
-    cs_log_info(cfg->log, "%zu schema(s), %zu table(s), %zu other object(s), ~%.1f MB of data",
-                r->cat->nschemas, r->cat->ntables, r->cat->nobjects, (double)r->est_bytes / 1e6);
+    cs_log_info(cfg->log, "%zu schema(s), %zu table(s), %zu other object(s), %zu account(s), "
+                          "~%.1f MB of data",
+                r->cat->nschemas, r->cat->ntables, r->cat->nobjects, r->cat->naccounts,
+                (double)r->est_bytes / 1e6);
     r->m = dump_record_begin(cfg, &r->server, r->cat, err);
-    if (!r->m || dump_schema_write(&r->main, cfg, r->cat, r->m, err) < 0)
+    if (!r->m || dump_schema_write(&r->main, cfg, r->cat, r->m, err) < 0 ||
+        dump_accounts_write(&r->main, cfg, &r->server.version, r->cat, r->m, err) < 0)
         return -1;
+    for (size_t i = 0; i < r->cat->nnot_dumped; i++)
+        if (fmt_manifest_add_not_dumped(r->m, r->cat->not_dumped[i]) < 0)
+            return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     return publish_files(r, 0, err);
 }
 
@@ -189,7 +197,9 @@ static int write_coordinates(struct run *r, struct cs_error *err)
     char *json = NULL, *path = NULL;
     int rc = -1;
 
-    if (dump_record_snapshot(r->m, &r->snap, err) < 0 || cs_fault_hit("dump.snapshot", NULL, err) < 0)
+    if (dump_record_snapshot(r->m, &r->snap, err) < 0 ||
+        dump_schema_sequences(&r->main, r->m, err) < 0 ||
+        cs_fault_hit("dump.snapshot", NULL, err) < 0)
         return -1;
     json = fmt_coords_to_json(r->m, err);
     path = cs_fs_join(r->cfg->outdir, FMT_COORDS_NAME);
@@ -361,6 +371,27 @@ static int finish_manifest(struct run *r, struct cs_error *err)
     return fmt_manifest_write(r->m, r->cfg->outdir, err);
 }
 
+/* What the dump holds, per kind of object, and what it left out. */
+static void summary_kinds(const struct run *r)
+{
+    size_t n[FMT_OBJ_KIND_COUNT] = {0};
+
+    for (size_t i = 0; i < r->cat->nobjects; i++)
+        n[r->cat->objects[i].kind]++;
+    cs_log_info(r->cfg->log,
+                "dumped: %zu table(s), %zu view(s), %zu routine(s), %zu trigger(s), %zu "
+                "event(s), %zu sequence(s), %zu account(s)%s",
+                r->cat->ntables, n[FMT_OBJ_VIEW], n[FMT_OBJ_PROCEDURE] + n[FMT_OBJ_FUNCTION],
+                n[FMT_OBJ_TRIGGER], n[FMT_OBJ_EVENT], n[FMT_OBJ_SEQUENCE], r->m->naccounts,
+                r->cat->users                        ? ""
+                : dump_select_wants_accounts(r->cfg) ? " (left out: see not_dumped)"
+                                                     : " (not asked for: --users)");
+    if (r->m->nnot_dumped)
+        cs_log_warn(r->cfg->log, "%zu thing(s) were left out (warned about above), listed in "
+                                 "the manifest's not_dumped",
+                    r->m->nnot_dumped);
+}
+
 static void summary(struct run *r)
 {
     struct dump_progress *p = &r->work.prog;
@@ -376,6 +407,7 @@ static void summary(struct run *r)
                 (unsigned long long)atomic_load(&p->chunks), raw / 1e6, file / 1e6, el,
                 el > 0 ? raw / 1e6 / el : 0.0, r->m->consistent ? "consistent" : "INCONSISTENT",
                 r->m->lock_mode, r->m->barrier_hold_ms);
+    summary_kinds(r);
     if (r->m->coords.present)
         cs_log_info(r->cfg->log, "coordinates: binlog %s:%llu, GTID '%s'",
                     r->m->coords.binlog_file, (unsigned long long)r->m->coords.binlog_pos,

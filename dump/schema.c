@@ -27,6 +27,7 @@ static const struct kind_info kinds[FMT_OBJ_KIND_COUNT] = {
     [FMT_OBJ_FUNCTION] = {"SHOW CREATE FUNCTION", "-schema-function.sql", "Create Function", 1},
     [FMT_OBJ_TRIGGER] = {"SHOW CREATE TRIGGER", "-schema-trigger.sql", "SQL Original Statement", 1},
     [FMT_OBJ_EVENT] = {"SHOW CREATE EVENT", "-schema-event.sql", "Create Event", 1},
+    [FMT_OBJ_SEQUENCE] = {"SHOW CREATE SEQUENCE", "-schema-sequence.sql", "Create Table", 1},
 };
 
 static const struct kind_info table_kind = {"SHOW CREATE TABLE", "-schema.sql", "Create Table", 1};
@@ -162,6 +163,49 @@ static int write_objects(struct cs_conn *conn, const struct dump_config *cfg,
         if (!o->schema || !o->name || (src->table && !o->table))
             return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     }
+    return 0;
+}
+
+/* next_not_cached_value and cycle_count of sequence O, as the server has
+ * them now (read after the snapshot: never behind it). */
+static int sequence_state(struct cs_conn *conn, struct fmt_object *o, struct cs_error *err)
+{
+    struct cs_buf sql = CS_BUF_INIT;
+    struct cs_result *res = NULL;
+    char **row;
+    int rc = -1;
+
+    cs_buf_puts(&sql, "SELECT next_not_cached_value, cycle_count FROM ");
+    cs_quote_qualified(&sql, o->schema, o->name);
+    if (cs_buf_failed(&sql)) {
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    if (cs_conn_query(conn, sql.data, &res, err) < 0)
+        goto out;
+    row = cs_result_row(res);
+    if (!row || !row[0] || !row[1]) {
+        cs_error_set(err, CS_ERR_SERVER, "sequence %s.%s: no state row", o->schema, o->name);
+        goto out;
+    }
+    free(o->next_value);
+    free(o->round);
+    o->next_value = strdup(row[0]);
+    o->round = strdup(row[1]);
+    rc = o->next_value && o->round ? 0 : cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+out:
+    if (res)
+        cs_result_free(res);
+    cs_buf_release(&sql);
+    return rc < 0 ? cs_error_prefix(err, "reading sequence %s.%s", o->schema, o->name) : 0;
+}
+
+int dump_schema_sequences(struct cs_conn *conn, struct fmt_manifest *m, struct cs_error *err)
+{
+    for (size_t i = 0; i < m->nobjects; i++)
+        if (m->objects[i].kind == FMT_OBJ_SEQUENCE &&
+            sequence_state(conn, &m->objects[i], err) < 0)
+            return -1;
     return 0;
 }
 

@@ -49,14 +49,31 @@
  *     "source_host": str|null      coordinates in its own source's binlog
  *   "objects": [{                  non-table objects
  *     "kind":   str     "database" | "view" | "procedure" | "function"
- *                       | "trigger" | "event"
+ *                       | "trigger" | "event" | "sequence" (a reader that
+ *                       knows no "sequence" refuses the dump: it would lose it)
  *     "schema": str
  *     "name":   str     the schema name again for "database"
  *     "file":   str     DDL file inside the dump (plain name)
  *     "table":  str     triggers only (absent otherwise): the trigger's table
  *     "sql_mode", "charset", "collation", "time_zone": str, optional: the
  *               session the object was created in (SHOW CREATE's columns)
+ *     "next_value", "round": str, sequences only: decimal integers, the
+ *               sequence's next_not_cached_value and cycle_count at the
+ *               snapshot (SETVAL(seq, next_value, 0, round) on the target)
  *   }],
+ *   "accounts": [{                 optional: only when csdump dumped accounts
+ *                                  (then present, maybe empty); older dumps have none
+ *     "kind": str           "user" | "role"
+ *     "user": str
+ *     "host": str           "" for a MariaDB role
+ *     "file": str           its statements, each ending with ";\n": CREATE USER
+ *                           (or CREATE ROLE), then "grants" GRANT/REVOKE
+ *                           statements, then "default_roles" SET DEFAULT ROLE
+ *     "grants": u32
+ *     "default_roles": u32
+ *   }],
+ *   "not_dumped": [str]            optional: what csdump could not see or read
+ *                                  and left out with --allow-missing, one line each
  *   "files": [{                    every other file of the dump but manifest.json
  *     "name": str   plain name (DDL files, coordinates.json)
  *     "bytes": int  size
@@ -141,8 +158,9 @@
 
 static const char *const format_names[] = {"tsv", "sql"};
 static const char *const compress_names[] = {"none", "zstd"};
-static const char *const object_names[FMT_OBJ_KIND_COUNT] = {"database", "view",    "procedure",
-                                                             "function", "trigger", "event"};
+static const char *const object_names[FMT_OBJ_KIND_COUNT] = {
+    "database", "view", "procedure", "function", "trigger", "event", "sequence"};
+static const char *const account_names[FMT_ACCOUNT_KIND_COUNT] = {"user", "role"};
 
 const char *fmt_format_name(enum fmt_data_format f)
 {
@@ -152,6 +170,11 @@ const char *fmt_format_name(enum fmt_data_format f)
 const char *fmt_object_kind_name(enum fmt_object_kind k)
 {
     return (unsigned)k < FMT_OBJ_KIND_COUNT ? object_names[k] : "unknown";
+}
+
+const char *fmt_account_kind_name(enum fmt_account_kind k)
+{
+    return (unsigned)k < FMT_ACCOUNT_KIND_COUNT ? account_names[k] : "unknown";
 }
 
 int fmt_object_kind_parse(const char *name)
@@ -176,6 +199,11 @@ static const char *name_compress(int v)
 static const char *name_object(int v)
 {
     return fmt_object_kind_name((enum fmt_object_kind)v);
+}
+
+static const char *name_account(int v)
+{
+    return fmt_account_kind_name((enum fmt_account_kind)v);
 }
 
 static const char *name_col(int v)
@@ -259,8 +287,22 @@ static const struct fmt_mf_field object_fields[] = {
     MF_OSTR("charset",                O, charset),
     MF_OSTR("collation",              O, collation),
     MF_OSTR("time_zone",              O, time_zone),
+    MF_OSTR("next_value",             O, next_value),
+    MF_OSTR("round",                  O, round),
 };
 #undef O
+
+#define A struct fmt_account
+static const struct fmt_mf_field account_fields[] = {
+    MF_ENUM("kind",                   A, kind, enum fmt_account_kind, name_account,
+                                      FMT_ACCOUNT_KIND_COUNT),
+    MF_STR("user",                    A, user),
+    MF_STR("host",                    A, host),
+    MF_FILE("file",                   A, file),
+    MF_U32("grants",                  A, grants),
+    MF_U32("default_roles",           A, default_roles),
+};
+#undef A
 
 #define T struct fmt_table
 static const struct fmt_mf_field table_fields[] = { /* then columns, key, chunks */
@@ -312,6 +354,7 @@ const struct fmt_mf_fields fmt_mf_present = FMT_MF_FIELDS(present_fields);
 const struct fmt_mf_fields fmt_mf_coords = FMT_MF_FIELDS(coords_fields);
 const struct fmt_mf_fields fmt_mf_file = FMT_MF_FIELDS(file_fields);
 const struct fmt_mf_fields fmt_mf_object = FMT_MF_FIELDS(object_fields);
+const struct fmt_mf_fields fmt_mf_account = FMT_MF_FIELDS(account_fields);
 const struct fmt_mf_fields fmt_mf_table = FMT_MF_FIELDS(table_fields);
 const struct fmt_mf_fields fmt_mf_column = FMT_MF_FIELDS(column_fields);
 const struct fmt_mf_fields fmt_mf_chunk = FMT_MF_FIELDS(chunk_fields);
@@ -406,6 +449,8 @@ void fmt_manifest_free(struct fmt_manifest *m)
     free_strv(m->proof, m->nproof);
     free_items(m->objects, m->nobjects, sizeof(*m->objects), &fmt_mf_object);
     free_items(m->files, m->nfiles, sizeof(*m->files), &fmt_mf_file);
+    free_items(m->accounts, m->naccounts, sizeof(*m->accounts), &fmt_mf_account);
+    free_strv(m->not_dumped, m->nnot_dumped);
     for (size_t i = 0; m->tables && i < m->ntables; i++)
         free_table(&m->tables[i]);
     free(m->tables);
@@ -470,6 +515,18 @@ struct fmt_file *fmt_manifest_add_file(struct fmt_manifest *m)
     return &a[m->nfiles++];
 }
 
+struct fmt_account *fmt_manifest_add_account(struct fmt_manifest *m)
+{
+    struct fmt_account *a =
+        m ? grow(m->accounts, m->naccounts, &m->accounts_cap, sizeof(*a)) : NULL;
+
+    if (!a)
+        return NULL;
+    m->accounts = a;
+    memset(&a[m->naccounts], 0, sizeof(*a));
+    return &a[m->naccounts++];
+}
+
 struct fmt_chunk *fmt_table_add_chunk(struct fmt_table *t)
 {
     struct fmt_chunk *a = t ? grow(t->chunks, t->nchunks, &t->chunks_cap, sizeof(*a)) : NULL;
@@ -481,19 +538,30 @@ struct fmt_chunk *fmt_table_add_chunk(struct fmt_table *t)
     return &a[t->nchunks++];
 }
 
-int fmt_manifest_add_proof(struct fmt_manifest *m, const char *proof)
+/* S copied onto the string list *V (N items, CAP allocated). */
+static int add_str(char ***v, size_t *n, size_t *cap, const char *s)
 {
     char **a;
     char *dup;
 
-    if (!m || !proof || !(dup = strdup(proof)))
+    if (!s || !(dup = strdup(s)))
         return -1;
-    a = grow(m->proof, m->nproof, &m->proof_cap, sizeof(*a));
+    a = grow(*v, *n, cap, sizeof(*a));
     if (!a) {
         free(dup);
         return -1;
     }
-    m->proof = a;
-    a[m->nproof++] = dup;
+    *v = a;
+    a[(*n)++] = dup;
     return 0;
+}
+
+int fmt_manifest_add_proof(struct fmt_manifest *m, const char *proof)
+{
+    return m ? add_str(&m->proof, &m->nproof, &m->proof_cap, proof) : -1;
+}
+
+int fmt_manifest_add_not_dumped(struct fmt_manifest *m, const char *what)
+{
+    return m ? add_str(&m->not_dumped, &m->nnot_dumped, &m->not_dumped_cap, what) : -1;
 }

@@ -127,6 +127,7 @@ extern const struct fmt_mf_fields fmt_mf_replica;   /* "replica_of", after the c
 extern const struct fmt_mf_fields fmt_mf_present;   /* a COORDS' "present", read first */
 extern const struct fmt_mf_fields fmt_mf_coords;    /* the rest of a COORDS */
 extern const struct fmt_mf_fields fmt_mf_file;      /* "files"[] */
+extern const struct fmt_mf_fields fmt_mf_account;   /* "accounts"[] (optional) */
 extern const struct fmt_mf_fields fmt_mf_object;    /* "objects"[] */
 extern const struct fmt_mf_fields fmt_mf_table;     /* "tables"[], before its arrays */
 extern const struct fmt_mf_fields fmt_mf_column;    /* "tables"[]."columns"[] */

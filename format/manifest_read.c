@@ -367,6 +367,20 @@ static int read_contents(const struct rd *rd, json_t *root, struct fmt_manifest 
         if (read_each(rd, a, "", "files", m->files, sizeof(*m->files), &fmt_mf_file) < 0)
             return -1;
     }
+    if (json_object_get(root, "accounts")) { /* optional: dumps with accounts only */
+        m->has_accounts = 1;
+        m->accounts = get_items(rd, root, "", "accounts", sizeof(*m->accounts), &a, &m->naccounts);
+        if (!m->accounts)
+            return -1;
+        m->accounts_cap = m->naccounts;
+        if (read_each(rd, a, "", "accounts", m->accounts, sizeof(*m->accounts),
+                      &fmt_mf_account) < 0)
+            return -1;
+    }
+    if (json_object_get(root, "not_dumped") &&
+        read_strv(rd, root, "", "not_dumped", &m->not_dumped, &m->nnot_dumped,
+                  &m->not_dumped_cap) < 0)
+        return -1;
     m->tables = get_items(rd, root, "", "tables", sizeof(*m->tables), &a, &m->ntables);
     if (!m->tables)
         return -1;

@@ -292,6 +292,12 @@ static int build_manifest(json_t *root, const struct fmt_manifest *m, struct cs_
                    &fmt_mf_object, err) ||
         !put_items(root, "", "files", m->files, m->nfiles, sizeof(*m->files), &fmt_mf_file, err))
         return -1;
+    if (m->has_accounts && !put_items(root, "", "accounts", m->accounts, m->naccounts,
+                                      sizeof(*m->accounts), &fmt_mf_account, err))
+        return -1;
+    if (m->nnot_dumped &&
+        put_strv(root, "", "not_dumped", m->not_dumped, m->nnot_dumped, err) < 0)
+        return -1;
     return put_tables(root, m, err);
 }
 

@@ -11,6 +11,9 @@
 
 enum load_if_exists { LOAD_IF_EXISTS_FAIL = 0, LOAD_IF_EXISTS_SKIP, LOAD_IF_EXISTS_REPLACE };
 
+/* --definers: the DEFINER of views, routines, triggers and events. */
+enum load_definers { LOAD_DEFINERS_KEEP = 0, LOAD_DEFINERS_STRIP, LOAD_DEFINERS_REPLACE };
+
 struct load_config {
     struct cs_conn_config conn;
     const char *input;            /* dump directory */
@@ -32,6 +35,11 @@ struct load_config {
     unsigned retries;             /* attempts per chunk after a transient error */
     unsigned compat;              /* --compat words: LOAD_COMPAT_* (load/compat.h) */
     int include_system;           /* --include-system: the dump may write into system schemas */
+    int load_users;               /* --load-users: the dump's accounts too */
+    int skip_invalid_grants;      /* leave out what the target cannot take */
+    enum load_definers definers;
+    char *definer_user;           /* --definers replace=USER@HOST (malloc'd by main) */
+    char *definer_host;
     int quiet, verbose, progress;
     const volatile int *cancel;
     const struct cs_log *log;

@@ -41,6 +41,9 @@ enum {
     OPT_ARCHIVE,
     OPT_COMPAT,
     OPT_INCLUDE_SYSTEM,
+    OPT_LOAD_USERS,
+    OPT_SKIP_INVALID_GRANTS,
+    OPT_DEFINERS,
 };
 
 static const struct option long_options[] = {
@@ -64,6 +67,9 @@ static const struct option long_options[] = {
     {"retries", required_argument, NULL, OPT_RETRIES},
     {"compat", required_argument, NULL, OPT_COMPAT},
     {"include-system", no_argument, NULL, OPT_INCLUDE_SYSTEM},
+    {"load-users", no_argument, NULL, OPT_LOAD_USERS},
+    {"skip-invalid-grants", no_argument, NULL, OPT_SKIP_INVALID_GRANTS},
+    {"definers", required_argument, NULL, OPT_DEFINERS},
     CS_CLI_COMMON_OPTIONS,
     {NULL, 0, NULL, 0},
 };
@@ -92,6 +98,22 @@ static void usage(FILE *out)
             "      --retries=N            attempts per chunk after a transient error (default 5)\n"
             "      --include-system       let the dump write into mysql, sys and the other\n"
             "                             system schemas (refused otherwise)\n\n"
+            "Accounts and definers:\n"
+            "      --load-users           also create the dump's accounts (csdump --users): roles,\n"
+            "                             users (before the tables), then grants and default\n"
+            "                             roles (after every object); --if-exists applies to\n"
+            "                             them too.  Grants the target cannot take (a privilege\n"
+            "                             it lacks, a table/column/routine/role neither in the\n"
+            "                             dump nor on the target) are listed and nothing is\n"
+            "                             changed, unless\n"
+            "      --skip-invalid-grants  which loads the accounts without them (each listed)\n"
+            "      --definers=keep|strip|replace=USER@HOST  the DEFINER of views, routines,\n"
+            "                             triggers and events: as dumped (default; checked\n"
+            "                             before any data: each definer must exist on the target\n"
+            "                             or be loaded with --load-users, and another user than\n"
+            "                             the loading one needs SET USER / SET_ANY_DEFINER or\n"
+            "                             SUPER), the loading user (DEFINER=CURRENT_USER; SQL\n"
+            "                             SECURITY kept), or USER@HOST\n\n"
             "Cross-flavor loads (a MySQL dump into MariaDB or the reverse): collations, hidden\n"
             "MySQL syntax and sql_mode words are translated and listed; what cannot be carried\n"
             "is refused before anything is written, unless a --compat word allows the loss:\n"
@@ -140,6 +162,16 @@ struct parse_ctx {
     int check;
 };
 
+/* S[0, n) without one pair of surrounding quotes (' " `), malloc'd. */
+static char *unquote(const char *s, size_t n)
+{
+    if (n >= 2 && (s[0] == '\'' || s[0] == '"' || s[0] == '`') && s[n - 1] == s[0]) {
+        s++;
+        n -= 2;
+    }
+    return strndup(s, n);
+}
+
 static int parse_enum(const char *name, const char *arg, const char *const *values, int *out,
                       struct cs_error *err)
 {
@@ -150,6 +182,31 @@ static int parse_enum(const char *name, const char *arg, const char *const *valu
         }
     return cs_error_set(err, CS_ERR_USAGE, "--%s=%s: expected %s, %s or %s", name, arg,
                         values[0], values[1], values[2]);
+}
+
+/* keep | strip | replace=USER@HOST (the host after the last '@'; quotes
+ * around either part are taken off). */
+static int parse_definers(struct load_config *c, const char *arg, struct cs_error *err)
+{
+    const char *v = arg + 8, *at;
+
+    free(c->definer_user);
+    free(c->definer_host);
+    c->definer_user = c->definer_host = NULL;
+    if (!strcmp(arg, "keep") || !strcmp(arg, "strip")) {
+        c->definers = strcmp(arg, "keep") ? LOAD_DEFINERS_STRIP : LOAD_DEFINERS_KEEP;
+        return 0;
+    }
+    at = strncmp(arg, "replace=", 8) ? NULL : strrchr(v, '@');
+    if (!at || at == v || !at[1])
+        return cs_error_set(err, CS_ERR_USAGE,
+                            "--definers=%s: expected keep, strip or replace=USER@HOST", arg);
+    c->definers = LOAD_DEFINERS_REPLACE;
+    c->definer_user = unquote(v, (size_t)(at - v));
+    c->definer_host = unquote(at + 1, strlen(at + 1));
+    if (!c->definer_user || !c->definer_host)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    return 0;
 }
 
 static int on_option(void *vctx, int opt, const char *arg, struct cs_error *err)
@@ -199,6 +256,9 @@ static int on_option(void *vctx, int opt, const char *arg, struct cs_error *err)
     case OPT_REPL_SSL_CA: c->replication_ssl_ca = arg; return 0;
     case OPT_REPL_SSL_CERT: c->replication_ssl_cert = arg; return 0;
     case OPT_REPL_SSL_KEY: c->replication_ssl_key = arg; return 0;
+    case OPT_LOAD_USERS: c->load_users = 1; return 0;
+    case OPT_SKIP_INVALID_GRANTS: c->skip_invalid_grants = 1; return 0;
+    case OPT_DEFINERS: return parse_definers(c, arg, err);
     default: return cs_error_set(err, CS_ERR_INTERNAL, "unhandled option %d", opt);
     }
 }
@@ -326,6 +386,8 @@ int main(int argc, char **argv)
 out:
     if (rc != 0 && cs_error_is_set(&err))
         cs_log_error(&log, "%s", err.msg);
+    free(cfg.definer_user);
+    free(cfg.definer_host);
     cs_connopt_release(&co);
     cs_cli_release(&cli);
     cs_console_release(&con);

@@ -6,10 +6,12 @@
 
 #include "common/console.h"
 #include "format/checksum.h"
+#include "load/accounts.h"
 #include "load/archive_in.h"
 #include "load/check.h"
 #include "load/chunk.h"
 #include "load/compat.h"
+#include "load/definer.h"
 #include "load/jobs.h"
 #include "load/jsoncheck.h"
 #include "load/nontx.h"
@@ -27,6 +29,7 @@ struct run {
     struct cs_conn main;
     struct load_target target;
     struct load_compat *compat;      /* cross-flavor translation */
+    struct load_accounts *accounts;  /* --load-users, and who the target has */
     struct load_journal journal;
     struct load_ctx ctx;
     struct load_replsetup repl;
@@ -394,6 +397,7 @@ static void summary(struct run *r)
                 el > 0 ? bytes / 1e6 / el : 0.0,
                 r->cfg->verify ? "verified: every chunk matches the dump" : "NOT verified (--no-verify)");
     load_compat_summary(r->compat, r->cfg->log);
+    load_accounts_summary(r->accounts, r->cfg->log);
 }
 
 static int phases(struct run *r, struct cs_error *err)
@@ -401,16 +405,23 @@ static int phases(struct run *r, struct cs_error *err)
     int first_run;
 
     if (open_journal(r, &first_run, err) < 0 || init_ctx(r, err) < 0 ||
+        load_accounts_prepare(&r->accounts, &r->main, r->cfg, r->in, r->m, &r->target,
+                              &r->journal, first_run, err) < 0 ||
+        load_schema_check_target(&r->ctx, &r->target, err) < 0 ||
         load_schema_conflicts(&r->main, &r->ctx, first_run, err) < 0 ||
+        load_definers_check(&r->main, &r->ctx, r->accounts, err) < 0 ||
         load_journal_mark(&r->main, r->dump_id, "load:started", err) < 0 ||
         load_compat_record(r->compat, &r->main, r->dump_id, err) < 0 ||
         load_schema_databases(&r->main, &r->ctx, err) < 0 ||
+        load_accounts_create(r->accounts, &r->main, r->dump_id, err) < 0 ||
+        load_schema_sequences(&r->main, &r->ctx, err) < 0 ||
         load_schema_tables(&r->main, &r->ctx, err) < 0 ||
         load_nontx_prepare(&r->main, &r->ctx, &r->journal, err) < 0 ||
         (r->arch ? stream_phase(r, err) : data_phase(r, err)) < 0 ||
         alter_phase(r, "index", err) < 0 || (r->cfg->verify && verify_phase(r, err) < 0) ||
         alter_phase(r, "fk", err) < 0 ||
-        load_schema_objects(&r->main, &r->ctx, r->m->sql_mode, err) < 0)
+        load_schema_objects(&r->main, &r->ctx, r->m->sql_mode, err) < 0 ||
+        load_accounts_grant(r->accounts, &r->main, r->dump_id, err) < 0)
         return -1;
     summary(r);
     if (load_replsetup_run(&r->repl, &r->main, r->m, &r->target, err) < 0)
@@ -453,6 +464,7 @@ out:
     load_journal_release(&r.journal);
     load_target_release(&r.target);
     load_compat_free(r.compat);
+    load_accounts_free(r.accounts);
     cs_conn_close(&r.main);
     fmt_manifest_free(r.m);
     if (r.arch)

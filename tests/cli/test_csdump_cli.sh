@@ -50,6 +50,13 @@ expect 1 "nosuch.sock" -- --chunk-bytes 10M -S "$WORK/nosuch.sock" -o "$WORK/x"
 expect 1 "nosuch.sock" -- --chunk-bytes 1GiB -S "$WORK/nosuch.sock" -o "$WORK/x"
 expect 1 "nosuch.sock" -- -B "shop, crm" -S "$WORK/nosuch.sock" -o "$WORK/x"
 expect 2 "--databases=shop,,crm: an empty name" -- -B "shop,,crm" -o "$WORK/x"
+# --tables needs the schema; accounts options that contradict each other
+expect 2 "--tables=sbtest1: name the schema too, as db.table" -- --tables sbtest1 -o "$WORK/x"
+expect 2 "--tables=shop.: name the schema too" -- --tables "shop.,crm.t" -o "$WORK/x"
+expect 2 "--include-users and --no-users exclude each other" -- --include-users 'app@%' --no-users -o "$WORK/x"
+expect 2 "--exclude-users=a,,b: an empty name" -- --exclude-users 'a,,b' -o "$WORK/x"
+expect 0 "--allow-missing" -- --help
+expect 0 "--include-users" -- --help
 # --defaults-file must exist and come first
 out=$("$CSDUMP" --defaults-file="$WORK/none.cnf" -o "$WORK/x" 2>&1) && fail "missing defaults file accepted"
 echo "$out" | grep -q "none.cnf" || fail "missing defaults file not named: $out"
@@ -59,7 +66,7 @@ expect 1 "127.0.0.1:1: cannot connect" -- -h 127.0.0.1 -P 1 -u nobody -o "$WORK/
 [ ! -e "$WORK/unreach/manifest.json" ] || fail "manifest written without a server"
 # a non-empty output directory is refused before connecting
 mkdir -p "$WORK/full" && touch "$WORK/full/something"
-expect 1 "is not empty" -- -h 127.0.0.1 -P 1 -o "$WORK/full"
+expect 2 "is not empty" -- -h 127.0.0.1 -P 1 -o "$WORK/full"
 # options from a [csdump] group, overridden by the command line
 printf '[csdump]\nthreads=0\n' > "$WORK/bad.cnf"
 out=$("$CSDUMP" --defaults-file="$WORK/bad.cnf" -o "$WORK/y" 2>&1) && fail "threads=0 from a file accepted"

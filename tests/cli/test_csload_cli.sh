@@ -46,6 +46,12 @@ expect 2 "unknown option .*--bogus" -- --bogus "$WORK/empty"
 expect 2 "the command line: unknown option or missing value '--bogus'" -- -t 2 --bogus "$WORK/empty"
 expect 2 "--compat=skip-everything: unknown word .skip-everything." -- --compat skip-everything "$WORK/empty"
 expect 0 "--compat=WORD" -- --help
+expect 2 "--definers=maybe: expected keep, strip or replace=USER@HOST" -- --definers maybe "$WORK/empty"
+expect 2 "--definers=replace=nohost: expected keep, strip or replace=USER@HOST" -- \
+    --definers replace=nohost "$WORK/empty"
+expect 2 "--definers=replace=@h: expected" -- --definers replace=@h "$WORK/empty"
+expect 0 "--load-users" -- --help
+expect 0 "--skip-invalid-grants" -- --help
 # --check without a server
 expect 1 "no manifest.json" -- --check "$WORK/empty"
 expect 1 "cannot open the dump directory" -- --check "$WORK/nowhere"

@@ -470,3 +470,17 @@ load_archive_into() {
     shift 2
     "$CSLOAD" --no-defaults -S "$(sock "$name")" -u root "$@" --archive "$file"
 }
+
+# expect_exit RC PATTERN CMD...: CMD (a command or a function of this file)
+# exits with RC and its output matches the ERE PATTERN; the output is left
+# in CS_OUT
+expect_exit() {
+    local want=$1 pattern=$2 rc
+    shift 2
+    set +e
+    CS_OUT=$("$@" 2>&1)
+    rc=$?
+    set -e
+    [ "$rc" = "$want" ] || fail "$*: exit $rc, expected $want: $CS_OUT"
+    echo "$CS_OUT" | grep -Eq -- "$pattern" || fail "$*: the output does not match '$pattern': $CS_OUT"
+}

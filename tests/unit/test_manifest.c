@@ -751,6 +751,121 @@ static void test_add_grows(void **state)
     fmt_manifest_free(NULL);
 }
 
+/* Accounts, sequences and not_dumped round trip; older dumps have none. */
+static void test_accounts_sequences(void **state)
+{
+    struct fmt_manifest *m = build_full(0), *back;
+    struct fmt_object *o = fmt_manifest_add_object(m);
+    struct fmt_account *a;
+    struct cs_error err;
+    size_t len;
+    char *json, *old;
+
+    (void)state;
+    assert_non_null(o);
+    o->kind = FMT_OBJ_SEQUENCE;
+    o->schema = xstrdup("sq");
+    o->name = xstrdup("ids");
+    o->file = xstrdup("sq.ids-schema-sequence.sql");
+    o->next_value = xstrdup("-9223372036854775807");
+    o->round = xstrdup("3");
+    m->has_accounts = 1;
+    a = fmt_manifest_add_account(m);
+    assert_non_null(a);
+    a->kind = FMT_ACCOUNT_ROLE;
+    a->user = xstrdup("reader");
+    a->host = xstrdup("");
+    a->file = xstrdup("reader.%-account.sql");
+    a->grants = 2;
+    a = fmt_manifest_add_account(m);
+    assert_non_null(a);
+    a->kind = FMT_ACCOUNT_USER;
+    a->user = xstrdup(ODD);
+    a->host = xstrdup("10.0.%");
+    a->file = xstrdup("odd-account.sql");
+    a->grants = 4;
+    a->default_roles = 1;
+    assert_int_equal(fmt_manifest_add_not_dumped(m, "triggers of shop.t (no TRIGGER privilege)"), 0);
+    json = fmt_manifest_to_json(m, &err);
+    assert_non_null(json);
+    back = fmt_manifest_from_json(json, strlen(json), "m", &err);
+    if (!back)
+        fail_msg("%s", err.msg);
+    assert_true(back->has_accounts);
+    assert_int_equal(back->naccounts, 2);
+    assert_int_equal(back->accounts[0].kind, FMT_ACCOUNT_ROLE);
+    assert_string_equal(back->accounts[0].host, "");
+    assert_string_equal(back->accounts[1].user, ODD);
+    assert_int_equal(back->accounts[1].grants, 4);
+    assert_int_equal(back->accounts[1].default_roles, 1);
+    o = &back->objects[back->nobjects - 1];
+    assert_int_equal(o->kind, FMT_OBJ_SEQUENCE);
+    assert_string_equal(o->next_value, "-9223372036854775807");
+    assert_string_equal(o->round, "3");
+    assert_int_equal(back->nnot_dumped, 1);
+    assert_string_equal(back->not_dumped[0], "triggers of shop.t (no TRIGGER privilege)");
+    fmt_manifest_free(back);
+    /* asked for accounts, none there: an empty list, still "asked" */
+    m->naccounts = 0;
+    free(json);
+    json = fmt_manifest_to_json(m, &err);
+    back = fmt_manifest_from_json(json, strlen(json), "m", &err);
+    assert_non_null(back);
+    assert_true(back->has_accounts);
+    assert_int_equal(back->naccounts, 0);
+    fmt_manifest_free(back);
+    m->naccounts = 2;
+    free(json);
+    fmt_manifest_free(m);
+    /* an older dump (no accounts, no not_dumped) reads as before */
+    old = read_data("manifest-v1.json", &len);
+    back = fmt_manifest_from_json(old, len, "manifest-v1.json", &err);
+    assert_non_null(back);
+    assert_false(back->has_accounts);
+    assert_int_equal(back->naccounts, 0);
+    assert_int_equal(back->nnot_dumped, 0);
+    fmt_manifest_free(back);
+    free(old);
+}
+
+static void test_account_refusals(void **state)
+{
+    static const char *const account_edits[][2] = {
+        {"\"file\": \"reader.%-account.sql\"", "\"file\": \"../x\""},
+        {"\"kind\": \"role\"", "\"kind\": \"group\""},
+        {"\"grants\": 2", "\"grants\": -1"},
+    };
+    struct fmt_manifest *m = build_full(0);
+    struct fmt_account *a;
+    struct cs_error err;
+    char *json;
+
+    (void)state;
+    m->has_accounts = 1;
+    a = fmt_manifest_add_account(m);
+    a->kind = FMT_ACCOUNT_ROLE;
+    a->user = xstrdup("reader");
+    a->host = xstrdup("");
+    a->file = xstrdup("reader.%-account.sql");
+    a->grants = 2;
+    json = fmt_manifest_to_json(m, &err);
+    assert_non_null(json);
+    for (size_t i = 0; i < sizeof(account_edits) / sizeof(account_edits[0]); i++) {
+        const char *from = account_edits[i][0], *to = account_edits[i][1];
+        char *at = strstr(json, from), *text;
+        size_t n = strlen(json) + strlen(to) + 1;
+        assert_non_null(at);
+        text = malloc(n);
+        assert_non_null(text);
+        snprintf(text, n, "%.*s%s%s", (int)(at - json), json, to, at + strlen(from));
+        assert_null(fmt_manifest_from_json(text, strlen(text), "m", &err));
+        assert_non_null(strstr(err.msg, "accounts[0]"));
+        free(text);
+    }
+    free(json);
+    fmt_manifest_free(m);
+}
+
 static void test_names(void **state)
 {
     (void)state;
@@ -779,6 +894,8 @@ int main(void)
         cmocka_unit_test(test_unusable_file_position),
         cmocka_unit_test(test_add_grows),
         cmocka_unit_test(test_names),
+        cmocka_unit_test(test_accounts_sequences),
+        cmocka_unit_test(test_account_refusals),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
