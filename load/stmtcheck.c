@@ -206,6 +206,14 @@ static int expect_kind(struct toks *t, const struct load_stmt_expect *e)
     case FMT_OBJ_EVENT:
         skip_definer(t);
         return accept(t, "EVENT") && object_name(t, e->schema, e->name);
+    case FMT_OBJ_SEQUENCE:
+        if (accept(t, "OR") && !accept(t, "REPLACE"))
+            return 0;
+        if (!accept(t, "SEQUENCE"))
+            return 0;
+        if (accept(t, "IF") && !(accept(t, "NOT") && accept(t, "EXISTS")))
+            return 0;
+        return object_name(t, e->schema, e->name);
     default:
         return 0;
     }

@@ -82,6 +82,9 @@ static void test_real(void **state)
     OK(trig_block, 0, FMT_OBJ_TRIGGER, "fx", "t2", "comp");
     OK(event, 0, FMT_OBJ_EVENT, "fx", "ev_daily", NULL);
     OK("CREATE TABLE `we``ird tab.le` (`sp ace` int)", 1, 0, "odd", "we`ird tab.le", NULL);
+    OK("CREATE SEQUENCE `ids` start with 100 minvalue 1 maxvalue 9223372036854775806 increment by "
+       "1 cache 1000 nocycle ENGINE=InnoDB",
+       0, FMT_OBJ_SEQUENCE, "sq", "ids", NULL);
 }
 
 static void test_hostile(void **state)
@@ -110,6 +113,8 @@ static void test_hostile(void **state)
             "a second statement");
     REFUSED("CREATE DATABASE `mysql`", 0, FMT_OBJ_DATABASE, "fx", "fx", NULL, "expected");
     REFUSED("", 1, 0, "fx", "t", NULL, "expected");
+    REFUSED("CREATE SEQUENCE `ids`; DROP DATABASE mysql", 0, FMT_OBJ_SEQUENCE, "sq", "ids", NULL,
+            "a second statement");
 }
 
 static void test_system_schemas(void **state)
