@@ -31,6 +31,14 @@ int dump_accounts_list(struct cs_conn *conn, const struct cs_version *v, struct 
         return cs_error_prefix(err, "listing the accounts");
     while (rc == 0 && (row = cs_result_row(res))) {
         const char *user = row[0] ? row[0] : "", *host = row[1] ? row[1] : "";
+        if (v->flavor == CS_FLAVOR_MARIADB && !strcmp(user, "PUBLIC") && !*host) {
+            const char *what = "the grants to PUBLIC (MariaDB 10.11+: csdump does not dump them; "
+                               "SHOW GRANTS FOR PUBLIC lists them)";
+            cs_log_warn(sel->cfg->log, "%s", what);
+            if (dump_catalog_not_dumped(cat, what) < 0)
+                rc = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+            continue;
+        }
         if (dump_select_account(sel, user, host) &&
             dump_catalog_add_account(cat, user, host, row[2] && strcmp(row[2], "0")) < 0)
             rc = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
