@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/connopt.h"
 #include "common/console.h"
@@ -341,6 +342,11 @@ static int parse_args(struct cs_cli *cli, int argc, char **argv, const struct cs
                             "--outdir DIR or --archive FILE is required (see csdump --help)");
     if (c->outdir && c->archive)
         return cs_error_set(err, CS_ERR_USAGE, "--outdir and --archive exclude each other");
+    if (c->archive && !strcmp(c->archive, "-") && isatty(STDOUT_FILENO))
+        return cs_error_set(err, CS_ERR_USAGE,
+                            "--archive - writes the archive to standard output, which is a "
+                            "terminal: pipe it (csdump --archive - | csload --archive -) or "
+                            "give a file");
     if (c->include_users.n || c->exclude_users.n) {
         if (c->users == DUMP_USERS_OFF)
             return cs_error_set(err, CS_ERR_USAGE, "--%s-users and --no-users exclude each other",

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/connopt.h"
 #include "common/console.h"
@@ -285,6 +286,11 @@ static int parse_args(struct cs_cli *cli, int argc, char **argv, const struct cs
         return cs_error_set(err, CS_ERR_USAGE, "%s (see csload --help)",
                             cli->first_arg < cli->args.argc ? "expected exactly one dump DIR"
                                                             : "the dump DIR is required");
+    if (c->archive && !strcmp(c->archive, "-") && isatty(STDIN_FILENO))
+        return cs_error_set(err, CS_ERR_USAGE,
+                            "--archive - reads the archive from standard input, which is a "
+                            "terminal: pipe one in (csdump --archive - | csload --archive -) or "
+                            "give a file");
     if (p->check && c->archive && !strcmp(c->archive, "-"))
         return cs_error_set(err, CS_ERR_USAGE, "--check reads a dump directory or an archive "
                                                "file, not standard input");

@@ -90,4 +90,11 @@ out=$("$CSDUMP" --no-defaults --print-defaults 2>&1) || fail "--no-defaults --pr
 # a password on the command line never appears in the output
 out=$("$CSDUMP" --no-defaults -h 127.0.0.1 -P 1 -u u -pS3cretPass -o "$WORK/p" 2>&1) || true
 echo "$out" | grep -q S3cretPass && fail "the password was printed"
+# --archive - never writes to (reads from) a terminal: run under a pty
+set +e
+out=$(script -qec "$CSDUMP --no-defaults --archive - -S $WORK/none.sock" /dev/null 2>&1)
+rc=$?
+set -e
+[ "$rc" = 2 ] || fail "--archive - on a terminal: exit $rc: $out"
+echo "$out" | grep -q "standard output, which is a terminal" || fail "--archive - on a terminal: $out"
 echo ok

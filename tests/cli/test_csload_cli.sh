@@ -86,4 +86,11 @@ out=$("$CSLOAD" --defaults-file="$WORK/print.cnf" --print-defaults "$WORK/nowher
 want=$(printf '%s\n' "csload would have been started with the following arguments:" \
     --user=loader --retries=5 --replication-password=*****)
 [ "$out" = "$want" ] || fail "--print-defaults printed: $out"
+# --archive - never writes to (reads from) a terminal: run under a pty
+set +e
+out=$(script -qec "$CSLOAD --no-defaults --archive - -S $WORK/none.sock" /dev/null 2>&1)
+rc=$?
+set -e
+[ "$rc" = 2 ] || fail "--archive - on a terminal: exit $rc: $out"
+echo "$out" | grep -q "standard input, which is a terminal" || fail "--archive - on a terminal: $out"
 echo ok
