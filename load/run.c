@@ -398,6 +398,10 @@ static void summary(struct run *r)
                 r->cfg->verify ? "verified: every chunk matches the dump" : "NOT verified (--no-verify)");
     load_compat_summary(r->compat, r->cfg->log);
     load_accounts_summary(r->accounts, r->cfg->log);
+    cs_log_info(r->cfg->log,
+                "the progress journal stays on the target in schema " LOAD_JOURNAL_SCHEMA
+                " (a rerun of this dump finds everything done): drop "
+                "it with DROP DATABASE `" LOAD_JOURNAL_SCHEMA "` once the copy is in use");
 }
 
 static int phases(struct run *r, struct cs_error *err)
