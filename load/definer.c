@@ -129,11 +129,6 @@ static int has_definer(enum fmt_object_kind k)
            k == FMT_OBJ_TRIGGER || k == FMT_OBJ_EVENT;
 }
 
-static int backslash_of(const struct fmt_object *o)
-{
-    return !o->sql_mode || !strstr(o->sql_mode, "NO_BACKSLASH_ESCAPES");
-}
-
 /* The loading user, and whether it may name another definer. */
 struct me {
     char user[256], host[256];
@@ -222,7 +217,7 @@ static int check_object(const struct load_ctx *ctx, const struct me *me,
         return 0;
     if (load_schema_read(ctx->in, ctx->m, o->file, &text, err) < 0)
         return -1;
-    rc = load_definer_find(text, backslash_of(o), &d);
+    rc = load_definer_find(text, load_sqltok_backslash(o->sql_mode), &d);
     free(text);
     if (rc < 0)
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
@@ -280,7 +275,7 @@ int load_definers_apply(const struct load_config *cfg, const struct fmt_object *
 
     if (cfg->definers == LOAD_DEFINERS_KEEP || !has_definer(o->kind))
         return 0;
-    rc = load_definer_find(*text, backslash_of(o), &d);
+    rc = load_definer_find(*text, load_sqltok_backslash(o->sql_mode), &d);
     if (rc <= 0)
         return rc < 0 ? cs_error_set(err, CS_ERR_NOMEM, "out of memory") : 0;
     out = cfg->definers == LOAD_DEFINERS_STRIP

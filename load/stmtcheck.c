@@ -8,63 +8,59 @@
 #include "load/schema.h"
 #include "load/sqltok.h"
 
-/* The significant tokens of a text, executable comments opened up. */
+/* The significant tokens of a text in document order, the bodies of
+ * executable comments in place of the comments. */
 struct toks {
     const char *text;
-    struct load_toks all;
-    const struct load_tok **v;
-    size_t n, i;
+    struct load_tok *v;
+    size_t n, cap, i;
 };
 
-static int flatten(struct toks *t, size_t start, size_t end, int depth)
+static int push(struct toks *t, const struct load_tok *tok)
 {
-    size_t first = t->all.n;
-
-    if (depth > 4 || load_sqltok_split(t->text, start, end, 1, &t->all) < 0)
-        return -1;
-    for (size_t k = first, last = t->all.n; k < last; k++) {
-        const struct load_tok *tok = &t->all.v[k];
-        if (tok->kind == LOAD_TOK_VERSIONED) {
-            if (flatten(t, tok->body_off, tok->body_off + tok->body_len, depth + 1) < 0)
-                return -1;
-        }
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 64;
+        struct load_tok *v = realloc(t->v, cap * sizeof(*v));
+        if (!v)
+            return -1;
+        t->v = v;
+        t->cap = cap;
     }
+    t->v[t->n++] = *tok;
     return 0;
 }
 
-static int toks_init(struct toks *t, const char *text, size_t len)
+static int flatten(struct toks *t, size_t start, size_t end, int backslash, int depth)
+{
+    struct load_toks seg = {0};
+    int rc = depth > 4 || load_sqltok_split(t->text, start, end, backslash, &seg) < 0 ? -1 : 0;
+
+    for (size_t k = 0; rc == 0 && k < seg.n; k++) {
+        const struct load_tok *tok = &seg.v[k];
+        if (tok->kind == LOAD_TOK_VERSIONED)
+            rc = flatten(t, tok->body_off, tok->body_off + tok->body_len, backslash, depth + 1);
+        else if (load_sqltok_significant(tok) || tok->open)
+            rc = push(t, tok);
+    }
+    load_sqltok_release(&seg);
+    return rc;
+}
+
+static int toks_init(struct toks *t, const char *text, size_t len, int backslash)
 {
     memset(t, 0, sizeof(*t));
     t->text = text;
-    if (flatten(t, 0, len, 0) < 0)
-        return -1;
-    t->v = calloc(t->all.n + 1, sizeof(*t->v));
-    if (!t->v)
-        return -1;
-    /* document order: a versioned comment's body tokens follow its token */
-    for (size_t k = 0; k < t->all.n; k++) {
-        const struct load_tok *tok = &t->all.v[k];
-        if (load_sqltok_significant(tok) && tok->kind != LOAD_TOK_VERSIONED)
-            t->v[t->n++] = tok;
-    }
-    for (size_t a = 1; a < t->n; a++) /* by offset (bodies were appended) */
-        for (size_t b = a; b > 0 && t->v[b - 1]->off > t->v[b]->off; b--) {
-            const struct load_tok *x = t->v[b];
-            t->v[b] = t->v[b - 1];
-            t->v[b - 1] = x;
-        }
-    return 0;
+    return flatten(t, 0, len, backslash, 0);
 }
 
 static void toks_release(struct toks *t)
 {
-    load_sqltok_release(&t->all);
     free(t->v);
 }
 
 static const struct load_tok *peek(const struct toks *t)
 {
-    return t->i < t->n ? t->v[t->i] : NULL;
+    return t->i < t->n ? &t->v[t->i] : NULL;
 }
 
 static int word(const struct toks *t, const struct load_tok *k, const char *w)
@@ -137,7 +133,7 @@ static void skip_definer(struct toks *t)
     if (punct(t, peek(t), '='))
         t->i++;
     if (accept(t, "CURRENT_USER")) {
-        if (punct(t, peek(t), '(') && t->i + 1 < t->n && punct(t, t->v[t->i + 1], ')'))
+        if (punct(t, peek(t), '(') && t->i + 1 < t->n && punct(t, &t->v[t->i + 1], ')'))
             t->i += 2;
         return;
     }
@@ -182,7 +178,7 @@ static int expect_kind(struct toks *t, const struct load_stmt_expect *e)
             return 0;
         if (accept(t, "IF") && !(accept(t, "NOT") && accept(t, "EXISTS")))
             return 0;
-        return is_name(peek(t)) && ident_equals(t, t->v[t->i++], e->schema);
+        return is_name(peek(t)) && ident_equals(t, &t->v[t->i++], e->schema);
     case FMT_OBJ_VIEW:
         if (accept(t, "OR") && !accept(t, "REPLACE"))
             return 0;
@@ -221,7 +217,7 @@ static int expect_kind(struct toks *t, const struct load_stmt_expect *e)
 
 static int opens_block(const struct toks *t, size_t i, int at_start)
 {
-    const struct load_tok *k = t->v[i];
+    const struct load_tok *k = &t->v[i];
 
     if (word(t, k, "BEGIN") || word(t, k, "LOOP") || word(t, k, "REPEAT") ||
         word(t, k, "CASE"))
@@ -232,7 +228,7 @@ static int opens_block(const struct toks *t, size_t i, int at_start)
 static int starts_statement(const struct toks *t, size_t i)
 {
     static const char *const w[] = {"BEGIN", "THEN", "ELSE", "DO", "LOOP", "REPEAT", "ROW"};
-    const struct load_tok *k = t->v[i];
+    const struct load_tok *k = &t->v[i];
 
     if (punct(t, k, ';') || punct(t, k, ':'))
         return 1;
@@ -248,14 +244,14 @@ static size_t second_statement(const struct toks *t, int compound)
     int depth = 0;
 
     for (size_t i = 0; i < t->n; i++) {
-        const struct load_tok *k = t->v[i];
+        const struct load_tok *k = &t->v[i];
         if (compound && opens_block(t, i, i > 0 && starts_statement(t, i - 1))) {
             depth++;
         } else if (compound && word(t, k, "END")) {
             depth -= depth > 0;
-            if (i + 1 < t->n && (word(t, t->v[i + 1], "IF") || word(t, t->v[i + 1], "LOOP") ||
-                                 word(t, t->v[i + 1], "WHILE") || word(t, t->v[i + 1], "REPEAT") ||
-                                 word(t, t->v[i + 1], "CASE")))
+            const struct load_tok *n = i + 1 < t->n ? &t->v[i + 1] : NULL;
+            if (word(t, n, "IF") || word(t, n, "LOOP") || word(t, n, "WHILE") ||
+                word(t, n, "REPEAT") || word(t, n, "CASE"))
                 i++;
         } else if (punct(t, k, ';') && depth == 0 && i + 1 < t->n) {
             return i;
@@ -279,7 +275,7 @@ int load_stmtcheck(const char *text, size_t len, const struct load_stmt_expect *
                                     e->kind == FMT_OBJ_TRIGGER || e->kind == FMT_OBJ_EVENT);
     int rc = -1;
 
-    if (toks_init(&t, text, len) < 0) {
+    if (toks_init(&t, text, len, load_sqltok_backslash(e->sql_mode)) < 0) {
         toks_release(&t);
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     }
@@ -287,8 +283,8 @@ int load_stmtcheck(const char *text, size_t len, const struct load_stmt_expect *
     for (char *p = found; *p; p++)
         if (*p == '\n' || *p == '\r' || *p == '\t')
             *p = ' ';
-    for (size_t k = 0; k < t.all.n; k++)
-        if (t.all.v[k].open) {
+    for (size_t k = 0; k < t.n; k++)
+        if (t.v[k].open) {
             cs_error_set(err, CS_ERR_HOSTILE,
                          "%s: an unterminated string, name or comment: refused, nothing was "
                          "loaded (the dump was changed or damaged)",
@@ -307,7 +303,7 @@ int load_stmtcheck(const char *text, size_t len, const struct load_stmt_expect *
         cs_error_set(err, CS_ERR_HOSTILE,
                      "%s: a second statement after the %s of %s.%s (at byte %zu): refused, "
                      "nothing was loaded (the dump was changed or damaged)",
-                     e->file, what(e), e->schema, e->name, t.v[semi]->off);
+                     e->file, what(e), e->schema, e->name, t.v[semi].off);
         goto out;
     }
     rc = 0;
@@ -350,13 +346,14 @@ int load_stmtcheck_dump(struct load_input *in, const struct fmt_manifest *m, int
 {
     for (size_t i = 0; i < m->ntables; i++) {
         const struct fmt_table *t = &m->tables[i];
-        struct load_stmt_expect e = {t->ddl_file, 1, 0, t->schema, t->name, NULL};
+        struct load_stmt_expect e = {t->ddl_file, 1, 0, t->schema, t->name, NULL, NULL};
         if (check_one(in, m, &e, include_system, err) < 0)
             return -1;
     }
     for (size_t i = 0; i < m->nobjects; i++) {
         const struct fmt_object *o = &m->objects[i];
-        struct load_stmt_expect e = {o->file, 0, o->kind, o->schema, o->name, o->table};
+        struct load_stmt_expect e = {o->file, 0, o->kind, o->schema, o->name, o->table,
+                                     o->sql_mode};
         if (check_one(in, m, &e, include_system, err) < 0)
             return -1;
     }

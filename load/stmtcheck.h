@@ -38,6 +38,7 @@ struct load_stmt_expect {
     const char *schema;
     const char *name;
     const char *table;         /* a trigger's table */
+    const char *sql_mode;      /* the session it was written in (backslash escapes), or NULL */
 };
 
 /* 0 when TEXT (LEN bytes) is the statement E says; -1 with CS_ERR_HOSTILE. */

@@ -13,7 +13,7 @@
 static int check(const char *text, int is_table, enum fmt_object_kind kind, const char *schema,
                  const char *name, const char *table, struct cs_error *err)
 {
-    struct load_stmt_expect e = {"f.sql", is_table, kind, schema, name, table};
+    struct load_stmt_expect e = {"f.sql", is_table, kind, schema, name, table, NULL};
 
     cs_error_clear(err);
     return load_stmtcheck(text, strlen(text), &e, err);
@@ -117,6 +117,22 @@ static void test_hostile(void **state)
             "a second statement");
 }
 
+/* a body written under NO_BACKSLASH_ESCAPES: a backslash ends no string */
+static void test_no_backslash_escapes(void **state)
+{
+    const char text[] = "CREATE VIEW `v` AS select 'C:\\' AS `p`";
+    struct load_stmt_expect e = {"v.sql", 0, FMT_OBJ_VIEW, "fx", "v", NULL,
+                                 "STRICT_TRANS_TABLES,NO_BACKSLASH_ESCAPES"};
+    struct cs_error err;
+
+    (void)state;
+    cs_error_clear(&err);
+    assert_int_equal(load_stmtcheck(text, strlen(text), &e, &err), 0);
+    e.sql_mode = NULL; /* read with escapes, the string never ends */
+    assert_int_equal(load_stmtcheck(text, strlen(text), &e, &err), -1);
+    assert_non_null(strstr(err.msg, "unterminated"));
+}
+
 static void test_system_schemas(void **state)
 {
     (void)state;
@@ -132,6 +148,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_real),
         cmocka_unit_test(test_hostile),
+        cmocka_unit_test(test_no_backslash_escapes),
         cmocka_unit_test(test_system_schemas),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
