@@ -229,6 +229,18 @@ start_writer() {
     fail "the writer does not write"
 }
 
+# writer_goes_on NAME [N]: until the bank writer on NAME has logged N more
+# transfers (default 200): writes that arrive after the step before
+writer_goes_on() {
+    local want
+    want=$(( $(sql "$1" "SELECT COUNT(*) FROM bank.ledger") + ${2:-200} ))
+    CS_WAIT_TRIES=600 wait_for ledger_at_least "$1" "$want" || fail "the writer on $1 stopped writing"
+}
+
+ledger_at_least() {
+    [ "$(sql "$1" "SELECT COUNT(*) FROM bank.ledger")" -ge "$2" ]
+}
+
 stop_writer() {
     sql "$1" "UPDATE bank.ctl SET stop = 1"
     wait "$CS_WRITER_PID" 2>/dev/null || true

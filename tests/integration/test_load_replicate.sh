@@ -59,7 +59,7 @@ for mode in $modes; do
         { cat "$WORK/load-$mode.log" >&2; fail "$mode: csload failed"; }
     grep -q "replication from 127.0.0.1:$(port src) started" "$WORK/load-$mode.log" ||
         fail "$mode: replication not started: $(cat "$WORK/load-$mode.log")"
-    sleep 1
+    writer_goes_on src
     stop_writer src
     wait_caught_up "t-$mode" src || fail "$mode: the target does not catch up"
     replica_ok "t-$mode" ||

@@ -84,7 +84,7 @@ grep -q "has no mysql_native_password.*caching_sha2_password.so" "$WORK/cross.lo
 if grep -q "use a mysql_native_password replication user" "$WORK/cross.log"; then
     fail "MySQL -> MariaDB: advice that MySQL 9 cannot follow: $(grep note: "$WORK/cross.log")"
 fi
-sleep 1
+writer_goes_on my
 stop_writer my
 wait_for same_ledger my m11 || CS_WAIT_TRIES=1800 wait_for same_ledger my m11 ||
     fail "MySQL -> MariaDB: the target does not catch up ($(ledger_rows m11) of $(ledger_rows my) transfers)"

@@ -121,7 +121,7 @@ grep -q "checked against $ca2 and its host name" "$WORK/ident.log" ||
     fail "verify-identity: $(cat "$WORK/ident.log")"
 assert_eq "$(replica_field t2 SSL_Verify_Server_Cert)" Yes "verify-identity: host name verified"
 
-sleep 1
+writer_goes_on src
 stop_writer src
 for t in t1 t2; do
     wait_caught_up "$t" src || fail "$t: the target does not catch up"
