@@ -100,8 +100,7 @@ static int run(struct cs_conn *c, const char *sql, int stream, struct cs_result 
         return cs_error_set(err, CS_ERR_CONN_LOST, "%s: not connected", c->label);
     /* a statement whose buffer failed is NULL (common/buf.h): never sent */
     if (!sql)
-        return cs_error_set(err, CS_ERR_NOMEM, "%s: out of memory building a statement",
-                            c->label);
+        return cs_error_set(err, CS_ERR_NOMEM, "%s: out of memory building a statement", c->label);
     return c->ops->run(c, sql, strlen(sql), stream, res, err);
 }
 
@@ -112,8 +111,7 @@ int cs_conn_exec(struct cs_conn *c, const char *sql, struct cs_error *err)
     return run(c, sql, 0, NULL, err);
 }
 
-int cs_conn_query(struct cs_conn *c, const char *sql, struct cs_result **res,
-                  struct cs_error *err)
+int cs_conn_query(struct cs_conn *c, const char *sql, struct cs_result **res, struct cs_error *err)
 {
     return run(c, sql, 0, res, err);
 }

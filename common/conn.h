@@ -65,7 +65,7 @@ struct cs_conn_ops {
                struct cs_error *err);
     /* Next row: 1 row, 0 end, -1 error (a stream cut short). */
     int (*next)(struct cs_result *r, char ***row, unsigned long **lens, struct cs_error *err);
-    uint64_t (*rows)(const struct cs_result *r);      /* buffered results */
+    uint64_t (*rows)(const struct cs_result *r); /* buffered results */
     unsigned (*fields)(const struct cs_result *r);
     const char *(*field_name)(const struct cs_result *r, unsigned i);
     void (*free_result)(struct cs_result *r);
@@ -88,16 +88,16 @@ struct cs_conn_config {
     unsigned connect_timeout; /* seconds, 0 = library default */
     unsigned read_timeout;
     unsigned write_timeout;
-    int local_infile;         /* enable LOAD DATA LOCAL on this connection */
+    int local_infile; /* enable LOAD DATA LOCAL on this connection */
 };
 
 struct cs_conn {
     const struct cs_conn_ops *ops;
-    void *impl;               /* the implementation's handle; NULL = not connected */
+    void *impl; /* the implementation's handle; NULL = not connected */
     char label[96];
-    unsigned long thread_id;  /* the server's connection id */
+    unsigned long thread_id;     /* the server's connection id */
     unsigned long long affected; /* rows the last cs_conn_exec() changed */
-    unsigned warnings;        /* warnings of the last cs_conn_exec() */
+    unsigned warnings;           /* warnings of the last cs_conn_exec() */
 };
 
 /* The client library's operations (common/conn_mysql.c). */
@@ -134,8 +134,7 @@ int cs_conn_is_open(const struct cs_conn *c);
 /* Run SQL, discarding any result; c->affected and c->warnings tell what it did. */
 int cs_conn_exec(struct cs_conn *c, const char *sql, struct cs_error *err);
 /* Run SQL and buffer its whole result (*res owned by the caller: cs_result_free). */
-int cs_conn_query(struct cs_conn *c, const char *sql, struct cs_result **res,
-                  struct cs_error *err);
+int cs_conn_query(struct cs_conn *c, const char *sql, struct cs_result **res, struct cs_error *err);
 /* Run SQL and stream its result row by row (read it with cs_result_next). */
 int cs_conn_query_stream(struct cs_conn *c, const char *sql, struct cs_result **res,
                          struct cs_error *err);

@@ -103,8 +103,8 @@ static int my_open(struct cs_conn *c, const struct cs_conn_config *cfg, struct c
     if (!c->impl)
         return cs_error_set(err, CS_ERR_NOMEM, "%s: mysql_init failed", c->label);
     set_options(M(c), cfg);
-    if (!mysql_real_connect(M(c), cfg->host, cfg->user, cfg->password, NULL, cfg->port,
-                            cfg->socket, CLIENT_MULTI_RESULTS))
+    if (!mysql_real_connect(M(c), cfg->host, cfg->user, cfg->password, NULL, cfg->port, cfg->socket,
+                            CLIENT_MULTI_RESULTS))
         return fail(c, err, "cannot connect (check host, port, socket, user and password)");
     c->thread_id = mysql_thread_id(M(c));
     return 0;
@@ -165,8 +165,7 @@ static int my_run(struct cs_conn *c, const char *sql, size_t len, int stream,
     return 0;
 }
 
-static int my_next(struct cs_result *base, char ***row, unsigned long **lens,
-                   struct cs_error *err)
+static int my_next(struct cs_result *base, char ***row, unsigned long **lens, struct cs_error *err)
 {
     struct my_result *r = (struct my_result *)base;
 

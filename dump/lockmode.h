@@ -30,8 +30,8 @@ int dump_lock_mode_parse(const char *name); /* -1 if unknown */
 struct dump_server;
 
 struct dump_lock_decision {
-    enum dump_lock_mode mode;   /* never AUTO: the barrier mode (the fallback of lockless) */
-    int lockless_first;         /* try a lockless snapshot before MODE */
+    enum dump_lock_mode mode; /* never AUTO: the barrier mode (the fallback of lockless) */
+    int lockless_first;       /* try a lockless snapshot before MODE */
 };
 
 /* ASKED on server S whose dump has NONTRX non-transactional tables.  AUTO

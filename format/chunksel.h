@@ -18,7 +18,7 @@
 #include "format/coltype.h"
 
 struct fmt_sel_col {
-    const char *name;          /* unquoted */
+    const char *name; /* unquoted */
     enum fmt_col_kind kind;
 };
 

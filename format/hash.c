@@ -45,8 +45,7 @@ void fmt_hasher_result(struct fmt_hasher *h, uint64_t *bytes, char xxh_hex[33], 
         unsigned int n = 0;
         EVP_MD_CTX *copy = h->sha ? EVP_MD_CTX_new() : NULL;
         sha_hex[0] = '\0';
-        if (copy && EVP_MD_CTX_copy_ex(copy, h->sha) && EVP_DigestFinal_ex(copy, md, &n) &&
-            n == 32)
+        if (copy && EVP_MD_CTX_copy_ex(copy, h->sha) && EVP_DigestFinal_ex(copy, md, &n) && n == 32)
             for (int i = 0; i < 32; i++)
                 snprintf(sha_hex + 2 * i, 3, "%02x", md[i]);
         EVP_MD_CTX_free(copy);

@@ -16,8 +16,8 @@
 #include <stdint.h>
 
 struct fmt_hasher {
-    void *xxh;        /* XXH3_state_t */
-    void *sha;        /* EVP_MD_CTX, NULL unless SHA-256 was asked for */
+    void *xxh; /* XXH3_state_t */
+    void *sha; /* EVP_MD_CTX, NULL unless SHA-256 was asked for */
     uint64_t bytes;
 };
 

@@ -167,8 +167,9 @@ static int parse_sig(const char *text, size_t len, unsigned char s[64], char id[
     const char *alg = NULL, *hex = NULL, *kid = NULL;
     int rc = -1;
 
-    if (!j || json_unpack(j, "{s:s, s:s, s:s}", "algorithm", &alg, "key_id", &kid, "signature",
-                          &hex) < 0 ||
+    if (!j ||
+        json_unpack(j, "{s:s, s:s, s:s}", "algorithm", &alg, "key_id", &kid, "signature", &hex) <
+            0 ||
         strcmp(alg, "ed25519") || strlen(hex) != 128 || strlen(kid) != 16) {
         cs_error_set(err, CS_ERR_FORMAT, "%s: not a csdump signature file", what);
         goto out;

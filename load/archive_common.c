@@ -40,7 +40,7 @@ void load_archive_chunk_free(struct load_archive_chunk *ch)
 }
 
 int load_archive_hostile(struct load_archive *a, struct cs_error *err, const char *entry,
-                    const char *fmt, ...)
+                         const char *fmt, ...)
 {
     char why[256];
     va_list ap;
@@ -79,7 +79,7 @@ int load_archive_spool_entry(struct load_archive *a, const char *name, struct cs
 }
 
 int load_archive_seen_add(struct load_archive *a, const char *schema, const char *table,
-                     const struct fmt_chunk *c, struct cs_error *err)
+                          const struct fmt_chunk *c, struct cs_error *err)
 {
     struct seen *s;
 
@@ -159,7 +159,7 @@ static int load_archive_dup_str(char **dst, const char *src)
 }
 
 struct load_archive_chunk *load_archive_chunk_new(const char *schema, const char *table,
-                                             const struct fmt_chunk *c)
+                                                  const struct fmt_chunk *c)
 {
     struct load_archive_chunk *ch = calloc(1, sizeof(*ch));
 
@@ -167,8 +167,10 @@ struct load_archive_chunk *load_archive_chunk_new(const char *schema, const char
         return NULL;
     ch->c = *c;
     ch->c.file = ch->c.where = ch->c.lower = ch->c.upper = NULL;
-    if (load_archive_dup_str(&ch->schema, schema) < 0 || load_archive_dup_str(&ch->table, table) < 0 ||
-        load_archive_dup_str(&ch->c.file, c->file) < 0 || load_archive_dup_str(&ch->c.where, c->where) < 0 ||
+    if (load_archive_dup_str(&ch->schema, schema) < 0 ||
+        load_archive_dup_str(&ch->table, table) < 0 ||
+        load_archive_dup_str(&ch->c.file, c->file) < 0 ||
+        load_archive_dup_str(&ch->c.where, c->where) < 0 ||
         load_archive_dup_str(&ch->c.lower, c->lower) < 0 ||
         load_archive_dup_str(&ch->c.upper, c->upper) < 0) {
         load_archive_chunk_free(ch);
@@ -176,4 +178,3 @@ struct load_archive_chunk *load_archive_chunk_new(const char *schema, const char
     }
     return ch;
 }
-

@@ -54,8 +54,9 @@ static int pass1_entries(struct load_archive *a, struct cs_error *err)
             continue;
         }
         if (size > META_MAX)
-            return load_archive_hostile(a, err, name, "%llu bytes: too large for a dump's metadata file",
-                                   (unsigned long long)size);
+            return load_archive_hostile(a, err, name,
+                                        "%llu bytes: too large for a dump's metadata file",
+                                        (unsigned long long)size);
         if (load_archive_spool_entry(a, name, err) < 0)
             return -1;
     }
@@ -70,12 +71,12 @@ static int check_chunks(struct load_archive *a, struct cs_error *err)
         const struct idx *x = load_archive_manifest_chunk(a, s->c.file);
         if (!x)
             return load_archive_hostile(a, err, s->c.file,
-                                   "not in the manifest (more data than the manifest "
-                                   "accounts for)");
+                                        "not in the manifest (more data than the manifest "
+                                        "accounts for)");
         if (s->c.file_bytes != x->c->file_bytes)
             return load_archive_hostile(a, err, s->c.file, "%llu bytes, the manifest says %llu",
-                                   (unsigned long long)s->c.file_bytes,
-                                   (unsigned long long)x->c->file_bytes);
+                                        (unsigned long long)s->c.file_bytes,
+                                        (unsigned long long)x->c->file_bytes);
         if (a->hashes && strcmp(s->c.file_hash, x->c->file_hash))
             return cs_error_set(err, CS_ERR_CHECKSUM,
                                 "%s: entry %s: its hash differs from the manifest: the archive "

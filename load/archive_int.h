@@ -66,17 +66,17 @@ int load_archive_has_suffix(const char *s, const char *suf);
 int load_archive_is_chunk(const char *name);
 void load_archive_chunk_free(struct load_archive_chunk *ch);
 int load_archive_hostile(struct load_archive *a, struct cs_error *err, const char *entry,
-                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+                         const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* The current entry's data into SPOOL/NAME. */
 int load_archive_spool_entry(struct load_archive *a, const char *name, struct cs_error *err);
 int load_archive_seen_add(struct load_archive *a, const char *schema, const char *table,
-                     const struct fmt_chunk *c, struct cs_error *err);
+                          const struct fmt_chunk *c, struct cs_error *err);
 int load_archive_cmp_seen(const void *x, const void *y);
 /* After sorting a->seen with load_archive_cmp_seen. */
 const struct seen *load_archive_seen_find(const struct load_archive *a, const char *file);
 int load_archive_build_index(struct load_archive *a, struct cs_error *err);
 const struct idx *load_archive_manifest_chunk(const struct load_archive *a, const char *file);
 struct load_archive_chunk *load_archive_chunk_new(const char *schema, const char *table,
-                                             const struct fmt_chunk *c);
+                                                  const struct fmt_chunk *c);
 
 #endif

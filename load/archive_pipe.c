@@ -23,8 +23,9 @@ static int pipe_open(struct load_archive *a, struct cs_error *err)
                                 "file (csload --archive FILE), not from a pipe",
                                 a->name);
         if (size > META_MAX)
-            return load_archive_hostile(a, err, name, "%llu bytes: too large for a dump's metadata file",
-                                   (unsigned long long)size);
+            return load_archive_hostile(a, err, name,
+                                        "%llu bytes: too large for a dump's metadata file",
+                                        (unsigned long long)size);
         if (load_archive_spool_entry(a, name, err) < 0)
             return -1;
         if (!strcmp(name, FMT_CATALOG_NAME) || !strcmp(name, FMT_MANIFEST_NAME))
@@ -94,8 +95,8 @@ static int take_chunk(struct load_archive *a, const char *name, uint64_t size,
         const struct idx *x = load_archive_manifest_chunk(a, name);
         if (!x)
             return load_archive_hostile(a, err, name,
-                                   "not in the manifest (more data than the manifest "
-                                   "accounts for)");
+                                        "not in the manifest (more data than the manifest "
+                                        "accounts for)");
         ch = a->pending = load_archive_chunk_new(x->t->schema, x->t->name, x->c);
         if (!ch)
             return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
@@ -105,7 +106,7 @@ static int take_chunk(struct load_archive *a, const char *name, uint64_t size,
         return load_archive_hostile(a, err, name, "a chunk without its description before it");
     if (size != ch->c.file_bytes)
         return load_archive_hostile(a, err, name, "%llu bytes, its description says %llu",
-                               (unsigned long long)size, (unsigned long long)ch->c.file_bytes);
+                                    (unsigned long long)size, (unsigned long long)ch->c.file_bytes);
     a->pending = NULL;
     if (load_archive_seen_add(a, ch->schema, ch->table, &ch->c, err) < 0) {
         load_archive_chunk_free(ch);
@@ -132,7 +133,7 @@ static int take_manifest(struct load_archive *a, struct cs_error *err)
 }
 
 static int pipe_next(struct load_archive *a, load_skip_fn skip, void *ctx,
-                      struct load_archive_chunk **out, struct cs_error *err)
+                     struct load_archive_chunk **out, struct cs_error *err)
 {
     const char *name;
     uint64_t size;
@@ -144,8 +145,8 @@ static int pipe_next(struct load_archive *a, load_skip_fn skip, void *ctx,
             return -1;
         if (a->final || (a->manifest_first && !load_archive_is_chunk(name)))
             return load_archive_hostile(a, err, name, "%s",
-                                   a->final ? "data after the manifest"
-                                            : "not expected after the manifest");
+                                        a->final ? "data after the manifest"
+                                                 : "not expected after the manifest");
         if (load_archive_has_suffix(name, FMT_META_SUFFIX)) {
             if (take_meta(a, name, err) < 0)
                 return -1;

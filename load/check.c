@@ -257,8 +257,9 @@ static void check_chunk_sets(struct check *c)
             qsort(idx, t->nchunks, sizeof(*idx), cmp_u32);
         for (size_t k = 0; by && idx && ok && k < t->nchunks; k++)
             if (idx[k] != k) {
-                snprintf(msg, sizeof(msg), "its chunk indices are not 0 to %zu each once "
-                                           "(index %u is out of place)",
+                snprintf(msg, sizeof(msg),
+                         "its chunk indices are not 0 to %zu each once "
+                         "(index %u is out of place)",
                          t->nchunks - 1, idx[k]);
                 table_problem(c, t, msg);
                 ok = 0;
@@ -316,8 +317,7 @@ static void check_refs(struct check *c)
 
 /* The size alone: what a load checks up front (hashes are checked as each
  * file is read). */
-static int check_size(struct load_input *in, const char *file, uint64_t bytes,
-                      struct cs_error *e)
+static int check_size(struct load_input *in, const char *file, uint64_t bytes, struct cs_error *e)
 {
     uint64_t have = 0;
 
@@ -331,7 +331,8 @@ static void check_one(struct check *c, const char *file, uint64_t bytes, const c
     struct cs_error e;
 
     cs_error_clear(&e);
-    if ((c->quick ? check_size(c->in, file, bytes, &e) : load_check_file(c->in, file, bytes, hash, &e)) < 0)
+    if ((c->quick ? check_size(c->in, file, bytes, &e)
+                  : load_check_file(c->in, file, bytes, hash, &e)) < 0)
         problem(c, &e);
     else
         cs_log_debug(c->log, "%s: %s: ok (%" PRIu64 " bytes)", c->in->name, file, bytes);
@@ -385,8 +386,7 @@ int load_check(struct load_input *in, const struct cs_log *log, struct cs_error 
     return load_check_run(in, log, 0, err);
 }
 
-int load_check_run(struct load_input *in, const struct cs_log *log, int quick,
-                   struct cs_error *err)
+int load_check_run(struct load_input *in, const struct cs_log *log, int quick, struct cs_error *err)
 {
     struct check c = {in, log, NULL, NULL, 0, NULL, 0, 0, quick};
     struct fmt_manifest *m = NULL;

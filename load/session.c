@@ -27,8 +27,9 @@ int load_target_read(struct cs_conn *c, struct load_target *t, struct cs_error *
     int rc = -1;
 
     memset(t, 0, sizeof(*t));
-    if (cs_conn_query(c, "SELECT VERSION(), @@version_comment, @@local_infile, "
-                         "@@max_allowed_packet, @@read_only",
+    if (cs_conn_query(c,
+                      "SELECT VERSION(), @@version_comment, @@local_infile, "
+                      "@@max_allowed_packet, @@read_only",
                       &res, err) < 0)
         return -1;
     row = cs_result_row(res);
@@ -67,8 +68,7 @@ void load_session_base_sql(struct cs_buf *b, const char *dump_sql_mode)
 }
 
 int load_session_setup(struct cs_conn *c, const struct load_config *cfg,
-                       const struct load_target *t, const char *dump_sql_mode,
-                       struct cs_error *err)
+                       const struct load_target *t, const char *dump_sql_mode, struct cs_error *err)
 {
     struct cs_buf sql = CS_BUF_INIT;
     struct cs_error ignore;
@@ -80,8 +80,9 @@ int load_session_setup(struct cs_conn *c, const struct load_config *cfg,
     if (cs_buf_failed(&sql) || cs_conn_exec(c, sql.data, err) < 0)
         goto out;
     if (!cfg->keep_binlog && cs_conn_exec(c, "SET SESSION sql_log_bin=0", err) < 0) {
-        cs_error_prefix(err, "turning the binary log off for the load (needs %s; or use "
-                             "--keep-binlog to load through the binary log)",
+        cs_error_prefix(err,
+                        "turning the binary log off for the load (needs %s; or use "
+                        "--keep-binlog to load through the binary log)",
                         t->version.flavor == CS_FLAVOR_MARIADB ? "BINLOG ADMIN or SUPER"
                                                                : "SYSTEM_VARIABLES_ADMIN or SUPER");
         goto out;
@@ -97,9 +98,8 @@ out:
     return rc;
 }
 
-int load_session_open(struct cs_conn *c, const struct load_config *cfg,
-                      const struct load_target *t, const char *dump_sql_mode, const char *label,
-                      struct cs_error *err)
+int load_session_open(struct cs_conn *c, const struct load_config *cfg, const struct load_target *t,
+                      const char *dump_sql_mode, const char *label, struct cs_error *err)
 {
     if (cs_conn_open(c, &cfg->conn, label, err) < 0)
         return -1;

@@ -219,8 +219,7 @@ static int opens_block(const struct toks *t, size_t i, int at_start)
 {
     const struct load_tok *k = &t->v[i];
 
-    if (word(t, k, "BEGIN") || word(t, k, "LOOP") || word(t, k, "REPEAT") ||
-        word(t, k, "CASE"))
+    if (word(t, k, "BEGIN") || word(t, k, "LOOP") || word(t, k, "REPEAT") || word(t, k, "CASE"))
         return 1;
     return at_start && (word(t, k, "IF") || word(t, k, "WHILE"));
 }
@@ -314,8 +313,7 @@ out:
 
 int load_stmtcheck_system_schema(const char *s)
 {
-    static const char *const sys[] = {"mysql", "sys", "performance_schema",
-                                      "information_schema"};
+    static const char *const sys[] = {"mysql", "sys", "performance_schema", "information_schema"};
 
     for (size_t i = 0; i < sizeof(sys) / sizeof(sys[0]); i++)
         if (!strcasecmp(s, sys[i]))
@@ -352,8 +350,8 @@ int load_stmtcheck_dump(struct load_input *in, const struct fmt_manifest *m, int
     }
     for (size_t i = 0; i < m->nobjects; i++) {
         const struct fmt_object *o = &m->objects[i];
-        struct load_stmt_expect e = {o->file, 0, o->kind, o->schema, o->name, o->table,
-                                     o->sql_mode};
+        struct load_stmt_expect e = {o->file, 0,        o->kind,    o->schema,
+                                     o->name, o->table, o->sql_mode};
         if (check_one(in, m, &e, include_system, err) < 0)
             return -1;
     }

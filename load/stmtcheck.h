@@ -32,13 +32,13 @@
 
 /* What a DDL file must be. */
 struct load_stmt_expect {
-    const char *file;          /* for messages */
-    int is_table;              /* CREATE TABLE (else KIND) */
+    const char *file; /* for messages */
+    int is_table;     /* CREATE TABLE (else KIND) */
     enum fmt_object_kind kind;
     const char *schema;
     const char *name;
-    const char *table;         /* a trigger's table */
-    const char *sql_mode;      /* the session it was written in (backslash escapes), or NULL */
+    const char *table;    /* a trigger's table */
+    const char *sql_mode; /* the session it was written in (backslash escapes), or NULL */
 };
 
 /* 0 when TEXT (LEN bytes) is the statement E says; -1 with CS_ERR_HOSTILE. */
