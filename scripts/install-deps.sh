@@ -43,6 +43,8 @@ PACKAGES=(
     coreutils
     time
     mmdebstrap
+    debian-archive-keyring
+    openssl
     util-linux
 )
 
