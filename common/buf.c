@@ -44,7 +44,8 @@ int cs_buf_reserve(struct cs_buf *b, size_t extra)
     b->cap = cap;
     return 0;
 fail:
-    b->failed = 1;
+    /* a failed buffer holds nothing: no half-built statement can be used */
+    cs_buf_set_failed(b);
     return -1;
 }
 
@@ -105,6 +106,14 @@ void cs_buf_reset(struct cs_buf *b)
         b->data[0] = '\0';
 }
 
+void cs_buf_set_failed(struct cs_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+    b->failed = 1;
+}
+
 int cs_buf_failed(const struct cs_buf *b)
 {
     return b->failed;
@@ -118,8 +127,11 @@ char *cs_buf_detach(struct cs_buf *b)
         cs_buf_release(b);
         return NULL;
     }
-    if (!b->data && cs_buf_reserve(b, 0) < 0)
-        return NULL;
+    if (!b->data) { /* nothing appended: an empty string, terminated */
+        if (cs_buf_reserve(b, 0) < 0)
+            return NULL;
+        b->data[0] = '\0';
+    }
     p = b->data;
     cs_buf_init(b);
     return p;

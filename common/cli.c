@@ -43,6 +43,21 @@ static int common_option(struct cs_cli *cli, int opt)
     }
 }
 
+/* --print-defaults: the options the option files give, as the tool would
+ * be started with them (after dropping other programs' [client] options),
+ * one per line after the mysql client's header line; passwords masked. */
+static void print_defaults(const struct cs_cli *cli)
+{
+    printf("%s would have been started with the following arguments:\n", cli->prog);
+    for (int i = 1; i <= cli->args.nfile; i++) {
+        const char *a = cli->args.argv[i], *eq = strchr(a, '=');
+        if (eq && strstr(a, "password") && strstr(a, "password") < eq)
+            printf("%.*s=*****\n", (int)(eq - a), a);
+        else
+            printf("%s\n", a);
+    }
+}
+
 int cs_cli_parse(struct cs_cli *cli, int argc, char **argv, const struct cs_log *log,
                  struct cs_error *err)
 {
@@ -63,6 +78,11 @@ int cs_cli_parse(struct cs_cli *cli, int argc, char **argv, const struct cs_log 
     for (int i = 0; i < n; i++)
         known[i] = cli->long_options[i].name;
     cs_optfile_filter(&cli->args, known, own_groups, NULL);
+    if (cli->args.print_defaults) {
+        print_defaults(cli);
+        r = 1;
+        goto out;
+    }
     opterr = 0;
     optind = 1;
     while ((opt = getopt_long(cli->args.argc, cli->args.argv, cli->shortopts, cli->long_options,

@@ -3,6 +3,8 @@
  * the tool's own group) prepended to the arguments, passwords scrubbed from
  * the process's argv, one getopt_long pass calling the tool's handler, and
  * errors that say where a bad option came from ("/etc/my.cnf:12 [csdump]").
+ * --print-defaults prints the options the files give (one per line,
+ * passwords masked) on stdout and stops, as the mysql client does.
  * main() only; not thread-safe.
  */
 #ifndef CS_CLI_H
@@ -45,8 +47,8 @@ struct cs_cli {
     int first_arg;                    /* index of the first positional in args.argv */
 };
 
-/* Returns 0 (parse done), 1 (stop: exit 0) or -1 (ERR set, CS_ERR_USAGE for
- * bad usage). */
+/* Returns 0 (parse done), 1 (stop: exit 0 -- --help, --version,
+ * --print-defaults) or -1 (ERR set, CS_ERR_USAGE for bad usage). */
 int cs_cli_parse(struct cs_cli *cli, int argc, char **argv, const struct cs_log *log,
                  struct cs_error *err);
 void cs_cli_release(struct cs_cli *cli);

@@ -1,28 +1,80 @@
 /*
- * conn.h - one server connection (libmysqlclient / MariaDB Connector/C API).
+ * conn.h - one server connection, behind a small interface.
+ *
+ * Everything in dump/ and load/ talks to servers through these functions
+ * and the opaque struct cs_result; the client library (MariaDB
+ * Connector/C, libmysqlclient's API) sits behind it in one file,
+ * common/conn_mysql.c.  A cs_conn_config may name other operations (ops):
+ * unit tests pass a fake that scripts the server's answers (result sets,
+ * errors, a connection lost at a chosen statement or row), so the code
+ * above is tested without a server.
  *
  * cs_conn_config holds the mysql-client style options (host, port, user,
  * password, socket, TLS, timeouts); the caller owns its strings and keeps
  * them alive while connections exist.  A struct cs_conn is owned by one
  * thread at a time; each thread that opens one calls cs_conn_thread_init()
- * first and cs_conn_thread_end() before it exits.
+ * first and cs_conn_thread_end() before it exits.  A result belongs to its
+ * connection's thread and must be freed before the next statement on that
+ * connection.
  *
  * Errors from the server fill struct cs_error with the server errno and
  * SQLSTATE; a dropped connection is CS_ERR_CONN_LOST so callers can retry
  * on another connection.  Every message names the connection's label and
- * server ("worker 3 @ 127.0.0.1:3306").
+ * server ("worker 3 @ 127.0.0.1:3306").  A NULL statement (a cs_buf that
+ * failed) is never sent: CS_ERR_NOMEM.
  */
 #ifndef CS_CONN_H
 #define CS_CONN_H
 
-#include <mysql.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "common/error.h"
 
 /* The transport asked for (the mariadb client's rules, see cs_conn_transport). */
 enum cs_conn_protocol { CS_PROTO_DEFAULT = 0, CS_PROTO_TCP, CS_PROTO_SOCKET };
 
+struct cs_conn;
+struct cs_conn_config;
+
+/* A statement's rows.  An implementation's result embeds this first and
+ * fills ops and conn; lens is the generic layer's (cs_result_lengths). */
+struct cs_result {
+    const struct cs_conn_ops *ops;
+    struct cs_conn *conn;
+    unsigned long *lens;
+};
+
+/* The local-infile callbacks (the client library's own signatures). */
+struct cs_infile_fns {
+    int (*init)(void **ptr, const char *name, void *userdata);
+    int (*read)(void *ptr, char *buf, unsigned int len);
+    void (*end)(void *ptr);
+    int (*error)(void *ptr, char *msg, unsigned int len);
+};
+
+/* What a connection is made of.  Errors are filled with cs_error_set (the
+ * implementation classifies lost connections as CS_ERR_CONN_LOST). */
+struct cs_conn_ops {
+    int (*open)(struct cs_conn *c, const struct cs_conn_config *cfg, struct cs_error *err);
+    void (*close)(struct cs_conn *c);
+    /* Run SQL (LEN bytes).  RES NULL: drain every result, set c->affected
+     * and c->warnings.  Otherwise *RES is the result: buffered whole, or
+     * streamed row by row when STREAM. */
+    int (*run)(struct cs_conn *c, const char *sql, size_t len, int stream, struct cs_result **res,
+               struct cs_error *err);
+    /* Next row: 1 row, 0 end, -1 error (a stream cut short). */
+    int (*next)(struct cs_result *r, char ***row, unsigned long **lens, struct cs_error *err);
+    uint64_t (*rows)(const struct cs_result *r); /* buffered results */
+    unsigned (*fields)(const struct cs_result *r);
+    const char *(*field_name)(const struct cs_result *r, unsigned i);
+    void (*free_result)(struct cs_result *r);
+    void (*endpoint)(const struct cs_conn *c, char *out, size_t size);
+    void (*set_infile)(struct cs_conn *c, const struct cs_infile_fns *fns, void *userdata);
+};
+
 struct cs_conn_config {
+    const struct cs_conn_ops *ops; /* NULL: the client library */
     enum cs_conn_protocol protocol;
     const char *host;
     unsigned port;
@@ -36,22 +88,32 @@ struct cs_conn_config {
     unsigned connect_timeout; /* seconds, 0 = library default */
     unsigned read_timeout;
     unsigned write_timeout;
-    int local_infile;         /* enable LOAD DATA LOCAL on this connection */
+    int local_infile; /* enable LOAD DATA LOCAL on this connection */
 };
 
 struct cs_conn {
-    MYSQL *mysql;
+    const struct cs_conn_ops *ops;
+    void *impl; /* the implementation's handle; NULL = not connected */
     char label[96];
-    unsigned long thread_id;  /* the server's connection id */
+    unsigned long thread_id;     /* the server's connection id */
     unsigned long long affected; /* rows the last cs_conn_exec() changed */
-    unsigned warnings;        /* warnings of the last cs_conn_exec() */
+    unsigned warnings;           /* warnings of the last cs_conn_exec() */
 };
 
+/* The client library's operations (common/conn_mysql.c). */
+extern const struct cs_conn_ops cs_conn_mysql_ops;
+
+/* Once per process, in main(), before and after any connection. */
+int cs_conn_library_init(void);
+void cs_conn_library_end(void);
 int cs_conn_thread_init(void);
 void cs_conn_thread_end(void);
 
 /* Validate --ssl-mode; -1 with a message listing the values otherwise. */
 int cs_conn_check_ssl_mode(const char *mode, struct cs_error *err);
+/* The index of MODE in DISABLED, PREFERRED, REQUIRED, VERIFY_CA,
+ * VERIFY_IDENTITY (-1 if none). */
+int cs_conn_ssl_mode_index(const char *mode);
 /* "host:port" or "socket path" for messages. */
 void cs_conn_describe(const struct cs_conn_config *cfg, char *out, size_t size);
 /* 1 when CFG connects over TCP, 0 over the unix socket: TCP when the
@@ -67,23 +129,33 @@ void cs_conn_endpoint(const struct cs_conn *c, char *out, size_t size);
 int cs_conn_open(struct cs_conn *c, const struct cs_conn_config *cfg, const char *label,
                  struct cs_error *err);
 void cs_conn_close(struct cs_conn *c); /* NULL-safe, idempotent */
+int cs_conn_is_open(const struct cs_conn *c);
 
 /* Run SQL, discarding any result; c->affected and c->warnings tell what it did. */
 int cs_conn_exec(struct cs_conn *c, const char *sql, struct cs_error *err);
-/* Run SQL and buffer its whole result (*res owned by the caller: mysql_free_result). */
-int cs_conn_query(struct cs_conn *c, const char *sql, MYSQL_RES **res, struct cs_error *err);
-/* Run SQL and stream its result row by row (mysql_use_result). */
-int cs_conn_query_stream(struct cs_conn *c, const char *sql, MYSQL_RES **res,
+/* Run SQL and buffer its whole result (*res owned by the caller: cs_result_free). */
+int cs_conn_query(struct cs_conn *c, const char *sql, struct cs_result **res, struct cs_error *err);
+/* Run SQL and stream its result row by row (read it with cs_result_next). */
+int cs_conn_query_stream(struct cs_conn *c, const char *sql, struct cs_result **res,
                          struct cs_error *err);
-/* Next row: 1 = row, 0 = end of result, -1 = error (a stream that ends
- * early is an error, never the end of the data). */
-int cs_conn_fetch(struct cs_conn *c, MYSQL_RES *res, MYSQL_ROW *row, unsigned long **lens,
-                  struct cs_error *err);
 /* First column of the first row, malloc'd into *out (NULL for SQL NULL or no row). */
 int cs_conn_query_value(struct cs_conn *c, const char *sql, char **out, struct cs_error *err);
+/* Serve LOAD DATA LOCAL on C from FNS (load/infile.c). */
+void cs_conn_set_infile(struct cs_conn *c, const struct cs_infile_fns *fns, void *userdata);
 
-/* Fill ERR from the connection's last error; CONTEXT says what was being done. */
-int cs_conn_error(struct cs_conn *c, struct cs_error *err, const char *context);
+/* Next row of R: 1 = row (values NUL-terminated, NULL for SQL NULL; LENS may
+ * be NULL), 0 = end, -1 = error (a stream that ends early is an error,
+ * never the end of the data). */
+int cs_result_next(struct cs_result *r, char ***row, unsigned long **lens, struct cs_error *err);
+/* The next row of a buffered result, NULL at the end (cannot fail). */
+char **cs_result_row(struct cs_result *r);
+/* The lengths of the row cs_result_row returned last. */
+unsigned long *cs_result_lengths(struct cs_result *r);
+uint64_t cs_result_rows(const struct cs_result *r);
+unsigned cs_result_fields(const struct cs_result *r);
+const char *cs_result_field_name(const struct cs_result *r, unsigned i);
+void cs_result_free(struct cs_result *r); /* NULL-safe */
+
 /* 1 if server errno ERRNO means the connection is gone (retry elsewhere). */
 int cs_conn_errno_is_lost(unsigned errnum);
 /* 1 for errors worth retrying on the same server (deadlock, lock wait timeout). */

@@ -19,7 +19,8 @@ const char cs_connopt_help[] =
     "      --ssl-mode=MODE      DISABLED, PREFERRED, REQUIRED, VERIFY_CA, VERIFY_IDENTITY\n"
     "      --ssl-ca=FILE  --ssl-cert=FILE  --ssl-key=FILE\n"
     "      --connect-timeout=SECONDS\n"
-    "      --defaults-file=F, --defaults-extra-file=F, --no-defaults (first on the line)\n";
+    "      --defaults-file=F, --defaults-extra-file=F, --no-defaults (first on the line)\n"
+    "      --print-defaults     print the options the option files give, then exit\n";
 
 void cs_connopt_init(struct cs_connopt *o)
 {

@@ -122,3 +122,8 @@ const char *cs_error_code_name(int code)
         return "unknown";
     return code_names[code];
 }
+
+int cs_error_retryable(const struct cs_error *e)
+{
+    return e->code == CS_ERR_CONN_LOST && e->severity < CS_SEV_FATAL;
+}

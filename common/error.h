@@ -67,6 +67,10 @@ int cs_error_prefix(struct cs_error *e, const char *fmt, ...)
 
 /* Raise the severity (never lowers it). Returns -1. */
 int cs_error_escalate(struct cs_error *e, enum cs_severity sev);
+/* 1 when the work that failed with E may be redone elsewhere: a lost
+ * connection, and nothing made the error fatal (output or snapshot
+ * compromised).  The one retry rule of csdump's workers. */
+int cs_error_retryable(const struct cs_error *e);
 
 int cs_error_is_set(const struct cs_error *e);
 void cs_error_copy(struct cs_error *dst, const struct cs_error *src);

@@ -44,7 +44,7 @@ static enum action entry(const char *spec, size_t i, const char *point, const ch
             *eq++ = '\0';
         if (strcmp(e, point) || (eq && (!object || strcmp(eq, object))))
             return ACT_NONE;
-        return !strcmp(colon, "pause") ? ACT_PAUSE
+        return !strcmp(colon, "pause")  ? ACT_PAUSE
                : !strcmp(colon, "fail") ? ACT_FAIL
                : !strcmp(colon, "kill") ? ACT_KILL
                                         : ACT_NONE;

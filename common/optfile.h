@@ -15,7 +15,8 @@
  *   --defaults-group-suffix=S    also read [G<S>] for every group G
  *                                (default: $MARIADB_GROUP_SUFFIX, else
  *                                $MYSQL_GROUP_SUFFIX)
- *   --print-defaults             only sets out->print_defaults
+ *   --print-defaults             only sets out->print_defaults (cli.c then
+ *                                prints the file options and stops)
  *
  * Syntax: [group] headers (names compared case-insensitively); `key=value`,
  * `key = value`, `key` alone (a boolean: gives "--key"); lines starting

@@ -33,8 +33,7 @@ static int hmac(const void *key, size_t klen, const char *msg, size_t mlen, unsi
 {
     unsigned int n = 0;
 
-    return HMAC(EVP_sha256(), key, (int)klen, (const unsigned char *)msg, mlen, out, &n) &&
-                   n == 32
+    return HMAC(EVP_sha256(), key, (int)klen, (const unsigned char *)msg, mlen, out, &n) && n == 32
                ? 0
                : -1;
 }
@@ -290,8 +289,7 @@ int cs_sigv4_sign(const struct cs_sigv4_request *req, const struct cs_sigv4_cred
     cs_buf_puts(&cq, "");
     cs_buf_puts(&signed_list, "");
     cs_sigv4_uri_encode(&out->path, req->path, strlen(req->path), 1);
-    if (build_query(req, out, &cq) < 0 ||
-        build_headers(req, creds, stamp, &hdrs, &signed_list) < 0)
+    if (build_query(req, out, &cq) < 0 || build_headers(req, creds, stamp, &hdrs, &signed_list) < 0)
         goto oom;
     cs_buf_printf(&out->canonical, "%s\n%s\n%s\n%s\n%s\n%s", req->method,
                   out->path.data ? out->path.data : "", cq.data ? cq.data : "",

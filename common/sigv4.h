@@ -26,30 +26,30 @@
 struct cs_sigv4_creds {
     const char *access_key;
     const char *secret_key;
-    const char *session_token;   /* NULL or "" when none */
+    const char *session_token; /* NULL or "" when none */
 };
 
 struct cs_sigv4_param {
-    const char *name;            /* unencoded */
-    const char *value;           /* unencoded; NULL = no value (`?uploads`) */
+    const char *name;  /* unencoded */
+    const char *value; /* unencoded; NULL = no value (`?uploads`) */
 };
 
 struct cs_sigv4_request {
-    const char *method;          /* "GET", "PUT", ... */
-    const char *host;            /* Host header value, with ":port" if not default */
-    const char *path;            /* unencoded, starts with '/' */
+    const char *method; /* "GET", "PUT", ... */
+    const char *host;   /* Host header value, with ":port" if not default */
+    const char *path;   /* unencoded, starts with '/' */
     const struct cs_sigv4_param *params;
     size_t nparams;
-    const char *const *headers;  /* extra "Name: value" lines to sign */
+    const char *const *headers; /* extra "Name: value" lines to sign */
     size_t nheaders;
-    const char *payload_hash;    /* lower-case hex SHA-256 of the body, or "UNSIGNED-PAYLOAD" */
-    const char *region;          /* "us-east-1" */
-    const char *service;         /* "s3" */
-    time_t when;                 /* request time (UTC) */
+    const char *payload_hash; /* lower-case hex SHA-256 of the body, or "UNSIGNED-PAYLOAD" */
+    const char *region;       /* "us-east-1" */
+    const char *service;      /* "s3" */
+    time_t when;              /* request time (UTC) */
 };
 
 struct cs_sigv4_result {
-    struct cs_buf canonical;     /* the canonical request (for tests and debugging) */
+    struct cs_buf canonical; /* the canonical request (for tests and debugging) */
     struct cs_buf string_to_sign;
     struct cs_buf authorization; /* the Authorization header's value */
     struct cs_buf amz_date;      /* x-amz-date value, YYYYMMDDTHHMMSSZ */

@@ -48,8 +48,8 @@ int dump_applier_blockers(struct cs_conn *conn, const struct dump_server *srv, s
                           struct cs_error *err)
 {
     struct cs_buf sql = CS_BUF_INIT;
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW row;
+    struct cs_result *res = NULL;
+    char **row;
     int n = -1;
 
     dump_applier_blockers_sql(&sql, srv->processlist);
@@ -60,7 +60,7 @@ int dump_applier_blockers(struct cs_conn *conn, const struct dump_server *srv, s
     if (cs_conn_query(conn, sql.data, &res, err) < 0)
         goto out;
     n = 0;
-    while ((row = mysql_fetch_row(res))) {
+    while ((row = cs_result_row(res))) {
         cs_buf_printf(msg, "%sreplica applier thread %s (%s, %ss%s%s)", n ? "; " : "", row[0],
                       row[1] ? row[1] : "", row[2] ? row[2] : "?", row[3] ? ": " : "",
                       row[3] ? row[3] : "");
@@ -68,7 +68,7 @@ int dump_applier_blockers(struct cs_conn *conn, const struct dump_server *srv, s
     }
 out:
     if (res)
-        mysql_free_result(res);
+        cs_result_free(res);
     cs_buf_release(&sql);
     return n;
 }
@@ -76,7 +76,7 @@ out:
 static int open_conn(struct dump_applier *a, const struct dump_config *cfg,
                      const struct dump_server *srv, struct cs_error *err)
 {
-    if (a->conn.mysql)
+    if (cs_conn_is_open(&a->conn))
         return 0;
     if (cs_conn_open(&a->conn, &cfg->conn, "replica applier", err) < 0 ||
         dump_session_setup(&a->conn, &srv->version, err) < 0) {
@@ -142,7 +142,7 @@ int dump_applier_resume(struct dump_applier *a, const struct dump_config *cfg,
     if (!a->stopped)
         return 0;
     /* the connection may have died meanwhile: one fresh try */
-    if (a->conn.mysql && cs_conn_exec(&a->conn, start, err) == 0)
+    if (cs_conn_is_open(&a->conn) && cs_conn_exec(&a->conn, start, err) == 0)
         goto started;
     cs_conn_close(&a->conn);
     cs_error_clear(err);

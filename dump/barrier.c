@@ -9,29 +9,6 @@
 #include "common/quote.h"
 #include "dump/applier.h"
 
-static const char *const mode_names[DUMP_LOCK_COUNT] = {
-    [DUMP_LOCK_AUTO] = "auto",
-    [DUMP_LOCK_FTWRL] = "ftwrl",
-    [DUMP_LOCK_BACKUP_STAGE] = "backup-stage",
-    [DUMP_LOCK_BACKUP_LOCK] = "backup-lock",
-    [DUMP_LOCK_LOCK_TABLES] = "lock-tables",
-    [DUMP_LOCK_LOCKLESS] = "lockless",
-    [DUMP_LOCK_NONE] = "none",
-};
-
-const char *dump_lock_mode_name(enum dump_lock_mode m)
-{
-    return m < DUMP_LOCK_COUNT ? mode_names[m] : "?";
-}
-
-int dump_lock_mode_parse(const char *name)
-{
-    for (int i = 0; i < DUMP_LOCK_COUNT; i++)
-        if (!strcmp(name, mode_names[i]))
-            return i;
-    return -1;
-}
-
 void dump_snapshot_long_query_sql(struct cs_buf *b, const struct dump_server *s, unsigned seconds)
 {
     cs_buf_printf(b,
@@ -54,15 +31,15 @@ static int long_queries(struct dump_snapshot *s, struct cs_conn *conn, unsigned 
                         struct cs_buf *msg, struct cs_error *err)
 {
     struct cs_buf sql = CS_BUF_INIT;
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW row;
+    struct cs_result *res = NULL;
+    char **row;
     int n = -1;
 
     dump_snapshot_long_query_sql(&sql, s->server, seconds);
     if (cs_conn_query(conn, sql.data, &res, err) < 0)
         goto out;
     n = 0;
-    while ((row = mysql_fetch_row(res))) {
+    while ((row = cs_result_row(res))) {
         /* our own connections never count */
         int ours = 0;
         for (size_t i = 0; i < s->nconns; i++)
@@ -75,7 +52,7 @@ static int long_queries(struct dump_snapshot *s, struct cs_conn *conn, unsigned 
     }
 out:
     if (res)
-        mysql_free_result(res);
+        cs_result_free(res);
     cs_buf_release(&sql);
     return n;
 }

@@ -1,6 +1,5 @@
 #include "dump/catalog.h"
 
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,12 +8,12 @@
 #include "common/buf.h"
 #include "format/checksum.h"
 #include "format/sqlenc.h"
+#include "dump/access.h"
+#include "dump/accounts.h"
+#include "dump/select.h"
 
 static const char *const system_schemas[] = {"mysql", "sys", "information_schema",
                                              "performance_schema"};
-
-/* A managed service's own tables, never dumped even when their schema is. */
-static const char *const service_table_prefixes[] = {"__az_", "rds_", "awsdms_", "ha_health_check"};
 
 int dump_catalog_is_system_schema(const char *s)
 {
@@ -22,51 +21,6 @@ int dump_catalog_is_system_schema(const char *s)
         if (!strcasecmp(s, system_schemas[i]))
             return 1;
     return 0;
-}
-
-static int in_list(const struct dump_list *l, const char *s)
-{
-    for (size_t i = 0; i < l->n; i++)
-        if (!strcmp(l->items[i], s))
-            return 1;
-    return 0;
-}
-
-static int schema_selected(const struct dump_config *cfg, const char *schema)
-{
-    int named = in_list(&cfg->databases, schema);
-
-    for (size_t i = 0; !named && i < cfg->tables.n; i++) {
-        const char *t = cfg->tables.items[i];
-        size_t n = strlen(schema);
-        named = !strncmp(t, schema, n) && t[n] == '.';
-    }
-    if (in_list(&cfg->exclude, schema))
-        return 0;
-    if (dump_catalog_is_system_schema(schema))
-        return named && cfg->include_system;
-    return named || (cfg->databases.n == 0 && cfg->tables.n == 0);
-}
-
-int dump_catalog_selected(const struct dump_config *cfg, const regex_t *re, const char *schema,
-                          const char *name)
-{
-    struct cs_buf full = CS_BUF_INIT;
-    int ok = schema_selected(cfg, schema);
-
-    cs_buf_printf(&full, "%s.%s", schema, name);
-    if (ok && in_list(&cfg->exclude, full.data))
-        ok = 0;
-    if (ok && cfg->tables.n && !in_list(&cfg->databases, schema))
-        ok = in_list(&cfg->tables, full.data);
-    if (ok && re)
-        ok = regexec(re, full.data, 0, NULL, 0) == 0;
-    for (size_t i = 0; ok && dump_catalog_is_system_schema(schema) &&
-                       i < sizeof(service_table_prefixes) / sizeof(service_table_prefixes[0]);
-         i++)
-        ok = strncmp(name, service_table_prefixes[i], strlen(service_table_prefixes[i])) != 0;
-    cs_buf_release(&full);
-    return ok;
 }
 
 static char *dupz(const char *s)
@@ -96,14 +50,14 @@ static void schema_in(struct cs_buf *b, const struct dump_catalog *cat)
 
 /* Runs PREFIX " IN (<schemas>)" SUFFIX and hands every row to FN, which
  * returns -1 on allocation failure. */
-typedef int (*row_fn)(void *ctx, MYSQL_ROW row, unsigned long *lens);
+typedef int (*row_fn)(void *ctx, char **row, unsigned long *lens);
 
 static int each_row(struct cs_conn *conn, const struct dump_catalog *cat, const char *prefix,
                     const char *suffix, row_fn fn, void *ctx, struct cs_error *err)
 {
     struct cs_buf sql = CS_BUF_INIT;
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW row;
+    struct cs_result *res = NULL;
+    char **row;
     int rc = -1;
 
     cs_buf_puts(&sql, prefix);
@@ -116,30 +70,31 @@ static int each_row(struct cs_conn *conn, const struct dump_catalog *cat, const 
     if (cs_conn_query(conn, sql.data, &res, err) < 0)
         goto out;
     rc = 0;
-    while (rc == 0 && (row = mysql_fetch_row(res)))
-        rc = fn(ctx, row, mysql_fetch_lengths(res));
+    while (rc == 0 && (row = cs_result_row(res)))
+        rc = fn(ctx, row, cs_result_lengths(res));
     if (rc < 0 && !cs_error_is_set(err))
         cs_error_set(err, CS_ERR_NOMEM, "out of memory reading the catalog");
 out:
     if (res)
-        mysql_free_result(res);
+        cs_result_free(res);
     cs_buf_release(&sql);
     return rc;
 }
 
-static int read_schemas(struct cs_conn *conn, const struct dump_config *cfg,
-                        struct dump_catalog *cat, struct cs_error *err)
+static int read_schemas(struct cs_conn *conn, struct dump_select *sel, struct dump_catalog *cat,
+                        struct cs_error *err)
 {
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW row;
+    const struct dump_config *cfg = sel->cfg;
+    struct cs_result *res = NULL;
+    char **row;
     int rc = -1;
 
     if (cs_conn_query(conn, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA ORDER BY 1", &res,
                       err) < 0)
         return -1;
-    while ((row = mysql_fetch_row(res))) {
+    while ((row = cs_result_row(res))) {
         void *p;
-        if (!schema_selected(cfg, row[0]))
+        if (!dump_select_schema(sel, row[0]))
             continue;
         p = grow(cat->schemas, cat->nschemas, sizeof(char *));
         if (!p)
@@ -166,7 +121,7 @@ static int read_schemas(struct cs_conn *conn, const struct dump_config *cfg,
 oom:
     cs_error_set(err, CS_ERR_NOMEM, "out of memory reading schemas");
 out:
-    mysql_free_result(res);
+    cs_result_free(res);
     return rc;
 }
 
@@ -212,7 +167,7 @@ static int add_object(struct dump_catalog *cat, enum fmt_object_kind kind, const
     return o->schema && o->name && (!table || o->table) ? 0 : -1;
 }
 
-static int add_table(struct dump_catalog *cat, MYSQL_ROW row)
+static int add_table(struct dump_catalog *cat, char **row)
 {
     struct dump_table *t;
     void *p = grow(cat->tables, cat->ntables, sizeof(*t));
@@ -234,29 +189,32 @@ static int add_table(struct dump_catalog *cat, MYSQL_ROW row)
 
 struct table_ctx {
     const struct dump_config *cfg;
-    const regex_t *re;
+    struct dump_select *sel;
     struct dump_catalog *cat;
 };
 
-static int table_row(void *vctx, MYSQL_ROW row, unsigned long *lens)
+static int table_row(void *vctx, char **row, unsigned long *lens)
 {
     struct table_ctx *c = vctx;
 
     (void)lens;
-    if (!dump_catalog_selected(c->cfg, c->re, row[0], row[1]))
+    if (!dump_select_table(c->sel, row[0], row[1]))
         return 0;
     if (!strcmp(row[2], "VIEW"))
         return c->cfg->no_views ? 0 : add_object(c->cat, FMT_OBJ_VIEW, row[0], row[1], NULL);
     if (!strcmp(row[2], "BASE TABLE") || !strcmp(row[2], "SYSTEM VERSIONED"))
         return add_table(c->cat, row);
+    if (!strcmp(row[2], "SEQUENCE"))
+        return c->cfg->no_sequences ? 0
+                                    : add_object(c->cat, FMT_OBJ_SEQUENCE, row[0], row[1], NULL);
     cs_log_warn(c->cfg->log, "%s.%s: %s objects are not dumped", row[0], row[1], row[2]);
     return 0;
 }
 
-static int read_tables(struct cs_conn *conn, const struct dump_config *cfg, const regex_t *re,
-                       struct dump_catalog *cat, struct cs_error *err)
+static int read_tables(struct cs_conn *conn, struct dump_select *sel, struct dump_catalog *cat,
+                       struct cs_error *err)
 {
-    struct table_ctx c = {cfg, re, cat};
+    struct table_ctx c = {sel->cfg, sel, cat};
 
     if (each_row(conn, cat,
                  "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_ROWS, DATA_LENGTH "
@@ -272,7 +230,9 @@ static int extra_has(const char *extra, const char *word)
     return extra && strcasestr(extra, word) != NULL;
 }
 
-static int add_column(struct dump_table *t, MYSQL_ROW row, int is_mariadb)
+/* JSON_TABLE, which the mysql-json SELECT needs, came with MySQL 8.0.4:
+ * older servers' JSON travels as text (utf8text), types not kept. */
+static int add_column(struct dump_table *t, char **row, int is_mariadb, int json_table)
 {
     struct dump_column *c;
     const char *extra = row[6];
@@ -288,6 +248,8 @@ static int add_column(struct dump_table *t, MYSQL_ROW row, int is_mariadb)
     c->type = dupz(row[4]);
     c->charset = row[5] ? dupz(row[5]) : NULL;
     c->kind = fmt_col_kind_from_type(row[3], is_mariadb);
+    if (c->kind == FMT_COL_MYSQL_JSON && !json_table)
+        c->kind = FMT_COL_UTF8TEXT;
     c->generated = extra_has(extra, "VIRTUAL") || extra_has(extra, "STORED GENERATED") ||
                    extra_has(extra, "PERSISTENT");
     c->period = extra_has(extra, "ROW START") || extra_has(extra, "ROW END");
@@ -299,21 +261,23 @@ static int add_column(struct dump_table *t, MYSQL_ROW row, int is_mariadb)
 struct column_ctx {
     struct dump_catalog *cat;
     int is_mariadb;
+    int json_table; /* the server has JSON_TABLE */
 };
 
-static int column_row(void *vctx, MYSQL_ROW row, unsigned long *lens)
+static int column_row(void *vctx, char **row, unsigned long *lens)
 {
     struct column_ctx *c = vctx;
     struct dump_table *t = find_table(c->cat, row[0], row[1]);
 
     (void)lens;
-    return t ? add_column(t, row, c->is_mariadb) : 0;
+    return t ? add_column(t, row, c->is_mariadb, c->json_table) : 0;
 }
 
 static int read_columns(struct cs_conn *conn, const struct cs_version *v,
                         struct dump_catalog *cat, struct cs_error *err)
 {
-    struct column_ctx c = {cat, v->flavor == CS_FLAVOR_MARIADB};
+    struct column_ctx c = {cat, v->flavor == CS_FLAVOR_MARIADB,
+                           v->flavor == CS_FLAVOR_MYSQL && cs_version_at_least(v, 8, 0, 4)};
 
     return each_row(conn, cat,
                     "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, "
@@ -361,7 +325,7 @@ static int key_scan_flush(struct key_scan *s)
     return 0;
 }
 
-static int key_scan_row(struct key_scan *s, MYSQL_ROW row)
+static int key_scan_row(struct key_scan *s, char **row)
 {
     struct dump_table *t = find_table(s->cat, row[0], row[1]);
     long ci;
@@ -388,7 +352,7 @@ static int key_scan_row(struct key_scan *s, MYSQL_ROW row)
     return 0;
 }
 
-static int key_row(void *vctx, MYSQL_ROW row, unsigned long *lens)
+static int key_row(void *vctx, char **row, unsigned long *lens)
 {
     struct key_scan *s = vctx;
 
@@ -415,12 +379,12 @@ static int read_keys(struct cs_conn *conn, struct dump_catalog *cat, struct cs_e
 
 struct object_ctx {
     const struct dump_config *cfg;
-    const regex_t *re;
+    struct dump_select *sel;
     struct dump_catalog *cat;
     enum fmt_object_kind kind;
 };
 
-static int object_row(void *vctx, MYSQL_ROW row, unsigned long *lens)
+static int object_row(void *vctx, char **row, unsigned long *lens)
 {
     struct object_ctx *c = vctx;
     enum fmt_object_kind k = c->kind;
@@ -435,41 +399,43 @@ static int object_row(void *vctx, MYSQL_ROW row, unsigned long *lens)
         k = strcmp(row[2], "FUNCTION") ? FMT_OBJ_PROCEDURE : FMT_OBJ_FUNCTION;
     } else if (k == FMT_OBJ_TRIGGER) {
         table = row[2];
-        if (!dump_catalog_selected(c->cfg, c->re, row[0], table))
+        if (!dump_select_table(c->sel, row[0], table))
             return 0;
     }
     return add_object(c->cat, k, row[0], row[1], table);
 }
 
-static int read_objects_sql(struct cs_conn *conn, const struct dump_config *cfg,
-                            const regex_t *re, struct dump_catalog *cat, const char *prefix,
+static int read_objects_sql(struct cs_conn *conn, struct dump_select *sel,
+                            struct dump_catalog *cat, const char *prefix,
                             enum fmt_object_kind kind, struct cs_error *err)
 {
-    struct object_ctx c = {cfg, re, cat, kind};
+    struct object_ctx c = {sel->cfg, sel, cat, kind};
 
     return each_row(conn, cat, prefix, "", object_row, &c, err);
 }
 
-static int read_objects(struct cs_conn *conn, const struct dump_config *cfg, const regex_t *re,
-                        struct dump_catalog *cat, struct cs_error *err)
+static int read_objects(struct cs_conn *conn, struct dump_select *sel, struct dump_catalog *cat,
+                        struct cs_error *err)
 {
+    const struct dump_config *cfg = sel->cfg;
+
     for (size_t i = 0; i < cat->nschemas; i++)
         if (add_object(cat, FMT_OBJ_DATABASE, cat->schemas[i], cat->schemas[i], NULL) < 0)
             return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     if (!cfg->no_routines &&
-        read_objects_sql(conn, cfg, re, cat,
+        read_objects_sql(conn, sel, cat,
                          "SELECT ROUTINE_SCHEMA, ROUTINE_NAME, ROUTINE_TYPE FROM "
                          "information_schema.ROUTINES WHERE ROUTINE_SCHEMA",
                          FMT_OBJ_PROCEDURE, err) < 0)
         return -1;
     if (!cfg->no_triggers &&
-        read_objects_sql(conn, cfg, re, cat,
+        read_objects_sql(conn, sel, cat,
                          "SELECT TRIGGER_SCHEMA, TRIGGER_NAME, EVENT_OBJECT_TABLE FROM "
                          "information_schema.TRIGGERS WHERE TRIGGER_SCHEMA",
                          FMT_OBJ_TRIGGER, err) < 0)
         return -1;
     if (!cfg->no_events &&
-        read_objects_sql(conn, cfg, re, cat,
+        read_objects_sql(conn, sel, cat,
                          "SELECT EVENT_SCHEMA, EVENT_NAME, NULL FROM information_schema.EVENTS "
                          "WHERE EVENT_SCHEMA",
                          FMT_OBJ_EVENT, err) < 0)
@@ -477,47 +443,131 @@ static int read_objects(struct cs_conn *conn, const struct dump_config *cfg, con
     return 0;
 }
 
+/* Who may see what: the classes the user cannot dump fail here (or are
+ * noted, with --allow-missing); then the accounts. */
+static int read_access(struct cs_conn *conn, struct dump_select *sel, const struct cs_version *v,
+                       struct dump_catalog *cat, struct cs_error *err)
+{
+    struct dump_access a;
+    int accounts = dump_select_wants_accounts(sel->cfg), rc;
+
+    if (dump_access_read(conn, &a, err) < 0)
+        return -1;
+    rc = dump_access_check(&a, sel->cfg, v, cat, &accounts, err);
+    dump_access_release(&a);
+    if (rc < 0 || !accounts)
+        return rc;
+    cat->users = 1;
+    if (dump_accounts_list(conn, v, sel, cat, err) < 0)
+        return -1;
+    return dump_select_unmatched(sel, 1, sel->cfg->log, err);
+}
+
 int dump_catalog_read(struct cs_conn *conn, const struct dump_config *cfg,
                       const struct cs_version *v, struct dump_catalog **out,
                       struct cs_error *err)
 {
     struct dump_catalog *cat = calloc(1, sizeof(*cat));
-    regex_t re;
-    int have_re = 0;
+    struct dump_select sel;
 
     *out = NULL;
     if (!cat)
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-    if (read_schemas(conn, cfg, cat, err) < 0)
-        goto fail;
-    if (cat->nschemas == 0) {
-        *out = cat;
-        return 0;
+    if (dump_select_init(&sel, cfg, err) < 0) {
+        free(cat);
+        return -1;
     }
-    if (cfg->pattern) { /* compiled once, for every table and trigger */
-        if (regcomp(&re, cfg->pattern, REG_EXTENDED | REG_NOSUB) != 0) {
-            cs_error_set(err, CS_ERR_USAGE, "--regex=%s: not a valid POSIX extended regular "
-                                            "expression",
-                         cfg->pattern);
-            dump_catalog_free(cat);
-            return -1;
-        }
-        have_re = 1;
-    }
-    if (read_tables(conn, cfg, have_re ? &re : NULL, cat, err) < 0 ||
-        read_columns(conn, v, cat, err) < 0 || read_keys(conn, cat, err) < 0 ||
-        read_objects(conn, cfg, have_re ? &re : NULL, cat, err) < 0)
+    if (read_schemas(conn, &sel, cat, err) < 0)
         goto fail;
-    if (have_re)
-        regfree(&re);
+    if (cat->nschemas &&
+        (read_tables(conn, &sel, cat, err) < 0 || read_columns(conn, v, cat, err) < 0 ||
+         read_keys(conn, cat, err) < 0 || read_objects(conn, &sel, cat, err) < 0))
+        goto fail;
+    if (dump_select_unmatched(&sel, 0, cfg->log, err) < 0 ||
+        read_access(conn, &sel, v, cat, err) < 0)
+        goto fail;
+    dump_select_release(&sel);
     *out = cat;
     return 0;
 fail:
-    if (have_re)
-        regfree(&re);
-    cs_error_prefix(err, "reading the catalog");
+    dump_select_release(&sel);
+    if (err->code != CS_ERR_USAGE && err->code != CS_ERR_SERVER)
+        cs_error_prefix(err, "reading the catalog");
     dump_catalog_free(cat);
     return -1;
+}
+
+int dump_catalog_not_dumped(struct dump_catalog *cat, const char *what)
+{
+    void *p = grow(cat->not_dumped, cat->nnot_dumped, sizeof(char *));
+
+    if (!p)
+        return -1;
+    cat->not_dumped = p;
+    if (!(cat->not_dumped[cat->nnot_dumped] = strdup(what)))
+        return -1;
+    cat->nnot_dumped++;
+    return 0;
+}
+
+int dump_catalog_add_account(struct dump_catalog *cat, const char *user, const char *host,
+                             int role)
+{
+    struct dump_account *a;
+    void *p = grow(cat->accounts, cat->naccounts, sizeof(*a));
+
+    if (!p)
+        return -1;
+    cat->accounts = p;
+    a = &cat->accounts[cat->naccounts++];
+    a->user = strdup(user);
+    a->host = strdup(host);
+    a->role = role;
+    return a->user && a->host ? 0 : -1;
+}
+
+static void table_release(struct dump_table *t)
+{
+    for (size_t j = 0; j < t->ncols; j++) {
+        free(t->cols[j].name);
+        free(t->cols[j].type);
+        free(t->cols[j].data_type);
+        free(t->cols[j].charset);
+    }
+    free(t->cols);
+    free(t->key);
+    free(t->schema);
+    free(t->name);
+    free(t->engine);
+}
+
+static void object_release(struct dump_object *o)
+{
+    free(o->schema);
+    free(o->name);
+    free(o->table);
+}
+
+void dump_catalog_prune(struct dump_catalog *cat, const unsigned char *drop_tables,
+                        const unsigned char *drop_objects)
+{
+    size_t k = 0;
+
+    for (size_t i = 0; i < cat->ntables; i++) {
+        if (drop_tables[i])
+            table_release(&cat->tables[i]);
+        else
+            cat->tables[k++] = cat->tables[i];
+    }
+    cat->ntables = k;
+    k = 0;
+    for (size_t i = 0; i < cat->nobjects; i++) {
+        if (drop_objects[i])
+            object_release(&cat->objects[i]);
+        else
+            cat->objects[k++] = cat->objects[i];
+    }
+    cat->nobjects = k;
 }
 
 void dump_catalog_free(struct dump_catalog *cat)
@@ -526,28 +576,21 @@ void dump_catalog_free(struct dump_catalog *cat)
         return;
     for (size_t i = 0; i < cat->nschemas; i++)
         free(cat->schemas[i]);
-    for (size_t i = 0; i < cat->ntables; i++) {
-        struct dump_table *t = &cat->tables[i];
-        for (size_t j = 0; j < t->ncols; j++) {
-            free(t->cols[j].name);
-            free(t->cols[j].type);
-            free(t->cols[j].data_type);
-            free(t->cols[j].charset);
-        }
-        free(t->cols);
-        free(t->key);
-        free(t->schema);
-        free(t->name);
-        free(t->engine);
+    for (size_t i = 0; i < cat->ntables; i++)
+        table_release(&cat->tables[i]);
+    for (size_t i = 0; i < cat->nobjects; i++)
+        object_release(&cat->objects[i]);
+    for (size_t i = 0; i < cat->naccounts; i++) {
+        free(cat->accounts[i].user);
+        free(cat->accounts[i].host);
     }
-    for (size_t i = 0; i < cat->nobjects; i++) {
-        free(cat->objects[i].schema);
-        free(cat->objects[i].name);
-        free(cat->objects[i].table);
-    }
+    for (size_t i = 0; i < cat->nnot_dumped; i++)
+        free(cat->not_dumped[i]);
     free(cat->schemas);
     free(cat->tables);
     free(cat->objects);
+    free(cat->accounts);
+    free(cat->not_dumped);
     free(cat);
 }
 
@@ -557,7 +600,7 @@ struct fingerprint_ctx {
     struct cs_buf line;
 };
 
-static int fingerprint_row(void *vctx, MYSQL_ROW row, unsigned long *lens)
+static int fingerprint_row(void *vctx, char **row, unsigned long *lens)
 {
     struct fingerprint_ctx *c = vctx;
 
@@ -580,4 +623,13 @@ int dump_catalog_fingerprint(struct cs_conn *conn, const struct dump_catalog *ca
     fmt_checksum_hex(&c.sum, out);
     cs_buf_release(&c.line);
     return rc;
+}
+
+size_t dump_catalog_count_nontrx(const struct dump_catalog *cat)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < cat->ntables; i++)
+        n += !cat->tables[i].transactional;
+    return n;
 }

@@ -10,7 +10,6 @@
 #ifndef DUMP_CATALOG_H
 #define DUMP_CATALOG_H
 
-#include <regex.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,6 +52,12 @@ struct dump_object {
     char *table;       /* triggers */
 };
 
+struct dump_account {
+    char *user;
+    char *host;        /* "" for a MariaDB role */
+    int role;          /* a MariaDB role, or a MySQL account granted as a role */
+};
+
 struct dump_catalog {
     char **schemas;
     size_t nschemas;
@@ -60,21 +65,33 @@ struct dump_catalog {
     size_t ntables;
     struct dump_object *objects;
     size_t nobjects;
+    int users;                     /* accounts are dumped (maybe none) */
+    struct dump_account *accounts; /* roles first */
+    size_t naccounts;
+    char **not_dumped;             /* what --allow-missing left out */
+    size_t nnot_dumped;
 };
 
 int dump_catalog_read(struct cs_conn *conn, const struct dump_config *cfg,
                       const struct cs_version *v, struct dump_catalog **out,
                       struct cs_error *err);
 void dump_catalog_free(struct dump_catalog *cat);
+/* A line for the manifest's not_dumped list (copied); -1 out of memory. */
+int dump_catalog_not_dumped(struct dump_catalog *cat, const char *what);
+/* Removes the tables and objects whose DROP_TABLES[i] / DROP_OBJECTS[i] is set. */
+void dump_catalog_prune(struct dump_catalog *cat, const unsigned char *drop_tables,
+                        const unsigned char *drop_objects);
+/* Adds account USER@HOST (copied); -1 out of memory. */
+int dump_catalog_add_account(struct dump_catalog *cat, const char *user, const char *host,
+                             int role);
 
 /* 1 if schema S is a system schema (mysql, sys, information_schema, performance_schema). */
 int dump_catalog_is_system_schema(const char *s);
-/* Filters (pure): 1 if table SCHEMA.NAME is selected by CFG; RE is CFG's
- * --regex compiled (NULL when none). */
-int dump_catalog_selected(const struct dump_config *cfg, const regex_t *re, const char *schema,
-                          const char *name);
 /* A fingerprint of the dumped tables' definitions, to detect DDL during the dump. */
 int dump_catalog_fingerprint(struct cs_conn *conn, const struct dump_catalog *cat,
                              char out[17], struct cs_error *err);
+
+/* How many of CAT's tables are not transactional (MyISAM, Aria, ...). */
+size_t dump_catalog_count_nontrx(const struct dump_catalog *cat);
 
 #endif

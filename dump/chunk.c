@@ -11,6 +11,7 @@
 #include "common/quote.h"
 #include "dump/output.h"
 #include "format/checksum.h"
+#include "format/jsonval.h"
 #include "format/manifest.h"
 #include "format/names.h"
 #include "format/sink.h"
@@ -23,44 +24,40 @@
 
 int dump_table_sql_build(const struct dump_table *t, struct dump_table_sql *out)
 {
-    struct cs_buf sel = CS_BUF_INIT, cols = CS_BUF_INIT, q = CS_BUF_INIT, ord = CS_BUF_INIT;
+    struct cs_buf cols = CS_BUF_INIT, q = CS_BUF_INIT;
+    int keyed = t->nkey && dump_plan_key_usable(t);
     unsigned n = 0;
 
     memset(out, 0, sizeof(*out));
     out->kinds = calloc(t->ncols + 1, sizeof(*out->kinds));
     out->key_pos = calloc(t->nkey + 1, sizeof(size_t));
-    for (size_t i = 0; out->kinds && out->key_pos && i < t->ncols; i++) {
+    out->sel = calloc(t->ncols + 1, sizeof(*out->sel));
+    out->key_names = keyed ? calloc(t->nkey + 1, sizeof(char *)) : NULL;
+    for (size_t i = 0; out->kinds && out->key_pos && out->sel && i < t->ncols; i++) {
         const struct dump_column *c = &t->cols[i];
         if (c->generated || c->period)
             continue;
         cs_buf_reset(&q);
         cs_quote_ident(&q, c->name);
-        if (n) {
-            cs_buf_puts(&sel, ", ");
+        if (n)
             cs_buf_putc(&cols, ',');
-        }
-        fmt_col_select_expr(&sel, c->kind, q.data ? q.data : "");
         cs_buf_puts(&cols, q.data ? q.data : "");
         for (size_t k = 0; k < t->nkey; k++)
             if (t->key[k] == i)
                 out->key_pos[k] = n;
+        out->has_mysql_json |= c->kind == FMT_COL_MYSQL_JSON;
+        out->sel[n] = (struct fmt_sel_col){c->name, c->kind};
         out->kinds[n++] = c->kind;
     }
-    for (size_t k = 0; k < t->nkey; k++) {
-        if (k)
-            cs_buf_puts(&ord, ", ");
-        cs_quote_ident(&ord, t->cols[t->key[k]].name);
-    }
+    for (size_t k = 0; out->key_names && k < t->nkey; k++)
+        out->key_names[k] = t->cols[t->key[k]].name;
     cs_buf_reset(&q);
     cs_quote_qualified(&q, t->schema, t->name);
     out->ncols = n;
     out->qualified = cs_buf_detach(&q);
-    out->select_list = cs_buf_detach(&sel);
     out->column_list = cs_buf_detach(&cols);
-    out->order_by = t->nkey && dump_plan_key_usable(t) ? cs_buf_detach(&ord) : NULL;
-    cs_buf_release(&ord);
-    if (!out->kinds || !out->key_pos || !out->qualified || !out->select_list ||
-        !out->column_list || (t->nkey && dump_plan_key_usable(t) && !out->order_by)) {
+    if (!out->kinds || !out->key_pos || !out->sel || !out->qualified || !out->column_list ||
+        (keyed && !out->key_names)) {
         dump_table_sql_release(out);
         return -1;
     }
@@ -72,9 +69,9 @@ void dump_table_sql_release(struct dump_table_sql *s)
     if (!s)
         return;
     free(s->qualified);
-    free(s->select_list);
     free(s->column_list);
-    free(s->order_by);
+    free(s->sel);
+    free(s->key_names);
     free(s->kinds);
     free(s->key_pos);
     memset(s, 0, sizeof(*s));
@@ -85,6 +82,7 @@ void dump_chunk_result_release(struct dump_chunk_result *r)
     if (!r)
         return;
     free(r->file);
+    free(r->typed_by_col);
     dump_key_free(r->lo);
     dump_key_free(r->hi);
     memset(r, 0, sizeof(*r));
@@ -129,7 +127,9 @@ static int open_file(struct writer *w, struct dump_key *lo, struct cs_error *err
     snprintf(suffix, sizeof(suffix), ".%05u.%03u.%s", w->cur.seq, w->cur.sub,
              extension(w->cfg));
     w->cur.file = fmt_name_file(w->t->schema, w->t->name, suffix);
-    if (!w->cur.file)
+    if (w->ts->has_mysql_json)
+        w->cur.typed_by_col = calloc(w->ts->ncols, sizeof(uint64_t));
+    if (!w->cur.file || (w->ts->has_mysql_json && !w->cur.typed_by_col))
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     file = w->cfg->output->open(w->cfg->output, w->cur.file, err);
     w->counter = fmt_sink_counter_new(file, err);
@@ -173,6 +173,7 @@ static int publish(struct writer *w, const struct dump_chunk_result *r, struct c
     c.file_bytes = r->file_bytes;
     memcpy(c.file_hash, r->file_hash, sizeof(c.file_hash));
     memcpy(c.checksum, r->checksum, sizeof(c.checksum));
+    c.typed_values = r->typed_values;
     meta = fmt_chunk_meta_to_json(w->t->schema, w->t->name, &c, err);
     if (!meta)
         return -1;
@@ -210,13 +211,35 @@ static int close_file(struct writer *w, struct dump_key *hi, struct cs_error *er
     return publish(w, &w->done[w->ndone - 1], err);
 }
 
-static void encode_row(struct writer *w, char **row, const unsigned long *lens)
+/* The name of dumped column I (generated and period columns are not). */
+static const char *dumped_name(const struct dump_table *t, unsigned i)
+{
+    for (size_t k = 0; k < t->ncols; k++)
+        if (!t->cols[k].generated && !t->cols[k].period && i-- == 0)
+            return t->cols[k].name;
+    return "?";
+}
+
+/* Counts the row's mysql-json values with type tags. */
+static void count_typed(struct writer *w, char **row, const unsigned long *lens)
+{
+    for (unsigned i = 0; i < w->ts->ncols; i++) {
+        if (w->ts->kinds[i] == FMT_COL_MYSQL_JSON && row[i] && fmt_jsonval_typed(row[i], lens[i])) {
+            w->cur.typed_values++;
+            w->cur.typed_by_col[i]++;
+        }
+    }
+}
+
+static int encode_row(struct writer *w, char **row, const unsigned long *lens, struct cs_error *err)
 {
     const struct dump_table_sql *ts = w->ts;
 
+    if (ts->has_mysql_json)
+        count_typed(w, row, lens);
     if (w->cfg->format == FMT_FORMAT_TSV) {
         fmt_tsv_append_row(&w->buf, row, lens, ts->ncols);
-        return;
+        return 0;
     }
     if (w->stmt_bytes >= SQL_STATEMENT_MAX) {
         cs_buf_puts(&w->buf, ";\n");
@@ -232,10 +255,12 @@ static void encode_row(struct writer *w, char **row, const unsigned long *lens)
     for (unsigned i = 0; i < ts->ncols; i++) {
         if (i)
             cs_buf_putc(&w->buf, ',');
-        fmt_sql_append_value(&w->buf, ts->kinds[i], row[i], lens[i]);
+        if (fmt_sql_append_value(&w->buf, ts->kinds[i], row[i], lens[i], err) < 0)
+            return cs_error_prefix(err, "column %s", dumped_name(w->t, i));
     }
     cs_buf_putc(&w->buf, ')');
     w->stmt_bytes += w->buf.len - start;
+    return 0;
 }
 
 /* Starts a new file at ROW when the current one is full. */
@@ -265,13 +290,16 @@ static int maybe_rotate(struct writer *w, char **row, const unsigned long *lens,
 static void select_sql(struct cs_buf *b, const struct dump_table *t, const struct dump_table_sql *ts,
                        const struct dump_unit *u)
 {
-    cs_buf_printf(b, "SELECT %s FROM %s", ts->select_list, ts->qualified);
-    if (u->lo || u->hi) {
-        cs_buf_puts(b, " WHERE ");
-        dump_plan_where(b, t, u->lo, u->hi);
-    }
-    if (u->keyed && ts->order_by)
-        cs_buf_printf(b, " ORDER BY %s", ts->order_by);
+    struct cs_buf range = CS_BUF_INIT;
+
+    if (u->lo || u->hi)
+        dump_plan_where(&range, t, u->lo, u->hi);
+    if (cs_buf_failed(&range))
+        cs_buf_set_failed(b);
+    else
+        fmt_chunk_select(b, ts->sel, ts->ncols, t->schema, t->name, range.data,
+                         u->keyed ? ts->key_names : NULL, t->nkey);
+    cs_buf_release(&range);
 }
 
 /* After a failure: the open partial goes; a keyed unit keeps its finished
@@ -287,8 +315,7 @@ static void discard(struct writer *w, struct cs_error *err)
         cs_error_prefix(err, "%zu file(s) of this table without a key were already streamed "
                              "and cannot be taken back, so the dump stops: run it again",
                         w->ndone);
-        cs_error_escalate(err, CS_SEV_FATAL);
-        err->code = err->code == CS_ERR_CONN_LOST ? CS_ERR_SERVER : err->code;
+        cs_error_escalate(err, CS_SEV_FATAL); /* no retry: cs_error_retryable */
     }
     for (size_t i = 0; i < w->ndone; i++) {
         w->cfg->output->remove(w->cfg->output, w->done[i].file);
@@ -314,15 +341,15 @@ static int fault_rows(const struct writer *w, struct cs_error *err)
 #endif
 }
 
-static int stream_rows(struct writer *w, struct cs_conn *conn, MYSQL_RES *res,
+static int stream_rows(struct writer *w, struct cs_result *res,
                        struct cs_error *err)
 {
-    MYSQL_ROW row;
+    char **row;
     unsigned long *lens;
     uint64_t n = 0;
     int r;
 
-    while ((r = cs_conn_fetch(conn, res, &row, &lens, err)) == 1) {
+    while ((r = cs_result_next(res, &row, &lens, err)) == 1) {
         if (!w->top) {
             struct dump_key *lo = w->u->lo ? dump_key_dup(w->u->lo) : NULL;
             if ((w->u->lo && !lo) || open_file(w, lo, err) < 0)
@@ -331,7 +358,8 @@ static int stream_rows(struct writer *w, struct cs_conn *conn, MYSQL_RES *res,
             return -1;
         }
         size_t before = w->buf.len;
-        encode_row(w, row, lens);
+        if (encode_row(w, row, lens, err) < 0)
+            return -1;
         if (w->buf.len - before > w->cur.max_row_bytes)
             w->cur.max_row_bytes = w->buf.len - before;
         /* a tsv dump hashes the line it just wrote; sql encodes one to hash */
@@ -361,7 +389,7 @@ int dump_chunk_run(struct cs_conn *conn, const struct dump_config *cfg,
 {
     struct writer w;
     struct cs_buf sql = CS_BUF_INIT;
-    MYSQL_RES *res = NULL;
+    struct cs_result *res = NULL;
     int rc = -1;
 
     memset(&w, 0, sizeof(w));
@@ -378,7 +406,7 @@ int dump_chunk_run(struct cs_conn *conn, const struct dump_config *cfg,
         cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         goto out;
     }
-    if (cs_conn_query_stream(conn, sql.data, &res, err) < 0 || stream_rows(&w, conn, res, err) < 0)
+    if (cs_conn_query_stream(conn, sql.data, &res, err) < 0 || stream_rows(&w, res, err) < 0)
         goto out;
     if (w.top) {
         struct dump_key *hi = u->hi ? dump_key_dup(u->hi) : NULL;
@@ -393,7 +421,7 @@ int dump_chunk_run(struct cs_conn *conn, const struct dump_config *cfg,
     rc = 0;
 out:
     if (res)
-        mysql_free_result(res);
+        cs_result_free(res);
     cs_buf_release(&sql);
     cs_buf_release(&w.buf);
     cs_buf_release(&w.line);

@@ -6,8 +6,11 @@
  * is fsync'd and renamed when complete.  When a file reaches --chunk-rows or
  * --chunk-bytes the next row starts a new file, and for a keyed unit that
  * row's key becomes the exact boundary between the two files.  Memory does
- * not grow with the table.  On any error every file of the unit is removed
- * (finished ones too), so the unit can be redone on another connection.
+ * not grow with the table.  On any error the file being written is removed;
+ * a keyed unit keeps its finished files (the last one's hi is where a redo
+ * on another connection resumes), an unkeyed unit removes them too (it is
+ * redone whole; when some already went to the publish hook, the error is
+ * fatal instead: they cannot be taken back).
  * One unit per thread; dump_table_sql is built once per table and shared
  * read-only.
  */
@@ -21,15 +24,17 @@
 #include "dump/catalog.h"
 #include "dump/config.h"
 #include "dump/plan.h"
+#include "format/chunksel.h"
 
 struct dump_table_sql {
     char *qualified;            /* `db`.`t` */
-    char *select_list;          /* exprs of the dumped columns */
     char *column_list;          /* `a`,`b` for INSERT */
-    char *order_by;             /* key columns, NULL when unkeyed */
+    struct fmt_sel_col *sel;    /* the dumped columns, for the chunk SELECT (format/chunksel.h) */
+    const char **key_names;     /* the key's column names, NULL when unkeyed */
     unsigned ncols;             /* dumped columns */
     enum fmt_col_kind *kinds;   /* per dumped column */
     size_t *key_pos;            /* key columns' positions in the select list */
+    int has_mysql_json;         /* some column is FMT_COL_MYSQL_JSON */
 };
 
 struct dump_progress {
@@ -55,6 +60,8 @@ struct dump_chunk_result {
     uint64_t max_row_bytes;     /* the longest encoded row */
     char file_hash[33];
     char checksum[17];
+    uint64_t typed_values;  /* mysql-json values with type tags */
+    uint64_t *typed_by_col; /* the same per dumped column; NULL without mysql-json */
 };
 
 int dump_table_sql_build(const struct dump_table *t, struct dump_table_sql *out);

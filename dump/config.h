@@ -9,18 +9,8 @@
 #include "common/conn.h"
 #include "common/log.h"
 #include "common/s3.h"
+#include "dump/lockmode.h"
 #include "format/manifest.h"
-
-enum dump_lock_mode {
-    DUMP_LOCK_AUTO = 0,
-    DUMP_LOCK_FTWRL,
-    DUMP_LOCK_BACKUP_STAGE,
-    DUMP_LOCK_BACKUP_LOCK,
-    DUMP_LOCK_LOCK_TABLES,
-    DUMP_LOCK_LOCKLESS,
-    DUMP_LOCK_NONE,
-    DUMP_LOCK_COUNT
-};
 
 struct dump_output;
 
@@ -28,6 +18,10 @@ struct dump_list {
     char **items;
     size_t n;
 };
+
+/* Accounts: --users / --no-users; AUTO = on for a whole-instance dump (no
+ * --databases, --tables or --regex), off otherwise. */
+enum dump_users { DUMP_USERS_AUTO = 0, DUMP_USERS_ON, DUMP_USERS_OFF };
 
 struct dump_config {
     struct cs_conn_config conn;
@@ -49,17 +43,18 @@ struct dump_config {
     uint64_t chunk_bytes;
     struct dump_list databases;   /* empty = all non-system schemas */
     struct dump_list tables;      /* "db.t" */
-    struct dump_list exclude;     /* "db" or "db.t" */
+    struct dump_list exclude;     /* "db" or "db.t" patterns (dump/select.h) */
     const char *pattern;          /* POSIX extended regex on "db.t" */
     int include_system;           /* dump mysql, sys, ... when named */
-    int no_views, no_routines, no_triggers, no_events, no_data;
+    int no_views, no_routines, no_triggers, no_events, no_sequences, no_data;
+    enum dump_users users;
+    struct dump_list include_users; /* "user@host" patterns */
+    struct dump_list exclude_users;
+    int allow_missing;            /* what csdump cannot see or read: warn, do not fail */
     int quiet, verbose, progress;
     const volatile int *cancel;   /* set by the signal handler */
     const struct cs_log *log;
     void *console;                /* struct cs_console *, for progress; may be NULL */
 };
-
-const char *dump_lock_mode_name(enum dump_lock_mode m);
-int dump_lock_mode_parse(const char *name); /* -1 if unknown */
 
 #endif

@@ -173,11 +173,10 @@ char *dump_coords_gtid_slave_pos(const char *const (*rows)[4], size_t nrows)
     return out;
 }
 
-static int collect_names(MYSQL_RES *res, const char **names, unsigned n)
+static int collect_names(struct cs_result *res, const char **names, unsigned n)
 {
-    MYSQL_FIELD *fields = mysql_fetch_fields(res);
     for (unsigned i = 0; i < n; i++)
-        names[i] = fields[i].name;
+        names[i] = cs_result_field_name(res, i);
     return 0;
 }
 
@@ -187,8 +186,8 @@ static int read_row(struct cs_conn *conn, const char *sql, int *found,
                                  struct cs_error *),
                     void *arg, struct cs_error *err)
 {
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW row;
+    struct cs_result *res = NULL;
+    char **row;
     const char **names = NULL;
     unsigned n;
     int rc = -1;
@@ -196,8 +195,8 @@ static int read_row(struct cs_conn *conn, const char *sql, int *found,
     *found = 0;
     if (cs_conn_query(conn, sql, &res, err) < 0)
         goto out;
-    n = mysql_num_fields(res);
-    row = mysql_fetch_row(res);
+    n = cs_result_fields(res);
+    row = cs_result_row(res);
     if (!row) {
         rc = 0;
         goto out;
@@ -213,7 +212,7 @@ static int read_row(struct cs_conn *conn, const char *sql, int *found,
 out:
     free(names);
     if (res)
-        mysql_free_result(res);
+        cs_result_free(res);
     return rc;
 }
 
@@ -266,8 +265,8 @@ static int parse_replica_cb(const char *const *names, const char *const *vals, u
  * reads the replica's position exactly as of the snapshot. */
 static int read_gtid_slave_pos(struct cs_conn *conn, struct fmt_coords *c, struct cs_error *err)
 {
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW row;
+    struct cs_result *res = NULL;
+    char **row;
     const char *(*rows)[4] = NULL;
     size_t n = 0;
     int rc = -1;
@@ -275,12 +274,12 @@ static int read_gtid_slave_pos(struct cs_conn *conn, struct fmt_coords *c, struc
     if (cs_conn_query(conn, "SELECT domain_id, sub_id, server_id, seq_no FROM mysql.gtid_slave_pos",
                       &res, err) < 0)
         goto out;
-    rows = calloc(mysql_num_rows(res) + 1, sizeof(*rows));
+    rows = calloc(cs_result_rows(res) + 1, sizeof(*rows));
     if (!rows) {
         cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         goto out;
     }
-    while ((row = mysql_fetch_row(res))) {
+    while ((row = cs_result_row(res))) {
         for (int i = 0; i < 4; i++)
             rows[n][i] = row[i] ? row[i] : "0";
         n++;
@@ -295,7 +294,7 @@ static int read_gtid_slave_pos(struct cs_conn *conn, struct fmt_coords *c, struc
 out:
     free(rows);
     if (res)
-        mysql_free_result(res);
+        cs_result_free(res);
     return rc;
 }
 

@@ -4,12 +4,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/connopt.h"
 #include "common/console.h"
 #include "common/cli.h"
 #include "common/s3.h"
 #include "dump/run.h"
+#include "dump/select.h"
 
 static volatile sig_atomic_t cancel_flag; /* the only file-scope mutable */
 
@@ -37,8 +39,14 @@ enum {
     OPT_NO_ROUTINES,
     OPT_NO_TRIGGERS,
     OPT_NO_EVENTS,
+    OPT_NO_SEQUENCES,
     OPT_NO_DATA,
     OPT_ARCHIVE,
+    OPT_USERS,
+    OPT_NO_USERS,
+    OPT_INCLUDE_USERS,
+    OPT_EXCLUDE_USERS,
+    OPT_ALLOW_MISSING,
 };
 
 static const struct option long_options[] = {
@@ -66,7 +74,13 @@ static const struct option long_options[] = {
     {"no-routines", no_argument, NULL, OPT_NO_ROUTINES},
     {"no-triggers", no_argument, NULL, OPT_NO_TRIGGERS},
     {"no-events", no_argument, NULL, OPT_NO_EVENTS},
+    {"no-sequences", no_argument, NULL, OPT_NO_SEQUENCES},
     {"no-data", no_argument, NULL, OPT_NO_DATA},
+    {"users", no_argument, NULL, OPT_USERS},
+    {"no-users", no_argument, NULL, OPT_NO_USERS},
+    {"include-users", required_argument, NULL, OPT_INCLUDE_USERS},
+    {"exclude-users", required_argument, NULL, OPT_EXCLUDE_USERS},
+    {"allow-missing", no_argument, NULL, OPT_ALLOW_MISSING},
     CS_S3_LONG_OPTIONS,
     CS_CLI_COMMON_OPTIONS,
     {NULL, 0, NULL, 0},
@@ -94,13 +108,27 @@ static void usage(FILE *out)
             "      --chunk-bytes=SIZE   raw bytes per chunk file (default 128M; K, M, G suffixes)\n"
             "  -t, --threads=N          parallel connections (default 4; 1.5x are opened as\n"
             "                           snapshot connections, the rest are spares)\n\n"
-            "Selection (system schemas only when named and --include-system):\n"
+            "Selection (system schemas only when named and --include-system; every item\n"
+            "must match something on the source, else exit 2; %% or * match any run of\n"
+            "characters):\n"
             "  -B, --databases=a,b      schemas to dump (default: all)\n"
-            "  -T, --tables=db.t,...    tables to dump\n"
-            "  -x, --exclude=db,db.t    schemas or tables to skip\n"
+            "  -T, --tables=db.t,...    tables, views or sequences to dump: db.t, db.*, db.t%%\n"
+            "  -x, --exclude=db,db.t    schemas (with everything in them) or tables to skip,\n"
+            "                           the same forms as --tables\n"
             "      --regex=RE           only tables whose \"db.table\" matches RE (POSIX ERE)\n"
             "      --include-system     allow mysql, sys, ... in --databases/--tables\n"
-            "      --no-views --no-routines --no-triggers --no-events --no-data\n\n"
+            "      --no-views --no-routines --no-triggers --no-events --no-sequences --no-data\n"
+            "      --users / --no-users accounts, their grants and roles (default: on for a\n"
+            "                           whole-instance dump, off with --databases, --tables\n"
+            "                           or --regex); system accounts are never dumped\n"
+            "      --include-users=u@h,...  --exclude-users=u@h,...  accounts to take or leave\n"
+            "                           (user@host, %% wildcards; root@localhost only when\n"
+            "                           named exactly); either one implies --users\n"
+            "      --allow-missing      what the dump user cannot see or read (triggers without\n"
+            "                           TRIGGER, events without EVENT, views without SHOW VIEW,\n"
+            "                           routines, unreadable tables, accounts): warn, record\n"
+            "                           in the manifest and dump the rest (default: fail,\n"
+            "                           naming the objects and the GRANT that fixes it)\n\n"
             "Consistency:\n"
             "      --lock-mode=MODE     auto (default), ftwrl, backup-stage, backup-lock,\n"
             "                           lock-tables, lockless, none -- see README\n"
@@ -257,7 +285,13 @@ static int parse_one(struct dump_config *c, struct cs_connopt *co, int opt, cons
     case OPT_NO_ROUTINES: c->no_routines = 1; return 0;
     case OPT_NO_TRIGGERS: c->no_triggers = 1; return 0;
     case OPT_NO_EVENTS: c->no_events = 1; return 0;
+    case OPT_NO_SEQUENCES: c->no_sequences = 1; return 0;
     case OPT_NO_DATA: c->no_data = 1; return 0;
+    case OPT_USERS: c->users = DUMP_USERS_ON; return 0;
+    case OPT_NO_USERS: c->users = DUMP_USERS_OFF; return 0;
+    case OPT_INCLUDE_USERS: return split_list(&c->include_users, "include-users", arg, err);
+    case OPT_EXCLUDE_USERS: return split_list(&c->exclude_users, "exclude-users", arg, err);
+    case OPT_ALLOW_MISSING: c->allow_missing = 1; return 0;
     case OPT_PAUSE_REPLICA: c->pause_replica = 1; return 0;
     case OPT_FORMAT:
     case OPT_COMPRESS:
@@ -325,6 +359,19 @@ static int parse_args(struct cs_cli *cli, int argc, char **argv, const struct cs
         free(bucket);
         free(key);
     }
+    if (c->archive && !strcmp(c->archive, "-") && isatty(STDOUT_FILENO))
+        return cs_error_set(err, CS_ERR_USAGE,
+                            "--archive - writes the archive to standard output, which is a "
+                            "terminal: pipe it (csdump --archive - | csload --archive -) or "
+                            "give a file");
+    if (c->include_users.n || c->exclude_users.n) {
+        if (c->users == DUMP_USERS_OFF)
+            return cs_error_set(err, CS_ERR_USAGE, "--%s-users and --no-users exclude each other",
+                                c->include_users.n ? "include" : "exclude");
+        c->users = DUMP_USERS_ON;
+    }
+    if (dump_select_check(c, err) < 0)
+        return -1;
     return cs_connopt_finish(co, err);
 }
 
@@ -358,16 +405,18 @@ int main(int argc, char **argv)
     cfg.progress = cfg.progress && !cfg.quiet && con.tty;
     cfg.cancel = (const volatile int *)&cancel_flag;
     cs_cli_signals(on_signal);
-    mysql_library_init(0, NULL, NULL);
-    rc = cs_s3_global_init(&err) == 0 && dump_run(&cfg, &err) == 0 ? 0 : 1;
+    cs_conn_library_init();
+    rc = cs_s3_global_init(&err) == 0 && dump_run(&cfg, &err) == 0 ? 0 : cs_cli_exit_code(&err);
     cs_s3_global_cleanup();
-    mysql_library_end();
+    cs_conn_library_end();
 out:
     if (rc != 0 && cs_error_is_set(&err))
         cs_log_error(&log, "%s", err.msg);
     free_list(&cfg.databases);
     free_list(&cfg.tables);
     free_list(&cfg.exclude);
+    free_list(&cfg.include_users);
+    free_list(&cfg.exclude_users);
     cs_connopt_release(&co);
     cs_cli_release(&cli);
     cs_console_release(&con);

@@ -269,8 +269,8 @@ static int plan_int(struct cs_conn *conn, const struct dump_table *t, uint64_t n
 {
     const struct dump_column *c = &t->cols[t->key[0]];
     struct cs_buf sql = CS_BUF_INIT;
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW row;
+    struct cs_result *res = NULL;
+    char **row;
     char **bounds = NULL;
     size_t nb = 0;
     int rc = -1;
@@ -283,7 +283,7 @@ static int plan_int(struct cs_conn *conn, const struct dump_table *t, uint64_t n
     cs_quote_qualified(&sql, t->schema, t->name);
     if (cs_conn_query(conn, sql.data, &res, err) < 0)
         goto out;
-    row = mysql_fetch_row(res);
+    row = cs_result_row(res);
     if (row && row[0] && row[1] &&
         dump_plan_int_bounds(row[0], row[1], c->is_unsigned, nslices, &bounds, &nb) < 0) {
         cs_error_set(err, CS_ERR_INTERNAL, "%s.%s: cannot split key range %s..%s", t->schema,
@@ -310,7 +310,7 @@ out:
         free(bounds[i]);
     free(bounds);
     if (res)
-        mysql_free_result(res);
+        cs_result_free(res);
     cs_buf_release(&sql);
     return rc;
 }
@@ -355,18 +355,18 @@ static int plan_probe(struct cs_conn *conn, const struct dump_table *t, uint64_t
     for (;;) {
         struct cs_buf sql = CS_BUF_INIT;
         struct dump_key *hi = NULL;
-        MYSQL_RES *res = NULL;
-        MYSQL_ROW row;
+        struct cs_result *res = NULL;
+        char **row;
 
         probe_sql(&sql, t, lo, step);
         rc = cs_conn_query(conn, sql.data, &res, err);
         cs_buf_release(&sql);
         if (rc < 0)
             break;
-        row = mysql_fetch_row(res);
+        row = cs_result_row(res);
         if (row)
-            hi = dump_key_new(t, row, mysql_fetch_lengths(res), pos);
-        mysql_free_result(res);
+            hi = dump_key_new(t, row, cs_result_lengths(res), pos);
+        cs_result_free(res);
         if (row && !hi) {
             rc = cs_error_set(err, CS_ERR_NOMEM, "out of memory probing %s.%s", t->schema,
                               t->name);

@@ -207,6 +207,7 @@ static int fill_chunk(struct fmt_chunk *c, const struct dump_table *t,
     c->file_bytes = r->file_bytes;
     memcpy(c->file_hash, r->file_hash, sizeof(c->file_hash));
     memcpy(c->checksum, r->checksum, sizeof(c->checksum));
+    c->typed_values = r->typed_values;
     if (r->keyed && (r->lo || r->hi)) {
         dump_plan_where(&where, t, r->lo, r->hi);
         c->where = cs_buf_detach(&where);
@@ -230,6 +231,8 @@ int dump_record_table(struct fmt_manifest *m, const struct dump_catalog *cat, si
         if (!c || fill_chunk(c, &cat->tables[ti], &res->r[i], (uint32_t)i) < 0)
             return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         ft->rows += res->r[i].rows;
+        for (size_t k = 0; res->r[i].typed_by_col && k < ft->ncolumns; k++)
+            ft->columns[k].typed_values += res->r[i].typed_by_col[k];
         if (res->r[i].max_row_bytes > ft->max_row_bytes)
             ft->max_row_bytes = res->r[i].max_row_bytes;
     }

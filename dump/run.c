@@ -10,12 +10,14 @@
 #include "common/console.h"
 #include "common/fault.h"
 #include "common/fs.h"
+#include "dump/accounts.h"
 #include "dump/archiver.h"
 #include "dump/catalog.h"
 #include "dump/output.h"
 #include "dump/plan.h"
 #include "dump/record.h"
 #include "dump/schema.h"
+#include "dump/select.h"
 #include "dump/snapshot.h"
 #include "dump/work.h"
 
@@ -77,14 +79,6 @@ static void preflight_warnings(struct run *r)
                                                              "MONITOR ON *.* TO ...)"
                                                            : "REPLICATION CLIENT (GRANT "
                                                              "REPLICATION CLIENT ON *.* TO ...)");
-}
-
-static size_t count_nontrx(const struct dump_catalog *cat)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < cat->ntables; i++)
-        n += !cat->tables[i].transactional;
-    return n;
 }
 
 static int connect_main(struct run *r, struct cs_error *err)
@@ -172,11 +166,17 @@ static int catalog_phase(struct run *r, struct cs_error *err)
             cs_log_warn(cfg->log, "%s.%s is system-versioned: only its current rows are dumped, "
                                   "not its history", t->schema, t->name);
     }
-    cs_log_info(cfg->log, "%zu schema(s), %zu table(s), %zu other object(s), ~%.1f MB of data",
-                r->cat->nschemas, r->cat->ntables, r->cat->nobjects, (double)r->est_bytes / 1e6);
+    cs_log_info(cfg->log, "%zu schema(s), %zu table(s), %zu other object(s), %zu account(s), "
+                          "~%.1f MB of data",
+                r->cat->nschemas, r->cat->ntables, r->cat->nobjects, r->cat->naccounts,
+                (double)r->est_bytes / 1e6);
     r->m = dump_record_begin(cfg, &r->server, r->cat, err);
-    if (!r->m || dump_schema_write(&r->main, cfg, r->cat, r->m, err) < 0)
+    if (!r->m || dump_schema_write(&r->main, cfg, r->cat, r->m, err) < 0 ||
+        dump_accounts_write(&r->main, cfg, &r->server.version, r->cat, r->m, err) < 0)
         return -1;
+    for (size_t i = 0; i < r->cat->nnot_dumped; i++)
+        if (fmt_manifest_add_not_dumped(r->m, r->cat->not_dumped[i]) < 0)
+            return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     return publish_files(r, 0, err);
 }
 
@@ -186,7 +186,9 @@ static int write_coordinates(struct run *r, struct cs_error *err)
     char *json = NULL;
     int rc = -1;
 
-    if (dump_record_snapshot(r->m, &r->snap, err) < 0 || cs_fault_hit("dump.snapshot", NULL, err) < 0)
+    if (dump_record_snapshot(r->m, &r->snap, err) < 0 ||
+        dump_schema_sequences(&r->main, r->m, err) < 0 ||
+        cs_fault_hit("dump.snapshot", NULL, err) < 0)
         return -1;
     json = fmt_coords_to_json(r->m, err);
     if (json && r->out->put(r->out, FMT_COORDS_NAME, json, strlen(json), err) == 0 &&
@@ -209,34 +211,11 @@ static int snapshot_phase(struct run *r, struct cs_error *err)
 {
     const struct dump_config *cfg = r->cfg;
     size_t nconns = cfg->threads + (cfg->threads + 1) / 2;
-    size_t nontrx = count_nontrx(r->cat);
+    struct dump_lock_decision d =
+        dump_lock_decide(&r->server, cfg->lock_mode, dump_catalog_count_nontrx(r->cat));
 
-    if (cfg->lock_mode == DUMP_LOCK_AUTO && r->server.version.flavor == CS_FLAVOR_MARIADB &&
-        r->server.log_bin && nontrx == 0) {
-        enum dump_lock_mode fallback = r->snap.mode;
-        r->snap.mode = DUMP_LOCK_LOCKLESS;
-        if (dump_snapshot_open(&r->snap, r->cat, nconns, err) == 0)
-            return write_coordinates(r, err);
-        if (err->code != CS_ERR_INCONSISTENT)
-            return -1;
-        cs_log_info(cfg->log, "no lockless proof (the server is busy); using %s",
-                    dump_lock_mode_name(fallback));
-        cs_error_clear(err);
-        r->snap.mode = fallback;
-    }
-    if (dump_snapshot_open(&r->snap, r->cat, nconns, err) < 0)
+    if (dump_snapshot_take(&r->snap, r->cat, nconns, &d, err) < 0)
         return -1;
-    if (nontrx && !r->snap.barrier_held) {
-        const struct dump_table *t = r->cat->tables;
-        while (t->transactional)
-            t++;
-        r->snap.consistent = 0;
-        snprintf(r->snap.note, sizeof(r->snap.note),
-                 "%zu non-transactional table(s) (e.g. %s.%s, %s) were dumped without a commit "
-                 "barrier (--lock-mode=%s), so they may not match the coordinates",
-                 nontrx, t->schema, t->name, t->engine, dump_lock_mode_name(r->snap.mode));
-        cs_log_warn(cfg->log, "%s", r->snap.note);
-    }
     return write_coordinates(r, err);
 }
 
@@ -331,7 +310,7 @@ static int data_phase(struct run *r, struct cs_error *err)
         return -1;
     r->work_started = 1;
     /* non-transactional tables are read while commits are still blocked */
-    if (r->snap.barrier_held && count_nontrx(r->cat)) {
+    if (r->snap.barrier_held && dump_catalog_count_nontrx(r->cat)) {
         if (queue_tables(r, 0, err) < 0 || dump_work_wait_idle(&r->work, tick, r) < 0)
             goto stopped;
         nontrx_done = 1;
@@ -381,6 +360,27 @@ static int finish_manifest(struct run *r, struct cs_error *err)
     return rc;
 }
 
+/* What the dump holds, per kind of object, and what it left out. */
+static void summary_kinds(const struct run *r)
+{
+    size_t n[FMT_OBJ_KIND_COUNT] = {0};
+
+    for (size_t i = 0; i < r->cat->nobjects; i++)
+        n[r->cat->objects[i].kind]++;
+    cs_log_info(r->cfg->log,
+                "dumped: %zu table(s), %zu view(s), %zu routine(s), %zu trigger(s), %zu "
+                "event(s), %zu sequence(s), %zu account(s)%s",
+                r->cat->ntables, n[FMT_OBJ_VIEW], n[FMT_OBJ_PROCEDURE] + n[FMT_OBJ_FUNCTION],
+                n[FMT_OBJ_TRIGGER], n[FMT_OBJ_EVENT], n[FMT_OBJ_SEQUENCE], r->m->naccounts,
+                r->cat->users                        ? ""
+                : dump_select_wants_accounts(r->cfg) ? " (left out: see not_dumped)"
+                                                     : " (not asked for: --users)");
+    if (r->m->nnot_dumped)
+        cs_log_warn(r->cfg->log, "%zu thing(s) were left out (warned about above), listed in "
+                                 "the manifest's not_dumped",
+                    r->m->nnot_dumped);
+}
+
 static void summary(struct run *r)
 {
     struct dump_progress *p = &r->work.prog;
@@ -396,6 +396,7 @@ static void summary(struct run *r)
                 (unsigned long long)atomic_load(&p->chunks), raw / 1e6, file / 1e6, el,
                 el > 0 ? raw / 1e6 / el : 0.0, r->m->consistent ? "consistent" : "INCONSISTENT",
                 r->m->lock_mode, r->m->barrier_hold_ms);
+    summary_kinds(r);
     if (r->m->coords.present)
         cs_log_info(r->cfg->log, "coordinates: binlog %s:%llu, GTID '%s'",
                     r->m->coords.binlog_file, (unsigned long long)r->m->coords.binlog_pos,
@@ -442,8 +443,8 @@ int dump_run(const struct dump_config *cfg, struct cs_error *err)
         connect_main(&r, err) < 0)
         goto out;
     cfg = r.cfg;
-    mode = cfg->lock_mode == DUMP_LOCK_AUTO ? dump_snapshot_resolve_auto(&r.server, 0)
-                                            : cfg->lock_mode;
+    /* the barrier mode does not depend on the catalog; lockless-first does */
+    mode = dump_lock_decide(&r.server, cfg->lock_mode, 0).mode;
     dump_snapshot_init(&r.snap, cfg, &r.server, mode);
     r.snap_init = 1;
     if (dump_snapshot_guard(&r.snap, err) < 0 || catalog_phase(&r, err) < 0)

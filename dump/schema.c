@@ -10,6 +10,7 @@
 #include "common/quote.h"
 #include "dump/output.h"
 #include "format/checksum.h"
+#include "format/hash.h"
 #include "format/names.h"
 
 /* How to ask for each object kind and where the answer is. */
@@ -27,6 +28,7 @@ static const struct kind_info kinds[FMT_OBJ_KIND_COUNT] = {
     [FMT_OBJ_FUNCTION] = {"SHOW CREATE FUNCTION", "-schema-function.sql", "Create Function", 1},
     [FMT_OBJ_TRIGGER] = {"SHOW CREATE TRIGGER", "-schema-trigger.sql", "SQL Original Statement", 1},
     [FMT_OBJ_EVENT] = {"SHOW CREATE EVENT", "-schema-event.sql", "Create Event", 1},
+    [FMT_OBJ_SEQUENCE] = {"SHOW CREATE SEQUENCE", "-schema-sequence.sql", "Create Table", 1},
 };
 
 static const struct kind_info table_kind = {"SHOW CREATE TABLE", "-schema.sql", "Create Table", 1};
@@ -43,16 +45,15 @@ int dump_schema_add_file(struct fmt_manifest *m, const char *name, const void *d
     return 0;
 }
 
-static int col_of(MYSQL_RES *res, const char *name)
+static int col_of(struct cs_result *res, const char *name)
 {
-    MYSQL_FIELD *f = mysql_fetch_fields(res);
-    for (unsigned i = 0; i < mysql_num_fields(res); i++)
-        if (!strcasecmp(f[i].name, name))
+    for (unsigned i = 0; i < cs_result_fields(res); i++)
+        if (!strcasecmp(cs_result_field_name(res, i), name))
             return (int)i;
     return -1;
 }
 
-static char *dup_col(MYSQL_RES *res, MYSQL_ROW row, const char *name)
+static char *dup_col(struct cs_result *res, char **row, const char *name)
 {
     int c = col_of(res, name);
     return c >= 0 && row[c] ? strdup(row[c]) : NULL;
@@ -78,8 +79,8 @@ static int write_one(struct cs_conn *conn, const struct dump_config *cfg,
                      struct ddl *out, struct fmt_manifest *m, struct cs_error *err)
 {
     struct cs_buf sql = CS_BUF_INIT, body = CS_BUF_INIT;
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW row;
+    struct cs_result *res = NULL;
+    char **row;
     int c, rc = -1;
 
     cs_buf_printf(&sql, "%s ", k->show);
@@ -89,7 +90,7 @@ static int write_one(struct cs_conn *conn, const struct dump_config *cfg,
         cs_quote_ident(&sql, schema);
     if (cs_conn_query(conn, sql.data, &res, err) < 0)
         goto out;
-    row = mysql_fetch_row(res);
+    row = cs_result_row(res);
     c = col_of(res, k->stmt_col);
     if (!row || c < 0 || !row[c]) {
         cs_error_set(err, CS_ERR_SERVER,
@@ -115,7 +116,7 @@ static int write_one(struct cs_conn *conn, const struct dump_config *cfg,
         rc = dump_schema_add_file(m, out->file, body.data, body.len, err);
 out:
     if (res)
-        mysql_free_result(res);
+        cs_result_free(res);
     cs_buf_release(&sql);
     cs_buf_release(&body);
     return rc;
@@ -160,6 +161,49 @@ static int write_objects(struct cs_conn *conn, const struct dump_config *cfg,
         if (!o->schema || !o->name || (src->table && !o->table))
             return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     }
+    return 0;
+}
+
+/* next_not_cached_value and cycle_count of sequence O, as the server has
+ * them now (read after the snapshot: never behind it). */
+static int sequence_state(struct cs_conn *conn, struct fmt_object *o, struct cs_error *err)
+{
+    struct cs_buf sql = CS_BUF_INIT;
+    struct cs_result *res = NULL;
+    char **row;
+    int rc = -1;
+
+    cs_buf_puts(&sql, "SELECT next_not_cached_value, cycle_count FROM ");
+    cs_quote_qualified(&sql, o->schema, o->name);
+    if (cs_buf_failed(&sql)) {
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    if (cs_conn_query(conn, sql.data, &res, err) < 0)
+        goto out;
+    row = cs_result_row(res);
+    if (!row || !row[0] || !row[1]) {
+        cs_error_set(err, CS_ERR_SERVER, "sequence %s.%s: no state row", o->schema, o->name);
+        goto out;
+    }
+    free(o->next_value);
+    free(o->round);
+    o->next_value = strdup(row[0]);
+    o->round = strdup(row[1]);
+    rc = o->next_value && o->round ? 0 : cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+out:
+    if (res)
+        cs_result_free(res);
+    cs_buf_release(&sql);
+    return rc < 0 ? cs_error_prefix(err, "reading sequence %s.%s", o->schema, o->name) : 0;
+}
+
+int dump_schema_sequences(struct cs_conn *conn, struct fmt_manifest *m, struct cs_error *err)
+{
+    for (size_t i = 0; i < m->nobjects; i++)
+        if (m->objects[i].kind == FMT_OBJ_SEQUENCE &&
+            sequence_state(conn, &m->objects[i], err) < 0)
+            return -1;
     return 0;
 }
 

@@ -1,6 +1,6 @@
 /*
  * schema.h - the DDL files: one file per database, table, view, routine,
- * trigger and event, each holding exactly one statement (as SHOW CREATE
+ * trigger, event and sequence, each holding exactly one statement (as SHOW CREATE
  * gives it) followed by ";\n".  The session settings a routine, trigger,
  * event or view was created under (sql_mode, character set, time zone) go
  * into its manifest entry.  Runs on the coordinator while DDL is blocked.
@@ -18,6 +18,10 @@
 int dump_schema_write(struct cs_conn *conn, const struct dump_config *cfg,
                       const struct dump_catalog *cat, struct fmt_manifest *m,
                       struct cs_error *err);
+
+/* Each sequence's state (SETVAL's value and round) into M's objects, read
+ * on CONN after the snapshot was taken. */
+int dump_schema_sequences(struct cs_conn *conn, struct fmt_manifest *m, struct cs_error *err);
 
 /* Record a non-chunk file (name, size, hash of DATA) in M's file list. */
 int dump_schema_add_file(struct fmt_manifest *m, const char *name, const void *data, size_t len,

@@ -1,11 +1,12 @@
 /* server.c - what the source server is and what we may do on it. */
+#include "dump/server.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "common/buf.h"
-#include "dump/snapshot.h"
 
 static const struct {
     const char *word;
@@ -50,44 +51,44 @@ unsigned dump_privs_parse(const char *const *grants, size_t n)
 
 static int read_privs(struct cs_conn *conn, struct dump_server *s, struct cs_error *err)
 {
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW row;
+    struct cs_result *res = NULL;
+    char **row;
     const char **lines = NULL;
     size_t n = 0;
 
     if (cs_conn_query(conn, "SHOW GRANTS FOR CURRENT_USER()", &res, err) < 0)
         return -1;
-    lines = calloc(mysql_num_rows(res) + 1, sizeof(*lines));
+    lines = calloc(cs_result_rows(res) + 1, sizeof(*lines));
     if (!lines) {
-        mysql_free_result(res);
+        cs_result_free(res);
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     }
-    while ((row = mysql_fetch_row(res)))
+    while ((row = cs_result_row(res)))
         if (row[0])
             lines[n++] = row[0];
     s->privs = dump_privs_parse(lines, n);
     free(lines);
-    mysql_free_result(res);
+    cs_result_free(res);
     return 0;
 }
 
 static int query_strings(struct cs_conn *conn, const char *sql, char **out[], size_t n,
                          struct cs_error *err)
 {
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW row;
+    struct cs_result *res = NULL;
+    char **row;
 
     if (cs_conn_query(conn, sql, &res, err) < 0)
         return -1;
-    row = mysql_fetch_row(res);
+    row = cs_result_row(res);
     for (size_t i = 0; i < n; i++) {
         *out[i] = row && row[i] ? strdup(row[i]) : NULL;
         if (row && row[i] && !*out[i]) {
-            mysql_free_result(res);
+            cs_result_free(res);
             return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         }
     }
-    mysql_free_result(res);
+    cs_result_free(res);
     return 0;
 }
 

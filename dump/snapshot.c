@@ -19,21 +19,6 @@ static int is_mariadb(const struct dump_snapshot *s)
     return s->server->version.flavor == CS_FLAVOR_MARIADB;
 }
 
-enum dump_lock_mode dump_snapshot_resolve_auto(const struct dump_server *s, int has_nontrx)
-{
-    int reload = (s->privs & DUMP_PRIV_RELOAD) != 0;
-
-    if (s->version.flavor == CS_FLAVOR_MARIADB) {
-        /* lockless is tried first by run.c when this says backup-stage and
-         * the server has a binary log and only transactional tables */
-        (void)has_nontrx;
-        if (reload && cs_version_at_least(&s->version, 10, 4, 1))
-            return DUMP_LOCK_BACKUP_STAGE;
-        return reload ? DUMP_LOCK_FTWRL : DUMP_LOCK_LOCK_TABLES;
-    }
-    return reload ? DUMP_LOCK_FTWRL : DUMP_LOCK_LOCK_TABLES;
-}
-
 void dump_snapshot_init(struct dump_snapshot *s, const struct dump_config *cfg,
                         const struct dump_server *server, enum dump_lock_mode mode)
 {
@@ -70,7 +55,7 @@ static int guard_failed(struct dump_snapshot *s, const char *stmt, struct cs_err
     struct cs_buf who = CS_BUF_INIT;
     int appliers;
 
-    if (err->server_errno == 1205 && s->guard.mysql) {
+    if (err->server_errno == 1205 && cs_conn_is_open(&s->guard)) {
         appliers = dump_barrier_blockers(s, &s->guard, &who);
         cs_error_set(err, CS_ERR_LOCK, "%s waited %us (lock wait timeout)%s%s%s%s", stmt,
                      s->cfg->lock_wait_timeout, who.len ? "; blocked by:" : "",
@@ -189,15 +174,15 @@ static int check_fingerprint(struct dump_snapshot *s, struct cs_conn *conn,
 /* MariaDB: where this transaction's snapshot sits in the binary log. */
 static int read_proof(struct cs_conn *c, char **out, struct cs_error *err)
 {
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW row;
+    struct cs_result *res = NULL;
+    char **row;
     const char *file = NULL, *pos = NULL;
     struct cs_buf b = CS_BUF_INIT;
 
     *out = NULL;
     if (cs_conn_query(c, "SHOW STATUS LIKE 'binlog_snapshot_%'", &res, err) < 0)
         return -1;
-    while ((row = mysql_fetch_row(res))) {
+    while ((row = cs_result_row(res))) {
         if (!strcasecmp(row[0], "Binlog_snapshot_file"))
             file = row[1];
         else if (!strcasecmp(row[0], "Binlog_snapshot_position"))
@@ -205,7 +190,7 @@ static int read_proof(struct cs_conn *c, char **out, struct cs_error *err)
     }
     if (file && *file && pos)
         cs_buf_printf(&b, "%s:%s", file, pos);
-    mysql_free_result(res);
+    cs_result_free(res);
     if (cs_buf_failed(&b))
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     *out = cs_buf_detach(&b);
@@ -395,9 +380,10 @@ static int open_barrier(struct dump_snapshot *s, const struct dump_barrier *b,
                      b->name);
         return cs_error_escalate(err, CS_SEV_FATAL);
     }
+    /* "all at" only when they are (lock-tables may differ) */
     snprintf(s->note, sizeof(s->note), "%s held while %zu connections started their snapshot%s%s",
-             b->name, s->nconns, s->nproof ? "; all at binlog position " : "",
-             s->nproof ? s->proof[0] : "");
+             b->name, s->nconns, agree && s->nproof ? "; all at binlog position " : "",
+             agree && s->nproof ? s->proof[0] : "");
     return 0;
 }
 
@@ -421,7 +407,7 @@ int dump_snapshot_open(struct dump_snapshot *s, const struct dump_catalog *cat, 
         if (open_session(s, &s->conns[i], label, err) < 0)
             return -1;
     }
-    if (b->take && s->mode != DUMP_LOCK_BACKUP_STAGE && !s->barrier.mysql &&
+    if (b->take && s->mode != DUMP_LOCK_BACKUP_STAGE && !cs_conn_is_open(&s->barrier) &&
         open_session(s, &s->barrier, "barrier", err) < 0)
         return -1;
     if (s->mode == DUMP_LOCK_LOCKLESS) {
@@ -476,9 +462,9 @@ static void release_guard(struct dump_snapshot *s)
     struct cs_error ignore;
 
     cs_error_clear(&ignore);
-    if (s->guard.mysql && s->guard_kind == DUMP_GUARD_BACKUP_STAGE)
+    if (cs_conn_is_open(&s->guard) && s->guard_kind == DUMP_GUARD_BACKUP_STAGE)
         cs_conn_exec(&s->guard, "BACKUP STAGE END", &ignore);
-    else if (s->guard.mysql && s->guard_kind == DUMP_GUARD_BACKUP_LOCK)
+    else if (cs_conn_is_open(&s->guard) && s->guard_kind == DUMP_GUARD_BACKUP_LOCK)
         cs_conn_exec(&s->guard, "UNLOCK INSTANCE", &ignore);
     cs_conn_close(&s->guard);
 }
@@ -496,11 +482,11 @@ int dump_snapshot_close(struct dump_snapshot *s, const struct dump_catalog *cat,
         b->release(s, &ignore);
     }
     if (check_ddl && cat) {
-        struct cs_conn *c = s->guard.mysql ? &s->guard : &s->barrier;
+        struct cs_conn *c = cs_conn_is_open(&s->guard) ? &s->guard : &s->barrier;
         struct cs_conn tmp = {0};
-        if (!c->mysql && open_session(s, &tmp, "ddl check", err) == 0)
+        if (!cs_conn_is_open(c) && open_session(s, &tmp, "ddl check", err) == 0)
             c = &tmp;
-        rc = c->mysql ? check_fingerprint(s, c, cat, "during the dump", err) : -1;
+        rc = cs_conn_is_open(c) ? check_fingerprint(s, c, cat, "during the dump", err) : -1;
         cs_conn_close(&tmp);
     }
     release_guard(s);
@@ -565,4 +551,43 @@ size_t dump_snapshot_lent_ids(struct dump_snapshot *s, unsigned long *ids, size_
             ids[n++] = s->conns[i].thread_id;
     pthread_mutex_unlock(&s->mu);
     return n;
+}
+
+/* Non-transactional tables dumped without a commit barrier: the snapshot
+ * is not consistent for them, and the note says which. */
+static void check_nontrx(struct dump_snapshot *s, const struct dump_catalog *cat)
+{
+    size_t n = dump_catalog_count_nontrx(cat);
+    const struct dump_table *t = cat->tables;
+
+    if (!n || s->barrier_held)
+        return;
+    while (t->transactional)
+        t++;
+    s->consistent = 0;
+    snprintf(s->note, sizeof(s->note),
+             "%zu non-transactional table(s) (e.g. %s.%s, %s) were dumped without a commit "
+             "barrier (--lock-mode=%s), so they may not match the coordinates",
+             n, t->schema, t->name, t->engine, dump_lock_mode_name(s->mode));
+    cs_log_warn(s->cfg->log, "%s", s->note);
+}
+
+int dump_snapshot_take(struct dump_snapshot *s, const struct dump_catalog *cat, size_t nconns,
+                       const struct dump_lock_decision *d, struct cs_error *err)
+{
+    if (d->lockless_first) {
+        s->mode = DUMP_LOCK_LOCKLESS;
+        if (dump_snapshot_open(s, cat, nconns, err) == 0)
+            return 0;
+        if (err->code != CS_ERR_INCONSISTENT)
+            return -1;
+        cs_log_info(s->cfg->log, "no lockless proof (the server is busy); using %s",
+                    dump_lock_mode_name(d->mode));
+        cs_error_clear(err);
+    }
+    s->mode = d->mode;
+    if (dump_snapshot_open(s, cat, nconns, err) < 0)
+        return -1;
+    check_nontrx(s, cat);
+    return 0;
 }

@@ -42,35 +42,11 @@
 #include "dump/applier.h"
 #include "dump/catalog.h"
 #include "dump/config.h"
+#include "dump/lockmode.h"
+#include "dump/server.h"
 #include "format/manifest.h"
 
 enum dump_guard_kind { DUMP_GUARD_NONE = 0, DUMP_GUARD_BACKUP_STAGE, DUMP_GUARD_BACKUP_LOCK };
-
-/* What the connected user may do (from SHOW GRANTS; best effort). */
-enum dump_priv {
-    DUMP_PRIV_RELOAD = 1 << 0,
-    DUMP_PRIV_BACKUP_ADMIN = 1 << 1,
-    DUMP_PRIV_BINLOG_MONITOR = 1 << 2, /* REPLICATION CLIENT / BINLOG MONITOR */
-    DUMP_PRIV_LOCK_TABLES = 1 << 3,
-    DUMP_PRIV_PROCESS = 1 << 4,
-    DUMP_PRIV_ALL = 0xff,
-};
-
-struct dump_server {
-    struct cs_version version;
-    char *version_text;
-    char *hostname;
-    unsigned server_id;
-    char *server_uuid;
-    char *sql_mode;
-    int log_bin;
-    unsigned long long binlog_expire_seconds; /* 0 = never */
-    unsigned privs;
-    /* where sessions are listed: performance_schema.processlist on MySQL
-     * 8.0.22+ when it answers (information_schema's is deprecated there),
-     * else information_schema.PROCESSLIST; a static string */
-    const char *processlist;
-};
 
 struct dump_snapshot {
     const struct dump_config *cfg;
@@ -100,28 +76,21 @@ struct dump_snapshot {
     struct dump_applier applier;    /* --pause-replica */
 };
 
-/* Parse SHOW GRANTS lines into enum dump_priv bits (pure). */
-unsigned dump_privs_parse(const char *const *grants, size_t n);
-/* The lock mode AUTO stands for on this server (pure). */
-enum dump_lock_mode dump_snapshot_resolve_auto(const struct dump_server *s, int has_nontrx);
 /* The statement that checks for long-running statements (pure). */
 void dump_snapshot_long_query_sql(struct cs_buf *b, const struct dump_server *s, unsigned seconds);
-/* The processlist table for this flavor/version; PS_ANSWERS: the
- * performance_schema table lists this session (pure). */
-const char *dump_server_processlist(const struct cs_version *v, int ps_answers);
-
-int dump_server_read(struct cs_conn *conn, struct dump_server *s, struct cs_error *err);
-void dump_server_release(struct dump_server *s);
-/* Session settings for every dump connection (REPEATABLE READ, time zone, timeouts). */
-int dump_session_setup(struct cs_conn *conn, const struct cs_version *v, struct cs_error *err);
 
 void dump_snapshot_init(struct dump_snapshot *s, const struct dump_config *cfg,
                         const struct dump_server *server, enum dump_lock_mode mode);
 int dump_snapshot_guard(struct dump_snapshot *s, struct cs_error *err);
 int dump_snapshot_set_fingerprint(struct dump_snapshot *s, struct cs_conn *conn,
                                   const struct dump_catalog *cat, struct cs_error *err);
-/* May be called again after a failed lockless attempt with another s->mode:
- * the connections already open are reused. */
+/* Phase 2 as dump_lock_decide said: lockless first when it says so, then
+ * (or only) its barrier mode; sets mode, consistent and note (the only
+ * writer of those fields besides the phase functions). */
+int dump_snapshot_take(struct dump_snapshot *s, const struct dump_catalog *cat, size_t nconns,
+                       const struct dump_lock_decision *d, struct cs_error *err);
+/* One attempt with s->mode; may be called again after a failed lockless
+ * attempt with another mode: the connections already open are reused. */
 int dump_snapshot_open(struct dump_snapshot *s, const struct dump_catalog *cat, size_t nconns,
                        struct cs_error *err);
 int dump_snapshot_release(struct dump_snapshot *s, const struct dump_catalog *cat,

@@ -99,7 +99,7 @@ static int run_unit(struct dump_work *w, const struct dump_unit *unit, struct cs
             rc = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
             break;
         }
-        if (rc == 0 || err->code != CS_ERR_CONN_LOST || atomic_load(&w->stop) ||
+        if (rc == 0 || !cs_error_retryable(err) || atomic_load(&w->stop) ||
             (n && !r[n - 1].hi)) {
             free(r);
             break;

@@ -46,15 +46,3 @@ void fmt_checksum_hex(const struct fmt_checksum *c, char out[17])
 {
     snprintf(out, 17, "%016" PRIx64, c->sum);
 }
-
-void fmt_hash128_to_hex(uint64_t high, uint64_t low, char out[33])
-{
-    snprintf(out, 33, "%016" PRIx64 "%016" PRIx64, high, low);
-}
-
-void fmt_hash128_hex(const void *data, size_t len, char out[33])
-{
-    XXH128_hash_t h = XXH3_128bits(data, len);
-
-    fmt_hash128_to_hex((uint64_t)h.high64, (uint64_t)h.low64, out);
-}

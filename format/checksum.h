@@ -33,9 +33,4 @@ void fmt_checksum_merge(struct fmt_checksum *into, const struct fmt_checksum *ot
 /* 16 lowercase hex digits of sum. */
 void fmt_checksum_hex(const struct fmt_checksum *c, char out[17]);
 
-/* XXH3-128 of a buffer as 32 lowercase hex digits (high 64 bits first): the
- * same hash the counter sinks/sources give for a file's bytes. */
-void fmt_hash128_hex(const void *data, size_t len, char out[33]);
-void fmt_hash128_to_hex(uint64_t high, uint64_t low, char out[33]);
-
 #endif

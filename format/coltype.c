@@ -1,4 +1,5 @@
 #include "format/coltype.h"
+#include "format/jsonval.h"
 
 #include <stddef.h>
 #include <strings.h>
@@ -58,8 +59,8 @@ static const struct type_row type_table[] = {
     SAME("geomcollection", FMT_COL_BINARY),
     SAME("vector", FMT_COL_BINARY),
     SAME("bit", FMT_COL_BIT),
-    /* MySQL's native JSON refuses binary strings; MariaDB's is LONGTEXT. */
-    {"json", FMT_COL_UTF8TEXT, FMT_COL_STRING},
+    /* MySQL's native JSON keeps scalar types; MariaDB's is LONGTEXT. */
+    {"json", FMT_COL_MYSQL_JSON, FMT_COL_STRING},
     /* MariaDB: a 16-byte binary string would be taken as raw INET6/UUID. */
     SAME("uuid", FMT_COL_UTF8TEXT),
     SAME("inet4", FMT_COL_UTF8TEXT),
@@ -71,12 +72,15 @@ static const struct type_row type_table[] = {
 static const char *const kind_names[FMT_COL_KIND_COUNT] = {
     [FMT_COL_NUMBER] = "number", [FMT_COL_FLOAT] = "float", [FMT_COL_STRING] = "string",
     [FMT_COL_BINARY] = "binary", [FMT_COL_BIT] = "bit",     [FMT_COL_UTF8TEXT] = "utf8text",
+    [FMT_COL_MYSQL_JSON] = "mysql-json",
 };
 
-/* How each kind is selected and loaded: a prefix/suffix around the name. */
+/* How each kind is selected and loaded: a prefix/suffix around the name,
+ * or a function that writes the whole SELECT expression. */
 struct kind_ops {
     const char *select_pre, *select_post; /* SELECT expression */
     const char *set_pre, *set_post;       /* LOAD DATA SET expression, NULL: none */
+    void (*select_fn)(struct cs_buf *b, const char *quoted);
 };
 
 static const struct kind_ops kind_ops[FMT_COL_KIND_COUNT] = {
@@ -86,6 +90,7 @@ static const struct kind_ops kind_ops[FMT_COL_KIND_COUNT] = {
     [FMT_COL_BINARY] = {"", "", NULL, NULL},
     [FMT_COL_BIT] = {"(", "+0)", "CAST(", " AS UNSIGNED)"},
     [FMT_COL_UTF8TEXT] = {"", "", "CONVERT(", " USING utf8mb4)"},
+    [FMT_COL_MYSQL_JSON] = {"", "", "CONVERT(", " USING utf8mb4)", fmt_jsonval_select_expr},
 };
 
 static int kind_valid(enum fmt_col_kind kind)
@@ -128,6 +133,10 @@ void fmt_col_select_expr(struct cs_buf *b, enum fmt_col_kind kind, const char *q
 {
     const struct kind_ops *ops = &kind_ops[kind_valid(kind) ? kind : FMT_COL_STRING];
 
+    if (ops->select_fn) {
+        ops->select_fn(b, quoted);
+        return;
+    }
     cs_buf_puts(b, ops->select_pre);
     cs_buf_puts(b, quoted);
     cs_buf_puts(b, ops->select_post);

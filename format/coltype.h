@@ -11,9 +11,14 @@
  *   bit       col+0                 @v SET col=CAST(@v AS UNSIGNED)   as sent
  *   utf8text  col                   @v SET col=CONVERT(@v USING utf8mb4)
  *                                                          _utf8mb4 0x hex
- * utf8text is for types that must not be given a binary string: MySQL JSON
- * and MariaDB UUID/INET4/INET6 (a 16-byte binary string is read as raw
- * INET6).  Pure; thread-safe.
+ *   mysql-json  text, or type tags plus text (format/jsonval.h)
+ *                                   as utf8text (untagged values only)
+ *                                                          as utf8text, or
+ *                                                          JSON_SET(...) typed
+ * utf8text is for types that must not be given a binary string: MariaDB
+ * UUID/INET4/INET6 (a 16-byte binary string is read as raw INET6), and MySQL
+ * JSON in dumps made before mysql-json.  mysql-json is MySQL's JSON: its
+ * scalars keep their types (DECIMAL, DATE, opaque ...).  Pure; thread-safe.
  */
 #ifndef FMT_COLTYPE_H
 #define FMT_COLTYPE_H
@@ -27,6 +32,7 @@ enum fmt_col_kind {
     FMT_COL_BINARY,
     FMT_COL_BIT,
     FMT_COL_UTF8TEXT,
+    FMT_COL_MYSQL_JSON,
     FMT_COL_KIND_COUNT
 };
 

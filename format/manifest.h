@@ -31,6 +31,7 @@ struct fmt_column {
     char *name;
     char *type;            /* COLUMN_TYPE, e.g. "decimal(10,2) unsigned" */
     enum fmt_col_kind kind;
+    uint64_t typed_values; /* mysql-json: values with type tags (format/jsonval.h) */
 };
 
 struct fmt_chunk {
@@ -44,6 +45,7 @@ struct fmt_chunk {
     uint64_t file_bytes;   /* bytes in the file */
     char file_hash[33];    /* XXH3-128 of the file bytes, hex */
     char checksum[17];     /* fmt_checksum of the rows, hex */
+    uint64_t typed_values; /* mysql-json values with type tags: no LOAD DATA */
 };
 
 struct fmt_table {
@@ -71,6 +73,7 @@ enum fmt_object_kind {
     FMT_OBJ_FUNCTION,
     FMT_OBJ_TRIGGER,
     FMT_OBJ_EVENT,
+    FMT_OBJ_SEQUENCE,      /* MariaDB; a reader before it refuses such a dump */
     FMT_OBJ_KIND_COUNT
 };
 
@@ -86,6 +89,26 @@ struct fmt_object {
     char *charset;         /* character_set_client */
     char *collation;       /* collation_connection */
     char *time_zone;       /* events */
+    /* sequences: SETVAL(seq, next_value, 0, round) makes NEXTVAL go on where
+     * the source was at the snapshot; decimal integers, NULL otherwise */
+    char *next_value;
+    char *round;
+};
+
+/* An account of the source (csdump --users).  Its file holds its
+ * statements, each ending with ";\n": the CREATE USER (MySQL, and MariaDB
+ * users) or CREATE ROLE (MariaDB roles), then GRANTS statements GRANT or
+ * REVOKE as SHOW GRANTS gives them, then DEFAULT_ROLES statements SET
+ * DEFAULT ROLE. */
+enum fmt_account_kind { FMT_ACCOUNT_USER = 0, FMT_ACCOUNT_ROLE, FMT_ACCOUNT_KIND_COUNT };
+
+struct fmt_account {
+    enum fmt_account_kind kind;
+    char *user;
+    char *host;            /* "" for a MariaDB role */
+    char *file;
+    uint32_t grants;
+    uint32_t default_roles;
 };
 
 /* A non-chunk file of the dump (DDL, coordinates.json) and its integrity. */
@@ -151,6 +174,16 @@ struct fmt_manifest {
     struct fmt_file *files;/* every other file but manifest.json */
     size_t nfiles;
     size_t files_cap;      /* private to manifest.c */
+    /* accounts (csdump --users); none in older dumps */
+    struct fmt_account *accounts;
+    size_t naccounts;
+    size_t accounts_cap;   /* private to manifest.c */
+    int has_accounts;      /* the dump was asked for accounts (an empty list is then "none") */
+    /* what csdump could not see or read and left out (--allow-missing),
+     * one line each, e.g. "triggers of shop.orders (no TRIGGER privilege)" */
+    char **not_dumped;
+    size_t nnot_dumped;
+    size_t not_dumped_cap; /* private to manifest.c */
 };
 
 struct fmt_manifest *fmt_manifest_new(void);
@@ -162,7 +195,9 @@ struct fmt_table *fmt_manifest_add_table(struct fmt_manifest *m);
 struct fmt_object *fmt_manifest_add_object(struct fmt_manifest *m);
 struct fmt_chunk *fmt_table_add_chunk(struct fmt_table *t);
 struct fmt_file *fmt_manifest_add_file(struct fmt_manifest *m);
+struct fmt_account *fmt_manifest_add_account(struct fmt_manifest *m);
 int fmt_manifest_add_proof(struct fmt_manifest *m, const char *proof);
+int fmt_manifest_add_not_dumped(struct fmt_manifest *m, const char *what);
 
 /* Serialize to JSON text (malloc'd, NUL-terminated). */
 char *fmt_manifest_to_json(const struct fmt_manifest *m, struct cs_error *err);
@@ -191,5 +226,6 @@ void fmt_chunk_release(struct fmt_chunk *c);
 const char *fmt_format_name(enum fmt_data_format f);        /* "tsv" | "sql" */
 const char *fmt_object_kind_name(enum fmt_object_kind k);   /* "view", ... */
 int fmt_object_kind_parse(const char *name);                /* -1 if unknown */
+const char *fmt_account_kind_name(enum fmt_account_kind k); /* "user" | "role" */
 
 #endif

@@ -81,8 +81,7 @@ static int derive(const struct fmt_seal_key *key, const unsigned char *salt, uns
 {
     EVP_PKEY_CTX *pc = EVP_PKEY_CTX_new_id(EVP_PKEY_HKDF, NULL);
     size_t n = 32;
-    int ok = pc && EVP_PKEY_derive_init(pc) > 0 &&
-             EVP_PKEY_CTX_set_hkdf_md(pc, EVP_sha256()) > 0 &&
+    int ok = pc && EVP_PKEY_derive_init(pc) > 0 && EVP_PKEY_CTX_set_hkdf_md(pc, EVP_sha256()) > 0 &&
              EVP_PKEY_CTX_set1_hkdf_salt(pc, salt, SALT) > 0 &&
              EVP_PKEY_CTX_set1_hkdf_key(pc, key->k, FMT_SEAL_KEY_BYTES) > 0 &&
              EVP_PKEY_CTX_add1_hkdf_info(pc, (const unsigned char *)HKDF_INFO,
@@ -137,9 +136,8 @@ void fmt_seal_name(struct cs_buf *out, const struct fmt_seal_key *key, const cha
     unsigned int n = 0;
 
     cs_buf_printf(&msg, "name:%s", name);
-    if (cs_buf_failed(&msg) ||
-        !HMAC(EVP_sha256(), key->k, FMT_SEAL_KEY_BYTES, (const unsigned char *)msg.data, msg.len,
-              md, &n)) {
+    if (cs_buf_failed(&msg) || !HMAC(EVP_sha256(), key->k, FMT_SEAL_KEY_BYTES,
+                                     (const unsigned char *)msg.data, msg.len, md, &n)) {
         out->failed = 1;
     } else {
         for (int i = 0; i < 16; i++)
@@ -157,7 +155,7 @@ struct seal_sink {
     EVP_CIPHER_CTX *cx;
     unsigned char fkey[32];
     unsigned char header[FMT_SEAL_HEADER];
-    unsigned char *plain, *cipher;  /* FMT_SEAL_SEGMENT, + TAG */
+    unsigned char *plain, *cipher; /* FMT_SEAL_SEGMENT, + TAG */
     size_t fill;
     uint64_t seq;
     int header_sent;
@@ -261,7 +259,7 @@ struct seal_source {
     char *name;
     unsigned char fkey[32];
     unsigned char header[FMT_SEAL_HEADER];
-    unsigned char *in;       /* a segment + tag + 1 byte of lookahead */
+    unsigned char *in; /* a segment + tag + 1 byte of lookahead */
     size_t in_fill;
     unsigned char *plain;
     size_t plain_len, plain_pos;
@@ -276,8 +274,8 @@ static int source_start(struct seal_source *s, struct cs_error *err)
     if (n < 0)
         return -1;
     if (n < 8 || memcmp(s->header, FMT_SEAL_MAGIC, 8) != 0)
-        return cs_error_set(err, CS_ERR_FORMAT, "%s: not an encrypted file (no %s header)",
-                            s->name, FMT_SEAL_MAGIC);
+        return cs_error_set(err, CS_ERR_FORMAT, "%s: not an encrypted file (no %s header)", s->name,
+                            FMT_SEAL_MAGIC);
     if (n < FMT_SEAL_HEADER)
         return cs_error_set(err, CS_ERR_TRUNCATED, "%s: the file ends inside its header", s->name);
     if (derive(&s->key, s->header + 8, s->fkey) < 0)
@@ -300,14 +298,16 @@ static int source_next(struct seal_source *s, struct cs_error *err)
     final = have <= full;
     seg = final ? have : full;
     if (seg < TAG)
-        return cs_error_set(err, CS_ERR_TRUNCATED, "%s: the file ends inside segment %llu",
-                            s->name, (unsigned long long)s->seq);
+        return cs_error_set(err, CS_ERR_TRUNCATED, "%s: the file ends inside segment %llu", s->name,
+                            (unsigned long long)s->seq);
     if (gcm(s->cx, s->fkey, s->header, s->seq, final, 1, s->in, seg, s->plain) < 0) {
         /* a full segment that authenticates as non-final: cut at a boundary */
         if (final && seg == full &&
             gcm(s->cx, s->fkey, s->header, s->seq, 0, 1, s->in, seg, s->plain) == 0)
-            return cs_error_set(err, CS_ERR_TRUNCATED, "%s: the file ends after segment %llu, "
-                                "before its last one", s->name, (unsigned long long)s->seq);
+            return cs_error_set(err, CS_ERR_TRUNCATED,
+                                "%s: the file ends after segment %llu, "
+                                "before its last one",
+                                s->name, (unsigned long long)s->seq);
         return cs_error_set(err, CS_ERR_CHECKSUM,
                             "%s: segment %llu does not authenticate: the file is damaged or "
                             "reordered, or sealed with another key",

@@ -138,13 +138,14 @@ out:
 int fmt_sign_data(const struct fmt_sign_key *k, const void *data, size_t len, struct cs_buf *sig,
                   struct cs_error *err)
 {
-    EVP_MD_CTX *cx = EVP_MD_CTX_new();
+    EVP_MD_CTX *cx;
     unsigned char s[64];
     size_t n = sizeof(s);
     int ok;
 
     if (!k->is_private)
         return cs_error_set(err, CS_ERR_USAGE, "signing needs the private key");
+    cx = EVP_MD_CTX_new();
     ok = cx && EVP_DigestSignInit(cx, NULL, NULL, NULL, k->pkey) > 0 &&
          EVP_DigestSign(cx, s, &n, data, len) > 0 && n == 64;
     EVP_MD_CTX_free(cx);
@@ -166,8 +167,9 @@ static int parse_sig(const char *text, size_t len, unsigned char s[64], char id[
     const char *alg = NULL, *hex = NULL, *kid = NULL;
     int rc = -1;
 
-    if (!j || json_unpack(j, "{s:s, s:s, s:s}", "algorithm", &alg, "key_id", &kid, "signature",
-                          &hex) < 0 ||
+    if (!j ||
+        json_unpack(j, "{s:s, s:s, s:s}", "algorithm", &alg, "key_id", &kid, "signature", &hex) <
+            0 ||
         strcmp(alg, "ed25519") || strlen(hex) != 128 || strlen(kid) != 16) {
         cs_error_set(err, CS_ERR_FORMAT, "%s: not a csdump signature file", what);
         goto out;

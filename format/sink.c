@@ -1,5 +1,5 @@
 #include "format/sink.h"
-#include "format/checksum.h"
+#include "format/hash.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,7 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <xxhash.h>
 #include <zstd.h>
 
 #include "common/buf.h"
@@ -387,16 +386,14 @@ fail:
 struct counter_sink {
     struct fmt_sink base;
     struct fmt_sink *inner;
-    XXH3_state_t *state;
-    uint64_t bytes;
+    struct fmt_hasher hash;
 };
 
 static int counter_write(struct fmt_sink *s, const void *buf, size_t len, struct cs_error *err)
 {
     struct counter_sink *c = (struct counter_sink *)s;
 
-    XXH3_128bits_update(c->state, buf, len);
-    c->bytes += len;
+    fmt_hasher_update(&c->hash, buf, len);
     return fmt_sink_write(c->inner, buf, len, err);
 }
 
@@ -410,7 +407,7 @@ static void counter_free(struct fmt_sink *s)
     struct counter_sink *c = (struct counter_sink *)s;
 
     fmt_sink_free(c->inner);
-    XXH3_freeState(c->state);
+    fmt_hasher_release(&c->hash);
     free(c);
 }
 
@@ -421,7 +418,8 @@ struct fmt_sink *fmt_sink_counter_new(struct fmt_sink *inner, struct cs_error *e
     if (no_inner(inner, err))
         return NULL;
     c = calloc(1, sizeof(*c));
-    if (!c) {
+    if (!c || fmt_hasher_init(&c->hash, 0) < 0) {
+        free(c);
         fmt_sink_free(inner);
         cs_error_set(err, CS_ERR_NOMEM, "out of memory creating a counting sink");
         return NULL;
@@ -430,27 +428,17 @@ struct fmt_sink *fmt_sink_counter_new(struct fmt_sink *inner, struct cs_error *e
     c->base.finish = counter_finish;
     c->base.free = counter_free;
     c->inner = inner;
-    c->state = XXH3_createState();
-    if (!c->state || XXH3_128bits_reset(c->state) != XXH_OK) {
-        cs_error_set(err, CS_ERR_NOMEM, "out of memory creating a counting sink");
-        counter_free(&c->base);
-        return NULL;
-    }
     return &c->base;
 }
 
 void fmt_sink_counter_result(struct fmt_sink *s, uint64_t *bytes, char hash_hex[33])
 {
-    struct counter_sink *c = (struct counter_sink *)s;
-    XXH128_hash_t h = {0, 0};
-    uint64_t n = 0;
-
     if (s && s->write == counter_write) {
-        h = XXH3_128bits_digest(c->state);
-        n = c->bytes;
+        fmt_hasher_result(&((struct counter_sink *)s)->hash, bytes, hash_hex, NULL);
+        return;
     }
     if (bytes)
-        *bytes = n;
+        *bytes = 0;
     if (hash_hex)
-        fmt_hash128_to_hex((uint64_t)h.high64, (uint64_t)h.low64, hash_hex);
+        fmt_hash128_to_hex(0, 0, hash_hex);
 }

@@ -1,4 +1,5 @@
 #include "format/sqlenc.h"
+#include "format/jsonval.h"
 #include "format/readbuf.h"
 
 #include <stdint.h>
@@ -64,15 +65,15 @@ static int word_is(const struct cs_buf *b, size_t at, const char *word)
 /* Words the load never runs with: our literals use backslash escapes;
  * NO_AUTO_VALUE_ON_ZERO is appended once at the end; the source held every
  * value the dump carries, zero dates included, whatever its mode says now
- * (a MySQL default mode refuses '0000-00-00' stored under a relaxed one);
- * and without those two MySQL warns (3135) about ERROR_FOR_DIVISION_BY_ZERO,
- * which only matters to expressions a load does not evaluate. */
+ * (a MySQL default mode refuses '0000-00-00' stored under a relaxed one).
+ * MySQL warns (3135) whenever strict mode and NO_ZERO_DATE, NO_ZERO_IN_DATE,
+ * ERROR_FOR_DIVISION_BY_ZERO are not set all together, and a load's
+ * warnings are errors: so strict mode goes too (TRADITIONAL would set it
+ * again).  Nothing is lost: every way a chunk loads fails on any warning,
+ * which is what strict mode turns into errors. */
 static const char *const dropped_mode_words[] = {
-    "NO_BACKSLASH_ESCAPES",
-    "NO_AUTO_VALUE_ON_ZERO",
-    "NO_ZERO_DATE",
-    "NO_ZERO_IN_DATE",
-    "ERROR_FOR_DIVISION_BY_ZERO",
+    "NO_BACKSLASH_ESCAPES",       "NO_AUTO_VALUE_ON_ZERO", "NO_ZERO_DATE",      "NO_ZERO_IN_DATE",
+    "ERROR_FOR_DIVISION_BY_ZERO", "STRICT_TRANS_TABLES",   "STRICT_ALL_TABLES", "TRADITIONAL",
 };
 
 static int mode_word_dropped(const struct cs_buf *b, size_t at)
@@ -255,17 +256,22 @@ static const value_fn value_fns[FMT_COL_KIND_COUNT] = {
     [FMT_COL_BINARY] = fmt_sql_append_hex,
     [FMT_COL_BIT] = append_number,
     [FMT_COL_UTF8TEXT] = append_utf8text,
+    [FMT_COL_MYSQL_JSON] = append_utf8text, /* untagged: tagged values are rebuilt */
 };
 
-void fmt_sql_append_value(struct cs_buf *b, enum fmt_col_kind kind, const char *val, size_t len)
+int fmt_sql_append_value(struct cs_buf *b, enum fmt_col_kind kind, const char *val, size_t len,
+                         struct cs_error *err)
 {
     if (!val) {
         cs_buf_append(b, "NULL", 4);
-        return;
+        return 0;
     }
     if ((int)kind < 0 || kind >= FMT_COL_KIND_COUNT)
         kind = FMT_COL_STRING;
+    if (kind == FMT_COL_MYSQL_JSON && fmt_jsonval_typed(val, len))
+        return fmt_jsonval_append_sql(b, val, len, err);
     value_fns[kind](b, val, len);
+    return 0;
 }
 
 /* ---- statement splitter ------------------------------------------------- */

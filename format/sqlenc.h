@@ -21,15 +21,20 @@
 void fmt_sql_header(struct cs_buf *b, const char *sql_mode);
 /* MODE cleaned for loading: words only, without NO_BACKSLASH_ESCAPES (our
  * literals use backslash escapes), NO_ZERO_DATE / NO_ZERO_IN_DATE (zero
- * dates the source holds load as they are) and ERROR_FOR_DIVISION_BY_ZERO
- * (MySQL warns about it without those two), plus NO_AUTO_VALUE_ON_ZERO (a
- * stored 0 in an AUTO_INCREMENT column stays 0).  Appended without quotes. */
+ * dates the source holds load as they are), and strict mode with
+ * ERROR_FOR_DIVISION_BY_ZERO and TRADITIONAL (MySQL warns unless all of
+ * those go together; the loaders fail on any warning instead), plus
+ * NO_AUTO_VALUE_ON_ZERO (a stored 0 in an AUTO_INCREMENT column stays 0).
+ * Appended without quotes. */
 void fmt_sql_mode_for_load(struct cs_buf *b, const char *mode);
 void fmt_sql_footer(struct cs_buf *b);
 /* "INSERT INTO `db`.`t` (`a`,`b`) VALUES" -- the caller passes quoted names. */
 void fmt_sql_insert_prefix(struct cs_buf *b, const char *qualified_table, const char *column_list);
-/* A literal for VAL of KIND (VAL NULL -> NULL). */
-void fmt_sql_append_value(struct cs_buf *b, enum fmt_col_kind kind, const char *val, size_t len);
+/* A literal for VAL of KIND (VAL NULL -> NULL); a tagged mysql-json value
+ * becomes the expression that rebuilds it (format/jsonval.h).  0, or -1
+ * (CS_ERR_FORMAT) for a mysql-json value that cannot be decoded. */
+int fmt_sql_append_value(struct cs_buf *b, enum fmt_col_kind kind, const char *val, size_t len,
+                         struct cs_error *err);
 /* '...' with backslash escapes for \0 ' " \ \n \r 0x1a. */
 void fmt_sql_append_string(struct cs_buf *b, const char *val, size_t len);
 /* 0x... (X'' for the empty string). */

@@ -1,7 +1,10 @@
 /*
- * archive_int.h - what load/archive_in.c (files) and load/archive_pipe.c
- * (pipes) share: the reader's state and its small helpers.  Internal to
- * load/.
+ * archive_int.h - the archive reader's insides, internal to load/:
+ *   archive_in.c      the public API (archive_in.h), dispatching to a mode
+ *   archive_file.c    a file: checked whole in pass 1, streamed in pass 2
+ *   archive_pipe.c    a pipe: the catalog first, each chunk checked as it comes
+ *   archive_common.c  the helpers both modes use
+ * Calls go one way: in -> file|pipe -> common.
  */
 #ifndef LOAD_ARCHIVE_INT_H
 #define LOAD_ARCHIVE_INT_H
@@ -20,7 +23,22 @@ struct seen {
     struct fmt_chunk c;
 };
 
+struct load_archive;
+
+/* A way of reading an archive (a file, a pipe). */
+struct load_archive_mode {
+    int (*open)(struct load_archive *a, struct cs_error *err);
+    int (*next)(struct load_archive *a, load_skip_fn skip, void *ctx,
+                struct load_archive_chunk **out, struct cs_error *err);
+    /* NULL: nothing to check at the end */
+    int (*finish)(struct load_archive *a, struct fmt_manifest **final, struct cs_error *err);
+};
+
+extern const struct load_archive_mode load_archive_file_mode;
+extern const struct load_archive_mode load_archive_pipe_mode;
+
 struct load_archive {
+    const struct load_archive_mode *mode;
     int fd, own_fd, pipe, hashes;
     struct cs_s3 *s3;               /* an s3://BUCKET/KEY archive: its client, key, source */
     char *s3key;
@@ -48,27 +66,23 @@ struct idx {
     const struct fmt_chunk *c;
 };
 
-int ld_arch_has_suffix(const char *s, const char *suf);
-int ld_arch_is_chunk(const char *name);
-void ld_arch_chunk_free(struct load_archive_chunk *ch);
-int ld_arch_hostile(struct load_archive *a, struct cs_error *err, const char *entry,
-                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int load_archive_has_suffix(const char *s, const char *suf);
+int load_archive_is_chunk(const char *name);
+void load_archive_chunk_free(struct load_archive_chunk *ch);
+int load_archive_hostile(struct load_archive *a, struct cs_error *err, const char *entry,
+                         const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* The current entry's data into SPOOL/NAME. */
-int ld_arch_spool_entry(struct load_archive *a, const char *name, struct cs_error *err);
-int ld_arch_seen_add(struct load_archive *a, const char *schema, const char *table,
-                     const struct fmt_chunk *c, struct cs_error *err);
-int ld_arch_cmp_seen(const void *x, const void *y);
-/* After sorting a->seen with ld_arch_cmp_seen. */
-const struct seen *ld_arch_seen_find(const struct load_archive *a, const char *file);
-int ld_arch_build_index(struct load_archive *a, struct cs_error *err);
-const struct idx *ld_arch_manifest_chunk(const struct load_archive *a, const char *file);
-struct load_archive_chunk *ld_arch_chunk_new(const char *schema, const char *table,
-                                             const struct fmt_chunk *c);
-
-/* Pipe mode (archive_pipe.c). */
-int ld_arch_open_pipe(struct load_archive *a, struct cs_error *err);
-int ld_arch_next_pipe(struct load_archive *a, load_skip_fn skip, void *ctx,
-                      struct load_archive_chunk **out, struct cs_error *err);
-int ld_arch_finish_pipe(struct load_archive *a, struct fmt_manifest **final, struct cs_error *err);
+int load_archive_spool_entry(struct load_archive *a, const char *name, struct cs_error *err);
+int load_archive_seen_add(struct load_archive *a, const char *schema, const char *table,
+                          const struct fmt_chunk *c, struct cs_error *err);
+int load_archive_cmp_seen(const void *x, const void *y);
+/* After sorting a->seen with load_archive_cmp_seen. */
+const struct seen *load_archive_seen_find(const struct load_archive *a, const char *file);
+int load_archive_build_index(struct load_archive *a, struct cs_error *err);
+const struct idx *load_archive_manifest_chunk(const struct load_archive *a, const char *file);
+/* A->rd over the fd or the S3 object; from the start again when AGAIN. */
+int load_archive_open_reader(struct load_archive *a, int again, struct cs_error *err);
+struct load_archive_chunk *load_archive_chunk_new(const char *schema, const char *table,
+                                                  const struct fmt_chunk *c);
 
 #endif

@@ -9,23 +9,24 @@
 
 /* ---- a pipe: one pass, catalog first, each chunk after its description -- */
 
-int ld_arch_open_pipe(struct load_archive *a, struct cs_error *err)
+static int pipe_open(struct load_archive *a, struct cs_error *err)
 {
     const char *name;
     uint64_t size;
     int r;
 
     while ((r = fmt_archive_next(a->rd, &name, &size, err)) == 1) {
-        if (ld_arch_is_chunk(name) || ld_arch_has_suffix(name, FMT_META_SUFFIX))
+        if (load_archive_is_chunk(name) || load_archive_has_suffix(name, FMT_META_SUFFIX))
             return cs_error_set(err, CS_ERR_FORMAT,
                                 "%s: chunk data before the catalog: this is not a stream "
                                 "csdump --archive wrote; load a plain tar of a dump from a "
                                 "file (csload --archive FILE), not from a pipe",
                                 a->name);
         if (size > META_MAX)
-            return ld_arch_hostile(a, err, name, "%llu bytes: too large for a dump's metadata file",
-                                   (unsigned long long)size);
-        if (ld_arch_spool_entry(a, name, err) < 0)
+            return load_archive_hostile(a, err, name,
+                                        "%llu bytes: too large for a dump's metadata file",
+                                        (unsigned long long)size);
+        if (load_archive_spool_entry(a, name, err) < 0)
             return -1;
         if (!strcmp(name, FMT_CATALOG_NAME) || !strcmp(name, FMT_MANIFEST_NAME))
             break;
@@ -53,7 +54,7 @@ int ld_arch_open_pipe(struct load_archive *a, struct cs_error *err)
         return -1;
     /* a plain tar whose manifest came first: chunks are checked against it */
     a->manifest_first = !strcmp(name, FMT_MANIFEST_NAME);
-    return a->manifest_first ? ld_arch_build_index(a, err) : 0;
+    return a->manifest_first ? load_archive_build_index(a, err) : 0;
 }
 
 /* A chunk description: held until its chunk comes. */
@@ -65,13 +66,13 @@ static int take_meta(struct load_archive *a, const char *name, struct cs_error *
     int rc = -1;
 
     if (a->pending)
-        return ld_arch_hostile(a, err, name, "a second chunk description in a row");
+        return load_archive_hostile(a, err, name, "a second chunk description in a row");
     path = cs_fs_join(a->spool, name);
-    if (!path || ld_arch_spool_entry(a, name, err) < 0 ||
+    if (!path || load_archive_spool_entry(a, name, err) < 0 ||
         cs_fs_read_all(path, META_MAX, &text, &len, err) < 0 ||
         fmt_chunk_meta_from_json(text, len, name, &schema, &table, &c, err) < 0)
         goto out;
-    a->pending = ld_arch_chunk_new(schema, table, &c);
+    a->pending = load_archive_chunk_new(schema, table, &c);
     fmt_chunk_release(&c);
     rc = a->pending ? 0 : cs_error_set(err, CS_ERR_NOMEM, "out of memory");
 out:
@@ -91,24 +92,24 @@ static int take_chunk(struct load_archive *a, const char *name, uint64_t size,
     struct load_archive_chunk *ch = a->pending;
 
     if (a->manifest_first) {
-        const struct idx *x = ld_arch_manifest_chunk(a, name);
+        const struct idx *x = load_archive_manifest_chunk(a, name);
         if (!x)
-            return ld_arch_hostile(a, err, name,
-                                   "not in the manifest (more data than the manifest "
-                                   "accounts for)");
-        ch = a->pending = ld_arch_chunk_new(x->t->schema, x->t->name, x->c);
+            return load_archive_hostile(a, err, name,
+                                        "not in the manifest (more data than the manifest "
+                                        "accounts for)");
+        ch = a->pending = load_archive_chunk_new(x->t->schema, x->t->name, x->c);
         if (!ch)
             return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     }
 
     if (!ch || strcmp(ch->c.file, name))
-        return ld_arch_hostile(a, err, name, "a chunk without its description before it");
+        return load_archive_hostile(a, err, name, "a chunk without its description before it");
     if (size != ch->c.file_bytes)
-        return ld_arch_hostile(a, err, name, "%llu bytes, its description says %llu",
-                               (unsigned long long)size, (unsigned long long)ch->c.file_bytes);
+        return load_archive_hostile(a, err, name, "%llu bytes, its description says %llu",
+                                    (unsigned long long)size, (unsigned long long)ch->c.file_bytes);
     a->pending = NULL;
-    if (ld_arch_seen_add(a, ch->schema, ch->table, &ch->c, err) < 0) {
-        ld_arch_chunk_free(ch);
+    if (load_archive_seen_add(a, ch->schema, ch->table, &ch->c, err) < 0) {
+        load_archive_chunk_free(ch);
         return -1;
     }
     *out = ch;
@@ -120,7 +121,7 @@ static int take_manifest(struct load_archive *a, struct cs_error *err)
     char *text = NULL, *path = cs_fs_join(a->spool, FMT_MANIFEST_NAME);
     size_t len = 0;
 
-    if (!path || ld_arch_spool_entry(a, FMT_MANIFEST_NAME, err) < 0 ||
+    if (!path || load_archive_spool_entry(a, FMT_MANIFEST_NAME, err) < 0 ||
         cs_fs_read_all(path, META_MAX, &text, &len, err) < 0) {
         free(path);
         return -1;
@@ -131,8 +132,8 @@ static int take_manifest(struct load_archive *a, struct cs_error *err)
     return a->final ? 0 : -1;
 }
 
-int ld_arch_next_pipe(struct load_archive *a, load_skip_fn skip, void *ctx,
-                      struct load_archive_chunk **out, struct cs_error *err)
+static int pipe_next(struct load_archive *a, load_skip_fn skip, void *ctx,
+                     struct load_archive_chunk **out, struct cs_error *err)
 {
     const char *name;
     uint64_t size;
@@ -142,22 +143,22 @@ int ld_arch_next_pipe(struct load_archive *a, load_skip_fn skip, void *ctx,
         struct load_archive_chunk *ch = NULL;
         if (r < 0)
             return -1;
-        if (a->final || (a->manifest_first && !ld_arch_is_chunk(name)))
-            return ld_arch_hostile(a, err, name, "%s",
-                                   a->final ? "data after the manifest"
-                                            : "not expected after the manifest");
-        if (ld_arch_has_suffix(name, FMT_META_SUFFIX)) {
+        if (a->final || (a->manifest_first && !load_archive_is_chunk(name)))
+            return load_archive_hostile(a, err, name, "%s",
+                                        a->final ? "data after the manifest"
+                                                 : "not expected after the manifest");
+        if (load_archive_has_suffix(name, FMT_META_SUFFIX)) {
             if (take_meta(a, name, err) < 0)
                 return -1;
-        } else if (ld_arch_is_chunk(name)) {
+        } else if (load_archive_is_chunk(name)) {
             if (take_chunk(a, name, size, &ch, err) < 0)
                 return -1;
             if (skip && skip(ctx, &ch->c)) {
-                ld_arch_chunk_free(ch);
+                load_archive_chunk_free(ch);
                 continue;
             }
-            if (ld_arch_spool_entry(a, name, err) < 0) {
-                ld_arch_chunk_free(ch);
+            if (load_archive_spool_entry(a, name, err) < 0) {
+                load_archive_chunk_free(ch);
                 return -1;
             }
             *out = ch;
@@ -166,7 +167,7 @@ int ld_arch_next_pipe(struct load_archive *a, load_skip_fn skip, void *ctx,
             if (take_manifest(a, err) < 0)
                 return -1;
         } else {
-            return ld_arch_hostile(a, err, name, "not expected after the catalog");
+            return load_archive_hostile(a, err, name, "not expected after the catalog");
         }
     }
     a->ended = 1;
@@ -184,7 +185,7 @@ static int match_final(struct load_archive *a, const struct fmt_manifest *f, str
                             "%s: the manifest lists %zu tables, the "
                             "catalog %zu",
                             a->name, f->ntables, a->cat->ntables);
-    qsort(a->seen, a->nseen, sizeof(*a->seen), ld_arch_cmp_seen);
+    qsort(a->seen, a->nseen, sizeof(*a->seen), load_archive_cmp_seen);
     for (size_t t = 0; t < f->ntables; t++) {
         if (strcmp(f->tables[t].schema, a->cat->tables[t].schema) ||
             strcmp(f->tables[t].name, a->cat->tables[t].name))
@@ -194,9 +195,10 @@ static int match_final(struct load_archive *a, const struct fmt_manifest *f, str
                                 a->name, f->tables[t].schema, f->tables[t].name);
         for (size_t k = 0; k < f->tables[t].nchunks; k++, n++) {
             const struct fmt_chunk *c = &f->tables[t].chunks[k];
-            const struct seen *s = ld_arch_seen_find(a, c->file);
+            const struct seen *s = load_archive_seen_find(a, c->file);
             if (!s || s->c.file_bytes != c->file_bytes || s->c.rows != c->rows ||
-                strcmp(s->c.file_hash, c->file_hash) || strcmp(s->c.checksum, c->checksum))
+                s->c.typed_values != c->typed_values || strcmp(s->c.file_hash, c->file_hash) ||
+                strcmp(s->c.checksum, c->checksum))
                 return cs_error_set(err, CS_ERR_CHECKSUM,
                                     "%s: chunk %s %s: the stream does not match its manifest; "
                                     "nothing is verified",
@@ -210,14 +212,16 @@ static int match_final(struct load_archive *a, const struct fmt_manifest *f, str
     return 0;
 }
 
-int ld_arch_finish_pipe(struct load_archive *a, struct fmt_manifest **final, struct cs_error *err)
+static int pipe_finish(struct load_archive *a, struct fmt_manifest **final, struct cs_error *err)
 {
+    if (a->manifest_first)
+        return 0; /* the manifest came first: everything was checked against it */
     if (!a->ended) {
         struct load_archive_chunk *ch = NULL;
-        int r = ld_arch_next_pipe(a, NULL, NULL, &ch, err);
+        int r = pipe_next(a, NULL, NULL, &ch, err);
         if (r != 0) {
-            ld_arch_chunk_free(ch);
-            return r < 0 ? -1 : ld_arch_hostile(a, err, "?", "a chunk after the last one");
+            load_archive_chunk_free(ch);
+            return r < 0 ? -1 : load_archive_hostile(a, err, "?", "a chunk after the last one");
         }
     }
     if (!a->final)
@@ -226,10 +230,12 @@ int ld_arch_finish_pipe(struct load_archive *a, struct fmt_manifest **final, str
                             "(or the stream was cut); nothing is verified",
                             a->name);
     if (a->pending)
-        return ld_arch_hostile(a, err, a->pending->c.file, "a description without its chunk");
+        return load_archive_hostile(a, err, a->pending->c.file, "a description without its chunk");
     if (match_final(a, a->final, err) < 0)
         return -1;
     *final = a->final;
     a->final = NULL;
     return 0;
 }
+
+const struct load_archive_mode load_archive_pipe_mode = {pipe_open, pipe_next, pipe_finish};

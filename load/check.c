@@ -192,6 +192,96 @@ static void check_duplicates(struct check *c)
     }
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void table_problem(struct check *c, const struct fmt_table *t, const char *what)
+{
+    struct cs_error e;
+
+    cs_error_set(&e, CS_ERR_FORMAT,
+                 "%s: table %s.%s: %s; the manifest is inconsistent (changed or damaged: take "
+                 "the dump again)",
+                 c->in->name, t->schema, t->name, what);
+    problem(c, &e);
+}
+
+static int same_bound(const char *a, const char *b)
+{
+    return a && b && !strcmp(a, b);
+}
+
+/* The chunks of T in index order tile its key space: the first open
+ * below, the last open above, each lower bound the previous upper one. */
+static void check_tiling(struct check *c, const struct fmt_table *t, const struct fmt_chunk **by)
+{
+    char msg[300];
+
+    for (size_t k = 0; k < t->nchunks; k++) {
+        const struct fmt_chunk *x = by[k];
+        const char *want_lo = k ? by[k - 1]->upper : NULL;
+        if ((k == 0 && x->lower) || (k > 0 && !same_bound(x->lower, want_lo)) ||
+            (k + 1 == t->nchunks && x->upper) || (k + 1 < t->nchunks && !x->upper)) {
+            snprintf(msg, sizeof(msg),
+                     "chunk %u (%s) does not start where chunk %u ends, or leaves the key "
+                     "space open in the middle (a gap or an overlap)",
+                     x->index, x->file, k ? by[k - 1]->index : 0);
+            table_problem(c, t, msg);
+            return;
+        }
+    }
+}
+
+/* Per table: chunk indices 0..n-1 each once, rows adding up to the
+ * table's, and key ranges that tile the key space (keyed tables) or no
+ * ranges at all (tables without a key). */
+static void check_chunk_sets(struct check *c)
+{
+    for (size_t i = 0; i < c->m->ntables; i++) {
+        const struct fmt_table *t = &c->m->tables[i];
+        const struct fmt_chunk **by = calloc(t->nchunks + 1, sizeof(*by));
+        uint32_t *idx = calloc(t->nchunks + 1, sizeof(*idx));
+        uint64_t rows = 0;
+        int bounded = 0, ok = 1;
+        char msg[200];
+
+        for (size_t k = 0; by && idx && k < t->nchunks; k++) {
+            idx[k] = t->chunks[k].index;
+            rows += t->chunks[k].rows;
+            bounded |= t->chunks[k].lower || t->chunks[k].upper || t->chunks[k].where;
+        }
+        if (by && idx)
+            qsort(idx, t->nchunks, sizeof(*idx), cmp_u32);
+        for (size_t k = 0; by && idx && ok && k < t->nchunks; k++)
+            if (idx[k] != k) {
+                snprintf(msg, sizeof(msg),
+                         "its chunk indices are not 0 to %zu each once "
+                         "(index %u is out of place)",
+                         t->nchunks - 1, idx[k]);
+                table_problem(c, t, msg);
+                ok = 0;
+            }
+        if (ok && rows != t->rows) {
+            snprintf(msg, sizeof(msg), "its chunks hold %llu rows, the table %llu",
+                     (unsigned long long)rows, (unsigned long long)t->rows);
+            table_problem(c, t, msg);
+            ok = 0;
+        }
+        if (ok && bounded && !t->nkey)
+            table_problem(c, t, "it has no key, yet its chunks have key ranges");
+        else if (ok && bounded && by) {
+            for (size_t k = 0; k < t->nchunks; k++)
+                by[t->chunks[k].index] = &t->chunks[k];
+            check_tiling(c, t, by);
+        }
+        free(by);
+        free(idx);
+    }
+}
+
 static void check_ref(struct check *c, const char *file, const char *what, const char *schema,
                       const char *name)
 {
@@ -227,8 +317,7 @@ static void check_refs(struct check *c)
 
 /* The size alone: what a load checks up front (hashes are checked as each
  * file is read). */
-static int check_size(struct load_input *in, const char *file, uint64_t bytes,
-                      struct cs_error *e)
+static int check_size(struct load_input *in, const char *file, uint64_t bytes, struct cs_error *e)
 {
     uint64_t have = 0;
 
@@ -242,7 +331,8 @@ static void check_one(struct check *c, const char *file, uint64_t bytes, const c
     struct cs_error e;
 
     cs_error_clear(&e);
-    if ((c->quick ? check_size(c->in, file, bytes, &e) : load_check_file(c->in, file, bytes, hash, &e)) < 0)
+    if ((c->quick ? check_size(c->in, file, bytes, &e)
+                  : load_check_file(c->in, file, bytes, hash, &e)) < 0)
         problem(c, &e);
     else
         cs_log_debug(c->log, "%s: %s: ok (%" PRIu64 " bytes)", c->in->name, file, bytes);
@@ -296,8 +386,7 @@ int load_check(struct load_input *in, const struct cs_log *log, struct cs_error 
     return load_check_run(in, log, 0, err);
 }
 
-int load_check_run(struct load_input *in, const struct cs_log *log, int quick,
-                   struct cs_error *err)
+int load_check_run(struct load_input *in, const struct cs_log *log, int quick, struct cs_error *err)
 {
     struct check c = {in, log, NULL, NULL, 0, NULL, 0, 0, quick};
     struct fmt_manifest *m = NULL;
@@ -311,6 +400,7 @@ int load_check_run(struct load_input *in, const struct cs_log *log, int quick,
         goto out;
     cs_log_verbose(log, "%s: checking %zu tables, %zu files", in->name, m->ntables, c.nnames);
     check_duplicates(&c);
+    check_chunk_sets(&c);
     check_refs(&c);
     check_listed(&c);
     if (check_extra(&c, err) < 0)

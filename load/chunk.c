@@ -12,6 +12,7 @@
 #include "load/check.h"
 #include "load/compat.h"
 #include "load/journal.h"
+#include "load/jsoncheck.h"
 #include "load/share.h"
 
 #define INSERT_MAX (1024u * 1024u)
@@ -56,8 +57,8 @@ void load_chunk_load_sql(struct cs_buf *b, const struct fmt_table *t)
 static int check_warnings(struct cs_conn *conn, const struct load_chunk_job *job,
                           struct cs_error *err)
 {
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW row;
+    struct cs_result *res = NULL;
+    char **row;
     struct cs_buf w = CS_BUF_INIT;
 
     unsigned count = conn->warnings;
@@ -65,9 +66,9 @@ static int check_warnings(struct cs_conn *conn, const struct load_chunk_job *job
     if (count == 0)
         return 0;
     if (cs_conn_query(conn, "SHOW WARNINGS LIMIT 3", &res, err) == 0) {
-        while ((row = mysql_fetch_row(res)))
+        while ((row = cs_result_row(res)))
             cs_buf_printf(&w, " [%s %s: %s]", row[0], row[1], row[2]);
-        mysql_free_result(res);
+        cs_result_free(res);
     }
     cs_error_set(err, CS_ERR_SERVER,
                  "%s.%s chunk %s: the server reported %u warning(s) (data would be lost%s):%s",
@@ -176,11 +177,15 @@ static int via_insert(struct cs_conn *conn, const struct load_chunk_job *job,
             fmt_sql_insert_prefix(&stmt, qual.data ? qual.data : "", cols.data ? cols.data : "");
             cs_buf_putc(&stmt, '(');
         }
-        for (unsigned i = 0; i < n; i++) {
+        for (unsigned i = 0; i < n && r == 1; i++) {
             if (i)
                 cs_buf_putc(&stmt, ',');
-            fmt_sql_append_value(&stmt, t->columns[i].kind, vals[i], lens[i]);
+            if (fmt_sql_append_value(&stmt, t->columns[i].kind, vals[i], lens[i], err) < 0)
+                r = cs_error_prefix(err, "%s.%s.%s, chunk %s", t->schema, t->name,
+                                    t->columns[i].name, job->c->file);
         }
+        if (r < 0)
+            break;
         cs_buf_putc(&stmt, ')');
         if (stmt.len >= INSERT_MAX && run_insert(conn, job, &stmt, rows, err) < 0) {
             r = -1;
@@ -234,7 +239,7 @@ static int apply_body(struct cs_conn *conn, struct load_infile *inf,
         return -1;
     if (job->m->format == FMT_FORMAT_SQL)
         rc = via_sql(conn, job, src, rows, err);
-    else if (job->use_infile)
+    else if (job->use_infile && !job->c->typed_values) /* typed JSON: INSERT rebuilds it */
         rc = via_infile(conn, inf, job, src, rows, err);
     else
         rc = via_insert(conn, job, src, rows, err);
@@ -281,6 +286,8 @@ int load_chunk_apply(struct cs_conn *conn, struct load_infile *inf,
     uint64_t rows = 0;
     int tx = job->t->transactional, rc = -1, named = 0;
 
+    if (load_jsoncheck_chunk(job->t, job->c, err) < 0)
+        return -1;
     /* a non-transactional table's rows land as written: no transaction to
      * share with the journal row (load/nontx.h says how a rerun copes); its
      * claim is a named lock (load/share.h) */

@@ -41,8 +41,8 @@ static int read_collations(struct load_compat *k, struct cs_conn *c, const struc
                            struct cs_error *err)
 {
     const char *sql = "SELECT COLLATION_NAME FROM information_schema.COLLATIONS";
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW row;
+    struct cs_result *res = NULL;
+    char **row;
 
     if (t->version.flavor == CS_FLAVOR_MARIADB && cs_version_at_least(&t->version, 10, 10, 0))
         sql = "SELECT FULL_COLLATION_NAME FROM "
@@ -50,11 +50,11 @@ static int read_collations(struct load_compat *k, struct cs_conn *c, const struc
               "SELECT COLLATION_NAME FROM information_schema.COLLATIONS";
     if (cs_conn_query(c, sql, &res, err) < 0)
         return cs_error_prefix(err, "reading the target's collations");
-    k->collations = calloc(mysql_num_rows(res) + 1, sizeof(char *));
-    while (k->collations && (row = mysql_fetch_row(res)))
+    k->collations = calloc(cs_result_rows(res) + 1, sizeof(char *));
+    while (k->collations && (row = cs_result_row(res)))
         if (row[0] && !(k->collations[k->ncollations++] = strdup(row[0])))
             break;
-    mysql_free_result(res);
+    cs_result_free(res);
     if (!k->collations || (k->ncollations && !k->collations[k->ncollations - 1]))
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     qsort(k->collations, k->ncollations, sizeof(char *), cmp_str);
@@ -189,11 +189,6 @@ int load_compat_manifest(const struct load_compat *k, struct fmt_manifest *m, st
 
 /* ---- checking the whole dump ------------------------------------------------------ */
 
-static int backslash_of(const char *sql_mode)
-{
-    return !sql_mode || !strstr(sql_mode, "NO_BACKSLASH_ESCAPES");
-}
-
 static int check_tables(struct load_compat *k, const struct load_config *cfg, struct load_input *in,
                         const struct fmt_manifest *m, size_t *nref, struct cs_error *err)
 {
@@ -228,7 +223,7 @@ static int check_objects(struct load_compat *k, const struct load_config *cfg,
 
         if (load_schema_read(in, m, o->file, &text, err) < 0)
             return -1;
-        rc = load_compat_rewrite(&k->p, LOAD_COMPAT_STATEMENT, text, backslash_of(o->sql_mode), &r);
+        rc = load_compat_rewrite(&k->p, LOAD_COMPAT_STATEMENT, text, load_sqltok_backslash(o->sql_mode), &r);
         free(text);
         if (rc == 0)
             rc = object_session(k, o, &r);
@@ -347,7 +342,7 @@ int load_compat_object_ddl(const struct load_compat *k, const struct fmt_object 
 {
     if (!k || k->p.dir == LOAD_COMPAT_SAME)
         return 0;
-    return rewrite_text(k, LOAD_COMPAT_STATEMENT, backslash_of(o->sql_mode), text, err);
+    return rewrite_text(k, LOAD_COMPAT_STATEMENT, load_sqltok_backslash(o->sql_mode), text, err);
 }
 
 /* The string token of a sql chunk's "SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='...'"

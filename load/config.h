@@ -8,8 +8,12 @@
 #include "common/log.h"
 #include "common/s3.h"
 #include "load/ddl.h"
+#include "load/repl.h"
 
 enum load_if_exists { LOAD_IF_EXISTS_FAIL = 0, LOAD_IF_EXISTS_SKIP, LOAD_IF_EXISTS_REPLACE };
+
+/* --definers: the DEFINER of views, routines, triggers and events. */
+enum load_definers { LOAD_DEFINERS_KEEP = 0, LOAD_DEFINERS_STRIP, LOAD_DEFINERS_REPLACE };
 
 struct load_config {
     struct cs_conn_config conn;
@@ -27,8 +31,18 @@ struct load_config {
     const char *replicate_from;   /* HOST:PORT */
     const char *replication_user;
     const char *replication_password;
+    enum load_repl_ssl replication_ssl; /* resolved from --replication-ssl-mode and the files */
+    const char *replication_ssl_ca;     /* files on the target's host */
+    const char *replication_ssl_cert;
+    const char *replication_ssl_key;
     unsigned retries;             /* attempts per chunk after a transient error */
     unsigned compat;              /* --compat words: LOAD_COMPAT_* (load/compat.h) */
+    int include_system;           /* --include-system: the dump may write into system schemas */
+    int load_users;               /* --load-users: the dump's accounts too */
+    int skip_invalid_grants;      /* leave out what the target cannot take */
+    enum load_definers definers;
+    char *definer_user;           /* --definers replace=USER@HOST (malloc'd by main) */
+    char *definer_host;
     int quiet, verbose, progress;
     const volatile int *cancel;
     const struct cs_log *log;

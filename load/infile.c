@@ -1,17 +1,18 @@
 #include "load/infile.h"
 
 #include <ctype.h>
-#include <errmsg.h>
 #include <limits.h>
 #include <string.h>
 
 #define GENERIC_MSG "csload: reading the chunk for LOAD DATA LOCAL INFILE failed"
 #define SHOWN_NAME_MAX 128
 
-void load_infile_attach(MYSQL *mysql, struct load_infile *f)
+void load_infile_attach(struct cs_conn *c, struct load_infile *f)
 {
-    mysql_set_local_infile_handler(mysql, load_infile_init, load_infile_read, load_infile_end,
-                                   load_infile_error, f);
+    static const struct cs_infile_fns fns = {load_infile_init, load_infile_read, load_infile_end,
+                                             load_infile_error};
+
+    cs_conn_set_infile(c, &fns, f);
 }
 
 void load_infile_arm(struct load_infile *f, struct fmt_source *src)
@@ -136,5 +137,5 @@ int load_infile_error(void *ptr, char *msg, unsigned int len)
     const struct load_infile *f = ptr;
 
     copy_message(msg, len, f && f->err.msg[0] ? f->err.msg : GENERIC_MSG);
-    return CR_UNKNOWN_ERROR;
+    return 2000; /* CR_UNKNOWN_ERROR */
 }

@@ -1,6 +1,7 @@
 /*
  * infile.h - feeding LOAD DATA LOCAL INFILE straight from a chunk's
- * decompressor, without temporary files (mysql_set_local_infile_handler).
+ * decompressor, without temporary files (the client library's local-infile
+ * handler, set through cs_conn_set_infile).
  *
  * States: IDLE --arm--> ARMED --init--> OPEN --read* (0 at end)--> DONE
  * --end--> IDLE; any source error -> FAILED: read returns -1, error() hands
@@ -19,9 +20,9 @@
 #ifndef LOAD_INFILE_H
 #define LOAD_INFILE_H
 
-#include <mysql.h>
 #include <stdint.h>
 
+#include "common/conn.h"
 #include "common/error.h"
 #include "format/source.h"
 
@@ -42,7 +43,9 @@ struct load_infile {
     struct cs_error err;     /* why it failed */
 };
 
-void load_infile_attach(MYSQL *mysql, struct load_infile *f);
+/* Serve LOAD DATA LOCAL on C from F (the client library calls the four
+ * functions below). */
+void load_infile_attach(struct cs_conn *c, struct load_infile *f);
 /* Arm for the next LOAD DATA: SRC (borrowed, never freed here) is read
  * until its end; bytes and err are reset.  SRC NULL disarms. */
 void load_infile_arm(struct load_infile *f, struct fmt_source *src);

@@ -98,7 +98,8 @@ int load_job_apply_early(struct load_worker *w, struct load_ctx *ctx, const stru
             if (reconnect(w, attempt, err) < 0 ||
                 load_journal_lookup(&w->conn, ctx->dump_id, item.data, &found, err) < 0)
                 break;
-            if (found) { /* the COMMIT had landed */
+            if (found) { /* the COMMIT had landed: not an error */
+                cs_error_clear(err);
                 rc = 0;
                 break;
             }
@@ -119,8 +120,8 @@ static int existing_names(struct cs_conn *c, const struct fmt_table *t, const ch
                           struct cs_buf *names, struct cs_error *err)
 {
     struct cs_buf sql = CS_BUF_INIT;
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW row;
+    struct cs_result *res = NULL;
+    char **row;
 
     if (!strcmp(kind, "index"))
         cs_buf_puts(&sql, "SELECT DISTINCT INDEX_NAME FROM information_schema.STATISTICS "
@@ -136,9 +137,9 @@ static int existing_names(struct cs_conn *c, const struct fmt_table *t, const ch
         return -1;
     }
     cs_buf_putc(names, '\n');
-    while ((row = mysql_fetch_row(res)))
+    while ((row = cs_result_row(res)))
         cs_buf_printf(names, "%s\n", row[0]);
-    mysql_free_result(res);
+    cs_result_free(res);
     cs_buf_release(&sql);
     return 0;
 }

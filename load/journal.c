@@ -49,8 +49,8 @@ int load_journal_read(struct cs_conn *c, const char *dump_id, struct load_journa
                       struct cs_error *err)
 {
     struct cs_buf sql = CS_BUF_INIT;
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW row;
+    struct cs_result *res = NULL;
+    char **row;
     int rc = -1;
 
     memset(j, 0, sizeof(*j));
@@ -59,11 +59,11 @@ int load_journal_read(struct cs_conn *c, const char *dump_id, struct load_journa
     where_dump(&sql, dump_id);
     if (cs_conn_query(c, sql.data, &res, err) < 0)
         goto out;
-    j->items = calloc(mysql_num_rows(res) + 1, sizeof(char *));
+    j->items = calloc(cs_result_rows(res) + 1, sizeof(char *));
     if (!j->items)
         goto oom;
-    while ((row = mysql_fetch_row(res))) {
-        j->items[j->n] = strndup(row[0], mysql_fetch_lengths(res)[0]);
+    while ((row = cs_result_row(res))) {
+        j->items[j->n] = strndup(row[0], cs_result_lengths(res)[0]);
         if (!j->items[j->n++])
             goto oom;
     }
@@ -74,7 +74,7 @@ oom:
     cs_error_set(err, CS_ERR_NOMEM, "out of memory reading the journal");
 out:
     if (res)
-        mysql_free_result(res);
+        cs_result_free(res);
     cs_buf_release(&sql);
     return rc;
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/connopt.h"
 #include "common/console.h"
@@ -13,6 +14,7 @@
 #include "load/check.h"
 #include "load/compat.h"
 #include "load/run.h"
+#include "load/stmtcheck.h"
 
 static volatile sig_atomic_t cancel_flag; /* the only file-scope mutable */
 
@@ -33,10 +35,18 @@ enum {
     OPT_REPLICATE_FROM,
     OPT_REPL_USER,
     OPT_REPL_PASSWORD,
+    OPT_REPL_SSL_MODE,
+    OPT_REPL_SSL_CA,
+    OPT_REPL_SSL_CERT,
+    OPT_REPL_SSL_KEY,
     OPT_RETRIES,
     OPT_ARCHIVE,
     OPT_COMPAT,
     OPT_WAIT_FOR_DUMP,
+    OPT_INCLUDE_SYSTEM,
+    OPT_LOAD_USERS,
+    OPT_SKIP_INVALID_GRANTS,
+    OPT_DEFINERS,
 };
 
 static const struct option long_options[] = {
@@ -53,10 +63,18 @@ static const struct option long_options[] = {
     {"replicate-from", required_argument, NULL, OPT_REPLICATE_FROM},
     {"replication-user", required_argument, NULL, OPT_REPL_USER},
     {"replication-password", required_argument, NULL, OPT_REPL_PASSWORD},
+    {"replication-ssl-mode", required_argument, NULL, OPT_REPL_SSL_MODE},
+    {"replication-ssl-ca", required_argument, NULL, OPT_REPL_SSL_CA},
+    {"replication-ssl-cert", required_argument, NULL, OPT_REPL_SSL_CERT},
+    {"replication-ssl-key", required_argument, NULL, OPT_REPL_SSL_KEY},
     {"retries", required_argument, NULL, OPT_RETRIES},
     {"compat", required_argument, NULL, OPT_COMPAT},
     {"wait-for-dump", required_argument, NULL, OPT_WAIT_FOR_DUMP},
     CS_S3_LONG_OPTIONS,
+    {"include-system", no_argument, NULL, OPT_INCLUDE_SYSTEM},
+    {"load-users", no_argument, NULL, OPT_LOAD_USERS},
+    {"skip-invalid-grants", no_argument, NULL, OPT_SKIP_INVALID_GRANTS},
+    {"definers", required_argument, NULL, OPT_DEFINERS},
     CS_CLI_COMMON_OPTIONS,
     {NULL, 0, NULL, 0},
 };
@@ -82,7 +100,25 @@ static void usage(FILE *out)
             "                             sql_log_bin=0)\n"
             "      --no-verify            skip the row count + checksum check of every chunk\n"
             "      --reset-progress       forget earlier runs of this dump and start over\n"
-            "      --retries=N            attempts per chunk after a transient error (default 5)\n\n"
+            "      --retries=N            attempts per chunk after a transient error (default 5)\n"
+            "      --include-system       let the dump write into mysql, sys and the other\n"
+            "                             system schemas (refused otherwise)\n\n"
+            "Accounts and definers:\n"
+            "      --load-users           also create the dump's accounts (csdump --users): roles,\n"
+            "                             users (before the tables), then grants and default\n"
+            "                             roles (after every object); --if-exists applies to\n"
+            "                             them too.  Grants the target cannot take (a privilege\n"
+            "                             it lacks, a table/column/routine/role neither in the\n"
+            "                             dump nor on the target) are listed and nothing is\n"
+            "                             changed, unless\n"
+            "      --skip-invalid-grants  which loads the accounts without them (each listed)\n"
+            "      --definers=keep|strip|replace=USER@HOST  the DEFINER of views, routines,\n"
+            "                             triggers and events: as dumped (default; checked\n"
+            "                             before any data: each definer must exist on the target\n"
+            "                             or be loaded with --load-users, and another user than\n"
+            "                             the loading one needs SET USER / SET_ANY_DEFINER or\n"
+            "                             SUPER), the loading user (DEFINER=CURRENT_USER; SQL\n"
+            "                             SECURITY kept), or USER@HOST\n\n"
             "Cross-flavor loads (a MySQL dump into MariaDB or the reverse): collations, hidden\n"
             "MySQL syntax and sql_mode words are translated and listed; what cannot be carried\n"
             "is refused before anything is written, unless a --compat word allows the loss:\n"
@@ -100,7 +136,18 @@ static void usage(FILE *out)
             "                             replication at the dump's coordinates\n"
             "      --replication-user=U   the source's replication account; its password comes\n"
             "                             from replication-password in the [csload] option\n"
-            "                             group or CSLOAD_REPLICATION_PASSWORD\n\n"
+            "                             group or CSLOAD_REPLICATION_PASSWORD\n"
+            "      --replication-ssl-mode=disabled|required|verify-ca|verify-identity\n"
+            "                             TLS from the target to the source (default: required\n"
+            "                             when a file below is given, else the target's default);\n"
+            "                             a CA given is always checked, verify-identity checks\n"
+            "                             the host name too\n"
+            "      --replication-ssl-ca=FILE  --replication-ssl-cert=FILE  --replication-ssl-key=FILE\n"
+            "                             the CA that signed the source's certificate, and a\n"
+            "                             client certificate: files the TARGET server reads (paths\n"
+            "                             on its host)\n"
+            "A MySQL target cannot replicate from a MariaDB source: with --replicate-from or\n"
+            "--set-gtid such a load is refused before anything is loaded.\n\n"
             "Input:\n"
             "      DIR | s3://BUCKET/PREFIX  a dump directory, or the objects csdump --outdir\n"
             "                             s3://... made (read with ranged GETs, nothing on\n"
@@ -128,6 +175,16 @@ struct parse_ctx {
     int check;
 };
 
+/* S[0, n) without one pair of surrounding quotes (' " `), malloc'd. */
+static char *unquote(const char *s, size_t n)
+{
+    if (n >= 2 && (s[0] == '\'' || s[0] == '"' || s[0] == '`') && s[n - 1] == s[0]) {
+        s++;
+        n -= 2;
+    }
+    return strndup(s, n);
+}
+
 static int parse_enum(const char *name, const char *arg, const char *const *values, int *out,
                       struct cs_error *err)
 {
@@ -138,6 +195,31 @@ static int parse_enum(const char *name, const char *arg, const char *const *valu
         }
     return cs_error_set(err, CS_ERR_USAGE, "--%s=%s: expected %s, %s or %s", name, arg,
                         values[0], values[1], values[2]);
+}
+
+/* keep | strip | replace=USER@HOST (the host after the last '@'; quotes
+ * around either part are taken off). */
+static int parse_definers(struct load_config *c, const char *arg, struct cs_error *err)
+{
+    const char *v = arg + 8, *at;
+
+    free(c->definer_user);
+    free(c->definer_host);
+    c->definer_user = c->definer_host = NULL;
+    if (!strcmp(arg, "keep") || !strcmp(arg, "strip")) {
+        c->definers = strcmp(arg, "keep") ? LOAD_DEFINERS_STRIP : LOAD_DEFINERS_KEEP;
+        return 0;
+    }
+    at = strncmp(arg, "replace=", 8) ? NULL : strrchr(v, '@');
+    if (!at || at == v || !at[1])
+        return cs_error_set(err, CS_ERR_USAGE,
+                            "--definers=%s: expected keep, strip or replace=USER@HOST", arg);
+    c->definers = LOAD_DEFINERS_REPLACE;
+    c->definer_user = unquote(v, (size_t)(at - v));
+    c->definer_host = unquote(at + 1, strlen(at + 1));
+    if (!c->definer_user || !c->definer_host)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    return 0;
 }
 
 static int on_option(void *vctx, int opt, const char *arg, struct cs_error *err)
@@ -190,6 +272,14 @@ static int on_option(void *vctx, int opt, const char *arg, struct cs_error *err)
     case OPT_REPL_USER: c->replication_user = arg; return 0;
     case OPT_REPL_PASSWORD: c->replication_password = arg; return 0;
     case OPT_COMPAT: return load_compat_parse_flags(arg, &c->compat, err);
+    case OPT_INCLUDE_SYSTEM: c->include_system = 1; return 0;
+    case OPT_REPL_SSL_MODE: return load_repl_ssl_parse(arg, &c->replication_ssl, err);
+    case OPT_REPL_SSL_CA: c->replication_ssl_ca = arg; return 0;
+    case OPT_REPL_SSL_CERT: c->replication_ssl_cert = arg; return 0;
+    case OPT_REPL_SSL_KEY: c->replication_ssl_key = arg; return 0;
+    case OPT_LOAD_USERS: c->load_users = 1; return 0;
+    case OPT_SKIP_INVALID_GRANTS: c->skip_invalid_grants = 1; return 0;
+    case OPT_DEFINERS: return parse_definers(c, arg, err);
     default: return cs_error_set(err, CS_ERR_INTERNAL, "unhandled option %d", opt);
     }
 }
@@ -216,6 +306,11 @@ static int parse_args(struct cs_cli *cli, int argc, char **argv, const struct cs
         return cs_error_set(err, CS_ERR_USAGE, "%s (see csload --help)",
                             cli->first_arg < cli->args.argc ? "expected exactly one dump DIR"
                                                             : "the dump DIR is required");
+    if (c->archive && !strcmp(c->archive, "-") && isatty(STDIN_FILENO))
+        return cs_error_set(err, CS_ERR_USAGE,
+                            "--archive - reads the archive from standard input, which is a "
+                            "terminal: pipe one in (csdump --archive - | csload --archive -) or "
+                            "give a file");
     if (p->check && c->archive && !strcmp(c->archive, "-"))
         return cs_error_set(err, CS_ERR_USAGE, "--check reads a dump directory or an archive "
                                                "file, not standard input");
@@ -235,6 +330,9 @@ static int parse_args(struct cs_cli *cli, int argc, char **argv, const struct cs
         c->replication_password = getenv("CSLOAD_REPLICATION_PASSWORD");
     if (c->replicate_from && !c->replication_user)
         return cs_error_set(err, CS_ERR_USAGE, "--replicate-from needs --replication-user");
+    if (load_repl_ssl_resolve(c->replication_ssl, c->replication_ssl_ca, c->replication_ssl_cert,
+                              c->replication_ssl_key, &c->replication_ssl, err) < 0)
+        return -1;
     if (p->check)
         return 0;
     return cs_connopt_finish(p->co, err);
@@ -257,15 +355,24 @@ static int check_only(const struct load_config *cfg, const struct cs_log *log,
 
     if (cfg->archive) { /* every entry against the manifest, every byte hashed */
         struct load_archive *a = load_archive_open(cfg->archive, 1, &cfg->s3, log, cfg->cancel, err);
-        if (a)
+        struct fmt_manifest *m = a ? load_archive_take_manifest(a) : NULL;
+        int ok = m && load_stmtcheck_dump(load_archive_input(a), m, cfg->include_system, err) == 0;
+        if (ok)
             cs_log_info(log, "%s: the archive is intact (every entry present, sizes and "
-                             "hashes match, nothing unlisted)",
+                             "hashes match, nothing unlisted, every statement the one its "
+                             "manifest entry says)",
                         cfg->archive);
+        fmt_manifest_free(m);
         load_archive_free(a);
-        return a ? 0 : -1;
+        return ok ? 0 : -1;
     }
     in = load_input_open(cfg->input, &cfg->s3, log, cfg->cancel, err);
     problems = in ? load_check(in, log, err) : -1;
+    if (problems == 0) { /* the content: each DDL file the statement it claims to be */
+        struct fmt_manifest *m = in->read_manifest(in, err);
+        problems = m && load_stmtcheck_dump(in, m, cfg->include_system, err) == 0 ? 0 : -1;
+        fmt_manifest_free(m);
+    }
 
     load_input_free(in);
     if (problems > 0)
@@ -314,13 +421,15 @@ int main(int argc, char **argv)
         cs_s3_global_cleanup();
         goto out;
     }
-    mysql_library_init(0, NULL, NULL);
+    cs_conn_library_init();
     rc = load_run(&cfg, &err) == 0 ? 0 : 1;
-    mysql_library_end();
+    cs_conn_library_end();
     cs_s3_global_cleanup();
 out:
     if (rc != 0 && cs_error_is_set(&err))
         cs_log_error(&log, "%s", err.msg);
+    free(cfg.definer_user);
+    free(cfg.definer_host);
     cs_connopt_release(&co);
     cs_cli_release(&cli);
     cs_console_release(&con);

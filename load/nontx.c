@@ -77,8 +77,8 @@ static int reset_table(struct cs_conn *c, const struct load_ctx *ctx, const stru
     rc = cs_conn_exec(c, sql.data, err);
 out:
     if (rc < 0)
-        cs_error_prefix(err, "%s.%s: emptying the non-transactional table to reload it",
-                        t->schema, t->name);
+        cs_error_prefix(err, "%s.%s: emptying the non-transactional table to reload it", t->schema,
+                        t->name);
     cs_buf_release(&sql);
     cs_buf_release(&item);
     return rc;

@@ -52,7 +52,7 @@ int load_worker_reconnect(struct load_worker *w, struct cs_error *err)
     snprintf(label, sizeof(label), "%s worker %u", ph->name, w->id);
     if (load_session_open(&w->conn, ph->cfg, ph->target, ph->sql_mode, label, err) < 0)
         return -1;
-    load_infile_attach(w->conn.mysql, &w->inf);
+    load_infile_attach(&w->conn, &w->inf);
     return 0;
 }
 

@@ -108,7 +108,39 @@ static struct cs_buf *note_next(struct repl_ctx *x)
     return &x->note;
 }
 
-/* "CHANGE ... TO X_HOST='h', X_PORT=p, X_USER='u', X_PASSWORD='pw'" */
+static void put_file_option(struct cs_buf *b, const struct repl_syntax *syn, const char *name,
+                            const char *file)
+{
+    if (!file)
+        return;
+    cs_buf_printf(b, ", %s%s=", syn->opt, name);
+    put_literal(b, file);
+}
+
+/* ", X_SSL=1, X_SSL_CA='ca', ..., X_SSL_VERIFY_SERVER_CERT=0" (or X_SSL=0) */
+static void put_tls(struct cs_buf *b, const struct repl_syntax *syn,
+                    const struct load_repl_source *src)
+{
+    if (src->ssl == LOAD_REPL_SSL_DEFAULT)
+        return;
+    if (src->ssl == LOAD_REPL_SSL_DISABLED) {
+        cs_buf_printf(b, ", %sSSL=0", syn->opt);
+        return;
+    }
+    cs_buf_printf(b, ", %sSSL=1", syn->opt);
+    put_file_option(b, syn, "SSL_CA", src->ssl_ca);
+    put_file_option(b, syn, "SSL_CERT", src->ssl_cert);
+    put_file_option(b, syn, "SSL_KEY", src->ssl_key);
+    cs_buf_printf(b, ", %sSSL_VERIFY_SERVER_CERT=%d", syn->opt,
+                  src->ssl == LOAD_REPL_SSL_VERIFY_IDENTITY);
+}
+
+static int tls_on(const struct load_repl_source *src)
+{
+    return src->ssl >= LOAD_REPL_SSL_REQUIRED;
+}
+
+/* "CHANGE ... TO X_HOST='h', X_PORT=p, X_USER='u', X_PASSWORD='pw'[, TLS]" */
 static void put_change_head(struct cs_buf *b, const struct repl_syntax *syn,
                             const struct load_repl_source *src, int for_print)
 {
@@ -127,6 +159,7 @@ static void put_change_head(struct cs_buf *b, const struct repl_syntax *syn,
         else
             put_literal(b, src->password);
     }
+    put_tls(b, syn, src);
 }
 
 static void put_file_pos(struct cs_buf *b, const struct repl_syntax *syn,
@@ -159,6 +192,13 @@ static int push_change(struct repl_ctx *x, const struct repl_syntax *syn, const 
     if (r == 0)
         r = push_text(x, &x->out->change_stmts, &x->out->nchange, start);
     cs_buf_release(&b);
+    if (!strcmp(start, "START REPLICA")) {
+        x->out->stop_stmt = "STOP REPLICA";
+        x->out->status_stmt = "SHOW REPLICA STATUS";
+    } else {
+        x->out->stop_stmt = "STOP SLAVE";
+        x->out->status_stmt = "SHOW SLAVE STATUS";
+    }
     return r;
 }
 
@@ -244,13 +284,14 @@ static void note_mysql_reset(struct repl_ctx *x, const char *reset)
 
 static void note_mysql_common(struct repl_ctx *x, const struct repl_syntax *syn)
 {
-    if (!cs_version_at_least(x->target, 8, 0, 0))
+    /* over TLS, caching_sha2_password sends the password as it is */
+    if (!cs_version_at_least(x->target, 8, 0, 0) || tls_on(x->src))
         return;
     cs_buf_printf(note_next(x),
                   "If the replication user authenticates with caching_sha2_password and the "
-                  "connection has no TLS, add %sSSL=1 or GET_%s_PUBLIC_KEY=1 to the CHANGE "
-                  "statement.",
-                  syn->opt, syn == &syntax_source ? "SOURCE" : "MASTER");
+                  "connection has no TLS, use TLS (--replication-ssl-mode=required, or "
+                  "--replication-ssl-ca) or add GET_%s_PUBLIC_KEY=1 to the CHANGE statement.",
+                  syn == &syntax_source ? "SOURCE" : "MASTER");
 }
 
 static int plan_mysql_gtid(struct repl_ctx *x, const struct repl_syntax *syn, const char *start)
@@ -292,16 +333,135 @@ static int plan_mysql_to_mysql(struct repl_ctx *x)
 
 /* ---- across flavors ---- */
 
+/* A MariaDB release series and the first release of it that reads a MySQL
+ * 8.0+ binary log (new event types) and knows MySQL's utf8mb4_0900_*
+ * collations (0: none does).  Series not listed: none before 11.8, all from. */
+struct mariadb_series {
+    unsigned major, minor;
+    unsigned events_from, collations_from;
+};
+
+static const struct mariadb_series mariadb_mysql8[] = {
+    {10, 6, 21, 0},
+    {10, 11, 11, 0},
+    {11, 4, 5, 5},
+    {11, 7, 2, 2},
+};
+
+/* COLLATIONS 0: the binary log events; 1: the collations. */
+static int mariadb_has(const struct cs_version *v, int collations)
+{
+    for (size_t i = 0; i < sizeof(mariadb_mysql8) / sizeof(mariadb_mysql8[0]); i++) {
+        const struct mariadb_series *s = &mariadb_mysql8[i];
+        unsigned from = collations ? s->collations_from : s->events_from;
+        if (v->major == s->major && v->minor == s->minor)
+            return from && v->patch >= from;
+    }
+    return cs_version_at_least(v, 11, 8, 0);
+}
+
+static void put_version(struct cs_buf *b, const struct cs_version *v)
+{
+    cs_buf_printf(b, "%u.%u.%u", v->major, v->minor, v->patch);
+}
+
+/* caching_sha2_password from a MariaDB replica: the plugin, and TLS */
+static void note_caching_sha2(struct repl_ctx *x)
+{
+    struct cs_buf *b = &x->note;
+
+    cs_buf_puts(b, "the target's plugin_dir (SELECT @@plugin_dir) must hold the "
+                   "caching_sha2_password client plugin (caching_sha2_password.so of MariaDB "
+                   "Connector/C, e.g. in Debian's libmariadb3 package) and the connection to "
+                   "the source needs TLS, which carries the password");
+    if (tls_on(x->src))
+        cs_buf_puts(b, ".");
+    else if (x->src->ssl == LOAD_REPL_SSL_DISABLED)
+        cs_buf_puts(b, ", which --replication-ssl-mode=disabled turns off.");
+    else if (cs_version_at_least(x->target, 11, 4, 0))
+        cs_buf_puts(b, " (MariaDB 11.4 and later use it by default).");
+    else
+        cs_buf_puts(b, ": MariaDB before 11.4 connects without it unless told "
+                       "(--replication-ssl-mode=required, or --replication-ssl-ca).");
+}
+
+static void note_mysql_source_auth(struct repl_ctx *x, const struct cs_version *sv)
+{
+    struct cs_buf *b = note_next(x);
+
+    if (!sv) {
+        cs_buf_puts(b, "Use a mysql_native_password replication user where the source has it; "
+                       "with caching_sha2_password, ");
+    } else if (!cs_version_at_least(sv, 8, 0, 0)) {
+        cs_buf_puts(b, "Use a mysql_native_password replication user (MySQL 5.7's default).");
+        return;
+    } else if (!cs_version_at_least(sv, 8, 4, 0)) {
+        cs_buf_puts(b, "MySQL ");
+        put_version(b, sv);
+        cs_buf_puts(b, " creates users with caching_sha2_password: use a mysql_native_password "
+                       "replication user, or for caching_sha2_password ");
+    } else if (!cs_version_at_least(sv, 9, 0, 0)) {
+        cs_buf_puts(b, "MySQL 8.4 has mysql_native_password only when started with "
+                       "--mysql-native-password=ON; with caching_sha2_password (its default) ");
+    } else {
+        cs_buf_puts(b, "MySQL ");
+        put_version(b, sv);
+        cs_buf_puts(b, " has no mysql_native_password: the replication user authenticates with "
+                       "caching_sha2_password, so ");
+    }
+    note_caching_sha2(x);
+}
+
+/* MariaDB 11.4+ replicas use TLS and verify the source's certificate unless told */
+static void note_mariadb_tls_default(struct repl_ctx *x)
+{
+    if (x->src->ssl != LOAD_REPL_SSL_DEFAULT || !cs_version_at_least(x->target, 11, 4, 0))
+        return;
+    cs_buf_puts(note_next(x),
+                "MariaDB 11.4 and later connect to the source with TLS and verify its "
+                "certificate by default, which a MySQL server's own self-signed certificate "
+                "fails from another host: give --replication-ssl-ca with the CA that signed it "
+                "(MySQL's is ca.pem in its datadir), or --replication-ssl-mode=required to "
+                "encrypt without verifying.");
+}
+
 static int plan_mysql_to_mariadb(struct repl_ctx *x)
 {
+    struct cs_version srcv;
+    const struct cs_version *sv = NULL;
+    int mysql8;
+    struct cs_buf *b;
+
+    if (x->m->server_version && cs_version_parse(x->m->server_version, NULL, &srcv) == 0)
+        sv = &srcv;
+    mysql8 = !sv || cs_version_at_least(sv, 8, 0, 0);
+    if (sv && mysql8 && !mariadb_has(x->target, 0))
+        return cs_error_set(x->err, CS_ERR_USAGE,
+                            "MariaDB %u.%u.%u cannot replicate from MySQL %s: it does not read "
+                            "a MySQL 8.0+ binary log (MariaDB 10.6.21, 10.11.11, 11.4.5, 11.7.2 "
+                            "and later do); load into one of those to replicate from this "
+                            "dump's source",
+                            x->target->major, x->target->minor, x->target->patch,
+                            x->m->server_version);
     if (!x->m->coords.binlog_file)
         return no_file_pos(x, " (a MariaDB target cannot use MySQL GTIDs)");
     cs_buf_puts(note_next(x),
                 "MariaDB cannot use MySQL GTIDs (uuid:number sets, not domain-server-sequence "
-                "positions): the replica is started at the binary log file/position. MariaDB "
-                "replicates from MySQL only as far as it understands the MySQL binary log and "
-                "its authentication (use a mysql_native_password replication user): try it "
-                "before relying on it.");
+                "positions): the replica is started at the binary log file/position.");
+    if (mysql8 && !mariadb_has(x->target, 1)) {
+        b = note_next(x);
+        cs_buf_puts(b, "MariaDB ");
+        put_version(b, x->target);
+        cs_buf_puts(b, " does not know MySQL 8's utf8mb4_0900_* collations (11.4.5, 11.7.2 and "
+                       "later do): the replica stops at the first transaction from a session "
+                       "using one, as MySQL 8 sessions do by default (\"Character set '#255' is "
+                       "not a compiled character set\"); load into MariaDB 11.4.5 or later, or "
+                       "have every session on the source use a collation both know.");
+    }
+    note_mysql_source_auth(x, sv);
+    note_mariadb_tls_default(x);
+    cs_buf_puts(note_next(x), "MariaDB replicates from MySQL only as far as it understands the "
+                              "MySQL binary log: try it before relying on it.");
     return push_change(x, &syntax_master, NULL, "START SLAVE");
 }
 
@@ -387,4 +547,59 @@ void load_repl_plan_release(struct load_repl_plan *p)
     free_list(p->change_stmts, p->nchange);
     free(p->note);
     memset(p, 0, sizeof(*p));
+}
+
+/* ---- --replication-ssl-* ---- */
+
+static const char *const ssl_names[] = {
+    [LOAD_REPL_SSL_DEFAULT] = "default",
+    [LOAD_REPL_SSL_DISABLED] = "disabled",
+    [LOAD_REPL_SSL_REQUIRED] = "required",
+    [LOAD_REPL_SSL_VERIFY_CA] = "verify-ca",
+    [LOAD_REPL_SSL_VERIFY_IDENTITY] = "verify-identity",
+};
+
+const char *load_repl_ssl_name(enum load_repl_ssl mode)
+{
+    return (unsigned)mode < sizeof(ssl_names) / sizeof(ssl_names[0]) ? ssl_names[mode] : "?";
+}
+
+int load_repl_ssl_parse(const char *arg, enum load_repl_ssl *out, struct cs_error *err)
+{
+    for (unsigned i = LOAD_REPL_SSL_DISABLED; i <= LOAD_REPL_SSL_VERIFY_IDENTITY; i++)
+        if (arg && !strcmp(arg, ssl_names[i])) {
+            *out = (enum load_repl_ssl)i;
+            return 0;
+        }
+    return cs_error_set(err, CS_ERR_USAGE,
+                        "--replication-ssl-mode=%s: expected disabled, required, verify-ca or "
+                        "verify-identity",
+                        arg ? arg : "");
+}
+
+int load_repl_ssl_resolve(enum load_repl_ssl mode, const char *ca, const char *cert,
+                          const char *key, enum load_repl_ssl *out, struct cs_error *err)
+{
+    int files = ca || cert || key;
+
+    if (mode == LOAD_REPL_SSL_DEFAULT)
+        mode = files ? LOAD_REPL_SSL_REQUIRED : LOAD_REPL_SSL_DEFAULT;
+    if (mode == LOAD_REPL_SSL_DISABLED && files)
+        return cs_error_set(err, CS_ERR_USAGE,
+                            "--replication-ssl-mode=disabled with --replication-ssl-%s: the "
+                            "files are only used over TLS",
+                            ca     ? "ca"
+                            : cert ? "cert"
+                                   : "key");
+    if (mode >= LOAD_REPL_SSL_VERIFY_CA && !ca)
+        return cs_error_set(err, CS_ERR_USAGE,
+                            "--replication-ssl-mode=%s needs --replication-ssl-ca=FILE (the CA "
+                            "that signed the source's certificate, as a path on the target's "
+                            "host)",
+                            load_repl_ssl_name(mode));
+    if (!cert != !key)
+        return cs_error_set(err, CS_ERR_USAGE, "--replication-ssl-%s needs --replication-ssl-%s",
+                            cert ? "cert" : "key", cert ? "key" : "cert");
+    *out = mode;
+    return 0;
 }

@@ -6,17 +6,21 @@
 
 #include "common/console.h"
 #include "format/checksum.h"
+#include "load/accounts.h"
 #include "load/archive_in.h"
 #include "load/check.h"
 #include "load/chunk.h"
 #include "load/compat.h"
+#include "load/definer.h"
 #include "load/jobs.h"
+#include "load/jsoncheck.h"
 #include "load/nontx.h"
-#include "load/repl.h"
+#include "load/replsetup.h"
 #include "load/schema.h"
 #include "load/session.h"
 #include "load/share.h"
 #include "load/waitdump.h"
+#include "load/stmtcheck.h"
 
 struct run {
     const struct load_config *cfg;
@@ -27,8 +31,10 @@ struct run {
     struct cs_conn main;
     struct load_target target;
     struct load_compat *compat;      /* cross-flavor translation */
+    struct load_accounts *accounts;  /* --load-users, and who the target has */
     struct load_journal journal;
     struct load_ctx ctx;
+    struct load_replsetup repl;
     size_t total_chunks;
     uint64_t total_bytes;
     double t0;
@@ -126,7 +132,9 @@ static int check_packet(struct run *r, struct cs_error *err)
 static int connect_target(struct run *r, struct cs_error *err)
 {
     if (cs_conn_open(&r->main, &r->cfg->conn, "csload", err) < 0 ||
-        load_target_read(&r->main, &r->target, err) < 0 || check_packet(r, err) < 0 ||
+        load_target_read(&r->main, &r->target, err) < 0 ||
+        load_replsetup_check(&r->repl, r->cfg, r->m, &r->target, err) < 0 ||
+        check_packet(r, err) < 0 ||
         load_compat_prepare(&r->compat, &r->main, r->cfg, r->in, r->m, &r->target, err) < 0 ||
         load_session_setup(&r->main, r->cfg, &r->target, r->m->sql_mode, err) < 0)
         return -1;
@@ -308,6 +316,9 @@ static int stream_phase(struct run *r, struct cs_error *err)
             fmt_manifest_free(final);
             return -1;
         }
+        struct cs_error ignore; /* each chunk was checked as it came */
+        cs_error_clear(&ignore);
+        load_jsoncheck_target(final, &r->target.version, NULL, &ignore);
         fmt_manifest_free(r->m);
         r->m = final;
         r->ctx.m = final;
@@ -474,133 +485,6 @@ out:
     return rc;
 }
 
-/* "host:port" (or "[v6]:port", or "host" for 3306). */
-static int parse_host_port(const char *s, char *host, size_t size, unsigned *port,
-                           struct cs_error *err)
-{
-    const char *colon = strrchr(s, ':');
-    const char *h = s;
-    size_t len = colon ? (size_t)(colon - s) : strlen(s);
-
-    *port = 3306;
-    if (colon) {
-        char *end;
-        unsigned long p = strtoul(colon + 1, &end, 10);
-        if (*end || !p || p > 65535)
-            return cs_error_set(err, CS_ERR_USAGE, "--replicate-from=%s: expected HOST:PORT", s);
-        *port = (unsigned)p;
-    }
-    if (len >= 2 && h[0] == '[' && h[len - 1] == ']') {
-        h++;
-        len -= 2;
-    }
-    if (!len || len >= size)
-        return cs_error_set(err, CS_ERR_USAGE, "--replicate-from=%s: expected HOST:PORT", s);
-    memcpy(host, h, len);
-    host[len] = '\0';
-    return 0;
-}
-
-static void print_stmts(const struct load_config *cfg, char *const *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        cs_log_info(cfg->log, "  %s;", s[i]);
-}
-
-static int exec_stmts(struct cs_conn *c, char *const *s, size_t n, struct cs_error *err)
-{
-    for (size_t i = 0; i < n; i++)
-        if (cs_conn_exec(c, s[i], err) < 0)
-            return -1;
-    return 0;
-}
-
-static int replication(struct run *r, struct cs_error *err)
-{
-    const struct load_config *cfg = r->cfg;
-    struct load_repl_source src = {"<source-host>", 3306, "<replication-user>", NULL};
-    struct load_repl_plan shown = {0}, real = {0};
-    char host[256];
-    int rc = -1;
-
-    if (!r->m->coords.present && !cfg->set_gtid && !cfg->replicate_from) {
-        cs_log_info(cfg->log, "the dump has no binary log coordinates: no replica setup");
-        return 0;
-    }
-    if (cfg->replicate_from) {
-        if (parse_host_port(cfg->replicate_from, host, sizeof(host), &src.port, err) < 0)
-            return -1;
-        src.host = host;
-        src.user = cfg->replication_user;
-    }
-    if (load_repl_plan(r->m, &r->target.version, r->target.gtid_empty, &src, 1, &shown, err) < 0)
-        return cs_error_prefix(err, "replication setup");
-    cs_log_info(cfg->log, "to make the target replicate from the source at the dump's "
-                          "coordinates, run on the target:");
-    print_stmts(cfg, shown.gtid_stmts, shown.ngtid);
-    print_stmts(cfg, shown.change_stmts, shown.nchange);
-    if (shown.note)
-        cs_log_info(cfg->log, "note: %s", shown.note);
-    if (!cfg->set_gtid && !cfg->replicate_from) {
-        rc = 0;
-        goto out;
-    }
-    src.password = cfg->replication_password;
-    if (load_repl_plan(r->m, &r->target.version, r->target.gtid_empty, &src, 0, &real, err) < 0 ||
-        exec_stmts(&r->main, real.gtid_stmts, real.ngtid, err) < 0)
-        goto out;
-    cs_log_info(cfg->log, "the target's GTID state is now the dump's");
-    if (cfg->replicate_from) {
-        if (exec_stmts(&r->main, real.change_stmts, real.nchange, err) < 0)
-            goto out;
-        cs_log_info(cfg->log, "replication from %s:%u started", src.host, src.port);
-    }
-    rc = 0;
-out:
-    if (rc < 0)
-        cs_error_prefix(err, "replication setup");
-    load_repl_plan_release(&shown);
-    load_repl_plan_release(&real);
-    return rc;
-}
-
-/* Warn when the source no longer holds the binary log the replica starts in. */
-static void check_source_binlogs(struct run *r)
-{
-    const struct load_config *cfg = r->cfg;
-    struct cs_conn_config cc = cfg->conn;
-    struct cs_conn c = {0};
-    struct cs_error e;
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW row;
-    char host[256];
-    int found = 0;
-
-    cs_error_clear(&e);
-    if (!cfg->replicate_from || !r->m->coords.present || !r->m->coords.binlog_file ||
-        parse_host_port(cfg->replicate_from, host, sizeof(host), &cc.port, &e) < 0)
-        return;
-    cc.host = host;
-    cc.socket = NULL;
-    cc.user = cfg->replication_user;
-    cc.password = cfg->replication_password;
-    cc.local_infile = 0;
-    if (cs_conn_open(&c, &cc, "source", &e) < 0 || cs_conn_query(&c, "SHOW BINARY LOGS", &res, &e) < 0) {
-        cs_log_verbose(cfg->log, "cannot list the source's binary logs: %s", e.msg);
-        cs_conn_close(&c);
-        return;
-    }
-    while ((row = mysql_fetch_row(res)))
-        found |= row[0] && !strcmp(row[0], r->m->coords.binlog_file);
-    mysql_free_result(res);
-    cs_conn_close(&c);
-    if (!found)
-        cs_log_warn(cfg->log, "the source no longer holds binary log %s, where the dump's "
-                              "coordinates are: replication cannot start from this dump "
-                              "(take a new dump, and keep binlogs longer)",
-                    r->m->coords.binlog_file);
-}
-
 static void summary(struct run *r)
 {
     struct load_progress *p = &r->ctx.prog;
@@ -616,6 +500,11 @@ static void summary(struct run *r)
                 el > 0 ? bytes / 1e6 / el : 0.0,
                 r->cfg->verify ? "verified: every chunk matches the dump" : "NOT verified (--no-verify)");
     load_compat_summary(r->compat, r->cfg->log);
+    load_accounts_summary(r->accounts, r->cfg->log);
+    cs_log_info(r->cfg->log,
+                "the progress journal stays on the target in schema " LOAD_JOURNAL_SCHEMA
+                " (a rerun of this dump finds everything done): drop "
+                "it with DROP DATABASE `" LOAD_JOURNAL_SCHEMA "` once the copy is in use");
 }
 
 /* Journal, schemas, tables and claims: one loader at a time (load/share.h). */
@@ -627,10 +516,16 @@ static int setup_phase(struct run *r, struct cs_error *err)
                         err) < 0)
         return -1;
     rc = open_journal(r, &first_run, err) < 0 || init_ctx(r, err) < 0 ||
+                 load_accounts_prepare(&r->accounts, &r->main, r->cfg, r->in, r->m, &r->target,
+                                       &r->journal, first_run, err) < 0 ||
+                 load_schema_check_target(&r->ctx, &r->target, err) < 0 ||
                  load_schema_conflicts(&r->main, &r->ctx, first_run, err) < 0 ||
+                 load_definers_check(&r->main, &r->ctx, r->accounts, err) < 0 ||
                  load_journal_mark(&r->main, r->dump_id, "load:started", err) < 0 ||
                  load_compat_record(r->compat, &r->main, r->dump_id, err) < 0 ||
                  load_schema_databases(&r->main, &r->ctx, err) < 0 ||
+                 load_accounts_create(r->accounts, &r->main, r->dump_id, err) < 0 ||
+                 load_schema_sequences(&r->main, &r->ctx, err) < 0 ||
                  load_schema_tables(&r->main, &r->ctx, err) < 0 ||
                  load_share_claims_fill(&r->main, r->dump_id, r->m, err) < 0
              ? -1
@@ -671,11 +566,11 @@ static int finish_phase(struct run *r, struct cs_error *err)
     }
     if (alter_phase(r, "index", err) < 0 || (r->cfg->verify && verify_phase(r, err) < 0) ||
         alter_phase(r, "fk", err) < 0 ||
-        load_schema_objects(&r->main, &r->ctx, r->m->sql_mode, err) < 0)
+        load_schema_objects(&r->main, &r->ctx, r->m->sql_mode, err) < 0 ||
+        load_accounts_grant(r->accounts, &r->main, r->dump_id, err) < 0)
         goto out;
     summary(r);
-    check_source_binlogs(r);
-    if (replication(r, err) == 0)
+    if (load_replsetup_run(&r->repl, &r->main, r->m, &r->target, err) == 0)
         rc = load_journal_mark(&r->main, r->dump_id, "load:done", err);
 out:
     load_share_unlock(&r->main, r->dump_id);
@@ -724,9 +619,12 @@ int load_run(const struct load_config *cfg, struct cs_error *err)
         r.waiting = !final;
     }
     if (!r.m || dump_id_of(&r, err) < 0 || (!r.arch && !r.waiting && check_dump(&r, err) < 0) ||
+        load_stmtcheck_dump(r.in, r.m, cfg->include_system, err) < 0 ||
         connect_target(&r, err) < 0)
         goto out;
     preflight(&r);
+    if (load_jsoncheck_target(r.m, &r.target.version, cfg->log, err) < 0)
+        goto out;
     rc = phases(&r, err);
 out:
     if (rc < 0 && cfg->cancel && *cfg->cancel && err->code != CS_ERR_CANCELLED)
@@ -739,6 +637,7 @@ out:
     load_journal_release(&r.journal);
     load_target_release(&r.target);
     load_compat_free(r.compat);
+    load_accounts_free(r.accounts);
     cs_conn_close(&r.main);
     fmt_manifest_free(r.m);
     free(r.deferred.jobs);

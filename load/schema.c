@@ -9,6 +9,8 @@
 #include "format/sqlenc.h"
 #include "load/check.h"
 #include "load/compat.h"
+#include "load/definer.h"
+#include "load/session.h"
 
 #define DDL_MAX (64u * 1024u * 1024u)
 
@@ -137,6 +139,7 @@ static void schemas_in(struct cs_buf *b, const struct fmt_manifest *m)
 static const char *const object_kind_sql[FMT_OBJ_KIND_COUNT] = {
     [FMT_OBJ_VIEW] = "VIEW",       [FMT_OBJ_PROCEDURE] = "PROCEDURE",
     [FMT_OBJ_FUNCTION] = "FUNCTION", [FMT_OBJ_TRIGGER] = "TRIGGER", [FMT_OBJ_EVENT] = "EVENT",
+    [FMT_OBJ_SEQUENCE] = "SEQUENCE",
 };
 
 /* Everything the target has in the dump's schemas: "kind\tschema\tname" lines. */
@@ -144,11 +147,12 @@ static int target_objects(struct cs_conn *c, const struct fmt_manifest *m, struc
                           struct cs_error *err)
 {
     struct cs_buf sql = CS_BUF_INIT;
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW row;
+    struct cs_result *res = NULL;
+    char **row;
     int rc;
 
-    cs_buf_puts(&sql, "SELECT IF(TABLE_TYPE = 'VIEW', 'VIEW', 'TABLE'), TABLE_SCHEMA, TABLE_NAME "
+    cs_buf_puts(&sql, "SELECT IF(TABLE_TYPE = 'VIEW', 'VIEW', IF(TABLE_TYPE = 'SEQUENCE', "
+                      "'SEQUENCE', 'TABLE')), TABLE_SCHEMA, TABLE_NAME "
                       "FROM information_schema.TABLES WHERE TABLE_SCHEMA");
     schemas_in(&sql, m);
     cs_buf_puts(&sql, " UNION ALL SELECT ROUTINE_TYPE, ROUTINE_SCHEMA, ROUTINE_NAME FROM "
@@ -162,10 +166,10 @@ static int target_objects(struct cs_conn *c, const struct fmt_manifest *m, struc
     schemas_in(&sql, m);
     rc = cs_conn_query(c, sql.data, &res, err);
     cs_buf_putc(out, '\n');
-    while (rc == 0 && (row = mysql_fetch_row(res)))
+    while (rc == 0 && (row = cs_result_row(res)))
         cs_buf_printf(out, "%s\t%s\t%s\n", row[0], row[1], row[2]);
     if (res)
-        mysql_free_result(res);
+        cs_result_free(res);
     cs_buf_release(&sql);
     return rc;
 }
@@ -312,6 +316,91 @@ int load_schema_tables(struct cs_conn *c, struct load_ctx *ctx, struct cs_error 
     return 0;
 }
 
+/* S is a decimal integer (an optional '-', 1 to 20 digits). */
+static int is_integer(const char *s)
+{
+    size_t n;
+
+    if (!s)
+        return 0;
+    s += *s == '-';
+    n = strspn(s, "0123456789");
+    return n && n <= 20 && !s[n];
+}
+
+int load_schema_check_target(const struct load_ctx *ctx, const struct load_target *t,
+                             struct cs_error *err)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; t->version.flavor != CS_FLAVOR_MARIADB && i < ctx->m->nobjects; i++) {
+        const struct fmt_object *o = &ctx->m->objects[i];
+        if (o->kind != FMT_OBJ_SEQUENCE)
+            continue;
+        cs_log_error(ctx->cfg->log, "sequence %s.%s: %s has no sequences", o->schema, o->name,
+                     cs_flavor_name(t->version.flavor));
+        n++;
+    }
+    if (n)
+        return cs_error_set(err, CS_ERR_USAGE,
+                            "%zu sequence(s) of the dump cannot be created on the target (listed "
+                            "above); nothing was changed: load into MariaDB, or drop them (and "
+                            "the defaults that use them) from the source",
+                            n);
+    return 0;
+}
+
+/* CREATE SEQUENCE, then SETVAL so NEXTVAL goes on where the source was. */
+static int create_sequence(struct cs_conn *c, struct load_ctx *ctx, size_t i, struct cs_error *err)
+{
+    const struct fmt_object *o = &ctx->m->objects[i];
+    struct cs_buf set = CS_BUF_INIT;
+    char *text = NULL;
+    int rc = -1;
+
+    if (!is_integer(o->next_value) || !is_integer(o->round)) {
+        cs_error_set(err, CS_ERR_FORMAT, "%s: the manifest has no valid next_value/round for it",
+                     ctx->in->name);
+        goto out;
+    }
+    cs_buf_puts(&set, "DO SETVAL(");
+    cs_quote_qualified(&set, o->schema, o->name);
+    cs_buf_printf(&set, ", %s, 0, %s)", o->next_value, o->round);
+    if (cs_buf_failed(&set)) {
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    if (load_schema_read(ctx->in, ctx->m, o->file, &text, err) < 0 ||
+        load_compat_object_ddl(ctx->compat, o, &text, err) < 0)
+        goto out;
+    if (ctx->object_action[i] == LOAD_ACT_REPLACE &&
+        drop(c, "SEQUENCE", o->schema, o->name, err) < 0)
+        goto out;
+    if (use_schema(c, o->schema, err) < 0 || cs_conn_exec(c, "SET NAMES utf8mb4", err) < 0 ||
+        cs_conn_exec(c, text, err) < 0 || cs_conn_exec(c, set.data, err) < 0 ||
+        cs_conn_exec(c, "SET NAMES binary", err) < 0 ||
+        mark(c, ctx, "sequence", o->schema, o->name, err) < 0)
+        goto out;
+    rc = 0;
+out:
+    free(text);
+    cs_buf_release(&set);
+    return rc < 0 ? cs_error_prefix(err, "creating sequence %s.%s", o->schema, o->name) : 0;
+}
+
+int load_schema_sequences(struct cs_conn *c, struct load_ctx *ctx, struct cs_error *err)
+{
+    for (size_t i = 0; i < ctx->m->nobjects; i++) {
+        const struct fmt_object *o = &ctx->m->objects[i];
+        if (o->kind != FMT_OBJ_SEQUENCE || ctx->object_action[i] == LOAD_ACT_SKIP ||
+            journaled(ctx, "sequence", o->schema, o->name))
+            continue;
+        if (create_sequence(c, ctx, i, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* Runs TEXT in the session object O was created in, then restores ours. */
 static int run_in_session(struct cs_conn *c, const struct fmt_object *o, const char *text,
                           const char *sql_mode, struct cs_error *err)
@@ -334,9 +423,7 @@ static int run_in_session(struct cs_conn *c, const struct fmt_object *o, const c
         cs_buf_puts(&set, ", SESSION time_zone = ");
         fmt_sql_append_string(&set, o->time_zone, strlen(o->time_zone));
     }
-    cs_buf_puts(&back, "SET NAMES binary, SESSION time_zone = '+00:00', SESSION sql_mode = '");
-    fmt_sql_mode_for_load(&back, sql_mode);
-    cs_buf_putc(&back, '\'');
+    load_session_base_sql(&back, sql_mode);
     if (cs_buf_failed(&set) || cs_buf_failed(&back)) {
         cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         goto out;
@@ -363,7 +450,8 @@ static int create_object(struct cs_conn *c, struct load_ctx *ctx, size_t i, cons
     if (ctx->object_action[i] == LOAD_ACT_SKIP || journaled(ctx, kind, o->schema, o->name))
         return 0;
     if (load_schema_read(ctx->in, ctx->m, o->file, &text, err) < 0 ||
-        load_compat_object_ddl(ctx->compat, o, &text, err) < 0)
+        load_compat_object_ddl(ctx->compat, o, &text, err) < 0 ||
+        load_definers_apply(ctx->cfg, o, &text, err) < 0)
         goto out;
     if (ctx->object_action[i] == LOAD_ACT_REPLACE &&
         drop(c, object_kind_sql[o->kind], o->schema, o->name, err) < 0)

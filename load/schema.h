@@ -1,7 +1,7 @@
 /*
  * schema.h - the DDL side of a load, on the coordinator's connection:
  * conflicts with what the target already has (--if-exists), databases,
- * tables (secondary indexes and foreign keys deferred: load/ddl.h), and the
+ * sequences, tables (secondary indexes and foreign keys deferred: load/ddl.h), and the
  * other objects (routines, views in dependency order, triggers, events),
  * each in the session it was created in.  Every DDL file is checked against
  * the manifest's size and hash before it runs.  Each step's journal row is
@@ -12,6 +12,7 @@
 #define LOAD_SCHEMA_H
 
 #include "load/jobs.h"
+#include "load/session.h"
 
 /* Read a DDL file whole (checked against M's file list), without its
  * trailing ";\n"; *text malloc'd. */
@@ -29,7 +30,14 @@ int load_schema_conflicts(struct cs_conn *c, struct load_ctx *ctx, int first_run
  * or not; returns 1 when it must stop the load (--if-exists=fail). */
 int load_schema_decide(int exists, int journaled, int first_run, enum load_if_exists mode,
                        unsigned char *action);
+/* What the target cannot have at all: MariaDB sequences on MySQL (each
+ * named, then CS_ERR_USAGE, before anything is written). */
+int load_schema_check_target(const struct load_ctx *ctx, const struct load_target *t,
+                             struct cs_error *err);
 int load_schema_databases(struct cs_conn *c, struct load_ctx *ctx, struct cs_error *err);
+/* MariaDB sequences, before the tables (a column default may call NEXTVAL
+ * on one): CREATE SEQUENCE, then SETVAL to the dump's next value. */
+int load_schema_sequences(struct cs_conn *c, struct load_ctx *ctx, struct cs_error *err);
 /* Splits every table's CREATE into ctx->splits and creates the tables. */
 int load_schema_tables(struct cs_conn *c, struct load_ctx *ctx, struct cs_error *err);
 int load_schema_objects(struct cs_conn *c, struct load_ctx *ctx, const char *sql_mode,

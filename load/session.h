@@ -11,6 +11,7 @@
 #ifndef LOAD_SESSION_H
 #define LOAD_SESSION_H
 
+#include "common/buf.h"
 #include "common/conn.h"
 #include "common/version.h"
 #include "load/config.h"
@@ -25,7 +26,16 @@ struct load_target {
 };
 
 int load_target_read(struct cs_conn *c, struct load_target *t, struct cs_error *err);
+/* *EMPTY: the target's own GTID history (gtid_executed / gtid_binlog_pos) is
+ * empty now; read again after a load, which may have added to it. */
+int load_target_gtid_empty(struct cs_conn *c, const struct cs_version *v, int *empty,
+                           struct cs_error *err);
 void load_target_release(struct load_target *t);
+/* "SET NAMES binary, SESSION time_zone = '+00:00', SESSION sql_mode = '...'"
+ * (the dump's mode cleaned for loading): the part of the session every load
+ * statement runs in, also what the object phase returns to after running a
+ * routine or view in its own session.  The one home of these settings. */
+void load_session_base_sql(struct cs_buf *b, const char *dump_sql_mode);
 int load_session_setup(struct cs_conn *c, const struct load_config *cfg,
                        const struct load_target *t, const char *dump_sql_mode,
                        struct cs_error *err);

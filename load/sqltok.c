@@ -212,3 +212,8 @@ int load_sqltok_significant(const struct load_tok *t)
 {
     return t->kind != LOAD_TOK_SPACE && t->kind != LOAD_TOK_COMMENT;
 }
+
+int load_sqltok_backslash(const char *sql_mode)
+{
+    return !sql_mode || !strstr(sql_mode, "NO_BACKSLASH_ESCAPES");
+}

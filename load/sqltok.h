@@ -58,6 +58,10 @@ void load_sqltok_release(struct load_toks *t);
 int load_sqltok_is(const char *text, const struct load_tok *t, const char *w);
 /* Token T is a word made of digits only. */
 int load_sqltok_is_number(const char *text, const struct load_tok *t);
+/* Whether text written in a session with SQL_MODE (NULL = unknown: the
+ * default) treats backslashes in strings as escapes: the BACKSLASH argument
+ * of load_sqltok_split.  The one home of this rule. */
+int load_sqltok_backslash(const char *sql_mode);
 /* Significant: not space, not a plain comment. */
 int load_sqltok_significant(const struct load_tok *t);
 

@@ -1,32 +1,23 @@
 #include "load/verify.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/buf.h"
-#include "common/quote.h"
+#include "format/chunksel.h"
 
 static int build_select(struct cs_buf *b, const struct fmt_table *t, const char *schema,
                         const struct fmt_chunk *c)
 {
-    struct cs_buf q = CS_BUF_INIT;
+    struct fmt_sel_col *cols = calloc(t->ncolumns + 1, sizeof(*cols));
 
-    cs_buf_puts(b, "SELECT ");
-    for (size_t i = 0; i < t->ncolumns; i++) {
-        if (i)
-            cs_buf_puts(b, ", ");
-        cs_buf_reset(&q);
-        cs_quote_ident(&q, t->columns[i].name);
-        fmt_col_select_expr(b, t->columns[i].kind, q.failed ? "" : q.data);
-    }
-    if (t->ncolumns == 0)
-        cs_buf_puts(b, "1");
-    cs_buf_puts(b, " FROM ");
-    cs_quote_qualified(b, schema ? schema : t->schema, t->name);
-    if (c && c->where) {
-        cs_buf_puts(b, " WHERE ");
-        cs_buf_puts(b, c->where);
-    }
-    cs_buf_release(&q);
+    if (!cols)
+        return -1;
+    for (size_t i = 0; i < t->ncolumns; i++)
+        cols[i] = (struct fmt_sel_col){t->columns[i].name, t->columns[i].kind};
+    fmt_chunk_select(b, cols, t->ncolumns, schema ? schema : t->schema, t->name,
+                     c ? c->where : NULL, NULL, 0);
+    free(cols);
     return cs_buf_failed(b) ? -1 : 0;
 }
 
@@ -35,8 +26,8 @@ int load_verify_select(struct cs_conn *conn, const struct fmt_table *t, const ch
                        struct cs_error *err)
 {
     struct cs_buf sql = CS_BUF_INIT, line = CS_BUF_INIT;
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW row;
+    struct cs_result *res = NULL;
+    char **row;
     unsigned long *lens;
     int r = -1;
 
@@ -47,11 +38,11 @@ int load_verify_select(struct cs_conn *conn, const struct fmt_table *t, const ch
     }
     if (cs_conn_query_stream(conn, sql.data, &res, err) < 0)
         goto out;
-    while ((r = cs_conn_fetch(conn, res, &row, &lens, err)) == 1)
+    while ((r = cs_result_next(res, &row, &lens, err)) == 1)
         fmt_checksum_row(out, &line, row, lens, (unsigned)t->ncolumns);
 out:
     if (res)
-        mysql_free_result(res);
+        cs_result_free(res);
     cs_buf_release(&sql);
     cs_buf_release(&line);
     if (r < 0)

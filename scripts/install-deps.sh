@@ -43,12 +43,15 @@ PACKAGES=(
     mariadb-server
     mariadb-client
     zstd
+    xxhash
     python3
     procps
     ca-certificates
     coreutils
     time
     mmdebstrap
+    debian-archive-keyring
+    openssl
     util-linux
 )
 

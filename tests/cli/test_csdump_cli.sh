@@ -54,6 +54,13 @@ expect 1 "nosuch.sock" -- --chunk-bytes 10M -S "$WORK/nosuch.sock" -o "$WORK/x"
 expect 1 "nosuch.sock" -- --chunk-bytes 1GiB -S "$WORK/nosuch.sock" -o "$WORK/x"
 expect 1 "nosuch.sock" -- -B "shop, crm" -S "$WORK/nosuch.sock" -o "$WORK/x"
 expect 2 "--databases=shop,,crm: an empty name" -- -B "shop,,crm" -o "$WORK/x"
+# --tables needs the schema; accounts options that contradict each other
+expect 2 "--tables=sbtest1: name the schema too, as db.table" -- --tables sbtest1 -o "$WORK/x"
+expect 2 "--tables=shop.: name the schema too" -- --tables "shop.,crm.t" -o "$WORK/x"
+expect 2 "--include-users and --no-users exclude each other" -- --include-users 'app@%' --no-users -o "$WORK/x"
+expect 2 "--exclude-users=a,,b: an empty name" -- --exclude-users 'a,,b' -o "$WORK/x"
+expect 0 "--allow-missing" -- --help
+expect 0 "--include-users" -- --help
 # --defaults-file must exist and come first
 out=$("$CSDUMP" --defaults-file="$WORK/none.cnf" -o "$WORK/x" 2>&1) && fail "missing defaults file accepted"
 echo "$out" | grep -q "none.cnf" || fail "missing defaults file not named: $out"
@@ -63,7 +70,7 @@ expect 1 "127.0.0.1:1: cannot connect" -- -h 127.0.0.1 -P 1 -u nobody -o "$WORK/
 [ ! -e "$WORK/unreach/manifest.json" ] || fail "manifest written without a server"
 # a non-empty output directory is refused before connecting
 mkdir -p "$WORK/full" && touch "$WORK/full/something"
-expect 1 "is not empty" -- -h 127.0.0.1 -P 1 -o "$WORK/full"
+expect 2 "is not empty" -- -h 127.0.0.1 -P 1 -o "$WORK/full"
 # options from a [csdump] group, overridden by the command line
 printf '[csdump]\nthreads=0\n' > "$WORK/bad.cnf"
 out=$("$CSDUMP" --defaults-file="$WORK/bad.cnf" -o "$WORK/y" 2>&1) && fail "threads=0 from a file accepted"
@@ -71,7 +78,27 @@ echo "$out" | grep -q -- "bad.cnf:2 \[csdump\].*--threads=0" || fail "option fil
 # [client] options of other programs are ignored, ours are used
 printf '[client]\nhost=127.0.0.1\nport=1\ndefault-character-set=utf8mb4\n' > "$WORK/client.cnf"
 expect 1 "127.0.0.1:1: cannot connect" -- --defaults-file="$WORK/client.cnf" -o "$WORK/c"
+# --print-defaults: the options the files give, one per line (other programs'
+# [client] options dropped, passwords masked), exit 0, nothing run
+printf '[client]\nhost=db.example\npassword=S3cretPass\ndefault-character-set=utf8mb4\n[csdump]\nthreads=3\n' \
+    >"$WORK/print.cnf"
+out=$("$CSDUMP" --defaults-file="$WORK/print.cnf" --print-defaults -o "$WORK/never" 2>&1) ||
+    fail "--print-defaults: exit $?: $out"
+want=$(printf '%s\n' "csdump would have been started with the following arguments:" \
+    --host=db.example --password=***** --threads=3)
+[ "$out" = "$want" ] || fail "--print-defaults printed: $out"
+[ ! -e "$WORK/never" ] || fail "--print-defaults ran the dump"
+out=$("$CSDUMP" --no-defaults --print-defaults 2>&1) || fail "--no-defaults --print-defaults: $out"
+[ "$out" = "csdump would have been started with the following arguments:" ] ||
+    fail "--no-defaults --print-defaults printed: $out"
 # a password on the command line never appears in the output
 out=$("$CSDUMP" --no-defaults -h 127.0.0.1 -P 1 -u u -pS3cretPass -o "$WORK/p" 2>&1) || true
 echo "$out" | grep -q S3cretPass && fail "the password was printed"
+# --archive - never writes to (reads from) a terminal: run under a pty
+set +e
+out=$(script -qec "$CSDUMP --no-defaults --archive - -S $WORK/none.sock" /dev/null 2>&1)
+rc=$?
+set -e
+[ "$rc" = 2 ] || fail "--archive - on a terminal: exit $rc: $out"
+echo "$out" | grep -q "standard output, which is a terminal" || fail "--archive - on a terminal: $out"
 echo ok

@@ -31,6 +31,16 @@ expect 2 "expected exactly one dump DIR" -- "$WORK/a" "$WORK/b"
 expect 2 "--if-exists=maybe: expected fail, skip or replace" -- --if-exists maybe "$WORK/empty"
 expect 2 "--defer-indexes=some: expected all, fulltext or none" -- --defer-indexes some "$WORK/empty"
 expect 2 "--replicate-from needs --replication-user" -- --replicate-from 127.0.0.1:3306 "$WORK/empty"
+expect 2 "--replication-ssl-mode=maybe: expected disabled, required, verify-ca or verify-identity" -- \
+    --replication-ssl-mode maybe "$WORK/empty"
+expect 2 "--replication-ssl-mode=verify-ca needs --replication-ssl-ca" -- \
+    --replication-ssl-mode verify-ca "$WORK/empty"
+expect 2 "--replication-ssl-mode=verify-identity needs --replication-ssl-ca" -- \
+    --replication-ssl-mode verify-identity --replication-ssl-cert c.pem --replication-ssl-key k.pem "$WORK/empty"
+expect 2 "--replication-ssl-mode=disabled with --replication-ssl-ca" -- \
+    --replication-ssl-mode disabled --replication-ssl-ca ca.pem "$WORK/empty"
+expect 2 "--replication-ssl-cert needs --replication-ssl-key" -- --replication-ssl-cert c.pem "$WORK/empty"
+expect 2 "--replication-ssl-key needs --replication-ssl-cert" -- --replication-ssl-key k.pem "$WORK/empty"
 expect 2 "--threads=0" -- -t 0 "$WORK/empty"
 expect 2 "unknown option .*--bogus" -- --bogus "$WORK/empty"
 expect 2 "the command line: unknown option or missing value '--bogus'" -- -t 2 --bogus "$WORK/empty"
@@ -53,12 +63,51 @@ rc=$?
 set -e
 [ "$rc" = 1 ] && echo "$out" | grep -q "no S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY" ||
     fail "no credentials: exit $rc: $out"
+expect 2 "--definers=maybe: expected keep, strip or replace=USER@HOST" -- --definers maybe "$WORK/empty"
+expect 2 "--definers=replace=nohost: expected keep, strip or replace=USER@HOST" -- \
+    --definers replace=nohost "$WORK/empty"
+expect 2 "--definers=replace=@h: expected" -- --definers replace=@h "$WORK/empty"
+expect 0 "--load-users" -- --help
+expect 0 "--skip-invalid-grants" -- --help
 # --check without a server
 expect 1 "no manifest.json" -- --check "$WORK/empty"
 expect 1 "cannot open the dump directory" -- --check "$WORK/nowhere"
 touch "$WORK/file"
 expect 1 "not a directory" -- --check "$WORK/file"
-# an unreachable target: exit 1 naming it (the dump is read first)
+# an unreachable target: a dump that is fine (--check passes, no server), then
+# exit 1 naming the target it could not reach
+mkdir -p "$WORK/dump"
+cat >"$WORK/dump/manifest.json" <<'EOF'
+{"format_version": 1, "tool_version": "0.1.0",
+ "source": {"host": "db1.example.com", "port": 3306, "flavor": "mariadb",
+            "version": "10.11.6-MariaDB-log", "server_id": 7, "server_uuid": null,
+            "sql_mode": "STRICT_TRANS_TABLES", "time_zone": "+00:00"},
+ "started_at": "2024-05-01T12:00:00Z", "finished_at": "2024-05-01T12:03:41Z",
+ "options": {"format": "tsv", "compress": "none", "compress_level": 3, "threads": 4,
+             "chunk_rows": 100000, "chunk_bytes": 67108864},
+ "snapshot": {"lock_mode": "ftwrl", "consistent": true, "note": "", "barrier_wait_ms": 1.5,
+              "barrier_hold_ms": 12.25, "proof": []},
+ "coordinates": {"present": false},
+ "objects": [], "tables": []}
+EOF
+expect 0 "the dump is intact" -- --check "$WORK/dump"
+expect 1 "@ 127.0.0.1:1: cannot connect" -- -h 127.0.0.1 -P 1 -u nobody "$WORK/dump"
+# a manifest that is not one is refused before connecting, naming the file
 printf '{}' > "$WORK/empty/manifest.json"
 expect 1 "manifest.json" -- -h 127.0.0.1 -P 1 "$WORK/empty"
+# --print-defaults: the options the files give, one per line, passwords
+# masked, exit 0 without reading the dump
+printf '[client]\nuser=loader\n[csload]\nretries=5\nreplication-password=R3plPass\n' >"$WORK/print.cnf"
+out=$("$CSLOAD" --defaults-file="$WORK/print.cnf" --print-defaults "$WORK/nowhere" 2>&1) ||
+    fail "--print-defaults: exit $?: $out"
+want=$(printf '%s\n' "csload would have been started with the following arguments:" \
+    --user=loader --retries=5 --replication-password=*****)
+[ "$out" = "$want" ] || fail "--print-defaults printed: $out"
+# --archive - never writes to (reads from) a terminal: run under a pty
+set +e
+out=$(script -qec "$CSLOAD --no-defaults --archive - -S $WORK/none.sock" /dev/null 2>&1)
+rc=$?
+set -e
+[ "$rc" = 2 ] || fail "--archive - on a terminal: exit $rc: $out"
+echo "$out" | grep -q "standard input, which is a terminal" || fail "--archive - on a terminal: $out"
 echo ok

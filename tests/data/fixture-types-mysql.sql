@@ -61,6 +61,31 @@ INSERT INTO js VALUES
  (4, CAST(CAST('2001-01-01 00:00:00' AS DATETIME) AS JSON)),
  (5, '{"plain": ["text", 1, 2.5, true, null, {"x": []}]}'),
  (6, NULL);
+-- scalars as columns, sums and literals give them: each DECIMAL keeps its
+-- own precision (its storage size), each binary its field type
+CREATE TABLE jsrc (id INT PRIMARY KEY, a DECIMAL(5,2), b DECIMAL(30,2), c DECIMAL(12,2),
+  z DECIMAL(4,4), e DECIMAL(65,0), f DECIMAL(65,30), bl BLOB, mb MEDIUMBLOB, lb LONGBLOB,
+  bn BINARY(3), vb VARBINARY(10), bt BIT(5), bt64 BIT(64), ts TIMESTAMP(3) NULL, dt DATETIME(6),
+  d DATE, t TIME(2), u BIGINT UNSIGNED, y YEAR);
+INSERT INTO jsrc VALUES
+ (1, 1.50, 1.50, 1.50, 0.5, 5, 1.5, 0x00ff, 0x0203, 0x04, 0x05, 0x06, b'10101',
+  18446744073709551615, '2020-01-01 01:02:03.456', '2020-01-01 01:02:03.456789', '2020-02-29',
+  '-838:59:59', 0, 2001),
+ (2, -123.45, -123456789012.34, 0.10, -0.9999,
+  12345678901234567890123456789012345678901234567890123456789012345,
+  -0.000000000000000000000000000001, '', '', '', '', '', b'0', 0, '1970-01-01 00:00:01',
+  '0000-00-00 00:00:00', '0000-00-00', '00:00:00', 18446744073709551615, 1901);
+INSERT INTO js SELECT 10 + id, JSON_ARRAY(a, b, c, z, e, f, a + b, a * c, a / 3, -c,
+  JSON_OBJECT('bl', bl, 'mb', mb, 'lb', lb, 'bn', bn, 'vb', vb, 'bt', bt, 'bt64', bt64,
+              'ts', ts, 'dt', dt, 'd', d, 't', t, 'u', u, 'y', y)) FROM jsrc;
+INSERT INTO js SELECT 20, JSON_ARRAY(SUM(a), SUM(b), AVG(c), SUM(f), MAX(u)) FROM jsrc;
+INSERT INTO js VALUES
+ (21, JSON_ARRAY(0.10, .10, 0., 5., -0.5, 1.50 + 1000000000000000000000.00 - 1000000000000000000000.00,
+                 12345678901234567.50, 1/3, UNCOMPRESS(COMPRESS(0x06)), REPEAT(0x06, 100))),
+ (22, JSON_OBJECT('', CAST(1 AS UNSIGNED), 'a"b', CAST(1.5 AS DECIMAL(3,1)),
+                  CONCAT('x\\y', CHAR(10 USING utf8mb4), 'z'), CAST('2020-01-01' AS DATE),
+                  _utf8mb4 0xF09F9880, CAST(2 AS UNSIGNED), ' ', JSON_ARRAY(JSON_ARRAY(CAST(4 AS UNSIGNED))))),
+ (23, CAST(CAST(5 AS UNSIGNED) AS JSON));
 
 -- one row per byte value, in binary and latin1 text
 CREATE TABLE bytes (id INT PRIMARY KEY, b VARBINARY(1), l CHAR(1) CHARACTER SET latin1, u VARCHAR(4) CHARACTER SET utf8mb4);

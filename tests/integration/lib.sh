@@ -62,8 +62,24 @@ start_server() {
 flavor_of() { cat "$WORK/$1/flavor"; }
 kind_of() { local f; f=$(flavor_of "$1"); echo "${f%%-*}"; }
 
+# restart_server NAME [test-server start options, e.g. --extra "mysqld options"]
 restart_server() {
-    bash "$TS" start "$WORK/$1" >&2
+    local name=$1
+    shift
+    bash "$TS" start "$WORK/$name" "$@" >&2
+}
+
+# server_tmp NAME: the server's DIR/tmp as the server itself sees it (a root
+# flavor runs in a chroot, where its ROOT/srv/ID/tmp is /srv/ID/tmp): files
+# the server must read (certificates) go there
+server_tmp() {
+    local t
+    if [ -L "$WORK/$1/tmp" ]; then
+        t=$(readlink "$WORK/$1/tmp")
+        echo "/srv/${t#*/srv/}"
+    else
+        echo "$WORK/$1/tmp"
+    fi
 }
 
 stop_server() {
@@ -213,6 +229,18 @@ start_writer() {
     fail "the writer does not write"
 }
 
+# writer_goes_on NAME [N]: until the bank writer on NAME has logged N more
+# transfers (default 200): writes that arrive after the step before
+writer_goes_on() {
+    local want
+    want=$(( $(sql "$1" "SELECT COUNT(*) FROM bank.ledger") + ${2:-200} ))
+    CS_WAIT_TRIES=600 wait_for ledger_at_least "$1" "$want" || fail "the writer on $1 stopped writing"
+}
+
+ledger_at_least() {
+    [ "$(sql "$1" "SELECT COUNT(*) FROM bank.ledger")" -ge "$2" ]
+}
+
 stop_writer() {
     sql "$1" "UPDATE bank.ctl SET stop = 1"
     wait "$CS_WRITER_PID" 2>/dev/null || true
@@ -231,12 +259,17 @@ tsv_rows() {
     (cd "$1" && for f in $files; do zstd -qdc "$f"; done) | wc -l
 }
 
+# binlog_files NAME: the server's binary log files in order (not the index,
+# nor MariaDB 11's #binlog_cache_files directory)
+binlog_files() {
+    ls "$WORK/$1/binlog" | grep -E '^mysql-bin\.[0-9]+$' | sort
+}
+
 # binlog_count NAME FILE POS PATTERN: row events matching PATTERN in the
 # server's binary logs up to FILE:POS
 binlog_count() {
-    local dir="$WORK/$1/binlog" f total=0 n stop
-    # binary logs only (MariaDB 11 keeps a #binlog_cache_files directory there)
-    for f in $(ls "$dir" | grep -E '\.[0-9]+$' | sort); do
+    local f total=0 n stop
+    for f in $(binlog_files "$1"); do
         stop=()
         [ "$f" = "$2" ] && stop=(--stop-position="$3")
         # TMPDIR: the work directory is not there for a root flavor's reader
@@ -246,6 +279,23 @@ binlog_count() {
         [ "$f" = "$2" ] && break
     done
     echo "$total"
+}
+
+# binlog_count_gtid NAME GTIDSET PATTERN: row events matching PATTERN in the
+# transactions of the server's binary logs that GTIDSET holds (MySQL
+# --include-gtids; MariaDB: from the start up to the GTID position)
+binlog_count_gtid() {
+    local files
+    files=$(binlog_files "$1")
+    if [ "$(kind_of "$1")" = mysql ]; then
+        # shellcheck disable=SC2086
+        "$WORK/$1/bin/binlog" -v --base64-output=decode-rows --include-gtids="$2" $files |
+            grep -c "$3" || true
+    else
+        # shellcheck disable=SC2086
+        "$WORK/$1/bin/binlog" -v --base64-output=decode-rows --stop-position="$2" $files |
+            grep -c "$3" || true
+    fi
 }
 
 # make_big NAME ROWS: bank.big, ~120 bytes a row, for dumps that take a while
@@ -511,4 +561,18 @@ PY
 # s3_open_uploads BUCKET: how many multipart uploads are open (s3cmd)
 s3_open_uploads() {
     s3c multipart "s3://$1" | awk 'NR > 1 && $0 ~ /s3:\/\// {n++} END {print n + 0}'
+}
+
+# expect_exit RC PATTERN CMD...: CMD (a command or a function of this file)
+# exits with RC and its output matches the ERE PATTERN; the output is left
+# in CS_OUT
+expect_exit() {
+    local want=$1 pattern=$2 rc
+    shift 2
+    set +e
+    CS_OUT=$("$@" 2>&1)
+    rc=$?
+    set -e
+    [ "$rc" = "$want" ] || fail "$*: exit $rc, expected $want: $CS_OUT"
+    echo "$CS_OUT" | grep -Eq -- "$pattern" || fail "$*: the output does not match '$pattern': $CS_OUT"
 }

@@ -36,7 +36,7 @@ rcs=("${PIPESTATUS[@]}")
 set -e
 [ "${rcs[0]}" = 0 ] || { cat "$WORK/pipe-dump.log" >&2; fail "csdump --archive - failed"; }
 [ "${rcs[2]}" = 0 ] || { cat "$WORK/pipe-load.log" >&2; fail "csload --archive - failed"; }
-sleep 1 # the writer goes on a moment after the load (pacing, not a wait)
+writer_goes_on src
 stop_writer src
 wait_caught_up t-pipe src || fail "the target does not catch up"
 same_data src t-pipe bank fx

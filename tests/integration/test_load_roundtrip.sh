@@ -18,6 +18,8 @@ for fmt in tsv sql; do
     load_into "t-$fmt" "$WORK/d-$fmt" --threads 2 2> "$WORK/load-$fmt.log" ||
         { cat "$WORK/load-$fmt.log" >&2; fail "$fmt: csload failed"; }
     grep -q "verified: every chunk matches the dump" "$WORK/load-$fmt.log" || fail "$fmt: not verified"
+    grep -q "the progress journal stays on the target in schema __csload" "$WORK/load-$fmt.log" ||
+        fail "$fmt: the load does not say that its journal stays"
     ! grep -q "cross-flavor" "$WORK/load-$fmt.log" || fail "$fmt: a same-flavor load went through compat"
     same_data src "t-$fmt" "${SCHEMAS[@]}"
     same_schema src "t-$fmt" "${SCHEMAS[@]}"

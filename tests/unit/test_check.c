@@ -19,6 +19,7 @@
 #include "common/fs.h"
 #include "common/log.h"
 #include "format/checksum.h"
+#include "format/hash.h"
 #include "format/manifest.h"
 #include "format/sink.h"
 #include "load/check.h"

@@ -3,6 +3,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <string.h>
+
 #include <cmocka.h>
 
 #include "format/coltype.h"
@@ -48,7 +50,7 @@ static void test_string_and_binary_types(void **state)
 static void test_flavour_and_case(void **state)
 {
     (void)state;
-    assert_int_equal(fmt_col_kind_from_type("json", 0), FMT_COL_UTF8TEXT);
+    assert_int_equal(fmt_col_kind_from_type("json", 0), FMT_COL_MYSQL_JSON);
     assert_int_equal(fmt_col_kind_from_type("json", 1), FMT_COL_STRING);
     assert_int_equal(fmt_col_kind_from_type("uuid", 1), FMT_COL_UTF8TEXT);
     assert_int_equal(fmt_col_kind_from_type("inet4", 1), FMT_COL_UTF8TEXT);
@@ -65,8 +67,8 @@ static void test_flavour_and_case(void **state)
 
 static void test_kind_names(void **state)
 {
-    static const char *const names[FMT_COL_KIND_COUNT] = {"number", "float", "string",
-                                                          "binary", "bit",   "utf8text"};
+    static const char *const names[FMT_COL_KIND_COUNT] = {
+        "number", "float", "string", "binary", "bit", "utf8text", "mysql-json"};
     int k;
 
     (void)state;
@@ -102,6 +104,23 @@ static void test_select_expr(void **state)
     expect_select(FMT_COL_UTF8TEXT, "`c`");
 }
 
+/* MySQL JSON: the text, or the type tags the server computes, then the text. */
+static void test_select_mysql_json(void **state)
+{
+    struct cs_buf b = CS_BUF_INIT;
+
+    (void)state;
+    fmt_col_select_expr(&b, FMT_COL_MYSQL_JSON, "`c`");
+    assert_false(cs_buf_failed(&b));
+    assert_non_null(strstr(b.data, "JSON_TABLE(`c`, _utf8mb4'$' COLUMNS("));
+    assert_non_null(strstr(b.data, "NESTED PATH _utf8mb4'$**.*'"));
+    assert_non_null(strstr(b.data, "NESTED PATH _utf8mb4'$**[*]'"));
+    assert_non_null(strstr(b.data, "JSON_STORAGE_SIZE("));
+    assert_non_null(strstr(b.data, "JSON_OBJECT(_utf8mb4'r', "));
+    assert_int_equal(strncmp(b.data, "IF(JSON_TYPE(`c`) IN ('OBJECT','ARRAY'), ", 41), 0);
+    cs_buf_release(&b);
+}
+
 static void expect_set(enum fmt_col_kind kind, const char *var, const char *want)
 {
     struct cs_buf b = CS_BUF_INIT;
@@ -124,15 +143,18 @@ static void test_load_set(void **state)
     expect_set(FMT_COL_BIT, "@v", "`c`=CAST(@v AS UNSIGNED)");
     expect_set(FMT_COL_BIT, "v3", "`c`=CAST(@v3 AS UNSIGNED)");
     expect_set(FMT_COL_UTF8TEXT, "@v1", "`c`=CONVERT(@v1 USING utf8mb4)");
+    assert_int_equal(fmt_col_needs_load_var(FMT_COL_MYSQL_JSON), 1);
+    expect_set(FMT_COL_MYSQL_JSON, "@v4", "`c`=CONVERT(@v4 USING utf8mb4)");
     expect_set(FMT_COL_STRING, "@v2", "`c`=@v2");
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_number_types),     cmocka_unit_test(test_string_and_binary_types),
-        cmocka_unit_test(test_flavour_and_case), cmocka_unit_test(test_kind_names),
-        cmocka_unit_test(test_select_expr),      cmocka_unit_test(test_load_set),
+        cmocka_unit_test(test_number_types),      cmocka_unit_test(test_string_and_binary_types),
+        cmocka_unit_test(test_flavour_and_case),  cmocka_unit_test(test_kind_names),
+        cmocka_unit_test(test_select_mysql_json), cmocka_unit_test(test_select_expr),
+        cmocka_unit_test(test_load_set),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

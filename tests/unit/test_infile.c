@@ -354,6 +354,6 @@ int main(void)
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
 
-    mysql_library_end();
+    cs_conn_library_end();
     return rc;
 }

@@ -88,6 +88,7 @@ static void add_column(struct fmt_table *t, const char *name, const char *type,
     assert_non_null(c);
     t->columns = c;
     c = &c[t->ncolumns++];
+    memset(c, 0, sizeof(*c));
     c->name = xstrdup(name);
     c->type = xstrdup(type);
     c->kind = kind;
@@ -178,7 +179,8 @@ static struct fmt_manifest *build_full(int replica)
     t->transactional = 1;
     t->rows = BIG + 5;
     add_column(t, "id", "bigint unsigned", FMT_COL_NUMBER);
-    add_column(t, "j\xc3\xa9son", "json", FMT_COL_UTF8TEXT);
+    add_column(t, "j\xc3\xa9son", "json", FMT_COL_MYSQL_JSON);
+    t->columns[1].typed_values = BIG + 7;
     add_column(t, "b", "bit(3)", FMT_COL_BIT);
     t->key = calloc(2, sizeof(char *));
     assert_non_null(t->key);
@@ -188,6 +190,7 @@ static struct fmt_manifest *build_full(int replica)
     fill_chunk(fmt_table_add_chunk(t), "c.00000.sql.zst", 0, BIG);
     t->chunks[0].where = xstrdup("`id` < 10 AND `x` = 'a\\'b'");
     t->chunks[0].upper = xstrdup("[10,\"a'b\"]");
+    t->chunks[0].typed_values = 12;
     fill_chunk(fmt_table_add_chunk(t), "c.00001.sql.zst", 1, 0);
     t->chunks[1].where = xstrdup("`id` >= 10");
     t->chunks[1].lower = xstrdup("[10,\"a'b\"]");
@@ -248,6 +251,7 @@ static void assert_same_chunk(const struct fmt_chunk *a, const struct fmt_chunk 
     assert_true(a->file_bytes == b->file_bytes);
     assert_string_equal(a->file_hash, b->file_hash);
     assert_string_equal(a->checksum, b->checksum);
+    assert_true(a->typed_values == b->typed_values);
 }
 
 static void assert_same_table(const struct fmt_table *a, const struct fmt_table *b)
@@ -264,6 +268,7 @@ static void assert_same_table(const struct fmt_table *a, const struct fmt_table 
         assert_string_equal(a->columns[i].name, b->columns[i].name);
         assert_string_equal(a->columns[i].type, b->columns[i].type);
         assert_int_equal(a->columns[i].kind, b->columns[i].kind);
+        assert_true(a->columns[i].typed_values == b->columns[i].typed_values);
     }
     assert_int_equal(a->nkey, b->nkey);
     for (size_t i = 0; i < a->nkey; i++)
@@ -351,6 +356,7 @@ static void test_roundtrip_sparse(void **state)
     assert_null(strstr(text, "replica_of"));
     assert_null(strstr(text, "\"note\": \"")); /* table note omitted, snapshot note null */
     assert_non_null(strstr(text, "\"present\": false"));
+    assert_null(strstr(text, "typed_values")); /* omitted when 0 */
     assert_int_equal(text[strlen(text) - 1], '\n');
     r = fmt_manifest_from_json(text, strlen(text), "mem", &err);
     if (!r)
@@ -407,6 +413,7 @@ static void test_golden(void **state)
     assert_string_equal(t->name, "orders");
     assert_int_equal(t->ncolumns, 2);
     assert_int_equal(t->columns[1].kind, FMT_COL_STRING);
+    assert_true(t->columns[1].typed_values == 0 && t->chunks[0].typed_values == 0);
     assert_int_equal(t->nkey, 1);
     assert_int_equal(t->nchunks, 2);
     assert_string_equal(t->chunks[0].where, "`id` < 100");
@@ -744,6 +751,121 @@ static void test_add_grows(void **state)
     fmt_manifest_free(NULL);
 }
 
+/* Accounts, sequences and not_dumped round trip; older dumps have none. */
+static void test_accounts_sequences(void **state)
+{
+    struct fmt_manifest *m = build_full(0), *back;
+    struct fmt_object *o = fmt_manifest_add_object(m);
+    struct fmt_account *a;
+    struct cs_error err;
+    size_t len;
+    char *json, *old;
+
+    (void)state;
+    assert_non_null(o);
+    o->kind = FMT_OBJ_SEQUENCE;
+    o->schema = xstrdup("sq");
+    o->name = xstrdup("ids");
+    o->file = xstrdup("sq.ids-schema-sequence.sql");
+    o->next_value = xstrdup("-9223372036854775807");
+    o->round = xstrdup("3");
+    m->has_accounts = 1;
+    a = fmt_manifest_add_account(m);
+    assert_non_null(a);
+    a->kind = FMT_ACCOUNT_ROLE;
+    a->user = xstrdup("reader");
+    a->host = xstrdup("");
+    a->file = xstrdup("reader.%-account.sql");
+    a->grants = 2;
+    a = fmt_manifest_add_account(m);
+    assert_non_null(a);
+    a->kind = FMT_ACCOUNT_USER;
+    a->user = xstrdup(ODD);
+    a->host = xstrdup("10.0.%");
+    a->file = xstrdup("odd-account.sql");
+    a->grants = 4;
+    a->default_roles = 1;
+    assert_int_equal(fmt_manifest_add_not_dumped(m, "triggers of shop.t (no TRIGGER privilege)"), 0);
+    json = fmt_manifest_to_json(m, &err);
+    assert_non_null(json);
+    back = fmt_manifest_from_json(json, strlen(json), "m", &err);
+    if (!back)
+        fail_msg("%s", err.msg);
+    assert_true(back->has_accounts);
+    assert_int_equal(back->naccounts, 2);
+    assert_int_equal(back->accounts[0].kind, FMT_ACCOUNT_ROLE);
+    assert_string_equal(back->accounts[0].host, "");
+    assert_string_equal(back->accounts[1].user, ODD);
+    assert_int_equal(back->accounts[1].grants, 4);
+    assert_int_equal(back->accounts[1].default_roles, 1);
+    o = &back->objects[back->nobjects - 1];
+    assert_int_equal(o->kind, FMT_OBJ_SEQUENCE);
+    assert_string_equal(o->next_value, "-9223372036854775807");
+    assert_string_equal(o->round, "3");
+    assert_int_equal(back->nnot_dumped, 1);
+    assert_string_equal(back->not_dumped[0], "triggers of shop.t (no TRIGGER privilege)");
+    fmt_manifest_free(back);
+    /* asked for accounts, none there: an empty list, still "asked" */
+    m->naccounts = 0;
+    free(json);
+    json = fmt_manifest_to_json(m, &err);
+    back = fmt_manifest_from_json(json, strlen(json), "m", &err);
+    assert_non_null(back);
+    assert_true(back->has_accounts);
+    assert_int_equal(back->naccounts, 0);
+    fmt_manifest_free(back);
+    m->naccounts = 2;
+    free(json);
+    fmt_manifest_free(m);
+    /* an older dump (no accounts, no not_dumped) reads as before */
+    old = read_data("manifest-v1.json", &len);
+    back = fmt_manifest_from_json(old, len, "manifest-v1.json", &err);
+    assert_non_null(back);
+    assert_false(back->has_accounts);
+    assert_int_equal(back->naccounts, 0);
+    assert_int_equal(back->nnot_dumped, 0);
+    fmt_manifest_free(back);
+    free(old);
+}
+
+static void test_account_refusals(void **state)
+{
+    static const char *const account_edits[][2] = {
+        {"\"file\": \"reader.%-account.sql\"", "\"file\": \"../x\""},
+        {"\"kind\": \"role\"", "\"kind\": \"group\""},
+        {"\"grants\": 2", "\"grants\": -1"},
+    };
+    struct fmt_manifest *m = build_full(0);
+    struct fmt_account *a;
+    struct cs_error err;
+    char *json;
+
+    (void)state;
+    m->has_accounts = 1;
+    a = fmt_manifest_add_account(m);
+    a->kind = FMT_ACCOUNT_ROLE;
+    a->user = xstrdup("reader");
+    a->host = xstrdup("");
+    a->file = xstrdup("reader.%-account.sql");
+    a->grants = 2;
+    json = fmt_manifest_to_json(m, &err);
+    assert_non_null(json);
+    for (size_t i = 0; i < sizeof(account_edits) / sizeof(account_edits[0]); i++) {
+        const char *from = account_edits[i][0], *to = account_edits[i][1];
+        char *at = strstr(json, from), *text;
+        size_t n = strlen(json) + strlen(to) + 1;
+        assert_non_null(at);
+        text = malloc(n);
+        assert_non_null(text);
+        snprintf(text, n, "%.*s%s%s", (int)(at - json), json, to, at + strlen(from));
+        assert_null(fmt_manifest_from_json(text, strlen(text), "m", &err));
+        assert_non_null(strstr(err.msg, "accounts[0]"));
+        free(text);
+    }
+    free(json);
+    fmt_manifest_free(m);
+}
+
 static void test_names(void **state)
 {
     (void)state;
@@ -772,6 +894,8 @@ int main(void)
         cmocka_unit_test(test_unusable_file_position),
         cmocka_unit_test(test_add_grows),
         cmocka_unit_test(test_names),
+        cmocka_unit_test(test_accounts_sequences),
+        cmocka_unit_test(test_account_refusals),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,8 @@
 /* test_privs.c - dump/snapshot.h: SHOW GRANTS parsing, the lock mode AUTO
- * stands for, the long-running-statement check and its processlist table;
- * dump/applier.h: the replica applier's statements. */
+ * stands for (every privilege combination on every flavor branch), the
+ * long-running-statement check and its processlist table; dump/applier.h:
+ * the replica applier's statements.  On the fake server: test_barrier.c,
+ * test_server_coords.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -159,7 +161,7 @@ static enum dump_lock_mode resolve(const char *version, unsigned privs, int has_
     memset(&s, 0, sizeof(s));
     assert_int_equal(cs_version_parse(version, NULL, &s.version), 0);
     s.privs = privs;
-    return dump_snapshot_resolve_auto(&s, has_nontrx);
+    return dump_lock_decide(&s, DUMP_LOCK_AUTO, (size_t)has_nontrx).mode;
 }
 
 static void test_resolve_auto(void **state)
@@ -195,6 +197,85 @@ static void test_resolve_auto(void **state)
         assert_int_equal(resolve("5.7.44-log", DUMP_PRIV_RELOAD, nontrx), DUMP_LOCK_FTWRL);
         /* a MySQL 10.x does not exist, but the flavor decides, not the number */
         assert_int_equal(resolve("10.11.0", DUMP_PRIV_RELOAD, nontrx), DUMP_LOCK_FTWRL);
+    }
+}
+
+/* lockless first: only for AUTO on MariaDB with a binary log and no
+ * non-transactional table; an explicit mode is taken as asked */
+static void test_lockless_first(void **state)
+{
+    struct dump_server s;
+    struct dump_lock_decision d;
+
+    (void)state;
+    memset(&s, 0, sizeof(s));
+    assert_int_equal(cs_version_parse("10.11.19-MariaDB-log", NULL, &s.version), 0);
+    s.privs = DUMP_PRIV_RELOAD;
+    s.log_bin = 1;
+    d = dump_lock_decide(&s, DUMP_LOCK_AUTO, 0);
+    assert_true(d.lockless_first);
+    assert_int_equal(d.mode, DUMP_LOCK_BACKUP_STAGE);
+    assert_false(dump_lock_decide(&s, DUMP_LOCK_AUTO, 1).lockless_first);
+    d = dump_lock_decide(&s, DUMP_LOCK_FTWRL, 0);
+    assert_false(d.lockless_first);
+    assert_int_equal(d.mode, DUMP_LOCK_FTWRL);
+    assert_int_equal(dump_lock_decide(&s, DUMP_LOCK_LOCKLESS, 3).mode, DUMP_LOCK_LOCKLESS);
+    s.log_bin = 0;
+    assert_false(dump_lock_decide(&s, DUMP_LOCK_AUTO, 0).lockless_first);
+    assert_int_equal(cs_version_parse("8.0.36", NULL, &s.version), 0);
+    s.log_bin = 1;
+    assert_false(dump_lock_decide(&s, DUMP_LOCK_AUTO, 0).lockless_first);
+    assert_string_equal(dump_lock_mode_name(DUMP_LOCK_BACKUP_LOCK), "backup-lock");
+    assert_int_equal(dump_lock_mode_parse("lock-tables"), DUMP_LOCK_LOCK_TABLES);
+    assert_int_equal(dump_lock_mode_parse("global"), -1);
+}
+
+/* Every privilege combination on every flavor/version branch, with and
+ * without a binary log and non-transactional tables, against the rule as
+ * lockmode.h states it. */
+static void test_auto_matrix(void **state)
+{
+    static const struct {
+        const char *version;
+        int backup_stage; /* MariaDB 10.4.1+ */
+        int mariadb;
+    } servers[] = {
+        {"5.7.44-log", 0, 0},     {"8.0.36", 0, 0},          {"8.4.3", 0, 0},
+        {"9.1.0", 0, 0},          {"10.3.39-MariaDB", 0, 1}, {"10.4.0-MariaDB", 0, 1},
+        {"10.4.1-MariaDB", 1, 1}, {"10.5.23-MariaDB", 1, 1}, {"10.11.19-MariaDB-log", 1, 1},
+        {"11.8.2-MariaDB", 1, 1},
+    };
+    struct dump_server s;
+
+    (void)state;
+    for (size_t i = 0; i < N(servers); i++) {
+        memset(&s, 0, sizeof(s));
+        assert_int_equal(cs_version_parse(servers[i].version, NULL, &s.version), 0);
+        for (unsigned privs = 0; privs < 32; privs++) {
+            for (int log_bin = 0; log_bin <= 1; log_bin++) {
+                for (size_t nontrx = 0; nontrx <= 2; nontrx++) {
+                    int reload = (privs & DUMP_PRIV_RELOAD) != 0;
+                    enum dump_lock_mode want = !reload ? DUMP_LOCK_LOCK_TABLES
+                                               : servers[i].backup_stage ? DUMP_LOCK_BACKUP_STAGE
+                                                                         : DUMP_LOCK_FTWRL;
+                    struct dump_lock_decision d;
+
+                    s.privs = privs;
+                    s.log_bin = log_bin;
+                    d = dump_lock_decide(&s, DUMP_LOCK_AUTO, nontrx);
+                    if (d.mode != want)
+                        print_message("%s privs %#x\n", servers[i].version, privs);
+                    assert_int_equal(d.mode, want);
+                    assert_int_equal(d.lockless_first, servers[i].mariadb && log_bin && !nontrx);
+                    /* an explicit mode is never second-guessed */
+                    for (int m = DUMP_LOCK_FTWRL; m < DUMP_LOCK_COUNT; m++) {
+                        d = dump_lock_decide(&s, (enum dump_lock_mode)m, nontrx);
+                        assert_int_equal(d.mode, m);
+                        assert_false(d.lockless_first);
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -315,6 +396,8 @@ int main(void)
         cmocka_unit_test(test_privs_mariadb_105),
         cmocka_unit_test(test_privs_not_fooled),
         cmocka_unit_test(test_resolve_auto),
+        cmocka_unit_test(test_lockless_first),
+        cmocka_unit_test(test_auto_matrix),
         cmocka_unit_test(test_long_query_sql),
         cmocka_unit_test(test_processlist_table),
         cmocka_unit_test(test_applier_sql),

@@ -120,11 +120,19 @@ static void expect_truncated(const char *text, size_t ngood, const char *what)
     }
 }
 
+static void append_value(struct cs_buf *b, enum fmt_col_kind kind, const char *val, size_t len)
+{
+    struct cs_error err;
+
+    cs_error_clear(&err);
+    assert_int_equal(fmt_sql_append_value(b, kind, val, len, &err), 0);
+}
+
 static void expect_literal(enum fmt_col_kind kind, const char *val, size_t len, const char *want)
 {
     struct cs_buf b = CS_BUF_INIT;
 
-    fmt_sql_append_value(&b, kind, val, len);
+    append_value(&b, kind, val, len);
     assert_false(cs_buf_failed(&b));
     assert_int_equal(b.len, strlen(want));
     assert_memory_equal(b.data, want, b.len);
@@ -163,8 +171,7 @@ static void test_header_sql_mode(void **state)
     assert_non_null(strstr(b.data, "UNIQUE_CHECKS=0 */;\n"));
     assert_non_null(strstr(b.data, "FOREIGN_KEY_CHECKS=0 */;\n"));
     assert_non_null(strstr(b.data, "/*!40103 SET TIME_ZONE='+00:00' */;\n"));
-    assert_non_null(strstr(b.data, "SQL_MODE='STRICT_TRANS_TABLES,ANSI_QUOTES,"
-                                   "NO_AUTO_VALUE_ON_ZERO' */;\n"));
+    assert_non_null(strstr(b.data, "SQL_MODE='ANSI_QUOTES,NO_AUTO_VALUE_ON_ZERO' */;\n"));
     assert_null(strstr(b.data, "NO_BACKSLASH_ESCAPES"));
 
     cs_buf_reset(&b);
@@ -179,12 +186,18 @@ static void test_header_sql_mode(void **state)
     fmt_sql_header(&b, "DB2, no_auto_value_on_zero,,STRICT'; DROP TABLE x; -- \\");
     assert_non_null(strstr(b.data, "SQL_MODE='DB2,STRICTDROPTABLEX,NO_AUTO_VALUE_ON_ZERO' */;\n"));
 
-    /* MySQL's default mode: zero dates the source holds must load */
+    /* MySQL's default mode: zero dates the source holds must load, and
+     * strict mode without NO_ZERO_DATE & co. draws warning 3135 */
     cs_buf_reset(&b);
     fmt_sql_header(&b, "ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
                        "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION");
-    assert_non_null(strstr(b.data, "SQL_MODE='ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,"
-                                   "NO_ENGINE_SUBSTITUTION,NO_AUTO_VALUE_ON_ZERO' */;\n"));
+    assert_non_null(strstr(b.data, "SQL_MODE='ONLY_FULL_GROUP_BY,NO_ENGINE_SUBSTITUTION,"
+                                   "NO_AUTO_VALUE_ON_ZERO' */;\n"));
+    cs_buf_reset(&b);
+    fmt_sql_header(&b, "STRICT_TRANS_TABLES,STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
+                       "ERROR_FOR_DIVISION_BY_ZERO,TRADITIONAL,NO_ENGINE_SUBSTITUTION");
+    assert_non_null(
+        strstr(b.data, "SQL_MODE='NO_ENGINE_SUBSTITUTION,NO_AUTO_VALUE_ON_ZERO' */;\n"));
     cs_buf_release(&b);
 }
 
@@ -312,14 +325,14 @@ static void test_insert_every_byte_split(void **state)
     for (i = 0; i <= 256; i++) {
         cs_buf_puts(&body, i ? ",\n(" : "\n(");
         for (k = FMT_COL_STRING; k <= FMT_COL_BINARY; k++) {
-            fmt_sql_append_value(&body, (enum fmt_col_kind)k, i < 256 ? bytes + i : bytes,
-                                 i < 256 ? 1 : 256);
+            append_value(&body, (enum fmt_col_kind)k, i < 256 ? bytes + i : bytes,
+                         i < 256 ? 1 : 256);
             cs_buf_putc(&body, ',');
         }
-        fmt_sql_append_value(&body, FMT_COL_UTF8TEXT, bytes + (i & 127), 1);
+        append_value(&body, FMT_COL_UTF8TEXT, bytes + (i & 127), 1);
         snprintf(row, sizeof(row), ",%zu,", i);
         cs_buf_puts(&body, row);
-        fmt_sql_append_value(&body, FMT_COL_STRING, NULL, 0);
+        append_value(&body, FMT_COL_STRING, NULL, 0);
         cs_buf_putc(&body, ')');
     }
     cs_buf_append(&b, body.data, body.len);
@@ -445,9 +458,9 @@ static void test_split_long_statement(void **state)
     }
     fmt_sql_insert_prefix(&b, "`d`.`t`", "`a`,`b`");
     cs_buf_puts(&b, " (");
-    fmt_sql_append_value(&b, FMT_COL_STRING, blob, big);
+    append_value(&b, FMT_COL_STRING, blob, big);
     cs_buf_putc(&b, ',');
-    fmt_sql_append_value(&b, FMT_COL_BINARY, blob, big / 2);
+    append_value(&b, FMT_COL_BINARY, blob, big / 2);
     cs_buf_puts(&b, ");\n");
     s1 = b.len - 2;
     cs_buf_puts(&b, "SELECT 2;\n");

@@ -1,0 +1,398 @@
+/*
+ * manifest_write.c - the model to JSON: manifest.json, coordinates.json and
+ * a streamed chunk's meta entry.  The layout and the field tables are in
+ * manifest.c; here one writer per field type and the order of the objects.
+ * A value the reader would refuse is not written: CS_ERR_INTERNAL naming the
+ * field ("manifest: cannot write field tables[0].chunks[1].rows: ...").
+ */
+#include "format/manifest.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "common/fs.h"
+#include "format/manifest_int.h"
+
+/* ---- per-type writers ------------------------------------------------- */
+
+/* The JSON value of the member at P, or NULL when it cannot be written. */
+typedef json_t *(*put_fn)(const struct fmt_mf_field *f, const void *p);
+
+static json_t *put_str(const struct fmt_mf_field *f, const void *p)
+{
+    const char *s = *(char *const *)p;
+
+    if (f->type == MF_T_FILE && !fmt_mf_plain_name(s))
+        return NULL;
+    return json_string(s);
+}
+
+/* Every u64 travels as json_int_t: it must stay below 2^63. */
+static json_t *put_u64(const struct fmt_mf_field *f, const void *p)
+{
+    uint64_t u = *(const uint64_t *)p;
+
+    (void)f;
+    return u <= INT64_MAX ? json_integer((json_int_t)u) : NULL;
+}
+
+static json_t *put_u32(const struct fmt_mf_field *f, const void *p)
+{
+    (void)f;
+    return json_integer(*(const uint32_t *)p);
+}
+
+static json_t *put_uint(const struct fmt_mf_field *f, const void *p)
+{
+    (void)f;
+    return json_integer(*(const unsigned *)p);
+}
+
+static json_t *put_int(const struct fmt_mf_field *f, const void *p)
+{
+    (void)f;
+    return json_integer(*(const int *)p);
+}
+
+static json_t *put_bool(const struct fmt_mf_field *f, const void *p)
+{
+    (void)f;
+    return json_boolean(*(const int *)p);
+}
+
+static json_t *put_double(const struct fmt_mf_field *f, const void *p)
+{
+    (void)f;
+    return json_real(*(const double *)p);
+}
+
+static json_t *put_hex(const struct fmt_mf_field *f, const void *p)
+{
+    const char *s = p;
+
+    return fmt_mf_lower_hex(s, f->width) ? json_string(s) : NULL;
+}
+
+static json_t *put_enum(const struct fmt_mf_field *f, const void *p)
+{
+    int v = *(const int *)p;
+
+    return v >= 0 && v < f->count ? json_string(f->name(v)) : NULL;
+}
+
+static const struct {
+    put_fn put;
+    const char *bad; /* why PUT returned NULL (for MF_T_HEX: see bad_write) */
+} wtypes[MF_T_COUNT] = {
+    [MF_T_STR] = {put_str, "not valid UTF-8"},
+    [MF_T_NSTR] = {put_str, "not valid UTF-8"},
+    [MF_T_OSTR] = {put_str, "not valid UTF-8"},
+    [MF_T_FILE] = {put_str, "not a plain file name"},
+    [MF_T_U64] = {put_u64, "above 2^63-1"},
+    [MF_T_U64_OPT] = {put_u64, "above 2^63-1"},
+    [MF_T_U64_NZ] = {put_u64, "above 2^63-1"},
+    [MF_T_U32] = {put_u32, "out of memory"},
+    [MF_T_UINT] = {put_uint, "out of memory"},
+    [MF_T_INT] = {put_int, "out of memory"},
+    [MF_T_BOOL] = {put_bool, "out of memory"},
+    [MF_T_DOUBLE] = {put_double, "not a finite number"},
+    [MF_T_HEX] = {put_hex, NULL},
+    [MF_T_ENUM] = {put_enum, "out of range"},
+};
+
+/* ---- building the JSON tree -------------------------------------------- */
+
+static int wfail(struct cs_error *err, const char *path, const char *key, const char *what)
+{
+    char field[FMT_MF_PATH_LEN];
+
+    fmt_mf_sub_path(field, path, key, -1);
+    return cs_error_set(err, CS_ERR_INTERNAL, "manifest: cannot write field %s: %s", field, what);
+}
+
+/* The error for field F whose writer refused its value. */
+static int bad_write(struct cs_error *err, const char *path, const struct fmt_mf_field *f)
+{
+    char what[64];
+
+    if (f->type != MF_T_HEX)
+        return wfail(err, path, f->key, wtypes[f->type].bad);
+    snprintf(what, sizeof(what), "not %zu lowercase hex digits", f->width);
+    return wfail(err, path, f->key, what);
+}
+
+/* Put CHILD (owned) into PARENT under KEY, or append it when KEY is NULL.
+ * Returns CHILD borrowed, or NULL. */
+static json_t *attach(json_t *parent, const char *key, json_t *child, struct cs_error *err)
+{
+    int rc;
+
+    if (!child) {
+        fmt_mf_nomem(err, "manifest");
+        return NULL;
+    }
+    rc = key ? json_object_set_new(parent, key, child) : json_array_append_new(parent, child);
+    if (rc < 0) {
+        fmt_mf_nomem(err, "manifest");
+        return NULL;
+    }
+    return child;
+}
+
+/* Add the fields FS of BASE to OBJ.  LENIENT: a NULL required string is null. */
+static int put_fields(json_t *obj, const char *path, const struct fmt_mf_fields *fs,
+                      const void *base, int lenient, struct cs_error *err)
+{
+    for (size_t i = 0; i < fs->n; i++) {
+        const struct fmt_mf_field *f = &fs->f[i];
+        const void *p = fmt_mf_cat(f, base);
+        json_t *v;
+
+        if (f->type == MF_T_U64_NZ && *(const uint64_t *)p == 0)
+            continue;
+        if (fmt_mf_is_str(f->type) && !*(char *const *)p) {
+            if (f->type == MF_T_OSTR)
+                continue;
+            if (!fmt_mf_optional(f->type) && !lenient)
+                return wfail(err, path, f->key, "not set");
+            v = json_null();
+        } else if (!(v = wtypes[f->type].put(f, p))) {
+            return bad_write(err, path, f);
+        }
+        if (!attach(obj, f->key, v, err))
+            return -1;
+    }
+    return 0;
+}
+
+/* ROOT[KEY] = an object of the fields FS of BASE, returned borrowed. */
+static json_t *put_section(json_t *root, const char *key, const struct fmt_mf_fields *fs,
+                           const void *base, struct cs_error *err)
+{
+    json_t *o = attach(root, key, json_object(), err);
+
+    if (!o || put_fields(o, key, fs, base, 0, err) < 0)
+        return NULL;
+    return o;
+}
+
+static int put_strv(json_t *obj, const char *path, const char *key, char *const *v, size_t n,
+                    struct cs_error *err)
+{
+    json_t *a = attach(obj, key, json_array(), err);
+    char p[FMT_MF_PATH_LEN];
+
+    for (size_t i = 0; a && i < n; i++) {
+        fmt_mf_sub_path(p, path, key, (long)i);
+        if (!v[i])
+            return wfail(err, p, NULL, "not set");
+        if (!attach(a, NULL, json_string(v[i]), err))
+            return wfail(err, p, NULL, "not valid UTF-8");
+    }
+    return a ? 0 : -1;
+}
+
+/* PARENT[KEY] = an array of one object per item (fields FS), returned borrowed. */
+static json_t *put_items(json_t *parent, const char *path, const char *key, const void *items,
+                         size_t n, size_t size, const struct fmt_mf_fields *fs,
+                         struct cs_error *err)
+{
+    json_t *a = attach(parent, key, json_array(), err);
+    char p[FMT_MF_PATH_LEN];
+
+    for (size_t i = 0; a && i < n; i++) {
+        json_t *o = attach(a, NULL, json_object(), err);
+
+        fmt_mf_sub_path(p, path, key, (long)i);
+        if (!o || put_fields(o, p, fs, (const char *)items + i * size, 0, err) < 0)
+            return NULL;
+    }
+    return a;
+}
+
+static int put_coords(json_t *parent, const char *key, const struct fmt_coords *c, json_t **out,
+                      struct cs_error *err)
+{
+    struct fmt_coords gtid_only = *c;
+
+    *out = attach(parent, key, json_object(), err);
+    if (!*out)
+        return -1;
+    if (c->unusable) { /* an unusable file/position is never written */
+        gtid_only.binlog_file = NULL;
+        gtid_only.binlog_pos = 0;
+    }
+    if (put_fields(*out, key, &fmt_mf_present, &gtid_only, 0, err) < 0)
+        return -1;
+    return put_fields(*out, key, &fmt_mf_coords, &gtid_only, !c->present, err);
+}
+
+static int put_replica(json_t *root, const struct fmt_manifest *m, struct cs_error *err)
+{
+    const struct fmt_coords *r = &m->replica_of;
+    json_t *o;
+
+    if (!r->present && !r->binlog_file && !r->gtid_set && !m->replica_source_host)
+        return 0;
+    if (put_coords(root, "replica_of", r, &o, err) < 0)
+        return -1;
+    return put_fields(o, "replica_of", &fmt_mf_replica, m, 0, err);
+}
+
+static int put_snapshot(json_t *root, const struct fmt_manifest *m, struct cs_error *err)
+{
+    json_t *o = put_section(root, "snapshot", &fmt_mf_snap_mode, m, err);
+
+    if (!o || put_fields(o, "snapshot", &fmt_mf_snapshot, m, 0, err) < 0)
+        return -1;
+    return put_strv(o, "snapshot", "proof", m->proof, m->nproof, err);
+}
+
+static int put_tables(json_t *root, const struct fmt_manifest *m, struct cs_error *err)
+{
+    json_t *a = put_items(root, "", "tables", m->tables, m->ntables, sizeof(*m->tables),
+                          &fmt_mf_table, err);
+    char p[FMT_MF_PATH_LEN];
+
+    for (size_t i = 0; a && i < m->ntables; i++) {
+        const struct fmt_table *t = &m->tables[i];
+        json_t *o = json_array_get(a, i);
+
+        fmt_mf_sub_path(p, "", "tables", (long)i);
+        if (!put_items(o, p, "columns", t->columns, t->ncolumns, sizeof(*t->columns),
+                       &fmt_mf_column, err) ||
+            put_strv(o, p, "key", t->key, t->nkey, err) < 0 ||
+            !put_items(o, p, "chunks", t->chunks, t->nchunks, sizeof(*t->chunks), &fmt_mf_chunk,
+                       err))
+            return -1;
+    }
+    return a ? 0 : -1;
+}
+
+static int put_version(json_t *root, struct cs_error *err)
+{
+    return attach(root, "format_version", json_integer(FMT_MANIFEST_VERSION), err) ? 0 : -1;
+}
+
+static int build_manifest(json_t *root, const struct fmt_manifest *m, struct cs_error *err)
+{
+    json_t *o;
+
+    if (put_version(root, err) < 0 || put_fields(root, "", &fmt_mf_head, m, 0, err) < 0 ||
+        !put_section(root, "source", &fmt_mf_source, m, err) ||
+        put_fields(root, "", &fmt_mf_time, m, 0, err) < 0 ||
+        !put_section(root, "options", &fmt_mf_options, m, err) || put_snapshot(root, m, err) < 0 ||
+        put_coords(root, "coordinates", &m->coords, &o, err) < 0 || put_replica(root, m, err) < 0)
+        return -1;
+    if (!put_items(root, "", "objects", m->objects, m->nobjects, sizeof(*m->objects),
+                   &fmt_mf_object, err) ||
+        !put_items(root, "", "files", m->files, m->nfiles, sizeof(*m->files), &fmt_mf_file, err))
+        return -1;
+    if (m->has_accounts && !put_items(root, "", "accounts", m->accounts, m->naccounts,
+                                      sizeof(*m->accounts), &fmt_mf_account, err))
+        return -1;
+    if (m->nnot_dumped &&
+        put_strv(root, "", "not_dumped", m->not_dumped, m->nnot_dumped, err) < 0)
+        return -1;
+    return put_tables(root, m, err);
+}
+
+static int build_coords(json_t *root, const struct fmt_manifest *m, struct cs_error *err)
+{
+    json_t *o;
+
+    if (put_version(root, err) < 0 || !put_section(root, "source", &fmt_mf_source, m, err) ||
+        put_fields(root, "", &fmt_mf_snap_mode, m, 0, err) < 0 ||
+        put_coords(root, "coordinates", &m->coords, &o, err) < 0)
+        return -1;
+    return put_replica(root, m, err);
+}
+
+/* ---- serializing -------------------------------------------------------- */
+
+typedef int (*build_fn)(json_t *root, const struct fmt_manifest *m, struct cs_error *err);
+
+/* Build with BUILD and serialize (indented, newline-terminated). */
+static char *to_text(const struct fmt_manifest *m, build_fn build, struct cs_error *err)
+{
+    json_t *root = NULL;
+    char *s = NULL, *t = NULL;
+    size_t n;
+
+    if (!m) {
+        cs_error_set(err, CS_ERR_INTERNAL, "manifest: nothing to write");
+        goto out;
+    }
+    root = json_object();
+    if (!root) {
+        fmt_mf_nomem(err, "manifest");
+        goto out;
+    }
+    if (build(root, m, err) < 0)
+        goto out;
+    s = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+    n = s ? strlen(s) : 0;
+    t = s ? realloc(s, n + 2) : NULL;
+    if (!t) {
+        free(s);
+        fmt_mf_nomem(err, "manifest");
+        goto out;
+    }
+    memcpy(t + n, "\n", 2);
+out:
+    json_decref(root);
+    return t;
+}
+
+char *fmt_manifest_to_json(const struct fmt_manifest *m, struct cs_error *err)
+{
+    return to_text(m, build_manifest, err);
+}
+
+char *fmt_coords_to_json(const struct fmt_manifest *m, struct cs_error *err)
+{
+    return to_text(m, build_coords, err);
+}
+
+int fmt_manifest_write(const struct fmt_manifest *m, const char *dir, struct cs_error *err)
+{
+    char *text = NULL, *path = NULL;
+    int rc = -1;
+
+    text = fmt_manifest_to_json(m, err);
+    if (!text)
+        goto out;
+    path = cs_fs_join(dir, FMT_MANIFEST_NAME);
+    if (!path) {
+        fmt_mf_nomem(err, dir);
+        goto out;
+    }
+    rc = cs_fs_write_atomic(path, text, strlen(text), 0600, err);
+out:
+    free(path);
+    free(text);
+    return rc;
+}
+
+char *fmt_chunk_meta_to_json(const char *schema, const char *table, const struct fmt_chunk *c,
+                             struct cs_error *err)
+{
+    json_t *root = json_object(), *o = NULL;
+    char *s = NULL;
+
+    if (!root || !attach(root, "schema", json_string(schema), err) ||
+        !attach(root, "table", json_string(table), err) ||
+        !(o = attach(root, "chunk", json_object(), err)) ||
+        put_fields(o, "chunk", &fmt_mf_chunk, c, 0, err) < 0)
+        goto out;
+    s = json_dumps(root, JSON_COMPACT);
+    if (!s)
+        fmt_mf_nomem(err, "chunk meta");
+out:
+    json_decref(root);
+    return s;
+}

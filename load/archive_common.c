@@ -1,0 +1,196 @@
+/* archive_common.c - what the file and pipe readers of an archive share
+ * (load/archive_int.h). */
+#include "load/archive_int.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "common/fs.h"
+#include "format/archive.h"
+#include "format/names.h"
+#include "format/s3io.h"
+#include "format/sink.h"
+#include "load/check.h"
+
+int load_archive_has_suffix(const char *s, const char *suf)
+{
+    size_t n = strlen(s), k = strlen(suf);
+    return n >= k && !strcmp(s + n - k, suf);
+}
+
+int load_archive_is_chunk(const char *name)
+{
+    return fmt_name_is_chunk(name);
+}
+
+void load_archive_chunk_free(struct load_archive_chunk *ch)
+{
+    if (!ch)
+        return;
+    free(ch->schema);
+    free(ch->table);
+    fmt_chunk_release(&ch->c);
+    free(ch);
+}
+
+int load_archive_hostile(struct load_archive *a, struct cs_error *err, const char *entry,
+                         const char *fmt, ...)
+{
+    char why[256];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof(why), fmt, ap);
+    va_end(ap);
+    return cs_error_set(err, CS_ERR_HOSTILE,
+                        "%s: entry '%.200s' refused: %s; nothing more is "
+                        "loaded from this archive",
+                        a->name, entry, why);
+}
+
+/* Writes the current entry's data to SPOOL/NAME. */
+int load_archive_spool_entry(struct load_archive *a, const char *name, struct cs_error *err)
+{
+    struct fmt_source *src = fmt_archive_data(a->rd, err);
+    char *path = cs_fs_join(a->spool, name);
+    struct fmt_sink *out = path ? fmt_sink_file_new(path, 0600, err) : NULL;
+    char buf[256 * 1024];
+    ssize_t n = -1;
+
+    if (!path)
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    while (out && src && (n = fmt_source_read(src, buf, sizeof(buf), err)) > 0)
+        if (fmt_sink_write(out, buf, (size_t)n, err) < 0) {
+            n = -1;
+            break;
+        }
+    if (n == 0 && fmt_sink_finish(out, err) < 0)
+        n = -1;
+    fmt_sink_free(out);
+    fmt_source_free(src);
+    free(path);
+    return n == 0 ? 0 : -1;
+}
+
+int load_archive_seen_add(struct load_archive *a, const char *schema, const char *table,
+                          const struct fmt_chunk *c, struct cs_error *err)
+{
+    struct seen *s;
+
+    if (a->nseen == a->capseen) {
+        size_t cap = a->capseen ? a->capseen * 2 : 64;
+        void *p = realloc(a->seen, cap * sizeof(*a->seen));
+        if (!p)
+            return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        a->seen = p;
+        a->capseen = cap;
+    }
+    s = &a->seen[a->nseen];
+    memset(s, 0, sizeof(*s));
+    s->c = *c;
+    s->c.file = strdup(c->file);
+    s->c.where = s->c.lower = s->c.upper = NULL;
+    s->schema = strdup(schema ? schema : "");
+    s->table = strdup(table ? table : "");
+    if (!s->c.file || !s->schema || !s->table) {
+        free(s->c.file);
+        free(s->schema);
+        free(s->table);
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    }
+    a->nseen++;
+    return 0;
+}
+
+int load_archive_cmp_seen(const void *x, const void *y)
+{
+    return strcmp(((const struct seen *)x)->c.file, ((const struct seen *)y)->c.file);
+}
+
+/* After sorting A->seen by file name. */
+const struct seen *load_archive_seen_find(const struct load_archive *a, const char *file)
+{
+    struct seen key;
+
+    key.c.file = (char *)file;
+    return a->nseen ? bsearch(&key, a->seen, a->nseen, sizeof(key), load_archive_cmp_seen) : NULL;
+}
+
+static int load_archive_cmp_idx(const void *x, const void *y)
+{
+    return strcmp(((const struct idx *)x)->file, ((const struct idx *)y)->file);
+}
+
+/* The manifest's chunks by file name. */
+int load_archive_build_index(struct load_archive *a, struct cs_error *err)
+{
+    const struct fmt_manifest *m = a->cat;
+    size_t n = 0;
+
+    for (size_t t = 0; t < m->ntables; t++)
+        n += m->tables[t].nchunks;
+    a->index = calloc(n + 1, sizeof(*a->index));
+    if (!a->index)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    for (size_t t = 0; t < m->ntables; t++)
+        for (size_t k = 0; k < m->tables[t].nchunks; k++)
+            a->index[a->nindex++] =
+                (struct idx){m->tables[t].chunks[k].file, &m->tables[t], &m->tables[t].chunks[k]};
+    qsort(a->index, a->nindex, sizeof(*a->index), load_archive_cmp_idx);
+    return 0;
+}
+
+const struct idx *load_archive_manifest_chunk(const struct load_archive *a, const char *file)
+{
+    struct idx key = {file, NULL, NULL};
+    return a->nindex ? bsearch(&key, a->index, a->nindex, sizeof(key), load_archive_cmp_idx) : NULL;
+}
+
+static int load_archive_dup_str(char **dst, const char *src)
+{
+    *dst = src ? strdup(src) : NULL;
+    return !src || *dst ? 0 : -1;
+}
+
+struct load_archive_chunk *load_archive_chunk_new(const char *schema, const char *table,
+                                                  const struct fmt_chunk *c)
+{
+    struct load_archive_chunk *ch = calloc(1, sizeof(*ch));
+
+    if (!ch)
+        return NULL;
+    ch->c = *c;
+    ch->c.file = ch->c.where = ch->c.lower = ch->c.upper = NULL;
+    if (load_archive_dup_str(&ch->schema, schema) < 0 ||
+        load_archive_dup_str(&ch->table, table) < 0 ||
+        load_archive_dup_str(&ch->c.file, c->file) < 0 ||
+        load_archive_dup_str(&ch->c.where, c->where) < 0 ||
+        load_archive_dup_str(&ch->c.lower, c->lower) < 0 ||
+        load_archive_dup_str(&ch->c.upper, c->upper) < 0) {
+        load_archive_chunk_free(ch);
+        return NULL;
+    }
+    return ch;
+}
+
+/* The reader over the fd or the S3 object (from its start again when AGAIN). */
+int load_archive_open_reader(struct load_archive *a, int again, struct cs_error *err)
+{
+    if (a->s3) {
+        fmt_source_free(a->src);
+        a->src = fmt_source_s3_new(a->s3, a->s3key, err);
+        a->rd = a->src ? fmt_archive_reader_new_source(a->src, a->name, err) : NULL;
+        return a->rd ? 0 : -1;
+    }
+    if (again && lseek(a->fd, 0, SEEK_SET) < 0)
+        return cs_error_sys(err, CS_ERR_IO, errno, "%s", a->name);
+    a->rd = fmt_archive_reader_new(a->fd, a->name, err);
+    return a->rd ? 0 : -1;
+}

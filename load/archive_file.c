@@ -1,0 +1,176 @@
+/* archive_file.c - an archive file: pass 1 reads it through and checks
+ * every entry against the manifest before anything is loaded; pass 2
+ * streams the chunks (load/archive_int.h). */
+#include "load/archive_int.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "common/fs.h"
+#include "format/archive.h"
+#include "format/names.h"
+#include "format/sink.h"
+#include "load/check.h"
+
+/* ---- a file: pass 1 checks everything before anything is loaded -------- */
+
+static int hash_entry(struct load_archive *a, char hash[33], struct cs_error *err)
+{
+    struct fmt_source *c = fmt_source_counter_new(fmt_archive_data(a->rd, err), err);
+    char buf[256 * 1024];
+    uint64_t bytes;
+    ssize_t n = -1;
+
+    while (c && (n = fmt_source_read(c, buf, sizeof(buf), err)) > 0)
+        ;
+    if (c && n == 0)
+        fmt_source_counter_result(c, &bytes, hash);
+    fmt_source_free(c);
+    return n == 0 ? 0 : -1;
+}
+
+static int pass1_entries(struct load_archive *a, struct cs_error *err)
+{
+    const char *name;
+    uint64_t size;
+    int r;
+
+    while ((r = fmt_archive_next(a->rd, &name, &size, err)) == 1) {
+        if (load_archive_is_chunk(name)) {
+            struct fmt_chunk c;
+            memset(&c, 0, sizeof(c));
+            c.file = (char *)name;
+            c.file_bytes = size;
+            if ((a->hashes && hash_entry(a, c.file_hash, err) < 0) ||
+                load_archive_seen_add(a, NULL, NULL, &c, err) < 0)
+                return -1;
+            continue;
+        }
+        if (size > META_MAX)
+            return load_archive_hostile(a, err, name,
+                                        "%llu bytes: too large for a dump's metadata file",
+                                        (unsigned long long)size);
+        if (load_archive_spool_entry(a, name, err) < 0)
+            return -1;
+    }
+    return r;
+}
+
+static int check_chunks(struct load_archive *a, struct cs_error *err)
+{
+    qsort(a->seen, a->nseen, sizeof(*a->seen), load_archive_cmp_seen);
+    for (size_t i = 0; i < a->nseen; i++) {
+        const struct seen *s = &a->seen[i];
+        const struct idx *x = load_archive_manifest_chunk(a, s->c.file);
+        if (!x)
+            return load_archive_hostile(a, err, s->c.file,
+                                        "not in the manifest (more data than the manifest "
+                                        "accounts for)");
+        if (s->c.file_bytes != x->c->file_bytes)
+            return load_archive_hostile(a, err, s->c.file, "%llu bytes, the manifest says %llu",
+                                        (unsigned long long)s->c.file_bytes,
+                                        (unsigned long long)x->c->file_bytes);
+        if (a->hashes && strcmp(s->c.file_hash, x->c->file_hash))
+            return cs_error_set(err, CS_ERR_CHECKSUM,
+                                "%s: entry %s: its hash differs from the manifest: the archive "
+                                "is damaged",
+                                a->name, s->c.file);
+    }
+    for (size_t i = 0; i < a->nindex; i++)
+        if (!load_archive_seen_find(a, a->index[i].file))
+            return cs_error_set(err, CS_ERR_MISSING,
+                                "%s: the archive lacks chunk %s, which its manifest lists "
+                                "(incomplete archive)",
+                                a->name, a->index[i].file);
+    return 0;
+}
+
+/* Every metadata entry is the manifest itself, a listed file, or a listed
+ * chunk's description; every listed file is there with its size and hash. */
+static int check_files(struct load_archive *a, struct cs_error *err)
+{
+    char **names = NULL;
+    size_t n = 0;
+    int rc = 0;
+
+    if (a->in->list(a->in, &names, &n, err) < 0)
+        return -1;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        const char *f = names[i];
+        int listed = !strcmp(f, FMT_MANIFEST_NAME);
+        for (size_t k = 0; !listed && k < a->cat->nfiles; k++)
+            listed = !strcmp(f, a->cat->files[k].name);
+        if (!listed && load_archive_has_suffix(f, FMT_META_SUFFIX)) {
+            char *chunk = strndup(f, strlen(f) - strlen(FMT_META_SUFFIX));
+            listed = chunk && load_archive_manifest_chunk(a, chunk);
+            free(chunk);
+        }
+        if (!listed)
+            rc = load_archive_hostile(a, err, f, "not in the manifest");
+    }
+    for (size_t k = 0; rc == 0 && k < a->cat->nfiles; k++)
+        rc = load_check_file(a->in, a->cat->files[k].name, a->cat->files[k].bytes,
+                             a->cat->files[k].hash, err);
+    load_input_free_list(names, n);
+    return rc;
+}
+
+static int file_open(struct load_archive *a, struct cs_error *err)
+{
+    if (pass1_entries(a, err) < 0)
+        return -1;
+    a->m = fmt_manifest_read(a->spool, err);
+    if (!a->m) {
+        if (err->code == CS_ERR_MISSING)
+            cs_error_set(err, CS_ERR_TRUNCATED,
+                         "%s: the archive holds no manifest.json: the dump did not finish, or "
+                         "the archive is incomplete",
+                         a->name);
+        return -1;
+    }
+    a->cat = a->m;
+    if (load_archive_build_index(a, err) < 0 || check_chunks(a, err) < 0 || check_files(a, err) < 0)
+        return -1;
+    /* pass 2 starts from the beginning */
+    fmt_archive_reader_free(a->rd);
+    a->rd = NULL;
+    return load_archive_open_reader(a, 1, err);
+}
+
+static int file_next(struct load_archive *a, load_skip_fn skip, void *ctx,
+                     struct load_archive_chunk **out, struct cs_error *err)
+{
+    const char *name;
+    uint64_t size;
+    int r;
+
+    if (a->ended)
+        return 0;
+    while ((r = fmt_archive_next(a->rd, &name, &size, err)) == 1) {
+        const struct idx *x;
+        if (!load_archive_is_chunk(name) || !(x = load_archive_manifest_chunk(a, name)))
+            continue; /* metadata: already spooled in pass 1 */
+        if (skip && skip(ctx, x->c))
+            continue;
+        *out = load_archive_chunk_new(x->t->schema, x->t->name, x->c);
+        if (!*out)
+            return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        if (load_archive_spool_entry(a, name, err) < 0) {
+            load_archive_chunk_free(*out);
+            *out = NULL;
+            return -1;
+        }
+        return 1;
+    }
+    a->ended = r == 0;
+    return r;
+}
+
+const struct load_archive_mode load_archive_file_mode = {file_open, file_next, NULL};

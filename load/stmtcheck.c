@@ -1,0 +1,359 @@
+#include "load/stmtcheck.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "load/schema.h"
+#include "load/sqltok.h"
+
+/* The significant tokens of a text in document order, the bodies of
+ * executable comments in place of the comments. */
+struct toks {
+    const char *text;
+    struct load_tok *v;
+    size_t n, cap, i;
+};
+
+static int push(struct toks *t, const struct load_tok *tok)
+{
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 64;
+        struct load_tok *v = realloc(t->v, cap * sizeof(*v));
+        if (!v)
+            return -1;
+        t->v = v;
+        t->cap = cap;
+    }
+    t->v[t->n++] = *tok;
+    return 0;
+}
+
+static int flatten(struct toks *t, size_t start, size_t end, int backslash, int depth)
+{
+    struct load_toks seg = {0};
+    int rc = depth > 4 || load_sqltok_split(t->text, start, end, backslash, &seg) < 0 ? -1 : 0;
+
+    for (size_t k = 0; rc == 0 && k < seg.n; k++) {
+        const struct load_tok *tok = &seg.v[k];
+        if (tok->kind == LOAD_TOK_VERSIONED)
+            rc = flatten(t, tok->body_off, tok->body_off + tok->body_len, backslash, depth + 1);
+        else if (load_sqltok_significant(tok) || tok->open)
+            rc = push(t, tok);
+    }
+    load_sqltok_release(&seg);
+    return rc;
+}
+
+static int toks_init(struct toks *t, const char *text, size_t len, int backslash)
+{
+    memset(t, 0, sizeof(*t));
+    t->text = text;
+    return flatten(t, 0, len, backslash, 0);
+}
+
+static void toks_release(struct toks *t)
+{
+    free(t->v);
+}
+
+static const struct load_tok *peek(const struct toks *t)
+{
+    return t->i < t->n ? &t->v[t->i] : NULL;
+}
+
+static int word(const struct toks *t, const struct load_tok *k, const char *w)
+{
+    return k && k->kind == LOAD_TOK_WORD && load_sqltok_is(t->text, k, w);
+}
+
+static int punct(const struct toks *t, const struct load_tok *k, char c)
+{
+    return k && k->kind == LOAD_TOK_PUNCT && t->text[k->off] == c;
+}
+
+static int accept(struct toks *t, const char *w)
+{
+    if (!word(t, peek(t), w))
+        return 0;
+    t->i++;
+    return 1;
+}
+
+/* An identifier token's name (backticks removed, doubled ones halved). */
+static int ident_equals(const struct toks *t, const struct load_tok *k, const char *want)
+{
+    const char *p = t->text + k->off;
+    size_t n = k->len, w = 0, wl = strlen(want);
+
+    if (k->kind == LOAD_TOK_WORD)
+        return n == wl && !memcmp(p, want, n);
+    if (k->kind != LOAD_TOK_IDENT || k->open || n < 2)
+        return 0;
+    for (size_t i = 1; i + 1 < n; i++, w++) {
+        if (w >= wl || p[i] != want[w])
+            return 0;
+        if (p[i] == '`')
+            i++; /* `` inside */
+    }
+    return w == wl;
+}
+
+static int is_name(const struct load_tok *k)
+{
+    return k && (k->kind == LOAD_TOK_IDENT || k->kind == LOAD_TOK_WORD);
+}
+
+/* [schema '.'] name, matching E's schema and NAME. */
+static int object_name(struct toks *t, const char *schema, const char *name)
+{
+    const struct load_tok *a = peek(t), *dot, *b;
+
+    if (!is_name(a))
+        return 0;
+    t->i++;
+    dot = peek(t);
+    if (punct(t, dot, '.')) {
+        t->i++;
+        b = peek(t);
+        if (!is_name(b) || !ident_equals(t, a, schema) || !ident_equals(t, b, name))
+            return 0;
+        t->i++;
+        return 1;
+    }
+    return ident_equals(t, a, name);
+}
+
+/* DEFINER = user@host | CURRENT_USER[()] */
+static void skip_definer(struct toks *t)
+{
+    if (!accept(t, "DEFINER"))
+        return;
+    if (punct(t, peek(t), '='))
+        t->i++;
+    if (accept(t, "CURRENT_USER")) {
+        if (punct(t, peek(t), '(') && t->i + 1 < t->n && punct(t, &t->v[t->i + 1], ')'))
+            t->i += 2;
+        return;
+    }
+    if (peek(t))
+        t->i++; /* user */
+    if (punct(t, peek(t), '@') && t->i + 1 < t->n)
+        t->i += 2; /* @host */
+}
+
+static void skip_view_options(struct toks *t)
+{
+    for (;;) {
+        if (accept(t, "ALGORITHM")) {
+            if (punct(t, peek(t), '='))
+                t->i++;
+            if (peek(t))
+                t->i++;
+        } else if (word(t, peek(t), "DEFINER")) {
+            skip_definer(t);
+        } else if (accept(t, "SQL")) {
+            accept(t, "SECURITY");
+            if (peek(t))
+                t->i++;
+        } else {
+            return;
+        }
+    }
+}
+
+static int expect_kind(struct toks *t, const struct load_stmt_expect *e)
+{
+    if (e->is_table) {
+        if (!accept(t, "TABLE"))
+            return 0;
+        if (accept(t, "IF") && !(accept(t, "NOT") && accept(t, "EXISTS")))
+            return 0;
+        return object_name(t, e->schema, e->name);
+    }
+    switch (e->kind) {
+    case FMT_OBJ_DATABASE:
+        if (!accept(t, "DATABASE") && !accept(t, "SCHEMA"))
+            return 0;
+        if (accept(t, "IF") && !(accept(t, "NOT") && accept(t, "EXISTS")))
+            return 0;
+        return is_name(peek(t)) && ident_equals(t, &t->v[t->i++], e->schema);
+    case FMT_OBJ_VIEW:
+        if (accept(t, "OR") && !accept(t, "REPLACE"))
+            return 0;
+        skip_view_options(t);
+        return accept(t, "VIEW") && object_name(t, e->schema, e->name);
+    case FMT_OBJ_PROCEDURE:
+    case FMT_OBJ_FUNCTION:
+        skip_definer(t);
+        accept(t, "AGGREGATE");
+        return accept(t, e->kind == FMT_OBJ_PROCEDURE ? "PROCEDURE" : "FUNCTION") &&
+               object_name(t, e->schema, e->name);
+    case FMT_OBJ_TRIGGER:
+        skip_definer(t);
+        if (!accept(t, "TRIGGER") || !object_name(t, e->schema, e->name))
+            return 0;
+        if (!accept(t, "BEFORE") && !accept(t, "AFTER"))
+            return 0;
+        if (!accept(t, "INSERT") && !accept(t, "UPDATE") && !accept(t, "DELETE"))
+            return 0;
+        return accept(t, "ON") && object_name(t, e->schema, e->table ? e->table : "");
+    case FMT_OBJ_EVENT:
+        skip_definer(t);
+        return accept(t, "EVENT") && object_name(t, e->schema, e->name);
+    case FMT_OBJ_SEQUENCE:
+        if (accept(t, "OR") && !accept(t, "REPLACE"))
+            return 0;
+        if (!accept(t, "SEQUENCE"))
+            return 0;
+        if (accept(t, "IF") && !(accept(t, "NOT") && accept(t, "EXISTS")))
+            return 0;
+        return object_name(t, e->schema, e->name);
+    default:
+        return 0;
+    }
+}
+
+static int opens_block(const struct toks *t, size_t i, int at_start)
+{
+    const struct load_tok *k = &t->v[i];
+
+    if (word(t, k, "BEGIN") || word(t, k, "LOOP") || word(t, k, "REPEAT") || word(t, k, "CASE"))
+        return 1;
+    return at_start && (word(t, k, "IF") || word(t, k, "WHILE"));
+}
+
+static int starts_statement(const struct toks *t, size_t i)
+{
+    static const char *const w[] = {"BEGIN", "THEN", "ELSE", "DO", "LOOP", "REPEAT", "ROW"};
+    const struct load_tok *k = &t->v[i];
+
+    if (punct(t, k, ';') || punct(t, k, ':'))
+        return 1;
+    for (size_t j = 0; j < sizeof(w) / sizeof(w[0]); j++)
+        if (word(t, k, w[j]))
+            return 1;
+    return 0;
+}
+
+/* The index of a ';' that ends the statement before more tokens, or 0. */
+static size_t second_statement(const struct toks *t, int compound)
+{
+    int depth = 0;
+
+    for (size_t i = 0; i < t->n; i++) {
+        const struct load_tok *k = &t->v[i];
+        if (compound && opens_block(t, i, i > 0 && starts_statement(t, i - 1))) {
+            depth++;
+        } else if (compound && word(t, k, "END")) {
+            depth -= depth > 0;
+            const struct load_tok *n = i + 1 < t->n ? &t->v[i + 1] : NULL;
+            if (word(t, n, "IF") || word(t, n, "LOOP") || word(t, n, "WHILE") ||
+                word(t, n, "REPEAT") || word(t, n, "CASE"))
+                i++;
+        } else if (punct(t, k, ';') && depth == 0 && i + 1 < t->n) {
+            return i;
+        }
+    }
+    return 0;
+}
+
+static const char *what(const struct load_stmt_expect *e)
+{
+    return e->is_table ? "CREATE TABLE" : fmt_object_kind_name(e->kind);
+}
+
+int load_stmtcheck(const char *text, size_t len, const struct load_stmt_expect *e,
+                   struct cs_error *err)
+{
+    struct toks t;
+    char found[81];
+    size_t semi;
+    int compound = !e->is_table && (e->kind == FMT_OBJ_PROCEDURE || e->kind == FMT_OBJ_FUNCTION ||
+                                    e->kind == FMT_OBJ_TRIGGER || e->kind == FMT_OBJ_EVENT);
+    int rc = -1;
+
+    if (toks_init(&t, text, len, load_sqltok_backslash(e->sql_mode)) < 0) {
+        toks_release(&t);
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    }
+    snprintf(found, sizeof(found), "%.*s", (int)(len < 80 ? len : 80), text);
+    for (char *p = found; *p; p++)
+        if (*p == '\n' || *p == '\r' || *p == '\t')
+            *p = ' ';
+    for (size_t k = 0; k < t.n; k++)
+        if (t.v[k].open) {
+            cs_error_set(err, CS_ERR_HOSTILE,
+                         "%s: an unterminated string, name or comment: refused, nothing was "
+                         "loaded (the dump was changed or damaged)",
+                         e->file);
+            goto out;
+        }
+    if (!accept(&t, "CREATE") || !expect_kind(&t, e)) {
+        cs_error_set(err, CS_ERR_HOSTILE,
+                     "%s: expected the %s of %s.%s%s%s, found \"%s\": refused, nothing was "
+                     "loaded (the dump was changed or damaged)",
+                     e->file, what(e), e->schema, e->name, e->table ? " on " : "",
+                     e->table ? e->table : "", found);
+        goto out;
+    }
+    if ((semi = second_statement(&t, compound)) != 0) {
+        cs_error_set(err, CS_ERR_HOSTILE,
+                     "%s: a second statement after the %s of %s.%s (at byte %zu): refused, "
+                     "nothing was loaded (the dump was changed or damaged)",
+                     e->file, what(e), e->schema, e->name, t.v[semi].off);
+        goto out;
+    }
+    rc = 0;
+out:
+    toks_release(&t);
+    return rc;
+}
+
+int load_stmtcheck_system_schema(const char *s)
+{
+    static const char *const sys[] = {"mysql", "sys", "performance_schema", "information_schema"};
+
+    for (size_t i = 0; i < sizeof(sys) / sizeof(sys[0]); i++)
+        if (!strcasecmp(s, sys[i]))
+            return 1;
+    return 0;
+}
+
+static int check_one(struct load_input *in, const struct fmt_manifest *m,
+                     const struct load_stmt_expect *e, int include_system, struct cs_error *err)
+{
+    char *text = NULL;
+    int rc;
+
+    if (!include_system && load_stmtcheck_system_schema(e->schema))
+        return cs_error_set(err, CS_ERR_HOSTILE,
+                            "%s: the dump writes into system schema %s: refused, nothing was "
+                            "loaded (a dump of system schemas loads only with --include-system)",
+                            e->file, e->schema);
+    if (load_schema_read(in, m, e->file, &text, err) < 0)
+        return -1;
+    rc = load_stmtcheck(text, strlen(text), e, err);
+    free(text);
+    return rc;
+}
+
+int load_stmtcheck_dump(struct load_input *in, const struct fmt_manifest *m, int include_system,
+                        struct cs_error *err)
+{
+    for (size_t i = 0; i < m->ntables; i++) {
+        const struct fmt_table *t = &m->tables[i];
+        struct load_stmt_expect e = {t->ddl_file, 1, 0, t->schema, t->name, NULL, NULL};
+        if (check_one(in, m, &e, include_system, err) < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < m->nobjects; i++) {
+        const struct fmt_object *o = &m->objects[i];
+        struct load_stmt_expect e = {o->file, 0,        o->kind,    o->schema,
+                                     o->name, o->table, o->sql_mode};
+        if (check_one(in, m, &e, include_system, err) < 0)
+            return -1;
+    }
+    return 0;
+}
