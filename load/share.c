@@ -24,15 +24,15 @@ static void lock_name(struct cs_buf *b, const char *dump_id, int slot)
 /* The one-value answer of SQL: 1, 0, or -1 for NULL; -2 with ERR on failure. */
 static int scalar(struct cs_conn *c, const char *sql, struct cs_error *err)
 {
-    MYSQL_RES *res = NULL;
-    MYSQL_ROW row;
+    struct cs_result *res = NULL;
+    char **row;
     int v = -2;
 
     if (cs_conn_query(c, sql, &res, err) < 0)
         return -2;
-    row = mysql_fetch_row(res);
+    row = cs_result_row(res);
     v = row && row[0] ? atoi(row[0]) : -1;
-    mysql_free_result(res);
+    cs_result_free(res);
     return v;
 }
 
