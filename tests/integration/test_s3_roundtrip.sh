@@ -45,7 +45,7 @@ note "--archive s3://"
     "${S3[@]}" --s3-part-size 5M -q || fail "csdump --archive s3://"
 "$CSLOAD" --check --archive s3://bkt/arch/one.tar "${S3[@]}" || fail "--check --archive s3://"
 load_and_replicate t2 "$WORK/load2.log" --archive s3://bkt/arch/one.tar
-sleep 1
+writer_goes_on src
 stop_writer src
 for t in t1 t2; do
     wait_caught_up "$t" src || fail "$t does not catch up"

@@ -32,7 +32,9 @@ wait_then_dump() {
     start_server "$t"
     load_bg "$t" "$in" "$WORK/$tag-load.log" --threads 2 --wait-for-dump 300 "${S3[@]}"
     lpid=$CS_LOAD_PID
-    sleep 2
+    # csload is waiting before csdump starts
+    CS_WAIT_TRIES=600 wait_for grep -q "waiting up to 300 s for the dump to begin" \
+        "$WORK/$tag-load.log" || { cat "$WORK/$tag-load.log" >&2; fail "$tag: csload does not wait"; }
     fault_reset
     CS_FAULT_POINTS="dump.rows=bank.big:pause@25" dump_bg src "$in" "$WORK/$tag-dump.log" \
         --threads 2 --chunk-rows 10000 "${S3[@]}"

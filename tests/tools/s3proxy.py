@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """s3proxy.py - a fault-injecting HTTP proxy in front of s3rver, for tests.
 
-    s3proxy.py --port PORT --upstream HOST:PORT --state DIR
+    s3proxy.py --port PORT --upstream HOST:PORT --state DIR [--tls-cert PEM --tls-key PEM]
+
+With --tls-cert/--tls-key it speaks HTTPS to its clients (plain HTTP to the
+upstream), so a test can check the client's certificate verification.
 
 Every request is passed on unchanged (the Host header too, so the store
 checks the client's own signature), except:
@@ -38,6 +41,7 @@ import json
 import os
 import re
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -272,11 +276,17 @@ def main():
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--upstream", required=True)
     ap.add_argument("--state", required=True)
+    ap.add_argument("--tls-cert")
+    ap.add_argument("--tls-key")
     a = ap.parse_args()
     host, port = a.upstream.rsplit(":", 1)
     Handler.state = State((host, int(port)), a.state)
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
     srv.daemon_threads = True
+    if a.tls_cert:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(a.tls_cert, a.tls_key)
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     with open(os.path.join(a.state, "proxy.pid"), "w") as f:
         f.write(str(os.getpid()))
     try:
