@@ -127,6 +127,15 @@ static void sql_quoted(struct cs_buf *b, const struct fmt_key_value *v)
     cs_buf_putc(b, '\'');
 }
 
+/* UUID/INET text must not be a binary string (the sessions run SET NAMES
+ * binary): MariaDB reads one as the raw value, and a range over it matches
+ * no row at all. */
+static void sql_utf8_quoted(struct cs_buf *b, const struct fmt_key_value *v)
+{
+    cs_buf_puts(b, "_utf8mb4");
+    sql_quoted(b, v);
+}
+
 static void sql_hex(struct cs_buf *b, const struct fmt_key_value *v)
 {
     fmt_sql_append_hex(b, v->data, v->len);
@@ -151,7 +160,7 @@ static const struct {
     [FMT_KEY_STRING] = {"string", check_bytes, sql_charset_hex, 1},
     [FMT_KEY_BINARY] = {"binary", check_bytes, sql_hex, 1},
     [FMT_KEY_TEMPORAL] = {"temporal", check_temporal, sql_quoted, 0},
-    [FMT_KEY_TEXT] = {"text", check_text, sql_quoted, 0},
+    [FMT_KEY_TEXT] = {"text", check_text, sql_utf8_quoted, 0},
 };
 
 const char *fmt_key_type_name(enum fmt_key_type t)

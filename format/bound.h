@@ -17,7 +17,9 @@
  *   binary    any bytes                          0x<hex> (X'' empty)
  *   temporal  [0-9 :.-]{1,64}, a digit first     '...' (no quote or backslash
  *             or '-'                             can occur)
- *   text      [0-9A-Za-z.:-]{1,64} (UUID, INET)  '...'
+ *   text      [0-9A-Za-z.:-]{1,64} (UUID, INET)  _utf8mb4'...' (never a binary
+ *                                                string: MariaDB reads one as
+ *                                                the raw UUID/INET6 bytes)
  *
  * A bound is closed when its value itself is inside the range; csdump's
  * ranges are [lower, upper): lower closed, upper open.  Values compare by

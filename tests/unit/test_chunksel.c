@@ -138,8 +138,9 @@ static void test_literals(void **state)
     expect_literal((struct val){FMT_KEY_TEMPORAL, NULL, "0000-00-00", 0}, "'0000-00-00'");
     expect_literal((struct val){FMT_KEY_TEMPORAL, NULL, "-838:59:59", 0}, "'-838:59:59'");
     expect_literal((struct val){FMT_KEY_TEXT, NULL, "123e4567-e89b-12d3-a456-426614174000", 0},
-                   "'123e4567-e89b-12d3-a456-426614174000'");
-    expect_literal((struct val){FMT_KEY_TEXT, NULL, "::ffff:10.0.0.1", 0}, "'::ffff:10.0.0.1'");
+                   "_utf8mb4'123e4567-e89b-12d3-a456-426614174000'");
+    expect_literal((struct val){FMT_KEY_TEXT, NULL, "::ffff:10.0.0.1", 0},
+                   "_utf8mb4'::ffff:10.0.0.1'");
 }
 
 /* Values that would carry SQL, or do not fit their type: refused when made. */

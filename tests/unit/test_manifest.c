@@ -808,7 +808,8 @@ static void test_accounts_sequences(void **state)
     a->file = xstrdup("odd-account.sql");
     a->grants = 4;
     a->default_roles = 1;
-    assert_int_equal(fmt_manifest_add_not_dumped(m, "triggers of shop.t (no TRIGGER privilege)"), 0);
+    assert_int_equal(fmt_manifest_add_not_dumped(m, "triggers of shop.t (no TRIGGER privilege)"),
+                     0);
     json = fmt_manifest_to_json(m, &err);
     assert_non_null(json);
     back = fmt_manifest_from_json(json, strlen(json), "m", &err);

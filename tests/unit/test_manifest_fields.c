@@ -105,8 +105,7 @@ static struct fmt_bound *bound2(const char *n, const char *s, int closed)
 
     assert_non_null(b);
     assert_int_equal(fmt_key_value_set(&b->v[0], FMT_KEY_INTEGER, NULL, n, strlen(n), &why), 0);
-    assert_int_equal(fmt_key_value_set(&b->v[1], FMT_KEY_STRING, "utf8mb4", s, strlen(s), &why),
-                     0);
+    assert_int_equal(fmt_key_value_set(&b->v[1], FMT_KEY_STRING, "utf8mb4", s, strlen(s), &why), 0);
     return b;
 }
 

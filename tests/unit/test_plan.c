@@ -152,8 +152,8 @@ static size_t check_split(uint64_t lo, uint64_t hi, int is_unsigned, uint64_t ns
             k = lo + (uint64_t)((u128)rng() % span);
         }
         if (intervals_holding(b, nb, k) != 1)
-            fail_msg("%s..%s n=%" PRIu64 ": key %" PRIu64 " in %u intervals", smin, smax,
-                     nslices, k, intervals_holding(b, nb, k));
+            fail_msg("%s..%s n=%" PRIu64 ": key %" PRIu64 " in %u intervals", smin, smax, nslices,
+                     k, intervals_holding(b, nb, k));
     }
     free(b);
     free_bounds(bounds, nb);
@@ -303,15 +303,15 @@ static void test_bounds_bad_input(void **state)
         const char *min, *max;
         int is_unsigned;
     } bad[] = {
-        {"10", "1", 0},                               /* max < min */
-        {"1", "-1", 0},                               /* max < min, signed */
-        {"abc", "10", 0},                             /* not a number */
-        {"1", "10x", 0},                              /* trailing junk */
-        {"", "10", 1},                                /* empty */
-        {"1", "", 1},                                 /* empty */
-        {"0", "9223372036854775808", 0},              /* signed overflow */
-        {"-9223372036854775809", "0", 0},             /* signed underflow */
-        {"0", "18446744073709551616", 1},             /* unsigned overflow */
+        {"10", "1", 0},                   /* max < min */
+        {"1", "-1", 0},                   /* max < min, signed */
+        {"abc", "10", 0},                 /* not a number */
+        {"1", "10x", 0},                  /* trailing junk */
+        {"", "10", 1},                    /* empty */
+        {"1", "", 1},                     /* empty */
+        {"0", "9223372036854775808", 0},  /* signed overflow */
+        {"-9223372036854775809", "0", 0}, /* signed underflow */
+        {"0", "18446744073709551616", 1}, /* unsigned overflow */
         {"18446744073709551615", "18446744073709551614", 1},
     };
 
@@ -320,8 +320,8 @@ static void test_bounds_bad_input(void **state)
         char **b = (char **)&b;
         size_t n = 99;
         print_message("'%s'..'%s'\n", bad[i].min, bad[i].max);
-        assert_int_equal(dump_plan_int_bounds(bad[i].min, bad[i].max, bad[i].is_unsigned, 4, &b, &n),
-                         -1);
+        assert_int_equal(
+            dump_plan_int_bounds(bad[i].min, bad[i].max, bad[i].is_unsigned, 4, &b, &n), -1);
         assert_null(b);
         assert_int_equal(n, 0);
     }
@@ -416,7 +416,10 @@ static void test_literal_kinds(void **state)
     expect_literal(&num, "12345", 3, "123");
 
     /* binary: 0x hex, every byte */
-    expect_literal(&bin, "\x00\xff" "ab", 4, "0x00FF6162");
+    expect_literal(&bin,
+                   "\x00\xff"
+                   "ab",
+                   4, "0x00FF6162");
     expect_literal(&bin, "", 0, "X''");
 
     /* temporal values carry no charset: quoted */
@@ -433,7 +436,7 @@ static void test_literal_kinds(void **state)
         assert_non_null(strstr(why, "a date or time"));
     }
     expect_literal(&uuid, "123e4567-e89b-12d3-a456-426614174000", 36,
-                   "'123e4567-e89b-12d3-a456-426614174000'");
+                   "_utf8mb4'123e4567-e89b-12d3-a456-426614174000'");
 }
 
 /*
@@ -467,8 +470,7 @@ static void test_key_usable(void **state)
         column("name", "varchar", "utf8mb4", FMT_COL_STRING),
         column("e2", "ENUM", "latin1", FMT_COL_STRING),
     };
-    size_t k_id[] = {0}, k_enum[] = {1}, k_id_set[] = {0, 2}, k_name_id[] = {3, 0},
-           k_upper[] = {4};
+    size_t k_id[] = {0}, k_enum[] = {1}, k_id_set[] = {0, 2}, k_name_id[] = {3, 0}, k_upper[] = {4};
     struct dump_table t;
 
     (void)state;
@@ -504,14 +506,16 @@ static void test_key_new_typed_dup(void **state)
     size_t key[] = {1, 2, 3, 4, 5, 6, 7, 8};
     struct dump_table t = table(cols, N(cols), key, 8);
     /* a row as the server sends it, selected in another order */
-    char *row[] = {(char *)"zzz", (char *)"\x00\x02", (char *)"77", (char *)"2024-01-01",
-                   (char *)"a'b", (char *)"-1.50", (char *)"1e300",
-                   (char *)"123e4567-e89b-12d3-a456-426614174000", (char *)"5"};
+    char *row[] = {(char *)"zzz",   (char *)"\x00\x02",
+                   (char *)"77",    (char *)"2024-01-01",
+                   (char *)"a'b",   (char *)"-1.50",
+                   (char *)"1e300", (char *)"123e4567-e89b-12d3-a456-426614174000",
+                   (char *)"5"};
     unsigned long lens[] = {3, 2, 2, 10, 3, 5, 5, 36, 1};
     size_t pos[] = {2, 1, 3, 4, 5, 6, 7, 8};
-    static const enum fmt_key_type want[] = {FMT_KEY_INTEGER,  FMT_KEY_BINARY, FMT_KEY_TEMPORAL,
-                                             FMT_KEY_STRING,   FMT_KEY_DECIMAL, FMT_KEY_FLOAT,
-                                             FMT_KEY_TEXT,     FMT_KEY_INTEGER};
+    static const enum fmt_key_type want[] = {FMT_KEY_INTEGER, FMT_KEY_BINARY,  FMT_KEY_TEMPORAL,
+                                             FMT_KEY_STRING,  FMT_KEY_DECIMAL, FMT_KEY_FLOAT,
+                                             FMT_KEY_TEXT,    FMT_KEY_INTEGER};
     struct fmt_bound *k, *d;
     char *text;
     const char *why;
@@ -527,7 +531,7 @@ static void test_key_new_typed_dup(void **state)
     assert_int_equal(k->v[1].len, 2); /* all LEN bytes, past the NUL */
     text = fmt_bound_text(k);
     assert_string_equal(text, "77, 0x0002, '2024-01-01', _latin1 0x612762, -1.50, 1e300, "
-                              "'123e4567-e89b-12d3-a456-426614174000', 5");
+                              "_utf8mb4'123e4567-e89b-12d3-a456-426614174000', 5");
     free(text);
 
     d = dump_key_as(k, 1);
@@ -549,14 +553,10 @@ static void test_key_new_typed_dup(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_bounds_exact),
-        cmocka_unit_test(test_bounds_nothing_to_split),
-        cmocka_unit_test(test_bounds_bad_input),
-        cmocka_unit_test(test_bounds_random),
-        cmocka_unit_test(test_literal_kinds),
-        cmocka_unit_test(test_literal_charset_string),
-        cmocka_unit_test(test_key_usable),
-        cmocka_unit_test(test_key_new_typed_dup),
+        cmocka_unit_test(test_bounds_exact),     cmocka_unit_test(test_bounds_nothing_to_split),
+        cmocka_unit_test(test_bounds_bad_input), cmocka_unit_test(test_bounds_random),
+        cmocka_unit_test(test_literal_kinds),    cmocka_unit_test(test_literal_charset_string),
+        cmocka_unit_test(test_key_usable),       cmocka_unit_test(test_key_new_typed_dup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
