@@ -69,8 +69,11 @@ struct fmt_bound *dump_key_new(const struct dump_table *t, char **vals, const un
         const struct dump_column *c = &t->cols[t->key[i]];
         size_t p = positions[i];
         enum fmt_key_type type = dump_plan_key_type(c);
-        if (!vals[p] || fmt_key_value_set(&k->v[i], type, type == FMT_KEY_STRING ? c->charset : NULL,
-                                          vals[p], lens[p], why) < 0) {
+        int is_str = type == FMT_KEY_STRING;
+        if (!vals[p] ||
+            fmt_key_value_set(&k->v[i], type, is_str ? c->charset : NULL, vals[p], lens[p], why) <
+                0 ||
+            (is_str && c->collation && fmt_key_value_collate(&k->v[i], c->collation, why) < 0)) {
             if (!vals[p])
                 *why = "a value (the key column is NULL)";
             fmt_bound_free(k);
@@ -312,8 +315,7 @@ static int plan_probe(struct cs_conn *conn, const struct dump_table *t, uint64_t
         cs_result_free(res);
         if (row && !hi) {
             rc = cs_error_set(err, strcmp(why, "out of memory") ? CS_ERR_INTERNAL : CS_ERR_NOMEM,
-                              "probing %s.%s: a key value that is not %s", t->schema, t->name,
-                              why);
+                              "probing %s.%s: a key value that is not %s", t->schema, t->name, why);
             break;
         }
         rc = push_unit(l, 1, lo, hi); /* takes lo and hi; the last unit is open above */

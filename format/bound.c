@@ -68,6 +68,13 @@ static int charset_ok(const char *cs)
     return n >= 1 && n <= 32 && only(cs, n, "abcdefghijklmnopqrstuvwxyz0123456789_");
 }
 
+static int collation_ok(const char *name)
+{
+    size_t n = name ? strlen(name) : 0;
+
+    return n >= 1 && n <= 64 && only(name, n, "abcdefghijklmnopqrstuvwxyz0123456789_");
+}
+
 static const char *check_integer(const char *s, size_t len)
 {
     size_t sign = len && s[0] == '-';
@@ -210,12 +217,32 @@ int fmt_key_value_set(struct fmt_key_value *v, enum fmt_key_type type, const cha
     return 0;
 }
 
+int fmt_key_value_collate(struct fmt_key_value *v, const char *name, const char **why)
+{
+    char *dup;
+
+    if (v->type != FMT_KEY_STRING || !collation_ok(name)) {
+        *why = v->type != FMT_KEY_STRING ? "no collation (only strings have one)"
+                                         : "a collation name ([a-z0-9_])";
+        return -1;
+    }
+    dup = strdup(name);
+    if (!dup) {
+        *why = "out of memory";
+        return -1;
+    }
+    free(v->collation);
+    v->collation = dup;
+    return 0;
+}
+
 void fmt_key_value_release(struct fmt_key_value *v)
 {
     if (!v)
         return;
     free(v->data);
     free(v->charset);
+    free(v->collation);
     memset(v, 0, sizeof(*v));
 }
 
@@ -314,7 +341,9 @@ int fmt_key_value_cmp(const struct fmt_key_value *a, const struct fmt_key_value 
     }
     /* strings (a collation orders them) and text: equality only */
     if (a->len == b->len && !memcmp(a->data, b->data, a->len) &&
-        (a->type != FMT_KEY_STRING || !strcmp(a->charset, b->charset)))
+        (a->type != FMT_KEY_STRING ||
+         (!strcmp(a->charset, b->charset) &&
+          !strcmp(a->collation ? a->collation : "", b->collation ? b->collation : ""))))
         return 0;
     return FMT_BOUND_INCOMPARABLE;
 }
@@ -366,7 +395,8 @@ struct fmt_bound *fmt_bound_dup(const struct fmt_bound *src)
 
     for (size_t i = 0; b && i < src->n; i++) {
         const struct fmt_key_value *v = &src->v[i];
-        if (fmt_key_value_set(&b->v[i], v->type, v->charset, v->data, v->len, &why) < 0) {
+        if (fmt_key_value_set(&b->v[i], v->type, v->charset, v->data, v->len, &why) < 0 ||
+            (v->collation && fmt_key_value_collate(&b->v[i], v->collation, &why) < 0)) {
             fmt_bound_free(b);
             b = NULL;
         }
@@ -398,6 +428,8 @@ static json_t *value_to_json(const struct fmt_key_value *v)
 
     if (!bad && v->charset)
         bad = json_object_set_new(o, "charset", json_string(v->charset));
+    if (!bad && v->collation)
+        bad = json_object_set_new(o, "collation", json_string(v->collation));
     if (!bad && types[v->type].bytes) {
         static const char digit[] = "0123456789abcdef";
         cs_buf_reserve(&hex, v->len * 2 + 1);
@@ -470,6 +502,20 @@ static const char *hex_bytes(const char *s, size_t len, char **out, size_t *n)
     return NULL;
 }
 
+/* O's optional "collation" onto V (a string). */
+static const char *value_collation(json_t *o, struct fmt_key_value *v, const char **key)
+{
+    json_t *c = json_object_get(o, "collation");
+    const char *why = NULL;
+
+    *key = "collation";
+    if (c && !json_is_string(c))
+        return "a string";
+    if (c)
+        fmt_key_value_collate(v, json_string_value(c), &why);
+    return why;
+}
+
 /* One value object into V; NULL or what is wrong (KEY gets the field). */
 static const char *value_from_json(json_t *o, struct fmt_key_value *v, const char **key)
 {
@@ -502,7 +548,7 @@ static const char *value_from_json(json_t *o, struct fmt_key_value *v, const cha
     }
     if (why && cs && type != FMT_KEY_STRING)
         *key = "charset";
-    return why;
+    return why ? why : value_collation(o, v, key);
 }
 
 int fmt_bound_from_json(json_t *j, struct fmt_bound **out, char *why, size_t whylen)

@@ -13,7 +13,8 @@
  *   decimal   -?[0-9]+(.[0-9]+)?  (<= 100 chars) as is
  *   float     -?[0-9]+(.[0-9]+)?(e[+-]?[0-9]+)?  as is
  *   string    any bytes, with the column's       _charset 0x<hex> (X'' empty)
- *             charset ([a-z0-9_]{1,32})
+ *             charset ([a-z0-9_]{1,32}) and,     (no COLLATE: the column's
+ *             when known, collation ([a-z0-9_])  collation orders the range)
  *   binary    any bytes                          0x<hex> (X'' empty)
  *   temporal  [0-9 :.-]{1,64}, a digit first     '...' (no quote or backslash
  *             or '-'                             can occur)
@@ -27,7 +28,8 @@
  * same-shape temporal text); strings under a collation and text compare
  * only for equality.  JSON form (manifest.c documents it):
  *   {"closed": bool, "values": [{"type": "integer", "value": "10"},
- *     {"type": "string", "charset": "utf8mb4", "hex": "6162"}, ...]}
+ *     {"type": "string", "charset": "utf8mb4", "collation": "utf8mb4_bin",
+ *      "hex": "6162"}, ...]}  ("collation" optional)
  * Bounds own their memory (fmt_bound_free); pure; thread-safe.
  */
 #ifndef FMT_BOUND_H
@@ -50,8 +52,9 @@ enum fmt_key_type {
 
 struct fmt_key_value {
     enum fmt_key_type type;
-    char *charset; /* FMT_KEY_STRING only: the column's character set */
-    char *data;    /* LEN bytes (NUL-terminated besides) */
+    char *charset;   /* FMT_KEY_STRING only: the column's character set */
+    char *collation; /* FMT_KEY_STRING only, may be NULL: the column's collation */
+    char *data;      /* LEN bytes (NUL-terminated besides) */
     size_t len;
 };
 
@@ -75,6 +78,9 @@ const char *fmt_key_value_check(enum fmt_key_type type, const char *charset, con
  * fmt_key_value_check, or WHY "out of memory". */
 int fmt_key_value_set(struct fmt_key_value *v, enum fmt_key_type type, const char *charset,
                       const char *data, size_t len, const char **why);
+/* A string value's collation (a copy): 0, or -1 with *WHY when V is not a
+ * string or NAME is not [a-z0-9_]{1,64}. */
+int fmt_key_value_collate(struct fmt_key_value *v, const char *name, const char **why);
 void fmt_key_value_release(struct fmt_key_value *v);
 /* The value's SQL literal (table above). */
 void fmt_key_value_sql(struct cs_buf *b, const struct fmt_key_value *v);

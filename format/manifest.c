@@ -125,6 +125,9 @@
  *     "type":    str              "integer" | "decimal" | "float" | "string"
  *                                 | "binary" | "temporal" | "text"
  *     "charset": str              "string" only: the column's character set
+ *     "collation": str            "string" only, optional: the column's collation
+ *                                 (informational: the column's own collation
+ *                                 orders the range; equal bounds need equal ones)
  *     "hex":     str              "string", "binary": the bytes, lowercase hex
  *     "value":   str              the others: the value's text, checked
  *                                 against its type's grammar (bound.h)

@@ -34,7 +34,7 @@ CREATE TABLE kdt (k DATETIME(6) PRIMARY KEY, v INT);
 INSERT INTO kdt SELECT TIMESTAMP('2020-01-01') + INTERVAL i * 37 SECOND + INTERVAL i MICROSECOND, i FROM n;
 CREATE TABLE ktime (k TIME PRIMARY KEY, v INT);
 INSERT INTO ktime SELECT SEC_TO_TIME(i * 97 - 150000), i FROM n;
-CREATE TABLE kl1 (k VARCHAR(20) CHARACTER SET latin1 PRIMARY KEY, v INT);
+CREATE TABLE kl1 (k VARCHAR(20) CHARACTER SET latin1 COLLATE latin1_swedish_ci PRIMARY KEY, v INT);
 INSERT INTO kl1 SELECT CONCAT('a''b\\', LPAD(i, 5, '0')), i FROM n;
 CREATE TABLE ku8 (k VARCHAR(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci PRIMARY KEY, v INT);
 INSERT INTO ku8 SELECT CONCAT(_utf8mb4 x'C3A9', '''', i, '\\"'), i FROM n;
@@ -71,6 +71,10 @@ for t in m["tables"]:
     for c in cs[:-1]:
         assert c["upper"]["closed"] is False, (t["name"], c)
     assert "where" not in cs[0]
+    if t["name"] in ("kl1", "ku8"):  # strings carry their column's charset and collation
+        v = cs[1]["lower"]["values"][0]
+        assert (v["charset"], v["collation"]) == {"kl1": ("latin1", "latin1_swedish_ci"),
+            "ku8": ("utf8mb4", "utf8mb4_unicode_ci")}[t["name"]], v
 print("ok")
 PY
 "$CHUNKCHECK" "$WORK/dump" -S "$(sock src)" -u root || fail "chunk check"

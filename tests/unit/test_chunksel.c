@@ -541,14 +541,19 @@ static void test_json_round_trip(void **state)
         {FMT_KEY_BINARY, NULL, "\x00\x01", 2}, {FMT_KEY_TEMPORAL, NULL, "2024-01-01 00:00:00.5", 0},
         {FMT_KEY_TEXT, NULL, "10.0.0.1", 0}};
     struct fmt_bound *b = bound(0, v, N(v)), *back = NULL;
-    json_t *j = fmt_bound_to_json(b);
+    json_t *j;
+    const char *w;
     char why[200], *text;
 
     (void)state;
+    assert_int_equal(fmt_key_value_collate(&b->v[3], "utf8mb4_bin", &w), 0);
+    assert_int_equal(fmt_key_value_collate(&b->v[0], "utf8mb4_bin", &w), -1); /* not a string */
+    assert_int_equal(fmt_key_value_collate(&b->v[3], "x COLLATE y", &w), -1);
+    j = fmt_bound_to_json(b);
     assert_non_null(j);
     text = json_dumps(j, JSON_COMPACT);
-    assert_non_null(
-        strstr(text, "{\"type\":\"string\",\"charset\":\"utf8mb4\",\"hex\":\"6127625c22\"}"));
+    assert_non_null(strstr(text, "{\"type\":\"string\",\"charset\":\"utf8mb4\","
+                                 "\"collation\":\"utf8mb4_bin\",\"hex\":\"6127625c22\"}"));
     assert_non_null(strstr(text, "{\"type\":\"binary\",\"hex\":\"0001\"}"));
     assert_non_null(strstr(text, "\"closed\":false"));
     free(text);
@@ -557,6 +562,10 @@ static void test_json_round_trip(void **state)
     assert_int_equal(back->closed, 0);
     assert_int_equal(fmt_bound_cmp(b, back), 0);
     assert_int_equal(back->v[4].len, 2);
+    assert_string_equal(back->v[3].collation, "utf8mb4_bin");
+    /* the same bytes under another collation are not the same value */
+    assert_int_equal(fmt_key_value_collate(&back->v[3], "utf8mb4_general_ci", &w), 0);
+    assert_int_equal(fmt_bound_cmp(b, back), FMT_BOUND_INCOMPARABLE);
     assert_memory_equal(back->v[3].data, "a'b\\\"", 5);
     json_decref(j);
     fmt_bound_free(back);
@@ -605,6 +614,9 @@ static void test_json_refused(void **state)
     expect_json_refused(
         "{\"closed\":true,\"values\":[{\"type\":\"temporal\",\"value\":\"2024' OR '1\"}]}",
         "values[0].value: expected a date or time");
+    expect_json_refused("{\"closed\":true,\"values\":[{\"type\":\"string\",\"charset\":\"latin1\","
+                        "\"collation\":\"latin1_bin' OR 1\",\"hex\":\"61\"}]}",
+                        "values[0].collation: expected a collation name");
 }
 
 int main(void)

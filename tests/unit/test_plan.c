@@ -497,7 +497,12 @@ static void test_key_new_typed_dup(void **state)
         column("id", "bigint", NULL, FMT_COL_NUMBER),
         column("h", "binary", NULL, FMT_COL_BINARY),
         column("d", "date", NULL, FMT_COL_STRING),
-        column("s", "varchar", "latin1", FMT_COL_STRING),
+        {.name = (char *)"s",
+         .type = (char *)"varchar",
+         .data_type = (char *)"varchar",
+         .charset = (char *)"latin1",
+         .collation = (char *)"latin1_swedish_ci",
+         .kind = FMT_COL_STRING},
         column("p", "decimal", NULL, FMT_COL_NUMBER),
         column("x", "double", NULL, FMT_COL_NUMBER),
         column("u", "uuid", NULL, FMT_COL_UTF8TEXT),
@@ -528,7 +533,8 @@ static void test_key_new_typed_dup(void **state)
     for (size_t i = 0; i < 8; i++)
         assert_int_equal(k->v[i].type, want[i]);
     assert_string_equal(k->v[3].charset, "latin1");
-    assert_int_equal(k->v[1].len, 2); /* all LEN bytes, past the NUL */
+    assert_string_equal(k->v[3].collation, "latin1_swedish_ci"); /* the column's */
+    assert_int_equal(k->v[1].len, 2);                            /* all LEN bytes, past the NUL */
     text = fmt_bound_text(k);
     assert_string_equal(text, "77, 0x0002, '2024-01-01', _latin1 0x612762, -1.50, 1e300, "
                               "_utf8mb4'123e4567-e89b-12d3-a456-426614174000', 5");
@@ -537,6 +543,7 @@ static void test_key_new_typed_dup(void **state)
     d = dump_key_as(k, 1);
     assert_non_null(d);
     assert_true(d->closed);
+    assert_string_equal(d->v[3].collation, "latin1_swedish_ci");
     assert_int_equal(fmt_bound_cmp(d, k), 0);
     assert_true(d->v[0].data != k->v[0].data);
     fmt_bound_free(k);
