@@ -15,10 +15,36 @@ static int count_options(const struct option *o)
     return n;
 }
 
-/* 1 = handled and stop, 0 = handled, -1 = not a common option. */
-static int common_option(struct cs_cli *cli, int opt)
+/* --progress auto|none|json[=FD|FILE] */
+static int progress_option(struct cs_cli *cli, const char *arg, struct cs_error *err)
+{
+    if (!strcmp(arg, "auto") || !strcmp(arg, "none")) {
+        cli->common.progress = !strcmp(arg, "auto");
+        cli->common.json = NULL;
+        return 0;
+    }
+    if (!strcmp(arg, "json")) {
+        cli->common.json = "";
+        return 0;
+    }
+    if (!strncmp(arg, "json=", 5) && arg[5]) {
+        cli->common.json = arg + 5;
+        return 0;
+    }
+    return cs_error_set(err, CS_ERR_USAGE,
+                        "--progress=%s: expected auto, none, json, json=FD or json=FILE", arg);
+}
+
+/* 1 = handled and stop, 0 = handled, -1 = not a common option (or ERR set:
+ * -2). */
+static int common_option(struct cs_cli *cli, int opt, const char *arg, struct cs_error *err)
 {
     switch (opt) {
+    case CS_OPT_PROGRESS:
+        return progress_option(cli, arg, err) < 0 ? -2 : 0;
+    case CS_OPT_LOG_FILE:
+        cli->common.log_file = arg;
+        return 0;
     case 'q':
         cli->common.quiet = 1;
         return 0;
@@ -99,8 +125,10 @@ int cs_cli_parse(struct cs_cli *cli, int argc, char **argv, const struct cs_log 
         }
         if (cli->conn)
             cli->conn->from_file = at <= cli->args.nfile;
-        r = common_option(cli, opt);
-        if (r < 0)
+        r = common_option(cli, opt, optarg, err);
+        if (r == -2)
+            r = -1;
+        else if (r < 0)
             r = cli->fn(cli->ctx, opt, optarg, err);
         if (r < 0 && at <= cli->args.nfile)
             cs_error_prefix(err, "%s", where);

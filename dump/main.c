@@ -4,10 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/connopt.h"
 #include "common/console.h"
+#include "common/progress.h"
 #include "common/cli.h"
 #include "dump/run.h"
 #include "dump/select.h"
@@ -358,6 +360,17 @@ static int parse_args(struct cs_cli *cli, int argc, char **argv, const struct cs
     return cs_connopt_finish(co, err);
 }
 
+/* csdump --archive - into a pipe on the terminal csload draws on (csdump
+ * --archive - | csload --archive -): csdump leaves the progress line to
+ * csload and only logs. */
+static int dump_main_yields(const struct dump_config *c)
+{
+    struct stat st;
+
+    return c->archive && !strcmp(c->archive, "-") && fstat(STDOUT_FILENO, &st) == 0 &&
+           S_ISFIFO(st.st_mode);
+}
+
 int main(int argc, char **argv)
 {
     struct cs_console con;
@@ -382,10 +395,13 @@ int main(int argc, char **argv)
     cfg.quiet = cli.common.quiet;
     cfg.verbose = cli.common.verbose;
     cfg.progress = cli.common.progress;
-    log.max = cs_cli_log_level(cfg.quiet, cfg.verbose);
+    if (cs_console_configure(&con, &cli.common, dump_main_yields(&cfg), &log, &err) < 0) {
+        rc = 2;
+        goto out;
+    }
     cfg.log = &log;
     cfg.console = &con;
-    cfg.progress = cfg.progress && !cfg.quiet && con.tty;
+    cfg.progress = con.draw || con.plain || con.json || con.log_file;
     cfg.cancel = (const volatile int *)&cancel_flag;
     cs_cli_signals(on_signal);
     cs_conn_library_init();
@@ -394,6 +410,7 @@ int main(int argc, char **argv)
 out:
     if (rc != 0 && cs_error_is_set(&err))
         cs_log_error(&log, "%s", err.msg);
+    cs_progress_end(&con, rc, rc != 0 && cs_error_is_set(&err) ? err.msg : NULL);
     free_list(&cfg.databases);
     free_list(&cfg.tables);
     free_list(&cfg.exclude);

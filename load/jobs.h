@@ -46,6 +46,8 @@ struct load_ctx {
     unsigned char *table_action;          /* per table: enum load_action */
     unsigned char *object_action;         /* per object */
     struct load_progress prog;
+    atomic_size_t *chunks_left;           /* per table: this run's chunks not loaded yet,
+                                           * for its "table done" event; NULL: none */
 };
 
 /* A table's deferred work, for the index and foreign key phases. */

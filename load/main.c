@@ -8,6 +8,7 @@
 
 #include "common/connopt.h"
 #include "common/console.h"
+#include "common/progress.h"
 #include "common/cli.h"
 #include "load/archive_in.h"
 #include "load/check.h"
@@ -376,10 +377,13 @@ int main(int argc, char **argv)
     cfg.verbose = cli.common.verbose;
     cfg.progress = cli.common.progress;
     cfg.conn.local_infile = 1;
-    log.max = cs_cli_log_level(cfg.quiet, cfg.verbose);
+    if (cs_console_configure(&con, &cli.common, 0, &log, &err) < 0) {
+        rc = 2;
+        goto out;
+    }
     cfg.log = &log;
     cfg.console = &con;
-    cfg.progress = cfg.progress && !cfg.quiet && con.tty;
+    cfg.progress = con.draw || con.plain || con.json || con.log_file;
     cfg.cancel = (const volatile int *)&cancel_flag;
     cs_cli_signals(on_signal);
     if (p.check) {
@@ -392,6 +396,7 @@ int main(int argc, char **argv)
 out:
     if (rc != 0 && cs_error_is_set(&err))
         cs_log_error(&log, "%s", err.msg);
+    cs_progress_end(&con, rc, rc != 0 && cs_error_is_set(&err) ? err.msg : NULL);
     free(cfg.definer_user);
     free(cfg.definer_host);
     cs_connopt_release(&co);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/console.h"
+#include "common/progress.h"
 #include "format/checksum.h"
 #include "load/accounts.h"
 #include "load/archive_in.h"
@@ -177,17 +178,9 @@ static int init_ctx(struct run *r, struct cs_error *err)
 static void tick(void *arg)
 {
     struct run *r = arg;
-    struct load_progress *p = &r->ctx.prog;
-    double el = cs_now() - r->t0, bytes = (double)atomic_load(&p->bytes);
-    char line[256];
 
-    if (!r->cfg->progress || !r->cfg->console)
-        return;
-    snprintf(line, sizeof(line), "chunks %llu/%zu  rows %llu  %.1f MB  %.1f MB/s  verified %llu",
-             (unsigned long long)atomic_load(&p->chunks), r->total_chunks,
-             (unsigned long long)atomic_load(&p->rows), bytes / 1e6,
-             el > 0 ? bytes / 1e6 / el : 0.0, (unsigned long long)atomic_load(&p->verified));
-    cs_console_progress(r->cfg->console, line);
+    if (r->cfg->progress)
+        cs_progress_tick(r->cfg->console);
 }
 
 static int run_phase(struct run *r, const char *name, void **jobs, size_t n, load_job_fn fn,
@@ -197,7 +190,12 @@ static int run_phase(struct run *r, const char *name, void **jobs, size_t n, loa
                             .sql_mode = r->m->sql_mode, .jobs = jobs, .njobs = n, .fn = fn,
                             .ctx = &r->ctx, .tick = tick, .tick_arg = r};
 
-    cs_log_verbose(r->cfg->log, "%s: %zu job(s)", name, n);
+    if (strcmp(name, "data")) /* the data phase began before its jobs were counted */
+        cs_progress_phase(r->cfg->console,
+                          !strcmp(name, "index") ? "indexes"
+                          : !strcmp(name, "fk")  ? "foreign-keys"
+                                                 : name,
+                          n, !strcmp(name, "verify") ? "checks" : "tables");
     return load_pool_run(&ph, err);
 }
 
@@ -215,8 +213,31 @@ static int already_loaded(void *vr, const struct fmt_chunk *c)
         atomic_fetch_add(&r->ctx.prog.rows, c->rows);
         atomic_fetch_add(&r->ctx.prog.bytes, c->file_bytes);
         atomic_fetch_add(&r->ctx.prog.chunks, 1);
+        cs_progress_skipped(r->cfg->console, c->rows, c->raw_bytes);
     }
     return done;
+}
+
+/* The data phase's progress: its jobs, rows and raw bytes, and per table
+ * the chunks left for its "table done" event. */
+static int watch_data(struct run *r, void **jobs, size_t k, struct cs_error *err)
+{
+    uint64_t rows = 0, raw = 0;
+
+    r->ctx.chunks_left = calloc(r->m->ntables + 1, sizeof(*r->ctx.chunks_left));
+    if (!r->ctx.chunks_left)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < r->m->ntables; i++)
+        if (r->ctx.table_action[i] != LOAD_ACT_SKIP)
+            for (size_t c = 0; c < r->m->tables[i].nchunks; c++) {
+                rows += r->m->tables[i].chunks[c].rows;
+                raw += r->m->tables[i].chunks[c].raw_bytes;
+            }
+    for (size_t j = 0; j < k; j++)
+        atomic_fetch_add(&r->ctx.chunks_left[((struct load_chunk_ref *)jobs[j])->table], 1);
+    cs_progress_phase(r->cfg->console, "data", k, "chunks");
+    cs_progress_totals(r->cfg->console, rows, raw, 0);
+    return 0;
 }
 
 static int data_phase(struct run *r, struct cs_error *err)
@@ -244,7 +265,7 @@ static int data_phase(struct run *r, struct cs_error *err)
     }
     if (skipped)
         cs_log_info(r->cfg->log, "%zu chunk(s) were loaded by an earlier run: skipped", skipped);
-    rc = run_phase(r, "data", jobs, k, load_job_chunk, err);
+    rc = watch_data(r, jobs, k, err) < 0 ? -1 : run_phase(r, "data", jobs, k, load_job_chunk, err);
 out:
     free(jobs);
     free(refs);
@@ -292,6 +313,7 @@ static int stream_phase(struct run *r, struct cs_error *err)
                             .ctx = r, .tick = tick, .tick_arg = r};
     struct fmt_manifest *final = NULL;
 
+    cs_progress_phase(r->cfg->console, "data", 0, "chunks");
     if (load_pool_run(&ph, err) < 0 || load_archive_finish(r->arch, &final, err) < 0)
         return -1;
     if (final) {
@@ -307,6 +329,17 @@ static int stream_phase(struct run *r, struct cs_error *err)
         r->ctx.m = final;
         for (size_t i = 0; i < r->m->ntables; i++)
             r->total_chunks += r->m->tables[i].nchunks;
+    }
+    for (size_t i = 0; i < r->m->ntables; i++) { /* the stream did not say when a table ended */
+        const struct fmt_table *t = &r->m->tables[i];
+        uint64_t rows = 0, raw = 0;
+        if (r->ctx.table_action[i] == LOAD_ACT_SKIP)
+            continue;
+        for (size_t c = 0; c < t->nchunks; c++) {
+            rows += t->chunks[c].rows;
+            raw += t->chunks[c].raw_bytes;
+        }
+        cs_progress_table(r->cfg->console, t->schema, t->name, rows, raw, t->nchunks);
     }
     return 0;
 }
@@ -404,6 +437,13 @@ static void summary(struct run *r)
                 "it with DROP DATABASE `" LOAD_JOURNAL_SCHEMA "` once the copy is in use");
 }
 
+/* The next phase begins (for the progress line and events); always 0. */
+static int phase(struct run *r, const char *name)
+{
+    cs_progress_phase(r->cfg->console, name, 0, NULL);
+    return 0;
+}
+
 static int phases(struct run *r, struct cs_error *err)
 {
     int first_run;
@@ -415,7 +455,7 @@ static int phases(struct run *r, struct cs_error *err)
         load_schema_conflicts(&r->main, &r->ctx, first_run, err) < 0 ||
         load_definers_check(&r->main, &r->ctx, r->accounts, err) < 0 ||
         load_journal_mark(&r->main, r->dump_id, "load:started", err) < 0 ||
-        load_compat_record(r->compat, &r->main, r->dump_id, err) < 0 ||
+        load_compat_record(r->compat, &r->main, r->dump_id, err) < 0 || phase(r, "tables") ||
         load_schema_databases(&r->main, &r->ctx, err) < 0 ||
         load_accounts_create(r->accounts, &r->main, r->dump_id, err) < 0 ||
         load_schema_sequences(&r->main, &r->ctx, err) < 0 ||
@@ -423,10 +463,11 @@ static int phases(struct run *r, struct cs_error *err)
         load_nontx_prepare(&r->main, &r->ctx, &r->journal, err) < 0 ||
         (r->arch ? stream_phase(r, err) : data_phase(r, err)) < 0 ||
         alter_phase(r, "index", err) < 0 || (r->cfg->verify && verify_phase(r, err) < 0) ||
-        alter_phase(r, "fk", err) < 0 ||
+        alter_phase(r, "fk", err) < 0 || phase(r, "objects") ||
         load_schema_objects(&r->main, &r->ctx, r->m->sql_mode, err) < 0 ||
         load_accounts_grant(r->accounts, &r->main, r->dump_id, err) < 0)
         return -1;
+    phase(r, "replication");
     summary(r);
     if (load_replsetup_run(&r->repl, &r->main, r->m, &r->target, err) < 0)
         return -1;
@@ -441,6 +482,7 @@ int load_run(const struct load_config *cfg, struct cs_error *err)
     memset(&r, 0, sizeof(r));
     r.cfg = cfg;
     r.t0 = cs_now();
+    cs_progress_phase(cfg->console, "check", 0, NULL);
     if (cfg->archive) {
         r.arch = load_archive_open(cfg->archive, 0, cfg->log, err);
         r.in = r.arch ? load_archive_input(r.arch) : NULL;
@@ -465,6 +507,7 @@ out:
     free(r.ctx.splits);
     free(r.ctx.table_action);
     free(r.ctx.object_action);
+    free(r.ctx.chunks_left);
     load_journal_release(&r.journal);
     load_target_release(&r.target);
     load_compat_free(r.compat);
