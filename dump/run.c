@@ -14,6 +14,7 @@
 #include "dump/accounts.h"
 #include "dump/archiver.h"
 #include "dump/catalog.h"
+#include "dump/endpoint.h"
 #include "dump/plan.h"
 #include "dump/record.h"
 #include "dump/schema.h"
@@ -180,13 +181,13 @@ static int catalog_phase(struct run *r, struct cs_error *err)
                                   "not its history", t->schema, t->name);
     }
     cs_log_info(cfg->log, "%zu schema(s), %zu table(s), %zu other object(s), %zu account(s); "
-                          "~%llu rows, ~%.1f MB in the source's tables (its own estimates and "
-                          "on-disk size: the dump's raw size is known as chunks finish)",
+                          "~%llu rows, ~%.1f MB on disk (the server's estimates)",
                 r->cat->nschemas, r->cat->ntables, r->cat->nobjects, r->cat->naccounts,
                 (unsigned long long)r->est_rows, (double)r->est_bytes / 1e6);
     cs_progress_phase(cfg->console, "objects", 0, NULL);
     r->m = dump_record_begin(cfg, &r->server, r->cat, err);
-    if (!r->m || dump_schema_write(&r->main, cfg, r->cat, r->m, err) < 0 ||
+    if (!r->m || dump_endpoint_record(&r->main, r->server.hostname, r->m, err) < 0 ||
+        dump_schema_write(&r->main, cfg, r->cat, r->m, err) < 0 ||
         dump_accounts_write(&r->main, cfg, &r->server.version, r->cat, r->m, err) < 0)
         return -1;
     for (size_t i = 0; i < r->cat->nnot_dumped; i++)

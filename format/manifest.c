@@ -16,8 +16,16 @@
  *   "tool_version":   str       version of the csdump that wrote the dump
  *   "dump_id":        str       optional: unique to the dump; the load journal's key
  *   "source": {                 the server that was dumped
- *     "host":        str        as given to csdump (host name, address or socket)
- *     "port":        int        TCP port, 0 for a socket
+ *     "host":        str        the endpoint csdump was connected to, as the
+ *                                connection reports it (not the options): the
+ *                                TCP host; over a unix socket the server's
+ *                                @@hostname (older dumps: @@hostname always)
+ *     "port":        int        the TCP port connected to; over a socket the
+ *                                server's @@port (0 with skip_networking);
+ *                                older dumps: the --port option, 0 when none
+ *     "socket":      str        optional: the unix socket connected through
+ *                                (absent over TCP)
+ *     "hostname":    str        optional: the server's @@hostname
  *     "flavor":      str        "mysql" | "mariadb"
  *     "version":     str        the full version string
  *     "server_id":   u32        @@server_id
@@ -222,6 +230,8 @@ static const struct fmt_mf_field head_fields[] = {
 static const struct fmt_mf_field source_fields[] = {
     MF_STR("host",                    M, source_host),
     MF_UINT("port",                   M, source_port),
+    MF_OSTR("socket",                 M, source_socket),
+    MF_OSTR("hostname",               M, source_hostname),
     MF_STR("flavor",                  M, flavor),
     MF_STR("version",                 M, server_version),
     MF_U32("server_id",               M, server_id),

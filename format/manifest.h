@@ -134,8 +134,10 @@ struct fmt_manifest {
     char *tool_version;
     char *dump_id;         /* 32 hex digits unique to this dump; NULL in older dumps */
     /* source */
-    char *source_host;
+    char *source_host;     /* the endpoint connected to (manifest.c) */
     unsigned source_port;
+    char *source_socket;   /* NULL over TCP */
+    char *source_hostname; /* @@hostname; NULL in older dumps */
     char *flavor;          /* "mysql" | "mariadb" */
     char *server_version;  /* the full version string */
     uint32_t server_id;
