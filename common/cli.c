@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/buf.h"
 #include "common/connopt.h"
 
 static int count_options(const struct option *o)
@@ -146,6 +147,46 @@ void cs_cli_release(struct cs_cli *cli)
 {
     if (cli)
         cs_optfile_args_release(&cli->args);
+}
+
+static void put_word(struct cs_buf *b, const char *w)
+{
+    if (*w && strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./=:,@%+-") ==
+                  strlen(w)) {
+        cs_buf_puts(b, w);
+        return;
+    }
+    cs_buf_putc(b, '\'');
+    for (; *w; w++)
+        if (*w == '\'')
+            cs_buf_puts(b, "'\\''");
+        else
+            cs_buf_putc(b, *w);
+    cs_buf_putc(b, '\'');
+}
+
+char *cs_cli_command(int argc, char **argv, const char *insert, const char *drop)
+{
+    struct cs_buf b = CS_BUF_INIT;
+    int rest = 0; /* after "--": taken as they are */
+
+    put_word(&b, argv[0]);
+    if (insert) {
+        cs_buf_putc(&b, ' ');
+        cs_buf_puts(&b, insert);
+    }
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!rest && drop && !strcmp(a, drop))
+            continue;
+        cs_buf_putc(&b, ' ');
+        if (!rest && (!strncmp(a, "--password=", 11) || (a[0] == '-' && a[1] == 'p' && a[2])))
+            cs_buf_puts(&b, "-p");
+        else
+            put_word(&b, a);
+        rest |= !strcmp(a, "--");
+    }
+    return cs_buf_detach(&b);
 }
 
 int cs_cli_exit_code(const struct cs_error *err)

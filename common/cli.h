@@ -61,6 +61,11 @@ enum cs_log_level cs_cli_log_level(int quiet, int verbose);
 /* SIGINT and SIGTERM call HANDLER (system calls are not restarted, so waits
  * end), SIGPIPE is ignored. */
 void cs_cli_signals(void (*handler)(int));
+/* The command line ARGV as a shell would take it back, with INSERT (may be
+ * NULL) after the program name and every DROP option left out; password
+ * values (scrubbed by then) become a bare -p, which prompts.  Malloc'd;
+ * NULL when out of memory. */
+char *cs_cli_command(int argc, char **argv, const char *insert, const char *drop);
 /* The exit code for a failed run: 2 for bad usage, 1 otherwise. */
 int cs_cli_exit_code(const struct cs_error *err);
 

@@ -377,6 +377,7 @@ int main(int argc, char **argv)
     cfg.verbose = cli.common.verbose;
     cfg.progress = cli.common.progress;
     cfg.conn.local_infile = 1;
+    cfg.reset_command = cs_cli_command(argc, argv, "--reset-progress", "--reset-progress");
     if (cs_console_configure(&con, &cli.common, 0, &log, &err) < 0) {
         rc = 2;
         goto out;
@@ -398,6 +399,7 @@ out:
         cs_log_error(&log, "%s", err.msg);
     cs_progress_end(&con, rc, rc != 0 && cs_error_is_set(&err) ? err.msg : NULL);
     free(cfg.definer_user);
+    free(cfg.reset_command);
     free(cfg.definer_host);
     cs_connopt_release(&co);
     cs_cli_release(&cli);

@@ -37,6 +37,7 @@ struct run {
     size_t total_chunks;
     uint64_t total_bytes;
     double t0;
+    int started;                     /* load:started is journaled: a rerun resumes */
 };
 
 /* The journal's key: the dump's id, or (older dumps) the manifest's hash. */
@@ -135,6 +136,15 @@ static int connect_target(struct run *r, struct cs_error *err)
     return 0;
 }
 
+/* 1 when --if-exists=replace meets an earlier run of this dump that is not
+ * one started with it and interrupted (which the same command resumes). */
+static int replace_over_earlier(const struct run *r)
+{
+    return r->cfg->if_exists == LOAD_IF_EXISTS_REPLACE && !r->cfg->reset_progress &&
+           (load_journal_has(&r->journal, "load:done") ||
+            !load_journal_has(&r->journal, "load:replace"));
+}
+
 static int open_journal(struct run *r, int *first_run, struct cs_error *err)
 {
     if (load_journal_ensure(&r->main, err) < 0)
@@ -147,9 +157,49 @@ static int open_journal(struct run *r, int *first_run, struct cs_error *err)
     if (load_journal_read(&r->main, r->dump_id, &r->journal, err) < 0)
         return -1;
     *first_run = !load_journal_has(&r->journal, "load:started");
+    if (!*first_run && replace_over_earlier(r)) {
+        int done = load_journal_has(&r->journal, "load:done");
+        return cs_error_set(err, CS_ERR_USAGE,
+                            "the target holds %s run of this dump (dump id %s in " LOAD_JOURNAL_SCHEMA
+                            "): --if-exists=replace would skip what that run loaded, not replace "
+                            "it. To drop and load everything again, run: %s  (%s)",
+                            done ? "a finished" : "an interrupted", r->dump_id,
+                            r->cfg->reset_command ? r->cfg->reset_command
+                                                  : "csload --reset-progress ...",
+                            done ? "without --if-exists=replace, a rerun finds everything done"
+                                 : "to resume that run instead, run the command without "
+                                   "--if-exists=replace");
+    }
     if (!*first_run)
         cs_log_info(r->cfg->log, "resuming: %zu step(s) of an earlier run are done", r->journal.n);
     return 0;
+}
+
+/* The load begins changing the target: journaled (with --if-exists=replace
+ * too, so that a rerun of the same command resumes). */
+static int mark_started(struct run *r, struct cs_error *err)
+{
+    if (load_journal_mark(&r->main, r->dump_id, "load:started", err) < 0 ||
+        (r->cfg->if_exists == LOAD_IF_EXISTS_REPLACE &&
+         load_journal_mark(&r->main, r->dump_id, "load:replace", err) < 0))
+        return -1;
+    r->started = 1;
+    return 0;
+}
+
+/* A load that failed after it began: what is committed stays, and the same
+ * command picks up from there. */
+static void resume_hint(const struct run *r, struct cs_error *err)
+{
+    size_t n = strlen(err->msg);
+    unsigned long long done = (unsigned long long)atomic_load(&r->ctx.prog.chunks);
+
+    if (!r->started || err->code == CS_ERR_CHECKSUM || err->code == CS_ERR_USAGE)
+        return;
+    snprintf(err->msg + n, sizeof(err->msg) - n,
+             "; %llu chunk(s) are committed (journal " LOAD_JOURNAL_SCHEMA
+             " on the target): run the same command again to resume",
+             done);
 }
 
 static int init_ctx(struct run *r, struct cs_error *err)
@@ -454,7 +504,7 @@ static int phases(struct run *r, struct cs_error *err)
         load_schema_check_target(&r->ctx, &r->target, err) < 0 ||
         load_schema_conflicts(&r->main, &r->ctx, first_run, err) < 0 ||
         load_definers_check(&r->main, &r->ctx, r->accounts, err) < 0 ||
-        load_journal_mark(&r->main, r->dump_id, "load:started", err) < 0 ||
+        mark_started(r, err) < 0 ||
         load_compat_record(r->compat, &r->main, r->dump_id, err) < 0 || phase(r, "tables") ||
         load_schema_databases(&r->main, &r->ctx, err) < 0 ||
         load_accounts_create(r->accounts, &r->main, r->dump_id, err) < 0 ||
@@ -502,6 +552,8 @@ int load_run(const struct load_config *cfg, struct cs_error *err)
 out:
     if (rc < 0 && cfg->cancel && *cfg->cancel && err->code != CS_ERR_CANCELLED)
         cs_error_prefix(err, "interrupted");
+    if (rc < 0)
+        resume_hint(&r, err);
     for (size_t i = 0; r.ctx.splits && i < r.m->ntables; i++)
         load_ddl_split_release(&r.ctx.splits[i]);
     free(r.ctx.splits);
