@@ -165,19 +165,28 @@ static void put_word(struct cs_buf *b, const char *w)
     cs_buf_putc(b, '\'');
 }
 
+/* The option-file options that must come first (cs_optfile_load). */
+static int leading_option(const char *a)
+{
+    return !strncmp(a, "--defaults-", 11) || !strcmp(a, "--no-defaults");
+}
+
 char *cs_cli_command(int argc, char **argv, const char *insert, const char *drop)
 {
     struct cs_buf b = CS_BUF_INIT;
-    int rest = 0; /* after "--": taken as they are */
+    int rest = 0, lead = 1; /* rest: after "--", taken as they are */
 
     put_word(&b, argv[0]);
-    if (insert) {
-        cs_buf_putc(&b, ' ');
-        cs_buf_puts(&b, insert);
-    }
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!rest && drop && !strcmp(a, drop))
+    for (int i = 1; i <= argc; i++) {
+        const char *a = i < argc ? argv[i] : NULL;
+        if (lead && (!a || !leading_option(a))) {
+            lead = 0;
+            if (insert) {
+                cs_buf_putc(&b, ' ');
+                cs_buf_puts(&b, insert);
+            }
+        }
+        if (!a || (!rest && drop && !strcmp(a, drop)))
             continue;
         cs_buf_putc(&b, ' ');
         if (!rest && (!strncmp(a, "--password=", 11) || (a[0] == '-' && a[1] == 'p' && a[2])))

@@ -62,7 +62,8 @@ enum cs_log_level cs_cli_log_level(int quiet, int verbose);
  * end), SIGPIPE is ignored. */
 void cs_cli_signals(void (*handler)(int));
 /* The command line ARGV as a shell would take it back, with INSERT (may be
- * NULL) after the program name and every DROP option left out; password
+ * NULL) after the program name and the option-file options that must come
+ * first, and every DROP option left out; password
  * values (scrubbed by then) become a bare -p, which prompts.  Malloc'd;
  * NULL when out of memory. */
 char *cs_cli_command(int argc, char **argv, const char *insert, const char *drop);

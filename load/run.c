@@ -197,8 +197,8 @@ static void resume_hint(const struct run *r, struct cs_error *err)
     if (!r->started || err->code == CS_ERR_CHECKSUM || err->code == CS_ERR_USAGE)
         return;
     snprintf(err->msg + n, sizeof(err->msg) - n,
-             "; %llu chunk(s) are committed (journal " LOAD_JOURNAL_SCHEMA
-             " on the target): run the same command again to resume",
+             "; what was committed (%llu chunk(s) by this run) stays in the journal "
+             LOAD_JOURNAL_SCHEMA " on the target: run the same command again to resume",
              done);
 }
 
