@@ -8,6 +8,20 @@
 #include "common/buf.h"
 #include "common/connopt.h"
 
+const char cs_cli_help[] =
+    "Messages and progress:\n"
+    "  -q, --quiet              warnings and errors only on standard error\n"
+    "  -v, --verbose            timestamps, a line per table and phase; -vv debug\n"
+    "      --no-progress        no progress line (the same as --progress=none)\n"
+    "      --progress=auto|none|json[=FD|FILE]  auto: a progress line on a terminal,\n"
+    "                           a line per phase and every 10 s otherwise; json: one\n"
+    "                           JSON object per event (README, \"Progress events\") on\n"
+    "                           standard error (then nothing else goes there), on file\n"
+    "                           descriptor FD, or into FILE\n"
+    "      --log-file=FILE      append the whole log to FILE, timestamped, whatever -q\n"
+    "                           says\n"
+    "      --help  --version\n";
+
 static int count_options(const struct option *o)
 {
     int n = 0;

@@ -32,6 +32,9 @@ enum { CS_OPT_HELP = 0x10f0, CS_OPT_VERSION, CS_OPT_NO_PROGRESS, CS_OPT_PROGRESS
         {"progress", required_argument, NULL, CS_OPT_PROGRESS},                                  \
         {"log-file", required_argument, NULL, CS_OPT_LOG_FILE}
 
+/* The --help lines of the options above. */
+extern const char cs_cli_help[];
+
 struct cs_cli_common {
     int quiet, verbose, progress;
     const char *json;     /* --progress json[=FD|FILE]: "" for standard error, else FD or FILE */

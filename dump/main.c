@@ -138,10 +138,9 @@ static void usage(FILE *out)
             "                           before the DDL guard until the snapshot is taken,\n"
             "                           then start it again (only if csdump stopped it);\n"
             "                           its position in its source's log is then exact\n\n"
-            "Other:\n"
-            "  -q, --quiet  -v, --verbose  --no-progress  --help  --version\n"
+            "%s"
             "Option files: [client] and [csdump] groups.  Exit: 0 ok, 1 failed, 2 bad usage.\n",
-            cs_connopt_help);
+            cs_connopt_help, cs_cli_help);
 }
 
 /* Trim white space around S in place; returns the trimmed start. */

@@ -101,9 +101,10 @@ static void usage(FILE *out)
             "      --include-system       let the dump write into mysql, sys and the other\n"
             "                             system schemas (refused otherwise)\n\n"
             "Accounts and definers:\n"
-            "      --load-users           also create the dump's accounts (csdump --users): roles,\n"
-            "                             users (before the tables), then grants and default\n"
-            "                             roles (after every object); --if-exists applies to\n"
+            "      --load-users           also create the dump's accounts, if csdump dumped\n"
+            "                             them (its --users): roles, users (before the\n"
+            "                             tables), then grants and default roles (after every\n"
+            "                             object); --if-exists applies to\n"
             "                             them too.  Grants the target cannot take (a privilege\n"
             "                             it lacks, a table/column/routine/role neither in the\n"
             "                             dump nor on the target) are listed and nothing is\n"
@@ -131,9 +132,10 @@ static void usage(FILE *out)
             "      --set-gtid             apply the dump's GTID state to the target\n"
             "      --replicate-from=HOST:PORT  also point the target at the source and start\n"
             "                             replication at the dump's coordinates\n"
-            "      --replication-user=U   the source's replication account; its password comes\n"
-            "                             from replication-password in the [csload] option\n"
-            "                             group or CSLOAD_REPLICATION_PASSWORD\n"
+            "      --replication-user=U   the source's replication account\n"
+            "      --replication-password=PW  its password: best in the [csload] option group\n"
+            "                             or CSLOAD_REPLICATION_PASSWORD (a command line\n"
+            "                             shows in ps)\n"
             "      --replication-ssl-mode=disabled|required|verify-ca|verify-identity\n"
             "                             TLS from the target to the source (default: required\n"
             "                             when a file below is given, else the target's default);\n"
@@ -152,10 +154,9 @@ static void usage(FILE *out)
             "Offline:\n"
             "      --check                validate DIR without a server: manifest, every file\n"
             "                             present with its size and hash, nothing unlisted\n\n"
-            "Other:\n"
-            "  -q, --quiet  -v, --verbose  --no-progress  --help  --version\n"
+            "%s"
             "Option files: [client] and [csload] groups.  Exit: 0 ok, 1 failed, 2 bad usage.\n",
-            cs_connopt_help);
+            cs_connopt_help, cs_cli_help);
 }
 
 struct parse_ctx {
