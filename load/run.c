@@ -470,14 +470,20 @@ static void summary(struct run *r)
     struct load_progress *p = &r->ctx.prog;
     double el = cs_now() - r->t0, bytes = (double)atomic_load(&p->bytes);
 
+    double raw = 0;
+
+    for (size_t i = 0; i < r->m->ntables; i++)
+        for (size_t c = 0; r->ctx.table_action[i] != LOAD_ACT_SKIP && c < r->m->tables[i].nchunks;
+             c++)
+            raw += (double)r->m->tables[i].chunks[c].raw_bytes;
     if (r->cfg->console)
         cs_console_progress_done(r->cfg->console);
     cs_log_info(r->cfg->log,
-                "load complete: %zu tables, %llu rows, %llu chunks, %.1f MB in %.1f s "
-                "(%.1f MB/s); %s",
+                "load complete: %zu tables, %llu rows, %llu chunks, %.1f MB raw (%.1f MB of "
+                "chunk files) in %.1f s (%.1f MB/s raw); %s",
                 r->m->ntables, (unsigned long long)atomic_load(&p->rows),
-                (unsigned long long)atomic_load(&p->chunks), bytes / 1e6, el,
-                el > 0 ? bytes / 1e6 / el : 0.0,
+                (unsigned long long)atomic_load(&p->chunks), raw / 1e6, bytes / 1e6, el,
+                el > 0 ? raw / 1e6 / el : 0.0,
                 r->cfg->verify ? "verified: every chunk matches the dump" : "NOT verified (--no-verify)");
     load_compat_summary(r->compat, r->cfg->log);
     load_accounts_summary(r->accounts, r->cfg->log);
