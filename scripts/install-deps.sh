@@ -46,6 +46,8 @@ PACKAGES=(
     debian-archive-keyring
     openssl
     util-linux
+    tmux
+    groff-base
 )
 
 POLICY=/usr/sbin/policy-rc.d
