@@ -96,6 +96,9 @@
  *     "max_row_bytes": int      optional: the longest row as encoded in the chunks
  *     "transactional": bool     false for MyISAM, Aria, MEMORY ...
  *     "rows":          u64      sum of the chunks' rows
+ *     "estimated_rows": u64     optional: the source's row estimate when the dump
+ *                               began (absent when 0), for a loader's progress
+ *                               before the chunks are known (an archive's catalog)
  *     "columns": [{             dumped columns in file order (generated excluded)
  *       "name": str
  *       "type": str             COLUMN_TYPE, e.g. "decimal(10,2) unsigned"
@@ -324,6 +327,7 @@ static const struct fmt_mf_field table_fields[] = { /* then columns, key, chunks
     MF_BOOL("transactional",          T, transactional),
     MF_U64("rows",                    T, rows),
     MF_U64_OPT("max_row_bytes",       T, max_row_bytes),
+    MF_U64_NZ("estimated_rows",       T, est_rows),
 };
 #undef T
 

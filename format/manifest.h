@@ -61,6 +61,7 @@ struct fmt_table {
     int transactional;     /* 0 for MyISAM/Aria/MEMORY... */
     uint64_t rows;         /* sum of chunk rows */
     uint64_t max_row_bytes;/* the longest row as encoded (0 = unknown) */
+    uint64_t est_rows;     /* the source's row estimate at the dump (0 = none): progress */
     struct fmt_chunk *chunks;
     size_t nchunks;
     size_t chunks_cap;     /* private to manifest.c: allocated chunks */

@@ -363,7 +363,12 @@ static int stream_phase(struct run *r, struct cs_error *err)
                             .ctx = r, .tick = tick, .tick_arg = r};
     struct fmt_manifest *final = NULL;
 
+    uint64_t est = 0;
+
+    for (size_t i = 0; i < r->m->ntables; i++) /* the catalog has no chunks yet */
+        est += r->ctx.table_action[i] == LOAD_ACT_SKIP ? 0 : r->m->tables[i].est_rows;
     cs_progress_phase(r->cfg->console, "data", 0, "chunks");
+    cs_progress_totals(r->cfg->console, est, 0, 1);
     if (load_pool_run(&ph, err) < 0 || load_archive_finish(r->arch, &final, err) < 0)
         return -1;
     if (final) {

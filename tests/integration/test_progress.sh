@@ -145,7 +145,7 @@ fault_reset
 sql dst "DROP DATABASE bank; DROP DATABASE __csload"
 run_tty "$WORK/t3.rc" "'$CSDUMP' --defaults-file='$WORK/src/client.cnf' -B bank --archive - -t 1 --chunk-rows 20000 | CS_FAULT_POINTS='load.committed:pause@4' '$CSLOAD' --defaults-file='$WORK/dst/client.cnf' -t 1 --archive -"
 fault_wait load.committed >/dev/null || fail "csload did not reach load.committed"
-wait_for in_pane '^csload: data [|] ' || fail "no progress line of csload: $(pane)"
+wait_for in_pane '^csload: data +[0-9]+% [|] .* rows' || fail "no progress line of csload with a percentage: $(pane)"
 ! pane | grep -Eq '^csdump: [a-z-]+ .*[|] ' || fail "csdump drew a progress line too: $(pane | cat -A)"
 [ "$(pane | grep -Ec '^csload: [a-z-]+ .*[|] ')" = 1 ] || fail "not one progress line: $(pane | cat -A)"
 ! pane | grep -Eq ".+(csdump|csload): " || fail "interleaved lines: $(pane | cat -A)"
