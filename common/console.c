@@ -36,6 +36,8 @@ void cs_console_init(struct cs_console *c, const char *prog)
     c->st.t0 = c->last_plain;
 }
 
+static void stamp(char *out, size_t size);
+
 /* FD given as digits, or -1. */
 static int fd_number(const char *s)
 {
@@ -102,6 +104,14 @@ int cs_console_configure(struct cs_console *c, const struct cs_cli_common *o, in
         return cs_error_prefix(err, "--log-file");
     if (o->json && open_json(c, o->json, err) < 0)
         return -1;
+    if (c->json) { /* before anything else, so that every run's stream starts with it */
+        char ts[40];
+        stamp(ts, sizeof(ts));
+        cs_console_json_locked(c,
+                               json_pack("{s:i,s:s,s:s,s:f,s:s,s:s,s:i}", "v", 1, "tool", c->prog,
+                                         "time", ts, "elapsed", cs_now() - c->st.t0, "event",
+                                         "start", "version", CS_VERSION, "pid", (int)getpid()));
+    }
     c->draw = c->tty && o->progress && !o->quiet && !c->yield && !c->mute;
     c->plain = !c->tty && o->progress && !o->quiet && !c->mute;
     log->fn = cs_console_log;

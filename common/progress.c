@@ -210,12 +210,6 @@ void cs_progress_phase(struct cs_console *c, const char *phase, uint64_t jobs, c
         return;
     pthread_mutex_lock(&c->mu);
     s = &c->st;
-    if (!s->phase[0] && !s->phase_t0 && c->json) {
-        json_t *o = event(c, "start");
-        json_object_set_new(o, "version", json_string(CS_VERSION));
-        json_object_set_new(o, "pid", json_integer(getpid()));
-        cs_console_json_locked(c, o);
-    }
     end_phase_locked(c);
     snprintf(s->phase, sizeof(s->phase), "%s", phase);
     snprintf(s->unit, sizeof(s->unit), "%s", unit ? unit : "jobs");

@@ -348,6 +348,11 @@ static int parse_args(struct cs_cli *cli, int argc, char **argv, const struct cs
                             "--archive - writes the archive to standard output, which is a "
                             "terminal: pipe it (csdump --archive - | csload --archive -) or "
                             "give a file");
+    if (c->archive && !strcmp(c->archive, "-") && cli->common.json &&
+        !strcmp(cli->common.json, "1"))
+        return cs_error_set(err, CS_ERR_USAGE,
+                            "--progress=json=1 and --archive - both write to standard output: "
+                            "give the events another file descriptor or a FILE");
     if (c->include_users.n || c->exclude_users.n) {
         if (c->users == DUMP_USERS_OFF)
             return cs_error_set(err, CS_ERR_USAGE, "--%s-users and --no-users exclude each other",
