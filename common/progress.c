@@ -133,9 +133,10 @@ static void render(const struct cs_progress_state *s, double now, char *line, si
         n += (size_t)snprintf(line + n, size - n, " MB raw");
     }
     if (s->jobs_total)
-        n += (size_t)snprintf(line + n, size - n, " | %llu/%llu %s",
-                              (unsigned long long)s->jobs_done, (unsigned long long)s->jobs_total,
-                              s->unit);
+        n += (size_t)snprintf(
+            line + n, size - n, " | %llu/%llu %s",
+            (unsigned long long)(s->jobs_done < s->jobs_total ? s->jobs_done : s->jobs_total),
+            (unsigned long long)s->jobs_total, s->unit);
     if (s->has_rows && s->bytes > s->phase_bytes0 && el > 0)
         n += (size_t)snprintf(line + n, size - n, " | %.1f MB/s",
                               (double)(s->bytes - s->phase_bytes0) / 1e6 / el);

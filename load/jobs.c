@@ -56,16 +56,23 @@ int load_job_chunk(struct load_worker *w, void *job, void *vctx, struct cs_error
     return rc;
 }
 
-/* The chunk's event, and its table's when it was the table's last. */
-static void chunk_done(struct load_ctx *ctx, const struct fmt_table *t, const struct fmt_chunk *c)
+/* The chunk's event (ROWS of it; OTHER: another csload committed it), and
+ * its table's when it was the table's last. */
+static void chunk_done(struct load_ctx *ctx, const struct fmt_table *t, const struct fmt_chunk *c,
+                       uint64_t rows, int other)
 {
     size_t ti = (size_t)(t - ctx->m->tables);
-    uint64_t rows = 0, raw = 0;
+    uint64_t raw = 0;
 
-    cs_progress_chunk(ctx->cfg->console, t->schema, t->name, c->file, c->rows, c->raw_bytes,
-                      c->file_bytes);
-    if (!ctx->chunks_left || ti >= ctx->m->ntables || atomic_fetch_sub(&ctx->chunks_left[ti], 1) != 1)
+    if (other)
+        cs_progress_skipped(ctx->cfg->console, rows, c->raw_bytes);
+    else
+        cs_progress_chunk(ctx->cfg->console, t->schema, t->name, c->file, rows, c->raw_bytes,
+                          c->file_bytes);
+    if (!ctx->chunks_left || ti >= ctx->m->ntables ||
+        atomic_fetch_sub(&ctx->chunks_left[ti], 1) != 1)
         return;
+    rows = 0;
     for (size_t k = 0; k < t->nchunks; k++) {
         rows += t->chunks[k].rows;
         raw += t->chunks[k].raw_bytes;
@@ -130,7 +137,7 @@ int load_job_apply_early(struct load_worker *w, struct load_ctx *ctx, const stru
         atomic_fetch_add(&ctx->prog.rows, rows ? *rows : j.c->rows);
         atomic_fetch_add(&ctx->prog.bytes, j.c->file_bytes);
         atomic_fetch_add(&ctx->prog.chunks, 1);
-        chunk_done(ctx, t, c);
+        chunk_done(ctx, t, c, rows ? *rows : j.c->rows, rc == LOAD_CLAIM_DONE);
     }
     return rc;
 }
