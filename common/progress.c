@@ -177,7 +177,9 @@ static int counted(const struct cs_progress_state *s)
     return s->jobs_total || s->has_rows;
 }
 
-static void end_phase_locked(struct cs_console *c)
+/* COMPLETE: the phase ran to its end (the run went on, or exits 0), so an
+ * estimated total is what was done. */
+static void end_phase_locked(struct cs_console *c, int complete)
 {
     struct cs_progress_state *s = &c->st;
     double now = cs_now();
@@ -185,6 +187,11 @@ static void end_phase_locked(struct cs_console *c)
 
     if (!s->phase[0])
         return;
+    if (complete && s->estimated) {
+        s->rows_total = s->rows + s->skip_rows;
+        s->bytes_total = s->bytes + s->skip_bytes;
+        s->estimated = 0;
+    }
     if (counted(s)) { /* the phase's last state: a plain line, the log file */
         char line[512];
         render(s, now, line, sizeof(line));
@@ -211,7 +218,7 @@ void cs_progress_phase(struct cs_console *c, const char *phase, uint64_t jobs, c
         return;
     pthread_mutex_lock(&c->mu);
     s = &c->st;
-    end_phase_locked(c);
+    end_phase_locked(c, 1);
     snprintf(s->phase, sizeof(s->phase), "%s", phase);
     snprintf(s->unit, sizeof(s->unit), "%s", unit ? unit : "jobs");
     s->phase_t0 = cs_now();
@@ -369,7 +376,7 @@ void cs_progress_end(struct cs_console *c, int exit_status, const char *error)
     pthread_mutex_lock(&c->mu);
     s = &c->st;
     if (!s->ended) {
-        end_phase_locked(c);
+        end_phase_locked(c, exit_status == 0);
         if (c->json) {
             o = event(c, "summary");
             json_object_set_new(o, "exit_status", json_integer(exit_status));
