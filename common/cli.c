@@ -165,8 +165,9 @@ void cs_cli_release(struct cs_cli *cli)
 
 static void put_word(struct cs_buf *b, const char *w)
 {
-    if (*w && strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./=:,@%+-") ==
-                  strlen(w)) {
+    if (*w &&
+        strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./=:,@%+-") ==
+            strlen(w)) {
         cs_buf_puts(b, w);
         return;
     }

@@ -81,8 +81,8 @@ static void unit_done(struct dump_work *w, size_t ti)
     pthread_cond_broadcast(&w->cv);
     pthread_mutex_unlock(&w->mu);
     if (done)
-        cs_progress_table(w->cfg->console, w->cat->tables[ti].schema, w->cat->tables[ti].name,
-                          rows, raw, nfiles);
+        cs_progress_table(w->cfg->console, w->cat->tables[ti].schema, w->cat->tables[ti].name, rows,
+                          raw, nfiles);
 }
 
 static int no_connection(struct dump_work *w, const struct dump_table *t, struct cs_error *err)
@@ -236,8 +236,8 @@ void dump_work_table_planned(struct dump_work *w, size_t ti, size_t nunits)
     }
     pthread_mutex_unlock(&w->mu);
     if (done)
-        cs_progress_table(w->cfg->console, w->cat->tables[ti].schema, w->cat->tables[ti].name,
-                          rows, raw, nfiles);
+        cs_progress_table(w->cfg->console, w->cat->tables[ti].schema, w->cat->tables[ti].name, rows,
+                          raw, nfiles);
 }
 
 int dump_work_wait_idle(struct dump_work *w, void (*tick)(void *), void *arg)
