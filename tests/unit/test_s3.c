@@ -220,6 +220,10 @@ struct script {
     int curl_code[12];
     const char *body[12]; /* the body delivered (ok or error) */
     char range[12][64];   /* the Range header each attempt sent */
+    char req[12][160];    /* "METHOD URL" of each attempt */
+    long timeout_ms[12];  /* the attempt's time bound */
+    /* the Content-Range start answered: 0 = the byte asked for, else this - 1 */
+    uint64_t crange[12];
     int saw_secret;
 };
 
@@ -230,6 +234,8 @@ static int fake(void *ctx, struct cs_s3_http *h)
 
     s->n++;
     s->range[i][0] = '\0';
+    snprintf(s->req[i], sizeof(s->req[i]), "%s %s", h->method, h->url);
+    s->timeout_ms[i] = h->timeout_ms;
     for (size_t k = 0; k < h->nheaders; k++) {
         if (!strncmp(h->headers[k], "Range: ", 7))
             snprintf(s->range[i], sizeof(s->range[i]), "%s", h->headers[k] + 7);
@@ -238,6 +244,8 @@ static int fake(void *ctx, struct cs_s3_http *h)
     }
     h->status = s->status[i];
     h->curl_code = s->curl_code[i];
+    if (h->status == 206)
+        h->range_start = s->crange[i] ? s->crange[i] - 1 : h->want_start;
     if (s->body[i]) {
         if (h->status >= 200 && h->status <= 299 && h->resp)
             cs_buf_puts(h->resp, s->body[i]);
