@@ -160,12 +160,11 @@ int cs_s3_get_range(struct cs_s3 *c, const char *key, uint64_t off, uint64_t len
     if (out->len - base < len && r.object_size != UINT64_MAX &&
         off + (out->len - base) < r.object_size) {
         char where[1200];
-        return cs_error_set(err, CS_ERR_TRUNCATED,
-                            "%s: GET of bytes %llu-%llu ended at byte %llu of %llu",
-                            s3_where(c, key, where, sizeof(where)), (unsigned long long)off,
-                            (unsigned long long)(off + len - 1),
-                            (unsigned long long)(off + (out->len - base)),
-                            (unsigned long long)r.object_size);
+        return cs_error_set(
+            err, CS_ERR_TRUNCATED, "%s: GET of bytes %llu-%llu ended at byte %llu of %llu",
+            s3_where(c, key, where, sizeof(where)), (unsigned long long)off,
+            (unsigned long long)(off + len - 1), (unsigned long long)(off + (out->len - base)),
+            (unsigned long long)r.object_size);
     }
     if (object_size)
         *object_size = r.object_size;

@@ -32,8 +32,8 @@
  * of idle transfer handles (taken and given back under a mutex: a handle and
  * its open connections are used by one thread at a time, as libcurl wants)
  * and the DNS and TLS-session caches they share under locks: every
- * operation may be called from several threads at once.  curl_global_init() must have run (cs_s3_global_init
- * from main(), before any thread starts).
+ * operation may be called from several threads at once.  curl_global_init() must have run
+ * (cs_s3_global_init from main(), before any thread starts).
  */
 #ifndef CS_S3_H
 #define CS_S3_H

@@ -384,9 +384,8 @@ enum {
 };
 
 static const char *const retry_codes[] = {
-    "SlowDown",   "RequestTimeout",      "InternalError",        "ServiceUnavailable",
-    "Throttling", "ThrottlingException", "OperationAborted",
-    NULL,
+    "SlowDown",   "RequestTimeout",      "InternalError",    "ServiceUnavailable",
+    "Throttling", "ThrottlingException", "OperationAborted", NULL,
 };
 
 enum cs_s3_verdict cs_s3_classify(long status, int curl_code, const char *code)
