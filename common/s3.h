@@ -160,6 +160,8 @@ struct cs_s3_http {
     uint64_t content_length; /* Content-Length header, or UINT64_MAX */
     uint64_t object_size;    /* the size in Content-Range, or UINT64_MAX */
     uint64_t range_start;    /* the first byte in Content-Range, or UINT64_MAX */
+    int resent;              /* it may have gone out twice: curl resends a request whose
+                              * reused connection died, over a new one */
 };
 typedef int (*cs_s3_transport_fn)(void *ctx, struct cs_s3_http *h);
 

@@ -340,7 +340,7 @@ static void set_method(CURL *e, struct cs_s3_http *h, struct xfer *x)
 }
 
 /* A handle from the pool, or a new one; NULL when out of memory. */
-static struct handle *handle_take(struct cs_s3 *c)
+static struct handle *handle_take(struct cs_s3 *c, int *pooled)
 {
     struct handle *h;
 
@@ -351,6 +351,7 @@ static struct handle *handle_take(struct cs_s3 *c)
         c->nidle--;
     }
     pthread_mutex_unlock(&c->pool_lock);
+    *pooled = h != NULL;
     if (h) {
         curl_easy_reset(h->e);
         return h;
@@ -430,8 +431,10 @@ static int curl_transport(void *ctx, struct cs_s3_http *h)
     struct cs_s3 *c = ctx;
     struct xfer x = {h, h->body, 0};
     struct curl_slist *hl = NULL;
-    struct handle *p = handle_take(c);
+    int pooled = 0;
+    struct handle *p = handle_take(c, &pooled);
     int running = 1, added = 0;
+    long connects = 0;
     CURLMsg *msg;
     int left;
 
@@ -465,6 +468,9 @@ static int curl_transport(void *ctx, struct cs_s3_http *h)
         if (msg->msg == CURLMSG_DONE)
             h->curl_code = msg->data.result;
     curl_easy_getinfo(p->e, CURLINFO_RESPONSE_CODE, &h->status);
+    /* a pooled handle that had to connect again may have sent it twice */
+    curl_easy_getinfo(p->e, CURLINFO_NUM_CONNECTS, &connects);
+    h->resent = pooled && connects > 0;
 out:
     if (added)
         curl_multi_remove_handle(p->m, p->e);
@@ -729,7 +735,7 @@ static int one_attempt(struct cs_s3 *c, struct s3_req *r, const char *hash, size
     h.timeout_ms = left_s < 1 ? 1000 : (long)(left_s * 1000);
     h.content_length = h.object_size = h.range_start = UINT64_MAX;
     rc = (c->transport ? c->transport(c->transport_ctx, &h) : curl_transport(c, &h));
-    r->attempts++;
+    r->attempts += h.resent ? 2 : 1;
     read_outcome(&h, r->resp, o);
     snprintf(r->code, sizeof(r->code), "%s", o->code);
     r->status = o->status;
