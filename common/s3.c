@@ -424,9 +424,10 @@ int cs_s3_mpu_complete(struct cs_s3 *c, const char *key, const char *upload_id, 
     r.body = body.data;
     r.body_len = body.len;
     rc = s3_exec(c, &r, err);
-    if (rc < 0 && r.attempts > 1 && !strcmp(r.code, "NoSuchUpload")) {
-        /* an earlier attempt completed it and its answer was lost: the
-         * object is there (the prefix was empty when the dump began) */
+    if (rc < 0 && !strcmp(r.code, "NoSuchUpload")) {
+        /* an earlier attempt (ours, or curl's own resend over a new
+         * connection) completed it and its answer was lost: the object is
+         * there (nobody else writes this key: the prefix was empty) */
         struct cs_error e;
         uint64_t size;
         cs_error_clear(&e);

@@ -394,12 +394,24 @@ static void headers_free(struct curl_slist *hl)
     curl_slist_free_all(hl);
 }
 
+/* Counts the sockets a transfer opens (curl's connection numbers do not
+ * count the one it opens to resend a request whose reused connection died). */
+static int on_sockopt(void *arg, curl_socket_t fd, curlsocktype purpose)
+{
+    (void)fd;
+    if (purpose == CURLSOCKTYPE_IPCXN)
+        (*(int *)arg)++;
+    return CURL_SOCKOPT_OK;
+}
+
 /* Bytes per second a transfer must keep up over --s3-stall seconds. */
 #define LOW_SPEED_BYTES 1024L
 
 static void easy_setup(struct cs_s3 *c, CURL *e, struct cs_s3_http *h, struct xfer *x,
-                       struct curl_slist *hl)
+                       struct curl_slist *hl, int *sockets)
 {
+    curl_easy_setopt(e, CURLOPT_SOCKOPTFUNCTION, on_sockopt);
+    curl_easy_setopt(e, CURLOPT_SOCKOPTDATA, sockets);
     curl_easy_setopt(e, CURLOPT_URL, h->url);
     curl_easy_setopt(e, CURLOPT_PATH_AS_IS, 1L); /* the path is signed as given */
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, hl);
@@ -434,7 +446,7 @@ static int curl_transport(void *ctx, struct cs_s3_http *h)
     int pooled = 0;
     struct handle *p = handle_take(c, &pooled);
     int running = 1, added = 0;
-    long connects = 0;
+    int sockets = 0;
     CURLMsg *msg;
     int left;
 
@@ -447,7 +459,7 @@ static int curl_transport(void *ctx, struct cs_s3_http *h)
     hl = curl_slist_append(hl, "Content-Type:");
     if (!hl)
         goto out;
-    easy_setup(c, p->e, h, &x, hl);
+    easy_setup(c, p->e, h, &x, hl, &sockets);
     if (curl_multi_add_handle(p->m, p->e) != CURLM_OK)
         goto out;
     added = 1;
@@ -469,8 +481,7 @@ static int curl_transport(void *ctx, struct cs_s3_http *h)
             h->curl_code = msg->data.result;
     curl_easy_getinfo(p->e, CURLINFO_RESPONSE_CODE, &h->status);
     /* a pooled handle that had to connect again may have sent it twice */
-    curl_easy_getinfo(p->e, CURLINFO_NUM_CONNECTS, &connects);
-    h->resent = pooled && connects > 0;
+    h->resent = pooled && sockets > 0;
 out:
     if (added)
         curl_multi_remove_handle(p->m, p->e);
