@@ -76,4 +76,11 @@ int cs_error_is_set(const struct cs_error *e);
 void cs_error_copy(struct cs_error *dst, const struct cs_error *src);
 const char *cs_error_code_name(int code);
 
+/* A cancel flag (the tools' signal flag, set with an atomic store by the
+ * handler) read from any thread: 1 once set.  NULL is never set. */
+static inline int cs_cancelled(const volatile int *flag)
+{
+    return flag && __atomic_load_n(flag, __ATOMIC_RELAXED);
+}
+
 #endif

@@ -237,7 +237,7 @@ const char *s3_where(const struct cs_s3 *c, const char *key, char *buf, size_t c
 
 static int cancelled(const struct cs_s3 *c, const struct s3_req *r)
 {
-    return !r->no_cancel && c->cancel && *c->cancel;
+    return !r->no_cancel && cs_cancelled(c->cancel);
 }
 
 /* ---- one attempt over libcurl --------------------------------------------- */
@@ -469,7 +469,7 @@ static int curl_transport(void *ctx, struct cs_s3_http *h)
             h->curl_code = CURLE_RECV_ERROR;
             break;
         }
-        if (running && !h->no_cancel && c->cancel && *c->cancel) {
+        if (running && !h->no_cancel && cs_cancelled(c->cancel)) {
             h->curl_code = CURLE_ABORTED_BY_CALLBACK;
             break;
         }
@@ -777,7 +777,7 @@ int s3_exec(struct cs_s3 *c, struct s3_req *r, struct cs_error *err)
     double budget = c->o.retry_seconds;
     unsigned retries = c->o.retries;
 
-    if (r->no_cancel && c->cancel && *c->cancel) { /* cleaning up after a signal */
+    if (r->no_cancel && cs_cancelled(c->cancel)) { /* cleaning up after a signal */
         budget = budget < AFTER_CANCEL_SECONDS ? budget : AFTER_CANCEL_SECONDS;
         retries = retries < AFTER_CANCEL_RETRIES ? retries : AFTER_CANCEL_RETRIES;
     }

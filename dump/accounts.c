@@ -222,7 +222,7 @@ int dump_accounts_write(struct cs_conn *conn, const struct dump_config *cfg,
         cs_conn_exec(conn, "SET SESSION print_identified_with_as_hex = ON", err) < 0)
         return -1;
     for (size_t i = 0; i < cat->naccounts; i++) {
-        if (cfg->cancel && *cfg->cancel)
+        if (cs_cancelled(cfg->cancel))
             return cs_error_set(err, CS_ERR_CANCELLED, "interrupted");
         if (write_account(conn, cfg, v, &cat->accounts[i], m, err) == 0)
             continue;

@@ -105,7 +105,7 @@ static int take_bounded(struct dump_snapshot *s, struct cs_conn *conn, const cha
         goto out;
     for (unsigned attempt = 0; attempt <= cfg->lock_retries; attempt++) {
         size_t i;
-        if (cfg->cancel && *cfg->cancel) {
+        if (cs_cancelled(cfg->cancel)) {
             cs_error_set(err, CS_ERR_CANCELLED, "interrupted while taking the lock");
             goto out;
         }

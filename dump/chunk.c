@@ -369,7 +369,7 @@ static int stream_rows(struct writer *w, struct cs_result *res,
             atomic_fetch_add(&w->prog->rows, CANCEL_CHECK_ROWS);
             if (fault_rows(w, err) < 0)
                 return -1;
-            if (w->cfg->cancel && *w->cfg->cancel)
+            if (cs_cancelled(w->cfg->cancel))
                 return cs_error_set(err, CS_ERR_CANCELLED, "interrupted");
         }
     }

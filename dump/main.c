@@ -15,12 +15,12 @@
 #include "dump/run.h"
 #include "dump/select.h"
 
-static volatile sig_atomic_t cancel_flag; /* the only file-scope mutable */
+static volatile int cancel_flag; /* the only file-scope mutable (lock-free atomic int) */
 
 static void on_signal(int sig)
 {
     (void)sig;
-    cancel_flag = 1;
+    __atomic_store_n(&cancel_flag, 1, __ATOMIC_RELAXED);
 }
 
 enum {
@@ -423,7 +423,7 @@ int main(int argc, char **argv)
     cfg.log = &log;
     cfg.console = &con;
     cfg.progress = con.draw || con.plain || con.json || con.log_file;
-    cfg.cancel = (const volatile int *)&cancel_flag;
+    cfg.cancel = &cancel_flag;
     cs_cli_signals(on_signal);
     cs_conn_library_init();
     rc = cs_s3_global_init(&err) == 0 && dump_run(&cfg, &err) == 0 ? 0 : cs_cli_exit_code(&err);

@@ -288,7 +288,7 @@ static void tick(void *arg)
 {
     struct run *r = arg;
 
-    if (r->cfg->cancel && *r->cfg->cancel && !atomic_load(&r->work.stop)) {
+    if (cs_cancelled(r->cfg->cancel) && !atomic_load(&r->work.stop)) {
         struct cs_error e;
         cs_error_set(&e, CS_ERR_CANCELLED, "interrupted by a signal");
         dump_work_fail(&r->work, &e);
@@ -460,7 +460,7 @@ int dump_run(const struct dump_config *cfg, struct cs_error *err)
     summary(&r);
     ok = 1;
 out:
-    if (cfg->cancel && *cfg->cancel && !ok && err->code != CS_ERR_CANCELLED)
+    if (cs_cancelled(cfg->cancel) && !ok && err->code != CS_ERR_CANCELLED)
         cs_error_set(err, CS_ERR_CANCELLED, "interrupted by a signal: no manifest was written");
     cleanup(&r, ok, err);
     return ok ? 0 : -1;

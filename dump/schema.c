@@ -142,7 +142,7 @@ static int write_objects(struct cs_conn *conn, const struct dump_config *cfg,
         struct fmt_object *o;
         struct ddl d = {0};
 
-        if (cfg->cancel && *cfg->cancel)
+        if (cs_cancelled(cfg->cancel))
             return cs_error_set(err, CS_ERR_CANCELLED, "interrupted");
         if (write_one(conn, cfg, &kinds[src->kind], src->schema, src->name, &d, m, err) < 0) {
             ddl_release(&d);
@@ -215,7 +215,7 @@ int dump_schema_write(struct cs_conn *conn, const struct dump_config *cfg,
         return -1;
     for (size_t i = 0; i < cat->ntables; i++) {
         struct ddl d = {0};
-        if (cfg->cancel && *cfg->cancel)
+        if (cs_cancelled(cfg->cancel))
             return cs_error_set(err, CS_ERR_CANCELLED, "interrupted");
         if (write_one(conn, cfg, &table_kind, cat->tables[i].schema, cat->tables[i].name, &d, m,
                       err) < 0) {

@@ -17,12 +17,12 @@
 #include "load/run.h"
 #include "load/stmtcheck.h"
 
-static volatile sig_atomic_t cancel_flag; /* the only file-scope mutable */
+static volatile int cancel_flag; /* the only file-scope mutable (lock-free atomic int) */
 
 static void on_signal(int sig)
 {
     (void)sig;
-    cancel_flag = 1;
+    __atomic_store_n(&cancel_flag, 1, __ATOMIC_RELAXED);
 }
 
 enum {
@@ -419,7 +419,7 @@ int main(int argc, char **argv)
     cfg.log = &log;
     cfg.console = &con;
     cfg.progress = con.draw || con.plain || con.json || con.log_file;
-    cfg.cancel = (const volatile int *)&cancel_flag;
+    cfg.cancel = &cancel_flag;
     cs_cli_signals(on_signal);
     if (cs_s3_global_init(&err) < 0)
         goto out;

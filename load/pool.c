@@ -71,7 +71,7 @@ static void *worker_main(void *arg)
         fail(p, &err);
     while (!cs_error_is_set(&err) && take(p, &job, &err) > 0) {
         const volatile int *cancel = p->ph->cfg->cancel;
-        if (cancel && *cancel) {
+        if (cs_cancelled(cancel)) {
             cs_error_set(&err, CS_ERR_CANCELLED, "interrupted by a signal");
             fail(p, &err);
             break;

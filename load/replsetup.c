@@ -326,7 +326,7 @@ static int wait_connected(const struct load_replsetup *rs, struct cs_conn *c,
                                 "the target's replica I/O thread is not "
                                 "running after %s, with no error shown",
                                 p->change_stmts[p->nchange - 1]);
-        if (cfg->cancel && *cfg->cancel)
+        if (cs_cancelled(cfg->cancel))
             return cs_error_set(err, CS_ERR_CANCELLED, "waiting for the replica to connect");
         if (cs_now() > deadline) {
             cs_log_warn(cfg->log,

@@ -739,7 +739,7 @@ int load_run(const struct load_config *cfg, struct cs_error *err)
         goto out;
     rc = phases(&r, err);
 out:
-    if (rc < 0 && cfg->cancel && *cfg->cancel && err->code != CS_ERR_CANCELLED)
+    if (rc < 0 && cs_cancelled(cfg->cancel) && err->code != CS_ERR_CANCELLED)
         cs_error_prefix(err, "interrupted");
     if (rc < 0)
         resume_hint(&r, err);

@@ -51,7 +51,7 @@ int load_share_lock(struct cs_conn *c, const char *dump_id, const volatile int *
         if (v < -1)
             break;
         got = v == 1;
-        if (!got && cancel && *cancel) {
+        if (!got && cs_cancelled(cancel)) {
             cs_error_set(err, CS_ERR_CANCELLED, "interrupted waiting for another csload");
             break;
         }
@@ -341,7 +341,7 @@ int load_share_claim_named(struct cs_conn *c, const char *dump_id, const char *i
                                 : scalar(c, sql.data, err);
         if (v < -1 || (v != 1 && mode == LOAD_CLAIM_SKIP))
             break;
-        if (v != 1 && cancel && *cancel) {
+        if (v != 1 && cs_cancelled(cancel)) {
             v = cs_error_set(err, CS_ERR_CANCELLED, "cancelled waiting for chunk %s", item) - 1;
             break;
         }

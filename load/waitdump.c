@@ -34,7 +34,7 @@ static int has(char **names, size_t n, const char *name)
 /* Sleeps a second; -1 with ERR when the wait is over or cancelled. */
 static int pause_once(struct load_wait *w, const char *what, struct cs_error *err)
 {
-    if (w->cancel && *w->cancel)
+    if (cs_cancelled(w->cancel))
         return cs_error_set(err, CS_ERR_CANCELLED, "%s: interrupted waiting for %s", w->in->name,
                             what);
     if (cs_now() > w->deadline)
@@ -54,7 +54,7 @@ int load_wait_dir(const char *dir, unsigned seconds, const volatile int *cancel,
     int said = 0;
 
     while (stat(dir, &st) < 0) {
-        if (cancel && *cancel)
+        if (cs_cancelled(cancel))
             return cs_error_set(err, CS_ERR_CANCELLED, "%s: interrupted waiting for the dump", dir);
         if (cs_now() > deadline)
             return cs_error_set(err, CS_ERR_MISSING,
