@@ -45,6 +45,7 @@ struct load_ctx {
     struct load_ddl_split *splits;        /* per table */
     unsigned char *table_action;          /* per table: enum load_action */
     unsigned char *object_action;         /* per object */
+    int sizes_known;                      /* the manifest has every chunk (not a catalog) */
     struct load_progress prog;
 };
 

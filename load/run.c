@@ -35,6 +35,7 @@ struct run {
     struct load_replsetup repl;
     size_t total_chunks;
     uint64_t total_bytes;
+    size_t *by_name;                 /* table indexes sorted by schema, name (stream) */
     double t0;
 };
 
@@ -161,6 +162,7 @@ static int init_ctx(struct run *r, struct cs_error *err)
     c->journal = &r->journal;
     c->dump_id = r->dump_id;
     c->compat = r->compat;
+    c->sizes_known = !r->arch || !load_archive_is_pipe(r->arch);
     c->splits = calloc(r->m->ntables + 1, sizeof(*c->splits));
     c->table_action = calloc(r->m->ntables + 1, 1);
     c->object_action = calloc(r->m->nobjects + 1, 1);
@@ -263,16 +265,44 @@ static int stream_next(void *vr, void **job, struct cs_error *err)
     return rc;
 }
 
+static int cmp_name(const struct fmt_table *a, const char *schema, const char *name)
+{
+    int c = strcmp(a->schema, schema);
+    return c ? c : strcmp(a->name, name);
+}
+
+static int cmp_by_name(const void *a, const void *b, void *vm)
+{
+    const struct fmt_manifest *m = vm;
+    const struct fmt_table *y = &m->tables[*(const size_t *)b];
+    return cmp_name(&m->tables[*(const size_t *)a], y->schema, y->name);
+}
+
+/* The index of table SCHEMA.NAME in r->m (ntables when it has none). */
+static size_t table_index(const struct run *r, const char *schema, const char *name)
+{
+    size_t lo = 0, hi = r->m->ntables;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = cmp_name(&r->m->tables[r->by_name[mid]], schema, name);
+        if (c == 0)
+            return r->by_name[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return r->m->ntables;
+}
+
 static int stream_job(struct load_worker *w, void *job, void *vr, struct cs_error *err)
 {
     struct run *r = vr;
     struct load_archive_chunk *ch = job;
     int rc = 0;
-    size_t i;
+    size_t i = table_index(r, ch->schema, ch->table);
 
-    for (i = 0; i < r->m->ntables; i++)
-        if (!strcmp(r->m->tables[i].schema, ch->schema) && !strcmp(r->m->tables[i].name, ch->table))
-            break;
     if (i == r->m->ntables)
         rc = cs_error_set(err, CS_ERR_FORMAT, "%s: chunk %s is for %s.%s, which the catalog "
                                               "does not have",
@@ -292,6 +322,11 @@ static int stream_phase(struct run *r, struct cs_error *err)
                             .ctx = r, .tick = tick, .tick_arg = r};
     struct fmt_manifest *final = NULL;
 
+    if (!(r->by_name = calloc(r->m->ntables + 1, sizeof(size_t))))
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < r->m->ntables; i++)
+        r->by_name[i] = i;
+    qsort_r(r->by_name, r->m->ntables, sizeof(size_t), cmp_by_name, r->m);
     if (load_pool_run(&ph, err) < 0 || load_archive_finish(r->arch, &final, err) < 0)
         return -1;
     if (final) {
@@ -309,6 +344,28 @@ static int stream_phase(struct run *r, struct cs_error *err)
             r->total_chunks += r->m->tables[i].nchunks;
     }
     return 0;
+}
+
+/* The tables, created THREADS at a time (each its own DDL, independent). */
+static int tables_phase(struct run *r, struct cs_error *err)
+{
+    size_t *todo = NULL, n = 0;
+    void **jobs = NULL;
+    int rc = -1;
+
+    if (load_schema_tables_prepare(&r->ctx, &todo, &n, err) < 0)
+        goto out;
+    if (!(jobs = calloc(n + 1, sizeof(void *)))) {
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t k = 0; k < n; k++)
+        jobs[k] = &todo[k];
+    rc = run_phase(r, "tables", jobs, n, load_job_create_table, err);
+out:
+    free(jobs);
+    free(todo);
+    return rc;
 }
 
 /* KIND "index" or "fk": one ALTER per table with deferred definitions. */
@@ -419,7 +476,7 @@ static int phases(struct run *r, struct cs_error *err)
         load_schema_databases(&r->main, &r->ctx, err) < 0 ||
         load_accounts_create(r->accounts, &r->main, r->dump_id, err) < 0 ||
         load_schema_sequences(&r->main, &r->ctx, err) < 0 ||
-        load_schema_tables(&r->main, &r->ctx, err) < 0 ||
+        tables_phase(r, err) < 0 ||
         load_nontx_prepare(&r->main, &r->ctx, &r->journal, err) < 0 ||
         (r->arch ? stream_phase(r, err) : data_phase(r, err)) < 0 ||
         alter_phase(r, "index", err) < 0 || (r->cfg->verify && verify_phase(r, err) < 0) ||
@@ -463,6 +520,7 @@ out:
     for (size_t i = 0; r.ctx.splits && i < r.m->ntables; i++)
         load_ddl_split_release(&r.ctx.splits[i]);
     free(r.ctx.splits);
+    free(r.by_name);
     free(r.ctx.table_action);
     free(r.ctx.object_action);
     load_journal_release(&r.journal);
