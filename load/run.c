@@ -65,7 +65,7 @@ static int dump_id_of(struct run *r, struct cs_error *err)
  * is loaded.  Hashes are checked as each file is read. */
 static int check_dump(struct run *r, struct cs_error *err)
 {
-    int problems = load_check_run(r->in, r->cfg->log, 1, err);
+    int problems = load_check_run(r->in, r->m, r->cfg->log, 1, err);
 
     if (problems > 0)
         cs_error_set(err, CS_ERR_CHECKSUM,
