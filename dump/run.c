@@ -182,7 +182,7 @@ static int catalog_phase(struct run *r, struct cs_error *err)
                 r->cat->nschemas, r->cat->ntables, r->cat->nobjects, r->cat->naccounts,
                 (double)r->est_bytes / 1e6);
     r->m = dump_record_begin(cfg, &r->server, r->cat, err);
-    if (!r->m || dump_schema_write(&r->main, cfg, r->cat, r->m, err) < 0 ||
+    if (!r->m || dump_schema_write(&r->main, cfg, &r->server.version, r->cat, r->m, err) < 0 ||
         dump_accounts_write(&r->main, cfg, &r->server.version, r->cat, r->m, err) < 0)
         return -1;
     for (size_t i = 0; i < r->cat->nnot_dumped; i++)
