@@ -115,8 +115,8 @@ out:
     return rc;
 }
 
-static int write_renamed(const char *path, const void *buf, size_t len, mode_t mode,
-                         int sync_dir, struct cs_error *err)
+static int write_renamed(const char *path, const void *buf, size_t len, mode_t mode, int sync_dir,
+                         struct cs_error *err)
 {
     char *partial = NULL;
     char *dir = NULL;

@@ -10,6 +10,7 @@
 #include "common/buf.h"
 #include "common/fs.h"
 #include "common/quote.h"
+#include "dump/output.h"
 #include "dump/server.h"
 #include "format/checksum.h"
 #include "format/hash.h"
@@ -17,10 +18,10 @@
 
 /* How to ask for each object kind and where the answer is. */
 struct kind_info {
-    const char *show;      /* "SHOW CREATE TABLE" */
-    const char *suffix;    /* file name suffix */
-    const char *stmt_col;  /* result column holding the statement */
-    int qualified;         /* `db`.`name` (else just `db`) */
+    const char *show;     /* "SHOW CREATE TABLE" */
+    const char *suffix;   /* file name suffix */
+    const char *stmt_col; /* result column holding the statement */
+    int qualified;        /* `db`.`name` (else just `db`) */
 };
 
 static const struct kind_info kinds[FMT_OBJ_KIND_COUNT] = {
@@ -85,8 +86,8 @@ struct item {
     char hash[33];
 };
 
-/* SHOW CREATE of IT on CONN into its file (its directory is fsync'd once,
- * after the last); IT gets the file's name, size, hash and session. */
+/* SHOW CREATE of IT on CONN into its file (a directory's is fsync'd once by
+ * the output's seal(), before the manifest); IT gets the file's name, size, hash and session. */
 static int write_one(struct cs_conn *conn, const struct dump_config *cfg, struct item *it,
                      struct cs_error *err)
 {
@@ -96,7 +97,6 @@ static int write_one(struct cs_conn *conn, const struct dump_config *cfg, struct
     struct cs_buf sql = CS_BUF_INIT, body = CS_BUF_INIT;
     struct cs_result *res = NULL;
     char **row;
-    char *path = NULL;
     int c, rc = -1;
 
     cs_buf_printf(&sql, "%s ", k->show);
@@ -123,16 +123,14 @@ static int write_one(struct cs_conn *conn, const struct dump_config *cfg, struct
     out->charset = dup_col(res, row, "character_set_client");
     out->collation = dup_col(res, row, "collation_connection");
     out->time_zone = dup_col(res, row, "time_zone");
-    path = out->file ? cs_fs_join(cfg->outdir, out->file) : NULL;
-    if (!path || cs_buf_failed(&body)) {
+    if (!out->file || cs_buf_failed(&body)) {
         cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         goto out;
     }
-    rc = cs_fs_write_renamed(path, body.data, body.len, 0600, err);
+    rc = cfg->output->put(cfg->output, out->file, body.data, body.len, err);
     it->bytes = body.len;
     fmt_hash128_hex(body.data, body.len, it->hash);
 out:
-    free(path);
     if (res)
         cs_result_free(res);
     cs_buf_release(&sql);
@@ -281,7 +279,7 @@ static int write_items(struct cs_conn *conn, const struct dump_config *cfg,
         cs_error_copy(err, &p.first);
         return -1;
     }
-    return cs_fs_fsync_dir(cfg->outdir, err);
+    return 0;
 }
 
 /* next_not_cached_value and cycle_count of sequence O, as the server has
@@ -321,8 +319,7 @@ out:
 int dump_schema_sequences(struct cs_conn *conn, struct fmt_manifest *m, struct cs_error *err)
 {
     for (size_t i = 0; i < m->nobjects; i++)
-        if (m->objects[i].kind == FMT_OBJ_SEQUENCE &&
-            sequence_state(conn, &m->objects[i], err) < 0)
+        if (m->objects[i].kind == FMT_OBJ_SEQUENCE && sequence_state(conn, &m->objects[i], err) < 0)
             return -1;
     return 0;
 }

@@ -269,8 +269,7 @@ static json_t *table_json(const struct fmt_manifest *m, size_t i, struct cs_erro
         !put_items(o, p, "columns", t->columns, t->ncolumns, sizeof(*t->columns), &fmt_mf_column,
                    err) ||
         put_strv(o, p, "key", t->key, t->nkey, err) < 0 ||
-        !put_items(o, p, "chunks", t->chunks, t->nchunks, sizeof(*t->chunks), &fmt_mf_chunk,
-                   err)) {
+        !put_items(o, p, "chunks", t->chunks, t->nchunks, sizeof(*t->chunks), &fmt_mf_chunk, err)) {
         json_decref(o);
         return NULL;
     }
@@ -299,8 +298,7 @@ static int build_manifest(json_t *root, const struct fmt_manifest *m, struct cs_
     if (m->has_accounts && !put_items(root, "", "accounts", m->accounts, m->naccounts,
                                       sizeof(*m->accounts), &fmt_mf_account, err))
         return -1;
-    if (m->nnot_dumped &&
-        put_strv(root, "", "not_dumped", m->not_dumped, m->nnot_dumped, err) < 0)
+    if (m->nnot_dumped && put_strv(root, "", "not_dumped", m->not_dumped, m->nnot_dumped, err) < 0)
         return -1;
     /* the tables, last, are serialized one at a time (write_tables) */
     return attach(root, "tables", json_array(), err) ? 0 : -1;

@@ -141,10 +141,7 @@ static int file_open(struct load_archive *a, struct cs_error *err)
     /* pass 2 starts from the beginning */
     fmt_archive_reader_free(a->rd);
     a->rd = NULL;
-    if (lseek(a->fd, 0, SEEK_SET) < 0)
-        return cs_error_sys(err, CS_ERR_IO, errno, "%s", a->name);
-    a->rd = fmt_archive_reader_new(a->fd, a->name, err);
-    return a->rd ? 0 : -1;
+    return load_archive_open_reader(a, 1, err);
 }
 
 static int file_next(struct load_archive *a, load_skip_fn skip, void *ctx,

@@ -25,13 +25,17 @@
 #include <stddef.h>
 
 #include "common/log.h"
+#include "common/s3.h"
 #include "format/manifest.h"
 #include "load/input.h"
 
 struct load_archive;
 
-struct load_archive *load_archive_open(const char *path, int hashes, const struct cs_log *log,
-                                       struct cs_error *err);
+/* PATH: a file, "-" (standard input) or s3://BUCKET/KEY (read like a file,
+ * through ranged GETs, with the client made from S3; CANCEL stops it). */
+struct load_archive *load_archive_open(const char *path, int hashes,
+                                       const struct cs_s3_options *s3, const struct cs_log *log,
+                                       const volatile int *cancel, struct cs_error *err);
 void load_archive_free(struct load_archive *a); /* NULL-safe; removes the spool */
 /* The spool as a dump directory (metadata files; chunks while spooled). */
 struct load_input *load_archive_input(struct load_archive *a);

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "format/archive.h"
+#include "common/s3.h"
 #include "load/archive_in.h"
 
 #define META_MAX (64u * 1024u * 1024u) /* the largest non-chunk entry we accept */
@@ -39,6 +40,9 @@ extern const struct load_archive_mode load_archive_pipe_mode;
 struct load_archive {
     const struct load_archive_mode *mode;
     int fd, own_fd, pipe, hashes;
+    struct cs_s3 *s3;               /* an s3://BUCKET/KEY archive: its client, key, source */
+    char *s3key;
+    struct fmt_source *src;
     const char *name;
     char *spool;
     struct load_input *in;
@@ -76,6 +80,8 @@ int load_archive_cmp_seen(const void *x, const void *y);
 const struct seen *load_archive_seen_find(const struct load_archive *a, const char *file);
 int load_archive_build_index(struct load_archive *a, struct cs_error *err);
 const struct idx *load_archive_manifest_chunk(const struct load_archive *a, const char *file);
+/* A->rd over the fd or the S3 object; from the start again when AGAIN. */
+int load_archive_open_reader(struct load_archive *a, int again, struct cs_error *err);
 struct load_archive_chunk *load_archive_chunk_new(const char *schema, const char *table,
                                                   const struct fmt_chunk *c);
 
