@@ -18,10 +18,10 @@
 
 /* How to ask for each object kind and where the answer is. */
 struct kind_info {
-    const char *show;     /* "SHOW CREATE TABLE" */
-    const char *suffix;   /* file name suffix */
-    const char *stmt_col; /* result column holding the statement */
-    int qualified;        /* `db`.`name` (else just `db`) */
+    const char *show;      /* "SHOW CREATE TABLE" */
+    const char *suffix;    /* file name suffix */
+    const char *stmt_col;  /* result column holding the statement */
+    int qualified;         /* `db`.`name` (else just `db`) */
 };
 
 static const struct kind_info kinds[FMT_OBJ_KIND_COUNT] = {
@@ -319,7 +319,8 @@ out:
 int dump_schema_sequences(struct cs_conn *conn, struct fmt_manifest *m, struct cs_error *err)
 {
     for (size_t i = 0; i < m->nobjects; i++)
-        if (m->objects[i].kind == FMT_OBJ_SEQUENCE && sequence_state(conn, &m->objects[i], err) < 0)
+        if (m->objects[i].kind == FMT_OBJ_SEQUENCE &&
+            sequence_state(conn, &m->objects[i], err) < 0)
             return -1;
     return 0;
 }

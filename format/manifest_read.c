@@ -373,12 +373,13 @@ static int read_contents(const struct rd *rd, json_t *root, struct fmt_manifest 
         if (!m->accounts)
             return -1;
         m->accounts_cap = m->naccounts;
-        if (read_each(rd, a, "", "accounts", m->accounts, sizeof(*m->accounts), &fmt_mf_account) <
-            0)
+        if (read_each(rd, a, "", "accounts", m->accounts, sizeof(*m->accounts),
+                      &fmt_mf_account) < 0)
             return -1;
     }
-    if (json_object_get(root, "not_dumped") && read_strv(rd, root, "", "not_dumped", &m->not_dumped,
-                                                         &m->nnot_dumped, &m->not_dumped_cap) < 0)
+    if (json_object_get(root, "not_dumped") &&
+        read_strv(rd, root, "", "not_dumped", &m->not_dumped, &m->nnot_dumped,
+                  &m->not_dumped_cap) < 0)
         return -1;
     m->tables = get_items(rd, root, "", "tables", sizeof(*m->tables), &a, &m->ntables);
     if (!m->tables)

@@ -298,7 +298,8 @@ static int build_manifest(json_t *root, const struct fmt_manifest *m, struct cs_
     if (m->has_accounts && !put_items(root, "", "accounts", m->accounts, m->naccounts,
                                       sizeof(*m->accounts), &fmt_mf_account, err))
         return -1;
-    if (m->nnot_dumped && put_strv(root, "", "not_dumped", m->not_dumped, m->nnot_dumped, err) < 0)
+    if (m->nnot_dumped &&
+        put_strv(root, "", "not_dumped", m->not_dumped, m->nnot_dumped, err) < 0)
         return -1;
     /* the tables, last, are serialized one at a time (write_tables) */
     return attach(root, "tables", json_array(), err) ? 0 : -1;

@@ -81,95 +81,94 @@ static const struct option long_options[] = {
 
 static void usage(FILE *out)
 {
-    fprintf(
-        out,
-        "Usage: csload [OPTIONS] DIR|s3://BUCKET/PREFIX\n"
-        "       csload [OPTIONS] --archive FILE|s3://BUCKET/KEY|-\n"
-        "       csload --check DIR|s3://BUCKET/PREFIX | --check --archive FILE|s3://BUCKET/KEY\n"
-        "Load a csdump dump into a MySQL/MariaDB server in parallel, exactly once (a rerun\n"
-        "after any interruption resumes), verify it, and set the target up to replicate\n"
-        "from the dump's source.\n\n"
-        "%s\n"
-        "Load:\n"
-        "  -t, --threads=N            parallel connections (default 4)\n"
-        "      --if-exists=fail|skip|replace  tables/objects already on the target:\n"
-        "                             stop before changing anything (default), leave them\n"
-        "                             alone, or drop and load them\n"
-        "      --defer-indexes=auto|all|fulltext|none  secondary indexes built after the\n"
-        "                             data (default auto: on tables of 16 MiB of data or more,\n"
-        "                             smaller ones are created with them; foreign keys are\n"
-        "                             added last unless none)\n"
-        "      --keep-binlog          write the load to the target's binary log (default:\n"
-        "                             sql_log_bin=0)\n"
-        "      --no-verify            skip the row count + checksum check of every chunk\n"
-        "      --reset-progress       forget earlier runs of this dump and start over\n"
-        "      --retries=N            attempts per chunk after a transient error (default 5)\n"
-        "      --include-system       let the dump write into mysql, sys and the other\n"
-        "                             system schemas (refused otherwise)\n\n"
-        "Accounts and definers:\n"
-        "      --load-users           also create the dump's accounts (csdump --users): roles,\n"
-        "                             users (before the tables), then grants and default\n"
-        "                             roles (after every object); --if-exists applies to\n"
-        "                             them too.  Grants the target cannot take (a privilege\n"
-        "                             it lacks, a table/column/routine/role neither in the\n"
-        "                             dump nor on the target) are listed and nothing is\n"
-        "                             changed, unless\n"
-        "      --skip-invalid-grants  which loads the accounts without them (each listed)\n"
-        "      --definers=keep|strip|replace=USER@HOST  the DEFINER of views, routines,\n"
-        "                             triggers and events: as dumped (default; checked\n"
-        "                             before any data: each definer must exist on the target\n"
-        "                             or be loaded with --load-users, and another user than\n"
-        "                             the loading one needs SET USER / SET_ANY_DEFINER or\n"
-        "                             SUPER), the loading user (DEFINER=CURRENT_USER; SQL\n"
-        "                             SECURITY kept), or USER@HOST\n\n"
-        "Cross-flavor loads (a MySQL dump into MariaDB or the reverse): collations, hidden\n"
-        "MySQL syntax and sql_mode words are translated and listed; what cannot be carried\n"
-        "is refused before anything is written, unless a --compat word allows the loss:\n"
-        "      --compat=WORD[,WORD]   skip-functional-indexes  load MySQL functional and\n"
-        "                               multi-valued indexes into MariaDB without them\n"
-        "                             skip-vector-indexes  MariaDB vector indexes into\n"
-        "                               MySQL without them\n"
-        "                             drop-system-versioning  MariaDB system-versioned\n"
-        "                               tables into MySQL as plain tables (current rows)\n"
-        "                             mariadb-types-as-text  UUID, INET4, INET6 into MySQL\n"
-        "                               as CHAR(36) / VARCHAR(15) / VARCHAR(45) ascii text\n\n"
-        "Replication (the statements are always printed after a load):\n"
-        "      --set-gtid             apply the dump's GTID state to the target\n"
-        "      --replicate-from=HOST:PORT  also point the target at the source and start\n"
-        "                             replication at the dump's coordinates\n"
-        "      --replication-user=U   the source's replication account; its password comes\n"
-        "                             from replication-password in the [csload] option\n"
-        "                             group or CSLOAD_REPLICATION_PASSWORD\n"
-        "      --replication-ssl-mode=disabled|required|verify-ca|verify-identity\n"
-        "                             TLS from the target to the source (default: required\n"
-        "                             when a file below is given, else the target's default);\n"
-        "                             a CA given is always checked, verify-identity checks\n"
-        "                             the host name too\n"
-        "      --replication-ssl-ca=FILE  --replication-ssl-cert=FILE  --replication-ssl-key=FILE\n"
-        "                             the CA that signed the source's certificate, and a\n"
-        "                             client certificate: files the TARGET server reads (paths\n"
-        "                             on its host)\n"
-        "A MySQL target cannot replicate from a MariaDB source: with --replicate-from or\n"
-        "--set-gtid such a load is refused before anything is loaded.\n\n"
-        "Input:\n"
-        "      DIR | s3://BUCKET/PREFIX  a dump directory, or the objects csdump --outdir\n"
-        "                             s3://... made (read with ranged GETs, nothing on\n"
-        "                             local disk)\n"
-        "      --archive=FILE|-       read the dump from one archive (csdump --archive, or a\n"
-        "                             tar of a dump directory; s3://BUCKET/KEY for one in a\n"
-        "                             bucket); - reads standard input while it arrives\n"
-        "                             (a csdump --archive stream)\n"
-        "      --wait-for-dump=SECONDS  the dump (DIR or s3://...) may still be being\n"
-        "                             written: wait up to SECONDS for it to begin and\n"
-        "                             end, loading chunks as they appear\n\n"
-        "%s\n"
-        "Offline:\n"
-        "      --check                validate DIR without a server: manifest, every file\n"
-        "                             present with its size and hash, nothing unlisted\n\n"
-        "Other:\n"
-        "  -q, --quiet  -v, --verbose  --no-progress  --help  --version\n"
-        "Option files: [client] and [csload] groups.  Exit: 0 ok, 1 failed, 2 bad usage.\n",
-        cs_connopt_help, CS_S3_HELP);
+    fprintf(out,
+            "Usage: csload [OPTIONS] DIR|s3://BUCKET/PREFIX\n"
+            "       csload [OPTIONS] --archive FILE|s3://BUCKET/KEY|-\n"
+            "       csload --check DIR|s3://BUCKET/PREFIX | --check --archive FILE|s3://BUCKET/KEY\n"
+            "Load a csdump dump into a MySQL/MariaDB server in parallel, exactly once (a rerun\n"
+            "after any interruption resumes), verify it, and set the target up to replicate\n"
+            "from the dump's source.\n\n"
+            "%s\n"
+            "Load:\n"
+            "  -t, --threads=N            parallel connections (default 4)\n"
+            "      --if-exists=fail|skip|replace  tables/objects already on the target:\n"
+            "                             stop before changing anything (default), leave them\n"
+            "                             alone, or drop and load them\n"
+            "      --defer-indexes=auto|all|fulltext|none  secondary indexes built after the\n"
+            "                             data (default auto: on tables of 16 MiB of data or more,\n"
+            "                             smaller ones are created with them; foreign keys are\n"
+            "                             added last unless none)\n"
+            "      --keep-binlog          write the load to the target's binary log (default:\n"
+            "                             sql_log_bin=0)\n"
+            "      --no-verify            skip the row count + checksum check of every chunk\n"
+            "      --reset-progress       forget earlier runs of this dump and start over\n"
+            "      --retries=N            attempts per chunk after a transient error (default 5)\n"
+            "      --include-system       let the dump write into mysql, sys and the other\n"
+            "                             system schemas (refused otherwise)\n\n"
+            "Accounts and definers:\n"
+            "      --load-users           also create the dump's accounts (csdump --users): roles,\n"
+            "                             users (before the tables), then grants and default\n"
+            "                             roles (after every object); --if-exists applies to\n"
+            "                             them too.  Grants the target cannot take (a privilege\n"
+            "                             it lacks, a table/column/routine/role neither in the\n"
+            "                             dump nor on the target) are listed and nothing is\n"
+            "                             changed, unless\n"
+            "      --skip-invalid-grants  which loads the accounts without them (each listed)\n"
+            "      --definers=keep|strip|replace=USER@HOST  the DEFINER of views, routines,\n"
+            "                             triggers and events: as dumped (default; checked\n"
+            "                             before any data: each definer must exist on the target\n"
+            "                             or be loaded with --load-users, and another user than\n"
+            "                             the loading one needs SET USER / SET_ANY_DEFINER or\n"
+            "                             SUPER), the loading user (DEFINER=CURRENT_USER; SQL\n"
+            "                             SECURITY kept), or USER@HOST\n\n"
+            "Cross-flavor loads (a MySQL dump into MariaDB or the reverse): collations, hidden\n"
+            "MySQL syntax and sql_mode words are translated and listed; what cannot be carried\n"
+            "is refused before anything is written, unless a --compat word allows the loss:\n"
+            "      --compat=WORD[,WORD]   skip-functional-indexes  load MySQL functional and\n"
+            "                               multi-valued indexes into MariaDB without them\n"
+            "                             skip-vector-indexes  MariaDB vector indexes into\n"
+            "                               MySQL without them\n"
+            "                             drop-system-versioning  MariaDB system-versioned\n"
+            "                               tables into MySQL as plain tables (current rows)\n"
+            "                             mariadb-types-as-text  UUID, INET4, INET6 into MySQL\n"
+            "                               as CHAR(36) / VARCHAR(15) / VARCHAR(45) ascii text\n\n"
+            "Replication (the statements are always printed after a load):\n"
+            "      --set-gtid             apply the dump's GTID state to the target\n"
+            "      --replicate-from=HOST:PORT  also point the target at the source and start\n"
+            "                             replication at the dump's coordinates\n"
+            "      --replication-user=U   the source's replication account; its password comes\n"
+            "                             from replication-password in the [csload] option\n"
+            "                             group or CSLOAD_REPLICATION_PASSWORD\n"
+            "      --replication-ssl-mode=disabled|required|verify-ca|verify-identity\n"
+            "                             TLS from the target to the source (default: required\n"
+            "                             when a file below is given, else the target's default);\n"
+            "                             a CA given is always checked, verify-identity checks\n"
+            "                             the host name too\n"
+            "      --replication-ssl-ca=FILE  --replication-ssl-cert=FILE  --replication-ssl-key=FILE\n"
+            "                             the CA that signed the source's certificate, and a\n"
+            "                             client certificate: files the TARGET server reads (paths\n"
+            "                             on its host)\n"
+            "A MySQL target cannot replicate from a MariaDB source: with --replicate-from or\n"
+            "--set-gtid such a load is refused before anything is loaded.\n\n"
+            "Input:\n"
+            "      DIR | s3://BUCKET/PREFIX  a dump directory, or the objects csdump --outdir\n"
+            "                             s3://... made (read with ranged GETs, nothing on\n"
+            "                             local disk)\n"
+            "      --archive=FILE|-       read the dump from one archive (csdump --archive, or a\n"
+            "                             tar of a dump directory; s3://BUCKET/KEY for one in a\n"
+            "                             bucket); - reads standard input while it arrives\n"
+            "                             (a csdump --archive stream)\n"
+            "      --wait-for-dump=SECONDS  the dump (DIR or s3://...) may still be being\n"
+            "                             written: wait up to SECONDS for it to begin and\n"
+            "                             end, loading chunks as they appear\n\n"
+            "%s\n"
+            "Offline:\n"
+            "      --check                validate DIR without a server: manifest, every file\n"
+            "                             present with its size and hash, nothing unlisted\n\n"
+            "Other:\n"
+            "  -q, --quiet  -v, --verbose  --no-progress  --help  --version\n"
+            "Option files: [client] and [csload] groups.  Exit: 0 ok, 1 failed, 2 bad usage.\n",
+            cs_connopt_help, CS_S3_HELP);
 }
 
 struct parse_ctx {
@@ -198,14 +197,12 @@ static int parse_enum(const char *name, const char *arg, const char *const *valu
         }
     char list[128] = "";
     size_t n = 0;
+
     while (values[n])
         n++;
     for (size_t i = 0; i < n; i++)
         snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
-                 i == 0       ? ""
-                 : i + 1 == n ? " or "
-                              : ", ",
-                 values[i]);
+                 i == 0 ? "" : i + 1 == n ? " or " : ", ", values[i]);
     return cs_error_set(err, CS_ERR_USAGE, "--%s=%s: expected %s", name, arg, list);
 }
 
@@ -274,59 +271,25 @@ static int on_option(void *vctx, int opt, const char *arg, struct cs_error *err)
             return -1;
         c->defer = (enum load_defer)v;
         return 0;
-    case OPT_CHECK:
-        p->check = 1;
-        return 0;
-    case OPT_ARCHIVE:
-        c->archive = arg;
-        return 0;
-    case OPT_KEEP_BINLOG:
-        c->keep_binlog = 1;
-        return 0;
-    case OPT_NO_VERIFY:
-        c->verify = 0;
-        return 0;
-    case OPT_RESET:
-        c->reset_progress = 1;
-        return 0;
-    case OPT_SET_GTID:
-        c->set_gtid = 1;
-        return 0;
-    case OPT_REPLICATE_FROM:
-        c->replicate_from = arg;
-        return 0;
-    case OPT_REPL_USER:
-        c->replication_user = arg;
-        return 0;
-    case OPT_REPL_PASSWORD:
-        c->replication_password = arg;
-        return 0;
-    case OPT_COMPAT:
-        return load_compat_parse_flags(arg, &c->compat, err);
-    case OPT_INCLUDE_SYSTEM:
-        c->include_system = 1;
-        return 0;
-    case OPT_REPL_SSL_MODE:
-        return load_repl_ssl_parse(arg, &c->replication_ssl, err);
-    case OPT_REPL_SSL_CA:
-        c->replication_ssl_ca = arg;
-        return 0;
-    case OPT_REPL_SSL_CERT:
-        c->replication_ssl_cert = arg;
-        return 0;
-    case OPT_REPL_SSL_KEY:
-        c->replication_ssl_key = arg;
-        return 0;
-    case OPT_LOAD_USERS:
-        c->load_users = 1;
-        return 0;
-    case OPT_SKIP_INVALID_GRANTS:
-        c->skip_invalid_grants = 1;
-        return 0;
-    case OPT_DEFINERS:
-        return parse_definers(c, arg, err);
-    default:
-        return cs_error_set(err, CS_ERR_INTERNAL, "unhandled option %d", opt);
+    case OPT_CHECK: p->check = 1; return 0;
+    case OPT_ARCHIVE: c->archive = arg; return 0;
+    case OPT_KEEP_BINLOG: c->keep_binlog = 1; return 0;
+    case OPT_NO_VERIFY: c->verify = 0; return 0;
+    case OPT_RESET: c->reset_progress = 1; return 0;
+    case OPT_SET_GTID: c->set_gtid = 1; return 0;
+    case OPT_REPLICATE_FROM: c->replicate_from = arg; return 0;
+    case OPT_REPL_USER: c->replication_user = arg; return 0;
+    case OPT_REPL_PASSWORD: c->replication_password = arg; return 0;
+    case OPT_COMPAT: return load_compat_parse_flags(arg, &c->compat, err);
+    case OPT_INCLUDE_SYSTEM: c->include_system = 1; return 0;
+    case OPT_REPL_SSL_MODE: return load_repl_ssl_parse(arg, &c->replication_ssl, err);
+    case OPT_REPL_SSL_CA: c->replication_ssl_ca = arg; return 0;
+    case OPT_REPL_SSL_CERT: c->replication_ssl_cert = arg; return 0;
+    case OPT_REPL_SSL_KEY: c->replication_ssl_key = arg; return 0;
+    case OPT_LOAD_USERS: c->load_users = 1; return 0;
+    case OPT_SKIP_INVALID_GRANTS: c->skip_invalid_grants = 1; return 0;
+    case OPT_DEFINERS: return parse_definers(c, arg, err);
+    default: return cs_error_set(err, CS_ERR_INTERNAL, "unhandled option %d", opt);
     }
 }
 
@@ -358,14 +321,12 @@ static int parse_args(struct cs_cli *cli, int argc, char **argv, const struct cs
                             "terminal: pipe one in (csdump --archive - | csload --archive -) or "
                             "give a file");
     if (p->check && c->archive && !strcmp(c->archive, "-"))
-        return cs_error_set(err, CS_ERR_USAGE,
-                            "--check reads a dump directory or an archive "
-                            "file, not standard input");
+        return cs_error_set(err, CS_ERR_USAGE, "--check reads a dump directory or an archive "
+                                               "file, not standard input");
     if (c->wait_for_dump && (c->archive || p->check))
-        return cs_error_set(err, CS_ERR_USAGE,
-                            "--wait-for-dump loads a dump DIR or "
-                            "s3://BUCKET/PREFIX being written, not an "
-                            "archive, and not with --check");
+        return cs_error_set(err, CS_ERR_USAGE, "--wait-for-dump loads a dump DIR or "
+                                               "s3://BUCKET/PREFIX being written, not an "
+                                               "archive, and not with --check");
     c->input = c->archive ? c->archive : cli->args.argv[cli->first_arg];
     if (cs_s3_is_url(c->input)) {
         char *bucket, *key;
@@ -396,21 +357,20 @@ static void defaults(struct load_config *c)
     c->retries = 5;
 }
 
-static int check_only(const struct load_config *cfg, const struct cs_log *log, struct cs_error *err)
+static int check_only(const struct load_config *cfg, const struct cs_log *log,
+                      struct cs_error *err)
 {
     struct load_input *in;
     int problems;
 
     if (cfg->archive) { /* every entry against the manifest, every byte hashed */
-        struct load_archive *a =
-            load_archive_open(cfg->archive, 1, &cfg->s3, log, cfg->cancel, err);
+        struct load_archive *a = load_archive_open(cfg->archive, 1, &cfg->s3, log, cfg->cancel, err);
         struct fmt_manifest *m = a ? load_archive_take_manifest(a) : NULL;
         int ok = m && load_stmtcheck_dump(load_archive_input(a), m, cfg->include_system, err) == 0;
         if (ok)
-            cs_log_info(log,
-                        "%s: the archive is intact (every entry present, sizes and "
-                        "hashes match, nothing unlisted, every statement the one its "
-                        "manifest entry says)",
+            cs_log_info(log, "%s: the archive is intact (every entry present, sizes and "
+                             "hashes match, nothing unlisted, every statement the one its "
+                             "manifest entry says)",
                         cfg->archive);
         fmt_manifest_free(m);
         load_archive_free(a);
@@ -426,9 +386,8 @@ static int check_only(const struct load_config *cfg, const struct cs_log *log, s
 
     load_input_free(in);
     if (problems > 0)
-        cs_error_set(err, CS_ERR_CHECKSUM,
-                     "%s: %d problem(s) found (listed above): the dump "
-                     "must not be loaded as it is",
+        cs_error_set(err, CS_ERR_CHECKSUM, "%s: %d problem(s) found (listed above): the dump "
+                                           "must not be loaded as it is",
                      cfg->input, problems);
     return problems == 0 ? 0 : -1;
 }

@@ -24,14 +24,14 @@
 
 struct run {
     const struct load_config *cfg;
-    struct load_archive *arch; /* --archive; owns IN then */
+    struct load_archive *arch;       /* --archive; owns IN then */
     struct load_input *in;
     struct fmt_manifest *m;
     char dump_id[33];
     struct cs_conn main;
     struct load_target target;
-    struct load_compat *compat;     /* cross-flavor translation */
-    struct load_accounts *accounts; /* --load-users, and who the target has */
+    struct load_compat *compat;      /* cross-flavor translation */
+    struct load_accounts *accounts;  /* --load-users, and who the target has */
     struct load_journal journal;
     struct load_ctx ctx;
     struct load_replsetup repl;
@@ -39,11 +39,11 @@ struct run {
     uint64_t total_bytes;
     size_t *by_name; /* table indexes sorted by schema, name (stream) */
     double t0;
-    unsigned others;               /* other csload processes of this dump, alive at the start */
-    int done_before;               /* an earlier run had finished the load */
-    struct load_deferred deferred; /* chunks they held when they came up */
-    struct load_wait *wait;        /* --wait-for-dump */
-    int waiting;                   /* r->m is the catalog: the dump is being written */
+    unsigned others;                 /* other csload processes of this dump, alive at the start */
+    int done_before;                 /* an earlier run had finished the load */
+    struct load_deferred deferred;   /* chunks they held when they came up */
+    struct load_wait *wait;          /* --wait-for-dump */
+    int waiting;                     /* r->m is the catalog: the dump is being written */
 };
 
 /* The journal's key: the dump's id, or (older dumps) the manifest's hash. */
@@ -203,16 +203,9 @@ static void tick(void *arg)
 static int run_phase(struct run *r, const char *name, void **jobs, size_t n, load_job_fn fn,
                      struct cs_error *err)
 {
-    struct load_phase ph = {.name = name,
-                            .cfg = r->cfg,
-                            .target = &r->target,
-                            .sql_mode = r->m->sql_mode,
-                            .jobs = jobs,
-                            .njobs = n,
-                            .fn = fn,
-                            .ctx = &r->ctx,
-                            .tick = tick,
-                            .tick_arg = r};
+    struct load_phase ph = {.name = name, .cfg = r->cfg, .target = &r->target,
+                            .sql_mode = r->m->sql_mode, .jobs = jobs, .njobs = n, .fn = fn,
+                            .ctx = &r->ctx, .tick = tick, .tick_arg = r};
 
     cs_log_verbose(r->cfg->log, "%s: %zu job(s)", name, n);
     return load_pool_run(&ph, err);
@@ -264,9 +257,8 @@ static int data_phase(struct run *r, struct cs_error *err)
     rc = run_phase(r, "data", jobs, k, load_job_chunk, err);
     if (rc == 0 && r->deferred.n) {
         /* held by other loaders: wait for each (it is done, or theirs died) */
-        cs_log_info(r->cfg->log,
-                    "%zu chunk(s) were being loaded by another csload: waiting "
-                    "for them",
+        cs_log_info(r->cfg->log, "%zu chunk(s) were being loaded by another csload: waiting "
+                                 "for them",
                     r->deferred.n);
         r->ctx.deferred = NULL;
         rc = run_phase(r, "data", r->deferred.jobs, r->deferred.n, load_job_chunk, err);
@@ -328,9 +320,8 @@ static int stream_job(struct load_worker *w, void *job, void *vr, struct cs_erro
     size_t i = table_index(r, ch->schema, ch->table);
 
     if (i == r->m->ntables)
-        rc = cs_error_set(err, CS_ERR_FORMAT,
-                          "%s: chunk %s is for %s.%s, which the catalog "
-                          "does not have",
+        rc = cs_error_set(err, CS_ERR_FORMAT, "%s: chunk %s is for %s.%s, which the catalog "
+                                              "does not have",
                           r->in->name, ch->c.file, ch->schema, ch->table);
     else if (r->ctx.table_action[i] != LOAD_ACT_SKIP)
         rc = load_job_apply(w, &r->ctx, &r->m->tables[i], &ch->c, err);
@@ -342,15 +333,9 @@ static int stream_job(struct load_worker *w, void *job, void *vr, struct cs_erro
  * manifest then replaces its catalog. */
 static int stream_phase(struct run *r, struct cs_error *err)
 {
-    struct load_phase ph = {.name = "data",
-                            .cfg = r->cfg,
-                            .target = &r->target,
-                            .sql_mode = r->m->sql_mode,
-                            .next = stream_next,
-                            .fn = stream_job,
-                            .ctx = r,
-                            .tick = tick,
-                            .tick_arg = r};
+    struct load_phase ph = {.name = "data", .cfg = r->cfg, .target = &r->target,
+                            .sql_mode = r->m->sql_mode, .next = stream_next, .fn = stream_job,
+                            .ctx = r, .tick = tick, .tick_arg = r};
     struct fmt_manifest *final = NULL;
 
     if (!(r->by_name = calloc(r->m->ntables + 1, sizeof(size_t))))
@@ -456,15 +441,9 @@ static int same_dump(const struct run *r, const struct fmt_manifest *m, struct c
  * checked and replaces the catalog. */
 static int wait_phase(struct run *r, struct cs_error *err)
 {
-    struct load_phase ph = {.name = "data",
-                            .cfg = r->cfg,
-                            .target = &r->target,
-                            .sql_mode = r->m->sql_mode,
-                            .next = wait_next,
-                            .fn = wait_job,
-                            .ctx = r,
-                            .tick = tick,
-                            .tick_arg = r};
+    struct load_phase ph = {.name = "data", .cfg = r->cfg, .target = &r->target,
+                            .sql_mode = r->m->sql_mode, .next = wait_next, .fn = wait_job,
+                            .ctx = r, .tick = tick, .tick_arg = r};
     struct fmt_manifest *final;
 
     r->ctx.deferred = NULL;
@@ -577,8 +556,7 @@ static void summary(struct run *r)
                 r->m->ntables, (unsigned long long)atomic_load(&p->rows),
                 (unsigned long long)atomic_load(&p->chunks), bytes / 1e6, el,
                 el > 0 ? bytes / 1e6 / el : 0.0,
-                r->cfg->verify ? "verified: every chunk matches the dump"
-                               : "NOT verified (--no-verify)");
+                r->cfg->verify ? "verified: every chunk matches the dump" : "NOT verified (--no-verify)");
     load_compat_summary(r->compat, r->cfg->log);
     load_accounts_summary(r->accounts, r->cfg->log);
     cs_log_info(r->cfg->log,
@@ -661,9 +639,8 @@ static int phases(struct run *r, struct cs_error *err)
     if (load_share_present(&r->main, r->dump_id, &r->others, err) < 0)
         return -1;
     if (r->others)
-        cs_log_info(r->cfg->log,
-                    "%u other csload process(es) are loading this dump: sharing "
-                    "its chunks with them",
+        cs_log_info(r->cfg->log, "%u other csload process(es) are loading this dump: sharing "
+                                 "its chunks with them",
                     r->others);
     if (setup_phase(r, err) < 0 || (r->waiting && wait_phase(r, err) < 0) ||
         (r->arch ? stream_phase(r, err) : data_phase(r, err)) < 0)
@@ -687,18 +664,20 @@ int load_run(const struct load_config *cfg, struct cs_error *err)
     } else {
         int final = 1;
         r.in = cfg->wait_for_dump && !cs_s3_is_url(cfg->input) &&
-                       load_wait_dir(cfg->input, cfg->wait_for_dump, cfg->cancel, cfg->log, err) < 0
+                       load_wait_dir(cfg->input, cfg->wait_for_dump, cfg->cancel, cfg->log,
+                                     err) < 0
                    ? NULL
                    : load_input_open(cfg->input, &cfg->s3, cfg->log, cfg->cancel, err);
         if (r.in && cfg->wait_for_dump)
-            r.wait =
-                load_wait_new(r.in, cfg->wait_for_dump, cfg->cancel, cfg->log, &r.m, &final, err);
+            r.wait = load_wait_new(r.in, cfg->wait_for_dump, cfg->cancel, cfg->log, &r.m, &final,
+                                   err);
         else
             r.m = r.in ? r.in->read_manifest(r.in, err) : NULL;
         r.waiting = !final;
     }
     if (!r.m || dump_id_of(&r, err) < 0 || (!r.arch && !r.waiting && check_dump(&r, err) < 0) ||
-        load_stmtcheck_dump(r.in, r.m, cfg->include_system, err) < 0 || connect_target(&r, err) < 0)
+        load_stmtcheck_dump(r.in, r.m, cfg->include_system, err) < 0 ||
+        connect_target(&r, err) < 0)
         goto out;
     preflight(&r);
     if (load_jsoncheck_target(r.m, &r.target.version, cfg->log, err) < 0)

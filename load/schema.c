@@ -36,7 +36,7 @@ int load_schema_read(struct load_input *in, const struct fmt_manifest *m, const 
         cs_buf_append(&b, buf, (size_t)n);
     if (n > 0)
         n = cs_error_set(err, CS_ERR_FORMAT, "%s: %s is larger than a DDL file can be (%u bytes)",
-                         in->name, file, DDL_MAX);
+                          in->name, file, DDL_MAX);
     /* one read: the bytes just read are the ones whose size and hash count */
     if (n == 0 && f && load_check_drain(in, file, src, f->bytes, f->hash, err) < 0)
         n = -1;
@@ -45,8 +45,8 @@ int load_schema_read(struct load_input *in, const struct fmt_manifest *m, const 
         cs_buf_release(&b);
         return n != 0 ? -1 : cs_error_set(err, CS_ERR_NOMEM, "out of memory reading %s", file);
     }
-    while (b.len &&
-           (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == ';' || b.data[b.len - 1] == ' '))
+    while (b.len && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == ';' ||
+                     b.data[b.len - 1] == ' '))
         b.data[--b.len] = '\0';
     *text = cs_buf_detach(&b);
     return *text ? 0 : cs_error_set(err, CS_ERR_NOMEM, "out of memory");
@@ -137,9 +137,9 @@ static void schemas_in(struct cs_buf *b, const struct fmt_manifest *m)
 }
 
 static const char *const object_kind_sql[FMT_OBJ_KIND_COUNT] = {
-    [FMT_OBJ_VIEW] = "VIEW",         [FMT_OBJ_PROCEDURE] = "PROCEDURE",
-    [FMT_OBJ_FUNCTION] = "FUNCTION", [FMT_OBJ_TRIGGER] = "TRIGGER",
-    [FMT_OBJ_EVENT] = "EVENT",       [FMT_OBJ_SEQUENCE] = "SEQUENCE",
+    [FMT_OBJ_VIEW] = "VIEW",       [FMT_OBJ_PROCEDURE] = "PROCEDURE",
+    [FMT_OBJ_FUNCTION] = "FUNCTION", [FMT_OBJ_TRIGGER] = "TRIGGER", [FMT_OBJ_EVENT] = "EVENT",
+    [FMT_OBJ_SEQUENCE] = "SEQUENCE",
 };
 
 /* What the target has: "kind\tschema\tname" strings, sorted for bsearch. */
@@ -250,22 +250,19 @@ static int conflict(struct load_ctx *ctx, int exists, int done, int first_run, c
         return stop;
     switch (*action) {
     case LOAD_ACT_SKIP:
-        cs_log_warn(ctx->cfg->log,
-                    "%s %s.%s already exists on the target: left as it is "
-                    "(--if-exists=skip), nothing of the dump goes into it",
+        cs_log_warn(ctx->cfg->log, "%s %s.%s already exists on the target: left as it is "
+                                   "(--if-exists=skip), nothing of the dump goes into it",
                     what, schema, name);
         return 0;
     case LOAD_ACT_REPLACE:
-        cs_log_warn(ctx->cfg->log,
-                    "%s %s.%s already exists on the target: it is dropped and "
-                    "loaded from the dump (--if-exists=replace)",
+        cs_log_warn(ctx->cfg->log, "%s %s.%s already exists on the target: it is dropped and "
+                                   "loaded from the dump (--if-exists=replace)",
                     what, schema, name);
         return 0;
     default:
-        cs_log_error(ctx->cfg->log,
-                     "%s %s.%s already exists on the target: drop it, or use "
-                     "--if-exists=skip (leave it) or --if-exists=replace (drop "
-                     "and load it)",
+        cs_log_error(ctx->cfg->log, "%s %s.%s already exists on the target: drop it, or use "
+                                    "--if-exists=skip (leave it) or --if-exists=replace (drop "
+                                    "and load it)",
                      what, schema, name);
         return 1;
     }
@@ -538,8 +535,7 @@ static int view_order(struct load_ctx *ctx, size_t *idx, size_t *n, struct cs_er
     const char **schemas = calloc(m->nobjects + 1, sizeof(char *));
     const char **names = calloc(m->nobjects + 1, sizeof(char *));
     char **ddls = calloc(m->nobjects + 1, sizeof(char *));
-    size_t *pos = calloc(m->nobjects + 1, sizeof(size_t)),
-           *ord = calloc(m->nobjects + 1, sizeof(size_t));
+    size_t *pos = calloc(m->nobjects + 1, sizeof(size_t)), *ord = calloc(m->nobjects + 1, sizeof(size_t));
     int rc = -1;
 
     *n = 0;
