@@ -173,6 +173,13 @@ static int init_ctx(struct run *r, struct cs_error *err)
     c->sizes_known = !r->waiting && (!r->arch || !load_archive_is_pipe(r->arch));
     c->splits = calloc(r->m->ntables + 1, sizeof(*c->splits));
     c->table_action = calloc(r->m->ntables + 1, 1);
+    c->serial = calloc(r->m->ntables + 1, 1);
+    c->serial_mu = calloc(r->m->ntables + 1, sizeof(*c->serial_mu));
+    if (!c->serial || !c->serial_mu)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    c->nserial = r->m->ntables;
+    for (size_t i = 0; i < c->nserial; i++)
+        pthread_mutex_init(&c->serial_mu[i], NULL);
     c->object_action = calloc(r->m->nobjects + 1, 1);
     if (!c->splits || !c->table_action || !c->object_action)
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
@@ -364,6 +371,30 @@ static int stream_phase(struct run *r, struct cs_error *err)
     return 0;
 }
 
+/* Under innodb_autoinc_lock_mode 0 or 1 (MariaDB's default) every LOAD DATA
+ * into a table with an AUTO_INCREMENT column holds the table's AUTO-INC lock
+ * to its end: parallel chunks of such a table only queue (measured, 600,000
+ * rows in 12 chunks, 2 threads: 15-20 s against 12 s for one).  Their chunks
+ * go in one at a time; other tables' chunks fill the other threads.  A false
+ * match of the word costs parallelism only. */
+static void serial_tables(struct run *r)
+{
+    size_t n = 0;
+
+    if (r->target.autoinc_lock_mode == 2 || r->cfg->threads < 2)
+        return;
+    for (size_t i = 0; i < r->m->ntables && i < r->ctx.nserial; i++) {
+        const char *create = r->ctx.splits[i].create;
+        r->ctx.serial[i] = create && strstr(create, "AUTO_INCREMENT") != NULL;
+        n += r->ctx.serial[i];
+    }
+    if (n)
+        cs_log_verbose(r->cfg->log,
+                       "%zu table(s) with an AUTO_INCREMENT column: their chunks are loaded one "
+                       "at a time (innodb_autoinc_lock_mode = %d on the target)",
+                       n, r->target.autoinc_lock_mode);
+}
+
 /* The tables, created THREADS at a time (each its own DDL, independent). */
 static int tables_phase(struct run *r, struct cs_error *err)
 {
@@ -379,6 +410,7 @@ static int tables_phase(struct run *r, struct cs_error *err)
     }
     for (size_t k = 0; k < n; k++)
         jobs[k] = &todo[k];
+    serial_tables(r);
     rc = run_phase(r, "tables", jobs, n, load_job_create_table, err);
 out:
     free(jobs);
@@ -690,6 +722,10 @@ out:
         load_ddl_split_release(&r.ctx.splits[i]);
     free(r.ctx.splits);
     free(r.by_name);
+    for (size_t i = 0; r.ctx.serial_mu && i < r.ctx.nserial; i++)
+        pthread_mutex_destroy(&r.ctx.serial_mu[i]);
+    free(r.ctx.serial_mu);
+    free(r.ctx.serial);
     free(r.ctx.table_action);
     free(r.ctx.object_action);
     load_journal_release(&r.journal);

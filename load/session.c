@@ -44,6 +44,16 @@ int load_target_read(struct cs_conn *c, struct load_target *t, struct cs_error *
     t->read_only = row[4] && strcmp(row[4], "0") != 0;
     cs_result_free(res);
     res = NULL;
+    t->autoinc_lock_mode = 1;
+    if (cs_conn_query(c, "SELECT @@innodb_autoinc_lock_mode", &res, err) == 0) {
+        row = cs_result_row(res);
+        if (row && row[0])
+            t->autoinc_lock_mode = atoi(row[0]);
+        cs_result_free(res);
+        res = NULL;
+    } else {
+        cs_error_clear(err); /* no InnoDB: no AUTO-INC lock either way */
+    }
     if (load_target_gtid_empty(c, &t->version, &t->gtid_empty, err) < 0)
         goto out;
     rc = t->version_text ? 0 : cs_error_set(err, CS_ERR_NOMEM, "out of memory");
