@@ -332,6 +332,7 @@ stopped:
 
 static int finish_manifest(struct run *r, struct cs_error *err)
 {
+    struct fmt_sink *sink;
     char *json;
     int rc;
 
@@ -354,9 +355,9 @@ static int finish_manifest(struct run *r, struct cs_error *err)
     }
     if (r->out->seal(r->out, err) < 0)
         return -1;
-    json = fmt_manifest_to_json(r->m, err);
-    rc = json ? r->out->put(r->out, FMT_MANIFEST_NAME, json, strlen(json), err) : -1;
-    free(json);
+    sink = r->out->open(r->out, FMT_MANIFEST_NAME, err);
+    rc = sink ? fmt_manifest_write_sink(r->m, sink, err) : -1;
+    fmt_sink_free(sink);
     /* the manifest's own rename, durable before the dump says it is done */
     return rc < 0 ? -1 : r->out->seal(r->out, err);
 }

@@ -16,6 +16,7 @@
 
 #include "common/buf.h"
 #include "common/fs.h"
+#include "format/sink.h"
 #include "format/manifest_int.h"
 
 /* ---- per-type writers ------------------------------------------------- */
@@ -341,8 +342,25 @@ static void put_nested(struct cs_buf *out, const char *s, unsigned depth)
  * HEAD's with the tables spliced in, one table's JSON tree at a time (a dump
  * of 30,000 tables never holds the whole tree: ~6 KB a table).  The result
  * is the text json_dumps gives for the whole tree. */
-static int write_tables(struct cs_buf *out, const char *head, const struct fmt_manifest *m,
-                        struct cs_error *err)
+/* OUT's bytes into SINK (when there is one) once they pass this */
+#define FLUSH_AT (1u << 20)
+
+static int flush_to(struct cs_buf *out, struct fmt_sink *sink, size_t at, struct cs_error *err)
+{
+    if (cs_buf_failed(out))
+        return fmt_mf_nomem(err, "manifest");
+    if (!sink || out->len < at)
+        return 0;
+    if (fmt_sink_write(sink, out->data, out->len, err) < 0)
+        return -1;
+    cs_buf_reset(out);
+    return 0;
+}
+
+/* SINK NULL: all of the text stays in OUT; else OUT is flushed into SINK
+ * every FLUSH_AT bytes (what is left at the end stays in OUT). */
+static int write_tables(struct cs_buf *out, struct fmt_sink *sink, const char *head,
+                        const struct fmt_manifest *m, struct cs_error *err)
 {
     const char *open = strrchr(head, '[');
 
@@ -364,19 +382,21 @@ static int write_tables(struct cs_buf *out, const char *head, const struct fmt_m
         cs_buf_puts(out, i ? ",\n" : "\n");
         put_nested(out, s, 2);
         free(s);
-        if (cs_buf_failed(out))
-            return fmt_mf_nomem(err, "manifest");
+        if (flush_to(out, sink, FLUSH_AT, err) < 0)
+            return -1;
     }
     cs_buf_puts(out, "\n ]\n}");
     return 0;
 }
 
-/* Build with BUILD and serialize (indented, newline-terminated). */
-static char *to_text(const struct fmt_manifest *m, build_fn build, struct cs_error *err)
+/* Build with BUILD and serialize (indented, newline-terminated) into OUT,
+ * or through OUT into SINK. */
+static int serialize(const struct fmt_manifest *m, build_fn build, struct cs_buf *out,
+                     struct fmt_sink *sink, struct cs_error *err)
 {
     json_t *root = NULL;
-    char *s = NULL, *t = NULL;
-    struct cs_buf out = CS_BUF_INIT;
+    char *s = NULL;
+    int rc = -1;
 
     if (!m) {
         cs_error_set(err, CS_ERR_INTERNAL, "manifest: nothing to write");
@@ -397,19 +417,36 @@ static char *to_text(const struct fmt_manifest *m, build_fn build, struct cs_err
         goto out;
     }
     if (build != build_manifest)
-        cs_buf_puts(&out, s);
-    else if (write_tables(&out, s, m, err) < 0)
+        cs_buf_puts(out, s);
+    else if (write_tables(out, sink, s, m, err) < 0)
         goto out;
-    cs_buf_putc(&out, '\n');
-    if (cs_buf_failed(&out)) {
-        fmt_mf_nomem(err, "manifest");
-        goto out;
-    }
-    t = cs_buf_detach(&out);
+    cs_buf_putc(out, '\n');
+    rc = flush_to(out, sink, 0, err);
 out:
     free(s);
-    cs_buf_release(&out);
     json_decref(root);
+    return rc;
+}
+
+int fmt_manifest_write_sink(const struct fmt_manifest *m, struct fmt_sink *sink,
+                            struct cs_error *err)
+{
+    struct cs_buf out = CS_BUF_INIT;
+    int rc = serialize(m, build_manifest, &out, sink, err);
+
+    cs_buf_release(&out);
+    return rc < 0 ? -1 : fmt_sink_finish(sink, err);
+}
+
+/* Build with BUILD and serialize (indented, newline-terminated). */
+static char *to_text(const struct fmt_manifest *m, build_fn build, struct cs_error *err)
+{
+    struct cs_buf out = CS_BUF_INIT;
+    char *t = NULL;
+
+    if (serialize(m, build, &out, NULL, err) == 0)
+        t = cs_buf_detach(&out);
+    cs_buf_release(&out);
     return t;
 }
 
