@@ -337,7 +337,7 @@ static int finish_manifest(struct run *r, struct cs_error *err)
     int rc;
 
     for (size_t i = 0; i < r->cat->ntables; i++)
-        if (dump_record_table(r->m, r->cat, i, &r->work.results[i], err) < 0)
+        if (dump_record_table(r->m, i, &r->work.results[i], err) < 0)
             return -1;
     free(r->m->finished_at);
     r->m->finished_at = dump_record_now();

@@ -77,7 +77,7 @@ static int run_unit(struct dump_work *w, const struct dump_unit *unit, struct cs
 {
     const struct dump_table *t = &w->cat->tables[unit->table];
     struct dump_unit u = *unit; /* lo/hi borrowed, or RESUME */
-    struct dump_key *resume = NULL;
+    struct fmt_bound *resume = NULL;
     int rc = -1;
 
     for (;;) {
@@ -105,8 +105,8 @@ static int run_unit(struct dump_work *w, const struct dump_unit *unit, struct cs
             break;
         }
         if (n) { /* resume at the boundary of the last finished file */
-            struct dump_key *k = dump_key_dup(r[n - 1].hi);
-            dump_key_free(resume);
+            struct fmt_bound *k = dump_key_as(r[n - 1].hi, 1);
+            fmt_bound_free(resume);
             resume = k;
             u.lo = resume;
             u.sub0 += (unsigned)n;
@@ -120,7 +120,7 @@ static int run_unit(struct dump_work *w, const struct dump_unit *unit, struct cs
                     err->msg, n ? " from its last boundary" : "");
         cs_error_clear(err);
     }
-    dump_key_free(resume);
+    fmt_bound_free(resume);
     return rc;
 }
 

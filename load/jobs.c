@@ -267,6 +267,7 @@ int load_job_verify(struct load_worker *w, void *job, void *vctx, struct cs_erro
     const struct fmt_table *t = &ctx->m->tables[ref->table];
     const struct fmt_chunk *c = ref->chunk == SIZE_MAX ? NULL : &t->chunks[ref->chunk];
     struct fmt_checksum want, got;
+    char *lo, *hi;
 
     expected(t, ref->chunk, &want);
     if (load_verify_select(&w->conn, t, NULL, c, &got, err) < 0)
@@ -275,11 +276,15 @@ int load_job_verify(struct load_worker *w, void *job, void *vctx, struct cs_erro
     if (got.rows == want.rows && got.sum == want.sum)
         return 0;
     atomic_fetch_add(&ctx->prog.mismatches, 1);
+    lo = c ? fmt_bound_text(c->lo) : NULL;
+    hi = c ? fmt_bound_text(c->hi) : NULL;
     cs_log_error(ctx->cfg->log,
-                 "verify: %s.%s %s%s%s: the target has %llu rows, the dump %llu%s", t->schema,
-                 t->name, c ? "key range " : "(whole table)", c && c->where ? c->where : "",
-                 c && !c->where ? "(all)" : "", (unsigned long long)got.rows,
-                 (unsigned long long)want.rows,
+                 "verify: %s.%s %s%s%s%s%s%s: the target has %llu rows, the dump %llu%s",
+                 t->schema, t->name, c ? "chunk " : "(whole table)", c ? c->file : "",
+                 c ? " key range " : "", lo ? lo : "", c ? " to " : "", hi ? hi : "",
+                 (unsigned long long)got.rows, (unsigned long long)want.rows,
                  got.rows == want.rows ? ", and their data differs (checksum)" : "");
+    free(lo);
+    free(hi);
     return 0;
 }

@@ -481,7 +481,10 @@ static int wait_phase(struct run *r, struct cs_error *err)
     r->ctx.deferred = NULL;
     if (load_pool_run(&ph, err) < 0 || !(final = load_wait_manifest(r->wait, err)))
         return -1;
+    /* the objects the final phases create come from this manifest: checked
+     * as the catalog was */
     if (same_dump(r, final, err) < 0 || load_compat_manifest(r->compat, final, err) < 0 ||
+        load_stmtcheck_dump(r->in, final, r->cfg->include_system, err) < 0 ||
         load_wait_check(r->wait, final, err) < 0) {
         fmt_manifest_free(final);
         return -1;
@@ -619,7 +622,11 @@ static int setup_phase(struct run *r, struct cs_error *err)
                  load_share_claims_fill(&r->main, r->dump_id, r->m, err) < 0
              ? -1
              : 0;
-    /* a table another loader is filling is not emptied (load/nontx.h) */
+    /* a table another loader is filling is not emptied (load/nontx.h):
+     * counted again under the lock, so one that started after this loader
+     * counted and took the lock first is seen (presence is re-entrant) */
+    if (rc == 0)
+        rc = load_share_present(&r->main, r->dump_id, &r->others, err);
     if (rc == 0 && !r->others)
         rc = load_nontx_prepare(&r->main, &r->ctx, &r->journal, err);
     r->done_before = load_journal_has(&r->journal, "load:done");
@@ -675,7 +682,8 @@ static int phases(struct run *r, struct cs_error *err)
                                  "its chunks with them",
                     r->others);
     if (setup_phase(r, err) < 0 || (r->waiting && wait_phase(r, err) < 0) ||
-        (r->arch ? stream_phase(r, err) : data_phase(r, err)) < 0)
+        (r->arch && !load_archive_in_place(r->arch) ? stream_phase(r, err)
+                                                    : data_phase(r, err)) < 0)
         return -1;
     return finish_phase(r, err);
 }
