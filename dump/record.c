@@ -82,6 +82,7 @@ static int fill_table(struct fmt_table *ft, const struct dump_table *t)
     ft->name = strdup(t->name);
     ft->engine = strdup(t->engine);
     ft->transactional = t->transactional;
+    ft->est_rows = t->est_rows;
     if (t->versioned)
         ft->row_format_note = strdup("system-versioned: only the current rows are dumped, "
                                      "not the history");

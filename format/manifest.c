@@ -19,8 +19,16 @@
  *   "tool_version":   str       version of the csdump that wrote the dump
  *   "dump_id":        str       optional: unique to the dump; the load journal's key
  *   "source": {                 the server that was dumped
- *     "host":        str        as given to csdump (host name, address or socket)
- *     "port":        int        TCP port, 0 for a socket
+ *     "host":        str        the endpoint csdump was connected to, as the
+ *                                connection reports it (not the options): the
+ *                                TCP host; over a unix socket the server's
+ *                                @@hostname (older dumps: @@hostname always)
+ *     "port":        int        the TCP port connected to; over a socket the
+ *                                server's @@port (0 with skip_networking);
+ *                                older dumps: the --port option, 0 when none
+ *     "socket":      str        optional: the unix socket connected through
+ *                                (absent over TCP)
+ *     "hostname":    str        optional: the server's @@hostname
  *     "flavor":      str        "mysql" | "mariadb"
  *     "version":     str        the full version string
  *     "server_id":   u32        @@server_id
@@ -92,6 +100,9 @@
  *     "max_row_bytes": int      optional: the longest row as encoded in the chunks
  *     "transactional": bool     false for MyISAM, Aria, MEMORY ...
  *     "rows":          u64      sum of the chunks' rows
+ *     "estimated_rows": u64     optional: the source's row estimate when the dump
+ *                               began (absent when 0), for a loader's progress
+ *                               before the chunks are known (an archive's catalog)
  *     "columns": [{             dumped columns in file order (generated excluded)
  *       "name": str
  *       "type": str             COLUMN_TYPE, e.g. "decimal(10,2) unsigned"
@@ -240,6 +251,8 @@ static const struct fmt_mf_field head_fields[] = {
 static const struct fmt_mf_field source_fields[] = {
     MF_STR("host",                    M, source_host),
     MF_UINT("port",                   M, source_port),
+    MF_OSTR("socket",                 M, source_socket),
+    MF_OSTR("hostname",               M, source_hostname),
     MF_STR("flavor",                  M, flavor),
     MF_STR("version",                 M, server_version),
     MF_U32("server_id",               M, server_id),
@@ -333,6 +346,7 @@ static const struct fmt_mf_field table_fields[] = { /* then columns, key, chunks
     MF_BOOL("transactional",          T, transactional),
     MF_U64("rows",                    T, rows),
     MF_U64_OPT("max_row_bytes",       T, max_row_bytes),
+    MF_U64_NZ("estimated_rows",       T, est_rows),
 };
 #undef T
 

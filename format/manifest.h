@@ -67,6 +67,7 @@ struct fmt_table {
     int transactional;     /* 0 for MyISAM/Aria/MEMORY... */
     uint64_t rows;         /* sum of chunk rows */
     uint64_t max_row_bytes;/* the longest row as encoded (0 = unknown) */
+    uint64_t est_rows;     /* the source's row estimate at the dump (0 = none): progress */
     struct fmt_chunk *chunks;
     size_t nchunks;
     size_t chunks_cap;     /* private to manifest.c: allocated chunks */
@@ -140,8 +141,10 @@ struct fmt_manifest {
     char *tool_version;
     char *dump_id;         /* 32 hex digits unique to this dump; NULL in older dumps */
     /* source */
-    char *source_host;
+    char *source_host;     /* the endpoint connected to (manifest.c) */
     unsigned source_port;
+    char *source_socket;   /* NULL over TCP */
+    char *source_hostname; /* @@hostname; NULL in older dumps */
     char *flavor;          /* "mysql" | "mariadb" */
     char *server_version;  /* the full version string */
     uint32_t server_id;

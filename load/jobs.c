@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "common/buf.h"
+#include "common/progress.h"
 #include "format/checksum.h"
 #include "format/sqlenc.h"
 #include "load/chunk.h"
@@ -55,6 +56,30 @@ int load_job_chunk(struct load_worker *w, void *job, void *vctx, struct cs_error
     return rc;
 }
 
+/* The chunk's event (ROWS of it; OTHER: another csload committed it), and
+ * its table's when it was the table's last. */
+static void chunk_done(struct load_ctx *ctx, const struct fmt_table *t, const struct fmt_chunk *c,
+                       uint64_t rows, int other)
+{
+    size_t ti = (size_t)(t - ctx->m->tables);
+    uint64_t raw = 0;
+
+    if (other)
+        cs_progress_skipped(ctx->cfg->console, rows, c->raw_bytes);
+    else
+        cs_progress_chunk(ctx->cfg->console, t->schema, t->name, c->file, rows, c->raw_bytes,
+                          c->file_bytes);
+    if (!ctx->chunks_left || ti >= ctx->m->ntables ||
+        atomic_fetch_sub(&ctx->chunks_left[ti], 1) != 1)
+        return;
+    rows = 0;
+    for (size_t k = 0; k < t->nchunks; k++) {
+        rows += t->chunks[k].rows;
+        raw += t->chunks[k].raw_bytes;
+    }
+    cs_progress_table(ctx->cfg->console, t->schema, t->name, rows, raw, t->nchunks);
+}
+
 int load_job_apply(struct load_worker *w, struct load_ctx *ctx, const struct fmt_table *t,
                    const struct fmt_chunk *c, struct cs_error *err)
 {
@@ -101,6 +126,7 @@ int load_job_apply_early(struct load_worker *w, struct load_ctx *ctx, const stru
             break;
         cs_log_warn(ctx->cfg->log, "%s; retrying the chunk (%u of %u)", err->msg, attempt + 1,
                     ctx->cfg->retries);
+        cs_progress_retry(ctx->cfg->console, c->file, attempt + 1, ctx->cfg->retries, err->msg);
         if (err->code == CS_ERR_CONN_LOST) {
             if (reconnect(w, attempt, err) < 0 ||
                 load_journal_lookup(&w->conn, ctx->dump_id, item.data, &found, err) < 0)
@@ -118,6 +144,7 @@ int load_job_apply_early(struct load_worker *w, struct load_ctx *ctx, const stru
         atomic_fetch_add(&ctx->prog.rows, rows ? *rows : j.c->rows);
         atomic_fetch_add(&ctx->prog.bytes, j.c->file_bytes);
         atomic_fetch_add(&ctx->prog.chunks, 1);
+        chunk_done(ctx, t, c, rows ? *rows : j.c->rows, rc == LOAD_CLAIM_DONE);
     }
 out:
     if (one)

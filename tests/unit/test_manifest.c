@@ -122,6 +122,8 @@ static void fill_source(struct fmt_manifest *m)
     m->tool_version = xstrdup("0.1.0");
     m->source_host = xstrdup("db \"one\"\\\xc3\xa9");
     m->source_port = 3307;
+    m->source_socket = xstrdup("/run/mysqld/mysqld.sock");
+    m->source_hostname = xstrdup("db1");
     m->flavor = xstrdup("mysql");
     m->server_version = xstrdup("8.0.36");
     m->server_id = UINT32_MAX;
@@ -189,6 +191,7 @@ static struct fmt_manifest *build_full(int replica)
     t->ddl_file = xstrdup("sh%C3%B6p.t%60x-schema.sql");
     t->row_format_note = xstrdup("system-versioned: history not dumped");
     t->transactional = 1;
+    t->est_rows = 12345;
     t->rows = BIG + 5;
     add_column(t, "id", "bigint unsigned", FMT_COL_NUMBER);
     add_column(t, "j\xc3\xa9son", "json", FMT_COL_MYSQL_JSON);
@@ -222,6 +225,8 @@ static void assert_same_head(const struct fmt_manifest *a, const struct fmt_mani
     assert_same_str(a->tool_version, b->tool_version);
     assert_same_str(a->source_host, b->source_host);
     assert_int_equal(a->source_port, b->source_port);
+    assert_same_str(a->source_socket, b->source_socket);
+    assert_same_str(a->source_hostname, b->source_hostname);
     assert_same_str(a->flavor, b->flavor);
     assert_same_str(a->server_version, b->server_version);
     assert_int_equal(a->server_id, b->server_id);
@@ -277,6 +282,7 @@ static void assert_same_table(const struct fmt_table *a, const struct fmt_table 
     assert_string_equal(a->ddl_file, b->ddl_file);
     assert_same_str(a->row_format_note, b->row_format_note);
     assert_int_equal(a->transactional, b->transactional);
+    assert_int_equal(a->est_rows, b->est_rows);
     assert_true(a->rows == b->rows);
     assert_int_equal(a->ncolumns, b->ncolumns);
     for (size_t i = 0; i < a->ncolumns; i++) {
