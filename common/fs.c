@@ -115,8 +115,8 @@ out:
     return rc;
 }
 
-int cs_fs_write_atomic(const char *path, const void *buf, size_t len, mode_t mode,
-                       struct cs_error *err)
+static int write_renamed(const char *path, const void *buf, size_t len, mode_t mode, int sync_dir,
+                         struct cs_error *err)
 {
     char *partial = NULL;
     char *dir = NULL;
@@ -145,13 +145,25 @@ int cs_fs_write_atomic(const char *path, const void *buf, size_t len, mode_t mod
         goto out;
     }
     created = 0;
-    rc = cs_fs_fsync_dir(dir, err);
+    rc = sync_dir ? cs_fs_fsync_dir(dir, err) : 0;
 out:
     if (created)
         unlink(partial);
     free(partial);
     free(dir);
     return rc;
+}
+
+int cs_fs_write_atomic(const char *path, const void *buf, size_t len, mode_t mode,
+                       struct cs_error *err)
+{
+    return write_renamed(path, buf, len, mode, 1, err);
+}
+
+int cs_fs_write_renamed(const char *path, const void *buf, size_t len, mode_t mode,
+                        struct cs_error *err)
+{
+    return write_renamed(path, buf, len, mode, 0, err);
 }
 
 /* Read all of FD into *OUT; more than MAX bytes is CS_ERR_FORMAT. */

@@ -20,6 +20,11 @@ int cs_fs_mkdir_p(const char *path, mode_t mode, struct cs_error *err);
 int cs_fs_fsync_dir(const char *dir, struct cs_error *err);
 int cs_fs_write_atomic(const char *path, const void *buf, size_t len, mode_t mode,
                        struct cs_error *err);
+/* The same without the directory's fsync: for a batch of files whose
+ * directory the caller fsyncs once after the last (before anything that
+ * says the batch is complete, like a manifest). */
+int cs_fs_write_renamed(const char *path, const void *buf, size_t len, mode_t mode,
+                        struct cs_error *err);
 /* Read a whole file (at most MAX bytes, else CS_ERR_FORMAT); *out malloc'd and NUL-terminated. */
 int cs_fs_read_all(const char *path, size_t max, char **out, size_t *len, struct cs_error *err);
 /* "a/b" (malloc'd; NULL on allocation failure). */

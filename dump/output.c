@@ -63,7 +63,7 @@ static int dir_put(struct dump_output *o, const char *file, const void *data, si
 
     if (!path)
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-    rc = cs_fs_write_atomic(path, data, len, 0600, err);
+    rc = cs_fs_write_renamed(path, data, len, 0600, err);
     free(path);
     return rc;
 }

@@ -3,7 +3,9 @@
  * s3://BUCKET/PREFIX (same names, PREFIX/NAME).
  *
  *   directory  open() = NAME.partial, fsync'd and renamed at finish;
- *              put() = an atomic small file; seal() fsyncs the directory;
+ *              put() = an atomic small file (fsync'd and renamed: the
+ *              renames are made durable by seal(), once for thousands of
+ *              DDL files); seal() fsyncs the directory;
  *              cleanup() removes partials.
  *   s3         open() = an S3 object sink (format/s3io.h): a multipart
  *              upload completed at finish and aborted when freed unfinished,

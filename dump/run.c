@@ -176,7 +176,7 @@ static int catalog_phase(struct run *r, struct cs_error *err)
     cs_progress_phase(cfg->console, "objects", 0, NULL);
     r->m = dump_record_begin(cfg, &r->server, r->cat, err);
     if (!r->m || dump_endpoint_record(&r->main, r->server.hostname, r->m, err) < 0 ||
-        dump_schema_write(&r->main, cfg, r->cat, r->m, err) < 0 ||
+        dump_schema_write(&r->main, cfg, &r->server.version, r->cat, r->m, err) < 0 ||
         dump_accounts_write(&r->main, cfg, &r->server.version, r->cat, r->m, err) < 0)
         return -1;
     for (size_t i = 0; i < r->cat->nnot_dumped; i++)
@@ -331,6 +331,7 @@ stopped:
 
 static int finish_manifest(struct run *r, struct cs_error *err)
 {
+    struct fmt_sink *sink;
     char *json;
     int rc;
 
@@ -354,10 +355,11 @@ static int finish_manifest(struct run *r, struct cs_error *err)
     }
     if (r->out->seal(r->out, err) < 0)
         return -1;
-    json = fmt_manifest_to_json(r->m, err);
-    rc = json ? r->out->put(r->out, FMT_MANIFEST_NAME, json, strlen(json), err) : -1;
-    free(json);
-    return rc;
+    sink = r->out->open(r->out, FMT_MANIFEST_NAME, err);
+    rc = sink ? fmt_manifest_write_sink(r->m, sink, err) : -1;
+    fmt_sink_free(sink);
+    /* the manifest's own rename, durable before the dump says it is done */
+    return rc < 0 ? -1 : r->out->seal(r->out, err);
 }
 
 /* What the dump holds, per kind of object, and what it left out. */

@@ -1,5 +1,7 @@
 #include "dump/schema.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +11,7 @@
 #include "common/fs.h"
 #include "common/quote.h"
 #include "dump/output.h"
+#include "dump/server.h"
 #include "format/checksum.h"
 #include "format/hash.h"
 #include "format/names.h"
@@ -74,10 +77,23 @@ static void ddl_release(struct ddl *d)
     memset(d, 0, sizeof(*d));
 }
 
-static int write_one(struct cs_conn *conn, const struct dump_config *cfg,
-                     const struct kind_info *k, const char *schema, const char *name,
-                     struct ddl *out, struct fmt_manifest *m, struct cs_error *err)
+/* One DDL file to write, and what the manifest gets for it. */
+struct item {
+    const struct kind_info *k;
+    const char *schema, *name;
+    struct ddl d;
+    size_t bytes;
+    char hash[33];
+};
+
+/* SHOW CREATE of IT on CONN into its file (a directory's is fsync'd once by
+ * the output's seal(), before the manifest); IT gets the file's name, size, hash and session. */
+static int write_one(struct cs_conn *conn, const struct dump_config *cfg, struct item *it,
+                     struct cs_error *err)
 {
+    const struct kind_info *k = it->k;
+    const char *schema = it->schema, *name = it->name;
+    struct ddl *out = &it->d;
     struct cs_buf sql = CS_BUF_INIT, body = CS_BUF_INIT;
     struct cs_result *res = NULL;
     char **row;
@@ -112,8 +128,8 @@ static int write_one(struct cs_conn *conn, const struct dump_config *cfg,
         goto out;
     }
     rc = cfg->output->put(cfg->output, out->file, body.data, body.len, err);
-    if (rc == 0)
-        rc = dump_schema_add_file(m, out->file, body.data, body.len, err);
+    it->bytes = body.len;
+    fmt_hash128_hex(body.data, body.len, it->hash);
 out:
     if (res)
         cs_result_free(res);
@@ -133,33 +149,135 @@ static void take_ddl(struct fmt_object *o, struct ddl *d)
     memset(d, 0, sizeof(*d));
 }
 
-static int write_objects(struct cs_conn *conn, const struct dump_config *cfg,
-                         const struct dump_catalog *cat, struct fmt_manifest *m,
-                         struct cs_error *err)
+static int add_item_file(struct fmt_manifest *m, const struct item *it, struct cs_error *err)
+{
+    struct fmt_file *f = fmt_manifest_add_file(m);
+
+    if (!f || !(f->name = strdup(it->d.file)))
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    f->bytes = it->bytes;
+    memcpy(f->hash, it->hash, sizeof(f->hash));
+    return 0;
+}
+
+/* The objects' entries (and files), in catalog order, from ITEMS. */
+static int record_objects(const struct dump_catalog *cat, struct item *items,
+                          struct fmt_manifest *m, struct cs_error *err)
 {
     for (size_t i = 0; i < cat->nobjects; i++) {
         const struct dump_object *src = &cat->objects[i];
         struct fmt_object *o;
-        struct ddl d = {0};
 
-        if (cs_cancelled(cfg->cancel))
-            return cs_error_set(err, CS_ERR_CANCELLED, "interrupted");
-        if (write_one(conn, cfg, &kinds[src->kind], src->schema, src->name, &d, m, err) < 0) {
-            ddl_release(&d);
+        if (add_item_file(m, &items[i], err) < 0)
             return -1;
-        }
         o = fmt_manifest_add_object(m);
-        if (!o) {
-            ddl_release(&d);
+        if (!o)
             return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-        }
         o->kind = src->kind;
         o->schema = strdup(src->schema);
         o->name = strdup(src->name);
         o->table = src->table ? strdup(src->table) : NULL;
-        take_ddl(o, &d);
+        take_ddl(o, &items[i].d);
         if (!o->schema || !o->name || (src->table && !o->table))
             return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    }
+    return 0;
+}
+
+/* ---- SHOW CREATE on several connections --------------------------------- */
+
+/* Below this many objects one connection does it all. */
+#define SCHEMA_PARALLEL_MIN 64
+
+struct pass {
+    const struct dump_config *cfg;
+    const struct cs_version *v;
+    struct item *items;
+    size_t n;
+    atomic_size_t next;
+    atomic_int stop;
+    pthread_mutex_t mu;
+    struct cs_error first; /* the first error wins */
+};
+
+struct helper {
+    struct pass *p;
+    struct cs_conn *conn; /* the coordinator's, or NULL: open one */
+    pthread_t tid;
+};
+
+static void pass_fail(struct pass *p, const struct cs_error *e)
+{
+    pthread_mutex_lock(&p->mu);
+    if (!cs_error_is_set(&p->first))
+        cs_error_copy(&p->first, e);
+    pthread_mutex_unlock(&p->mu);
+    atomic_store(&p->stop, 1);
+}
+
+static void pass_run(struct pass *p, struct cs_conn *conn)
+{
+    struct cs_error e;
+
+    cs_error_clear(&e);
+    while (!atomic_load(&p->stop)) {
+        size_t i = atomic_fetch_add(&p->next, 1);
+        if (i >= p->n)
+            return;
+        if (cs_cancelled(p->cfg->cancel))
+            cs_error_set(&e, CS_ERR_CANCELLED, "interrupted");
+        else if (write_one(conn, p->cfg, &p->items[i], &e) == 0)
+            continue;
+        pass_fail(p, &e);
+    }
+}
+
+static void *helper_main(void *arg)
+{
+    struct helper *h = arg;
+    struct cs_conn c;
+    struct cs_error e;
+
+    cs_conn_thread_init();
+    cs_error_clear(&e);
+    if (cs_conn_open(&c, &h->p->cfg->conn, "csdump schema", &e) < 0 ||
+        dump_session_setup(&c, h->p->v, &e) < 0)
+        pass_fail(h->p, &e);
+    else
+        pass_run(h->p, &c);
+    cs_conn_close(&c);
+    cs_conn_thread_end();
+    return NULL;
+}
+
+/* Every item written, by CONN and threads-1 more connections of the same
+ * session; 0 or -1 with the first error. */
+static int write_items(struct cs_conn *conn, const struct dump_config *cfg,
+                       const struct cs_version *v, struct item *items, size_t n,
+                       struct cs_error *err)
+{
+    struct pass p = {.cfg = cfg, .v = v, .items = items, .n = n};
+    size_t nh = n < SCHEMA_PARALLEL_MIN || cfg->threads < 2 ? 0 : cfg->threads - 1, started = 0;
+    struct helper *hs = nh ? calloc(nh, sizeof(*hs)) : NULL;
+
+    atomic_init(&p.next, 0);
+    atomic_init(&p.stop, 0);
+    pthread_mutex_init(&p.mu, NULL);
+    cs_error_clear(&p.first);
+    for (size_t i = 0; hs && i < nh; i++) {
+        hs[i].p = &p;
+        if (pthread_create(&hs[i].tid, NULL, helper_main, &hs[i]) != 0)
+            break; /* fewer helpers: the coordinator does the rest */
+        started++;
+    }
+    pass_run(&p, conn);
+    for (size_t i = 0; i < started; i++)
+        pthread_join(hs[i].tid, NULL);
+    free(hs);
+    pthread_mutex_destroy(&p.mu);
+    if (cs_error_is_set(&p.first)) {
+        cs_error_copy(err, &p.first);
+        return -1;
     }
     return 0;
 }
@@ -208,23 +326,35 @@ int dump_schema_sequences(struct cs_conn *conn, struct fmt_manifest *m, struct c
 }
 
 int dump_schema_write(struct cs_conn *conn, const struct dump_config *cfg,
-                      const struct dump_catalog *cat, struct fmt_manifest *m,
-                      struct cs_error *err)
+                      const struct cs_version *v, const struct dump_catalog *cat,
+                      struct fmt_manifest *m, struct cs_error *err)
 {
-    if (write_objects(conn, cfg, cat, m, err) < 0)
-        return -1;
+    size_t n = cat->nobjects + cat->ntables;
+    struct item *items = calloc(n + 1, sizeof(*items));
+    int rc = -1;
+
+    if (!items)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < cat->nobjects; i++)
+        items[i] = (struct item){.k = &kinds[cat->objects[i].kind],
+                                 .schema = cat->objects[i].schema,
+                                 .name = cat->objects[i].name};
+    for (size_t i = 0; i < cat->ntables; i++)
+        items[cat->nobjects + i] = (struct item){
+            .k = &table_kind, .schema = cat->tables[i].schema, .name = cat->tables[i].name};
+    if (write_items(conn, cfg, v, items, n, err) < 0 || record_objects(cat, items, m, err) < 0)
+        goto out;
     for (size_t i = 0; i < cat->ntables; i++) {
-        struct ddl d = {0};
-        if (cs_cancelled(cfg->cancel))
-            return cs_error_set(err, CS_ERR_CANCELLED, "interrupted");
-        if (write_one(conn, cfg, &table_kind, cat->tables[i].schema, cat->tables[i].name, &d, m,
-                      err) < 0) {
-            ddl_release(&d);
-            return -1;
-        }
-        m->tables[i].ddl_file = d.file;
-        d.file = NULL;
-        ddl_release(&d);
+        struct item *it = &items[cat->nobjects + i];
+        if (add_item_file(m, it, err) < 0)
+            goto out;
+        m->tables[i].ddl_file = it->d.file;
+        it->d.file = NULL;
     }
-    return 0;
+    rc = 0;
+out:
+    for (size_t i = 0; i < n; i++)
+        ddl_release(&items[i].d);
+    free(items);
+    return rc;
 }

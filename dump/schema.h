@@ -15,9 +15,11 @@
 
 /* Writes every DDL file and fills M's objects and its tables' ddl_file
  * (M's tables must already mirror CAT's, index for index). */
+/* CONN's SHOW CREATEs are shared with up to cfg->threads - 1 more
+ * connections (same session, version V) when there are many objects. */
 int dump_schema_write(struct cs_conn *conn, const struct dump_config *cfg,
-                      const struct dump_catalog *cat, struct fmt_manifest *m,
-                      struct cs_error *err);
+                      const struct cs_version *v, const struct dump_catalog *cat,
+                      struct fmt_manifest *m, struct cs_error *err);
 
 /* Each sequence's state (SETVAL's value and round) into M's objects, read
  * on CONN after the snapshot was taken. */

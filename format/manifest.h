@@ -211,6 +211,11 @@ int fmt_manifest_add_not_dumped(struct fmt_manifest *m, const char *what);
 
 /* Serialize to JSON text (malloc'd, NUL-terminated). */
 char *fmt_manifest_to_json(const struct fmt_manifest *m, struct cs_error *err);
+struct fmt_sink;
+/* The same text written into SINK a megabyte at a time, then SINK finished
+ * (not freed): a dump of many tables never holds all of it. */
+int fmt_manifest_write_sink(const struct fmt_manifest *m, struct fmt_sink *sink,
+                            struct cs_error *err);
 /* Parse JSON text; NAME is used in messages.  Every required field is checked:
  * a missing or mistyped one is CS_ERR_FORMAT naming the field. */
 struct fmt_manifest *fmt_manifest_from_json(const char *text, size_t len, const char *name,

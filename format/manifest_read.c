@@ -519,18 +519,24 @@ static int read_manifest(struct rd *rd, json_t *root, struct fmt_manifest *m)
     return read_contents(rd, root, m);
 }
 
-struct fmt_manifest *fmt_manifest_from_json(const char *text, size_t len, const char *name,
-                                            struct cs_error *err)
+/* TEXT, when OWNED, is freed as soon as it is parsed: the text, the JSON
+ * tree and the model are the peak of a big dump's memory, two of them at
+ * once is enough. */
+static struct fmt_manifest *from_json(const char *text, size_t len, int owned, const char *name,
+                                      struct cs_error *err)
 {
     struct rd rd = {name ? name : FMT_MANIFEST_NAME, err, 1};
     struct fmt_manifest *m = NULL;
     json_t *root = NULL;
     json_error_t jerr;
+    int had = text != NULL;
 
-    root = text ? json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr) : NULL;
+    root = had ? json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr) : NULL;
+    if (owned)
+        free((char *)text);
     if (!root) {
         cs_error_set(err, CS_ERR_FORMAT, "%s: not valid JSON at line %d, column %d: %s", rd.name,
-                     text ? jerr.line : 0, text ? jerr.column : 0, text ? jerr.text : "no text");
+                     had ? jerr.line : 0, had ? jerr.column : 0, had ? jerr.text : "no text");
         goto out;
     }
     if (!json_is_object(root)) {
@@ -550,6 +556,12 @@ struct fmt_manifest *fmt_manifest_from_json(const char *text, size_t len, const 
 out:
     json_decref(root);
     return m;
+}
+
+struct fmt_manifest *fmt_manifest_from_json(const char *text, size_t len, const char *name,
+                                            struct cs_error *err)
+{
+    return from_json(text, len, 0, name, err);
 }
 
 struct fmt_manifest *fmt_manifest_read(const char *dir, struct cs_error *err)
@@ -575,7 +587,8 @@ struct fmt_manifest *fmt_manifest_read(const char *dir, struct cs_error *err)
             cs_error_copy(err, &e);
         goto out;
     }
-    m = fmt_manifest_from_json(text, len, path, err);
+    m = from_json(text, len, 1, path, err);
+    text = NULL;
 out:
     free(text);
     free(path);

@@ -14,7 +14,9 @@
 
 #include <jansson.h>
 
+#include "common/buf.h"
 #include "common/fs.h"
+#include "format/sink.h"
 #include "format/manifest_int.h"
 
 /* ---- per-type writers ------------------------------------------------- */
@@ -280,23 +282,26 @@ static int put_chunks(json_t *o, const char *path, const struct fmt_table *t,
     return a ? 0 : -1;
 }
 
-static int put_tables(json_t *root, const struct fmt_manifest *m, struct cs_error *err)
+/* Table I of M as the JSON object of its "tables" entry (owned). */
+static json_t *table_json(const struct fmt_manifest *m, size_t i, struct cs_error *err)
 {
-    json_t *a = put_items(root, "", "tables", m->tables, m->ntables, sizeof(*m->tables),
-                          &fmt_mf_table, err);
+    const struct fmt_table *t = &m->tables[i];
+    json_t *o = json_object();
     char p[FMT_MF_PATH_LEN];
 
-    for (size_t i = 0; a && i < m->ntables; i++) {
-        const struct fmt_table *t = &m->tables[i];
-        json_t *o = json_array_get(a, i);
-
-        fmt_mf_sub_path(p, "", "tables", (long)i);
-        if (!put_items(o, p, "columns", t->columns, t->ncolumns, sizeof(*t->columns),
-                       &fmt_mf_column, err) ||
-            put_strv(o, p, "key", t->key, t->nkey, err) < 0 || put_chunks(o, p, t, err) < 0)
-            return -1;
+    fmt_mf_sub_path(p, "", "tables", (long)i);
+    if (!o) {
+        fmt_mf_nomem(err, "manifest");
+        return NULL;
     }
-    return a ? 0 : -1;
+    if (put_fields(o, p, &fmt_mf_table, t, 0, err) < 0 ||
+        !put_items(o, p, "columns", t->columns, t->ncolumns, sizeof(*t->columns), &fmt_mf_column,
+                   err) ||
+        put_strv(o, p, "key", t->key, t->nkey, err) < 0 || put_chunks(o, p, t, err) < 0) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
 }
 
 static int put_version(json_t *root, struct cs_error *err)
@@ -324,7 +329,8 @@ static int build_manifest(json_t *root, const struct fmt_manifest *m, struct cs_
     if (m->nnot_dumped &&
         put_strv(root, "", "not_dumped", m->not_dumped, m->nnot_dumped, err) < 0)
         return -1;
-    return put_tables(root, m, err);
+    /* the tables, last, are serialized one at a time (write_tables) */
+    return attach(root, "tables", json_array(), err) ? 0 : -1;
 }
 
 static int build_coords(json_t *root, const struct fmt_manifest *m, struct cs_error *err)
@@ -342,12 +348,82 @@ static int build_coords(json_t *root, const struct fmt_manifest *m, struct cs_er
 
 typedef int (*build_fn)(json_t *root, const struct fmt_manifest *m, struct cs_error *err);
 
-/* Build with BUILD and serialize (indented, newline-terminated). */
-static char *to_text(const struct fmt_manifest *m, build_fn build, struct cs_error *err)
+#define DUMP_FLAGS (JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
+
+/* Appends S to OUT with DEPTH spaces after each newline (and before the
+ * first line): the indentation of a value nested DEPTH levels deep.  JSON
+ * strings hold no raw newline. */
+static void put_nested(struct cs_buf *out, const char *s, unsigned depth)
+{
+    static const char spaces[] = "    ";
+
+    cs_buf_append(out, spaces, depth);
+    for (const char *nl; (nl = strchr(s, '\n')); s = nl + 1) {
+        cs_buf_append(out, s, (size_t)(nl - s) + 1);
+        cs_buf_append(out, spaces, depth);
+    }
+    cs_buf_puts(out, s);
+}
+
+/* HEAD is the whole manifest with an empty "tables" array last: the text is
+ * HEAD's with the tables spliced in, one table's JSON tree at a time (a dump
+ * of 30,000 tables never holds the whole tree: ~6 KB a table).  The result
+ * is the text json_dumps gives for the whole tree. */
+/* OUT's bytes into SINK (when there is one) once they pass this */
+#define FLUSH_AT (1u << 20)
+
+static int flush_to(struct cs_buf *out, struct fmt_sink *sink, size_t at, struct cs_error *err)
+{
+    if (cs_buf_failed(out))
+        return fmt_mf_nomem(err, "manifest");
+    if (!sink || out->len < at)
+        return 0;
+    if (fmt_sink_write(sink, out->data, out->len, err) < 0)
+        return -1;
+    cs_buf_reset(out);
+    return 0;
+}
+
+/* SINK NULL: all of the text stays in OUT; else OUT is flushed into SINK
+ * every FLUSH_AT bytes (what is left at the end stays in OUT). */
+static int write_tables(struct cs_buf *out, struct fmt_sink *sink, const char *head,
+                        const struct fmt_manifest *m, struct cs_error *err)
+{
+    const char *open = strrchr(head, '[');
+
+    if (!m->ntables || !open || strcmp(open, "[]\n}") != 0) {
+        cs_buf_puts(out, head);
+        return 0;
+    }
+    cs_buf_append(out, head, (size_t)(open - head) + 1);
+    for (size_t i = 0; i < m->ntables; i++) {
+        json_t *o = table_json(m, i, err);
+        char *s;
+
+        if (!o)
+            return -1;
+        s = json_dumps(o, DUMP_FLAGS);
+        json_decref(o);
+        if (!s)
+            return fmt_mf_nomem(err, "manifest");
+        cs_buf_puts(out, i ? ",\n" : "\n");
+        put_nested(out, s, 2);
+        free(s);
+        if (flush_to(out, sink, FLUSH_AT, err) < 0)
+            return -1;
+    }
+    cs_buf_puts(out, "\n ]\n}");
+    return 0;
+}
+
+/* Build with BUILD and serialize (indented, newline-terminated) into OUT,
+ * or through OUT into SINK. */
+static int serialize(const struct fmt_manifest *m, build_fn build, struct cs_buf *out,
+                     struct fmt_sink *sink, struct cs_error *err)
 {
     json_t *root = NULL;
-    char *s = NULL, *t = NULL;
-    size_t n;
+    char *s = NULL;
+    int rc = -1;
 
     if (!m) {
         cs_error_set(err, CS_ERR_INTERNAL, "manifest: nothing to write");
@@ -360,17 +436,44 @@ static char *to_text(const struct fmt_manifest *m, build_fn build, struct cs_err
     }
     if (build(root, m, err) < 0)
         goto out;
-    s = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
-    n = s ? strlen(s) : 0;
-    t = s ? realloc(s, n + 2) : NULL;
-    if (!t) {
-        free(s);
+    s = json_dumps(root, DUMP_FLAGS);
+    json_decref(root);
+    root = NULL;
+    if (!s) {
         fmt_mf_nomem(err, "manifest");
         goto out;
     }
-    memcpy(t + n, "\n", 2);
+    if (build != build_manifest)
+        cs_buf_puts(out, s);
+    else if (write_tables(out, sink, s, m, err) < 0)
+        goto out;
+    cs_buf_putc(out, '\n');
+    rc = flush_to(out, sink, 0, err);
 out:
+    free(s);
     json_decref(root);
+    return rc;
+}
+
+int fmt_manifest_write_sink(const struct fmt_manifest *m, struct fmt_sink *sink,
+                            struct cs_error *err)
+{
+    struct cs_buf out = CS_BUF_INIT;
+    int rc = serialize(m, build_manifest, &out, sink, err);
+
+    cs_buf_release(&out);
+    return rc < 0 ? -1 : fmt_sink_finish(sink, err);
+}
+
+/* Build with BUILD and serialize (indented, newline-terminated). */
+static char *to_text(const struct fmt_manifest *m, build_fn build, struct cs_error *err)
+{
+    struct cs_buf out = CS_BUF_INIT;
+    char *t = NULL;
+
+    if (serialize(m, build, &out, NULL, err) == 0)
+        t = cs_buf_detach(&out);
+    cs_buf_release(&out);
     return t;
 }
 

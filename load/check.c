@@ -296,17 +296,18 @@ static int check_extra(struct check *c, struct cs_error *err)
 
 int load_check(struct load_input *in, const struct cs_log *log, struct cs_error *err)
 {
-    return load_check_run(in, log, 0, err);
+    return load_check_run(in, NULL, log, 0, err);
 }
 
-int load_check_run(struct load_input *in, const struct cs_log *log, int quick, struct cs_error *err)
+int load_check_run(struct load_input *in, const struct fmt_manifest *given,
+                   const struct cs_log *log, int quick, struct cs_error *err)
 {
     struct check c = {in, log, NULL, NULL, 0, NULL, 0, 0, quick};
-    struct fmt_manifest *m = NULL;
+    struct fmt_manifest *own = NULL;
+    const struct fmt_manifest *m = given;
     int rc = -1;
 
-    m = in->read_manifest(in, err);
-    if (!m)
+    if (!m && !(m = own = in->read_manifest(in, err)))
         goto out;
     c.m = m;
     if (collect_names(&c, err) < 0)
@@ -327,6 +328,6 @@ int load_check_run(struct load_input *in, const struct cs_log *log, int quick, s
 out:
     free(c.names);
     free(c.refs);
-    fmt_manifest_free(m);
+    fmt_manifest_free(own);
     return rc;
 }

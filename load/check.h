@@ -24,9 +24,10 @@ int load_check_drain(struct load_input *in, const char *file, struct fmt_source 
 struct fmt_source *load_check_open(struct load_input *in, const char *file, struct cs_error *err);
 
 /* QUICK: sizes instead of hashes (a load's check before it starts: each
- * file's hash is checked when it is read). */
-int load_check_run(struct load_input *in, const struct cs_log *log, int quick,
-                   struct cs_error *err);
+ * file's hash is checked when it is read).  M: the manifest IN was read
+ * into (borrowed), or NULL to read it here. */
+int load_check_run(struct load_input *in, const struct fmt_manifest *m, const struct cs_log *log,
+                   int quick, struct cs_error *err);
 
 /* Reads FILE fully through its hash: 0 when its size and hash are EXPECT's,
  * else -1 with ERR saying which (CS_ERR_TRUNCATED when shorter,

@@ -393,6 +393,13 @@ out:
     return rc;
 }
 
+enum load_defer load_ddl_mode_for(enum load_defer mode, unsigned long long raw_bytes)
+{
+    if (mode != LOAD_DEFER_AUTO)
+        return mode;
+    return raw_bytes < LOAD_DDL_INLINE_BELOW ? LOAD_DEFER_FULLTEXT : LOAD_DEFER_ALL;
+}
+
 int load_ddl_split(const char *create_table, enum load_defer mode, struct load_ddl_split *out,
                    struct cs_error *err)
 {

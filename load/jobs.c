@@ -98,13 +98,20 @@ int load_job_apply_early(struct load_worker *w, struct load_ctx *ctx, const stru
                                rows,     hash};
     struct cs_buf item = CS_BUF_INIT;
     int rc = -1, found = 0, r;
+    size_t ti = (size_t)(t - ctx->m->tables);
+    pthread_mutex_t *one = ctx->serial && ti < ctx->nserial && ctx->serial[ti]
+                               ? &ctx->serial_mu[ti]
+                               : NULL;
 
+    if (one)
+        pthread_mutex_lock(one);
     load_chunk_item(&item, j.c);
     for (unsigned attempt = 0; attempt <= ctx->cfg->retries; attempt++) {
         r = load_chunk_apply(&w->conn, &w->inf, &j, err);
         if (r == LOAD_CLAIM_BUSY) {
             cs_buf_release(&item);
-            return r;
+            rc = r;
+            goto out;
         }
         if (r >= 0) {
             rc = r;
@@ -139,6 +146,9 @@ int load_job_apply_early(struct load_worker *w, struct load_ctx *ctx, const stru
         atomic_fetch_add(&ctx->prog.chunks, 1);
         chunk_done(ctx, t, c, rows ? *rows : j.c->rows, rc == LOAD_CLAIM_DONE);
     }
+out:
+    if (one)
+        pthread_mutex_unlock(one);
     return rc;
 }
 

@@ -53,6 +53,12 @@ struct load_ctx {
     struct load_ddl_split *splits;        /* per table */
     unsigned char *table_action;          /* per table: enum load_action */
     unsigned char *object_action;         /* per object */
+    int sizes_known;                      /* the manifest has every chunk (not a catalog) */
+    /* per table: its chunks go in one at a time (serial_mu[i] held while one
+     * is applied), see load_run's tables phase */
+    unsigned char *serial;
+    pthread_mutex_t *serial_mu;
+    size_t nserial;                       /* entries of both */
     struct load_progress prog;
     int claim;                            /* enum load_claim: how chunks are claimed */
     struct load_deferred *deferred;       /* where busy chunks go (claim SKIP) */

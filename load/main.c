@@ -95,8 +95,10 @@ static void usage(FILE *out)
             "      --if-exists=fail|skip|replace  tables/objects already on the target:\n"
             "                             stop before changing anything (default), leave them\n"
             "                             alone, or drop and load them\n"
-            "      --defer-indexes=all|fulltext|none  secondary indexes built after the data\n"
-            "                             (default all; foreign keys are added last unless none)\n"
+            "      --defer-indexes=auto|all|fulltext|none  secondary indexes built after the\n"
+            "                             data (default auto: on tables of 16 MiB of data or more,\n"
+            "                             smaller ones are created with them; foreign keys are\n"
+            "                             added last unless none)\n"
             "      --keep-binlog          write the load to the target's binary log (default:\n"
             "                             sql_log_bin=0)\n"
             "      --no-verify            skip the row count + checksum check of every chunk\n"
@@ -196,8 +198,15 @@ static int parse_enum(const char *name, const char *arg, const char *const *valu
             *out = i;
             return 0;
         }
-    return cs_error_set(err, CS_ERR_USAGE, "--%s=%s: expected %s, %s or %s", name, arg,
-                        values[0], values[1], values[2]);
+    char list[128] = "";
+    size_t n = 0;
+
+    while (values[n])
+        n++;
+    for (size_t i = 0; i < n; i++)
+        snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+                 i == 0 ? "" : i + 1 == n ? " or " : ", ", values[i]);
+    return cs_error_set(err, CS_ERR_USAGE, "--%s=%s: expected %s", name, arg, list);
 }
 
 /* keep | strip | replace=USER@HOST (the host after the last '@'; quotes
@@ -228,7 +237,7 @@ static int parse_definers(struct load_config *c, const char *arg, struct cs_erro
 static int on_option(void *vctx, int opt, const char *arg, struct cs_error *err)
 {
     static const char *const if_exists[] = {"fail", "skip", "replace", NULL};
-    static const char *const defer[] = {"all", "fulltext", "none", NULL};
+    static const char *const defer[] = {"all", "fulltext", "none", "auto", NULL};
     struct parse_ctx *p = vctx;
     struct load_config *c = p->cfg;
     unsigned long long n;
@@ -345,6 +354,7 @@ static void defaults(struct load_config *c)
 {
     memset(c, 0, sizeof(*c));
     c->threads = 4;
+    c->defer = LOAD_DEFER_AUTO;
     c->verify = 1;
     cs_s3_options_init(&c->s3);
     c->retries = 5;

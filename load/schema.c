@@ -142,13 +142,38 @@ static const char *const object_kind_sql[FMT_OBJ_KIND_COUNT] = {
     [FMT_OBJ_SEQUENCE] = "SEQUENCE",
 };
 
-/* Everything the target has in the dump's schemas: "kind\tschema\tname" lines. */
-static int target_objects(struct cs_conn *c, const struct fmt_manifest *m, struct cs_buf *out,
+/* What the target has: "kind\tschema\tname" strings, sorted for bsearch. */
+struct have {
+    char **v;
+    size_t n;
+};
+
+static void have_release(struct have *h)
+{
+    for (size_t i = 0; i < h->n; i++)
+        free(h->v[i]);
+    free(h->v);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *have_key(const char *kind, const char *schema, const char *name)
+{
+    char *k;
+    return asprintf(&k, "%s\t%s\t%s", kind, schema, name) < 0 ? NULL : k;
+}
+
+/* Everything the target has in the dump's schemas. */
+static int target_objects(struct cs_conn *c, const struct fmt_manifest *m, struct have *out,
                           struct cs_error *err)
 {
     struct cs_buf sql = CS_BUF_INIT;
     struct cs_result *res = NULL;
     char **row;
+    size_t cap = 0;
     int rc;
 
     cs_buf_puts(&sql, "SELECT IF(TABLE_TYPE = 'VIEW', 'VIEW', IF(TABLE_TYPE = 'SEQUENCE', "
@@ -165,24 +190,36 @@ static int target_objects(struct cs_conn *c, const struct fmt_manifest *m, struc
                       "information_schema.EVENTS WHERE EVENT_SCHEMA");
     schemas_in(&sql, m);
     rc = cs_conn_query(c, sql.data, &res, err);
-    cs_buf_putc(out, '\n');
-    while (rc == 0 && (row = cs_result_row(res)))
-        cs_buf_printf(out, "%s\t%s\t%s\n", row[0], row[1], row[2]);
+    while (rc == 0 && (row = cs_result_row(res))) {
+        if (out->n == cap) {
+            char **v = realloc(out->v, (cap = cap ? cap * 2 : 64) * sizeof(char *));
+            if (!v) {
+                rc = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+                break;
+            }
+            out->v = v;
+        }
+        if (!(out->v[out->n] = have_key(row[0], row[1], row[2])))
+            rc = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        else
+            out->n++;
+    }
+    if (out->n)
+        qsort(out->v, out->n, sizeof(char *), cmp_str);
     if (res)
         cs_result_free(res);
     cs_buf_release(&sql);
     return rc;
 }
 
-static int target_has(const struct cs_buf *have, const char *kind, const char *schema,
-                      const char *name)
+/* 1 when the target has it (a key that cannot be built counts as absent:
+ * the CREATE then fails, naming the object) */
+static int target_has(const struct have *h, const char *kind, const char *schema, const char *name)
 {
-    struct cs_buf k = CS_BUF_INIT;
-    int found;
+    char *k = h->n ? have_key(kind, schema, name) : NULL;
+    int found = k && bsearch(&k, h->v, h->n, sizeof(char *), cmp_str) != NULL;
 
-    cs_buf_printf(&k, "\n%s\t%s\t%s\n", kind, schema, name);
-    found = k.data && have->data && strstr(have->data, k.data) != NULL;
-    cs_buf_release(&k);
+    free(k);
     return found;
 }
 
@@ -234,12 +271,12 @@ static int conflict(struct load_ctx *ctx, int exists, int done, int first_run, c
 int load_schema_conflicts(struct cs_conn *c, struct load_ctx *ctx, int first_run,
                           struct cs_error *err)
 {
-    struct cs_buf have = CS_BUF_INIT;
+    struct have have = {NULL, 0};
     const struct fmt_manifest *m = ctx->m;
     size_t stops = 0;
 
     if (target_objects(c, m, &have, err) < 0) {
-        cs_buf_release(&have);
+        have_release(&have);
         return -1;
     }
     for (size_t i = 0; i < m->ntables; i++) {
@@ -258,7 +295,7 @@ int load_schema_conflicts(struct cs_conn *c, struct load_ctx *ctx, int first_run
                                   first_run, fmt_object_kind_name(o->kind), o->schema, o->name,
                                   &ctx->object_action[i]);
     }
-    cs_buf_release(&have);
+    have_release(&have);
     if (stops)
         return cs_error_set(err, CS_ERR_USAGE,
                             "%zu object(s) of the dump already exist on the target (listed "
@@ -293,8 +330,22 @@ static int create_table(struct cs_conn *c, struct load_ctx *ctx, size_t i, struc
     return mark(c, ctx, "table", t->schema, t->name, err);
 }
 
-int load_schema_tables(struct cs_conn *c, struct load_ctx *ctx, struct cs_error *err)
+static enum load_defer split_mode(const struct load_ctx *ctx, const struct fmt_table *t)
 {
+    unsigned long long raw = 0;
+
+    if (ctx->cfg->defer == LOAD_DEFER_AUTO && !ctx->sizes_known)
+        return LOAD_DEFER_ALL;
+    for (size_t k = 0; k < t->nchunks; k++)
+        raw += t->chunks[k].raw_bytes;
+    return load_ddl_mode_for(ctx->cfg->defer, raw);
+}
+
+int load_schema_tables_prepare(struct load_ctx *ctx, size_t **todo, size_t *n, struct cs_error *err)
+{
+    *n = 0;
+    if (!(*todo = calloc(ctx->m->ntables + 1, sizeof(size_t))))
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < ctx->m->ntables; i++) {
         const struct fmt_table *t = &ctx->m->tables[i];
         char *text = NULL;
@@ -304,15 +355,25 @@ int load_schema_tables(struct cs_conn *c, struct load_ctx *ctx, struct cs_error 
             return -1;
         rc = load_compat_table_ddl(ctx->compat, &text, err);
         if (rc == 0)
-            rc = load_ddl_split(text, ctx->cfg->defer, &ctx->splits[i], err);
+            rc = load_ddl_split(text, split_mode(ctx, t), &ctx->splits[i], err);
         free(text);
         if (rc < 0)
             return cs_error_prefix(err, "%s.%s", t->schema, t->name);
         if (ctx->table_action[i] == LOAD_ACT_SKIP || journaled(ctx, "table", t->schema, t->name))
             continue;
-        if (create_table(c, ctx, i, err) < 0)
-            return cs_error_prefix(err, "creating table %s.%s", t->schema, t->name);
+        (*todo)[(*n)++] = i;
     }
+    return 0;
+}
+
+int load_job_create_table(struct load_worker *w, void *job, void *vctx, struct cs_error *err)
+{
+    struct load_ctx *ctx = vctx;
+    size_t i = *(const size_t *)job;
+    const struct fmt_table *t = &ctx->m->tables[i];
+
+    if (create_table(&w->conn, ctx, i, err) < 0)
+        return cs_error_prefix(err, "creating table %s.%s", t->schema, t->name);
     return 0;
 }
 

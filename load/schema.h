@@ -38,8 +38,16 @@ int load_schema_databases(struct cs_conn *c, struct load_ctx *ctx, struct cs_err
 /* MariaDB sequences, before the tables (a column default may call NEXTVAL
  * on one): CREATE SEQUENCE, then SETVAL to the dump's next value. */
 int load_schema_sequences(struct cs_conn *c, struct load_ctx *ctx, struct cs_error *err);
-/* Splits every table's CREATE into ctx->splits and creates the tables. */
-int load_schema_tables(struct cs_conn *c, struct load_ctx *ctx, struct cs_error *err);
+/* Splits every table's CREATE into ctx->splits (under --defer-indexes auto
+ * by the table's size when ctx->sizes_known, else as "all"); *TODO (malloc'd,
+ * *N entries) lists the tables still to create. */
+int load_schema_tables_prepare(struct load_ctx *ctx, size_t **todo, size_t *n,
+                               struct cs_error *err);
+/* A pool job (JOB points to a table index of the prepare list): creates
+ * that table on the worker's connection and journals it.  Tables do not
+ * depend on each other (foreign keys are deferred or unchecked), so any
+ * number run at once. */
+int load_job_create_table(struct load_worker *w, void *job, void *ctx, struct cs_error *err);
 int load_schema_objects(struct cs_conn *c, struct load_ctx *ctx, const char *sql_mode,
                         struct cs_error *err);
 

@@ -1,5 +1,6 @@
 #include "load/session.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +44,16 @@ int load_target_read(struct cs_conn *c, struct load_target *t, struct cs_error *
     t->read_only = row[4] && strcmp(row[4], "0") != 0;
     cs_result_free(res);
     res = NULL;
+    t->autoinc_lock_mode = 1;
+    if (cs_conn_query(c, "SELECT @@innodb_autoinc_lock_mode", &res, err) == 0) {
+        row = cs_result_row(res);
+        if (row && row[0])
+            t->autoinc_lock_mode = atoi(row[0]);
+        cs_result_free(res);
+        res = NULL;
+    } else {
+        cs_error_clear(err); /* no InnoDB: no AUTO-INC lock either way */
+    }
     if (load_target_gtid_empty(c, &t->version, &t->gtid_empty, err) < 0)
         goto out;
     rc = t->version_text ? 0 : cs_error_set(err, CS_ERR_NOMEM, "out of memory");
@@ -92,6 +103,18 @@ int load_session_setup(struct cs_conn *c, const struct load_config *cfg,
         cs_conn_exec(c, "SET SESSION max_statement_time=0", &ignore);
     else if (cs_version_at_least(&t->version, 8, 0, 13))
         cs_conn_exec(c, "SET SESSION sql_require_primary_key=0", &ignore);
+    if (t->version.flavor == CS_FLAVOR_MYSQL && cs_version_at_least(&t->version, 8, 0, 27)) {
+        /* MySQL builds a secondary index with innodb_ddl_threads sort threads
+         * sharing innodb_ddl_buffer_size, 1 MiB by default: the deferred
+         * index phase gets a buffer a big table's sort can use (best effort:
+         * the server's defaults stay when it refuses) */
+        char set[128];
+        snprintf(set, sizeof(set),
+                 "SET SESSION innodb_ddl_threads = %u, innodb_ddl_buffer_size = %u",
+                 cfg->threads > LOAD_DDL_THREADS_MIN ? cfg->threads : LOAD_DDL_THREADS_MIN,
+                 LOAD_DDL_BUFFER_BYTES);
+        cs_conn_exec(c, set, &ignore);
+    }
     rc = 0;
 out:
     cs_buf_release(&sql);

@@ -23,6 +23,7 @@ struct load_target {
     unsigned long long max_packet;    /* max_allowed_packet */
     int gtid_empty;                   /* gtid_executed / gtid_binlog_pos empty */
     int read_only;
+    int autoinc_lock_mode;            /* innodb_autoinc_lock_mode (1 when unknown) */
 };
 
 int load_target_read(struct cs_conn *c, struct load_target *t, struct cs_error *err);
@@ -36,6 +37,11 @@ void load_target_release(struct load_target *t);
  * statement runs in, also what the object phase returns to after running a
  * routine or view in its own session.  The one home of these settings. */
 void load_session_base_sql(struct cs_buf *b, const char *dump_sql_mode);
+/* MySQL 8.0.27+: each load session's index builds (innodb_ddl_threads at
+ * least this many, or --threads; innodb_ddl_buffer_size this big). */
+#define LOAD_DDL_THREADS_MIN 4u
+#define LOAD_DDL_BUFFER_BYTES (64u << 20)
+
 int load_session_setup(struct cs_conn *c, const struct load_config *cfg,
                        const struct load_target *t, const char *dump_sql_mode,
                        struct cs_error *err);

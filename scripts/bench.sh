@@ -5,12 +5,24 @@
 #
 # Usage: scripts/bench.sh [--size-mb N] [--threads N] [--only LIST] [--out FILE]
 #                         [--repeat N] [--scale N] [--keep] [--workdir DIR]
+#                         [--shape mixed|one-table|many-tables] [--tables N]
+#                         [--flavor F]
 #
 #   --size-mb N    dataset size in MiB of InnoDB data (default 1024)
 #   --threads N    parallelism of every tool and floor (default 2)
 #   --only LIST    comma-separated subset of: csdump,mydumper,mariadb-dump,floor,s3
 #                  (s3: csdump into / csload out of a local s3rver, beside the
 #                  directory rows, with the ratio to them)
+#                  and mydumper10 (mydumper/myloader 1.0.1 uncompressed, -c zstd
+#                  and --format LOAD_DATA, built by ../shared/peers/build-mydumper.sh
+#                  into $MYDUMPER10_DIR, default /var/tmp/mydumper-1.0)
+#   --shape S      mixed (default: sysbench-style and awkward-type tables),
+#                  one-table (all the data in one table, one secondary index;
+#                  csload -t 1 is run too), many-tables (--tables N small tables
+#                  in 100 schemas, a view per schema, a trigger every 100 tables)
+#   --tables N     many-tables: how many tables (default 10000)
+#   --flavor F     source and target servers: mariadb-10.11 (default),
+#                  mariadb-11.8, mysql-9.7 (scripts/test-server.sh --flavor)
 #   --out FILE     machine-readable results (default ./bench-results.json)
 #   --repeat N     run every dump and load N times, report the fastest (default 1)
 #   --scale N      instead: csdump/csload at 1x and Nx the size, and how
@@ -27,12 +39,16 @@ set -euo pipefail
 
 PROG=bench.sh
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=scripts/bench-shapes.sh
+. "$REPO/scripts/bench-shapes.sh"
+
 BUILD_DIR=${BUILD_DIR:-$REPO/build}
 case "$BUILD_DIR" in /*) ;; *) BUILD_DIR=$REPO/$BUILD_DIR ;; esac
 
 SIZE_MB=1024
 THREADS=2
 ONLY=csdump,mydumper,mariadb-dump,floor,s3
+ONLY+=,mydumper10
 OUT=$PWD/bench-results.json
 SCALE=0
 KEEP=0
@@ -52,10 +68,10 @@ declare -A DUMP_OK=()   # dump outputs that succeeded
 
 usage() { # usage [STATUS]: 0 prints to stdout (--help), else stderr
     if [ "${1:-2}" -eq 0 ]; then
-        sed -n '6,18p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '6,31p' "$0" | sed 's/^# \{0,1\}//'
         exit 0
     fi
-    sed -n '6,18p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '6,31p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -86,14 +102,18 @@ parse_args() {
         --keep) KEEP=1; shift ;;
         --workdir) [ $# -ge 2 ] || usage; WORKDIR_OPT=$2; KEEP=1; shift 2 ;;
         -h | --help) usage 0 ;;
+        --shape | --tables | --flavor)
+            [ $# -ge 2 ] || usage
+            shape_args "$1" "$2"
+            shift 2 ;;
         *) echo "$PROG: unknown argument '$1'" >&2; usage ;;
         esac
     done
     local t
     for t in ${ONLY//,/ }; do
         case "$t" in
-        csdump | mydumper | mariadb-dump | floor | s3) ;;
-        *) echo "$PROG: --only: unknown tool '$t' (csdump,mydumper,mariadb-dump,floor,s3)" >&2; exit 2 ;;
+        csdump | mydumper | mariadb-dump | floor | s3 | mydumper10) ;;
+        *) echo "$PROG: --only: unknown tool '$t' (csdump,mydumper,mariadb-dump,floor,s3,mydumper10)" >&2; exit 2 ;;
         esac
     done
     [ "$REPEAT" -eq 1 ] || REPEAT_NOTE=1
@@ -134,6 +154,10 @@ check_requirements() {
         need node nodejs
         [ -f "${CS_S3RVER_DIR:-/var/cache/csdump-s3rver}/node_modules/@20minutes/s3rver/package.json" ] ||
             { missing+=("s3rver (npm)"); pkgs+=("(then scripts/install-deps.sh)"); }
+    fi
+    if [ "$SCALE" -eq 0 ] && selected mydumper10; then
+        [ -f "$PEERS_SCRIPT" ] || [ -x "$MYD10_DIR/myloader" ] ||
+            { missing+=("mydumper 1.0.1 ($PEERS_SCRIPT)"); pkgs+=("(or set MYDUMPER10_DIR)"); }
     fi
     if ! /usr/bin/time --version 2>&1 | grep -q GNU; then
         missing+=("/usr/bin/time (GNU)")
@@ -314,13 +338,13 @@ sb_select() {
 # INSERT ... SELECT batches from the sequence engine (deterministic).
 gen_sql() {
     local table=$1 rows=$2 from to step=100000 sel
-    echo "SET SESSION sql_log_bin = 0; USE bench;"
+    echo "SET SESSION sql_log_bin = 0; USE bench; $(deeper_cte src)"
     case "$table" in
     sbtest*)
         echo "CREATE TABLE $table (id INT NOT NULL AUTO_INCREMENT, k INT NOT NULL DEFAULT 0,
               c CHAR(120) NOT NULL DEFAULT '', pad CHAR(60) NOT NULL DEFAULT '',
               PRIMARY KEY (id), KEY k_1 (k)) ENGINE=InnoDB;"
-        sel="$(sb_select "${table#sbtest}" "$rows") FROM seq_%d_to_%d"
+        sel="$(sb_select "${table#sbtest}" "$rows") FROM @SEQ@"
         ;;
     wide)
         echo "CREATE TABLE wide (id BIGINT NOT NULL, created DATETIME(6) NOT NULL,
@@ -335,7 +359,7 @@ gen_sql() {
               UNHEX(CONCAT(MD5(seq * 3), MD5(seq * 3 + 1), REPEAT(MD5(seq * 3 + 2), MOD(seq, 8)))),
               JSON_OBJECT('id', seq, 'name', MD5(seq + 11), 'tags', JSON_ARRAY('t', MOD(seq, 10), MOD(seq, 7) = 0)),
               IF(MOD(seq, 7) = 0, NULL, CONCAT('n-', seq))
-              FROM seq_%d_to_%d"
+              FROM @SEQ@"
         ;;
     accounts)
         echo "CREATE TABLE accounts (region VARCHAR(16) NOT NULL, account VARCHAR(64) NOT NULL,
@@ -345,14 +369,13 @@ gen_sql() {
         sel="SELECT CONCAT('region-', MOD(seq, 16)), CONCAT('acct-', MD5(CONCAT('a', seq))),
               MOD(seq * 31, 100000000) / 100, CONCAT(LEFT(MD5(seq + 7), 12), '@example.com'),
               DATE('2010-01-01') + INTERVAL MOD(seq, 5000) DAY,
-              TIMESTAMP('2021-01-01') + INTERVAL seq MINUTE FROM seq_%d_to_%d"
+              TIMESTAMP('2021-01-01') + INTERVAL seq MINUTE FROM @SEQ@"
         ;;
     esac
     for ((from = 1; from <= rows; from += step)); do
         to=$((from + step - 1))
         [ "$to" -le "$rows" ] || to=$rows
-        # shellcheck disable=SC2059 # the SELECT is the format
-        printf "INSERT INTO $table $sel;\n" "$from" "$to"
+        echo "INSERT INTO $table ${sel//@SEQ@/$(seq_from "$from" "$to")};"
     done
 }
 
@@ -375,7 +398,11 @@ plan_dataset() {
 # generate SIZE_MB: (re)creates schema bench on the source, two tables at a time
 generate() {
     local size=$1 spec t0
-    plan_dataset "$size"
+    if [ "$SHAPE" = many-tables ]; then
+        generate_many
+        return
+    fi
+    shape_plan "$size"
     say "generating ~${size} MiB: ${TABLES[*]}"
     t0=$SECONDS
     sql src "SET SESSION sql_log_bin = 0; DROP DATABASE IF EXISTS bench; CREATE DATABASE bench"
@@ -390,10 +417,9 @@ generate() {
         xargs -d '\n' -P 2 -n 1 sh -c 'exec mariadb --defaults-file="$0" <"$1"' \
             "$WORK/src/client.cnf" || die "generating the dataset failed"
     sql src "SET SESSION sql_log_bin = 0; ANALYZE TABLE $(printf 'bench.%s,' "${TABLES[@]%%:*}" | sed 's/,$//')" >/dev/null
-    sql src "SELECT TABLE_NAME, TABLE_ROWS, DATA_LENGTH + INDEX_LENGTH FROM information_schema.TABLES
-             WHERE TABLE_SCHEMA = 'bench' ORDER BY TABLE_NAME" >"$WORK/innodb.tsv"
+    schema_sizes >"$WORK/innodb.tsv"
     say "generated in $((SECONDS - t0)) s; hashing the source's tables"
-    table_hashes src bench >"$WORK/hash-src"
+    table_hashes src "${SCHEMAS[@]}" >"$WORK/hash-src"
     [ -s "$WORK/hash-src" ] || die "no tables hashed on the source"
 }
 
@@ -403,7 +429,7 @@ generate() {
 reference_dump() {
     rm -rf "$WORK/ref"
     say "reference dump (csdump --format tsv --compress none; untimed, warms the source)"
-    "$CSDUMP" --no-defaults -S "$(sock src)" -u root -o "$WORK/ref" -t "$THREADS" -B bench \
+    "$CSDUMP" --no-defaults -S "$(sock src)" -u root -o "$WORK/ref" -t "$THREADS" "${CS_SEL[@]}" \
         --format tsv --compress none --no-progress -q ||
         die "the reference csdump failed"
     python3 - "$WORK/ref/manifest.json" "$WORK/innodb.tsv" >"$WORK/dataset.tsv" <<'EOF'
@@ -413,9 +439,10 @@ inno = {}
 for line in open(sys.argv[2]):
     name, _, size = line.rstrip("\n").split("\t")
     inno[name] = int(size)
-for t in sorted(m["tables"], key=lambda t: t["name"]):
+for t in sorted(m["tables"], key=lambda t: (t["schema"], t["name"])):
     raw = sum(c["raw_bytes"] for c in t["chunks"])
-    print(f"{t['schema']}.{t['name']}\t{t['rows']}\t{raw}\t{inno.get(t['name'], 0)}")
+    q = t["schema"] + "." + t["name"]
+    print(f"{q}\t{t['rows']}\t{raw}\t{inno.get(q, 0)}")
 EOF
     DATA_ROWS=$(awk -F'\t' '{ s += $2 } END { print s }' "$WORK/dataset.tsv")
     DATA_RAW=$(awk -F'\t' '{ s += $3 } END { print s }' "$WORK/dataset.tsv")
@@ -426,7 +453,7 @@ EOF
 
 # verified TARGET: the target's bench tables hash like the source's
 verified() {
-    table_hashes "$1" bench >"$WORK/hash-$1"
+    table_hashes "$1" "${SCHEMAS[@]}" >"$WORK/hash-$1"
     if diff -q "$WORK/hash-src" "$WORK/hash-$1" >/dev/null; then
         return 0
     fi
@@ -474,7 +501,7 @@ dump_csdump() {
     for fmt in tsv sql; do
         dump_run "$scale" "csdump $fmt" "$WORK/d-csdump-$fmt" \
             "$CSDUMP" --no-defaults -S "$(sock src)" -u root -o "$WORK/d-csdump-$fmt" \
-            -t "$THREADS" -B bench --format "$fmt" --no-progress -q || true
+            -t "$THREADS" "${CS_SEL[@]}" --format "$fmt" --no-progress -q || true
     done
     # what compression costs (not loaded)
     if [ -n "${DUMP_OK[$WORK/d-csdump-tsv]:-}" ] && ! grep -q '^settings.csdump_compress_level' "$WORK/meta.tsv"; then
@@ -484,11 +511,11 @@ dump_csdump() {
     if [ "$SCALE" -eq 0 ]; then
         dump_run "$scale" "csdump tsv --compress none" "$WORK/d-csdump-tsv-none" \
             "$CSDUMP" --no-defaults -S "$(sock src)" -u root -o "$WORK/d-csdump-tsv-none" \
-            -t "$THREADS" -B bench --format tsv --compress none --no-progress -q || true
+            -t "$THREADS" "${CS_SEL[@]}" --format tsv --compress none --no-progress -q || true
         # zstd's fast end: less CPU, larger files (not loaded)
         dump_run "$scale" "csdump tsv --compress-level -1" "$WORK/d-csdump-tsv-fast" \
             "$CSDUMP" --no-defaults -S "$(sock src)" -u root -o "$WORK/d-csdump-tsv-fast" \
-            -t "$THREADS" -B bench --format tsv --compress-level -1 --no-progress -q || true
+            -t "$THREADS" "${CS_SEL[@]}" --format tsv --compress-level -1 --no-progress -q || true
     fi
 }
 
@@ -502,7 +529,7 @@ dump_s3() {
     for ((i = 1; i <= REPEAT; i++)); do
         say "dump: csdump tsv -> s3${REPEAT_NOTE:+ (run $i of $REPEAT)}"
         if ! timed src "$CSDUMP" --no-defaults -S "$(sock src)" -u root -o "s3://bench/run$i" \
-            -t "$THREADS" -B bench --format tsv --no-progress -q --s3-path-style >"$log" 2>&1; then
+            -t "$THREADS" "${CS_SEL[@]}" --format tsv --no-progress -q --s3-path-style >"$log" 2>&1; then
             echo "$PROG: dump csdump tsv -> s3 failed; its log:" >&2
             tail -n 20 "$log" >&2
             FAILED=1
@@ -533,7 +560,7 @@ dump_mydumper() {
         copt=()
         [ -z "$c" ] || copt=("$c")
         dump_run 1 "mydumper${c:+ $c}" "$WORK/d-mydumper$c" \
-            mydumper -S "$(sock src)" -u root -t "$THREADS" -B bench -o "$WORK/d-mydumper$c" \
+            mydumper -S "$(sock src)" -u root -t "$THREADS" "${MYD_SEL[@]}" -o "$WORK/d-mydumper$c" \
             --trx-consistency-only -r "$CHUNK_ROWS" -v 1 "${copt[@]}" || true
     done
 }
@@ -542,8 +569,8 @@ dump_mariadb_dump() {
     # shellcheck disable=SC2016 # expanded by the inner shell
     dump_run 1 "mariadb-dump + zstd -3" "$WORK/d-mariadb-dump.sql.zst" \
         bash -c 'set -o pipefail; mariadb-dump --defaults-file="$1" --single-transaction --quick \
-                 --databases bench | zstd -3 -q -c >"$2"' _ "$WORK/src/client.cnf" \
-        "$WORK/d-mariadb-dump.sql.zst" || true
+                 --databases "${@:3}" | zstd -3 -q -c >"$2"' _ "$WORK/src/client.cnf" \
+        "$WORK/d-mariadb-dump.sql.zst" "${SCHEMAS[@]}" || true
 }
 
 floor_stream() {
@@ -784,6 +811,12 @@ collect_meta() {
         meta version.myloader "$(myloader --version 2>&1 | head -n 1)"
         meta version.mydumper_package "$(dpkg-query -W -f '${Version}' mydumper 2>/dev/null || true)"
     fi
+    if [ -n "${MYDUMPER10:-}" ]; then
+        meta version.mydumper10 "$("$MYDUMPER10" --version 2>&1 | head -n 1)"
+    fi
+    meta settings.shape "$SHAPE$([ "$SHAPE" != many-tables ] || echo " ($MANY_TABLES tables in $MANY_SCHEMAS schemas)")"
+    meta settings.flavor "$FLAVOR"
+    meta settings.mydumper10 "mydumper -t $THREADS --trx-tables -r $CHUNK_ROWS [-c zstd | --format LOAD_DATA]; myloader -t $THREADS -d DIR (its defaults: --optimize-keys AFTER_IMPORT_PER_TABLE, 1000 queries per transaction)"
     meta settings.threads "$THREADS"
     meta settings.size_mb "$SIZE_MB"
     meta settings.scale "$SCALE"
@@ -861,9 +894,11 @@ total_raw = sum(d["raw_bytes"] for d in dataset)
 out.append(f"Machine: {mach.get('cpus')} CPUs ({mach.get('cpu_model')}), "
            f"{int(mach.get('mem_kib', 0)) // 1048576} GiB RAM, Linux {mach.get('kernel')}; "
            f"load average at start {mach.get('loadavg_at_start')}, at end {mach.get('loadavg_at_end')}")
-out.append(f"Server: MariaDB {ver.get('server')}; {ver.get('csdump')}, {ver.get('csload')} "
+out.append(f"Shape: {settings.get('shape')}; flavor {settings.get('flavor')}")
+out.append(f"Server: {ver.get('server')}; {ver.get('csdump')}, {ver.get('csload')} "
            f"(tree {ver.get('source_tree')}); "
            f"{ver.get('mydumper', 'mydumper: not run')} (Debian {ver.get('mydumper_package', '-')}); "
+           f"{ver.get('mydumper10', 'mydumper 1.0.1: not run')}; "
            f"{ver.get('mariadb-dump')}; {ver.get('zstd')}")
 out.append(f"Threads: {settings.get('threads')}; best of {settings.get('repeat')} run(s); dataset (last generated): {total_rows} rows, "
            f"{total_raw / 1048576:.1f} MiB raw (csdump tsv), "
@@ -873,21 +908,26 @@ out.append(f"csdump zstd level: {settings.get('csdump_compress_level', '-')}; "
 out.append("")
 out.append("| table | rows | raw MiB | InnoDB MiB |")
 out.append("|---|---:|---:|---:|")
-for d in dataset:
+for d in dataset[:12]:
     out.append(f"| {d['table']} | {d['rows']} | {d['raw_bytes'] / 1048576:.1f} | {d['innodb_bytes'] / 1048576:.1f} |")
+if len(dataset) > 12:
+    out.append(f"| ... {len(dataset) - 12} more | {sum(d['rows'] for d in dataset[12:])} | "
+               f"{sum(d['raw_bytes'] for d in dataset[12:]) / 1048576:.1f} | "
+               f"{sum(d['innodb_bytes'] for d in dataset[12:]) / 1048576:.1f} |")
 out.append("")
 for sc in scales:
     if len(scales) > 1:
         one = next(r for r in res if r["scale"] == sc)
         out.append(f"### {sc}x: {one['rows']} rows, {one['raw_bytes'] / 1048576:.1f} MiB raw")
         out.append("")
-    out.append("| phase | tool | wall s | vs cs | rows/s | raw MiB/s | output MiB | client CPU s | server CPU s | client peak RSS MiB | others' CPU s | verified |")
-    out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    out.append("| phase | tool | wall s | vs cs | ms/table | rows/s | raw MiB/s | output MiB | client CPU s | server CPU s | client peak RSS MiB | others' CPU s | verified |")
+    out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in res:
         if r["scale"] != sc:
             continue
-        out.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        out.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             r["phase"], r["tool"], fmt(r["wall_s"], 2), fmt(r["ratio_vs_cs"], 2),
+            fmt(round(1000 * r["wall_s"] / len(dataset), 3) if r["counts"] and dataset else None, 3),
             fmt(r["rows_per_s"]), fmt(r["raw_mib_per_s"]),
             fmt(r["output_bytes"] / 1048576) if r["output_bytes"] else "-",
             fmt(r["client_cpu_s"]), fmt(r["server_cpu_s"]),
@@ -965,12 +1005,14 @@ run_all() {
     reference_dump
     if selected csdump; then dump_csdump 1; fi
     if selected mydumper; then dump_mydumper; fi
+    if selected mydumper10; then dump_mydumper10; fi
     if selected mariadb-dump; then dump_mariadb_dump; fi
     if selected floor; then floor_stream; fi
     if selected s3; then dump_s3; fi
-    if selected csdump; then load_csload 1; fi
+    if selected csdump; then load_csload 1; load_csload_one_thread; fi
     if selected s3 && [ -n "${DUMP_OK[s3]:-}" ]; then load_s3; fi
     if selected mydumper; then load_myloader; fi
+    if selected mydumper10; then load_myloader10; fi
     if selected mariadb-dump; then load_mariadb; fi
     if selected floor; then floor_load; fi
 }
@@ -989,10 +1031,12 @@ run_scale() {
 
 main() {
     parse_args "$@"
+    shape_init
     check_requirements
     build_tools
     setup_work
     CLK_TCK=$(getconf CLK_TCK)
+    if [ "$SCALE" -eq 0 ] && selected mydumper10; then mydumper10_build; fi
     start_source
     collect_meta
     if [ "$SCALE" -gt 0 ]; then

@@ -29,7 +29,7 @@ expect 0 "^csload [0-9]+\.[0-9]+" -- --version
 expect 2 "the dump DIR is required" --
 expect 2 "expected exactly one dump DIR" -- "$WORK/a" "$WORK/b"
 expect 2 "--if-exists=maybe: expected fail, skip or replace" -- --if-exists maybe "$WORK/empty"
-expect 2 "--defer-indexes=some: expected all, fulltext or none" -- --defer-indexes some "$WORK/empty"
+expect 2 "--defer-indexes=some: expected all, fulltext, none or auto" -- --defer-indexes some "$WORK/empty"
 expect 2 "--replicate-from needs --replication-user" -- --replicate-from 127.0.0.1:3306 "$WORK/empty"
 expect 2 "--replication-ssl-mode=maybe: expected disabled, required, verify-ca or verify-identity" -- \
     --replication-ssl-mode maybe "$WORK/empty"
