@@ -61,6 +61,8 @@ struct fmt_table {
     int transactional;     /* 0 for MyISAM/Aria/MEMORY... */
     uint64_t rows;         /* sum of chunk rows */
     uint64_t max_row_bytes;/* the longest row as encoded (0 = unknown) */
+    char *where;           /* the csdump --where condition its rows were read with;
+                            * NULL = all rows.  Untrusted on load: never sent */
     struct fmt_chunk *chunks;
     size_t nchunks;
     size_t chunks_cap;     /* private to manifest.c: allocated chunks */
@@ -151,6 +153,7 @@ struct fmt_manifest {
     unsigned threads;
     uint64_t chunk_rows;
     uint64_t chunk_bytes;
+    int subset;            /* some tables' rows filtered by --where (their fmt_table.where) */
     /* snapshot */
     char *lock_mode;       /* the mode actually used */
     int consistent;
@@ -198,6 +201,11 @@ struct fmt_file *fmt_manifest_add_file(struct fmt_manifest *m);
 struct fmt_account *fmt_manifest_add_account(struct fmt_manifest *m);
 int fmt_manifest_add_proof(struct fmt_manifest *m, const char *proof);
 int fmt_manifest_add_not_dumped(struct fmt_manifest *m, const char *what);
+
+/* 1 if the dump holds only some rows of some of its tables (csdump
+ * --where): its "subset" flag, or any table with a "where" (a dump that
+ * says one and not the other is read as a subset all the same). */
+int fmt_manifest_subset(const struct fmt_manifest *m);
 
 /* Serialize to JSON text (malloc'd, NUL-terminated). */
 char *fmt_manifest_to_json(const struct fmt_manifest *m, struct cs_error *err);
