@@ -59,8 +59,8 @@ assert_eq "$(sql dst "SELECT COUNT(*) FROM shop.keep")" 10 "keep on the target"
 assert_eq "$(sql dst "SELECT COUNT(*) FROM shop.v")" "${want_orders%%$'\t'*}" "the view over the subset"
 # the condition text was never sent to the target
 grep -q "LOAD DATA\|INSERT INTO" "$WORK/dst-general.log" || fail "the general log caught no load"
-if grep -q "a,b:c\|region = 'eu'" "$WORK/dst-general.log"; then
-    fail "the --where condition was sent to the target: $(grep "a,b:c\|region = 'eu'" "$WORK/dst-general.log")"
+if grep -q "region = 'eu'\\|n % 2 = 0" "$WORK/dst-general.log"; then
+    fail "the --where condition was sent to the target: $(grep "region = 'eu'\\|n % 2 = 0" "$WORK/dst-general.log")"
 fi
 
 note "a --where dump verifies chunk by chunk on a rerun too"
