@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/pattern.h"
 #include "dump/select.h"
 #include "format/chunksel.h"
 
@@ -93,7 +94,7 @@ static int pick(const struct dump_config *cfg, char **tables, const char **conds
                 *out = conds[i];
             continue;
         }
-        if (!dump_select_table_pattern(tables[i], t->schema, t->name))
+        if (!cs_pattern_table(tables[i], t->schema, t->name))
             continue;
         if (own != (size_t)-1)
             return cs_error_set(err, CS_ERR_USAGE,
