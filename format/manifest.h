@@ -202,6 +202,13 @@ struct fmt_account *fmt_manifest_add_account(struct fmt_manifest *m);
 int fmt_manifest_add_proof(struct fmt_manifest *m, const char *proof);
 int fmt_manifest_add_not_dumped(struct fmt_manifest *m, const char *what);
 
+/* Leaves in M only the tables and objects whose KEEP_TABLES[i] /
+ * KEEP_OBJECTS[i] is set (in their order); the others are freed.  The
+ * file list stays whole (csload --tables: the rest of the dump is still
+ * the dump). */
+void fmt_manifest_keep(struct fmt_manifest *m, const unsigned char *keep_tables,
+                       const unsigned char *keep_objects);
+
 /* 1 if the dump holds only some rows of some of its tables (csdump
  * --where): its "subset" flag, or any table with a "where" (a dump that
  * says one and not the other is read as a subset all the same). */

@@ -6,17 +6,21 @@
 
 #include "common/console.h"
 #include "format/checksum.h"
+#include "format/hash.h"
 #include "load/accounts.h"
 #include "load/archive_in.h"
 #include "load/check.h"
+#include "load/dataonly.h"
 #include "load/chunk.h"
 #include "load/compat.h"
 #include "load/definer.h"
 #include "load/jobs.h"
 #include "load/jsoncheck.h"
 #include "load/nontx.h"
+#include "load/rename.h"
 #include "load/replsetup.h"
 #include "load/schema.h"
+#include "load/select.h"
 #include "load/session.h"
 #include "load/stmtcheck.h"
 
@@ -36,6 +40,8 @@ struct run {
     size_t total_chunks;
     uint64_t total_bytes;
     double t0;
+    char selection[400];             /* what --databases/--tables/--exclude left out */
+    int usage;                       /* the error is bad usage found in the dump: exit 2 */
 };
 
 /* The journal's key: the dump's id, or (older dumps) the manifest's hash. */
@@ -94,6 +100,51 @@ static void report_subset(const struct run *r)
                 "the dump is a subset: %zu table(s) hold only the rows of their --where "
                 "condition; each chunk is verified, the tables are not the source's whole",
                 n);
+}
+
+/* --databases/--tables/--exclude and --rename-schema, on manifest M (the
+ * catalog first, an archive's final manifest after the stream: LOG NULL,
+ * said once already). */
+static int shape(struct run *r, struct fmt_manifest *m, const struct cs_log *log,
+                 struct cs_error *err)
+{
+    const struct load_config *cfg = r->cfg;
+
+    if (load_select_active(cfg) &&
+        load_select_apply(cfg, r->in, m, log, r->selection, sizeof(r->selection), err) < 0)
+        goto fail;
+    if (log && *r->selection)
+        cs_log_info(log, "%s", r->selection);
+    if (!cfg->nrenames)
+        return 0;
+    if (load_rename_manifest(cfg, m, err) < 0)
+        goto fail;
+    r->in->rename = cfg;
+    for (size_t i = 0; log && i < cfg->nrenames; i++)
+        cs_log_info(log, "--rename-schema: schema %s of the dump loads as %s", cfg->renames[i],
+                    strchr(cfg->renames[i], ':') + 1);
+    return 0;
+fail:
+    r->usage = err->code == CS_ERR_USAGE;
+    return -1;
+}
+
+/* Another journal key for a renamed load: the same dump may be loaded into
+ * one target under its names and again under new ones. */
+static int rename_dump_id(struct run *r, struct cs_error *err)
+{
+    struct cs_buf b = CS_BUF_INIT;
+
+    if (!r->cfg->nrenames)
+        return 0;
+    cs_buf_printf(&b, "%s", r->dump_id);
+    for (size_t i = 0; i < r->cfg->nrenames; i++)
+        cs_buf_printf(&b, "\n--rename-schema=%s", r->cfg->renames[i]);
+    if (cs_buf_failed(&b))
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    fmt_hash128_hex(b.data, b.len, r->dump_id);
+    cs_buf_release(&b);
+    return 0;
 }
 
 static void preflight(struct run *r)
@@ -294,9 +345,15 @@ static int stream_job(struct load_worker *w, void *job, void *vr, struct cs_erro
     size_t i;
 
     for (i = 0; i < r->m->ntables; i++)
-        if (!strcmp(r->m->tables[i].schema, ch->schema) && !strcmp(r->m->tables[i].name, ch->table))
+        if (!strcmp(r->m->tables[i].schema, load_rename_map(r->cfg, ch->schema)) &&
+            !strcmp(r->m->tables[i].name, ch->table))
             break;
-    if (i == r->m->ntables)
+    if (i == r->m->ntables && load_select_active(r->cfg) &&
+        !load_select_table(r->cfg, ch->schema, ch->table))
+        ; /* left out by the selection: read past */
+    else if (r->cfg->no_data)
+        ; /* --no-data: read past */
+    else if (i == r->m->ntables)
         rc = cs_error_set(err, CS_ERR_FORMAT, "%s: chunk %s is for %s.%s, which the catalog "
                                               "does not have",
                           r->in->name, ch->c.file, ch->schema, ch->table);
@@ -318,7 +375,7 @@ static int stream_phase(struct run *r, struct cs_error *err)
     if (load_pool_run(&ph, err) < 0 || load_archive_finish(r->arch, &final, err) < 0)
         return -1;
     if (final) {
-        if (load_compat_manifest(r->compat, final, err) < 0) {
+        if (shape(r, final, NULL, err) < 0 || load_compat_manifest(r->compat, final, err) < 0) {
             fmt_manifest_free(final);
             return -1;
         }
@@ -418,13 +475,84 @@ static void summary(struct run *r)
                 r->m->ntables, (unsigned long long)atomic_load(&p->rows),
                 (unsigned long long)atomic_load(&p->chunks), bytes / 1e6, el,
                 el > 0 ? bytes / 1e6 / el : 0.0,
-                r->cfg->verify ? "verified: every chunk matches the dump" : "NOT verified (--no-verify)");
+                r->cfg->no_data ? "no rows (--no-data: schema and objects only)"
+                : r->cfg->verify ? "verified: every chunk matches the dump"
+                                 : "NOT verified (--no-verify)");
+    if (*r->selection)
+        cs_log_info(r->cfg->log, "%s", r->selection);
+    if (r->cfg->data_only)
+        cs_log_info(r->cfg->log, "--data-only: rows into the tables the target had; no table, "
+                                 "index, view, routine, trigger or event was created or changed");
+    if (fmt_manifest_subset(r->m))
+        cs_log_info(r->cfg->log, "the dump is a subset (csdump --where): the tables hold only "
+                                 "the rows of their conditions");
+    if (r->cfg->nrenames) {
+        struct cs_buf hint = CS_BUF_INIT;
+        load_rename_repl_hint(r->cfg, &hint);
+        cs_log_info(r->cfg->log,
+                    "schemas were renamed: replicating from the source needs the rewrite "
+                    "filter, %s",
+                    hint.data ? hint.data : "(out of memory)");
+        cs_buf_release(&hint);
+    }
     load_compat_summary(r->compat, r->cfg->log);
     load_accounts_summary(r->accounts, r->cfg->log);
     cs_log_info(r->cfg->log,
                 "the progress journal stays on the target in schema " LOAD_JOURNAL_SCHEMA
                 " (a rerun of this dump finds everything done): drop "
                 "it with DROP DATABASE `" LOAD_JOURNAL_SCHEMA "` once the copy is in use");
+}
+
+/* Before anything is written: what the target has must take the load.
+ * --data-only: the tables are there and fit; otherwise none of the dump's
+ * objects may be there (--if-exists) and every definer must be possible. */
+static int target_checks(struct run *r, int first_run, struct cs_error *err)
+{
+    if (load_schema_check_target(&r->ctx, &r->target, err) < 0)
+        return -1;
+    if (r->cfg->data_only) {
+        if (load_dataonly_check(&r->main, r->m, r->cfg->log, err) < 0) {
+            r->usage = 1;
+            return -1;
+        }
+        return 0;
+    }
+    if (load_schema_conflicts(&r->main, &r->ctx, first_run, err) < 0)
+        return -1;
+    return load_definers_check(&r->main, &r->ctx, r->accounts, err);
+}
+
+/* Schemas, sequences and tables (not with --data-only). */
+static int ddl_phase(struct run *r, struct cs_error *err)
+{
+    if (r->cfg->data_only)
+        return load_accounts_create(r->accounts, &r->main, r->dump_id, err);
+    if (load_schema_databases(&r->main, &r->ctx, err) < 0 ||
+        load_accounts_create(r->accounts, &r->main, r->dump_id, err) < 0 ||
+        load_schema_sequences(&r->main, &r->ctx, err) < 0)
+        return -1;
+    return load_schema_tables(&r->main, &r->ctx, err);
+}
+
+/* The rows (not with --no-data; an archive is read to its end all the
+ * same), then with --data-only nothing more: no index is dropped or built. */
+static int rows_phase(struct run *r, struct cs_error *err)
+{
+    const struct load_config *cfg = r->cfg;
+
+    if (!cfg->no_data && load_nontx_prepare(&r->main, &r->ctx, &r->journal, err) < 0)
+        return -1;
+    if (r->arch ? stream_phase(r, err) < 0 : !cfg->no_data && data_phase(r, err) < 0)
+        return -1;
+    if (!cfg->data_only && alter_phase(r, "index", err) < 0)
+        return -1;
+    if (cfg->verify && !cfg->no_data && verify_phase(r, err) < 0)
+        return -1;
+    if (cfg->data_only)
+        return 0;
+    if (alter_phase(r, "fk", err) < 0)
+        return -1;
+    return load_schema_objects(&r->main, &r->ctx, r->m->sql_mode, err);
 }
 
 static int phases(struct run *r, struct cs_error *err)
@@ -434,20 +562,10 @@ static int phases(struct run *r, struct cs_error *err)
     if (open_journal(r, &first_run, err) < 0 || init_ctx(r, err) < 0 ||
         load_accounts_prepare(&r->accounts, &r->main, r->cfg, r->in, r->m, &r->target,
                               &r->journal, first_run, err) < 0 ||
-        load_schema_check_target(&r->ctx, &r->target, err) < 0 ||
-        load_schema_conflicts(&r->main, &r->ctx, first_run, err) < 0 ||
-        load_definers_check(&r->main, &r->ctx, r->accounts, err) < 0 ||
+        target_checks(r, first_run, err) < 0 ||
         load_journal_mark(&r->main, r->dump_id, "load:started", err) < 0 ||
-        load_compat_record(r->compat, &r->main, r->dump_id, err) < 0 ||
-        load_schema_databases(&r->main, &r->ctx, err) < 0 ||
-        load_accounts_create(r->accounts, &r->main, r->dump_id, err) < 0 ||
-        load_schema_sequences(&r->main, &r->ctx, err) < 0 ||
-        load_schema_tables(&r->main, &r->ctx, err) < 0 ||
-        load_nontx_prepare(&r->main, &r->ctx, &r->journal, err) < 0 ||
-        (r->arch ? stream_phase(r, err) : data_phase(r, err)) < 0 ||
-        alter_phase(r, "index", err) < 0 || (r->cfg->verify && verify_phase(r, err) < 0) ||
-        alter_phase(r, "fk", err) < 0 ||
-        load_schema_objects(&r->main, &r->ctx, r->m->sql_mode, err) < 0 ||
+        load_compat_record(r->compat, &r->main, r->dump_id, err) < 0 || ddl_phase(r, err) < 0 ||
+        rows_phase(r, err) < 0 ||
         load_accounts_grant(r->accounts, &r->main, r->dump_id, err) < 0)
         return -1;
     summary(r);
@@ -472,7 +590,8 @@ int load_run(const struct load_config *cfg, struct cs_error *err)
         r.in = load_input_dir_new(cfg->input, err);
         r.m = r.in ? r.in->read_manifest(r.in, err) : NULL;
     }
-    if (!r.m || dump_id_of(&r, err) < 0 || (!r.arch && check_dump(&r, err) < 0) ||
+    if (!r.m || dump_id_of(&r, err) < 0 || rename_dump_id(&r, err) < 0 ||
+        (!r.arch && check_dump(&r, err) < 0) || shape(&r, r.m, cfg->log, err) < 0 ||
         load_stmtcheck_dump(r.in, r.m, cfg->include_system, err) < 0 ||
         connect_target(&r, err) < 0)
         goto out;
@@ -498,5 +617,5 @@ out:
         load_archive_free(r.arch);
     else
         load_input_free(r.in);
-    return rc;
+    return rc < 0 && r.usage ? -2 : rc;
 }
