@@ -98,6 +98,34 @@ static int target_cols(struct cs_conn *c, const struct fmt_table *t, struct cs_r
     return r < 0 ? -1 : 0;
 }
 
+/* The first trigger of the target on T, into WHY; 1 found, 0 none, -1 error. */
+static int target_trigger(struct cs_conn *c, const struct fmt_table *t, char *why, size_t whylen,
+                          struct cs_error *err)
+{
+    struct cs_buf sql = CS_BUF_INIT;
+    char *name = NULL;
+    int r;
+
+    cs_buf_puts(&sql, "SELECT MIN(TRIGGER_NAME) FROM information_schema.TRIGGERS WHERE "
+                      "EVENT_OBJECT_SCHEMA = ");
+    fmt_sql_append_string(&sql, t->schema, strlen(t->schema));
+    cs_buf_puts(&sql, " AND EVENT_OBJECT_TABLE = ");
+    fmt_sql_append_string(&sql, t->name, strlen(t->name));
+    r = cs_buf_failed(&sql) ? cs_error_set(err, CS_ERR_NOMEM, "out of memory")
+                            : cs_conn_query_value(c, sql.data, &name, err);
+    cs_buf_release(&sql);
+    if (r < 0)
+        return -1;
+    if (name && *name)
+        snprintf(why, whylen,
+                 "the target has trigger %s on it, which would fire for every row loaded; drop "
+                 "it for the load and create it again after",
+                 name);
+    r = name && *name;
+    free(name);
+    return r;
+}
+
 int load_dataonly_check(struct cs_conn *c, const struct fmt_manifest *m, const struct cs_log *log,
                         struct cs_error *err)
 {
@@ -112,7 +140,11 @@ int load_dataonly_check(struct cs_conn *c, const struct fmt_manifest *m, const s
         size_t n = 0;
         int r = target_cols(c, t, &res, &cols, &n, err);
 
-        if (r == 0 && load_dataonly_compare(t, cols, n, why, sizeof(why))) {
+        int differs = r == 0 && load_dataonly_compare(t, cols, n, why, sizeof(why));
+
+        if (r == 0 && !differs && (differs = target_trigger(c, t, why, sizeof(why), err)) < 0)
+            r = -1;
+        if (r == 0 && differs) {
             cs_log_error(log, "--data-only: table %s.%s: %s", t->schema, t->name, why);
             if (!bad++) {
                 first = t;

@@ -5,7 +5,8 @@
  * (COLUMN_TYPE, compared case-insensitively); generated columns of the
  * target are not compared (the dump has none).  Each table that differs is
  * named with its first difference (a missing table, a missing or extra
- * column, another order, another type), then the load stops (CS_ERR_USAGE)
+ * column, another order, another type, a trigger of the target's that would
+ * fire for every row loaded), then the load stops (CS_ERR_USAGE)
  * before any row is written.  The comparison itself is pure
  * (load_dataonly_compare); the check runs on the coordinator's connection.
  */

@@ -120,9 +120,11 @@ static int shape(struct run *r, struct fmt_manifest *m, const struct cs_log *log
     if (load_rename_manifest(cfg, m, err) < 0)
         goto fail;
     r->in->rename = cfg;
-    for (size_t i = 0; log && i < cfg->nrenames; i++)
-        cs_log_info(log, "--rename-schema: schema %s of the dump loads as %s", cfg->renames[i],
-                    strchr(cfg->renames[i], ':') + 1);
+    for (size_t i = 0; log && i < cfg->nrenames; i++) {
+        const char *colon = strchr(cfg->renames[i], ':');
+        cs_log_info(log, "--rename-schema: schema %.*s of the dump loads as %s",
+                    (int)(colon - cfg->renames[i]), cfg->renames[i], colon + 1);
+    }
     return 0;
 fail:
     r->usage = err->code == CS_ERR_USAGE;
@@ -478,8 +480,12 @@ static void summary(struct run *r)
                 r->cfg->no_data ? "no rows (--no-data: schema and objects only)"
                 : r->cfg->verify ? "verified: every chunk matches the dump"
                                  : "NOT verified (--no-verify)");
-    if (*r->selection)
+    if (*r->selection) {
         cs_log_info(r->cfg->log, "%s", r->selection);
+        cs_log_warn(r->cfg->log, "this load is a part of the dump: replication from the source "
+                                 "would also apply the source's changes to what this load left "
+                                 "out; set replication filters that match the load first");
+    }
     if (r->cfg->data_only)
         cs_log_info(r->cfg->log, "--data-only: rows into the tables the target had; no table, "
                                  "index, view, routine, trigger or event was created or changed");

@@ -236,8 +236,7 @@ int load_select_apply(const struct load_config *cfg, struct load_input *in, stru
             break;
         bad = 0;
         unmatched("databases", cfg->databases, cfg->ndatabases, h.db,
-                  "the dump has no such schema (names are exact and case-sensitive)", l, &bad,
-                  err);
+                  "the dump has no such schema (names are exact and case-sensitive)", l, &bad, err);
         unmatched("tables", cfg->tables, cfg->ntables, h.tab,
                   "no table, view or sequence of the dump matches it", l, &bad, err);
         unmatched("exclude", cfg->exclude, cfg->nexclude, h.exc,
