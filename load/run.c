@@ -29,6 +29,7 @@ struct run {
     struct load_archive *arch;       /* --archive; owns IN then */
     struct load_input *in;
     struct fmt_manifest *m;
+    struct fmt_manifest *catalog;    /* an archive's own, which it borrows: M is a copy then */
     char dump_id[33];
     struct cs_conn main;
     struct load_target target;
@@ -102,6 +103,17 @@ static void report_subset(const struct run *r)
                 n);
 }
 
+/* A deep copy of M, through its JSON. */
+static struct fmt_manifest *copy_manifest(const struct fmt_manifest *m, struct cs_error *err)
+{
+    char *json = fmt_manifest_to_json(m, err);
+    struct fmt_manifest *copy = json ? fmt_manifest_from_json(json, strlen(json), "manifest", err)
+                                     : NULL;
+
+    free(json);
+    return copy;
+}
+
 /* --databases/--tables/--exclude and --rename-schema, on manifest M (the
  * catalog first, an archive's final manifest after the stream: LOG NULL,
  * said once already). */
@@ -109,9 +121,13 @@ static int shape(struct run *r, struct fmt_manifest *m, const struct cs_log *log
                  struct cs_error *err)
 {
     const struct load_config *cfg = r->cfg;
+    int rc = 0;
 
-    if (load_select_active(cfg) &&
-        load_select_apply(cfg, r->in, m, log, r->selection, sizeof(r->selection), err) < 0)
+    /* the selection is in the dump's names: its statements as they are */
+    r->in->rename = NULL;
+    if (load_select_active(cfg))
+        rc = load_select_apply(cfg, r->in, m, log, r->selection, sizeof(r->selection), err);
+    if (rc < 0)
         goto fail;
     if (log && *r->selection)
         cs_log_info(log, "%s", r->selection);
@@ -592,6 +608,11 @@ int load_run(const struct load_config *cfg, struct cs_error *err)
         r.arch = load_archive_open(cfg->archive, 0, cfg->log, err);
         r.in = r.arch ? load_archive_input(r.arch) : NULL;
         r.m = r.arch ? load_archive_take_manifest(r.arch) : NULL;
+        if (r.m && (load_select_active(cfg) || cfg->nrenames)) {
+            /* the archive keeps pointers into its catalog: shape a copy */
+            r.catalog = r.m;
+            r.m = copy_manifest(r.catalog, err);
+        }
     } else {
         r.in = load_input_dir_new(cfg->input, err);
         r.m = r.in ? r.in->read_manifest(r.in, err) : NULL;
@@ -623,5 +644,6 @@ out:
         load_archive_free(r.arch);
     else
         load_input_free(r.in);
+    fmt_manifest_free(r.catalog);
     return rc < 0 && r.usage ? -2 : rc;
 }

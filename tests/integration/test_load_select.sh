@@ -96,6 +96,17 @@ expect_exit 2 "--rename-schema=nosuch:x: the dump has no schema nosuch" \
 expect_exit 2 "--rename-schema=crm:shop: the dump has a schema shop already" \
     load_into dst2 "$WORK/d" --rename-schema crm:shop
 
+note "selection and rename of a stream (csdump --archive - | csload --archive -)"
+start_server dst5
+"$CSDUMP" --no-defaults -S "$(sock src)" -u root -q --no-users --archive - |
+    "$CSLOAD" --no-defaults -S "$(sock dst5)" -u root -q --archive - --rename-schema shop:s3 \
+        --exclude crm,shop.items
+assert_eq "$(sql dst5 "SELECT GROUP_CONCAT(CONCAT(TABLE_SCHEMA, '.', TABLE_NAME) ORDER BY TABLE_NAME)
+                       FROM information_schema.TABLES WHERE TABLE_SCHEMA IN ('shop', 's3', 'crm')")" \
+    "s3.audit,s3.orders,s3.v_big,s3.v_orders" "what the stream loaded"
+assert_eq "$(sql dst5 "SELECT COUNT(*), SUM(amount) FROM s3.orders")" "3	60" "s3.orders from the stream"
+assert_eq "$(sql dst5 "SELECT s3.total()")" 60 "s3.total() from the stream"
+
 note "--no-data, then --data-only into the tables it made"
 start_server dst3
 expect_exit 0 "no rows \\(--no-data" load_into dst3 "$WORK/d" --no-data
