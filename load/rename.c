@@ -162,12 +162,18 @@ static int is_dot(const char *text, const struct load_tok *t)
     return t->kind == LOAD_TOK_PUNCT && text[t->off] == '.';
 }
 
-/* The name T holds, unquoted (malloc'd). */
+/* "db.*" of a GRANT: a reference to the schema too. */
+static int is_star(const char *text, const struct load_tok *t)
+{
+    return t->kind == LOAD_TOK_PUNCT && text[t->off] == '*';
+}
+
+/* The name T holds, unquoted (malloc'd); "*" for a star. */
 static char *name_of(const char *text, const struct load_tok *t)
 {
     struct cs_buf b = CS_BUF_INIT;
 
-    if (t->kind == LOAD_TOK_WORD) {
+    if (t->kind == LOAD_TOK_WORD || t->kind == LOAD_TOK_PUNCT) {
         cs_buf_append(&b, text + t->off, t->len);
     } else {
         for (size_t i = t->off + 1; i + 1 < t->off + t->len; i++) {
@@ -207,7 +213,7 @@ int load_rename_refs(const char *text, int backslash, struct load_qref **refs, s
                               *b = &toks.v[sig[k + 2]];
         struct load_qref *r;
 
-        if (!is_name(a) || !is_dot(text, d) || !is_name(b) ||
+        if (!is_name(a) || !is_dot(text, d) || !(is_name(b) || is_star(text, b)) ||
             (k > 0 && is_dot(text, &toks.v[sig[k - 1]])))
             continue;
         if (*n == cap) {

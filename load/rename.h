@@ -5,7 +5,7 @@
  * and verify all see NEW; every statement of the dump is rewritten on its
  * tokens (load/sqltok.h) as it is read (load_schema_read): a qualified
  * reference OLD.x (`OLD`.`x`, bare or quoted, also inside executable
- * comments) becomes `NEW`.x, and CREATE DATABASE|SCHEMA [IF NOT EXISTS] OLD
+ * comments; OLD.* of a GRANT too) becomes `NEW`.x, and CREATE DATABASE|SCHEMA [IF NOT EXISTS] OLD
  * names NEW.  Strings, comments and every other identifier are left as
  * they are; nothing is replaced as text.  Names compare exactly
  * (case-sensitive, as schema names are on a server with
