@@ -147,17 +147,30 @@ fail:
     return -1;
 }
 
-/* Another journal key for a renamed load: the same dump may be loaded into
- * one target under its names and again under new ones. */
-static int rename_dump_id(struct run *r, struct cs_error *err)
+static void key_items(struct cs_buf *b, const char *opt, char *const *v, size_t n)
 {
+    for (size_t i = 0; i < n; i++)
+        cs_buf_printf(b, "\n--%s=%s", opt, v[i]);
+}
+
+/* Another journal key for a load of part of a dump, under other names, or
+ * of only its schema or rows: each such load of one dump into one target
+ * is a load of its own (a rerun of the same command resumes it), so one
+ * never takes what another created for an interrupted run of its own. */
+static int variant_dump_id(struct run *r, struct cs_error *err)
+{
+    const struct load_config *cfg = r->cfg;
     struct cs_buf b = CS_BUF_INIT;
 
-    if (!r->cfg->nrenames)
+    if (!load_select_active(cfg) && !cfg->nrenames && !cfg->no_data && !cfg->data_only)
         return 0;
     cs_buf_printf(&b, "%s", r->dump_id);
-    for (size_t i = 0; i < r->cfg->nrenames; i++)
-        cs_buf_printf(&b, "\n--rename-schema=%s", r->cfg->renames[i]);
+    key_items(&b, "databases", cfg->databases, cfg->ndatabases);
+    key_items(&b, "tables", cfg->tables, cfg->ntables);
+    key_items(&b, "exclude", cfg->exclude, cfg->nexclude);
+    key_items(&b, "rename-schema", cfg->renames, cfg->nrenames);
+    cs_buf_printf(&b, "%s%s", cfg->no_data ? "\n--no-data" : "",
+                  cfg->data_only ? "\n--data-only" : "");
     if (cs_buf_failed(&b))
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     fmt_hash128_hex(b.data, b.len, r->dump_id);
@@ -617,7 +630,7 @@ int load_run(const struct load_config *cfg, struct cs_error *err)
         r.in = load_input_dir_new(cfg->input, err);
         r.m = r.in ? r.in->read_manifest(r.in, err) : NULL;
     }
-    if (!r.m || dump_id_of(&r, err) < 0 || rename_dump_id(&r, err) < 0 ||
+    if (!r.m || dump_id_of(&r, err) < 0 || variant_dump_id(&r, err) < 0 ||
         (!r.arch && check_dump(&r, err) < 0) || shape(&r, r.m, cfg->log, err) < 0 ||
         load_stmtcheck_dump(r.in, r.m, cfg->include_system, err) < 0 ||
         connect_target(&r, err) < 0)
