@@ -411,6 +411,12 @@ static int check_only(const struct load_config *cfg, const struct cs_log *log,
     if (problems == 0) { /* the content: each DDL file the statement it claims to be */
         struct fmt_manifest *m = in->read_manifest(in, err);
         problems = m && load_stmtcheck_dump(in, m, cfg->include_system, err) == 0 ? 0 : -1;
+        for (size_t i = 0; problems == 0 && i < m->ntables; i++)
+            if (m->tables[i].where)
+                cs_log_info(log, "%s: %s.%s holds only the rows WHERE %s (csdump --where): the "
+                                 "dump is a subset",
+                            cfg->input, m->tables[i].schema, m->tables[i].name,
+                            m->tables[i].where);
         fmt_manifest_free(m);
     }
 
