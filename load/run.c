@@ -88,28 +88,6 @@ static int check_dump(struct run *r, struct cs_error *err)
     return problems == 0 ? 0 : -1;
 }
 
-/* A --where dump: each filtered table said so.  The condition is dump
- * content: it is printed, never sent to the target. */
-static void report_subset(const struct run *r)
-{
-    size_t n = 0;
-
-    if (!fmt_manifest_subset(r->m))
-        return;
-    for (size_t i = 0; i < r->m->ntables; i++) {
-        const struct fmt_table *t = &r->m->tables[i];
-        if (!t->where)
-            continue;
-        n++;
-        cs_log_info(r->cfg->log, "%s.%s: dumped with --where %s (only those rows are in the dump)",
-                    t->schema, t->name, t->where);
-    }
-    cs_log_warn(r->cfg->log,
-                "the dump is a subset: %zu table(s) hold only the rows of their --where "
-                "condition; each chunk is verified, the tables are not the source's whole",
-                n);
-}
-
 /* A deep copy of M, through its JSON. */
 static struct fmt_manifest *copy_manifest(const struct fmt_manifest *m, struct cs_error *err)
 {
@@ -154,37 +132,6 @@ fail:
     return -1;
 }
 
-static void key_items(struct cs_buf *b, const char *opt, char *const *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        cs_buf_printf(b, "\n--%s=%s", opt, v[i]);
-}
-
-/* Another journal key for a load of part of a dump, under other names, or
- * of only its schema or rows: each such load of one dump into one target
- * is a load of its own (a rerun of the same command resumes it), so one
- * never takes what another created for an interrupted run of its own. */
-static int variant_dump_id(struct run *r, struct cs_error *err)
-{
-    const struct load_config *cfg = r->cfg;
-    struct cs_buf b = CS_BUF_INIT;
-
-    if (!load_select_active(cfg) && !cfg->nrenames && !cfg->no_data && !cfg->data_only)
-        return 0;
-    cs_buf_printf(&b, "%s", r->dump_id);
-    key_items(&b, "databases", cfg->databases, cfg->ndatabases);
-    key_items(&b, "tables", cfg->tables, cfg->ntables);
-    key_items(&b, "exclude", cfg->exclude, cfg->nexclude);
-    key_items(&b, "rename-schema", cfg->renames, cfg->nrenames);
-    cs_buf_printf(&b, "%s%s", cfg->no_data ? "\n--no-data" : "",
-                  cfg->data_only ? "\n--data-only" : "");
-    if (cs_buf_failed(&b))
-        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-    fmt_hash128_hex(b.data, b.len, r->dump_id);
-    cs_buf_release(&b);
-    return 0;
-}
-
 static void preflight(struct run *r)
 {
     const struct load_target *t = &r->target;
@@ -207,7 +154,7 @@ static void preflight(struct run *r)
     if (t->read_only)
         cs_log_warn(r->cfg->log, "the target is read_only: the load works only for users with "
                                  "SUPER / READ_ONLY ADMIN");
-    report_subset(r);
+    load_select_report_subset(r->m, r->cfg->log);
 }
 
 /* Every row must fit in one packet (sql chunks: one INSERT of 1 MiB or one row). */
@@ -801,7 +748,7 @@ int load_run(const struct load_config *cfg, struct cs_error *err)
             r.m = r.in ? r.in->read_manifest(r.in, err) : NULL;
         r.waiting = !final;
     }
-    if (!r.m || dump_id_of(&r, err) < 0 || variant_dump_id(&r, err) < 0 ||
+    if (!r.m || dump_id_of(&r, err) < 0 || load_select_journal_key(cfg, r.dump_id, err) < 0 ||
         (!r.arch && !r.waiting && check_dump(&r, err) < 0) || shape(&r, r.m, cfg->log, err) < 0 ||
         load_stmtcheck_dump(r.in, r.m, cfg->include_system, err) < 0 ||
         connect_target(&r, err) < 0)
