@@ -295,7 +295,8 @@ static void select_sql(struct cs_buf *b, const struct dump_table *t, const struc
 {
     struct fmt_chunk_range r = {ts->key_names, t->nkey, u->lo, u->hi};
 
-    fmt_chunk_select(b, ts->sel, ts->ncols, t->schema, t->name, u->keyed ? &r : NULL, u->keyed);
+    fmt_chunk_select_filtered(b, ts->sel, ts->ncols, t->schema, t->name, u->keyed ? &r : NULL,
+                              t->where, u->keyed);
 }
 
 /* After a failure: the open partial goes; a keyed unit keeps its finished

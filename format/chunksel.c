@@ -1,5 +1,8 @@
 #include "format/chunksel.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #include "common/quote.h"
 
 void fmt_chunk_select_list(struct cs_buf *b, const struct fmt_sel_col *cols, size_t n)
@@ -61,16 +64,97 @@ void fmt_chunk_select(struct cs_buf *b, const struct fmt_sel_col *cols, size_t n
                       const char *schema, const char *table, const struct fmt_chunk_range *r,
                       int order_by)
 {
+    fmt_chunk_select_filtered(b, cols, n, schema, table, r, NULL, order_by);
+}
+
+void fmt_chunk_select_filtered(struct cs_buf *b, const struct fmt_sel_col *cols, size_t n,
+                               const char *schema, const char *table,
+                               const struct fmt_chunk_range *r, const char *filter, int order_by)
+{
+    int has_range = r && (r->lo || r->hi);
+
     cs_buf_puts(b, "SELECT ");
     fmt_chunk_select_list(b, cols, n);
     cs_buf_puts(b, " FROM ");
     cs_quote_qualified(b, schema, table);
-    if (r && (r->lo || r->hi)) {
+    if (has_range || filter)
         cs_buf_puts(b, " WHERE ");
+    if (has_range && filter)
+        cs_buf_putc(b, '(');
+    if (has_range)
         fmt_chunk_where(b, r);
-    }
+    if (has_range && filter)
+        cs_buf_puts(b, ") AND ");
+    if (filter)
+        cs_buf_printf(b, "(%s\n)", filter);
     for (size_t k = 0; r && order_by && k < r->nkey; k++) {
         cs_buf_puts(b, k ? ", " : " ORDER BY ");
         cs_quote_ident(b, r->key[k]);
     }
+}
+
+/* Skips the quoted run at S (quote character Q, doubled or backslash-escaped
+ * inside); returns the byte after it, or NULL when it is not closed. */
+static const char *skip_quoted(const char *s, char q)
+{
+    for (s++; *s; s++) {
+        if (*s == '\\' && q != '`' && s[1])
+            s++;
+        else if (*s == q && s[1] == q)
+            s++;
+        else if (*s == q)
+            return s + 1;
+    }
+    return NULL;
+}
+
+int fmt_chunk_filter_check(const char *filter, char *why, size_t whylen)
+{
+    const char *s = filter, *blank = filter + strspn(filter, " \t\r\n");
+    long depth = 0;
+
+    if (!*blank) {
+        snprintf(why, whylen, "the condition is empty");
+        return -1;
+    }
+    while (*s) {
+        if (*s == '\'' || *s == '"' || *s == '`') {
+            const char *e = skip_quoted(s, *s);
+            if (!e) {
+                snprintf(why, whylen, "a %c quote is not closed", *s);
+                return -1;
+            }
+            s = e;
+            continue;
+        }
+        if (s[0] == '/' && s[1] == '*') {
+            const char *e = strstr(s + 2, "*/");
+            if (!e) {
+                snprintf(why, whylen, "a /* comment is not closed");
+                return -1;
+            }
+            s = e + 2;
+            continue;
+        }
+        if (*s == '#' || (s[0] == '-' && s[1] == '-' && (s[2] == ' ' || s[2] == '\t'))) {
+            s += strcspn(s, "\n");
+            continue;
+        }
+        if (*s == ';') {
+            snprintf(why, whylen, "';' would end the statement: give one condition");
+            return -1;
+        }
+        if (*s == '(')
+            depth++;
+        if (*s == ')' && --depth < 0) {
+            snprintf(why, whylen, "a ')' closes more than the condition opened");
+            return -1;
+        }
+        s++;
+    }
+    if (depth) {
+        snprintf(why, whylen, "%ld '(' not closed", depth);
+        return -1;
+    }
+    return 0;
 }

@@ -47,5 +47,18 @@ int fmt_chunk_where(struct cs_buf *b, const struct fmt_chunk_range *r);
 void fmt_chunk_select(struct cs_buf *b, const struct fmt_sel_col *cols, size_t n,
                       const char *schema, const char *table, const struct fmt_chunk_range *r,
                       int order_by);
+/* The same with a row filter (csdump --where, the user's SQL for the
+ * source; NULL = none): "WHERE (<R's predicate>) AND (FILTER)", or
+ * "WHERE (FILTER)" without a range.  The filter ends with a newline inside
+ * its parentheses, so a trailing line comment cannot swallow what follows.
+ * Only csdump sends a filter: a dump's recorded filter is never sent to a
+ * target. */
+void fmt_chunk_select_filtered(struct cs_buf *b, const struct fmt_sel_col *cols, size_t n,
+                               const char *schema, const char *table,
+                               const struct fmt_chunk_range *r, const char *filter, int order_by);
+/* A --where condition is one self-contained expression: not blank, its
+ * quotes, backticks and comments closed, its parentheses balanced, no ';'
+ * outside them.  0, or -1 with WHY (a short reason, WHYLEN bytes). */
+int fmt_chunk_filter_check(const char *filter, char *why, size_t whylen);
 
 #endif

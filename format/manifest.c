@@ -46,6 +46,9 @@
  *     "chunk_rows":     u64     target rows per chunk
  *     "chunk_bytes":    u64     target bytes per chunk
  *     "include_system": bool    taken with --include-system (absent: false)
+ *     "subset":         bool    optional (absent = false): rows of some tables were
+ *                               left out by csdump --where (each such table has
+ *                               its "where"); the dump is not the whole source
  *   },
  *   "snapshot": {
  *     "lock_mode":       str       the lock mode actually used
@@ -98,6 +101,10 @@
  *     "ddl_file":      str      CREATE TABLE file inside the dump (plain name)
  *     "note":          str      optional, e.g. "system-versioned: history not dumped"
  *     "max_row_bytes": int      optional: the longest row as encoded in the chunks
+ *     "where":         str      optional: the csdump --where condition the rows were
+ *                               read with (the user's SQL on the source); only
+ *                               the rows matching it are in the chunks.  Untrusted
+ *                               on load: reported, never sent to a server
  *     "transactional": bool     false for MyISAM, Aria, MEMORY ...
  *     "rows":          u64      sum of the chunks' rows
  *     "estimated_rows": u64     optional: the source's row estimate when the dump
@@ -272,6 +279,7 @@ static const struct fmt_mf_field options_fields[] = {
     MF_U64("chunk_rows",              M, chunk_rows),
     MF_U64("chunk_bytes",             M, chunk_bytes),
     MF_BOOL_OPT("include_system",     M, include_system),
+    MF_BOOL_OPT("subset",             M, subset),
 };
 static const struct fmt_mf_field snap_mode_fields[] = { /* also in coordinates.json */
     MF_STR("lock_mode",               M, lock_mode),
@@ -347,6 +355,7 @@ static const struct fmt_mf_field table_fields[] = { /* then columns, key, chunks
     MF_U64("rows",                    T, rows),
     MF_U64_OPT("max_row_bytes",       T, max_row_bytes),
     MF_U64_NZ("estimated_rows",       T, est_rows),
+    MF_OSTR("where",                  T, where),
 };
 #undef T
 
@@ -624,4 +633,42 @@ int fmt_manifest_add_proof(struct fmt_manifest *m, const char *proof)
 int fmt_manifest_add_not_dumped(struct fmt_manifest *m, const char *what)
 {
     return m ? add_str(&m->not_dumped, &m->nnot_dumped, &m->not_dumped_cap, what) : -1;
+}
+
+int fmt_manifest_subset(const struct fmt_manifest *m)
+{
+    if (m->subset)
+        return 1;
+    for (size_t i = 0; i < m->ntables; i++)
+        if (m->tables[i].where)
+            return 1;
+    return 0;
+}
+
+void fmt_manifest_keep(struct fmt_manifest *m, const unsigned char *keep_tables,
+                       const unsigned char *keep_objects)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < m->ntables; i++) {
+        if (!keep_tables[i]) {
+            free_table(&m->tables[i]);
+            continue;
+        }
+        if (n != i)
+            m->tables[n] = m->tables[i];
+        n++;
+    }
+    m->ntables = n;
+    n = 0;
+    for (size_t i = 0; i < m->nobjects; i++) {
+        if (!keep_objects[i]) {
+            fmt_mf_free_fields(&fmt_mf_object, &m->objects[i]);
+            continue;
+        }
+        if (n != i)
+            m->objects[n] = m->objects[i];
+        n++;
+    }
+    m->nobjects = n;
 }

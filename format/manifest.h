@@ -67,6 +67,8 @@ struct fmt_table {
     int transactional;     /* 0 for MyISAM/Aria/MEMORY... */
     uint64_t rows;         /* sum of chunk rows */
     uint64_t max_row_bytes;/* the longest row as encoded (0 = unknown) */
+    char *where;           /* the csdump --where condition its rows were read with;
+                            * NULL = all rows.  Untrusted on load: never sent */
     uint64_t est_rows;     /* the source's row estimate at the dump (0 = none): progress */
     struct fmt_chunk *chunks;
     size_t nchunks;
@@ -160,6 +162,7 @@ struct fmt_manifest {
     unsigned threads;
     uint64_t chunk_rows;
     uint64_t chunk_bytes;
+    int subset;            /* some tables' rows filtered by --where (their fmt_table.where) */
     int include_system;    /* taken with --include-system (false in version 1) */
     /* snapshot */
     char *lock_mode;       /* the mode actually used */
@@ -208,6 +211,18 @@ struct fmt_file *fmt_manifest_add_file(struct fmt_manifest *m);
 struct fmt_account *fmt_manifest_add_account(struct fmt_manifest *m);
 int fmt_manifest_add_proof(struct fmt_manifest *m, const char *proof);
 int fmt_manifest_add_not_dumped(struct fmt_manifest *m, const char *what);
+
+/* Leaves in M only the tables and objects whose KEEP_TABLES[i] /
+ * KEEP_OBJECTS[i] is set (in their order); the others are freed.  The
+ * file list stays whole (csload --tables: the rest of the dump is still
+ * the dump). */
+void fmt_manifest_keep(struct fmt_manifest *m, const unsigned char *keep_tables,
+                       const unsigned char *keep_objects);
+
+/* 1 if the dump holds only some rows of some of its tables (csdump
+ * --where): its "subset" flag, or any table with a "where" (a dump that
+ * says one and not the other is read as a subset all the same). */
+int fmt_manifest_subset(const struct fmt_manifest *m);
 
 /* Serialize to JSON text (malloc'd, NUL-terminated). */
 char *fmt_manifest_to_json(const struct fmt_manifest *m, struct cs_error *err);

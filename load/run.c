@@ -7,17 +7,21 @@
 #include "common/console.h"
 #include "common/progress.h"
 #include "format/checksum.h"
+#include "format/hash.h"
 #include "load/accounts.h"
 #include "load/archive_in.h"
 #include "load/check.h"
+#include "load/dataonly.h"
 #include "load/chunk.h"
 #include "load/compat.h"
 #include "load/definer.h"
 #include "load/jobs.h"
 #include "load/jsoncheck.h"
 #include "load/nontx.h"
+#include "load/rename.h"
 #include "load/replsetup.h"
 #include "load/schema.h"
+#include "load/select.h"
 #include "load/session.h"
 #include "load/share.h"
 #include "load/waitdump.h"
@@ -28,6 +32,7 @@ struct run {
     struct load_archive *arch;       /* --archive; owns IN then */
     struct load_input *in;
     struct fmt_manifest *m;
+    struct fmt_manifest *catalog;    /* an archive's own, which it borrows: M is a copy then */
     char dump_id[33];
     struct cs_conn main;
     struct load_target target;
@@ -40,6 +45,8 @@ struct run {
     uint64_t total_bytes;
     size_t *by_name; /* table indexes sorted by schema, name (stream) */
     double t0;
+    char selection[400];             /* what --databases/--tables/--exclude left out */
+    int usage;                       /* the error is bad usage found in the dump: exit 2 */
     int started;                     /* load:started is journaled: a rerun resumes */
     unsigned others;                 /* other csload processes of this dump, alive at the start */
     int done_before;                 /* an earlier run had finished the load */
@@ -84,6 +91,50 @@ static int check_dump(struct run *r, struct cs_error *err)
     return problems == 0 ? 0 : -1;
 }
 
+/* A deep copy of M, through its JSON. */
+static struct fmt_manifest *copy_manifest(const struct fmt_manifest *m, struct cs_error *err)
+{
+    char *json = fmt_manifest_to_json(m, err);
+    struct fmt_manifest *copy = json ? fmt_manifest_from_json(json, strlen(json), "manifest", err)
+                                     : NULL;
+
+    free(json);
+    return copy;
+}
+
+/* --databases/--tables/--exclude and --rename-schema, on manifest M (the
+ * catalog first, an archive's final manifest after the stream: LOG NULL,
+ * said once already). */
+static int shape(struct run *r, struct fmt_manifest *m, const struct cs_log *log,
+                 struct cs_error *err)
+{
+    const struct load_config *cfg = r->cfg;
+    int rc = 0;
+
+    /* the selection is in the dump's names: its statements as they are */
+    r->in->rename = NULL;
+    if (load_select_active(cfg))
+        rc = load_select_apply(cfg, r->in, m, log, r->selection, sizeof(r->selection), err);
+    if (rc < 0)
+        goto fail;
+    if (log && *r->selection)
+        cs_log_info(log, "%s", r->selection);
+    if (!cfg->nrenames)
+        return 0;
+    if (load_rename_manifest(cfg, m, err) < 0)
+        goto fail;
+    r->in->rename = cfg;
+    for (size_t i = 0; log && i < cfg->nrenames; i++) {
+        const char *colon = strchr(cfg->renames[i], ':');
+        cs_log_info(log, "--rename-schema: schema %.*s of the dump loads as %s",
+                    (int)(colon - cfg->renames[i]), cfg->renames[i], colon + 1);
+    }
+    return 0;
+fail:
+    r->usage = err->code == CS_ERR_USAGE;
+    return -1;
+}
+
 static void preflight(struct run *r)
 {
     const struct load_target *t = &r->target;
@@ -106,6 +157,7 @@ static void preflight(struct run *r)
     if (t->read_only)
         cs_log_warn(r->cfg->log, "the target is read_only: the load works only for users with "
                                  "SUPER / READ_ONLY ADMIN");
+    load_select_report_subset(r->m, r->cfg->log);
 }
 
 /* Every row must fit in one packet (sql chunks: one INSERT of 1 MiB or one row). */
@@ -395,9 +447,14 @@ static int stream_job(struct load_worker *w, void *job, void *vr, struct cs_erro
     struct run *r = vr;
     struct load_archive_chunk *ch = job;
     int rc = 0;
-    size_t i = table_index(r, ch->schema, ch->table);
+    size_t i = table_index(r, load_rename_map(r->cfg, ch->schema), ch->table);
 
-    if (i == r->m->ntables)
+    if (i == r->m->ntables && load_select_active(r->cfg) &&
+        !load_select_table(r->cfg, ch->schema, ch->table))
+        ; /* left out by the selection: read past */
+    else if (r->cfg->no_data)
+        ; /* --no-data: read past */
+    else if (i == r->m->ntables)
         rc = cs_error_set(err, CS_ERR_FORMAT, "%s: chunk %s is for %s.%s, which the catalog "
                                               "does not have",
                           r->in->name, ch->c.file, ch->schema, ch->table);
@@ -432,7 +489,7 @@ static int stream_phase(struct run *r, struct cs_error *err)
     if (load_pool_run(&ph, err) < 0 || load_archive_finish(r->arch, &final, err) < 0)
         return -1;
     if (final) {
-        if (load_compat_manifest(r->compat, final, err) < 0) {
+        if (shape(r, final, NULL, err) < 0 || load_compat_manifest(r->compat, final, err) < 0) {
             fmt_manifest_free(final);
             return -1;
         }
@@ -686,13 +743,67 @@ static void summary(struct run *r)
                 r->m->ntables, (unsigned long long)atomic_load(&p->rows),
                 (unsigned long long)atomic_load(&p->chunks), raw / 1e6, bytes / 1e6, el,
                 el > 0 ? raw / 1e6 / el : 0.0,
-                r->cfg->verify ? "verified: every chunk matches the dump" : "NOT verified (--no-verify)");
+                r->cfg->no_data ? "no rows (--no-data: schema and objects only)"
+                : r->cfg->verify ? "verified: every chunk matches the dump"
+                                 : "NOT verified (--no-verify)");
+    if (*r->selection) {
+        cs_log_info(r->cfg->log, "%s", r->selection);
+        cs_log_warn(r->cfg->log, "this load is a part of the dump: replication from the source "
+                                 "would also apply the source's changes to what this load left "
+                                 "out; set replication filters that match the load first");
+    }
+    if (r->cfg->data_only)
+        cs_log_info(r->cfg->log, "--data-only: rows into the tables the target had; no table, "
+                                 "index, view, routine, trigger or event was created or changed");
+    if (fmt_manifest_subset(r->m))
+        cs_log_info(r->cfg->log, "the dump is a subset (csdump --where): the tables hold only "
+                                 "the rows of their conditions");
+    if (r->cfg->nrenames) {
+        struct cs_buf hint = CS_BUF_INIT;
+        load_rename_repl_hint(r->cfg, &hint);
+        cs_log_info(r->cfg->log,
+                    "schemas were renamed: replicating from the source needs the rewrite "
+                    "filter, %s",
+                    hint.data ? hint.data : "(out of memory)");
+        cs_buf_release(&hint);
+    }
     load_compat_summary(r->compat, r->cfg->log);
     load_accounts_summary(r->accounts, r->cfg->log);
     cs_log_info(r->cfg->log,
                 "the progress journal stays on the target in schema " LOAD_JOURNAL_SCHEMA
                 " (a rerun of this dump finds everything done): drop "
                 "it with DROP DATABASE `" LOAD_JOURNAL_SCHEMA "` once the copy is in use");
+}
+
+/* Before anything is written: what the target has must take the load.
+ * --data-only: the tables are there and fit; otherwise none of the dump's
+ * objects may be there (--if-exists) and every definer must be possible. */
+static int target_checks(struct run *r, int first_run, struct cs_error *err)
+{
+    if (load_schema_check_target(&r->ctx, &r->target, err) < 0)
+        return -1;
+    if (r->cfg->data_only) {
+        if (load_dataonly_check(&r->main, r->m, r->cfg->log, err) < 0) {
+            r->usage = 1;
+            return -1;
+        }
+        return 0;
+    }
+    if (load_schema_conflicts(&r->main, &r->ctx, first_run, err) < 0)
+        return -1;
+    return load_definers_check(&r->main, &r->ctx, r->accounts, err);
+}
+
+/* Schemas, sequences and tables (not with --data-only). */
+static int ddl_phase(struct run *r, struct cs_error *err)
+{
+    if (r->cfg->data_only)
+        return load_accounts_create(r->accounts, &r->main, r->dump_id, err);
+    if (load_schema_databases(&r->main, &r->ctx, err) < 0 ||
+        load_accounts_create(r->accounts, &r->main, r->dump_id, err) < 0 ||
+        load_schema_sequences(&r->main, &r->ctx, err) < 0)
+        return -1;
+    return tables_phase(r, err);
 }
 
 /* The next phase begins (for the progress line and events); always 0. */
@@ -713,14 +824,10 @@ static int setup_phase(struct run *r, struct cs_error *err)
     rc = open_journal(r, &first_run, err) < 0 || init_ctx(r, err) < 0 ||
                  load_accounts_prepare(&r->accounts, &r->main, r->cfg, r->in, r->m, &r->target,
                                        &r->journal, first_run, err) < 0 ||
-                 load_schema_check_target(&r->ctx, &r->target, err) < 0 ||
-                 load_schema_conflicts(&r->main, &r->ctx, first_run, err) < 0 ||
-                 load_definers_check(&r->main, &r->ctx, r->accounts, err) < 0 ||
+                 target_checks(r, first_run, err) < 0 ||
                  mark_started(r, err) < 0 ||
                  load_compat_record(r->compat, &r->main, r->dump_id, err) < 0 ||
-                 phase(r, "tables") || load_schema_databases(&r->main, &r->ctx, err) < 0 ||
-                 load_accounts_create(r->accounts, &r->main, r->dump_id, err) < 0 ||
-                 load_schema_sequences(&r->main, &r->ctx, err) < 0 || tables_phase(r, err) < 0 ||
+                 phase(r, "tables") || ddl_phase(r, err) < 0 ||
                  load_share_claims_fill(&r->main, r->dump_id, r->m, err) < 0
              ? -1
              : 0;
@@ -729,7 +836,7 @@ static int setup_phase(struct run *r, struct cs_error *err)
      * counted and took the lock first is seen (presence is re-entrant) */
     if (rc == 0)
         rc = load_share_present(&r->main, r->dump_id, &r->others, err);
-    if (rc == 0 && !r->others)
+    if (rc == 0 && !r->others && !r->cfg->no_data)
         rc = load_nontx_prepare(&r->main, &r->ctx, &r->journal, err);
     r->done_before = load_journal_has(&r->journal, "load:done");
     load_share_unlock(&r->main, r->dump_id);
@@ -740,6 +847,24 @@ static int setup_phase(struct run *r, struct cs_error *err)
                        : LOAD_CLAIM_WAIT;
     r->ctx.deferred = &r->deferred;
     return rc;
+}
+
+/* After the rows: the indexes (not with --data-only: none was dropped),
+ * verification (not with --no-data), foreign keys and objects (not with
+ * --data-only). */
+static int rows_done(struct run *r, struct cs_error *err)
+{
+    const struct load_config *cfg = r->cfg;
+
+    if (!cfg->data_only && alter_phase(r, "index", err) < 0)
+        return -1;
+    if (cfg->verify && !cfg->no_data && verify_phase(r, err) < 0)
+        return -1;
+    if (cfg->data_only)
+        return 0;
+    if (alter_phase(r, "fk", err) < 0 || phase(r, "objects"))
+        return -1;
+    return load_schema_objects(&r->main, &r->ctx, r->m->sql_mode, err);
 }
 
 /* Indexes, verification, foreign keys, objects, replication: by the first
@@ -756,15 +881,13 @@ static int finish_phase(struct run *r, struct cs_error *err)
         goto out;
     if (!r->done_before && load_journal_has(&r->journal, "load:done")) {
         cs_log_info(r->cfg->log, "another csload finished this load: verifying it");
-        if (!r->cfg->verify || verify_phase(r, err) == 0) {
+        if (!r->cfg->verify || r->cfg->no_data || verify_phase(r, err) == 0) {
             summary(r);
             rc = 0;
         }
         goto out;
     }
-    if (alter_phase(r, "index", err) < 0 || (r->cfg->verify && verify_phase(r, err) < 0) ||
-        alter_phase(r, "fk", err) < 0 || phase(r, "objects") ||
-        load_schema_objects(&r->main, &r->ctx, r->m->sql_mode, err) < 0 ||
+    if (rows_done(r, err) < 0 ||
         load_accounts_grant(r->accounts, &r->main, r->dump_id, err) < 0)
         goto out;
     phase(r, "replication");
@@ -786,6 +909,7 @@ static int phases(struct run *r, struct cs_error *err)
                     r->others);
     if (setup_phase(r, err) < 0 || (r->waiting && wait_phase(r, err) < 0) ||
         (r->arch && !load_archive_in_place(r->arch) ? stream_phase(r, err)
+         : r->cfg->no_data                          ? 0
                                                     : data_phase(r, err)) < 0)
         return -1;
     return finish_phase(r, err);
@@ -805,6 +929,11 @@ int load_run(const struct load_config *cfg, struct cs_error *err)
         r.arch = load_archive_open(cfg->archive, 0, &cfg->s3, cfg->log, cfg->cancel, err);
         r.in = r.arch ? load_archive_input(r.arch) : NULL;
         r.m = r.arch ? load_archive_take_manifest(r.arch) : NULL;
+        if (r.m && (load_select_active(cfg) || cfg->nrenames)) {
+            /* the archive keeps pointers into its catalog: shape a copy */
+            r.catalog = r.m;
+            r.m = copy_manifest(r.catalog, err);
+        }
     } else {
         int final = 1;
         r.in = cfg->wait_for_dump && !cs_s3_is_url(cfg->input) &&
@@ -819,7 +948,8 @@ int load_run(const struct load_config *cfg, struct cs_error *err)
             r.m = r.in ? r.in->read_manifest(r.in, err) : NULL;
         r.waiting = !final;
     }
-    if (!r.m || dump_id_of(&r, err) < 0 || (!r.arch && !r.waiting && check_dump(&r, err) < 0) ||
+    if (!r.m || dump_id_of(&r, err) < 0 || load_select_journal_key(cfg, r.dump_id, err) < 0 ||
+        (!r.arch && !r.waiting && check_dump(&r, err) < 0) || shape(&r, r.m, cfg->log, err) < 0 ||
         load_stmtcheck_dump(r.in, r.m, cfg->include_system, err) < 0 ||
         connect_target(&r, err) < 0)
         goto out;
@@ -856,5 +986,6 @@ out:
         load_archive_free(r.arch);
     else
         load_input_free(r.in);
-    return rc;
+    fmt_manifest_free(r.catalog);
+    return rc < 0 && r.usage ? -2 : rc;
 }
