@@ -125,6 +125,11 @@ struct fmt_manifest *dump_record_begin(const struct dump_config *cfg,
         struct fmt_table *ft = fmt_manifest_add_table(m);
         ok = ft && fill_table(ft, &cat->tables[i]) == 0;
     }
+    m->has_selection = 1;
+    m->partial = dump_catalog_partial(cat);
+    for (size_t i = 0; ok && m->partial && i < cat->nschemas; i++)
+        if (dump_catalog_schema_whole(cat, i))
+            ok = fmt_manifest_add_whole_schema(m, cat->schemas[i]) == 0;
     if (ok)
         return m;
 oom:

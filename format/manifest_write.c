@@ -298,6 +298,10 @@ static int build_manifest(json_t *root, const struct fmt_manifest *m, struct cs_
     if (m->nnot_dumped &&
         put_strv(root, "", "not_dumped", m->not_dumped, m->nnot_dumped, err) < 0)
         return -1;
+    if (m->has_selection &&
+        (!attach(root, "partial", json_boolean(m->partial), err) ||
+         put_strv(root, "", "whole_schemas", m->whole_schemas, m->nwhole_schemas, err) < 0))
+        return -1;
     return put_tables(root, m, err);
 }
 

@@ -45,6 +45,8 @@ enum {
     OPT_LOAD_USERS,
     OPT_SKIP_INVALID_GRANTS,
     OPT_DEFINERS,
+    OPT_REPLICATE_ALL,
+    OPT_DRY_RUN,
 };
 
 static const struct option long_options[] = {
@@ -71,6 +73,8 @@ static const struct option long_options[] = {
     {"load-users", no_argument, NULL, OPT_LOAD_USERS},
     {"skip-invalid-grants", no_argument, NULL, OPT_SKIP_INVALID_GRANTS},
     {"definers", required_argument, NULL, OPT_DEFINERS},
+    {"replicate-all", no_argument, NULL, OPT_REPLICATE_ALL},
+    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
     CS_CLI_COMMON_OPTIONS,
     {NULL, 0, NULL, 0},
 };
@@ -133,6 +137,12 @@ static void usage(FILE *out)
             "      --replication-user=U   the source's replication account; its password comes\n"
             "                             from replication-password in the [csload] option\n"
             "                             group or CSLOAD_REPLICATION_PASSWORD\n"
+            "      --replicate-all        with --replicate-from: no replication filters for a\n"
+            "                             partial dump (default: a dump of some schemas or\n"
+            "                             tables gets replicate_wild_do_table db.% for each\n"
+            "                             schema it holds whole and replicate_do_table db.t\n"
+            "                             for its other tables, printed; a --where dump is\n"
+            "                             refused)\n"
             "      --replication-ssl-mode=disabled|required|verify-ca|verify-identity\n"
             "                             TLS from the target to the source (default: required\n"
             "                             when a file below is given, else the target's default);\n"
@@ -150,7 +160,12 @@ static void usage(FILE *out)
             "                             while it arrives (a csdump --archive stream)\n\n"
             "Offline:\n"
             "      --check                validate DIR without a server: manifest, every file\n"
-            "                             present with its size and hash, nothing unlisted\n\n"
+            "                             present with its size and hash, nothing unlisted\n"
+            "      --dry-run              check DIR as a load would (the files, then the target:\n"
+            "                             flavor, privileges, --if-exists conflicts,\n"
+            "                             max_allowed_packet, local_infile, definers, accounts,\n"
+            "                             replication) and print the plan; changes nothing on\n"
+            "                             the target; exit 1 when the load would fail\n\n"
             "Other:\n"
             "  -q, --quiet  -v, --verbose  --no-progress  --help  --version\n"
             "Option files: [client] and [csload] groups.  Exit: 0 ok, 1 failed, 2 bad usage.\n",
@@ -260,6 +275,8 @@ static int on_option(void *vctx, int opt, const char *arg, struct cs_error *err)
     case OPT_LOAD_USERS: c->load_users = 1; return 0;
     case OPT_SKIP_INVALID_GRANTS: c->skip_invalid_grants = 1; return 0;
     case OPT_DEFINERS: return parse_definers(c, arg, err);
+    case OPT_REPLICATE_ALL: c->replicate_all = 1; return 0;
+    case OPT_DRY_RUN: c->dry_run = 1; return 0;
     default: return cs_error_set(err, CS_ERR_INTERNAL, "unhandled option %d", opt);
     }
 }
@@ -299,6 +316,16 @@ static int parse_args(struct cs_cli *cli, int argc, char **argv, const struct cs
         c->replication_password = getenv("CSLOAD_REPLICATION_PASSWORD");
     if (c->replicate_from && !c->replication_user)
         return cs_error_set(err, CS_ERR_USAGE, "--replicate-from needs --replication-user");
+    if (c->replicate_all && !c->replicate_from)
+        return cs_error_set(err, CS_ERR_USAGE,
+                            "--replicate-all goes with --replicate-from (it leaves out the "
+                            "replication filters a partial dump gets)");
+    if (p->check && c->dry_run)
+        return cs_error_set(err, CS_ERR_USAGE,
+                            "--check (offline) or --dry-run (against the target), not both");
+    if (c->dry_run && c->archive && !strcmp(c->archive, "-"))
+        return cs_error_set(err, CS_ERR_USAGE, "--dry-run reads a dump directory or an archive "
+                                               "file, not standard input");
     if (load_repl_ssl_resolve(c->replication_ssl, c->replication_ssl_ca, c->replication_ssl_cert,
                               c->replication_ssl_key, &c->replication_ssl, err) < 0)
         return -1;
