@@ -34,6 +34,9 @@
  *     "threads":        int     dump worker threads
  *     "chunk_rows":     u64     target rows per chunk
  *     "chunk_bytes":    u64     target bytes per chunk
+ *     "subset":         bool    optional (absent = false): rows of some tables were
+ *                               left out by csdump --where (each such table has
+ *                               its "where"); the dump is not the whole source
  *   },
  *   "snapshot": {
  *     "lock_mode":       str       the lock mode actually used
@@ -95,6 +98,10 @@
  *     "ddl_file":      str      CREATE TABLE file inside the dump (plain name)
  *     "note":          str      optional, e.g. "system-versioned: history not dumped"
  *     "max_row_bytes": int      optional: the longest row as encoded in the chunks
+ *     "where":         str      optional: the csdump --where condition the rows were
+ *                               read with (the user's SQL on the source); only
+ *                               the rows matching it are in the chunks.  Untrusted
+ *                               on load: reported, never sent to a server
  *     "transactional": bool     false for MyISAM, Aria, MEMORY ...
  *     "rows":          u64      sum of the chunks' rows
  *     "columns": [{             dumped columns in file order (generated excluded)
@@ -249,6 +256,7 @@ static const struct fmt_mf_field options_fields[] = {
     MF_UINT("threads",                M, threads),
     MF_U64("chunk_rows",              M, chunk_rows),
     MF_U64("chunk_bytes",             M, chunk_bytes),
+    MF_BOOL_NZ("subset",              M, subset),
 };
 static const struct fmt_mf_field snap_mode_fields[] = { /* also in coordinates.json */
     MF_STR("lock_mode",               M, lock_mode),
@@ -323,6 +331,7 @@ static const struct fmt_mf_field table_fields[] = { /* then columns, key, chunks
     MF_BOOL("transactional",          T, transactional),
     MF_U64("rows",                    T, rows),
     MF_U64_OPT("max_row_bytes",       T, max_row_bytes),
+    MF_OSTR("where",                  T, where),
 };
 #undef T
 
@@ -585,6 +594,16 @@ int fmt_manifest_schema_whole(const struct fmt_manifest *m, const char *schema)
 {
     for (size_t i = 0; m && i < m->nwhole_schemas; i++)
         if (!strcmp(m->whole_schemas[i], schema))
+            return 1;
+    return 0;
+}
+
+int fmt_manifest_subset(const struct fmt_manifest *m)
+{
+    if (m->subset)
+        return 1;
+    for (size_t i = 0; i < m->ntables; i++)
+        if (m->tables[i].where)
             return 1;
     return 0;
 }

@@ -61,6 +61,8 @@ struct fmt_table {
     int transactional;     /* 0 for MyISAM/Aria/MEMORY... */
     uint64_t rows;         /* sum of chunk rows */
     uint64_t max_row_bytes;/* the longest row as encoded (0 = unknown) */
+    char *where;           /* the csdump --where condition its rows were read with;
+                            * NULL = all rows.  Untrusted on load: never sent */
     struct fmt_chunk *chunks;
     size_t nchunks;
     size_t chunks_cap;     /* private to manifest.c: allocated chunks */
@@ -151,6 +153,7 @@ struct fmt_manifest {
     unsigned threads;
     uint64_t chunk_rows;
     uint64_t chunk_bytes;
+    int subset;            /* some tables' rows filtered by --where (their fmt_table.where) */
     /* snapshot */
     char *lock_mode;       /* the mode actually used */
     int consistent;
@@ -211,6 +214,11 @@ int fmt_manifest_add_not_dumped(struct fmt_manifest *m, const char *what);
 int fmt_manifest_add_whole_schema(struct fmt_manifest *m, const char *schema);
 /* 1 if SCHEMA is one of M's whole_schemas. */
 int fmt_manifest_schema_whole(const struct fmt_manifest *m, const char *schema);
+
+/* 1 if the dump holds only some rows of some of its tables (csdump
+ * --where): its "subset" flag, or any table with a "where" (a dump that
+ * says one and not the other is read as a subset all the same). */
+int fmt_manifest_subset(const struct fmt_manifest *m);
 
 /* Serialize to JSON text (malloc'd, NUL-terminated). */
 char *fmt_manifest_to_json(const struct fmt_manifest *m, struct cs_error *err);

@@ -154,6 +154,7 @@ static const struct {
     [MF_T_UINT] = {get_uint, "a non-negative integer"},
     [MF_T_INT] = {get_int, "an integer"},
     [MF_T_BOOL] = {get_bool, "true or false"},
+    [MF_T_BOOL_NZ] = {get_bool, "true or false"},
     [MF_T_DOUBLE] = {get_double, "a number"},
     [MF_T_HEX] = {get_hex, NULL},
     [MF_T_ENUM] = {get_enum, "a known name"},

@@ -99,6 +99,7 @@ static const struct {
     [MF_T_UINT] = {put_uint, "out of memory"},
     [MF_T_INT] = {put_int, "out of memory"},
     [MF_T_BOOL] = {put_bool, "out of memory"},
+    [MF_T_BOOL_NZ] = {put_bool, "out of memory"},
     [MF_T_DOUBLE] = {put_double, "not a finite number"},
     [MF_T_HEX] = {put_hex, NULL},
     [MF_T_ENUM] = {put_enum, "out of range"},
@@ -153,6 +154,8 @@ static int put_fields(json_t *obj, const char *path, const struct fmt_mf_fields 
         json_t *v;
 
         if (f->type == MF_T_U64_NZ && *(const uint64_t *)p == 0)
+            continue;
+        if (f->type == MF_T_BOOL_NZ && !*(const int *)p)
             continue;
         if (fmt_mf_is_str(f->type) && !*(char *const *)p) {
             if (f->type == MF_T_OSTR)

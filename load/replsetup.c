@@ -56,10 +56,16 @@ static int parse_host_port(const char *s, char *host, size_t size, unsigned *por
  * the filter would have left out lands anyway. */
 static int where_refusal(const struct fmt_manifest *m, struct cs_error *err)
 {
-    const char *t = fmt_manifest_row_filtered(m);
+    char t[300] = "some tables";
 
-    if (!t)
+    if (!fmt_manifest_subset(m))
         return 0;
+    for (size_t i = 0; i < m->ntables; i++)
+        if (m->tables[i].where) {
+            snprintf(t, sizeof(t), "%s.%s (and maybe others)", m->tables[i].schema,
+                     m->tables[i].name);
+            break;
+        }
     return cs_error_set(err, CS_ERR_USAGE,
                         "--replicate-from: the dump holds only the rows of %s that its --where "
                         "filter selected, so the target would not match the source: replication "

@@ -785,7 +785,8 @@ static void test_accounts_sequences(void **state)
     a->file = xstrdup("odd-account.sql");
     a->grants = 4;
     a->default_roles = 1;
-    assert_int_equal(fmt_manifest_add_not_dumped(m, "triggers of shop.t (no TRIGGER privilege)"), 0);
+    assert_int_equal(fmt_manifest_add_not_dumped(m, "triggers of shop.t (no TRIGGER privilege)"),
+                     0);
     json = fmt_manifest_to_json(m, &err);
     assert_non_null(json);
     back = fmt_manifest_from_json(json, strlen(json), "m", &err);
@@ -866,6 +867,59 @@ static void test_account_refusals(void **state)
     fmt_manifest_free(m);
 }
 
+/* A --where dump: "subset" and each filtered table's "where" round trip;
+ * a whole dump writes neither key; a table's "where" alone reads as a subset. */
+static void test_subset_where(void **state)
+{
+    struct fmt_manifest *m = build_full(0), *back;
+    struct cs_error err;
+    size_t len;
+    char *json, *old;
+
+    (void)state;
+    json = fmt_manifest_to_json(m, &err);
+    assert_non_null(json);
+    assert_null(strstr(json, "\"subset\""));
+    assert_null(strstr(json, "\"where\": \"id"));
+    back = fmt_manifest_from_json(json, strlen(json), "m", &err);
+    assert_non_null(back);
+    assert_false(fmt_manifest_subset(back));
+    fmt_manifest_free(back);
+    free(json);
+
+    m->subset = 1;
+    m->tables[0].where = xstrdup("id % 2 = 0 AND note <> 'x'");
+    json = fmt_manifest_to_json(m, &err);
+    assert_non_null(json);
+    back = fmt_manifest_from_json(json, strlen(json), "m", &err);
+    if (!back)
+        fail_msg("%s", err.msg);
+    assert_true(back->subset);
+    assert_true(fmt_manifest_subset(back));
+    assert_string_equal(back->tables[0].where, "id % 2 = 0 AND note <> 'x'");
+    for (size_t i = 1; i < back->ntables; i++)
+        assert_null(back->tables[i].where);
+    fmt_manifest_free(back);
+    free(json);
+
+    m->subset = 0; /* the flag lost, the table's filter still there */
+    json = fmt_manifest_to_json(m, &err);
+    back = fmt_manifest_from_json(json, strlen(json), "m", &err);
+    assert_non_null(back);
+    assert_false(back->subset);
+    assert_true(fmt_manifest_subset(back));
+    fmt_manifest_free(back);
+    free(json);
+    fmt_manifest_free(m);
+
+    old = read_data("manifest-v1.json", &len); /* older dumps: whole */
+    back = fmt_manifest_from_json(old, len, "manifest-v1.json", &err);
+    assert_non_null(back);
+    assert_false(fmt_manifest_subset(back));
+    fmt_manifest_free(back);
+    free(old);
+}
+
 static void test_names(void **state)
 {
     (void)state;
@@ -896,6 +950,7 @@ int main(void)
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_accounts_sequences),
         cmocka_unit_test(test_account_refusals),
+        cmocka_unit_test(test_subset_where),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
