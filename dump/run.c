@@ -13,6 +13,7 @@
 #include "dump/accounts.h"
 #include "dump/archiver.h"
 #include "dump/catalog.h"
+#include "dump/dryrun.h"
 #include "dump/plan.h"
 #include "dump/record.h"
 #include "dump/schema.h"
@@ -440,6 +441,20 @@ static void cleanup(struct run *r, int ok, struct cs_error *err)
     cs_conn_close(&r->main);
 }
 
+/* --dry-run: the checks and the plan, on the main connection only. */
+static int dry_run(struct run *r, struct cs_error *err)
+{
+    const struct dump_config *cfg = r->cfg;
+
+    if (dump_dryrun_outdir(cfg, err) < 0 || connect_main(r, err) < 0 ||
+        dump_catalog_read(&r->main, cfg, &r->server.version, &r->cat, err) < 0)
+        return -1;
+    for (size_t i = 0; i < r->cat->ntables; i++)
+        r->est_bytes += r->cat->tables[i].data_bytes;
+    preflight_warnings(r);
+    return dump_dryrun_plan(&r->main, cfg, &r->server, r->cat, err);
+}
+
 int dump_run(const struct dump_config *cfg, struct cs_error *err)
 {
     struct run r;
@@ -449,6 +464,13 @@ int dump_run(const struct dump_config *cfg, struct cs_error *err)
     memset(&r, 0, sizeof(r));
     r.cfg = cfg;
     r.t0 = cs_now();
+    if (cfg->dry_run) {
+        ok = dry_run(&r, err) == 0;
+        dump_catalog_free(r.cat);
+        dump_server_release(&r.server);
+        cs_conn_close(&r.main);
+        return ok ? 0 : -1;
+    }
     if ((cfg->archive ? start_archive(&r, err) : prepare_outdir(cfg->outdir, err)) < 0 ||
         connect_main(&r, err) < 0)
         goto out;

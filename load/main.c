@@ -139,7 +139,7 @@ static void usage(FILE *out)
             "                             group or CSLOAD_REPLICATION_PASSWORD\n"
             "      --replicate-all        with --replicate-from: no replication filters for a\n"
             "                             partial dump (default: a dump of some schemas or\n"
-            "                             tables gets replicate_wild_do_table db.% for each\n"
+            "                             tables gets replicate_wild_do_table db.%% for each\n"
             "                             schema it holds whole and replicate_do_table db.t\n"
             "                             for its other tables, printed; a --where dump is\n"
             "                             refused)\n"

@@ -12,6 +12,7 @@
 #include "load/chunk.h"
 #include "load/compat.h"
 #include "load/definer.h"
+#include "load/dryrun.h"
 #include "load/jobs.h"
 #include "load/jsoncheck.h"
 #include "load/nontx.h"
@@ -404,6 +405,31 @@ static void summary(struct run *r)
                 "it with DROP DATABASE `" LOAD_JOURNAL_SCHEMA "` once the copy is in use");
 }
 
+/* --dry-run: the checks phases() runs before its first change, then the plan. */
+static int dry_phases(struct run *r, struct cs_error *err)
+{
+    int exists = 0, first_run;
+
+    if (load_journal_peek(&r->main, r->dump_id, &r->journal, &exists, err) < 0)
+        return -1;
+    if (r->cfg->reset_progress)
+        load_journal_release(&r->journal);
+    first_run = !load_journal_has(&r->journal, "load:started");
+    if (init_ctx(r, err) < 0 ||
+        load_accounts_prepare(&r->accounts, &r->main, r->cfg, r->in, r->m, &r->target,
+                              &r->journal, first_run, err) < 0 ||
+        load_schema_check_target(&r->ctx, &r->target, err) < 0 ||
+        load_schema_conflicts(&r->main, &r->ctx, first_run, err) < 0 ||
+        load_definers_check(&r->main, &r->ctx, r->accounts, err) < 0)
+        return -1;
+    load_dryrun_print(&r->ctx, exists);
+    if (load_replsetup_print(&r->repl, &r->main, r->m, &r->target, err) < 0)
+        return -1;
+    cs_log_info(r->cfg->log, "dry run complete: the load would start; nothing was changed on "
+                             "the target");
+    return 0;
+}
+
 static int phases(struct run *r, struct cs_error *err)
 {
     int first_run;
@@ -456,8 +482,10 @@ int load_run(const struct load_config *cfg, struct cs_error *err)
     preflight(&r);
     if (load_jsoncheck_target(r.m, &r.target.version, cfg->log, err) < 0)
         goto out;
-    rc = phases(&r, err);
+    rc = cfg->dry_run ? dry_phases(&r, err) : phases(&r, err);
 out:
+    if (rc < 0 && cfg->dry_run)
+        cs_error_prefix(err, "dry run: the load would fail");
     if (rc < 0 && cfg->cancel && *cfg->cancel && err->code != CS_ERR_CANCELLED)
         cs_error_prefix(err, "interrupted");
     for (size_t i = 0; r.ctx.splits && i < r.m->ntables; i++)
@@ -467,6 +495,7 @@ out:
     free(r.ctx.object_action);
     load_journal_release(&r.journal);
     load_target_release(&r.target);
+    load_replsetup_release(&r.repl);
     load_compat_free(r.compat);
     load_accounts_free(r.accounts);
     cs_conn_close(&r.main);
