@@ -404,9 +404,9 @@ static void print_filters(const struct load_replsetup *rs)
         cs_log_info(cfg->log, "  %.*s", len, p);
         p += len + (nl != NULL);
     }
-    cs_log_info(cfg->log, "(statements that name no table -- CREATE PROCEDURE, CREATE EVENT, "
-                          "GRANT -- pass any table filter: such DDL for a schema the dump left "
-                          "out stops the replica)");
+    cs_log_info(cfg->log, "note: statements that name no table (CREATE PROCEDURE, CREATE EVENT, "
+                          "GRANT) pass any table filter: such DDL for a schema the dump left "
+                          "out stops the replica");
 }
 
 static void print_plan(const struct load_replsetup *rs, const struct load_repl_plan *p)

@@ -135,7 +135,21 @@ static int connect_target(struct run *r, struct cs_error *err)
     return 0;
 }
 
-static int open_journal(struct run *r, int *first_run, struct cs_error *err)
+/* The journal as it is (nothing created yet); --reset-progress forgets it. */
+static int read_journal(struct run *r, int *exists, int *first_run, struct cs_error *err)
+{
+    if (load_journal_peek(&r->main, r->dump_id, &r->journal, exists, err) < 0)
+        return -1;
+    if (r->cfg->reset_progress)
+        load_journal_release(&r->journal);
+    *first_run = !load_journal_has(&r->journal, "load:started");
+    if (!*first_run)
+        cs_log_info(r->cfg->log, "resuming: %zu step(s) of an earlier run are done", r->journal.n);
+    return 0;
+}
+
+/* After every check: the journal is made (and an earlier run forgotten). */
+static int open_journal(struct run *r, struct cs_error *err)
 {
     if (load_journal_ensure(&r->main, err) < 0)
         return -1;
@@ -144,11 +158,6 @@ static int open_journal(struct run *r, int *first_run, struct cs_error *err)
         if (load_journal_reset(&r->main, r->dump_id, err) < 0)
             return -1;
     }
-    if (load_journal_read(&r->main, r->dump_id, &r->journal, err) < 0)
-        return -1;
-    *first_run = !load_journal_has(&r->journal, "load:started");
-    if (!*first_run)
-        cs_log_info(r->cfg->log, "resuming: %zu step(s) of an earlier run are done", r->journal.n);
     return 0;
 }
 
@@ -405,22 +414,27 @@ static void summary(struct run *r)
                 "it with DROP DATABASE `" LOAD_JOURNAL_SCHEMA "` once the copy is in use");
 }
 
-/* --dry-run: the checks phases() runs before its first change, then the plan. */
-static int dry_phases(struct run *r, struct cs_error *err)
+/* Everything a load checks before its first change (a dry run stops after). */
+static int checks(struct run *r, int *journal_exists, struct cs_error *err)
 {
-    int exists = 0, first_run;
+    int first_run;
 
-    if (load_journal_peek(&r->main, r->dump_id, &r->journal, &exists, err) < 0)
-        return -1;
-    if (r->cfg->reset_progress)
-        load_journal_release(&r->journal);
-    first_run = !load_journal_has(&r->journal, "load:started");
-    if (init_ctx(r, err) < 0 ||
+    if (read_journal(r, journal_exists, &first_run, err) < 0 || init_ctx(r, err) < 0 ||
         load_accounts_prepare(&r->accounts, &r->main, r->cfg, r->in, r->m, &r->target,
                               &r->journal, first_run, err) < 0 ||
         load_schema_check_target(&r->ctx, &r->target, err) < 0 ||
         load_schema_conflicts(&r->main, &r->ctx, first_run, err) < 0 ||
         load_definers_check(&r->main, &r->ctx, r->accounts, err) < 0)
+        return -1;
+    return 0;
+}
+
+/* --dry-run: the checks, then the plan. */
+static int dry_phases(struct run *r, struct cs_error *err)
+{
+    int exists = 0;
+
+    if (checks(r, &exists, err) < 0)
         return -1;
     load_dryrun_print(&r->ctx, exists);
     if (load_replsetup_print(&r->repl, &r->main, r->m, &r->target, err) < 0)
@@ -432,14 +446,9 @@ static int dry_phases(struct run *r, struct cs_error *err)
 
 static int phases(struct run *r, struct cs_error *err)
 {
-    int first_run;
+    int exists;
 
-    if (open_journal(r, &first_run, err) < 0 || init_ctx(r, err) < 0 ||
-        load_accounts_prepare(&r->accounts, &r->main, r->cfg, r->in, r->m, &r->target,
-                              &r->journal, first_run, err) < 0 ||
-        load_schema_check_target(&r->ctx, &r->target, err) < 0 ||
-        load_schema_conflicts(&r->main, &r->ctx, first_run, err) < 0 ||
-        load_definers_check(&r->main, &r->ctx, r->accounts, err) < 0 ||
+    if (checks(r, &exists, err) < 0 || open_journal(r, err) < 0 ||
         load_journal_mark(&r->main, r->dump_id, "load:started", err) < 0 ||
         load_compat_record(r->compat, &r->main, r->dump_id, err) < 0 ||
         load_schema_databases(&r->main, &r->ctx, err) < 0 ||

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# issue 12, test 6: a partial dump and --replicate-from.  The source has the
+# bank (whole in the dump), crm (only crm.keep in the dump) and other (not
+# in the dump); every bank transfer also writes, in the same transaction,
+# to crm.keep, crm.skip and other.audit (a trigger), and DDL runs inside and
+# outside the dump while the target replicates.  csdump --databases bank
+# --tables crm.keep under the writer; csload --replicate-from sets the
+# filters matching the dump (replicate_wild_do_table bank.%, replicate_do_table
+# crm.keep; MySQL: CHANGE REPLICATION FILTER) and prints them; replication
+# keeps running without an error, and the dumped schemas end equal on the
+# target (a table created in bank later comes along; nothing of other, of
+# crm.skip or of a new schema reaches the target).  --replicate-all leaves
+# the filters out, and the same load's replica then stops at the first
+# write outside the dump.  A dump with --where refuses --replicate-from before
+# anything is loaded, saying why.
+# flavors: mysql-9.7
+. "$(dirname "$0")/lib.sh"
+
+start_server src --server-id 1
+sql_file src "$SRC/tests/data/fixture-bank.sql"
+sql src "CREATE DATABASE crm; CREATE DATABASE other;
+         CREATE TABLE crm.keep (id BIGINT AUTO_INCREMENT PRIMARY KEY, lid BIGINT, amt INT);
+         CREATE TABLE crm.skip (id BIGINT AUTO_INCREMENT PRIMARY KEY, lid BIGINT);
+         CREATE TABLE other.audit (id BIGINT AUTO_INCREMENT PRIMARY KEY, lid BIGINT);
+         CREATE TRIGGER bank.fanout AFTER INSERT ON bank.ledger FOR EACH ROW
+           INSERT INTO other.audit (lid) VALUES (NEW.id);
+         CREATE TRIGGER other.fan2 AFTER INSERT ON other.audit FOR EACH ROW
+           INSERT INTO crm.skip (lid) VALUES (NEW.lid);
+         CREATE TRIGGER crm.fan3 AFTER INSERT ON crm.skip FOR EACH ROW
+           INSERT INTO crm.keep (lid, amt) VALUES (NEW.lid, 1);"
+
+note "a partial dump under the writer"
+start_writer src
+dump_of src "$WORK/d" --databases bank --tables crm.keep --threads 2 --chunk-rows 20000 -q \
+    2> "$WORK/dump.log" || { cat "$WORK/dump.log" >&2; fail "csdump failed"; }
+assert_eq "$(manifest_get "$WORK/d" "m['partial']")" True "manifest: partial"
+assert_eq "$(manifest_get "$WORK/d" "m['whole_schemas']")" "['bank']" "manifest: whole schemas"
+
+start_server t --server-id 2
+REPL=(--replicate-from "127.0.0.1:$(port src)" --replication-user root)
+
+note "csload --replicate-from sets the filters"
+load_into t "$WORK/d" --threads 2 "${REPL[@]}" 2> "$WORK/load.log" ||
+    { cat "$WORK/load.log" >&2; fail "csload failed"; }
+grep -q "replication filters so that the replica applies exactly those (1 schema(s) whole, 1 single table(s))" \
+    "$WORK/load.log" || fail "the filters are not announced: $(cat "$WORK/load.log")"
+if [ "$KIND" = mysql ]; then
+    grep -qF "CHANGE REPLICATION FILTER REPLICATE_WILD_DO_TABLE = ('bank.%'), REPLICATE_DO_TABLE = (\`crm\`.\`keep\`)" \
+        "$WORK/load.log" || fail "no CHANGE REPLICATION FILTER printed: $(cat "$WORK/load.log")"
+    filters=$(sql t "SELECT GROUP_CONCAT(CONCAT(FILTER_NAME, '=', FILTER_RULE) ORDER BY FILTER_NAME)
+                     FROM performance_schema.replication_applier_filters WHERE CHANNEL_NAME = ''")
+    assert_eq "$filters" "REPLICATE_DO_TABLE=crm.keep,REPLICATE_WILD_DO_TABLE=bank.%" "the target's filters"
+else
+    grep -qF "SET GLOBAL replicate_wild_do_table = 'bank.%'" "$WORK/load.log" ||
+        fail "no replicate_wild_do_table printed: $(cat "$WORK/load.log")"
+    assert_eq "$(sql t "SELECT @@GLOBAL.replicate_wild_do_table")" "bank.%" "replicate_wild_do_table"
+    assert_eq "$(sql t "SELECT @@GLOBAL.replicate_do_table")" "crm.keep" "replicate_do_table"
+fi
+grep -q "replicate_wild_do_table=bank.%" "$WORK/load.log" || fail "no option-file lines printed"
+grep -q "replication from 127.0.0.1:$(port src) started" "$WORK/load.log" ||
+    fail "replication not started: $(cat "$WORK/load.log")"
+
+note "writes and DDL inside and outside the dump while the target replicates"
+writer_goes_on src
+sql src "CREATE DATABASE other2; CREATE TABLE other2.t (id INT PRIMARY KEY); INSERT INTO other2.t VALUES (1);
+         CREATE TABLE other.late (id INT PRIMARY KEY); INSERT INTO other.late VALUES (1);
+         CREATE TABLE crm.late (id INT PRIMARY KEY); INSERT INTO crm.late VALUES (1);
+         CREATE TABLE bank.late (id INT PRIMARY KEY); INSERT INTO bank.late VALUES (7);
+         USE other; UPDATE crm.keep SET amt = 2 WHERE id = 1; UPDATE bank.acct_a SET bal = bal WHERE id = 1"
+writer_goes_on src
+stop_writer src
+wait_caught_up t src || fail "the target does not catch up: $(sql t "SHOW REPLICA STATUS" | head -c 2000)"
+replica_ok t || fail "replication error: $(sql t "SHOW REPLICA STATUS" | head -c 2000)"
+
+same_data src t bank
+assert_eq "$(sql t "SELECT COUNT(*), SUM(amt), MAX(lid) FROM crm.keep")" \
+    "$(sql src "SELECT COUNT(*), SUM(amt), MAX(lid) FROM crm.keep")" "crm.keep on the target"
+[ "$(sql t "SELECT COUNT(*) FROM crm.keep")" -gt 0 ] || fail "nothing reached crm.keep"
+assert_eq "$(sql t "SELECT id FROM bank.late")" 7 "a table created in bank after the dump"
+assert_eq "$(sql t "SELECT COUNT(*) FROM information_schema.SCHEMATA
+                    WHERE SCHEMA_NAME IN ('other', 'other2')")" 0 "schemas outside the dump on the target"
+assert_eq "$(sql t "SELECT GROUP_CONCAT(TABLE_NAME ORDER BY TABLE_NAME) FROM information_schema.TABLES
+                    WHERE TABLE_SCHEMA = 'crm'")" keep "tables of crm on the target"
+assert_eq "$(sql t "SELECT (SELECT SUM(bal) FROM bank.acct_a) + (SELECT SUM(bal) FROM bank.acct_b)")" \
+    2000000 "money on the target"
+note "caught up at $(gtid_pos src): bank and crm.keep equal, nothing else replicated"
+
+note "--replicate-all: no filters, and the replica stops at the first write outside the dump"
+start_server t2 --server-id 3
+expect_exit 1 "(crm\.skip|other\.audit)' doesn't exist" \
+    load_into t2 "$WORK/d" --threads 2 "${REPL[@]}" --replicate-all
+echo "$CS_OUT" | grep -q -- "--replicate-all: no replication filters" || fail "--replicate-all not said: $CS_OUT"
+echo "$CS_OUT" | grep -q "replicate_wild_do_table\|REPLICATION FILTER" && fail "--replicate-all printed filters"
+if [ "$KIND" = mysql ]; then
+    assert_eq "$(sql t2 "SELECT COUNT(*) FROM performance_schema.replication_applier_filters")" 0 \
+        "filters with --replicate-all"
+else
+    assert_eq "$(sql t2 "SELECT @@GLOBAL.replicate_wild_do_table")" "" "filters with --replicate-all"
+fi
+
+note "a --where dump refuses --replicate-from"
+dump_of src "$WORK/dw" --databases bank --where 'bank.ledger:id < 10' -q 2> "$WORK/dw.log" ||
+    { cat "$WORK/dw.log" >&2; fail "csdump --where failed"; }
+start_server t3 --server-id 4
+expect_exit 2 "holds only the rows of bank\.ledger .*--where.*nothing was loaded" \
+    load_into t3 "$WORK/dw" "${REPL[@]}"
+assert_eq "$(sql t3 "SELECT COUNT(*) FROM information_schema.SCHEMATA
+                     WHERE SCHEMA_NAME IN ('bank', '__csload')")" 0 "schemas after the refusal"
+load_into t3 "$WORK/dw" -q 2> "$WORK/lw.log" || { cat "$WORK/lw.log" >&2; fail "the --where dump does not load"; }
+echo ok
