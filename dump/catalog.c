@@ -579,6 +579,7 @@ static void table_release(struct dump_table *t)
     free(t->schema);
     free(t->name);
     free(t->engine);
+    free(t->where);
 }
 
 static void object_release(struct dump_object *o)

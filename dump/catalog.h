@@ -43,6 +43,7 @@ struct dump_table {
     size_t ncols;
     size_t *key;       /* indexes into cols of the chunking key */
     size_t nkey;
+    char *where;       /* --where condition for its rows (dump/where.h); NULL = all */
 };
 
 struct dump_object {

@@ -301,8 +301,8 @@ static void select_sql(struct cs_buf *b, const struct dump_table *t, const struc
     if (cs_buf_failed(&range))
         cs_buf_set_failed(b);
     else
-        fmt_chunk_select(b, ts->sel, ts->ncols, t->schema, t->name, range.data,
-                         u->keyed ? ts->key_names : NULL, t->nkey);
+        fmt_chunk_select_filtered(b, ts->sel, ts->ncols, t->schema, t->name, range.data,
+                                  t->where, u->keyed ? ts->key_names : NULL, t->nkey);
     cs_buf_release(&range);
 }
 

@@ -40,6 +40,7 @@ struct dump_config {
     struct dump_list tables;      /* "db.t" */
     struct dump_list exclude;     /* "db" or "db.t" patterns (dump/select.h) */
     const char *pattern;          /* POSIX extended regex on "db.t" */
+    struct dump_list where;       /* --where items, whole: "cond" or "db.t:cond" (dump/where.h) */
     int include_system;           /* dump mysql, sys, ... when named */
     int no_views, no_routines, no_triggers, no_events, no_sequences, no_data;
     enum dump_users users;

@@ -11,6 +11,7 @@
 #include "common/cli.h"
 #include "dump/run.h"
 #include "dump/select.h"
+#include "dump/where.h"
 
 static volatile sig_atomic_t cancel_flag; /* the only file-scope mutable */
 
@@ -47,6 +48,7 @@ enum {
     OPT_EXCLUDE_USERS,
     OPT_ALLOW_MISSING,
     OPT_DRY_RUN,
+    OPT_WHERE,
 };
 
 static const struct option long_options[] = {
@@ -69,6 +71,7 @@ static const struct option long_options[] = {
     {"tables", required_argument, NULL, 'T'},
     {"exclude", required_argument, NULL, 'x'},
     {"regex", required_argument, NULL, OPT_REGEX},
+    {"where", required_argument, NULL, OPT_WHERE},
     {"include-system", no_argument, NULL, OPT_INCLUDE_SYSTEM},
     {"no-views", no_argument, NULL, OPT_NO_VIEWS},
     {"no-routines", no_argument, NULL, OPT_NO_ROUTINES},
@@ -114,6 +117,10 @@ static void usage(FILE *out)
             "                           the same forms as --tables\n"
             "      --regex=RE           only tables whose \"db.table\" matches RE (POSIX ERE)\n"
             "      --include-system     allow mysql, sys, ... in --databases/--tables\n"
+            "      --where=COND         only the rows matching COND (SQL on the source) of\n"
+            "                           every dumped table; --where='db.t:COND' for db.t only\n"
+            "                           (repeatable; replaces the one for every table); the\n"
+            "                           manifest records each and says the dump is a subset\n"
             "      --no-views --no-routines --no-triggers --no-events --no-sequences --no-data\n"
             "      --users / --no-users accounts, their grants and roles (default: on for a\n"
             "                           whole-instance dump, off with --databases, --tables\n"
@@ -184,6 +191,21 @@ static int split_list(struct dump_list *l, const char *opt, const char *arg, str
             return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     }
     free(copy);
+    return 0;
+}
+
+/* ARG appended to L whole (a --where condition may hold commas). */
+static int add_item(struct dump_list *l, const char *arg, struct cs_error *err)
+{
+    char **p = realloc(l->items, (l->n + 2) * sizeof(char *));
+
+    if (!p)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    l->items = p;
+    l->items[l->n] = strdup(arg);
+    if (!l->items[l->n])
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    l->n++;
     return 0;
 }
 
@@ -278,6 +300,7 @@ static int parse_one(struct dump_config *c, struct cs_connopt *co, int opt, cons
     case 'T': return split_list(&c->tables, "tables", arg, err);
     case 'x': return split_list(&c->exclude, "exclude", arg, err);
     case OPT_REGEX: c->pattern = arg; return 0;
+    case OPT_WHERE: return add_item(&c->where, arg, err);
     case OPT_INCLUDE_SYSTEM: c->include_system = 1; return 0;
     case OPT_NO_VIEWS: c->no_views = 1; return 0;
     case OPT_NO_ROUTINES: c->no_routines = 1; return 0;
@@ -361,7 +384,7 @@ static int parse_args(struct cs_cli *cli, int argc, char **argv, const struct cs
                                 c->include_users.n ? "include" : "exclude");
         c->users = DUMP_USERS_ON;
     }
-    if (dump_select_check(c, err) < 0)
+    if (dump_select_check(c, err) < 0 || dump_where_check(c, err) < 0)
         return -1;
     return cs_connopt_finish(co, err);
 }
@@ -405,6 +428,7 @@ out:
     free_list(&cfg.databases);
     free_list(&cfg.tables);
     free_list(&cfg.exclude);
+    free_list(&cfg.where);
     free_list(&cfg.include_users);
     free_list(&cfg.exclude_users);
     cs_connopt_release(&co);

@@ -82,6 +82,9 @@ static int fill_table(struct fmt_table *ft, const struct dump_table *t)
     ft->name = strdup(t->name);
     ft->engine = strdup(t->engine);
     ft->transactional = t->transactional;
+    ft->where = dupn(t->where);
+    if (t->where && !ft->where)
+        return -1;
     if (t->versioned)
         ft->row_format_note = strdup("system-versioned: only the current rows are dumped, "
                                      "not the history");
@@ -124,6 +127,7 @@ struct fmt_manifest *dump_record_begin(const struct dump_config *cfg,
     for (size_t i = 0; ok && i < cat->ntables; i++) {
         struct fmt_table *ft = fmt_manifest_add_table(m);
         ok = ft && fill_table(ft, &cat->tables[i]) == 0;
+        m->subset |= cat->tables[i].where != NULL;
     }
     m->has_selection = 1;
     m->partial = dump_catalog_partial(cat);

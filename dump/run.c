@@ -18,6 +18,7 @@
 #include "dump/record.h"
 #include "dump/schema.h"
 #include "dump/select.h"
+#include "dump/where.h"
 #include "dump/snapshot.h"
 #include "dump/work.h"
 
@@ -164,6 +165,7 @@ static int catalog_phase(struct run *r, struct cs_error *err)
     const struct dump_config *cfg = r->cfg;
 
     if (dump_catalog_read(&r->main, cfg, &r->server.version, &r->cat, err) < 0 ||
+        dump_where_apply(cfg, r->cat, err) < 0 ||
         dump_snapshot_set_fingerprint(&r->snap, &r->main, r->cat, err) < 0)
         return -1;
     r->tsql = calloc(r->cat->ntables + 1, sizeof(*r->tsql));
@@ -387,6 +389,15 @@ static void summary_kinds(const struct run *r)
                 r->cat->users                        ? ""
                 : dump_select_wants_accounts(r->cfg) ? " (left out: see not_dumped)"
                                                      : " (not asked for: --users)");
+    if (fmt_manifest_subset(r->m)) {
+        size_t nf = 0;
+        for (size_t i = 0; i < r->m->ntables; i++)
+            nf += r->m->tables[i].where != NULL;
+        cs_log_info(r->cfg->log,
+                    "subset: %zu table(s) hold only the rows of their --where condition "
+                    "(recorded in the manifest)",
+                    nf);
+    }
     if (r->m->nnot_dumped)
         cs_log_warn(r->cfg->log, "%zu thing(s) were left out (warned about above), listed in "
                                  "the manifest's not_dumped",

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/pattern.h"
 #include "dump/catalog.h"
 
 /* A managed service's own tables, never dumped even when their schema is. */
@@ -13,92 +14,11 @@ static const char *const service_table_prefixes[] = {"__az_", "rds_", "awsdms_",
 static const char *const system_users[] = {"mariadb.sys", "mysql.sys", "mysql.session",
                                            "mysql.infoschema", "PUBLIC"};
 
-static int is_star(char c)
-{
-    return c == '%' || c == '*';
-}
-
-/* PATTERN[0, plen) matches T whole. */
-static int glob_n(const char *p, size_t plen, const char *t)
-{
-    const char *end = p + plen, *star_p = NULL, *star_t = NULL;
-
-    while (*t) {
-        if (p < end && is_star(*p)) {
-            star_p = ++p;
-            star_t = t;
-            continue;
-        }
-        if (p + 1 < end && *p == '\\') {
-            if (p[1] == *t) {
-                p += 2;
-                t++;
-                continue;
-            }
-        } else if (p < end && *p == *t) {
-            p++;
-            t++;
-            continue;
-        }
-        if (!star_p)
-            return 0;
-        p = star_p;
-        t = ++star_t;
-    }
-    while (p < end && is_star(*p))
-        p++;
-    return p == end;
-}
-
-int dump_select_glob(const char *pattern, const char *text)
-{
-    return glob_n(pattern, strlen(pattern), text);
-}
-
-/* The next separator C of P at or after P that is not escaped, or NULL. */
-static const char *next_sep(const char *p, char c)
-{
-    for (; *p; p++) {
-        if (*p == '\\' && p[1])
-            p++;
-        else if (*p == c)
-            return p;
-    }
-    return NULL;
-}
-
-/* Some split of "db.t" pattern P has a schema part matching SCHEMA (and,
- * when NAME is not NULL, a table part matching NAME). */
-static int split_matches(const char *p, const char *schema, const char *name)
-{
-    for (const char *dot = next_sep(p, '.'); dot; dot = next_sep(dot + 1, '.'))
-        if (glob_n(p, (size_t)(dot - p), schema) && (!name || dump_select_glob(dot + 1, name)))
-            return 1;
-    return 0;
-}
-
-int dump_select_table_pattern(const char *pattern, const char *schema, const char *name)
-{
-    return split_matches(pattern, schema, name);
-}
-
-int dump_select_account_pattern(const char *pattern, const char *user, const char *host)
-{
-    const char *at = NULL;
-
-    for (const char *q = next_sep(pattern, '@'); q; q = next_sep(q + 1, '@'))
-        at = q;
-    if (!at)
-        return dump_select_glob(pattern, user);
-    return glob_n(pattern, (size_t)(at - pattern), user) && dump_select_glob(at + 1, host);
-}
-
 int dump_select_check(const struct dump_config *cfg, struct cs_error *err)
 {
     for (size_t i = 0; i < cfg->tables.n; i++) {
         const char *t = cfg->tables.items[i];
-        const char *dot = next_sep(t, '.');
-        if (!dot || dot == t || !dot[1])
+        if (!cs_pattern_has_table(t))
             return cs_error_set(err, CS_ERR_USAGE,
                                 "--tables=%s: name the schema too, as db.table (db.* for every "
                                 "table of a schema, db.t%% for those starting with t)",
@@ -158,9 +78,9 @@ int dump_select_schema(struct dump_select *s, const char *schema)
     int named = in_list(&cfg->databases, schema), excluded = 0;
 
     for (size_t i = 0; !named && i < cfg->tables.n; i++)
-        named = split_matches(cfg->tables.items[i], schema, NULL);
+        named = cs_pattern_table(cfg->tables.items[i], schema, NULL);
     for (size_t i = 0; i < cfg->exclude.n; i++)
-        if (dump_select_glob(cfg->exclude.items[i], schema)) {
+        if (cs_pattern_glob(cfg->exclude.items[i], schema)) {
             s->exclude_hits[i]++;
             excluded = 1;
         }
@@ -189,13 +109,13 @@ int dump_select_table(struct dump_select *s, const char *schema, const char *nam
     if (cfg->tables.n && !in_list(&cfg->databases, schema)) {
         ok = 0;
         for (size_t i = 0; i < cfg->tables.n; i++)
-            if (split_matches(cfg->tables.items[i], schema, name)) {
+            if (cs_pattern_table(cfg->tables.items[i], schema, name)) {
                 s->table_hits[i]++;
                 ok = 1;
             }
     }
     for (size_t i = 0; i < cfg->exclude.n; i++)
-        if (split_matches(cfg->exclude.items[i], schema, name)) {
+        if (cs_pattern_table(cfg->exclude.items[i], schema, name)) {
             s->exclude_hits[i]++;
             ok = 0;
         }
@@ -241,12 +161,12 @@ int dump_select_account(struct dump_select *s, const char *user, const char *hos
     if (dump_select_system_account(cfg, user, host))
         return 0;
     for (size_t i = 0; i < cfg->include_users.n; i++)
-        if (dump_select_account_pattern(cfg->include_users.items[i], user, host)) {
+        if (cs_pattern_account(cfg->include_users.items[i], user, host)) {
             s->uinc_hits[i]++;
             ok = 1;
         }
     for (size_t i = 0; i < cfg->exclude_users.n; i++)
-        if (dump_select_account_pattern(cfg->exclude_users.items[i], user, host)) {
+        if (cs_pattern_account(cfg->exclude_users.items[i], user, host)) {
             s->uexc_hits[i]++;
             ok = 0;
         }

@@ -49,12 +49,7 @@ int dump_select_check(const struct dump_config *cfg, struct cs_error *err);
 int dump_select_init(struct dump_select *s, const struct dump_config *cfg, struct cs_error *err);
 void dump_select_release(struct dump_select *s);
 
-/* PATTERN ('%'/'*' wildcards, backslash escapes) matches TEXT whole (pure). */
-int dump_select_glob(const char *pattern, const char *text);
-/* "db.t" pattern matches the table SCHEMA.NAME (pure). */
-int dump_select_table_pattern(const char *pattern, const char *schema, const char *name);
-/* "user@host" pattern matches the account USER@HOST (pure). */
-int dump_select_account_pattern(const char *pattern, const char *user, const char *host);
+/* The patterns themselves: common/pattern.h. */
 
 /* 1 if schema SCHEMA is dumped (system schemas only when named and
  * --include-system). */

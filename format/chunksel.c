@@ -1,5 +1,8 @@
 #include "format/chunksel.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #include "common/quote.h"
 
 void fmt_chunk_select_list(struct cs_buf *b, const struct fmt_sel_col *cols, size_t n)
@@ -26,16 +29,96 @@ void fmt_chunk_select(struct cs_buf *b, const struct fmt_sel_col *cols, size_t n
                       const char *schema, const char *table, const char *range,
                       const char *const *key, size_t nkey)
 {
+    fmt_chunk_select_filtered(b, cols, n, schema, table, range, NULL, key, nkey);
+}
+
+void fmt_chunk_select_filtered(struct cs_buf *b, const struct fmt_sel_col *cols, size_t n,
+                               const char *schema, const char *table, const char *range,
+                               const char *filter, const char *const *key, size_t nkey)
+{
+    int has_range = range && *range;
+
     cs_buf_puts(b, "SELECT ");
     fmt_chunk_select_list(b, cols, n);
     cs_buf_puts(b, " FROM ");
     cs_quote_qualified(b, schema, table);
-    if (range && *range) {
+    if (has_range && !filter) {
         cs_buf_puts(b, " WHERE ");
         cs_buf_puts(b, range);
+    } else if (filter) {
+        cs_buf_puts(b, " WHERE ");
+        if (has_range)
+            cs_buf_printf(b, "(%s) AND ", range);
+        cs_buf_printf(b, "(%s\n)", filter);
     }
     for (size_t k = 0; key && k < nkey; k++) {
         cs_buf_puts(b, k ? ", " : " ORDER BY ");
         cs_quote_ident(b, key[k]);
     }
+}
+
+/* Skips the quoted run at S (quote character Q, doubled or backslash-escaped
+ * inside); returns the byte after it, or NULL when it is not closed. */
+static const char *skip_quoted(const char *s, char q)
+{
+    for (s++; *s; s++) {
+        if (*s == '\\' && q != '`' && s[1])
+            s++;
+        else if (*s == q && s[1] == q)
+            s++;
+        else if (*s == q)
+            return s + 1;
+    }
+    return NULL;
+}
+
+int fmt_chunk_filter_check(const char *filter, char *why, size_t whylen)
+{
+    const char *s = filter, *blank = filter + strspn(filter, " \t\r\n");
+    long depth = 0;
+
+    if (!*blank) {
+        snprintf(why, whylen, "the condition is empty");
+        return -1;
+    }
+    while (*s) {
+        if (*s == '\'' || *s == '"' || *s == '`') {
+            const char *e = skip_quoted(s, *s);
+            if (!e) {
+                snprintf(why, whylen, "a %c quote is not closed", *s);
+                return -1;
+            }
+            s = e;
+            continue;
+        }
+        if (s[0] == '/' && s[1] == '*') {
+            const char *e = strstr(s + 2, "*/");
+            if (!e) {
+                snprintf(why, whylen, "a /* comment is not closed");
+                return -1;
+            }
+            s = e + 2;
+            continue;
+        }
+        if (*s == '#' || (s[0] == '-' && s[1] == '-' && (s[2] == ' ' || s[2] == '\t'))) {
+            s += strcspn(s, "\n");
+            continue;
+        }
+        if (*s == ';') {
+            snprintf(why, whylen, "';' would end the statement: give one condition");
+            return -1;
+        }
+        if (*s == '(')
+            depth++;
+        if (*s == ')' && --depth < 0) {
+            snprintf(why, whylen, "a ')' closes more than the condition opened");
+            return -1;
+        }
+        s++;
+    }
+    if (depth) {
+        snprintf(why, whylen, "%ld '(' not closed", depth);
+        return -1;
+    }
+    return 0;
 }

@@ -30,5 +30,17 @@ void fmt_chunk_select_list(struct cs_buf *b, const struct fmt_sel_col *cols, siz
 void fmt_chunk_select(struct cs_buf *b, const struct fmt_sel_col *cols, size_t n,
                       const char *schema, const char *table, const char *range,
                       const char *const *key, size_t nkey);
+/* The same with a row filter (csdump --where, the user's SQL for the
+ * source; NULL = none): "WHERE (RANGE) AND (FILTER)", or "WHERE (FILTER)"
+ * without a range.  The filter ends with a newline inside its parentheses,
+ * so a trailing line comment cannot swallow what follows.  Only csdump
+ * sends a filter: a dump's recorded filter is never sent to a target. */
+void fmt_chunk_select_filtered(struct cs_buf *b, const struct fmt_sel_col *cols, size_t n,
+                               const char *schema, const char *table, const char *range,
+                               const char *filter, const char *const *key, size_t nkey);
+/* A --where condition is one self-contained expression: not blank, its
+ * quotes, backticks and comments closed, its parentheses balanced, no ';'
+ * outside them.  0, or -1 with WHY (a short reason, WHYLEN bytes). */
+int fmt_chunk_filter_check(const char *filter, char *why, size_t whylen);
 
 #endif

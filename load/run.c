@@ -75,6 +75,28 @@ static int check_dump(struct run *r, struct cs_error *err)
     return problems == 0 ? 0 : -1;
 }
 
+/* A --where dump: each filtered table said so.  The condition is dump
+ * content: it is printed, never sent to the target. */
+static void report_subset(const struct run *r)
+{
+    size_t n = 0;
+
+    if (!fmt_manifest_subset(r->m))
+        return;
+    for (size_t i = 0; i < r->m->ntables; i++) {
+        const struct fmt_table *t = &r->m->tables[i];
+        if (!t->where)
+            continue;
+        n++;
+        cs_log_info(r->cfg->log, "%s.%s: dumped with --where %s (only those rows are in the dump)",
+                    t->schema, t->name, t->where);
+    }
+    cs_log_warn(r->cfg->log,
+                "the dump is a subset: %zu table(s) hold only the rows of their --where "
+                "condition; each chunk is verified, the tables are not the source's whole",
+                n);
+}
+
 static void preflight(struct run *r)
 {
     const struct load_target *t = &r->target;
@@ -97,6 +119,7 @@ static void preflight(struct run *r)
     if (t->read_only)
         cs_log_warn(r->cfg->log, "the target is read_only: the load works only for users with "
                                  "SUPER / READ_ONLY ADMIN");
+    report_subset(r);
 }
 
 /* Every row must fit in one packet (sql chunks: one INSERT of 1 MiB or one row). */

@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "common/pattern.h"
 #include "dump/select.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -16,57 +17,57 @@
 static void test_glob(void **state)
 {
     (void)state;
-    assert_true(dump_select_glob("abc", "abc"));
-    assert_false(dump_select_glob("abc", "abcd"));
-    assert_false(dump_select_glob("abcd", "abc"));
-    assert_true(dump_select_glob("%", ""));
-    assert_true(dump_select_glob("*", "anything"));
-    assert_true(dump_select_glob("sbtest%", "sbtest12"));
-    assert_true(dump_select_glob("sbtest*", "sbtest"));
-    assert_false(dump_select_glob("sbtest*", "sbtes"));
-    assert_true(dump_select_glob("%_log", "audit_log"));
-    assert_true(dump_select_glob("a%b%c", "aXXbYYbc"));
-    assert_false(dump_select_glob("a%b%c", "aXXbYYb"));
+    assert_true(cs_pattern_glob("abc", "abc"));
+    assert_false(cs_pattern_glob("abc", "abcd"));
+    assert_false(cs_pattern_glob("abcd", "abc"));
+    assert_true(cs_pattern_glob("%", ""));
+    assert_true(cs_pattern_glob("*", "anything"));
+    assert_true(cs_pattern_glob("sbtest%", "sbtest12"));
+    assert_true(cs_pattern_glob("sbtest*", "sbtest"));
+    assert_false(cs_pattern_glob("sbtest*", "sbtes"));
+    assert_true(cs_pattern_glob("%_log", "audit_log"));
+    assert_true(cs_pattern_glob("a%b%c", "aXXbYYbc"));
+    assert_false(cs_pattern_glob("a%b%c", "aXXbYYb"));
     /* '_' is no wildcard; a backslash takes the next character literally */
-    assert_false(dump_select_glob("t_1", "tx1"));
-    assert_true(dump_select_glob("100\\%", "100%"));
-    assert_false(dump_select_glob("100\\%", "1000"));
-    assert_true(dump_select_glob("a\\*", "a*"));
-    assert_false(dump_select_glob("a\\*", "ab"));
+    assert_false(cs_pattern_glob("t_1", "tx1"));
+    assert_true(cs_pattern_glob("100\\%", "100%"));
+    assert_false(cs_pattern_glob("100\\%", "1000"));
+    assert_true(cs_pattern_glob("a\\*", "a*"));
+    assert_false(cs_pattern_glob("a\\*", "ab"));
     /* case-sensitive, as table names are on Linux */
-    assert_false(dump_select_glob("Shop", "shop"));
+    assert_false(cs_pattern_glob("Shop", "shop"));
 }
 
 static void test_table_patterns(void **state)
 {
     (void)state;
-    assert_true(dump_select_table_pattern("shop.orders", "shop", "orders"));
-    assert_false(dump_select_table_pattern("shop.orders", "shop", "orders2"));
-    assert_true(dump_select_table_pattern("shop.*", "shop", "x"));
-    assert_false(dump_select_table_pattern("shop.*", "shopx", "x"));
-    assert_true(dump_select_table_pattern("shop.sbtest%", "shop", "sbtest3"));
-    assert_true(dump_select_table_pattern("%.audit", "crm", "audit"));
+    assert_true(cs_pattern_table("shop.orders", "shop", "orders"));
+    assert_false(cs_pattern_table("shop.orders", "shop", "orders2"));
+    assert_true(cs_pattern_table("shop.*", "shop", "x"));
+    assert_false(cs_pattern_table("shop.*", "shopx", "x"));
+    assert_true(cs_pattern_table("shop.sbtest%", "shop", "sbtest3"));
+    assert_true(cs_pattern_table("%.audit", "crm", "audit"));
     /* a schema with a dot in its name: any dot of the pattern may split */
-    assert_true(dump_select_table_pattern("odd db.x.t", "odd db.x", "t"));
-    assert_true(dump_select_table_pattern("a.b.c", "a", "b.c"));
-    assert_false(dump_select_table_pattern("nodot", "nodot", ""));
+    assert_true(cs_pattern_table("odd db.x.t", "odd db.x", "t"));
+    assert_true(cs_pattern_table("a.b.c", "a", "b.c"));
+    assert_false(cs_pattern_table("nodot", "nodot", ""));
     /* an escaped dot never splits */
-    assert_false(dump_select_table_pattern("a\\.b", "a", "b"));
+    assert_false(cs_pattern_table("a\\.b", "a", "b"));
 }
 
 static void test_account_patterns(void **state)
 {
     (void)state;
-    assert_true(dump_select_account_pattern("app@%", "app", "10.0.0.1"));
-    assert_true(dump_select_account_pattern("app@10.0.%", "app", "10.0.0.1"));
-    assert_false(dump_select_account_pattern("app@10.0.%", "app", "localhost"));
-    assert_true(dump_select_account_pattern("app", "app", "localhost"));
-    assert_true(dump_select_account_pattern("%@localhost", "bob", "localhost"));
+    assert_true(cs_pattern_account("app@%", "app", "10.0.0.1"));
+    assert_true(cs_pattern_account("app@10.0.%", "app", "10.0.0.1"));
+    assert_false(cs_pattern_account("app@10.0.%", "app", "localhost"));
+    assert_true(cs_pattern_account("app", "app", "localhost"));
+    assert_true(cs_pattern_account("%@localhost", "bob", "localhost"));
     /* the host is split at the last '@' */
-    assert_true(dump_select_account_pattern("a@b@h", "a@b", "h"));
+    assert_true(cs_pattern_account("a@b@h", "a@b", "h"));
     /* a literal % in a host pattern */
-    assert_true(dump_select_account_pattern("app@\\%", "app", "%"));
-    assert_false(dump_select_account_pattern("app@\\%", "app", "x"));
+    assert_true(cs_pattern_account("app@\\%", "app", "%"));
+    assert_false(cs_pattern_account("app@\\%", "app", "x"));
 }
 
 static void test_system_accounts(void **state)
