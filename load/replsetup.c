@@ -57,15 +57,15 @@ static int parse_host_port(const char *s, char *host, size_t size, unsigned *por
 static int where_refusal(const struct fmt_manifest *m, struct cs_error *err)
 {
     char t[300] = "some tables";
+    size_t n = 0;
 
     if (!fmt_manifest_subset(m))
         return 0;
     for (size_t i = 0; i < m->ntables; i++)
-        if (m->tables[i].where) {
-            snprintf(t, sizeof(t), "%s.%s (and maybe others)", m->tables[i].schema,
-                     m->tables[i].name);
-            break;
-        }
+        if (m->tables[i].where && n++ == 0)
+            snprintf(t, sizeof(t), "%s.%s", m->tables[i].schema, m->tables[i].name);
+    if (n > 1)
+        snprintf(t + strlen(t), sizeof(t) - strlen(t), " and %zu other table(s)", n - 1);
     return cs_error_set(err, CS_ERR_USAGE,
                         "--replicate-from: the dump holds only the rows of %s that its --where "
                         "filter selected, so the target would not match the source: replication "
