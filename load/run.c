@@ -16,6 +16,7 @@
 #include "load/jobs.h"
 #include "load/jsoncheck.h"
 #include "load/nontx.h"
+#include "load/privs.h"
 #include "load/replsetup.h"
 #include "load/schema.h"
 #include "load/session.h"
@@ -446,6 +447,7 @@ static int checks(struct run *r, int *journal_exists, struct cs_error *err)
         load_accounts_prepare(&r->accounts, &r->main, r->cfg, r->in, r->m, &r->target,
                               &r->journal, first_run, err) < 0 ||
         load_schema_check_target(&r->ctx, &r->target, err) < 0 ||
+        load_privs_check(&r->main, r->cfg, r->m, err) < 0 ||
         load_schema_conflicts(&r->main, &r->ctx, first_run, err) < 0 ||
         load_definers_check(&r->main, &r->ctx, r->accounts, err) < 0)
         return -1;

@@ -9,7 +9,7 @@
 # missing privilege, an output directory that is not empty or not writable.
 # csload --dry-run DIR checks the dump and the target, prints the plan and
 # leaves the target as it was: no __csload, no schema, the binary log and
-# the GTID state unchanged; on a conflict (--if-exists=fail with a table
+# the GTID state unchanged; without CREATE, or on a conflict (--if-exists=fail with a table
 # already there) it fails as the real load does, which then also changes
 # nothing.
 # flavors: mysql-9.7
@@ -102,6 +102,13 @@ grep -q "replication: after the load csload would print" "$WORK/ldry.log" ||
 assert_eq "$(state)" "$before" "the target after csload --dry-run"
 
 note "csload --dry-run fails as the load does"
+sql t "CREATE USER ld@localhost; GRANT SELECT, INSERT ON *.* TO ld@localhost"
+before=$(state)
+expect_exit 1 "lacks CREATE on schema bank: GRANT CREATE ON .bank.\.\* TO" \
+    load_into t "$WORK/d" --dry-run --keep-binlog -u ld
+echo "$CS_OUT" | grep -q "lacks CREATE on schema __csload" || fail "the journal's schema not checked: $CS_OUT"
+expect_exit 1 "lacks CREATE on schema bank" load_into t "$WORK/d" --keep-binlog -u ld
+assert_eq "$(state)" "$before" "the target after a load without privileges"
 sql t "CREATE DATABASE bank; CREATE TABLE bank.acct_a (id INT PRIMARY KEY)"
 before=$(state)
 expect_exit 1 "table bank\.acct_a already exists" load_into t "$WORK/d" --dry-run
