@@ -122,13 +122,15 @@ static int check_mode(const struct dump_server *s, enum dump_lock_mode mode, str
                             "MariaDB 10.4.1+, backup-lock MySQL 8.0+)",
                             dump_lock_mode_name(mode), cs_flavor_name(v->flavor), v->major,
                             v->minor);
+    /* the real run's codes: lockless fails closed, a lock is refused by the server */
     if (mode == DUMP_LOCK_LOCKLESS && (!maria || !s->log_bin))
-        return cs_error_set(err, CS_ERR_USAGE,
+        return cs_error_set(err, CS_ERR_INCONSISTENT,
                             "--lock-mode=lockless needs MariaDB with the binary log on (its "
-                            "proof is every connection's binlog_snapshot_position)");
+                            "proof is that every connection's binlog_snapshot position is "
+                            "equal); use --lock-mode=ftwrl or lock-tables");
     miss = missing_for(s, mode);
     if (miss)
-        return cs_error_set(err, CS_ERR_USAGE,
+        return cs_error_set(err, CS_ERR_SERVER,
                             "--lock-mode=%s needs the %s privilege, which the dump user lacks "
                             "(GRANT %s ON *.* TO ...), or choose another --lock-mode",
                             dump_lock_mode_name(mode), miss, miss);
@@ -161,10 +163,12 @@ static int print_lock(const struct dump_config *cfg, const struct dump_server *s
     cs_log_info(cfg->log, "lock mode: %s%s%s; DDL guard: %s",
                 d.lockless_first ? "lockless (proven by the binlog positions), else " : "",
                 dump_lock_mode_name(d.mode),
-                cfg->lock_mode == DUMP_LOCK_AUTO ? " (--lock-mode=auto)" : "", ddl_guard(s, d.mode));
+                cfg->lock_mode == DUMP_LOCK_AUTO ? " (--lock-mode=auto)" : "",
+                ddl_guard(s, d.mode));
     if (nontrx)
-        cs_log_info(cfg->log, "%zu non-transactional table(s): read while the commit barrier "
-                              "is held",
+        cs_log_info(cfg->log,
+                    "%zu non-transactional table(s): read while the commit barrier "
+                    "is held",
                     nontrx);
     if (!s->log_bin)
         cs_log_warn(cfg->log, "the binary log is off on the source: the dump would have no "

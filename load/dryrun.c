@@ -7,7 +7,7 @@
 
 static const char *action_name(unsigned char a)
 {
-    return a == LOAD_ACT_SKIP ? "left as it is (--if-exists=skip)"
+    return a == LOAD_ACT_SKIP      ? "left as it is (--if-exists=skip)"
            : a == LOAD_ACT_REPLACE ? "dropped and loaded (--if-exists=replace)"
                                    : "created";
 }
@@ -86,8 +86,8 @@ void load_dryrun_print(const struct load_ctx *ctx, int journal_exists)
                 "%s, the largest tables first; secondary indexes %s; %s",
                 m->ntables, chunks, (unsigned long long)rows, (double)bytes / 1e6, cfg->threads,
                 m->format == FMT_FORMAT_SQL ? "the dump's INSERT statements"
-                : ctx->use_infile            ? "LOAD DATA LOCAL INFILE"
-                                             : "INSERT statements (local_infile is OFF)",
+                : ctx->use_infile           ? "LOAD DATA LOCAL INFILE"
+                                            : "INSERT statements (local_infile is OFF)",
                 cfg->defer == LOAD_DEFER_NONE ? "created with the tables" : "built after the data",
                 cfg->verify ? "every chunk verified" : "not verified (--no-verify)");
     print_objects(ctx);
@@ -96,11 +96,12 @@ void load_dryrun_print(const struct load_ctx *ctx, int journal_exists)
         cs_log_info(cfg->log, "  accounts: %zu in the dump, %s", m->naccounts,
                     cfg->load_users ? "created (--load-users)" : "not loaded (no --load-users)");
     if (journal_exists && load_journal_has(ctx->journal, "load:started"))
-        cs_log_info(cfg->log, "  an earlier run of this dump is in the target's journal "
-                              LOAD_JOURNAL_SCHEMA ": a load resumes it%s",
+        cs_log_info(cfg->log,
+                    "  an earlier run of this dump is in the target's journal " LOAD_JOURNAL_SCHEMA
+                    ": a load resumes it%s",
                     cfg->reset_progress ? " (forgotten with --reset-progress)" : "");
     else
-        cs_log_info(cfg->log, "  the progress journal %s", journal_exists
-                                                              ? LOAD_JOURNAL_TABLE " is reused"
-                                                              : LOAD_JOURNAL_TABLE " is created");
+        cs_log_info(cfg->log, "  the progress journal %s",
+                    journal_exists ? LOAD_JOURNAL_TABLE " is reused"
+                                   : LOAD_JOURNAL_TABLE " is created");
 }

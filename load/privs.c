@@ -19,11 +19,11 @@ struct need {
 };
 
 static const struct need needs[] = {
-    {"CREATE", FMT_OBJ_DATABASE},         {"INSERT", FMT_OBJ_DATABASE},
-    {"SELECT", FMT_OBJ_DATABASE},         {"ALTER", FMT_OBJ_DATABASE},
-    {"INDEX", FMT_OBJ_DATABASE},          {"CREATE VIEW", FMT_OBJ_VIEW},
+    {"CREATE", FMT_OBJ_DATABASE},          {"INSERT", FMT_OBJ_DATABASE},
+    {"SELECT", FMT_OBJ_DATABASE},          {"ALTER", FMT_OBJ_DATABASE},
+    {"INDEX", FMT_OBJ_DATABASE},           {"CREATE VIEW", FMT_OBJ_VIEW},
     {"CREATE ROUTINE", FMT_OBJ_PROCEDURE}, {"CREATE ROUTINE", FMT_OBJ_FUNCTION},
-    {"TRIGGER", FMT_OBJ_TRIGGER},         {"EVENT", FMT_OBJ_EVENT},
+    {"TRIGGER", FMT_OBJ_TRIGGER},          {"EVENT", FMT_OBJ_EVENT},
 };
 
 /* 1 when a role is active in the session (its grants do not show). */
@@ -100,23 +100,25 @@ static size_t missing_on(const struct load_config *cfg, const struct fmt_manifes
             strcmp(nd->priv, "SELECT"))
             continue;
         if (!has(h, nd->priv)) {
-            cs_log_error(cfg->log, "the loading user lacks %s on schema %s: GRANT %s ON `%s`.* TO ...",
+            cs_log_error(cfg->log,
+                         "the loading user lacks %s on schema %s: GRANT %s ON `%s`.* TO ...",
                          nd->priv, schema, nd->priv, schema);
             n++;
             last = nd->priv;
         }
     }
     if (m && cfg->if_exists == LOAD_IF_EXISTS_REPLACE && !has(h, "DROP")) {
-        cs_log_error(cfg->log, "the loading user lacks DROP on schema %s (--if-exists=replace): "
-                               "GRANT DROP ON `%s`.* TO ...",
+        cs_log_error(cfg->log,
+                     "the loading user lacks DROP on schema %s (--if-exists=replace): "
+                     "GRANT DROP ON `%s`.* TO ...",
                      schema, schema);
         n++;
     }
     return n;
 }
 
-int load_privs_check(struct cs_conn *c, const struct load_config *cfg,
-                     const struct fmt_manifest *m, struct cs_error *err)
+int load_privs_check(struct cs_conn *c, const struct load_config *cfg, const struct fmt_manifest *m,
+                     struct cs_error *err)
 {
     struct cs_buf h = CS_BUF_INIT;
     size_t missing = 0;

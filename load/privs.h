@@ -21,7 +21,7 @@
 #include "load/config.h"
 #include "format/manifest.h"
 
-int load_privs_check(struct cs_conn *c, const struct load_config *cfg,
-                     const struct fmt_manifest *m, struct cs_error *err);
+int load_privs_check(struct cs_conn *c, const struct load_config *cfg, const struct fmt_manifest *m,
+                     struct cs_error *err);
 
 #endif

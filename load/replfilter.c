@@ -51,8 +51,8 @@ static void put_wild(struct cs_buf *b, const char *schema)
     cs_buf_puts(b, ".%");
 }
 
-static int collect(const struct fmt_manifest *m, const struct cs_version *target,
-                   struct items *it, struct cs_error *err)
+static int collect(const struct fmt_manifest *m, const struct cs_version *target, struct items *it,
+                   struct cs_error *err)
 {
     size_t nw = m->nwhole_schemas;
 

@@ -37,7 +37,7 @@
 struct load_replfilter {
     char **stmts; /* run on the target before CHANGE ...; none: no filter needed */
     size_t nstmts;
-    char *cnf;    /* the same as [mysqld] option-file lines, one per item; NULL when none */
+    char *cnf; /* the same as [mysqld] option-file lines, one per item; NULL when none */
     size_t nwild, ntables;
 };
 

@@ -31,6 +31,10 @@ expect 2 "expected exactly one dump DIR" -- "$WORK/a" "$WORK/b"
 expect 2 "--if-exists=maybe: expected fail, skip or replace" -- --if-exists maybe "$WORK/empty"
 expect 2 "--defer-indexes=some: expected all, fulltext or none" -- --defer-indexes some "$WORK/empty"
 expect 2 "--replicate-from needs --replication-user" -- --replicate-from 127.0.0.1:3306 "$WORK/empty"
+expect 2 "--replicate-all goes with --replicate-from" -- --replicate-all "$WORK/empty"
+expect 2 "--check \\(offline\\) or --dry-run" -- --check --dry-run "$WORK/empty"
+expect 0 "--dry-run +check DIR as a load would" -- --help
+expect 0 "--replicate-all +with --replicate-from" -- --help
 expect 2 "--replication-ssl-mode=maybe: expected disabled, required, verify-ca or verify-identity" -- \
     --replication-ssl-mode maybe "$WORK/empty"
 expect 2 "--replication-ssl-mode=verify-ca needs --replication-ssl-ca" -- \

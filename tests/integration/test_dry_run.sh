@@ -6,7 +6,7 @@
 # processlist with no statement, and an ALTER TABLE from another session
 # under a 5 s lock_wait_timeout goes through.  It fails like the real dump
 # (same exit code, same message) on a selection that matches nothing, a
-# missing privilege, an output directory that is not empty or not writable.
+# missing privilege (of the objects or of the lock mode), an output directory that is not empty or not writable.
 # csload --dry-run DIR checks the dump and the target, prints the plan and
 # leaves the target as it was: no __csload, no schema, the binary log and
 # the GTID state unchanged; without CREATE, or on a conflict (--if-exists=fail with a table
@@ -74,6 +74,8 @@ same_exit() {
 same_exit 2 "bank\.nosuch" --tables bank.nosuch
 sql src "CREATE USER lim@localhost; GRANT SELECT, SHOW VIEW, RELOAD, LOCK TABLES ON *.* TO lim@localhost"
 same_exit 1 "GRANT TRIGGER ON" -u lim
+sql src "CREATE USER lim2@localhost; GRANT SELECT, SHOW VIEW, TRIGGER, EVENT, LOCK TABLES ON *.* TO lim2@localhost"
+same_exit 1 "RELOAD" -u lim2 --lock-mode ftwrl
 mkdir "$WORK/full" && : > "$WORK/full/f"
 expect_exit 2 "is not empty" dump_of src "$WORK/full" -q --dry-run
 expect_exit 2 "is not empty" dump_of src "$WORK/full" -q
