@@ -481,10 +481,9 @@ int load_replsetup_run(struct load_replsetup *rs, struct cs_conn *c, const struc
         goto out;
     if (real.ngtid)
         cs_log_info(cfg->log, "the target's GTID state is now the dump's");
-    if (cfg->replicate_from &&
-        (exec_stmts(c, rs->filter.stmts, rs->filter.nstmts, err) < 0 ||
-         exec_stmts(c, real.change_stmts, real.nchange, err) < 0 ||
-         wait_connected(rs, c, &real, err) < 0))
+    if (cfg->replicate_from && (exec_stmts(c, rs->filter.stmts, rs->filter.nstmts, err) < 0 ||
+                                exec_stmts(c, real.change_stmts, real.nchange, err) < 0 ||
+                                wait_connected(rs, c, &real, err) < 0))
         goto out;
     if (rs->filter.nstmts)
         cs_log_info(cfg->log, "the target's replica applies only what the dump holds (the "
@@ -498,9 +497,8 @@ out:
     return rc;
 }
 
-int load_replsetup_print(struct load_replsetup *rs, struct cs_conn *c,
-                         const struct fmt_manifest *m, const struct load_target *t,
-                         struct cs_error *err)
+int load_replsetup_print(struct load_replsetup *rs, struct cs_conn *c, const struct fmt_manifest *m,
+                         const struct load_target *t, struct cs_error *err)
 {
     const struct load_config *cfg = rs->cfg;
     struct load_repl_source src = rs->src;
@@ -516,10 +514,11 @@ int load_replsetup_print(struct load_replsetup *rs, struct cs_conn *c,
     if (plan_now(rs, c, m, t, &src, 1, &planned, &shown, err) < 0)
         return -1;
     if (planned) {
-        cs_log_info(cfg->log, "replication: %s", rs->asked ? "after the load csload would run "
-                                                             "on the target:"
-                                                           : "after the load csload would "
-                                                             "print (not run):");
+        cs_log_info(cfg->log, "replication: %s",
+                    rs->asked ? "after the load csload would run "
+                                "on the target:"
+                              : "after the load csload would "
+                                "print (not run):");
         print_plan(rs, &shown);
     }
     load_repl_plan_release(&shown);

@@ -444,8 +444,8 @@ static int checks(struct run *r, int *journal_exists, struct cs_error *err)
     int first_run;
 
     if (read_journal(r, journal_exists, &first_run, err) < 0 || init_ctx(r, err) < 0 ||
-        load_accounts_prepare(&r->accounts, &r->main, r->cfg, r->in, r->m, &r->target,
-                              &r->journal, first_run, err) < 0 ||
+        load_accounts_prepare(&r->accounts, &r->main, r->cfg, r->in, r->m, &r->target, &r->journal,
+                              first_run, err) < 0 ||
         load_schema_check_target(&r->ctx, &r->target, err) < 0 ||
         load_privs_check(&r->main, r->cfg, r->m, err) < 0 ||
         load_schema_conflicts(&r->main, &r->ctx, first_run, err) < 0 ||
