@@ -102,12 +102,16 @@ int load_replsetup_check(struct load_replsetup *rs, const struct load_config *cf
         rs->src.host = rs->host;
         rs->src.user = cfg->replication_user;
     }
+    /* the filters are printed with the statements even when not run */
+    if (!cfg->replicate_all && load_replfilter_plan(m, &t->version, &rs->filter, err) < 0) {
+        if (cfg->replicate_from)
+            return -1;
+        cs_log_verbose(cfg->log, "no replication filters for this dump: %s", err->msg);
+        cs_error_clear(err);
+    }
     if (!rs->asked)
         return 0;
     if (cfg->replicate_from && where_refusal(m, err) < 0)
-        return -1;
-    if (cfg->replicate_from && !cfg->replicate_all &&
-        load_replfilter_plan(m, &t->version, &rs->filter, err) < 0)
         return -1;
     if (load_repl_plan(m, &t->version, t->gtid_empty, &rs->src, 1, &p, err) == 0) {
         load_repl_plan_release(&p);
@@ -381,8 +385,6 @@ static void print_filters(const struct load_replsetup *rs)
 {
     const struct load_config *cfg = rs->cfg;
 
-    if (!cfg->replicate_from)
-        return;
     if (cfg->replicate_all) {
         cs_log_info(cfg->log, "--replicate-all: no replication filters; every change on the "
                               "source must find its schema and table on the target");
@@ -393,7 +395,7 @@ static void print_filters(const struct load_replsetup *rs)
     cs_log_info(cfg->log,
                 "the dump holds only some of the source's schemas and tables: replication "
                 "filters so that the replica applies exactly those (%zu schema(s) whole, %zu "
-                "single table(s)), set before the CHANGE statement:",
+                "single table(s)), before the CHANGE statement:",
                 rs->filter.nwild, rs->filter.ntables);
     print_stmts(cfg, rs->filter.stmts, rs->filter.nstmts);
     cs_log_info(cfg->log, "they do not survive a restart of the target: add to its [mysqld] "

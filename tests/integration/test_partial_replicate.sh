@@ -39,10 +39,16 @@ assert_eq "$(manifest_get "$WORK/d" "m['whole_schemas']")" "['bank']" "manifest:
 start_server t --server-id 2
 REPL=(--replicate-from "127.0.0.1:$(port src)" --replication-user root)
 
+note "csload --dry-run prints the filters, and sets nothing"
+expect_exit 0 "replicate_do_table" load_into t "$WORK/d" --dry-run "${REPL[@]}"
+assert_eq "$(sql t "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN ('bank', 'crm', '__csload')")" \
+    0 "schemas after the dry run"
+assert_eq "$(sql t "SHOW REPLICA STATUS")" "" "a replica after the dry run"
+
 note "csload --replicate-from sets the filters"
 load_into t "$WORK/d" --threads 2 "${REPL[@]}" 2> "$WORK/load.log" ||
     { cat "$WORK/load.log" >&2; fail "csload failed"; }
-grep -q "replication filters so that the replica applies exactly those (1 schema(s) whole, 1 single table(s))" \
+grep -q "replication filters so that the replica applies exactly those (1 schema(s) whole, 1 single table(s)), before the CHANGE statement" \
     "$WORK/load.log" || fail "the filters are not announced: $(cat "$WORK/load.log")"
 if [ "$KIND" = mysql ]; then
     grep -qF "CHANGE REPLICATION FILTER REPLICATE_WILD_DO_TABLE = ('bank.%'), REPLICATE_DO_TABLE = (\`crm\`.\`keep\`)" \
