@@ -14,6 +14,7 @@
 #include "dump/archiver.h"
 #include "dump/catalog.h"
 #include "dump/dryrun.h"
+#include "dump/output.h"
 #include "dump/plan.h"
 #include "dump/record.h"
 #include "dump/schema.h"
@@ -24,7 +25,8 @@
 
 struct run {
     const struct dump_config *cfg;
-    struct dump_config local;        /* cfg with outdir = the spool, for --archive */
+    struct dump_config local;        /* cfg with its output (the spool's, for --archive) */
+    struct dump_output *out;         /* where files go */
     char *spool;
     struct dump_archiver *arch;
     struct cs_conn main;
@@ -41,27 +43,20 @@ struct run {
     uint64_t est_bytes;
 };
 
-static int prepare_outdir(const char *dir, struct cs_error *err)
+/* The output the files go to: --outdir DIR or s3://BUCKET/PREFIX, new or empty. */
+static int open_output(struct run *r, const char *where, struct cs_error *err)
 {
-    DIR *d;
-    struct dirent *e;
+    const struct dump_config *cfg = r->cfg;
 
-    if (cs_fs_mkdir_p(dir, 0700, err) < 0)
+    r->out = cs_s3_is_url(where)
+                 ? dump_output_s3_new(where, &cfg->s3, cfg->log, cfg->cancel, err)
+                 : dump_output_dir_new(where, err);
+    if (!r->out)
         return -1;
-    d = opendir(dir);
-    if (!d)
-        return cs_error_sys(err, CS_ERR_IO, errno, "%s", dir);
-    while ((e = readdir(d))) {
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-            closedir(d);
-            return cs_error_set(err, CS_ERR_USAGE,
-                                "--outdir %s is not empty: choose a new directory (csdump never "
-                                "mixes two dumps)",
-                                dir);
-        }
-    }
-    closedir(d);
-    return 0;
+    r->local = *cfg;
+    r->local.output = r->out;
+    r->cfg = &r->local;
+    return r->out->prepare(r->out, err);
 }
 
 static void preflight_warnings(struct run *r)
@@ -115,11 +110,11 @@ static int start_archive(struct run *r, struct cs_error *err)
     r->spool = strdup(tmpl);
     if (!r->spool)
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-    r->local = *r->cfg;
+    if (open_output(r, r->spool, err) < 0)
+        return -1;
     r->local.outdir = r->spool;
-    r->cfg = &r->local;
-    r->arch = dump_archiver_start(r->local.archive, r->spool, r->local.threads + 1,
-                                  r->local.log, err);
+    r->arch = dump_archiver_start(r->local.archive, r->spool, r->local.threads + 1, &r->local,
+                                  err);
     if (!r->arch)
         return -1;
     r->pub = dump_archiver_publish(r->arch);
@@ -135,28 +130,22 @@ static int publish_files(struct run *r, size_t from, struct cs_error *err)
     return 0;
 }
 
-/* The archive's early catalog: the manifest so far (tables without chunks),
- * so a loader reading a pipe can create tables before the data arrives. */
+/* The early catalog: the manifest so far (tables without chunks), so a
+ * loader reading a pipe, or waiting for the dump (csload --wait-for-dump),
+ * can create tables before the data arrives. */
 static int publish_catalog(struct run *r, struct cs_error *err)
 {
-    char *json, *path;
+    char *json;
     size_t from = r->m->nfiles;
     int rc = -1;
-
-    if (!r->pub)
-        return 0;
     /* not finished: the catalog says so with finished_at = started_at */
     if (!r->m->finished_at && !(r->m->finished_at = strdup(r->m->started_at)))
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     json = fmt_manifest_to_json(r->m, err);
-    path = json ? cs_fs_join(r->cfg->outdir, FMT_CATALOG_NAME) : NULL;
-    if (json && path && cs_fs_write_atomic(path, json, strlen(json), 0600, err) == 0 &&
+    if (json && r->out->put(r->out, FMT_CATALOG_NAME, json, strlen(json), err) == 0 &&
         dump_schema_add_file(r->m, FMT_CATALOG_NAME, json, strlen(json), err) == 0)
         rc = publish_files(r, from, err);
-    else if (json && !path)
-        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     free(json);
-    free(path);
     return rc;
 }
 
@@ -197,7 +186,7 @@ static int catalog_phase(struct run *r, struct cs_error *err)
 static int write_coordinates(struct run *r, struct cs_error *err)
 {
     const struct fmt_coords *c = &r->snap.coords;
-    char *json = NULL, *path = NULL;
+    char *json = NULL;
     int rc = -1;
 
     if (dump_record_snapshot(r->m, &r->snap, err) < 0 ||
@@ -205,12 +194,9 @@ static int write_coordinates(struct run *r, struct cs_error *err)
         cs_fault_hit("dump.snapshot", NULL, err) < 0)
         return -1;
     json = fmt_coords_to_json(r->m, err);
-    path = cs_fs_join(r->cfg->outdir, FMT_COORDS_NAME);
-    if (json && path && cs_fs_write_atomic(path, json, strlen(json), 0600, err) == 0 &&
+    if (json && r->out->put(r->out, FMT_COORDS_NAME, json, strlen(json), err) == 0 &&
         dump_schema_add_file(r->m, FMT_COORDS_NAME, json, strlen(json), err) == 0)
         rc = publish_files(r, r->m->nfiles - 1, err) < 0 ? -1 : publish_catalog(r, err);
-    else if (json && !path)
-        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     if (c->present)
         cs_log_info(r->cfg->log, "snapshot taken (%s, %s): binlog %s:%llu, GTID '%s'",
                     dump_lock_mode_name(r->snap.mode),
@@ -221,7 +207,6 @@ static int write_coordinates(struct run *r, struct cs_error *err)
                     dump_lock_mode_name(r->snap.mode),
                     r->snap.consistent ? "consistent" : "NOT consistent");
     free(json);
-    free(path);
     return rc;
 }
 
@@ -350,6 +335,7 @@ stopped:
 
 static int finish_manifest(struct run *r, struct cs_error *err)
 {
+    char *json;
     int rc;
 
     for (size_t i = 0; i < r->cat->ntables; i++)
@@ -360,8 +346,8 @@ static int finish_manifest(struct run *r, struct cs_error *err)
     if (!r->m->finished_at)
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     if (r->arch) {
-        char *json = fmt_manifest_to_json(r->m, err);
         struct dump_archiver *a = r->arch;
+        json = fmt_manifest_to_json(r->m, err);
         r->arch = NULL;
         rc = json ? dump_archiver_finish(a, json, err) : -1;
         if (!json)
@@ -369,9 +355,12 @@ static int finish_manifest(struct run *r, struct cs_error *err)
         free(json);
         return rc;
     }
-    if (cs_fs_fsync_dir(r->cfg->outdir, err) < 0)
+    if (r->out->seal(r->out, err) < 0)
         return -1;
-    return fmt_manifest_write(r->m, r->cfg->outdir, err);
+    json = fmt_manifest_to_json(r->m, err);
+    rc = json ? r->out->put(r->out, FMT_MANIFEST_NAME, json, strlen(json), err) : -1;
+    free(json);
+    return rc;
 }
 
 /* What the dump holds, per kind of object, and what it left out. */
@@ -440,8 +429,9 @@ static void cleanup(struct run *r, int ok, struct cs_error *err)
     dump_archiver_abort(r->arch);
     if (r->spool)
         cs_fs_remove_flat_dir(r->spool, &e2);
-    else if (!ok || cs_error_is_set(err))
-        cs_fs_remove_partials(r->cfg->outdir, &e2);
+    else if (r->out && (!ok || cs_error_is_set(err)))
+        r->out->cleanup(r->out);
+    dump_output_free(r->out);
     free(r->spool);
     for (size_t i = 0; r->tsql && i < r->cat->ntables; i++)
         dump_table_sql_release(&r->tsql[i]);
@@ -457,7 +447,20 @@ static int dry_run(struct run *r, struct cs_error *err)
 {
     const struct dump_config *cfg = r->cfg;
 
-    if (dump_dryrun_outdir(cfg, err) < 0 || connect_main(r, err) < 0 ||
+    struct dump_output *o = NULL;
+
+    /* a bucket prefix is only listed (new or empty), as the dump does first */
+    if (!cfg->archive && cs_s3_is_url(cfg->outdir)) {
+        o = dump_output_s3_new(cfg->outdir, &cfg->s3, cfg->log, cfg->cancel, err);
+        if (!o || o->prepare(o, err) < 0) {
+            dump_output_free(o);
+            return -1;
+        }
+        dump_output_free(o);
+    } else if (dump_dryrun_outdir(cfg, err) < 0) {
+        return -1;
+    }
+    if (connect_main(r, err) < 0 ||
         dump_catalog_read(&r->main, cfg, &r->server.version, &r->cat, err) < 0)
         return -1;
     for (size_t i = 0; i < r->cat->ntables; i++)
@@ -482,7 +485,7 @@ int dump_run(const struct dump_config *cfg, struct cs_error *err)
         cs_conn_close(&r.main);
         return ok ? 0 : -1;
     }
-    if ((cfg->archive ? start_archive(&r, err) : prepare_outdir(cfg->outdir, err)) < 0 ||
+    if ((cfg->archive ? start_archive(&r, err) : open_output(&r, cfg->outdir, err)) < 0 ||
         connect_main(&r, err) < 0)
         goto out;
     cfg = r.cfg;

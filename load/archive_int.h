@@ -1,8 +1,11 @@
 /*
  * archive_int.h - the archive reader's insides, internal to load/:
  *   archive_in.c      the public API (archive_in.h), dispatching to a mode
- *   archive_file.c    a file: checked whole in pass 1, streamed in pass 2
+ *   archive_file.c    a file: checked whole in pass 1, then its chunks read
+ *                     in place (archive_direct.c) or streamed in pass 2
  *   archive_pipe.c    a pipe: the catalog first, each chunk checked as it comes
+ *   archive_direct.c  the input over a checked archive file or object whose
+ *                     chunks are read where they lie (ranges), nothing spooled
  *   archive_common.c  the helpers both modes use
  * Calls go one way: in -> file|pipe -> common.
  */
@@ -12,6 +15,7 @@
 #include <stdint.h>
 
 #include "format/archive.h"
+#include "common/s3.h"
 #include "load/archive_in.h"
 
 #define META_MAX (64u * 1024u * 1024u) /* the largest non-chunk entry we accept */
@@ -20,6 +24,8 @@
 struct seen {
     char *schema, *table;
     struct fmt_chunk c;
+    uint64_t offset; /* file: where its bytes are in the archive ... */
+    int at_offset;   /* ... when they lie there as one run */
 };
 
 struct load_archive;
@@ -39,6 +45,9 @@ extern const struct load_archive_mode load_archive_pipe_mode;
 struct load_archive {
     const struct load_archive_mode *mode;
     int fd, own_fd, pipe, hashes;
+    struct cs_s3 *s3;               /* an s3://BUCKET/KEY archive: its client, key, source */
+    char *s3key;
+    struct fmt_source *src;
     const char *name;
     char *spool;
     struct load_input *in;
@@ -53,6 +62,8 @@ struct load_archive {
     size_t nindex;
     int manifest_first; /* pipe: the manifest came first (no descriptions) */
     int ended;
+    struct load_input *direct;      /* file: chunks read in place (archive_direct.c) */
+    char s3etag[130];               /* an S3 object: the version pass 1 read */
     const struct cs_log *log;
 };
 
@@ -76,6 +87,12 @@ int load_archive_cmp_seen(const void *x, const void *y);
 const struct seen *load_archive_seen_find(const struct load_archive *a, const char *file);
 int load_archive_build_index(struct load_archive *a, struct cs_error *err);
 const struct idx *load_archive_manifest_chunk(const struct load_archive *a, const char *file);
+/* The input over the checked archive A whose chunks all lie in place
+ * (seen[].at_offset): metadata from the spool, chunks read as ranges of the
+ * file (pread) or object (ranged GETs), from several threads at once. */
+struct load_input *load_archive_direct_new(struct load_archive *a, struct cs_error *err);
+/* A->rd over the fd or the S3 object; from the start again when AGAIN. */
+int load_archive_open_reader(struct load_archive *a, int again, struct cs_error *err);
 struct load_archive_chunk *load_archive_chunk_new(const char *schema, const char *table,
                                                   const struct fmt_chunk *c);
 

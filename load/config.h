@@ -6,6 +6,7 @@
 
 #include "common/conn.h"
 #include "common/log.h"
+#include "common/s3.h"
 #include "load/ddl.h"
 #include "load/repl.h"
 
@@ -16,8 +17,10 @@ enum load_definers { LOAD_DEFINERS_KEEP = 0, LOAD_DEFINERS_STRIP, LOAD_DEFINERS_
 
 struct load_config {
     struct cs_conn_config conn;
-    const char *input;            /* dump directory */
-    const char *archive;          /* --archive FILE or "-" instead */
+    const char *input;            /* dump directory or s3://BUCKET/PREFIX */
+    const char *archive;          /* --archive FILE, s3://BUCKET/KEY or "-" instead */
+    struct cs_s3_options s3;      /* --s3-* */
+    unsigned wait_for_dump;       /* seconds to wait for a dump being written; 0 = none */
     unsigned threads;
     enum load_if_exists if_exists;
     enum load_defer defer;
