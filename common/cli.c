@@ -142,3 +142,55 @@ void cs_cli_signals(void (*handler)(int))
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 }
+
+/* Trim white space around S in place; returns the trimmed start. */
+static char *trim(char *s)
+{
+    char *e = s + strlen(s);
+
+    while (*s == ' ' || *s == '\t')
+        s++;
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+        *--e = '\0';
+    return s;
+}
+
+int cs_cli_list_add(char ***items, size_t *n, const char *arg, struct cs_error *err)
+{
+    char **p = realloc(*items, (*n + 2) * sizeof(char *));
+
+    if (!p)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    *items = p;
+    p[*n] = strdup(arg);
+    if (!p[*n])
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    (*n)++;
+    return 0;
+}
+
+int cs_cli_split_list(char ***items, size_t *n, const char *opt, const char *arg,
+                      struct cs_error *err)
+{
+    char *copy = strdup(arg), *rest = copy, *tok;
+    int rc = 0;
+
+    if (!copy)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    while (rc == 0 && (tok = strsep(&rest, ","))) {
+        tok = trim(tok);
+        if (!*tok)
+            rc = cs_error_set(err, CS_ERR_USAGE, "--%s=%s: an empty name in the list", opt, arg);
+        else
+            rc = cs_cli_list_add(items, n, tok, err);
+    }
+    free(copy);
+    return rc;
+}
+
+void cs_cli_list_free(char **items, size_t n)
+{
+    for (size_t i = 0; items && i < n; i++)
+        free(items[i]);
+    free(items);
+}

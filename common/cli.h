@@ -57,6 +57,13 @@ enum cs_log_level cs_cli_log_level(int quiet, int verbose);
 /* SIGINT and SIGTERM call HANDLER (system calls are not restarted, so waits
  * end), SIGPIPE is ignored. */
 void cs_cli_signals(void (*handler)(int));
+/* Option values that are lists: "a, b,c" appended to *ITEMS (*N of them),
+ * each item trimmed and copied; an empty item is CS_ERR_USAGE naming --OPT.
+ * cs_cli_list_add appends ARG whole.  cs_cli_list_free is NULL-safe. */
+int cs_cli_split_list(char ***items, size_t *n, const char *opt, const char *arg,
+                      struct cs_error *err);
+int cs_cli_list_add(char ***items, size_t *n, const char *arg, struct cs_error *err);
+void cs_cli_list_free(char **items, size_t n);
 /* The exit code for a failed run: 2 for bad usage, 1 otherwise. */
 int cs_cli_exit_code(const struct cs_error *err);
 

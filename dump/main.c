@@ -162,64 +162,19 @@ static void usage(FILE *out)
             cs_connopt_help, CS_S3_HELP);
 }
 
-/* Trim white space around S in place; returns the trimmed start. */
-static char *trim(char *s)
-{
-    char *e = s + strlen(s);
-
-    while (*s == ' ' || *s == '\t')
-        s++;
-    while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-        *--e = '\0';
-    return s;
-}
-
-/* "a, b,c" appended to L, each item trimmed (each a strdup'd copy). */
 static int split_list(struct dump_list *l, const char *opt, const char *arg, struct cs_error *err)
 {
-    char *copy = strdup(arg), *rest = copy, *tok;
-
-    if (!copy)
-        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-    while ((tok = strsep(&rest, ","))) {
-        char **p;
-        tok = trim(tok);
-        if (!*tok) {
-            free(copy);
-            return cs_error_set(err, CS_ERR_USAGE, "--%s=%s: an empty name in the list", opt, arg);
-        }
-        p = realloc(l->items, (l->n + 2) * sizeof(char *));
-        if (!p)
-            return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-        l->items = p;
-        l->items[l->n++] = strdup(tok);
-        if (!l->items[l->n - 1])
-            return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-    }
-    free(copy);
-    return 0;
+    return cs_cli_split_list(&l->items, &l->n, opt, arg, err);
 }
 
-/* ARG appended to L whole (a --where condition may hold commas). */
 static int add_item(struct dump_list *l, const char *arg, struct cs_error *err)
 {
-    char **p = realloc(l->items, (l->n + 2) * sizeof(char *));
-
-    if (!p)
-        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-    l->items = p;
-    l->items[l->n] = strdup(arg);
-    if (!l->items[l->n])
-        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-    l->n++;
-    return 0;
+    return cs_cli_list_add(&l->items, &l->n, arg, err);
 }
 
 static void free_list(struct dump_list *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        free(l->items[i]);
-    free(l->items);
+    cs_cli_list_free(l->items, l->n);
 }
 
 static int parse_number(struct dump_config *c, int opt, const char *arg, struct cs_error *err)

@@ -154,7 +154,7 @@ static int catalog_phase(struct run *r, struct cs_error *err)
     const struct dump_config *cfg = r->cfg;
 
     if (dump_catalog_read(&r->main, cfg, &r->server.version, &r->cat, err) < 0 ||
-        dump_where_apply(cfg, r->cat, err) < 0 ||
+        dump_where_apply(cfg, r->cat, err) < 0 || dump_where_probe(&r->main, r->cat, err) < 0 ||
         dump_snapshot_set_fingerprint(&r->snap, &r->main, r->cat, err) < 0)
         return -1;
     r->tsql = calloc(r->cat->ntables + 1, sizeof(*r->tsql));

@@ -1,9 +1,12 @@
 #include "dump/where.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/pattern.h"
+#include "common/buf.h"
+#include "common/quote.h"
 #include "dump/select.h"
 #include "format/chunksel.h"
 
@@ -156,4 +159,35 @@ out:
     free(conds);
     free(hits);
     return rc;
+}
+
+int dump_where_probe(struct cs_conn *conn, const struct dump_catalog *cat, struct cs_error *err)
+{
+    for (size_t i = 0; i < cat->ntables; i++) {
+        const struct dump_table *t = &cat->tables[i];
+        struct cs_buf sql = CS_BUF_INIT;
+        int rc;
+
+        if (!t->where)
+            continue;
+        cs_buf_puts(&sql, "SELECT 1 FROM ");
+        cs_quote_qualified(&sql, t->schema, t->name);
+        cs_buf_printf(&sql, " WHERE (%s\n) LIMIT 0", t->where);
+        rc = cs_buf_failed(&sql) ? cs_error_set(err, CS_ERR_NOMEM, "out of memory")
+                                 : cs_conn_exec(conn, sql.data, err);
+        cs_buf_release(&sql);
+        if (rc < 0 && err->code == CS_ERR_SERVER) {
+            char msg[sizeof(err->msg)];
+            snprintf(msg, sizeof(msg), "%s", err->msg);
+            for (char *nl = strchr(msg, '\n'); nl; nl = strchr(nl, '\n'))
+                *nl = ' '; /* the statement's own newline: one line */
+            return cs_error_set(err, CS_ERR_USAGE,
+                                "--where: %s.%s refuses the condition %s (%s); fix it, or give "
+                                "this table its own with --where='%s.%s:...'",
+                                t->schema, t->name, t->where, msg, t->schema, t->name);
+        }
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
 }

@@ -29,5 +29,10 @@ int dump_where_check(const struct dump_config *cfg, struct cs_error *err);
  * dumped table, or a table two items match, is CS_ERR_USAGE naming it.
  * Logs one line per filtered table. */
 int dump_where_apply(const struct dump_config *cfg, struct dump_catalog *cat, struct cs_error *err);
+/* Each filtered table's condition tried on the source (SELECT 1 ... WHERE
+ * (cond) LIMIT 0) before the snapshot: one the server refuses (a column
+ * the table lacks, a syntax error) is CS_ERR_USAGE naming the table and
+ * the server's message. */
+int dump_where_probe(struct cs_conn *conn, const struct dump_catalog *cat, struct cs_error *err);
 
 #endif

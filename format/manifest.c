@@ -607,3 +607,31 @@ int fmt_manifest_subset(const struct fmt_manifest *m)
             return 1;
     return 0;
 }
+
+void fmt_manifest_keep(struct fmt_manifest *m, const unsigned char *keep_tables,
+                       const unsigned char *keep_objects)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < m->ntables; i++) {
+        if (!keep_tables[i]) {
+            free_table(&m->tables[i]);
+            continue;
+        }
+        if (n != i)
+            m->tables[n] = m->tables[i];
+        n++;
+    }
+    m->ntables = n;
+    n = 0;
+    for (size_t i = 0; i < m->nobjects; i++) {
+        if (!keep_objects[i]) {
+            fmt_mf_free_fields(&fmt_mf_object, &m->objects[i]);
+            continue;
+        }
+        if (n != i)
+            m->objects[n] = m->objects[i];
+        n++;
+    }
+    m->nobjects = n;
+}

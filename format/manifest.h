@@ -215,6 +215,13 @@ int fmt_manifest_add_whole_schema(struct fmt_manifest *m, const char *schema);
 /* 1 if SCHEMA is one of M's whole_schemas. */
 int fmt_manifest_schema_whole(const struct fmt_manifest *m, const char *schema);
 
+/* Leaves in M only the tables and objects whose KEEP_TABLES[i] /
+ * KEEP_OBJECTS[i] is set (in their order); the others are freed.  The
+ * file list stays whole (csload --tables: the rest of the dump is still
+ * the dump). */
+void fmt_manifest_keep(struct fmt_manifest *m, const unsigned char *keep_tables,
+                       const unsigned char *keep_objects);
+
 /* 1 if the dump holds only some rows of some of its tables (csdump
  * --where): its "subset" flag, or any table with a "where" (a dump that
  * says one and not the other is read as a subset all the same). */

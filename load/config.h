@@ -45,6 +45,17 @@ struct load_config {
     enum load_definers definers;
     char *definer_user;           /* --definers replace=USER@HOST (malloc'd by main) */
     char *definer_host;
+    /* what of the dump is loaded (load/select.h); malloc'd by main */
+    char **databases;             /* --databases: schemas of the dump, exactly */
+    size_t ndatabases;
+    char **tables;                /* --tables: db.t patterns (common/pattern.h) */
+    size_t ntables;
+    char **exclude;               /* --exclude: db or db.t patterns */
+    size_t nexclude;
+    char **renames;               /* --rename-schema OLD:NEW items (load/rename.h) */
+    size_t nrenames;
+    int no_data;                  /* --no-data: schema and objects only */
+    int data_only;                /* --data-only: rows into the target's existing tables */
     int quiet, verbose, progress;
     const volatile int *cancel;
     const struct cs_log *log;

@@ -27,7 +27,13 @@ struct load_input {
     /* Every file present (malloc'd array of malloc'd names), manifest.json included. */
     int (*list)(struct load_input *in, char ***names, size_t *n, struct cs_error *err);
     void (*free)(struct load_input *in);
+    /* --rename-schema: every statement read through load_schema_read is
+     * rewritten for its renames (load/rename.h); NULL = none.  Set by the
+     * load once the manifest is renamed. */
+    const struct load_config *rename;
 };
+
+struct load_config;
 
 struct load_input *load_input_dir_new(const char *dir, struct cs_error *err);
 /* URL s3://BUCKET/PREFIX, the client made from O and the environment. */

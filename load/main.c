@@ -13,7 +13,9 @@
 #include "load/archive_in.h"
 #include "load/check.h"
 #include "load/compat.h"
+#include "load/rename.h"
 #include "load/run.h"
+#include "load/select.h"
 #include "load/stmtcheck.h"
 
 static volatile sig_atomic_t cancel_flag; /* the only file-scope mutable */
@@ -49,6 +51,9 @@ enum {
     OPT_DEFINERS,
     OPT_REPLICATE_ALL,
     OPT_DRY_RUN,
+    OPT_RENAME_SCHEMA,
+    OPT_NO_DATA,
+    OPT_DATA_ONLY,
 };
 
 static const struct option long_options[] = {
@@ -79,6 +84,12 @@ static const struct option long_options[] = {
     {"definers", required_argument, NULL, OPT_DEFINERS},
     {"replicate-all", no_argument, NULL, OPT_REPLICATE_ALL},
     {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+    {"databases", required_argument, NULL, 'B'},
+    {"tables", required_argument, NULL, 'T'},
+    {"exclude", required_argument, NULL, 'x'},
+    {"rename-schema", required_argument, NULL, OPT_RENAME_SCHEMA},
+    {"no-data", no_argument, NULL, OPT_NO_DATA},
+    {"data-only", no_argument, NULL, OPT_DATA_ONLY},
     CS_CLI_COMMON_OPTIONS,
     {NULL, 0, NULL, 0},
 };
@@ -107,6 +118,20 @@ static void usage(FILE *out)
             "      --retries=N            attempts per chunk after a transient error (default 5)\n"
             "      --include-system       let the dump write into mysql, sys and the other\n"
             "                             system schemas (refused otherwise)\n\n"
+            "What of the dump (csdump's forms; an item matching nothing in the dump: exit 2):\n"
+            "  -B, --databases=a,b        only these schemas of the dump\n"
+            "  -T, --tables=db.t,...      only these tables, views, sequences: db.t, db.*, db.t%%\n"
+            "  -x, --exclude=db,db.t      leave out schemas (with everything in them) or tables;\n"
+            "                             a trigger of a table left out, and a view reading one,\n"
+            "                             are left out too, each said\n"
+            "      --rename-schema=OLD:NEW  load schema OLD as NEW (repeatable): its statements\n"
+            "                             are rewritten, OLD.x references become NEW.x; not with\n"
+            "                             --replicate-from (the rewrite filter it needs is\n"
+            "                             printed)\n"
+            "      --no-data              the schema and objects only, no rows\n"
+            "      --data-only            only the rows, into the tables the target has: each\n"
+            "                             must have the dump's columns in order with the same\n"
+            "                             types and no trigger, else nothing is loaded; no DDL\n\n"
             "Accounts and definers:\n"
             "      --load-users           also create the dump's accounts (csdump --users): roles,\n"
             "                             users (before the tables), then grants and default\n"
@@ -297,8 +322,53 @@ static int on_option(void *vctx, int opt, const char *arg, struct cs_error *err)
     case OPT_DEFINERS: return parse_definers(c, arg, err);
     case OPT_REPLICATE_ALL: c->replicate_all = 1; return 0;
     case OPT_DRY_RUN: c->dry_run = 1; return 0;
+    case 'B': return cs_cli_split_list(&c->databases, &c->ndatabases, "databases", arg, err);
+    case 'T': return cs_cli_split_list(&c->tables, &c->ntables, "tables", arg, err);
+    case 'x': return cs_cli_split_list(&c->exclude, &c->nexclude, "exclude", arg, err);
+    case OPT_RENAME_SCHEMA:
+        return cs_cli_split_list(&c->renames, &c->nrenames, "rename-schema", arg, err);
+    case OPT_NO_DATA: c->no_data = 1; return 0;
+    case OPT_DATA_ONLY: c->data_only = 1; return 0;
     default: return cs_error_set(err, CS_ERR_INTERNAL, "unhandled option %d", opt);
     }
+}
+
+/* --databases/--tables/--exclude, --rename-schema, --no-data, --data-only
+ * and what they exclude. */
+static int check_shape(struct load_config *c, struct cs_error *err)
+{
+    struct cs_buf hint = CS_BUF_INIT;
+    int rc;
+
+    if (load_select_check(c, err) < 0 || load_rename_check(c, err) < 0)
+        return -1;
+    if (c->no_data)
+        c->defer = LOAD_DEFER_NONE; /* no rows: the indexes come with the tables */
+    if (c->no_data && c->data_only)
+        return cs_error_set(err, CS_ERR_USAGE,
+                            "--no-data and --data-only exclude each other (the first loads "
+                            "no rows, the second only rows)");
+    if (c->replicate_from && c->no_data)
+        return cs_error_set(err, CS_ERR_USAGE,
+                            "--replicate-from with --no-data: the target would replicate "
+                            "changes to rows it does not have; load the data too");
+    if (c->replicate_from && load_select_active(c))
+        return cs_error_set(err, CS_ERR_USAGE,
+                            "--replicate-from with --databases/--tables/--exclude is refused: "
+                            "the source's changes to what this load leaves out would stop "
+                            "replication; load the whole dump, or set replication up yourself "
+                            "with filters matching the load");
+    if (!c->replicate_from || !c->nrenames)
+        return 0;
+    load_rename_repl_hint(c, &hint);
+    rc = cs_error_set(err, CS_ERR_USAGE,
+                      "--replicate-from with --rename-schema is refused: the source's binary "
+                      "log names the old schema, so replication needs a rewrite filter that "
+                      "csload does not set; load, then set it and start replication yourself "
+                      "(csload prints the statements): %s",
+                      hint.data ? hint.data : "");
+    cs_buf_release(&hint);
+    return rc;
 }
 
 static int parse_args(struct cs_cli *cli, int argc, char **argv, const struct cs_log *log,
@@ -310,7 +380,7 @@ static int parse_args(struct cs_cli *cli, int argc, char **argv, const struct cs
     cli->prog = "csload";
     cli->usage = usage;
     cli->long_options = long_options;
-    cli->shortopts = CS_CONNOPT_SHORT "t:qv";
+    cli->shortopts = CS_CONNOPT_SHORT "t:B:T:x:qv";
     cli->fn = on_option;
     cli->conn = p->co;
     cli->ctx = p;
@@ -360,6 +430,8 @@ static int parse_args(struct cs_cli *cli, int argc, char **argv, const struct cs
     if (c->dry_run && c->archive && !strcmp(c->archive, "-"))
         return cs_error_set(err, CS_ERR_USAGE, "--dry-run reads a dump directory or an archive "
                                                "file, not standard input");
+    if (check_shape(c, err) < 0)
+        return -1;
     if (load_repl_ssl_resolve(c->replication_ssl, c->replication_ssl_ca, c->replication_ssl_cert,
                               c->replication_ssl_key, &c->replication_ssl, err) < 0)
         return -1;
@@ -401,6 +473,12 @@ static int check_only(const struct load_config *cfg, const struct cs_log *log,
     if (problems == 0) { /* the content: each DDL file the statement it claims to be */
         struct fmt_manifest *m = in->read_manifest(in, err);
         problems = m && load_stmtcheck_dump(in, m, cfg->include_system, err) == 0 ? 0 : -1;
+        for (size_t i = 0; problems == 0 && i < m->ntables; i++)
+            if (m->tables[i].where)
+                cs_log_info(log, "%s: %s.%s holds only the rows WHERE %s (csdump --where): the "
+                                 "dump is a subset",
+                            cfg->input, m->tables[i].schema, m->tables[i].name,
+                            m->tables[i].where);
         fmt_manifest_free(m);
     }
 
@@ -452,7 +530,8 @@ int main(int argc, char **argv)
         goto out;
     }
     cs_conn_library_init();
-    rc = load_run(&cfg, &err) == 0 ? 0 : 1;
+    r = load_run(&cfg, &err);
+    rc = r == 0 ? 0 : r == -2 ? 2 : 1;
     cs_conn_library_end();
     cs_s3_global_cleanup();
 out:
@@ -460,6 +539,10 @@ out:
         cs_log_error(&log, "%s", err.msg);
     free(cfg.definer_user);
     free(cfg.definer_host);
+    cs_cli_list_free(cfg.databases, cfg.ndatabases);
+    cs_cli_list_free(cfg.tables, cfg.ntables);
+    cs_cli_list_free(cfg.exclude, cfg.nexclude);
+    cs_cli_list_free(cfg.renames, cfg.nrenames);
     cs_connopt_release(&co);
     cs_cli_release(&cli);
     cs_console_release(&con);

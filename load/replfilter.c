@@ -51,10 +51,16 @@ static void put_wild(struct cs_buf *b, const char *schema)
     cs_buf_puts(b, ".%");
 }
 
-static int collect(const struct fmt_manifest *m, const struct cs_version *target, struct items *it,
-                   struct cs_error *err)
+/* SCHEMA is matched as a whole (db.%): one of M's whole_schemas, unless NARROWED. */
+static int whole(const struct fmt_manifest *m, int narrowed, const char *schema)
 {
-    size_t nw = m->nwhole_schemas;
+    return !narrowed && fmt_manifest_schema_whole(m, schema);
+}
+
+static int collect(const struct fmt_manifest *m, const struct cs_version *target, int narrowed,
+                   struct items *it, struct cs_error *err)
+{
+    size_t nw = narrowed ? 0 : m->nwhole_schemas;
 
     it->wild = calloc(nw + 1, sizeof(*it->wild));
     it->tables = calloc(m->ntables + 1, sizeof(*it->tables));
@@ -68,7 +74,7 @@ static int collect(const struct fmt_manifest *m, const struct cs_version *target
     }
     for (size_t i = 0; i < m->ntables; i++) {
         const struct fmt_table *t = &m->tables[i];
-        if (fmt_manifest_schema_whole(m, t->schema))
+        if (whole(m, narrowed, t->schema))
             continue;
         if (check_name(target, "table", t->schema, t->name, err) < 0)
             return -1;
@@ -76,7 +82,7 @@ static int collect(const struct fmt_manifest *m, const struct cs_version *target
     }
     for (size_t i = 0; i < m->nobjects; i++) {
         const struct fmt_object *o = &m->objects[i];
-        if (o->kind != FMT_OBJ_SEQUENCE || fmt_manifest_schema_whole(m, o->schema))
+        if (o->kind != FMT_OBJ_SEQUENCE || whole(m, narrowed, o->schema))
             continue;
         if (check_name(target, "sequence", o->schema, o->name, err) < 0)
             return -1;
@@ -181,15 +187,15 @@ out:
 }
 
 int load_replfilter_plan(const struct fmt_manifest *m, const struct cs_version *target,
-                         struct load_replfilter *out, struct cs_error *err)
+                         int narrowed, struct load_replfilter *out, struct cs_error *err)
 {
     struct items it = {0};
     int rc = -1;
 
     memset(out, 0, sizeof(*out));
-    if (!m->has_selection || !m->partial)
+    if (!narrowed && (!m->has_selection || !m->partial))
         return 0;
-    if (collect(m, target, &it, err) < 0)
+    if (collect(m, target, narrowed, &it, err) < 0)
         goto out;
     if (!it.nwild && !it.ntables && !it.nseqs) {
         cs_error_set(err, CS_ERR_USAGE,

@@ -42,9 +42,11 @@ struct load_replfilter {
 };
 
 /* The filters for M on a TARGET server; none (nstmts 0) when M is not partial
- * or does not say (older dumps). */
+ * or does not say (older dumps).  NARROWED: csload loads only part of M
+ * (--databases/--tables/--exclude, M already pruned): every table and
+ * sequence it loads is then named alone, whatever whole_schemas says. */
 int load_replfilter_plan(const struct fmt_manifest *m, const struct cs_version *target,
-                         struct load_replfilter *out, struct cs_error *err);
+                         int narrowed, struct load_replfilter *out, struct cs_error *err);
 void load_replfilter_release(struct load_replfilter *f);
 
 #endif

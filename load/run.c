@@ -6,9 +6,11 @@
 
 #include "common/console.h"
 #include "format/checksum.h"
+#include "format/hash.h"
 #include "load/accounts.h"
 #include "load/archive_in.h"
 #include "load/check.h"
+#include "load/dataonly.h"
 #include "load/chunk.h"
 #include "load/compat.h"
 #include "load/definer.h"
@@ -17,8 +19,10 @@
 #include "load/jsoncheck.h"
 #include "load/nontx.h"
 #include "load/privs.h"
+#include "load/rename.h"
 #include "load/replsetup.h"
 #include "load/schema.h"
+#include "load/select.h"
 #include "load/session.h"
 #include "load/share.h"
 #include "load/waitdump.h"
@@ -29,6 +33,7 @@ struct run {
     struct load_archive *arch;       /* --archive; owns IN then */
     struct load_input *in;
     struct fmt_manifest *m;
+    struct fmt_manifest *catalog;    /* an archive's own, which it borrows: M is a copy then */
     char dump_id[33];
     struct cs_conn main;
     struct load_target target;
@@ -40,6 +45,8 @@ struct run {
     size_t total_chunks;
     uint64_t total_bytes;
     double t0;
+    char selection[400];             /* what --databases/--tables/--exclude left out */
+    int usage;                       /* the error is bad usage found in the dump: exit 2 */
     unsigned others;                 /* other csload processes of this dump, alive at the start */
     int done_before;                 /* an earlier run had finished the load */
     struct load_deferred deferred;   /* chunks they held when they came up */
@@ -83,6 +90,103 @@ static int check_dump(struct run *r, struct cs_error *err)
     return problems == 0 ? 0 : -1;
 }
 
+/* A --where dump: each filtered table said so.  The condition is dump
+ * content: it is printed, never sent to the target. */
+static void report_subset(const struct run *r)
+{
+    size_t n = 0;
+
+    if (!fmt_manifest_subset(r->m))
+        return;
+    for (size_t i = 0; i < r->m->ntables; i++) {
+        const struct fmt_table *t = &r->m->tables[i];
+        if (!t->where)
+            continue;
+        n++;
+        cs_log_info(r->cfg->log, "%s.%s: dumped with --where %s (only those rows are in the dump)",
+                    t->schema, t->name, t->where);
+    }
+    cs_log_warn(r->cfg->log,
+                "the dump is a subset: %zu table(s) hold only the rows of their --where "
+                "condition; each chunk is verified, the tables are not the source's whole",
+                n);
+}
+
+/* A deep copy of M, through its JSON. */
+static struct fmt_manifest *copy_manifest(const struct fmt_manifest *m, struct cs_error *err)
+{
+    char *json = fmt_manifest_to_json(m, err);
+    struct fmt_manifest *copy = json ? fmt_manifest_from_json(json, strlen(json), "manifest", err)
+                                     : NULL;
+
+    free(json);
+    return copy;
+}
+
+/* --databases/--tables/--exclude and --rename-schema, on manifest M (the
+ * catalog first, an archive's final manifest after the stream: LOG NULL,
+ * said once already). */
+static int shape(struct run *r, struct fmt_manifest *m, const struct cs_log *log,
+                 struct cs_error *err)
+{
+    const struct load_config *cfg = r->cfg;
+    int rc = 0;
+
+    /* the selection is in the dump's names: its statements as they are */
+    r->in->rename = NULL;
+    if (load_select_active(cfg))
+        rc = load_select_apply(cfg, r->in, m, log, r->selection, sizeof(r->selection), err);
+    if (rc < 0)
+        goto fail;
+    if (log && *r->selection)
+        cs_log_info(log, "%s", r->selection);
+    if (!cfg->nrenames)
+        return 0;
+    if (load_rename_manifest(cfg, m, err) < 0)
+        goto fail;
+    r->in->rename = cfg;
+    for (size_t i = 0; log && i < cfg->nrenames; i++) {
+        const char *colon = strchr(cfg->renames[i], ':');
+        cs_log_info(log, "--rename-schema: schema %.*s of the dump loads as %s",
+                    (int)(colon - cfg->renames[i]), cfg->renames[i], colon + 1);
+    }
+    return 0;
+fail:
+    r->usage = err->code == CS_ERR_USAGE;
+    return -1;
+}
+
+static void key_items(struct cs_buf *b, const char *opt, char *const *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        cs_buf_printf(b, "\n--%s=%s", opt, v[i]);
+}
+
+/* Another journal key for a load of part of a dump, under other names, or
+ * of only its schema or rows: each such load of one dump into one target
+ * is a load of its own (a rerun of the same command resumes it), so one
+ * never takes what another created for an interrupted run of its own. */
+static int variant_dump_id(struct run *r, struct cs_error *err)
+{
+    const struct load_config *cfg = r->cfg;
+    struct cs_buf b = CS_BUF_INIT;
+
+    if (!load_select_active(cfg) && !cfg->nrenames && !cfg->no_data && !cfg->data_only)
+        return 0;
+    cs_buf_printf(&b, "%s", r->dump_id);
+    key_items(&b, "databases", cfg->databases, cfg->ndatabases);
+    key_items(&b, "tables", cfg->tables, cfg->ntables);
+    key_items(&b, "exclude", cfg->exclude, cfg->nexclude);
+    key_items(&b, "rename-schema", cfg->renames, cfg->nrenames);
+    cs_buf_printf(&b, "%s%s", cfg->no_data ? "\n--no-data" : "",
+                  cfg->data_only ? "\n--data-only" : "");
+    if (cs_buf_failed(&b))
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    fmt_hash128_hex(b.data, b.len, r->dump_id);
+    cs_buf_release(&b);
+    return 0;
+}
+
 static void preflight(struct run *r)
 {
     const struct load_target *t = &r->target;
@@ -105,6 +209,7 @@ static void preflight(struct run *r)
     if (t->read_only)
         cs_log_warn(r->cfg->log, "the target is read_only: the load works only for users with "
                                  "SUPER / READ_ONLY ADMIN");
+    report_subset(r);
 }
 
 /* Every row must fit in one packet (sql chunks: one INSERT of 1 MiB or one row). */
@@ -297,9 +402,15 @@ static int stream_job(struct load_worker *w, void *job, void *vr, struct cs_erro
     size_t i;
 
     for (i = 0; i < r->m->ntables; i++)
-        if (!strcmp(r->m->tables[i].schema, ch->schema) && !strcmp(r->m->tables[i].name, ch->table))
+        if (!strcmp(r->m->tables[i].schema, load_rename_map(r->cfg, ch->schema)) &&
+            !strcmp(r->m->tables[i].name, ch->table))
             break;
-    if (i == r->m->ntables)
+    if (i == r->m->ntables && load_select_active(r->cfg) &&
+        !load_select_table(r->cfg, ch->schema, ch->table))
+        ; /* left out by the selection: read past */
+    else if (r->cfg->no_data)
+        ; /* --no-data: read past */
+    else if (i == r->m->ntables)
         rc = cs_error_set(err, CS_ERR_FORMAT, "%s: chunk %s is for %s.%s, which the catalog "
                                               "does not have",
                           r->in->name, ch->c.file, ch->schema, ch->table);
@@ -323,7 +434,7 @@ static int stream_phase(struct run *r, struct cs_error *err)
     if (load_pool_run(&ph, err) < 0 || load_archive_finish(r->arch, &final, err) < 0)
         return -1;
     if (final) {
-        if (load_compat_manifest(r->compat, final, err) < 0) {
+        if (shape(r, final, NULL, err) < 0 || load_compat_manifest(r->compat, final, err) < 0) {
             fmt_manifest_free(final);
             return -1;
         }
@@ -509,7 +620,30 @@ static void summary(struct run *r)
                 r->m->ntables, (unsigned long long)atomic_load(&p->rows),
                 (unsigned long long)atomic_load(&p->chunks), bytes / 1e6, el,
                 el > 0 ? bytes / 1e6 / el : 0.0,
-                r->cfg->verify ? "verified: every chunk matches the dump" : "NOT verified (--no-verify)");
+                r->cfg->no_data ? "no rows (--no-data: schema and objects only)"
+                : r->cfg->verify ? "verified: every chunk matches the dump"
+                                 : "NOT verified (--no-verify)");
+    if (*r->selection) {
+        cs_log_info(r->cfg->log, "%s", r->selection);
+        cs_log_warn(r->cfg->log, "this load is a part of the dump: replication from the source "
+                                 "would also apply the source's changes to what this load left "
+                                 "out; set replication filters that match the load first");
+    }
+    if (r->cfg->data_only)
+        cs_log_info(r->cfg->log, "--data-only: rows into the tables the target had; no table, "
+                                 "index, view, routine, trigger or event was created or changed");
+    if (fmt_manifest_subset(r->m))
+        cs_log_info(r->cfg->log, "the dump is a subset (csdump --where): the tables hold only "
+                                 "the rows of their conditions");
+    if (r->cfg->nrenames) {
+        struct cs_buf hint = CS_BUF_INIT;
+        load_rename_repl_hint(r->cfg, &hint);
+        cs_log_info(r->cfg->log,
+                    "schemas were renamed: replicating from the source needs the rewrite "
+                    "filter, %s",
+                    hint.data ? hint.data : "(out of memory)");
+        cs_buf_release(&hint);
+    }
     load_compat_summary(r->compat, r->cfg->log);
     load_accounts_summary(r->accounts, r->cfg->log);
     cs_log_info(r->cfg->log,
@@ -518,9 +652,41 @@ static void summary(struct run *r)
                 "it with DROP DATABASE `" LOAD_JOURNAL_SCHEMA "` once the copy is in use");
 }
 
+/* Before anything is written: what the target has must take the load.
+ * --data-only: the tables are there and fit; otherwise none of the dump's
+ * objects may be there (--if-exists) and every definer must be possible. */
+static int target_checks(struct run *r, int first_run, struct cs_error *err)
+{
+    if (load_schema_check_target(&r->ctx, &r->target, err) < 0)
+        return -1;
+    if (r->cfg->data_only) {
+        if (load_dataonly_check(&r->main, r->m, r->cfg->log, err) < 0) {
+            r->usage = 1;
+            return -1;
+        }
+        return 0;
+    }
+    if (load_schema_conflicts(&r->main, &r->ctx, first_run, err) < 0)
+        return -1;
+    return load_definers_check(&r->main, &r->ctx, r->accounts, err);
+}
+
+/* Schemas, sequences and tables (not with --data-only). */
+static int ddl_phase(struct run *r, struct cs_error *err)
+{
+    if (r->cfg->data_only)
+        return load_accounts_create(r->accounts, &r->main, r->dump_id, err);
+    if (load_schema_databases(&r->main, &r->ctx, err) < 0 ||
+        load_accounts_create(r->accounts, &r->main, r->dump_id, err) < 0 ||
+        load_schema_sequences(&r->main, &r->ctx, err) < 0)
+        return -1;
+    return load_schema_tables(&r->main, &r->ctx, err);
+}
+
+/* Journal, schemas, tables and claims: one loader at a time (load/share.h). */
 /* Everything a load checks before its first change, the journal included
  * (read, not created): a refused load leaves the target as it was, and a
- * dry run stops after. */
+ * dry run stops after.  --data-only creates nothing: its own check. */
 static int checks(struct run *r, int *journal_exists, struct cs_error *err)
 {
     int first_run;
@@ -528,10 +694,8 @@ static int checks(struct run *r, int *journal_exists, struct cs_error *err)
     if (read_journal(r, journal_exists, &first_run, err) < 0 || init_ctx(r, err) < 0 ||
         load_accounts_prepare(&r->accounts, &r->main, r->cfg, r->in, r->m, &r->target, &r->journal,
                               first_run, err) < 0 ||
-        load_schema_check_target(&r->ctx, &r->target, err) < 0 ||
-        load_privs_check(&r->main, r->cfg, r->m, err) < 0 ||
-        load_schema_conflicts(&r->main, &r->ctx, first_run, err) < 0 ||
-        load_definers_check(&r->main, &r->ctx, r->accounts, err) < 0)
+        (!r->cfg->data_only && load_privs_check(&r->main, r->cfg, r->m, err) < 0) ||
+        target_checks(r, first_run, err) < 0)
         return -1;
     return 0;
 }
@@ -551,7 +715,6 @@ static int dry_phases(struct run *r, struct cs_error *err)
     return 0;
 }
 
-/* Journal, schemas, tables and claims: one loader at a time (load/share.h). */
 static int setup_phase(struct run *r, struct cs_error *err)
 {
     int exists, rc;
@@ -562,15 +725,12 @@ static int setup_phase(struct run *r, struct cs_error *err)
     rc = checks(r, &exists, err) < 0 || open_journal(r, err) < 0 ||
                  load_journal_mark(&r->main, r->dump_id, "load:started", err) < 0 ||
                  load_compat_record(r->compat, &r->main, r->dump_id, err) < 0 ||
-                 load_schema_databases(&r->main, &r->ctx, err) < 0 ||
-                 load_accounts_create(r->accounts, &r->main, r->dump_id, err) < 0 ||
-                 load_schema_sequences(&r->main, &r->ctx, err) < 0 ||
-                 load_schema_tables(&r->main, &r->ctx, err) < 0 ||
+                 ddl_phase(r, err) < 0 ||
                  load_share_claims_fill(&r->main, r->dump_id, r->m, err) < 0
              ? -1
              : 0;
     /* a table another loader is filling is not emptied (load/nontx.h) */
-    if (rc == 0 && !r->others)
+    if (rc == 0 && !r->others && !r->cfg->no_data)
         rc = load_nontx_prepare(&r->main, &r->ctx, &r->journal, err);
     r->done_before = load_journal_has(&r->journal, "load:done");
     load_share_unlock(&r->main, r->dump_id);
@@ -581,6 +741,24 @@ static int setup_phase(struct run *r, struct cs_error *err)
                        : LOAD_CLAIM_WAIT;
     r->ctx.deferred = &r->deferred;
     return rc;
+}
+
+/* After the rows: the indexes (not with --data-only: none was dropped),
+ * verification (not with --no-data), foreign keys and objects (not with
+ * --data-only). */
+static int rows_done(struct run *r, struct cs_error *err)
+{
+    const struct load_config *cfg = r->cfg;
+
+    if (!cfg->data_only && alter_phase(r, "index", err) < 0)
+        return -1;
+    if (cfg->verify && !cfg->no_data && verify_phase(r, err) < 0)
+        return -1;
+    if (cfg->data_only)
+        return 0;
+    if (alter_phase(r, "fk", err) < 0)
+        return -1;
+    return load_schema_objects(&r->main, &r->ctx, r->m->sql_mode, err);
 }
 
 /* Indexes, verification, foreign keys, objects, replication: by the first
@@ -597,15 +775,13 @@ static int finish_phase(struct run *r, struct cs_error *err)
         goto out;
     if (!r->done_before && load_journal_has(&r->journal, "load:done")) {
         cs_log_info(r->cfg->log, "another csload finished this load: verifying it");
-        if (!r->cfg->verify || verify_phase(r, err) == 0) {
+        if (!r->cfg->verify || r->cfg->no_data || verify_phase(r, err) == 0) {
             summary(r);
             rc = 0;
         }
         goto out;
     }
-    if (alter_phase(r, "index", err) < 0 || (r->cfg->verify && verify_phase(r, err) < 0) ||
-        alter_phase(r, "fk", err) < 0 ||
-        load_schema_objects(&r->main, &r->ctx, r->m->sql_mode, err) < 0 ||
+    if (rows_done(r, err) < 0 ||
         load_accounts_grant(r->accounts, &r->main, r->dump_id, err) < 0)
         goto out;
     summary(r);
@@ -626,6 +802,7 @@ static int phases(struct run *r, struct cs_error *err)
                     r->others);
     if (setup_phase(r, err) < 0 || (r->waiting && wait_phase(r, err) < 0) ||
         (r->arch && !load_archive_in_place(r->arch) ? stream_phase(r, err)
+         : r->cfg->no_data                          ? 0
                                                     : data_phase(r, err)) < 0)
         return -1;
     return finish_phase(r, err);
@@ -644,6 +821,11 @@ int load_run(const struct load_config *cfg, struct cs_error *err)
         r.arch = load_archive_open(cfg->archive, 0, &cfg->s3, cfg->log, cfg->cancel, err);
         r.in = r.arch ? load_archive_input(r.arch) : NULL;
         r.m = r.arch ? load_archive_take_manifest(r.arch) : NULL;
+        if (r.m && (load_select_active(cfg) || cfg->nrenames)) {
+            /* the archive keeps pointers into its catalog: shape a copy */
+            r.catalog = r.m;
+            r.m = copy_manifest(r.catalog, err);
+        }
     } else {
         int final = 1;
         r.in = cfg->wait_for_dump && !cs_s3_is_url(cfg->input) &&
@@ -658,7 +840,8 @@ int load_run(const struct load_config *cfg, struct cs_error *err)
             r.m = r.in ? r.in->read_manifest(r.in, err) : NULL;
         r.waiting = !final;
     }
-    if (!r.m || dump_id_of(&r, err) < 0 || (!r.arch && !r.waiting && check_dump(&r, err) < 0) ||
+    if (!r.m || dump_id_of(&r, err) < 0 || variant_dump_id(&r, err) < 0 ||
+        (!r.arch && !r.waiting && check_dump(&r, err) < 0) || shape(&r, r.m, cfg->log, err) < 0 ||
         load_stmtcheck_dump(r.in, r.m, cfg->include_system, err) < 0 ||
         connect_target(&r, err) < 0)
         goto out;
@@ -690,5 +873,6 @@ out:
         load_archive_free(r.arch);
     else
         load_input_free(r.in);
-    return rc;
+    fmt_manifest_free(r.catalog);
+    return rc < 0 && r.usage ? -2 : rc;
 }

@@ -15,6 +15,8 @@
 #include "common/error.h"
 #include "load/config.h"
 
+/* 0 loaded, -1 failed, -2 bad usage found once the dump was read (a
+ * selection or --rename-schema naming nothing in it): exit code 2. */
 int load_run(const struct load_config *cfg, struct cs_error *err);
 
 #endif

@@ -10,7 +10,9 @@
 #include "load/check.h"
 #include "load/compat.h"
 #include "load/definer.h"
+#include "load/rename.h"
 #include "load/session.h"
+#include "load/sqltok.h"
 
 #define DDL_MAX (64u * 1024u * 1024u)
 
@@ -20,6 +22,15 @@ static const struct fmt_file *find_file(const struct fmt_manifest *m, const char
         if (!strcmp(m->files[i].name, name))
             return &m->files[i];
     return NULL;
+}
+
+/* The sql_mode FILE's statement was written in: its object's, else the dump's. */
+static const char *sql_mode_of(const struct fmt_manifest *m, const char *file)
+{
+    for (size_t i = 0; i < m->nobjects; i++)
+        if (!strcmp(m->objects[i].file, file))
+            return m->objects[i].sql_mode ? m->objects[i].sql_mode : m->sql_mode;
+    return m->sql_mode;
 }
 
 int load_schema_read(struct load_input *in, const struct fmt_manifest *m, const char *file,
@@ -49,7 +60,15 @@ int load_schema_read(struct load_input *in, const struct fmt_manifest *m, const 
                      b.data[b.len - 1] == ' '))
         b.data[--b.len] = '\0';
     *text = cs_buf_detach(&b);
-    return *text ? 0 : cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    if (!*text)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    if (in->rename && load_rename_text(in->rename, load_sqltok_backslash(sql_mode_of(m, file)),
+                                       text, err) < 0) {
+        free(*text);
+        *text = NULL;
+        return -1;
+    }
+    return 0;
 }
 
 static int use_schema(struct cs_conn *c, const char *schema, struct cs_error *err)

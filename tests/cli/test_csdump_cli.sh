@@ -102,4 +102,15 @@ rc=$?
 set -e
 [ "$rc" = 2 ] || fail "--archive - on a terminal: exit $rc: $out"
 echo "$out" | grep -q "standard output, which is a terminal" || fail "--archive - on a terminal: $out"
+# --where (issue 12): usage errors found without a server
+expect 2 "--where=id > 1\\) OR \\(1: a '\\)' closes more than the condition opened" -- --where 'id > 1) OR (1' -o "$WORK/w"
+expect 2 "--where=a = 'x: a ' quote is not closed" -- --where "a = 'x" -o "$WORK/w"
+expect 2 "--where=1 /\\* x: a /\\* comment is not closed" -- --where '1 /* x' -o "$WORK/w"
+expect 2 "--where=1; DROP TABLE t: ';' would end the statement" -- --where '1; DROP TABLE t' -o "$WORK/w"
+expect 2 "--where=db.t:: the condition is empty" -- --where 'db.t:' -o "$WORK/w"
+expect 2 "a condition for every table was given already" -- --where 'a > 1' --where 'a < 5' -o "$WORK/w"
+expect 2 "db.t has a condition already" -- --where 'db.t:a > 1' --where 'db.t:a < 5' -o "$WORK/w"
+expect 2 "--where filters rows and --no-data dumps none" -- --no-data --where 'a > 1' -o "$WORK/w"
+expect 0 "--where=COND" -- --help
+[ ! -e "$WORK/w" ] || fail "a --where usage error created the output directory"
 echo ok

@@ -114,4 +114,22 @@ rc=$?
 set -e
 [ "$rc" = 2 ] || fail "--archive - on a terminal: exit $rc: $out"
 echo "$out" | grep -q "standard input, which is a terminal" || fail "--archive - on a terminal: $out"
+# load-side selection, renames, --no-data / --data-only (issue 12)
+expect 2 "--tables=orders: name the schema too" -- --tables orders "$WORK/empty"
+expect 2 "--databases=a,,b: an empty name in the list" -- --databases a,,b "$WORK/empty"
+expect 2 "--rename-schema=shop: expected OLD:NEW" -- --rename-schema shop "$WORK/empty"
+expect 2 "--rename-schema=shop:: expected OLD:NEW" -- --rename-schema shop: "$WORK/empty"
+expect 2 "--rename-schema=shop:shop: the new name is the old one" -- --rename-schema shop:shop "$WORK/empty"
+expect 2 "--rename-schema=shop:c: shop is renamed already \\(--rename-schema=shop:b\\)" -- \
+    --rename-schema shop:b --rename-schema shop:c "$WORK/empty"
+expect 2 "two schemas cannot both load as n" -- --rename-schema a:n,b:n "$WORK/empty"
+expect 2 "--rename-schema=a:b: b is renamed itself" -- --rename-schema a:b,b:c "$WORK/empty"
+expect 2 "--no-data and --data-only exclude each other" -- --no-data --data-only "$WORK/empty"
+expect 2 "--replicate-from with --no-data" -- --no-data --replicate-from h:1 --replication-user r "$WORK/empty"
+expect 2 "--replicate-from with --databases/--tables/--exclude is refused" -- \
+    --databases shop --replicate-from h:1 --replication-user r "$WORK/empty"
+expect 2 "--replicate-from with --rename-schema is refused.*replicate_rewrite_db = 'shop->s2,crm->c2'.*REPLICATE_REWRITE_DB = \\(\\(shop, s2\\), \\(crm, c2\\)\\)" -- \
+    --rename-schema shop:s2,crm:c2 --replicate-from h:1 --replication-user r "$WORK/empty"
+expect 0 "--rename-schema=OLD:NEW" -- --help
+expect 0 "--data-only" -- --help
 echo ok

@@ -69,7 +69,7 @@ static void test_mariadb(void **state)
 
     (void)state;
     cs_error_clear(&err);
-    assert_int_equal(load_replfilter_plan(m, &v, &f, &err), 0);
+    assert_int_equal(load_replfilter_plan(m, &v, 0, &f, &err), 0);
     assert_int_equal(f.nstmts, 2);
     /* the literal's backslashes are doubled: the server reads my\_db\%.% */
     assert_string_equal(f.stmts[0],
@@ -95,7 +95,7 @@ static void test_mysql(void **state)
 
     (void)state;
     cs_error_clear(&err);
-    assert_int_equal(load_replfilter_plan(m, &v, &f, &err), 0);
+    assert_int_equal(load_replfilter_plan(m, &v, 0, &f, &err), 0);
     assert_int_equal(f.nstmts, 1);
     assert_string_equal(f.stmts[0], "CHANGE REPLICATION FILTER REPLICATE_WILD_DO_TABLE = "
                                     "('bank.%', 'my\\\\_db\\\\%.%'), REPLICATE_DO_TABLE = "
@@ -115,12 +115,32 @@ static void test_not_partial(void **state)
     (void)state;
     cs_error_clear(&err);
     add_table(m, "bank", "acct");
-    assert_int_equal(load_replfilter_plan(m, &v, &f, &err), 0);
+    assert_int_equal(load_replfilter_plan(m, &v, 0, &f, &err), 0);
     assert_int_equal(f.nstmts, 0);
     assert_null(f.cnf);
     m->has_selection = 1;
-    assert_int_equal(load_replfilter_plan(m, &v, &f, &err), 0);
+    assert_int_equal(load_replfilter_plan(m, &v, 0, &f, &err), 0);
     assert_int_equal(f.nstmts, 0);
+    fmt_manifest_free(m);
+}
+
+/* csload loads part of the dump: every loaded table alone, even of a
+ * schema the dump holds whole; a whole-instance dump is narrowed too. */
+static void test_narrowed(void **state)
+{
+    struct fmt_manifest *m = partial();
+    struct cs_version v = ver("10.11.9-MariaDB");
+    struct load_replfilter f;
+    struct cs_error err;
+
+    (void)state;
+    cs_error_clear(&err);
+    m->partial = 0;
+    assert_int_equal(load_replfilter_plan(m, &v, 1, &f, &err), 0);
+    assert_string_equal(f.stmts[0], "SET GLOBAL replicate_wild_do_table = ''");
+    assert_string_equal(f.stmts[1], "SET GLOBAL replicate_do_table = "
+                                    "'bank.acct,crm.keep,my_db%.t,crm.seq,bank.s'");
+    load_replfilter_release(&f);
     fmt_manifest_free(m);
 }
 
@@ -136,11 +156,11 @@ static void test_tables_only(void **state)
     cs_error_clear(&err);
     m->has_selection = m->partial = 1;
     add_table(m, "shop", "orders");
-    assert_int_equal(load_replfilter_plan(m, &maria, &f, &err), 0);
+    assert_int_equal(load_replfilter_plan(m, &maria, 0, &f, &err), 0);
     assert_string_equal(f.stmts[0], "SET GLOBAL replicate_wild_do_table = ''");
     assert_string_equal(f.stmts[1], "SET GLOBAL replicate_do_table = 'shop.orders'");
     load_replfilter_release(&f);
-    assert_int_equal(load_replfilter_plan(m, &mysql, &f, &err), 0);
+    assert_int_equal(load_replfilter_plan(m, &mysql, 0, &f, &err), 0);
     assert_string_equal(f.stmts[0], "CHANGE REPLICATION FILTER REPLICATE_WILD_DO_TABLE = (), "
                                     "REPLICATE_DO_TABLE = (`shop`.`orders`)");
     load_replfilter_release(&f);
@@ -160,12 +180,12 @@ static void test_refused(void **state)
     m->has_selection = m->partial = 1;
     add_table(m, "shop", "a,b");
     cs_error_clear(&err);
-    assert_int_equal(load_replfilter_plan(m, &maria, &f, &err), -1);
+    assert_int_equal(load_replfilter_plan(m, &maria, 0, &f, &err), -1);
     assert_int_equal(err.code, CS_ERR_USAGE);
     assert_non_null(strstr(err.msg, "table shop.a,b has a ','"));
     assert_non_null(strstr(err.msg, "--replicate-all"));
     assert_null(f.stmts);
-    assert_int_equal(load_replfilter_plan(m, &mysql, &f, &err), 0);
+    assert_int_equal(load_replfilter_plan(m, &mysql, 0, &f, &err), 0);
     assert_string_equal(f.stmts[0], "CHANGE REPLICATION FILTER REPLICATE_WILD_DO_TABLE = (), "
                                     "REPLICATE_DO_TABLE = (`shop`.`a,b`)");
     load_replfilter_release(&f);
@@ -175,14 +195,14 @@ static void test_refused(void **state)
     m->has_selection = m->partial = 1;
     assert_int_equal(fmt_manifest_add_whole_schema(m, "a.b"), 0);
     cs_error_clear(&err);
-    assert_int_equal(load_replfilter_plan(m, &mysql, &f, &err), -1);
+    assert_int_equal(load_replfilter_plan(m, &mysql, 0, &f, &err), -1);
     assert_non_null(strstr(err.msg, "schema a.b has a '.'"));
     fmt_manifest_free(m);
     /* partial, but nothing a filter could match */
     m = fmt_manifest_new();
     m->has_selection = m->partial = 1;
     cs_error_clear(&err);
-    assert_int_equal(load_replfilter_plan(m, &maria, &f, &err), -1);
+    assert_int_equal(load_replfilter_plan(m, &maria, 0, &f, &err), -1);
     assert_non_null(strstr(err.msg, "no table or sequence"));
     fmt_manifest_free(m);
 }
@@ -232,9 +252,13 @@ static void test_manifest_round_trip(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_mariadb),     cmocka_unit_test(test_mysql),
-        cmocka_unit_test(test_not_partial), cmocka_unit_test(test_tables_only),
-        cmocka_unit_test(test_refused),     cmocka_unit_test(test_manifest_round_trip),
+        cmocka_unit_test(test_mariadb),
+        cmocka_unit_test(test_mysql),
+        cmocka_unit_test(test_not_partial),
+        cmocka_unit_test(test_tables_only),
+        cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_narrowed),
+        cmocka_unit_test(test_manifest_round_trip),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
