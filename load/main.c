@@ -352,12 +352,8 @@ static int check_shape(struct load_config *c, struct cs_error *err)
         return cs_error_set(err, CS_ERR_USAGE,
                             "--replicate-from with --no-data: the target would replicate "
                             "changes to rows it does not have; load the data too");
-    if (c->replicate_from && load_select_active(c))
-        return cs_error_set(err, CS_ERR_USAGE,
-                            "--replicate-from with --databases/--tables/--exclude is refused: "
-                            "the source's changes to what this load leaves out would stop "
-                            "replication; load the whole dump, or set replication up yourself "
-                            "with filters matching the load");
+    /* --replicate-from with --databases/--tables/--exclude: the replication
+     * filters name each loaded table (load/replfilter.h) */
     if (!c->replicate_from || !c->nrenames)
         return 0;
     load_rename_repl_hint(c, &hint);

@@ -103,12 +103,6 @@ int load_replsetup_check(struct load_replsetup *rs, const struct load_config *cf
         rs->src.host = rs->host;
         rs->src.user = cfg->replication_user;
     }
-    if (cfg->replicate_from && !cfg->replicate_all && cfg->nrenames)
-        return cs_error_set(err, CS_ERR_USAGE,
-                            "--replicate-from with --rename-schema: the source's changes name "
-                            "the schemas as dumped, so the target's replica needs "
-                            "replicate_rewrite_db, which csload does not set; set it (and any "
-                            "filters) on the target yourself and give --replicate-all");
     /* the filters are printed with the statements even when not run */
     if (!cfg->replicate_all &&
         load_replfilter_plan(m, &t->version, load_select_active(cfg), &rs->filter, err) < 0) {

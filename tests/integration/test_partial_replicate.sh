@@ -11,7 +11,8 @@
 # target (a table created in bank later comes along; nothing of other, of
 # crm.skip or of a new schema reaches the target).  --replicate-all leaves
 # the filters out, and the same load's replica then stops at the first
-# write outside the dump.  A dump with --where refuses --replicate-from before
+# write outside the dump.  When csload itself loads part of the dump
+# (--tables), each loaded table is filtered alone and replication runs.  A dump with --where refuses --replicate-from before
 # anything is loaded, saying why.
 # flavors: mysql-9.7
 . "$(dirname "$0")/lib.sh"
@@ -122,6 +123,22 @@ if [ "$KIND" = mysql ]; then
 else
     assert_eq "$(sql t2 "SELECT @@GLOBAL.replicate_wild_do_table")" "" "filters with --replicate-all"
 fi
+
+note "csload --tables loads part of the dump: each loaded table is filtered alone"
+start_server t4 --server-id 5
+load_into t4 "$WORK/d" --threads 2 "${REPL[@]}" --tables 'bank.acct_%,bank.ledger' 2> "$WORK/load-part.log" ||
+    { cat "$WORK/load-part.log" >&2; fail "csload --tables --replicate-from failed"; }
+grep -q "(0 schema(s) whole, 3 single table(s))" "$WORK/load-part.log" ||
+    fail "not each loaded table alone: $(cat "$WORK/load-part.log")"
+wait_caught_up t4 src || fail "t4 does not catch up: $(sql t4 "SHOW REPLICA STATUS" | head -c 2000)"
+replica_ok t4 || fail "replication error on t4: $(sql t4 "SHOW REPLICA STATUS" | head -c 2000)"
+for q in "SELECT COUNT(*), SUM(bal) FROM bank.acct_a" "SELECT COUNT(*), SUM(bal) FROM bank.acct_b" \
+    "SELECT COUNT(*), SUM(amt), MAX(id) FROM bank.ledger"; do
+    assert_eq "$(sql t4 "$q")" "$(sql src "$q")" "t4: $q"
+done
+assert_eq "$(sql t4 "SELECT GROUP_CONCAT(TABLE_NAME ORDER BY TABLE_NAME) FROM information_schema.TABLES
+                     WHERE TABLE_SCHEMA = 'bank' AND TABLE_TYPE = 'BASE TABLE'")" "acct_a,acct_b,ledger" \
+    "tables of bank on t4"
 
 note "a --where dump refuses --replicate-from"
 dump_of src "$WORK/dw" --databases bank --where 'bank.ledger:id < 10' -q 2> "$WORK/dw.log" ||
