@@ -4,10 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/connopt.h"
 #include "common/console.h"
+#include "common/progress.h"
 #include "common/cli.h"
 #include "common/s3.h"
 #include "dump/run.h"
@@ -151,15 +153,15 @@ static void usage(FILE *out)
             "                           then start it again (only if csdump stopped it);\n"
             "                           its position in its source's log is then exact\n\n"
             "%s\n"
-            "Other:\n"
+            "Dry run:\n"
             "      --dry-run            connect, resolve the selection and the lock mode, check\n"
             "                           the privileges and the output, print what would be\n"
             "                           dumped (objects per kind, rows and bytes estimated,\n"
             "                           the chunks of each table); no lock, no snapshot, no\n"
-            "                           file (not even DIR); exit 1 or 2 as the dump would\n"
-            "  -q, --quiet  -v, --verbose  --no-progress  --help  --version\n"
+            "                           file (not even DIR); exit 1 or 2 as the dump would\n\n"
+            "%s"
             "Option files: [client] and [csdump] groups.  Exit: 0 ok, 1 failed, 2 bad usage.\n",
-            cs_connopt_help, CS_S3_HELP);
+            cs_connopt_help, CS_S3_HELP, cs_cli_help);
 }
 
 static int split_list(struct dump_list *l, const char *opt, const char *arg, struct cs_error *err)
@@ -350,6 +352,11 @@ static int parse_args(struct cs_cli *cli, int argc, char **argv, const struct cs
                             "--archive - writes the archive to standard output, which is a "
                             "terminal: pipe it (csdump --archive - | csload --archive -) or "
                             "give a file");
+    if (c->archive && !strcmp(c->archive, "-") && cli->common.json &&
+        !strcmp(cli->common.json, "1"))
+        return cs_error_set(err, CS_ERR_USAGE,
+                            "--progress=json=1 and --archive - both write to standard output: "
+                            "give the events another file descriptor or a FILE");
     if (c->include_users.n || c->exclude_users.n) {
         if (c->users == DUMP_USERS_OFF)
             return cs_error_set(err, CS_ERR_USAGE, "--%s-users and --no-users exclude each other",
@@ -359,6 +366,17 @@ static int parse_args(struct cs_cli *cli, int argc, char **argv, const struct cs
     if (dump_select_check(c, err) < 0 || dump_where_check(c, err) < 0)
         return -1;
     return cs_connopt_finish(co, err);
+}
+
+/* csdump --archive - into a pipe on the terminal csload draws on (csdump
+ * --archive - | csload --archive -): csdump leaves the progress line to
+ * csload and only logs. */
+static int dump_main_yields(const struct dump_config *c)
+{
+    struct stat st;
+
+    return c->archive && !strcmp(c->archive, "-") && fstat(STDOUT_FILENO, &st) == 0 &&
+           S_ISFIFO(st.st_mode);
 }
 
 int main(int argc, char **argv)
@@ -385,10 +403,13 @@ int main(int argc, char **argv)
     cfg.quiet = cli.common.quiet;
     cfg.verbose = cli.common.verbose;
     cfg.progress = cli.common.progress;
-    log.max = cs_cli_log_level(cfg.quiet, cfg.verbose);
+    if (cs_console_configure(&con, &cli.common, dump_main_yields(&cfg), &log, &err) < 0) {
+        rc = 2;
+        goto out;
+    }
     cfg.log = &log;
     cfg.console = &con;
-    cfg.progress = cfg.progress && !cfg.quiet && con.tty;
+    cfg.progress = con.draw || con.plain || con.json || con.log_file;
     cfg.cancel = (const volatile int *)&cancel_flag;
     cs_cli_signals(on_signal);
     cs_conn_library_init();
@@ -398,6 +419,7 @@ int main(int argc, char **argv)
 out:
     if (rc != 0 && cs_error_is_set(&err))
         cs_log_error(&log, "%s", err.msg);
+    cs_progress_end(&con, rc, rc != 0 && cs_error_is_set(&err) ? err.msg : NULL);
     free_list(&cfg.databases);
     free_list(&cfg.tables);
     free_list(&cfg.exclude);

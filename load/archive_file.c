@@ -19,7 +19,9 @@
 #include "format/names.h"
 #include "format/s3io.h"
 #include "format/sink.h"
+#include "load/bounds_v1.h"
 #include "load/check.h"
+#include "load/chunkset.h"
 
 /* ---- a file: pass 1 checks everything before anything is loaded -------- */
 
@@ -138,7 +140,7 @@ static int file_open(struct load_archive *a, struct cs_error *err)
 {
     if (pass1_entries(a, err) < 0)
         return -1;
-    a->m = fmt_manifest_read(a->spool, err);
+    a->m = load_bounds_v1_take(fmt_manifest_read(a->spool, err), a->name, err);
     if (!a->m) {
         if (err->code == CS_ERR_MISSING)
             cs_error_set(err, CS_ERR_TRUNCATED,
@@ -148,7 +150,8 @@ static int file_open(struct load_archive *a, struct cs_error *err)
         return -1;
     }
     a->cat = a->m;
-    if (load_archive_build_index(a, err) < 0 || check_chunks(a, err) < 0 || check_files(a, err) < 0)
+    if (load_chunkset_require(a->m, a->name, a->log, err) < 0 ||
+        load_archive_build_index(a, err) < 0 || check_chunks(a, err) < 0 || check_files(a, err) < 0)
         return -1;
     fmt_archive_reader_free(a->rd);
     a->rd = NULL;

@@ -6,6 +6,8 @@
 
 #include "common/fs.h"
 #include "load/archive_int.h"
+#include "load/bounds_v1.h"
+#include "load/chunkset.h"
 
 /* ---- a pipe: one pass, catalog first, each chunk after its description -- */
 
@@ -45,7 +47,7 @@ static int pipe_open(struct load_archive *a, struct cs_error *err)
             free(path);
             return path ? -1 : cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         }
-        a->m = fmt_manifest_from_json(text, len, name, err);
+        a->m = load_bounds_v1_take(fmt_manifest_from_json(text, len, name, err), a->name, err);
         free(text);
         free(path);
     }
@@ -54,7 +56,11 @@ static int pipe_open(struct load_archive *a, struct cs_error *err)
         return -1;
     /* a plain tar whose manifest came first: chunks are checked against it */
     a->manifest_first = !strcmp(name, FMT_MANIFEST_NAME);
-    return a->manifest_first ? load_archive_build_index(a, err) : 0;
+    if (!a->manifest_first)
+        return 0;
+    if (load_chunkset_require(a->m, a->name, a->log, err) < 0)
+        return -1;
+    return load_archive_build_index(a, err);
 }
 
 /* A chunk description: held until its chunk comes. */
@@ -126,10 +132,11 @@ static int take_manifest(struct load_archive *a, struct cs_error *err)
         free(path);
         return -1;
     }
-    a->final = fmt_manifest_from_json(text, len, FMT_MANIFEST_NAME, err);
+    a->final = load_bounds_v1_take(fmt_manifest_from_json(text, len, FMT_MANIFEST_NAME, err),
+                                   a->name, err);
     free(text);
     free(path);
-    return a->final ? 0 : -1;
+    return a->final ? load_chunkset_require(a->final, a->name, a->log, err) : -1;
 }
 
 static int pipe_next(struct load_archive *a, load_skip_fn skip, void *ctx,

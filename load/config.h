@@ -57,6 +57,7 @@ struct load_config {
     int no_data;                  /* --no-data: schema and objects only */
     int data_only;                /* --data-only: rows into the target's existing tables */
     int quiet, verbose, progress;
+    char *reset_command;          /* this command with --reset-progress, for messages (main) */
     const volatile int *cancel;
     const struct cs_log *log;
     void *console;                /* struct cs_console *; may be NULL */

@@ -8,6 +8,7 @@
 
 #include "common/connopt.h"
 #include "common/console.h"
+#include "common/progress.h"
 #include "common/cli.h"
 #include "common/s3.h"
 #include "load/archive_in.h"
@@ -117,7 +118,8 @@ static void usage(FILE *out)
             "      --reset-progress       forget earlier runs of this dump and start over\n"
             "      --retries=N            attempts per chunk after a transient error (default 5)\n"
             "      --include-system       let the dump write into mysql, sys and the other\n"
-            "                             system schemas (refused otherwise)\n\n"
+            "                             system schemas (only a dump taken with csdump\n"
+            "                             --include-system; refused otherwise)\n\n"
             "What of the dump (csdump's forms; an item matching nothing in the dump: exit 2):\n"
             "  -B, --databases=a,b        only these schemas of the dump\n"
             "  -T, --tables=db.t,...      only these tables, views, sequences: db.t, db.*, db.t%%\n"
@@ -133,9 +135,10 @@ static void usage(FILE *out)
             "                             must have the dump's columns in order with the same\n"
             "                             types and no trigger, else nothing is loaded; no DDL\n\n"
             "Accounts and definers:\n"
-            "      --load-users           also create the dump's accounts (csdump --users): roles,\n"
-            "                             users (before the tables), then grants and default\n"
-            "                             roles (after every object); --if-exists applies to\n"
+            "      --load-users           also create the dump's accounts, if csdump dumped\n"
+            "                             them (its --users): roles, users (before the\n"
+            "                             tables), then grants and default roles (after every\n"
+            "                             object); --if-exists applies to\n"
             "                             them too.  Grants the target cannot take (a privilege\n"
             "                             it lacks, a table/column/routine/role neither in the\n"
             "                             dump nor on the target) are listed and nothing is\n"
@@ -163,9 +166,10 @@ static void usage(FILE *out)
             "      --set-gtid             apply the dump's GTID state to the target\n"
             "      --replicate-from=HOST:PORT  also point the target at the source and start\n"
             "                             replication at the dump's coordinates\n"
-            "      --replication-user=U   the source's replication account; its password comes\n"
-            "                             from replication-password in the [csload] option\n"
-            "                             group or CSLOAD_REPLICATION_PASSWORD\n"
+            "      --replication-user=U   the source's replication account\n"
+            "      --replication-password=PW  its password: best in the [csload] option group\n"
+            "                             or CSLOAD_REPLICATION_PASSWORD (a command line\n"
+            "                             shows in ps)\n"
             "      --replicate-all        with --replicate-from: no replication filters for a\n"
             "                             partial dump (default: a dump of some schemas or\n"
             "                             tables gets replicate_wild_do_table db.%% for each\n"
@@ -203,10 +207,9 @@ static void usage(FILE *out)
             "                             max_allowed_packet, local_infile, definers, accounts,\n"
             "                             replication) and print the plan; changes nothing on\n"
             "                             the target; exit 1 when the load would fail\n\n"
-            "Other:\n"
-            "  -q, --quiet  -v, --verbose  --no-progress  --help  --version\n"
+            "%s"
             "Option files: [client] and [csload] groups.  Exit: 0 ok, 1 failed, 2 bad usage.\n",
-            cs_connopt_help, CS_S3_HELP);
+            cs_connopt_help, CS_S3_HELP, cs_cli_help);
 }
 
 struct parse_ctx {
@@ -344,6 +347,11 @@ static int check_shape(struct load_config *c, struct cs_error *err)
         return -1;
     if (c->no_data)
         c->defer = LOAD_DEFER_NONE; /* no rows: the indexes come with the tables */
+    if (c->wait_for_dump && (load_select_active(c) || c->nrenames || c->no_data || c->data_only))
+        return cs_error_set(err, CS_ERR_USAGE,
+                            "--wait-for-dump loads a dump while it is written, whole: without "
+                            "--databases, --tables, --exclude, --rename-schema, --no-data and "
+                            "--data-only (load the finished dump with those)");
     if (c->no_data && c->data_only)
         return cs_error_set(err, CS_ERR_USAGE,
                             "--no-data and --data-only exclude each other (the first loads "
@@ -512,10 +520,14 @@ int main(int argc, char **argv)
     cfg.verbose = cli.common.verbose;
     cfg.progress = cli.common.progress;
     cfg.conn.local_infile = 1;
-    log.max = cs_cli_log_level(cfg.quiet, cfg.verbose);
+    cfg.reset_command = cs_cli_command(argc, argv, "--reset-progress", "--reset-progress");
+    if (cs_console_configure(&con, &cli.common, 0, &log, &err) < 0) {
+        rc = 2;
+        goto out;
+    }
     cfg.log = &log;
     cfg.console = &con;
-    cfg.progress = cfg.progress && !cfg.quiet && con.tty;
+    cfg.progress = con.draw || con.plain || con.json || con.log_file;
     cfg.cancel = (const volatile int *)&cancel_flag;
     cs_cli_signals(on_signal);
     if (cs_s3_global_init(&err) < 0)
@@ -533,7 +545,9 @@ int main(int argc, char **argv)
 out:
     if (rc != 0 && cs_error_is_set(&err))
         cs_log_error(&log, "%s", err.msg);
+    cs_progress_end(&con, rc, rc != 0 && cs_error_is_set(&err) ? err.msg : NULL);
     free(cfg.definer_user);
+    free(cfg.reset_command);
     free(cfg.definer_host);
     cs_cli_list_free(cfg.databases, cfg.ndatabases);
     cs_cli_list_free(cfg.tables, cfg.ntables);

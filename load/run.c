@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/console.h"
+#include "common/progress.h"
 #include "format/checksum.h"
 #include "format/hash.h"
 #include "load/accounts.h"
@@ -47,6 +48,7 @@ struct run {
     double t0;
     char selection[400];             /* what --databases/--tables/--exclude left out */
     int usage;                       /* the error is bad usage found in the dump: exit 2 */
+    int started;                     /* load:started is journaled: a rerun resumes */
     unsigned others;                 /* other csload processes of this dump, alive at the start */
     int done_before;                 /* an earlier run had finished the load */
     struct load_deferred deferred;   /* chunks they held when they came up */
@@ -88,28 +90,6 @@ static int check_dump(struct run *r, struct cs_error *err)
                      "--check %s checks every file's hash too)",
                      r->in->name, problems, r->in->name);
     return problems == 0 ? 0 : -1;
-}
-
-/* A --where dump: each filtered table said so.  The condition is dump
- * content: it is printed, never sent to the target. */
-static void report_subset(const struct run *r)
-{
-    size_t n = 0;
-
-    if (!fmt_manifest_subset(r->m))
-        return;
-    for (size_t i = 0; i < r->m->ntables; i++) {
-        const struct fmt_table *t = &r->m->tables[i];
-        if (!t->where)
-            continue;
-        n++;
-        cs_log_info(r->cfg->log, "%s.%s: dumped with --where %s (only those rows are in the dump)",
-                    t->schema, t->name, t->where);
-    }
-    cs_log_warn(r->cfg->log,
-                "the dump is a subset: %zu table(s) hold only the rows of their --where "
-                "condition; each chunk is verified, the tables are not the source's whole",
-                n);
 }
 
 /* A deep copy of M, through its JSON. */
@@ -156,37 +136,6 @@ fail:
     return -1;
 }
 
-static void key_items(struct cs_buf *b, const char *opt, char *const *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        cs_buf_printf(b, "\n--%s=%s", opt, v[i]);
-}
-
-/* Another journal key for a load of part of a dump, under other names, or
- * of only its schema or rows: each such load of one dump into one target
- * is a load of its own (a rerun of the same command resumes it), so one
- * never takes what another created for an interrupted run of its own. */
-static int variant_dump_id(struct run *r, struct cs_error *err)
-{
-    const struct load_config *cfg = r->cfg;
-    struct cs_buf b = CS_BUF_INIT;
-
-    if (!load_select_active(cfg) && !cfg->nrenames && !cfg->no_data && !cfg->data_only)
-        return 0;
-    cs_buf_printf(&b, "%s", r->dump_id);
-    key_items(&b, "databases", cfg->databases, cfg->ndatabases);
-    key_items(&b, "tables", cfg->tables, cfg->ntables);
-    key_items(&b, "exclude", cfg->exclude, cfg->nexclude);
-    key_items(&b, "rename-schema", cfg->renames, cfg->nrenames);
-    cs_buf_printf(&b, "%s%s", cfg->no_data ? "\n--no-data" : "",
-                  cfg->data_only ? "\n--data-only" : "");
-    if (cs_buf_failed(&b))
-        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-    fmt_hash128_hex(b.data, b.len, r->dump_id);
-    cs_buf_release(&b);
-    return 0;
-}
-
 static void preflight(struct run *r)
 {
     const struct load_target *t = &r->target;
@@ -209,7 +158,7 @@ static void preflight(struct run *r)
     if (t->read_only)
         cs_log_warn(r->cfg->log, "the target is read_only: the load works only for users with "
                                  "SUPER / READ_ONLY ADMIN");
-    report_subset(r);
+    load_select_report_subset(r->m, r->cfg->log);
 }
 
 /* Every row must fit in one packet (sql chunks: one INSERT of 1 MiB or one row). */
@@ -248,6 +197,15 @@ static int connect_target(struct run *r, struct cs_error *err)
     return 0;
 }
 
+/* 1 when --if-exists=replace meets an earlier run of this dump that is not
+ * one started with it and interrupted (which the same command resumes). */
+static int replace_over_earlier(const struct run *r)
+{
+    return r->cfg->if_exists == LOAD_IF_EXISTS_REPLACE && !r->cfg->reset_progress &&
+           (load_journal_has(&r->journal, "load:done") ||
+            !load_journal_has(&r->journal, "load:replace"));
+}
+
 /* The journal as it is (nothing created yet); --reset-progress forgets it. */
 static int read_journal(struct run *r, int *exists, int *first_run, struct cs_error *err)
 {
@@ -256,6 +214,19 @@ static int read_journal(struct run *r, int *exists, int *first_run, struct cs_er
     if (r->cfg->reset_progress)
         load_journal_release(&r->journal);
     *first_run = !load_journal_has(&r->journal, "load:started");
+    if (!*first_run && replace_over_earlier(r)) {
+        int done = load_journal_has(&r->journal, "load:done");
+        return cs_error_set(err, CS_ERR_USAGE,
+                            "the target holds %s run of this dump (dump id %s in " LOAD_JOURNAL_SCHEMA
+                            "): --if-exists=replace would skip what that run loaded, not replace "
+                            "it. To drop and load everything again, run: %s  (%s)",
+                            done ? "a finished" : "an interrupted", r->dump_id,
+                            r->cfg->reset_command ? r->cfg->reset_command
+                                                  : "csload --reset-progress ...",
+                            done ? "without --if-exists=replace, a rerun finds everything done"
+                                 : "to resume that run instead, run the command without "
+                                   "--if-exists=replace");
+    }
     if (!*first_run)
         cs_log_info(r->cfg->log, "resuming: %zu step(s) of an earlier run are done", r->journal.n);
     return 0;
@@ -272,6 +243,33 @@ static int open_journal(struct run *r, struct cs_error *err)
             return -1;
     }
     return 0;
+}
+
+/* The load begins changing the target: journaled (with --if-exists=replace
+ * too, so that a rerun of the same command resumes). */
+static int mark_started(struct run *r, struct cs_error *err)
+{
+    if (load_journal_mark(&r->main, r->dump_id, "load:started", err) < 0 ||
+        (r->cfg->if_exists == LOAD_IF_EXISTS_REPLACE &&
+         load_journal_mark(&r->main, r->dump_id, "load:replace", err) < 0))
+        return -1;
+    r->started = 1;
+    return 0;
+}
+
+/* A load that failed after it began: what is committed stays, and the same
+ * command picks up from there. */
+static void resume_hint(const struct run *r, struct cs_error *err)
+{
+    size_t n = strlen(err->msg);
+    unsigned long long done = (unsigned long long)atomic_load(&r->ctx.prog.chunks);
+
+    if (!r->started || err->code == CS_ERR_CHECKSUM || err->code == CS_ERR_USAGE)
+        return;
+    snprintf(err->msg + n, sizeof(err->msg) - n,
+             "; what was committed (%llu chunk(s) by this run) stays in the journal "
+             LOAD_JOURNAL_SCHEMA " on the target: run the same command again to resume",
+             done);
 }
 
 static int init_ctx(struct run *r, struct cs_error *err)
@@ -300,17 +298,9 @@ static int init_ctx(struct run *r, struct cs_error *err)
 static void tick(void *arg)
 {
     struct run *r = arg;
-    struct load_progress *p = &r->ctx.prog;
-    double el = cs_now() - r->t0, bytes = (double)atomic_load(&p->bytes);
-    char line[256];
 
-    if (!r->cfg->progress || !r->cfg->console)
-        return;
-    snprintf(line, sizeof(line), "chunks %llu/%zu  rows %llu  %.1f MB  %.1f MB/s  verified %llu",
-             (unsigned long long)atomic_load(&p->chunks), r->total_chunks,
-             (unsigned long long)atomic_load(&p->rows), bytes / 1e6,
-             el > 0 ? bytes / 1e6 / el : 0.0, (unsigned long long)atomic_load(&p->verified));
-    cs_console_progress(r->cfg->console, line);
+    if (r->cfg->progress)
+        cs_progress_tick(r->cfg->console);
 }
 
 static int run_phase(struct run *r, const char *name, void **jobs, size_t n, load_job_fn fn,
@@ -320,7 +310,12 @@ static int run_phase(struct run *r, const char *name, void **jobs, size_t n, loa
                             .sql_mode = r->m->sql_mode, .jobs = jobs, .njobs = n, .fn = fn,
                             .ctx = &r->ctx, .tick = tick, .tick_arg = r};
 
-    cs_log_verbose(r->cfg->log, "%s: %zu job(s)", name, n);
+    if (strcmp(name, "data")) /* the data phase began before its jobs were counted */
+        cs_progress_phase(r->cfg->console,
+                          !strcmp(name, "index") ? "indexes"
+                          : !strcmp(name, "fk")  ? "foreign-keys"
+                                                 : name,
+                          n, !strcmp(name, "verify") ? "checks" : "tables");
     return load_pool_run(&ph, err);
 }
 
@@ -338,8 +333,31 @@ static int already_loaded(void *vr, const struct fmt_chunk *c)
         atomic_fetch_add(&r->ctx.prog.rows, c->rows);
         atomic_fetch_add(&r->ctx.prog.bytes, c->file_bytes);
         atomic_fetch_add(&r->ctx.prog.chunks, 1);
+        cs_progress_skipped(r->cfg->console, c->rows, c->raw_bytes);
     }
     return done;
+}
+
+/* The data phase's progress: its jobs, rows and raw bytes, and per table
+ * the chunks left for its "table done" event. */
+static int watch_data(struct run *r, void **jobs, size_t k, struct cs_error *err)
+{
+    uint64_t rows = 0, raw = 0;
+
+    r->ctx.chunks_left = calloc(r->m->ntables + 1, sizeof(*r->ctx.chunks_left));
+    if (!r->ctx.chunks_left)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < r->m->ntables; i++)
+        if (r->ctx.table_action[i] != LOAD_ACT_SKIP)
+            for (size_t c = 0; c < r->m->tables[i].nchunks; c++) {
+                rows += r->m->tables[i].chunks[c].rows;
+                raw += r->m->tables[i].chunks[c].raw_bytes;
+            }
+    for (size_t j = 0; j < k; j++)
+        atomic_fetch_add(&r->ctx.chunks_left[((struct load_chunk_ref *)jobs[j])->table], 1);
+    cs_progress_phase(r->cfg->console, "data", k, "chunks");
+    cs_progress_totals(r->cfg->console, rows, raw, 0);
+    return 0;
 }
 
 static int data_phase(struct run *r, struct cs_error *err)
@@ -367,7 +385,7 @@ static int data_phase(struct run *r, struct cs_error *err)
     }
     if (skipped)
         cs_log_info(r->cfg->log, "%zu chunk(s) were loaded by an earlier run: skipped", skipped);
-    rc = run_phase(r, "data", jobs, k, load_job_chunk, err);
+    rc = watch_data(r, jobs, k, err) < 0 ? -1 : run_phase(r, "data", jobs, k, load_job_chunk, err);
     if (rc == 0 && r->deferred.n) {
         /* held by other loaders: wait for each (it is done, or theirs died) */
         cs_log_info(r->cfg->log, "%zu chunk(s) were being loaded by another csload: waiting "
@@ -429,6 +447,12 @@ static int stream_phase(struct run *r, struct cs_error *err)
                             .ctx = r, .tick = tick, .tick_arg = r};
     struct fmt_manifest *final = NULL;
 
+    uint64_t est = 0;
+
+    for (size_t i = 0; i < r->m->ntables; i++) /* the catalog has no chunks yet */
+        est += r->ctx.table_action[i] == LOAD_ACT_SKIP ? 0 : r->m->tables[i].est_rows;
+    cs_progress_phase(r->cfg->console, "data", 0, "chunks");
+    cs_progress_totals(r->cfg->console, est, 0, 1);
     /* chunks come one by one: one another loader holds is waited for */
     r->ctx.deferred = NULL;
     if (load_pool_run(&ph, err) < 0 || load_archive_finish(r->arch, &final, err) < 0)
@@ -446,6 +470,17 @@ static int stream_phase(struct run *r, struct cs_error *err)
         r->ctx.m = final;
         for (size_t i = 0; i < r->m->ntables; i++)
             r->total_chunks += r->m->tables[i].nchunks;
+    }
+    for (size_t i = 0; i < r->m->ntables; i++) { /* the stream did not say when a table ended */
+        const struct fmt_table *t = &r->m->tables[i];
+        uint64_t rows = 0, raw = 0;
+        if (r->ctx.table_action[i] == LOAD_ACT_SKIP)
+            continue;
+        for (size_t c = 0; c < t->nchunks; c++) {
+            rows += t->chunks[c].rows;
+            raw += t->chunks[c].raw_bytes;
+        }
+        cs_progress_table(r->cfg->console, t->schema, t->name, rows, raw, t->nchunks);
     }
     return 0;
 }
@@ -511,9 +546,13 @@ static int wait_phase(struct run *r, struct cs_error *err)
     struct fmt_manifest *final;
 
     r->ctx.deferred = NULL;
+    cs_progress_phase(r->cfg->console, "data", 0, "chunks"); /* and again for the rest */
     if (load_pool_run(&ph, err) < 0 || !(final = load_wait_manifest(r->wait, err)))
         return -1;
+    /* the objects the final phases create come from this manifest: checked
+     * as the catalog was */
     if (same_dump(r, final, err) < 0 || load_compat_manifest(r->compat, final, err) < 0 ||
+        load_stmtcheck_dump(r->in, final, r->cfg->include_system, err) < 0 ||
         load_wait_check(r->wait, final, err) < 0) {
         fmt_manifest_free(final);
         return -1;
@@ -612,14 +651,20 @@ static void summary(struct run *r)
     struct load_progress *p = &r->ctx.prog;
     double el = cs_now() - r->t0, bytes = (double)atomic_load(&p->bytes);
 
+    double raw = 0;
+
+    for (size_t i = 0; i < r->m->ntables; i++)
+        for (size_t c = 0; r->ctx.table_action[i] != LOAD_ACT_SKIP && c < r->m->tables[i].nchunks;
+             c++)
+            raw += (double)r->m->tables[i].chunks[c].raw_bytes;
     if (r->cfg->console)
         cs_console_progress_done(r->cfg->console);
     cs_log_info(r->cfg->log,
-                "load complete: %zu tables, %llu rows, %llu chunks, %.1f MB in %.1f s "
-                "(%.1f MB/s); %s",
+                "load complete: %zu tables, %llu rows, %llu chunks, %.1f MB raw (%.1f MB of "
+                "chunk files) in %.1f s (%.1f MB/s raw); %s",
                 r->m->ntables, (unsigned long long)atomic_load(&p->rows),
-                (unsigned long long)atomic_load(&p->chunks), bytes / 1e6, el,
-                el > 0 ? bytes / 1e6 / el : 0.0,
+                (unsigned long long)atomic_load(&p->chunks), raw / 1e6, bytes / 1e6, el,
+                el > 0 ? raw / 1e6 / el : 0.0,
                 r->cfg->no_data ? "no rows (--no-data: schema and objects only)"
                 : r->cfg->verify ? "verified: every chunk matches the dump"
                                  : "NOT verified (--no-verify)");
@@ -683,6 +728,13 @@ static int ddl_phase(struct run *r, struct cs_error *err)
     return load_schema_tables(&r->main, &r->ctx, err);
 }
 
+/* The next phase begins (for the progress line and events); always 0. */
+static int phase(struct run *r, const char *name)
+{
+    cs_progress_phase(r->cfg->console, name, 0, NULL);
+    return 0;
+}
+
 /* Journal, schemas, tables and claims: one loader at a time (load/share.h). */
 /* Everything a load checks before its first change, the journal included
  * (read, not created): a refused load leaves the target as it was, and a
@@ -723,13 +775,17 @@ static int setup_phase(struct run *r, struct cs_error *err)
                         err) < 0)
         return -1;
     rc = checks(r, &exists, err) < 0 || open_journal(r, err) < 0 ||
-                 load_journal_mark(&r->main, r->dump_id, "load:started", err) < 0 ||
+                 mark_started(r, err) < 0 ||
                  load_compat_record(r->compat, &r->main, r->dump_id, err) < 0 ||
-                 ddl_phase(r, err) < 0 ||
+                 phase(r, "tables") || ddl_phase(r, err) < 0 ||
                  load_share_claims_fill(&r->main, r->dump_id, r->m, err) < 0
              ? -1
              : 0;
-    /* a table another loader is filling is not emptied (load/nontx.h) */
+    /* a table another loader is filling is not emptied (load/nontx.h):
+     * counted again under the lock, so one that started after this loader
+     * counted and took the lock first is seen (presence is re-entrant) */
+    if (rc == 0)
+        rc = load_share_present(&r->main, r->dump_id, &r->others, err);
     if (rc == 0 && !r->others && !r->cfg->no_data)
         rc = load_nontx_prepare(&r->main, &r->ctx, &r->journal, err);
     r->done_before = load_journal_has(&r->journal, "load:done");
@@ -756,7 +812,7 @@ static int rows_done(struct run *r, struct cs_error *err)
         return -1;
     if (cfg->data_only)
         return 0;
-    if (alter_phase(r, "fk", err) < 0)
+    if (alter_phase(r, "fk", err) < 0 || phase(r, "objects"))
         return -1;
     return load_schema_objects(&r->main, &r->ctx, r->m->sql_mode, err);
 }
@@ -784,6 +840,7 @@ static int finish_phase(struct run *r, struct cs_error *err)
     if (rows_done(r, err) < 0 ||
         load_accounts_grant(r->accounts, &r->main, r->dump_id, err) < 0)
         goto out;
+    phase(r, "replication");
     summary(r);
     if (load_replsetup_run(&r->repl, &r->main, r->m, &r->target, err) == 0)
         rc = load_journal_mark(&r->main, r->dump_id, "load:done", err);
@@ -817,6 +874,7 @@ int load_run(const struct load_config *cfg, struct cs_error *err)
     pthread_mutex_init(&r.deferred.mu, NULL);
     r.cfg = cfg;
     r.t0 = cs_now();
+    cs_progress_phase(cfg->console, "check", 0, NULL);
     if (cfg->archive) {
         r.arch = load_archive_open(cfg->archive, 0, &cfg->s3, cfg->log, cfg->cancel, err);
         r.in = r.arch ? load_archive_input(r.arch) : NULL;
@@ -840,7 +898,7 @@ int load_run(const struct load_config *cfg, struct cs_error *err)
             r.m = r.in ? r.in->read_manifest(r.in, err) : NULL;
         r.waiting = !final;
     }
-    if (!r.m || dump_id_of(&r, err) < 0 || variant_dump_id(&r, err) < 0 ||
+    if (!r.m || dump_id_of(&r, err) < 0 || load_select_journal_key(cfg, r.dump_id, err) < 0 ||
         (!r.arch && !r.waiting && check_dump(&r, err) < 0) || shape(&r, r.m, cfg->log, err) < 0 ||
         load_stmtcheck_dump(r.in, r.m, cfg->include_system, err) < 0 ||
         connect_target(&r, err) < 0)
@@ -849,16 +907,19 @@ int load_run(const struct load_config *cfg, struct cs_error *err)
     if (load_jsoncheck_target(r.m, &r.target.version, cfg->log, err) < 0)
         goto out;
     rc = cfg->dry_run ? dry_phases(&r, err) : phases(&r, err);
-out:
     if (rc < 0 && cfg->dry_run)
         cs_error_prefix(err, "dry run: the load would fail");
+out:
     if (rc < 0 && cfg->cancel && *cfg->cancel && err->code != CS_ERR_CANCELLED)
         cs_error_prefix(err, "interrupted");
+    if (rc < 0)
+        resume_hint(&r, err);
     for (size_t i = 0; r.ctx.splits && i < r.m->ntables; i++)
         load_ddl_split_release(&r.ctx.splits[i]);
     free(r.ctx.splits);
     free(r.ctx.table_action);
     free(r.ctx.object_action);
+    free(r.ctx.chunks_left);
     load_journal_release(&r.journal);
     load_target_release(&r.target);
     load_replsetup_release(&r.repl);

@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/buf.h"
 #include "common/pattern.h"
+#include "format/hash.h"
 #include "load/rename.h"
 #include "load/schema.h"
 #include "load/sqltok.h"
@@ -264,4 +266,52 @@ out:
     free(h.tab);
     free(h.exc);
     return rc;
+}
+
+static void key_items(struct cs_buf *b, const char *opt, char *const *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        cs_buf_printf(b, "\n--%s=%s", opt, v[i]);
+}
+
+int load_select_journal_key(const struct load_config *cfg, char dump_id[33], struct cs_error *err)
+{
+    struct cs_buf b = CS_BUF_INIT;
+
+    if (!load_select_active(cfg) && !cfg->nrenames && !cfg->no_data && !cfg->data_only)
+        return 0;
+    cs_buf_printf(&b, "%s", dump_id);
+    key_items(&b, "databases", cfg->databases, cfg->ndatabases);
+    key_items(&b, "tables", cfg->tables, cfg->ntables);
+    key_items(&b, "exclude", cfg->exclude, cfg->nexclude);
+    key_items(&b, "rename-schema", cfg->renames, cfg->nrenames);
+    cs_buf_printf(&b, "%s%s", cfg->no_data ? "\n--no-data" : "",
+                  cfg->data_only ? "\n--data-only" : "");
+    if (cs_buf_failed(&b)) {
+        cs_buf_release(&b);
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    }
+    fmt_hash128_hex(b.data, b.len, dump_id);
+    cs_buf_release(&b);
+    return 0;
+}
+
+void load_select_report_subset(const struct fmt_manifest *m, const struct cs_log *log)
+{
+    size_t n = 0;
+
+    if (!fmt_manifest_subset(m))
+        return;
+    for (size_t i = 0; i < m->ntables; i++) {
+        const struct fmt_table *t = &m->tables[i];
+        if (!t->where)
+            continue;
+        n++;
+        cs_log_info(log, "%s.%s: dumped with --where %s (only those rows are in the dump)",
+                    t->schema, t->name, t->where);
+    }
+    cs_log_warn(log,
+                "the dump is a subset: %zu table(s) hold only the rows of their --where "
+                "condition; each chunk is verified, the tables are not the source's whole",
+                n);
 }

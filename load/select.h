@@ -37,4 +37,15 @@ int load_select_apply(const struct load_config *cfg, struct load_input *in, stru
                       const struct cs_log *log, char *summary, size_t summary_len,
                       struct cs_error *err);
 
+/* The journal key of a load of part of a dump, renamed, --no-data or
+ * --data-only: DUMP_ID (32 hex digits, replaced in place) hashed with
+ * those options, so each such load of one dump into one target is a load
+ * of its own and a rerun of the same command resumes it; DUMP_ID stays
+ * for a plain load.  0, or -1 out of memory. */
+int load_select_journal_key(const struct load_config *cfg, char dump_id[33], struct cs_error *err);
+/* A csdump --where dump: each filtered table and its condition logged, and
+ * that the dump is a subset (the condition is dump content: printed,
+ * never sent to a server). */
+void load_select_report_subset(const struct fmt_manifest *m, const struct cs_log *log);
+
 #endif

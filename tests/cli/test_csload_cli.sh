@@ -128,6 +128,8 @@ expect 2 "--no-data and --data-only exclude each other" -- --no-data --data-only
 expect 2 "--replicate-from with --no-data" -- --no-data --replicate-from h:1 --replication-user r "$WORK/empty"
 expect 2 "--replicate-from with --rename-schema is refused.*replicate_rewrite_db = 'shop->s2,crm->c2'.*REPLICATE_REWRITE_DB = \\(\\(shop, s2\\), \\(crm, c2\\)\\)" -- \
     --rename-schema shop:s2,crm:c2 --replicate-from h:1 --replication-user r "$WORK/empty"
+expect 2 "--wait-for-dump loads a dump while it is written, whole" -- \
+    --wait-for-dump 10 --tables shop.t "$WORK/empty"
 expect 0 "--rename-schema=OLD:NEW" -- --help
 expect 0 "--data-only" -- --help
 echo ok

@@ -106,6 +106,12 @@ assert_eq "$(sql dst5 "SELECT GROUP_CONCAT(CONCAT(TABLE_SCHEMA, '.', TABLE_NAME)
     "s3.audit,s3.orders,s3.v_big,s3.v_orders" "what the stream loaded"
 assert_eq "$(sql dst5 "SELECT COUNT(*), SUM(amount) FROM s3.orders")" "3	60" "s3.orders from the stream"
 assert_eq "$(sql dst5 "SELECT s3.total()")" 60 "s3.total() from the stream"
+# an archive file is read in place: the same selection and rename
+"$CSDUMP" --no-defaults -S "$(sock src)" -u root -q --no-users --archive "$WORK/d.tar"
+expect_exit 0 "" load_archive_into dst5 "$WORK/d.tar" --rename-schema shop:s4 --tables 'shop.orders,shop.v_orders'
+assert_eq "$(sql dst5 "SELECT GROUP_CONCAT(TABLE_NAME ORDER BY TABLE_NAME) FROM information_schema.TABLES
+                       WHERE TABLE_SCHEMA = 's4'")" "orders,v_orders" "what the archive file loaded"
+assert_eq "$(sql dst5 "SELECT COUNT(*), SUM(amount) FROM s4.v_orders")" "2	50" "s4.v_orders"
 
 note "--no-data, then --data-only into the tables it made"
 start_server dst3

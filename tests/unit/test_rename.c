@@ -178,6 +178,9 @@ static void test_filter_check(void **state)
 {
     struct fmt_sel_col cols[] = {{"id", FMT_COL_NUMBER}};
     struct cs_buf b = CS_BUF_INIT;
+    const char *key[] = {"id"}, *why;
+    struct fmt_bound *lo = NULL;
+    struct fmt_chunk_range r;
 
     (void)state;
     expect_filter("id > 5 AND (a = ')' OR b = \"(\")", NULL);
@@ -195,12 +198,18 @@ static void test_filter_check(void **state)
     expect_filter("1; DROP TABLE t", "';'");
     /* the SELECT: range and filter each in parentheses, a newline before
      * the filter's closing one */
-    fmt_chunk_select_filtered(&b, cols, 1, "s", "t", "`id` >= 5", "x = 1 -- c", NULL, 0);
-    assert_string_equal(b.data, "SELECT `id` FROM `s`.`t` WHERE (`id` >= 5) AND (x = 1 -- c\n)");
+    lo = fmt_bound_new(1, 1);
+    r = (struct fmt_chunk_range){key, 1, lo, NULL};
+    assert_non_null(lo);
+    assert_int_equal(fmt_key_value_set(&lo->v[0], FMT_KEY_INTEGER, NULL, "5", 1, &why), 0);
+    fmt_chunk_select_filtered(&b, cols, 1, "s", "t", &r, "x = 1 -- c", 1);
+    assert_string_equal(b.data, "SELECT `id` FROM `s`.`t` WHERE (((`id` >= 5))) AND (x = 1 -- c\n) "
+                                "ORDER BY `id`");
     cs_buf_reset(&b);
-    fmt_chunk_select_filtered(&b, cols, 1, "s", "t", NULL, "x = 1", NULL, 0);
+    fmt_chunk_select_filtered(&b, cols, 1, "s", "t", NULL, "x = 1", 0);
     assert_string_equal(b.data, "SELECT `id` FROM `s`.`t` WHERE (x = 1\n)");
     cs_buf_release(&b);
+    fmt_bound_free(lo);
 }
 
 int main(void)
