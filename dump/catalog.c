@@ -94,8 +94,10 @@ static int read_schemas(struct cs_conn *conn, struct dump_select *sel, struct du
         return -1;
     while ((row = cs_result_row(res))) {
         void *p;
-        if (!dump_select_schema(sel, row[0]))
+        if (!dump_select_schema(sel, row[0])) {
+            cat->partial |= !dump_catalog_is_system_schema(row[0]);
             continue;
+        }
         p = grow(cat->schemas, cat->nschemas, sizeof(char *));
         if (!p)
             goto oom;
@@ -104,6 +106,9 @@ static int read_schemas(struct cs_conn *conn, struct dump_select *sel, struct du
             goto oom;
         cat->nschemas++;
     }
+    cat->seen = calloc(cat->nschemas + 1, sizeof(*cat->seen));
+    if (!cat->seen)
+        goto oom;
     for (size_t i = 0; i < cfg->databases.n; i++) {
         int found = 0;
         for (size_t j = 0; j < cat->nschemas; j++)
@@ -193,11 +198,24 @@ struct table_ctx {
     struct dump_catalog *cat;
 };
 
+/* Counts what the source has per schema, before the selection. */
+static void count_seen(struct dump_catalog *cat, const char *schema, const char *type)
+{
+    if (strcmp(type, "BASE TABLE") && strcmp(type, "SYSTEM VERSIONED") && strcmp(type, "SEQUENCE"))
+        return;
+    for (size_t i = 0; i < cat->nschemas; i++)
+        if (!strcmp(cat->schemas[i], schema)) {
+            cat->seen[i]++;
+            return;
+        }
+}
+
 static int table_row(void *vctx, char **row, unsigned long *lens)
 {
     struct table_ctx *c = vctx;
 
     (void)lens;
+    count_seen(c->cat, row[0], row[2]);
     if (!dump_select_table(c->sel, row[0], row[1]))
         return 0;
     if (!strcmp(row[2], "VIEW"))
@@ -499,6 +517,28 @@ fail:
     return -1;
 }
 
+int dump_catalog_schema_whole(const struct dump_catalog *cat, size_t si)
+{
+    const char *schema = cat->schemas[si];
+    size_t have = 0;
+
+    for (size_t i = 0; i < cat->ntables; i++)
+        have += !strcmp(cat->tables[i].schema, schema);
+    for (size_t i = 0; i < cat->nobjects; i++)
+        have += cat->objects[i].kind == FMT_OBJ_SEQUENCE && !strcmp(cat->objects[i].schema, schema);
+    return cat->seen && have == cat->seen[si];
+}
+
+int dump_catalog_partial(const struct dump_catalog *cat)
+{
+    if (cat->partial)
+        return 1;
+    for (size_t i = 0; i < cat->nschemas; i++)
+        if (!dump_catalog_schema_whole(cat, i))
+            return 1;
+    return 0;
+}
+
 int dump_catalog_not_dumped(struct dump_catalog *cat, const char *what)
 {
     void *p = grow(cat->not_dumped, cat->nnot_dumped, sizeof(char *));
@@ -591,6 +631,7 @@ void dump_catalog_free(struct dump_catalog *cat)
     for (size_t i = 0; i < cat->nnot_dumped; i++)
         free(cat->not_dumped[i]);
     free(cat->schemas);
+    free(cat->seen);
     free(cat->tables);
     free(cat->objects);
     free(cat->accounts);

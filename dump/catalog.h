@@ -72,12 +72,19 @@ struct dump_catalog {
     size_t naccounts;
     char **not_dumped;             /* what --allow-missing left out */
     size_t nnot_dumped;
+    int partial;                   /* a non-system schema of the source is left out */
+    size_t *seen;                  /* per schema: tables and sequences the source has */
 };
 
 int dump_catalog_read(struct cs_conn *conn, const struct dump_config *cfg,
                       const struct cs_version *v, struct dump_catalog **out,
                       struct cs_error *err);
 void dump_catalog_free(struct dump_catalog *cat);
+/* 1 if schema SI of CAT holds every table and sequence the source has
+ * (nothing left out by the selection, --no-sequences or --allow-missing). */
+int dump_catalog_schema_whole(const struct dump_catalog *cat, size_t si);
+/* 1 if the dump leaves out something of the source's non-system schemas. */
+int dump_catalog_partial(const struct dump_catalog *cat);
 /* A line for the manifest's not_dumped list (copied); -1 out of memory. */
 int dump_catalog_not_dumped(struct dump_catalog *cat, const char *what);
 /* Removes the tables and objects whose DROP_TABLES[i] / DROP_OBJECTS[i] is set. */

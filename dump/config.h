@@ -52,6 +52,7 @@ struct dump_config {
     struct dump_list include_users; /* "user@host" patterns */
     struct dump_list exclude_users;
     int allow_missing;            /* what csdump cannot see or read: warn, do not fail */
+    int dry_run;                  /* --dry-run: check and print the plan; no lock, no file */
     int quiet, verbose, progress;
     const volatile int *cancel;   /* set by the signal handler */
     const struct cs_log *log;

@@ -50,6 +50,7 @@ enum {
     OPT_INCLUDE_USERS,
     OPT_EXCLUDE_USERS,
     OPT_ALLOW_MISSING,
+    OPT_DRY_RUN,
     OPT_WHERE,
 };
 
@@ -86,6 +87,7 @@ static const struct option long_options[] = {
     {"include-users", required_argument, NULL, OPT_INCLUDE_USERS},
     {"exclude-users", required_argument, NULL, OPT_EXCLUDE_USERS},
     {"allow-missing", no_argument, NULL, OPT_ALLOW_MISSING},
+    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
     CS_S3_LONG_OPTIONS,
     CS_CLI_COMMON_OPTIONS,
     {NULL, 0, NULL, 0},
@@ -151,6 +153,12 @@ static void usage(FILE *out)
             "                           then start it again (only if csdump stopped it);\n"
             "                           its position in its source's log is then exact\n\n"
             "%s\n"
+            "Dry run:\n"
+            "      --dry-run            connect, resolve the selection and the lock mode, check\n"
+            "                           the privileges and the output, print what would be\n"
+            "                           dumped (objects per kind, rows and bytes estimated,\n"
+            "                           the chunks of each table); no lock, no snapshot, no\n"
+            "                           file (not even DIR); exit 1 or 2 as the dump would\n\n"
             "%s"
             "Option files: [client] and [csdump] groups.  Exit: 0 ok, 1 failed, 2 bad usage.\n",
             cs_connopt_help, CS_S3_HELP, cs_cli_help);
@@ -271,6 +279,7 @@ static int parse_one(struct dump_config *c, struct cs_connopt *co, int opt, cons
     case OPT_INCLUDE_USERS: return split_list(&c->include_users, "include-users", arg, err);
     case OPT_EXCLUDE_USERS: return split_list(&c->exclude_users, "exclude-users", arg, err);
     case OPT_ALLOW_MISSING: c->allow_missing = 1; return 0;
+    case OPT_DRY_RUN: c->dry_run = 1; return 0;
     case OPT_PAUSE_REPLICA: c->pause_replica = 1; return 0;
     case OPT_FORMAT:
     case OPT_COMPRESS:

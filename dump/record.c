@@ -131,6 +131,11 @@ struct fmt_manifest *dump_record_begin(const struct dump_config *cfg,
         ok = ft && fill_table(ft, &cat->tables[i]) == 0;
         m->subset |= cat->tables[i].where != NULL;
     }
+    m->has_selection = 1;
+    m->partial = dump_catalog_partial(cat);
+    for (size_t i = 0; ok && m->partial && i < cat->nschemas; i++)
+        if (dump_catalog_schema_whole(cat, i))
+            ok = fmt_manifest_add_whole_schema(m, cat->schemas[i]) == 0;
     if (ok)
         return m;
 oom:

@@ -14,6 +14,7 @@
 #include "dump/accounts.h"
 #include "dump/archiver.h"
 #include "dump/catalog.h"
+#include "dump/dryrun.h"
 #include "dump/endpoint.h"
 #include "dump/output.h"
 #include "dump/plan.h"
@@ -443,6 +444,33 @@ static void cleanup(struct run *r, int ok, struct cs_error *err)
     cs_conn_close(&r->main);
 }
 
+/* --dry-run: the checks and the plan, on the main connection only. */
+static int dry_run(struct run *r, struct cs_error *err)
+{
+    const struct dump_config *cfg = r->cfg;
+
+    struct dump_output *o = NULL;
+
+    /* a bucket prefix is only listed (new or empty), as the dump does first */
+    if (!cfg->archive && cs_s3_is_url(cfg->outdir)) {
+        o = dump_output_s3_new(cfg->outdir, &cfg->s3, cfg->log, cfg->cancel, err);
+        if (!o || o->prepare(o, err) < 0) {
+            dump_output_free(o);
+            return -1;
+        }
+        dump_output_free(o);
+    } else if (dump_dryrun_outdir(cfg, err) < 0) {
+        return -1;
+    }
+    if (connect_main(r, err) < 0 ||
+        dump_catalog_read(&r->main, cfg, &r->server.version, &r->cat, err) < 0)
+        return -1;
+    for (size_t i = 0; i < r->cat->ntables; i++)
+        r->est_bytes += r->cat->tables[i].data_bytes;
+    preflight_warnings(r);
+    return dump_dryrun_plan(&r->main, cfg, &r->server, r->cat, err);
+}
+
 int dump_run(const struct dump_config *cfg, struct cs_error *err)
 {
     struct run r;
@@ -452,6 +480,13 @@ int dump_run(const struct dump_config *cfg, struct cs_error *err)
     memset(&r, 0, sizeof(r));
     r.cfg = cfg;
     r.t0 = cs_now();
+    if (cfg->dry_run) {
+        ok = dry_run(&r, err) == 0;
+        dump_catalog_free(r.cat);
+        dump_server_release(&r.server);
+        cs_conn_close(&r.main);
+        return ok ? 0 : -1;
+    }
     cs_progress_phase(cfg->console, "plan", 0, NULL);
     if ((cfg->archive ? start_archive(&r, err) : open_output(&r, cfg->outdir, err)) < 0 ||
         connect_main(&r, err) < 0)

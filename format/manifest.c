@@ -89,6 +89,15 @@
  *   }],
  *   "not_dumped": [str]            optional: what csdump could not see or read
  *                                  and left out with --allow-missing, one line each
+ *   "partial":       bool          optional (absent in older dumps: unknown): some
+ *                                  schema, table or sequence of the source is not
+ *                                  in the dump (--databases, --tables, --exclude,
+ *                                  --regex, --allow-missing, --no-sequences)
+ *   "whole_schemas": [str]         with "partial": the dumped schemas that hold
+ *                                  every table and sequence the source had; the
+ *                                  dump's tables of other schemas were taken one
+ *                                  by one (csload's replication filters: db.% for
+ *                                  these, db.t for those)
  *   "files": [{                    every other file of the dump but manifest.json
  *     "name": str   plain name (DDL files, coordinates.json)
  *     "bytes": int  size
@@ -492,6 +501,7 @@ void fmt_manifest_free(struct fmt_manifest *m)
     free_items(m->files, m->nfiles, sizeof(*m->files), &fmt_mf_file);
     free_items(m->accounts, m->naccounts, sizeof(*m->accounts), &fmt_mf_account);
     free_strv(m->not_dumped, m->nnot_dumped);
+    free_strv(m->whole_schemas, m->nwhole_schemas);
     for (size_t i = 0; m->tables && i < m->ntables; i++)
         free_table(&m->tables[i]);
     free(m->tables);
@@ -633,6 +643,19 @@ int fmt_manifest_add_proof(struct fmt_manifest *m, const char *proof)
 int fmt_manifest_add_not_dumped(struct fmt_manifest *m, const char *what)
 {
     return m ? add_str(&m->not_dumped, &m->nnot_dumped, &m->not_dumped_cap, what) : -1;
+}
+
+int fmt_manifest_add_whole_schema(struct fmt_manifest *m, const char *schema)
+{
+    return m ? add_str(&m->whole_schemas, &m->nwhole_schemas, &m->whole_schemas_cap, schema) : -1;
+}
+
+int fmt_manifest_schema_whole(const struct fmt_manifest *m, const char *schema)
+{
+    for (size_t i = 0; m && i < m->nwhole_schemas; i++)
+        if (!strcmp(m->whole_schemas[i], schema))
+            return 1;
+    return 0;
 }
 
 int fmt_manifest_subset(const struct fmt_manifest *m)

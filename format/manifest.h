@@ -197,6 +197,16 @@ struct fmt_manifest {
     char **not_dumped;
     size_t nnot_dumped;
     size_t not_dumped_cap; /* private to manifest.c */
+    /* what the selection left out, for replication filters: HAS_SELECTION 0
+     * in older dumps (unknown); PARTIAL: some schema, table or sequence of
+     * the source is not in the dump; WHOLE_SCHEMAS: the dumped schemas that
+     * hold every table and sequence the source had (the dump's other tables
+     * are single tables of their schema) */
+    int has_selection;
+    int partial;
+    char **whole_schemas;
+    size_t nwhole_schemas;
+    size_t whole_schemas_cap; /* private to manifest.c */
 };
 
 struct fmt_manifest *fmt_manifest_new(void);
@@ -211,6 +221,9 @@ struct fmt_file *fmt_manifest_add_file(struct fmt_manifest *m);
 struct fmt_account *fmt_manifest_add_account(struct fmt_manifest *m);
 int fmt_manifest_add_proof(struct fmt_manifest *m, const char *proof);
 int fmt_manifest_add_not_dumped(struct fmt_manifest *m, const char *what);
+int fmt_manifest_add_whole_schema(struct fmt_manifest *m, const char *schema);
+/* 1 if SCHEMA is one of M's whole_schemas. */
+int fmt_manifest_schema_whole(const struct fmt_manifest *m, const char *schema);
 
 /* Leaves in M only the tables and objects whose KEEP_TABLES[i] /
  * KEEP_OBJECTS[i] is set (in their order); the others are freed.  The

@@ -437,6 +437,15 @@ static int read_contents(const struct rd *rd, json_t *root, struct fmt_manifest 
         read_strv(rd, root, "", "not_dumped", &m->not_dumped, &m->nnot_dumped,
                   &m->not_dumped_cap) < 0)
         return -1;
+    if (json_object_get(root, "partial")) { /* optional: older dumps do not say */
+        if (!json_is_boolean(json_object_get(root, "partial")))
+            return rfail(rd, CS_ERR_FORMAT, "", "partial", "expected true or false");
+        m->has_selection = 1;
+        m->partial = json_is_true(json_object_get(root, "partial"));
+        if (read_strv(rd, root, "", "whole_schemas", &m->whole_schemas, &m->nwhole_schemas,
+                      &m->whole_schemas_cap) < 0)
+            return -1;
+    }
     m->tables = get_items(rd, root, "", "tables", sizeof(*m->tables), &a, &m->ntables);
     if (!m->tables)
         return -1;

@@ -329,6 +329,10 @@ static int build_manifest(json_t *root, const struct fmt_manifest *m, struct cs_
     if (m->nnot_dumped &&
         put_strv(root, "", "not_dumped", m->not_dumped, m->nnot_dumped, err) < 0)
         return -1;
+    if (m->has_selection &&
+        (!attach(root, "partial", json_boolean(m->partial), err) ||
+         put_strv(root, "", "whole_schemas", m->whole_schemas, m->nwhole_schemas, err) < 0))
+        return -1;
     /* the tables, last, are serialized one at a time (write_tables) */
     return attach(root, "tables", json_array(), err) ? 0 : -1;
 }

@@ -29,6 +29,8 @@ struct load_config {
     int reset_progress;
     int set_gtid;                 /* apply the dump's GTID state */
     const char *replicate_from;   /* HOST:PORT */
+    int replicate_all;            /* --replicate-all: no filters for a partial dump */
+    int dry_run;                  /* --dry-run: check and print the plan, change nothing */
     const char *replication_user;
     const char *replication_password;
     enum load_repl_ssl replication_ssl; /* resolved from --replication-ssl-mode and the files */

@@ -79,6 +79,24 @@ out:
     return rc;
 }
 
+int load_journal_peek(struct cs_conn *c, const char *dump_id, struct load_journal *j, int *exists,
+                      struct cs_error *err)
+{
+    struct cs_result *res = NULL;
+
+    memset(j, 0, sizeof(*j));
+    memcpy(j->dump_id, dump_id, sizeof(j->dump_id) - 1);
+    if (cs_conn_query(
+            c,
+            "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = '" LOAD_JOURNAL_SCHEMA
+            "' AND TABLE_NAME = 'journal'",
+            &res, err) < 0)
+        return -1;
+    *exists = cs_result_row(res) != NULL;
+    cs_result_free(res);
+    return *exists ? load_journal_read(c, dump_id, j, err) : 0;
+}
+
 void load_journal_release(struct load_journal *j)
 {
     if (!j)

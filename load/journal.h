@@ -36,6 +36,10 @@ int load_journal_reset(struct cs_conn *c, const char *dump_id, struct cs_error *
 /* Read this dump's items into J. */
 int load_journal_read(struct cs_conn *c, const char *dump_id, struct load_journal *j,
                       struct cs_error *err);
+/* The same without creating anything (--dry-run): *EXISTS 0 and J empty
+ * when the target has no journal yet. */
+int load_journal_peek(struct cs_conn *c, const char *dump_id, struct load_journal *j, int *exists,
+                      struct cs_error *err);
 void load_journal_release(struct load_journal *j);
 int load_journal_has(const struct load_journal *j, const char *item);
 

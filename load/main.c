@@ -50,6 +50,8 @@ enum {
     OPT_LOAD_USERS,
     OPT_SKIP_INVALID_GRANTS,
     OPT_DEFINERS,
+    OPT_REPLICATE_ALL,
+    OPT_DRY_RUN,
     OPT_RENAME_SCHEMA,
     OPT_NO_DATA,
     OPT_DATA_ONLY,
@@ -81,6 +83,8 @@ static const struct option long_options[] = {
     {"load-users", no_argument, NULL, OPT_LOAD_USERS},
     {"skip-invalid-grants", no_argument, NULL, OPT_SKIP_INVALID_GRANTS},
     {"definers", required_argument, NULL, OPT_DEFINERS},
+    {"replicate-all", no_argument, NULL, OPT_REPLICATE_ALL},
+    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
     {"databases", required_argument, NULL, 'B'},
     {"tables", required_argument, NULL, 'T'},
     {"exclude", required_argument, NULL, 'x'},
@@ -168,6 +172,12 @@ static void usage(FILE *out)
             "      --replication-password=PW  its password: best in the [csload] option group\n"
             "                             or CSLOAD_REPLICATION_PASSWORD (a command line\n"
             "                             shows in ps)\n"
+            "      --replicate-all        with --replicate-from: no replication filters for a\n"
+            "                             partial dump (default: a dump of some schemas or\n"
+            "                             tables gets replicate_wild_do_table db.%% for each\n"
+            "                             schema it holds whole and replicate_do_table db.t\n"
+            "                             for its other tables, printed; a --where dump is\n"
+            "                             refused)\n"
             "      --replication-ssl-mode=disabled|required|verify-ca|verify-identity\n"
             "                             TLS from the target to the source (default: required\n"
             "                             when a file below is given, else the target's default);\n"
@@ -193,7 +203,12 @@ static void usage(FILE *out)
             "%s\n"
             "Offline:\n"
             "      --check                validate DIR without a server: manifest, every file\n"
-            "                             present with its size and hash, nothing unlisted\n\n"
+            "                             present with its size and hash, nothing unlisted\n"
+            "      --dry-run              check DIR as a load would (the files, then the target:\n"
+            "                             flavor, privileges, --if-exists conflicts,\n"
+            "                             max_allowed_packet, local_infile, definers, accounts,\n"
+            "                             replication) and print the plan; changes nothing on\n"
+            "                             the target; exit 1 when the load would fail\n\n"
             "%s"
             "Option files: [client] and [csload] groups.  Exit: 0 ok, 1 failed, 2 bad usage.\n",
             cs_connopt_help, CS_S3_HELP, cs_cli_help);
@@ -317,6 +332,8 @@ static int on_option(void *vctx, int opt, const char *arg, struct cs_error *err)
     case OPT_LOAD_USERS: c->load_users = 1; return 0;
     case OPT_SKIP_INVALID_GRANTS: c->skip_invalid_grants = 1; return 0;
     case OPT_DEFINERS: return parse_definers(c, arg, err);
+    case OPT_REPLICATE_ALL: c->replicate_all = 1; return 0;
+    case OPT_DRY_RUN: c->dry_run = 1; return 0;
     case 'B': return cs_cli_split_list(&c->databases, &c->ndatabases, "databases", arg, err);
     case 'T': return cs_cli_split_list(&c->tables, &c->ntables, "tables", arg, err);
     case 'x': return cs_cli_split_list(&c->exclude, &c->nexclude, "exclude", arg, err);
@@ -352,12 +369,8 @@ static int check_shape(struct load_config *c, struct cs_error *err)
         return cs_error_set(err, CS_ERR_USAGE,
                             "--replicate-from with --no-data: the target would replicate "
                             "changes to rows it does not have; load the data too");
-    if (c->replicate_from && load_select_active(c))
-        return cs_error_set(err, CS_ERR_USAGE,
-                            "--replicate-from with --databases/--tables/--exclude is refused: "
-                            "the source's changes to what this load leaves out would stop "
-                            "replication; load the whole dump, or set replication up yourself "
-                            "with filters matching the load");
+    /* --replicate-from with --databases/--tables/--exclude: the replication
+     * filters name each loaded table (load/replfilter.h) */
     if (!c->replicate_from || !c->nrenames)
         return 0;
     load_rename_repl_hint(c, &hint);
@@ -401,6 +414,9 @@ static int parse_args(struct cs_cli *cli, int argc, char **argv, const struct cs
     if (p->check && c->archive && !strcmp(c->archive, "-"))
         return cs_error_set(err, CS_ERR_USAGE, "--check reads a dump directory or an archive "
                                                "file, not standard input");
+    if (c->wait_for_dump && c->dry_run)
+        return cs_error_set(err, CS_ERR_USAGE, "--dry-run checks a complete dump, not one "
+                                               "--wait-for-dump waits for");
     if (c->wait_for_dump && (c->archive || p->check))
         return cs_error_set(err, CS_ERR_USAGE, "--wait-for-dump loads a dump DIR or "
                                                "s3://BUCKET/PREFIX being written, not an "
@@ -417,6 +433,16 @@ static int parse_args(struct cs_cli *cli, int argc, char **argv, const struct cs
         c->replication_password = getenv("CSLOAD_REPLICATION_PASSWORD");
     if (c->replicate_from && !c->replication_user)
         return cs_error_set(err, CS_ERR_USAGE, "--replicate-from needs --replication-user");
+    if (c->replicate_all && !c->replicate_from)
+        return cs_error_set(err, CS_ERR_USAGE,
+                            "--replicate-all goes with --replicate-from (it leaves out the "
+                            "replication filters a partial dump gets)");
+    if (p->check && c->dry_run)
+        return cs_error_set(err, CS_ERR_USAGE,
+                            "--check (offline) or --dry-run (against the target), not both");
+    if (c->dry_run && c->archive && !strcmp(c->archive, "-"))
+        return cs_error_set(err, CS_ERR_USAGE, "--dry-run reads a dump directory or an archive "
+                                               "file, not standard input");
     if (check_shape(c, err) < 0)
         return -1;
     if (load_repl_ssl_resolve(c->replication_ssl, c->replication_ssl_ca, c->replication_ssl_cert,

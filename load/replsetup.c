@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "common/console.h"
+#include "load/select.h"
 
 /* How long the target's replica gets to connect to the source after START. */
 #define CONNECT_WAIT_S 60.0
@@ -51,6 +52,36 @@ static int parse_host_port(const char *s, char *host, size_t size, unsigned *por
     return 0;
 }
 
+/* Rows filtered out by csdump --where: the target lacks them, so the first
+ * replicated UPDATE or DELETE of one stops its replica, and an INSERT that
+ * the filter would have left out lands anyway. */
+static int where_refusal(const struct fmt_manifest *m, struct cs_error *err)
+{
+    char t[300] = "some tables";
+    size_t n = 0;
+
+    if (!fmt_manifest_subset(m))
+        return 0;
+    for (size_t i = 0; i < m->ntables; i++)
+        if (m->tables[i].where && n++ == 0)
+            snprintf(t, sizeof(t), "%s.%s", m->tables[i].schema, m->tables[i].name);
+    if (n > 1)
+        snprintf(t + strlen(t), sizeof(t) - strlen(t), " and %zu other table(s)", n - 1);
+    return cs_error_set(err, CS_ERR_USAGE,
+                        "--replicate-from: the dump holds only the rows of %s that its --where "
+                        "filter selected, so the target would not match the source: replication "
+                        "would stop at the first change to a row the dump left out (and apply "
+                        "rows the filter excludes); nothing was loaded. Load it without "
+                        "--replicate-from, or take a dump without --where to replicate",
+                        t);
+}
+
+void load_replsetup_release(struct load_replsetup *rs)
+{
+    if (rs)
+        load_replfilter_release(&rs->filter);
+}
+
 int load_replsetup_check(struct load_replsetup *rs, const struct load_config *cfg,
                          const struct fmt_manifest *m, const struct load_target *t,
                          struct cs_error *err)
@@ -78,8 +109,18 @@ int load_replsetup_check(struct load_replsetup *rs, const struct load_config *cf
         rs->src.host = rs->host;
         rs->src.user = cfg->replication_user;
     }
+    /* the filters are printed with the statements even when not run */
+    if (!cfg->replicate_all &&
+        load_replfilter_plan(m, &t->version, load_select_active(cfg), &rs->filter, err) < 0) {
+        if (cfg->replicate_from)
+            return -1;
+        cs_log_verbose(cfg->log, "no replication filters for this dump: %s", err->msg);
+        cs_error_clear(err);
+    }
     if (!rs->asked)
         return 0;
+    if (cfg->replicate_from && where_refusal(m, err) < 0)
+        return -1;
     if (load_repl_plan(m, &t->version, t->gtid_empty, &rs->src, 1, &p, err) == 0) {
         load_repl_plan_release(&p);
         return 0;
@@ -348,6 +389,45 @@ static void print_stmts(const struct load_config *cfg, char *const *s, size_t n)
         cs_log_info(cfg->log, "  %s;", s[i]);
 }
 
+static void print_filters(const struct load_replsetup *rs)
+{
+    const struct load_config *cfg = rs->cfg;
+
+    if (cfg->replicate_all) {
+        cs_log_info(cfg->log, "--replicate-all: no replication filters; every change on the "
+                              "source must find its schema and table on the target");
+        return;
+    }
+    if (!rs->filter.nstmts)
+        return;
+    cs_log_info(cfg->log,
+                "the dump holds only some of the source's schemas and tables: replication "
+                "filters so that the replica applies exactly those (%zu schema(s) whole, %zu "
+                "single table(s)), before the CHANGE statement:",
+                rs->filter.nwild, rs->filter.ntables);
+    print_stmts(cfg, rs->filter.stmts, rs->filter.nstmts);
+    cs_log_info(cfg->log, "they do not survive a restart of the target: add to its [mysqld] "
+                          "option group:");
+    for (const char *p = rs->filter.cnf; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        int len = nl ? (int)(nl - p) : (int)strlen(p);
+        cs_log_info(cfg->log, "  %.*s", len, p);
+        p += len + (nl != NULL);
+    }
+    cs_log_info(cfg->log, "note: statements that name no table (CREATE PROCEDURE, CREATE EVENT, "
+                          "GRANT) pass any table filter: such DDL for a schema the dump left "
+                          "out stops the replica");
+}
+
+static void print_plan(const struct load_replsetup *rs, const struct load_repl_plan *p)
+{
+    print_stmts(rs->cfg, p->gtid_stmts, p->ngtid);
+    print_filters(rs);
+    print_stmts(rs->cfg, p->change_stmts, p->nchange);
+    if (p->note)
+        cs_log_info(rs->cfg->log, "note: %s", p->note);
+}
+
 static int exec_stmts(struct cs_conn *c, char *const *s, size_t n, struct cs_error *err)
 {
     for (size_t i = 0; i < n; i++)
@@ -401,10 +481,7 @@ int load_replsetup_run(struct load_replsetup *rs, struct cs_conn *c, const struc
     }
     cs_log_info(cfg->log, "to make the target replicate from the source at the dump's "
                           "coordinates, run on the target:");
-    print_stmts(cfg, shown.gtid_stmts, shown.ngtid);
-    print_stmts(cfg, shown.change_stmts, shown.nchange);
-    if (shown.note)
-        cs_log_info(cfg->log, "note: %s", shown.note);
+    print_plan(rs, &shown);
     if (!rs->asked) {
         rc = 0;
         goto out;
@@ -414,9 +491,13 @@ int load_replsetup_run(struct load_replsetup *rs, struct cs_conn *c, const struc
         goto out;
     if (real.ngtid)
         cs_log_info(cfg->log, "the target's GTID state is now the dump's");
-    if (cfg->replicate_from && (exec_stmts(c, real.change_stmts, real.nchange, err) < 0 ||
+    if (cfg->replicate_from && (exec_stmts(c, rs->filter.stmts, rs->filter.nstmts, err) < 0 ||
+                                exec_stmts(c, real.change_stmts, real.nchange, err) < 0 ||
                                 wait_connected(rs, c, &real, err) < 0))
         goto out;
+    if (rs->filter.nstmts)
+        cs_log_info(cfg->log, "the target's replica applies only what the dump holds (the "
+                              "replication filters above)");
     rc = 0;
 out:
     if (rc < 0)
@@ -424,4 +505,32 @@ out:
     load_repl_plan_release(&shown);
     load_repl_plan_release(&real);
     return rc;
+}
+
+int load_replsetup_print(struct load_replsetup *rs, struct cs_conn *c, const struct fmt_manifest *m,
+                         const struct load_target *t, struct cs_error *err)
+{
+    const struct load_config *cfg = rs->cfg;
+    struct load_repl_source src = rs->src;
+    struct load_repl_plan shown = {0};
+    int planned = 0;
+
+    if (!m->coords.present && !rs->asked) {
+        cs_log_info(cfg->log, "replication: the dump has no binary log coordinates: no "
+                              "replica setup");
+        return 0;
+    }
+    src.password = cfg->replication_password;
+    if (plan_now(rs, c, m, t, &src, 1, &planned, &shown, err) < 0)
+        return -1;
+    if (planned) {
+        cs_log_info(cfg->log, "replication: %s",
+                    rs->asked ? "after the load csload would run "
+                                "on the target:"
+                              : "after the load csload would "
+                                "print (not run):");
+        print_plan(rs, &shown);
+    }
+    load_repl_plan_release(&shown);
+    return 0;
 }

@@ -6,8 +6,10 @@
  * and the replication TLS options and, when the target is to be changed
  * (--set-gtid, --replicate-from), builds the plan (load/repl.h), so that a
  * refusal -- a MySQL target for a MariaDB dump, a dump without coordinates,
- * a MariaDB release that cannot read the MySQL binary log -- stops csload
- * with nothing loaded.
+ * a MariaDB release that cannot read the MySQL binary log, a dump of
+ * filtered rows (--where) -- stops csload with nothing loaded.  For a
+ * partial dump it also builds the replication filters (load/replfilter.h)
+ * unless --replicate-all; run() sets them just before CHANGE ....
  * load_replsetup_run(), after the load is complete and verified: warns when
  * the source no longer holds the dump's binary log, reads the target's
  * GTID state again (the load may have written to its binary log), prints
@@ -27,6 +29,7 @@
 #include "format/manifest.h"
 #include "load/config.h"
 #include "load/repl.h"
+#include "load/replfilter.h"
 #include "load/session.h"
 
 struct load_replsetup {
@@ -34,9 +37,16 @@ struct load_replsetup {
     char host[256];
     struct load_repl_source src; /* placeholders unless --replicate-from; no password */
     int asked;                   /* --set-gtid or --replicate-from */
+    struct load_replfilter filter; /* --replicate-from of a partial dump; none otherwise */
 };
 
 int load_replsetup_check(struct load_replsetup *rs, const struct load_config *cfg,
+                         const struct fmt_manifest *m, const struct load_target *t,
+                         struct cs_error *err);
+void load_replsetup_release(struct load_replsetup *rs);
+/* --dry-run: prints what load_replsetup_run() would do, on the target's
+ * state now (read on C); changes nothing. */
+int load_replsetup_print(struct load_replsetup *rs, struct cs_conn *c,
                          const struct fmt_manifest *m, const struct load_target *t,
                          struct cs_error *err);
 /* C: the coordinator's connection to the target. */

@@ -15,9 +15,11 @@
 #include "load/chunk.h"
 #include "load/compat.h"
 #include "load/definer.h"
+#include "load/dryrun.h"
 #include "load/jobs.h"
 #include "load/jsoncheck.h"
 #include "load/nontx.h"
+#include "load/privs.h"
 #include "load/rename.h"
 #include "load/replsetup.h"
 #include "load/schema.h"
@@ -205,17 +207,13 @@ static int replace_over_earlier(const struct run *r)
             !load_journal_has(&r->journal, "load:replace"));
 }
 
-static int open_journal(struct run *r, int *first_run, struct cs_error *err)
+/* The journal as it is (nothing created yet); --reset-progress forgets it. */
+static int read_journal(struct run *r, int *exists, int *first_run, struct cs_error *err)
 {
-    if (load_journal_ensure(&r->main, err) < 0)
+    if (load_journal_peek(&r->main, r->dump_id, &r->journal, exists, err) < 0)
         return -1;
-    if (r->cfg->reset_progress) {
-        cs_log_info(r->cfg->log, "--reset-progress: forgetting what earlier runs of this dump did");
-        if (load_journal_reset(&r->main, r->dump_id, err) < 0)
-            return -1;
-    }
-    if (load_journal_read(&r->main, r->dump_id, &r->journal, err) < 0)
-        return -1;
+    if (r->cfg->reset_progress)
+        load_journal_release(&r->journal);
     *first_run = !load_journal_has(&r->journal, "load:started");
     if (!*first_run && replace_over_earlier(r)) {
         int done = load_journal_has(&r->journal, "load:done");
@@ -232,6 +230,19 @@ static int open_journal(struct run *r, int *first_run, struct cs_error *err)
     }
     if (!*first_run)
         cs_log_info(r->cfg->log, "resuming: %zu step(s) of an earlier run are done", r->journal.n);
+    return 0;
+}
+
+/* After every check: the journal is made (and an earlier run forgotten). */
+static int open_journal(struct run *r, struct cs_error *err)
+{
+    if (load_journal_ensure(&r->main, err) < 0)
+        return -1;
+    if (r->cfg->reset_progress) {
+        cs_log_info(r->cfg->log, "--reset-progress: forgetting what earlier runs of this dump did");
+        if (load_journal_reset(&r->main, r->dump_id, err) < 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -814,17 +825,45 @@ static int phase(struct run *r, const char *name)
 }
 
 /* Journal, schemas, tables and claims: one loader at a time (load/share.h). */
+/* Everything a load checks before its first change, the journal included
+ * (read, not created): a refused load leaves the target as it was, and a
+ * dry run stops after.  --data-only creates nothing: its own check. */
+static int checks(struct run *r, int *journal_exists, struct cs_error *err)
+{
+    int first_run;
+
+    if (read_journal(r, journal_exists, &first_run, err) < 0 || init_ctx(r, err) < 0 ||
+        load_accounts_prepare(&r->accounts, &r->main, r->cfg, r->in, r->m, &r->target, &r->journal,
+                              first_run, err) < 0 ||
+        (!r->cfg->data_only && load_privs_check(&r->main, r->cfg, r->m, err) < 0) ||
+        target_checks(r, first_run, err) < 0)
+        return -1;
+    return 0;
+}
+
+/* --dry-run: the checks, then the plan. */
+static int dry_phases(struct run *r, struct cs_error *err)
+{
+    int exists = 0;
+
+    if (checks(r, &exists, err) < 0)
+        return -1;
+    load_dryrun_print(&r->ctx, exists);
+    if (load_replsetup_print(&r->repl, &r->main, r->m, &r->target, err) < 0)
+        return -1;
+    cs_log_info(r->cfg->log, "dry run complete: the load would start; nothing was changed on "
+                             "the target");
+    return 0;
+}
+
 static int setup_phase(struct run *r, struct cs_error *err)
 {
-    int first_run, rc;
+    int exists, rc;
 
     if (load_share_lock(&r->main, r->dump_id, r->cfg->cancel, r->cfg->log, "setting the load up",
                         err) < 0)
         return -1;
-    rc = open_journal(r, &first_run, err) < 0 || init_ctx(r, err) < 0 ||
-                 load_accounts_prepare(&r->accounts, &r->main, r->cfg, r->in, r->m, &r->target,
-                                       &r->journal, first_run, err) < 0 ||
-                 target_checks(r, first_run, err) < 0 ||
+    rc = checks(r, &exists, err) < 0 || open_journal(r, err) < 0 ||
                  mark_started(r, err) < 0 ||
                  load_compat_record(r->compat, &r->main, r->dump_id, err) < 0 ||
                  phase(r, "tables") || ddl_phase(r, err) < 0 ||
@@ -956,7 +995,9 @@ int load_run(const struct load_config *cfg, struct cs_error *err)
     preflight(&r);
     if (load_jsoncheck_target(r.m, &r.target.version, cfg->log, err) < 0)
         goto out;
-    rc = phases(&r, err);
+    rc = cfg->dry_run ? dry_phases(&r, err) : phases(&r, err);
+    if (rc < 0 && cfg->dry_run)
+        cs_error_prefix(err, "dry run: the load would fail");
 out:
     if (rc < 0 && cs_cancelled(cfg->cancel) && err->code != CS_ERR_CANCELLED)
         cs_error_prefix(err, "interrupted");
@@ -975,6 +1016,7 @@ out:
     free(r.ctx.chunks_left);
     load_journal_release(&r.journal);
     load_target_release(&r.target);
+    load_replsetup_release(&r.repl);
     load_compat_free(r.compat);
     load_accounts_free(r.accounts);
     cs_conn_close(&r.main);

@@ -27,6 +27,7 @@ expect() {
 
 expect 0 "Usage: csdump" -- --help
 expect 0 "^csdump [0-9]+\.[0-9]+" -- --version
+expect 0 "--dry-run +connect, resolve the selection" -- --help
 expect 2 "--outdir DIR or --archive FILE is required" --
 expect 2 "unknown option .*--bogus" -- --bogus -o "$WORK/x"
 # a bad option after good ones is still named (not "unexpected argument")

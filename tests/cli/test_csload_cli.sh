@@ -31,6 +31,10 @@ expect 2 "expected exactly one dump DIR" -- "$WORK/a" "$WORK/b"
 expect 2 "--if-exists=maybe: expected fail, skip or replace" -- --if-exists maybe "$WORK/empty"
 expect 2 "--defer-indexes=some: expected all, fulltext, none or auto" -- --defer-indexes some "$WORK/empty"
 expect 2 "--replicate-from needs --replication-user" -- --replicate-from 127.0.0.1:3306 "$WORK/empty"
+expect 2 "--replicate-all goes with --replicate-from" -- --replicate-all "$WORK/empty"
+expect 2 "--check \\(offline\\) or --dry-run" -- --check --dry-run "$WORK/empty"
+expect 0 "--dry-run +check DIR as a load would" -- --help
+expect 0 "--replicate-all +with --replicate-from" -- --help
 expect 2 "--replication-ssl-mode=maybe: expected disabled, required, verify-ca or verify-identity" -- \
     --replication-ssl-mode maybe "$WORK/empty"
 expect 2 "--replication-ssl-mode=verify-ca needs --replication-ssl-ca" -- \
@@ -122,8 +126,6 @@ expect 2 "two schemas cannot both load as n" -- --rename-schema a:n,b:n "$WORK/e
 expect 2 "--rename-schema=a:b: b is renamed itself" -- --rename-schema a:b,b:c "$WORK/empty"
 expect 2 "--no-data and --data-only exclude each other" -- --no-data --data-only "$WORK/empty"
 expect 2 "--replicate-from with --no-data" -- --no-data --replicate-from h:1 --replication-user r "$WORK/empty"
-expect 2 "--replicate-from with --databases/--tables/--exclude is refused" -- \
-    --databases shop --replicate-from h:1 --replication-user r "$WORK/empty"
 expect 2 "--replicate-from with --rename-schema is refused.*replicate_rewrite_db = 'shop->s2,crm->c2'.*REPLICATE_REWRITE_DB = \\(\\(shop, s2\\), \\(crm, c2\\)\\)" -- \
     --rename-schema shop:s2,crm:c2 --replicate-from h:1 --replication-user r "$WORK/empty"
 expect 2 "--wait-for-dump loads a dump while it is written, whole" -- \
