@@ -109,8 +109,8 @@ static int check_file(const struct load_chunk_job *job, struct fmt_source *count
         fmt_source_counter_result(counter, &bytes, job->early_hash);
         return 0;
     }
-    return load_check_drain(job->in, job->c->file, counter, job->c->file_bytes,
-                            job->c->file_hash, err);
+    return load_check_drain(job->in, job->c->file, counter, job->c->file_bytes, job->c->file_hash,
+                            err);
 }
 
 static int via_infile(struct cs_conn *conn, struct load_infile *inf,
@@ -266,8 +266,8 @@ static int apply_body(struct cs_conn *conn, struct load_infile *inf,
 /* The chunk's claim (load/share.h), in the open transaction (a
  * transactional table) or as a named lock; ITEM gets the journal item.
  * Busy or done: the transaction is rolled back, nothing was touched. */
-static int take_claim(struct cs_conn *conn, const struct load_chunk_job *job,
-                      struct cs_buf *item, struct cs_error *err)
+static int take_claim(struct cs_conn *conn, const struct load_chunk_job *job, struct cs_buf *item,
+                      struct cs_error *err)
 {
     int tx = job->t->transactional, rc;
     struct cs_error ignore;
@@ -276,8 +276,8 @@ static int take_claim(struct cs_conn *conn, const struct load_chunk_job *job,
     if (cs_buf_failed(item))
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     rc = tx ? load_share_claim(conn, job->dump_id, item->data, job->claim, err)
-            : load_share_claim_named(conn, job->dump_id, item->data, job->claim,
-                                         job->cfg->cancel, err);
+            : load_share_claim_named(conn, job->dump_id, item->data, job->claim, job->cfg->cancel,
+                                     err);
     if (rc > 0 && tx) {
         cs_error_clear(&ignore);
         cs_conn_exec(conn, "ROLLBACK", &ignore);
@@ -298,6 +298,19 @@ int load_chunk_apply(struct cs_conn *conn, struct load_infile *inf,
     /* a non-transactional table's rows land as written: no transaction to
      * share with the journal row (load/nontx.h says how a rerun copes); its
      * claim is a named lock (load/share.h) */
+    /* a chunk no fill listed (a streamed archive) gets its claim row first,
+     * in its own statement: made inside the transaction, after a FOR UPDATE
+     * that found nothing, two loaders' gap locks deadlock */
+    if (tx && job->claim == LOAD_CLAIM_WAIT) {
+        load_chunk_item(&claim_item, job->c);
+        if (cs_buf_failed(&claim_item)) {
+            cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        if (load_share_claim_add(conn, job->dump_id, claim_item.data, err) < 0)
+            goto out;
+        cs_buf_reset(&claim_item);
+    }
     if (tx && cs_conn_exec(conn, "START TRANSACTION", err) < 0)
         goto out;
     if (job->claim && (rc = take_claim(conn, job, &claim_item, err)) != LOAD_CLAIMED)
@@ -316,8 +329,7 @@ int load_chunk_apply(struct cs_conn *conn, struct load_infile *inf,
                      "%s.%s chunk %s: the server took %llu rows, the manifest says %llu "
                      "(rows already in the table?%s)",
                      job->t->schema, job->t->name, job->c->file, (unsigned long long)rows,
-                     (unsigned long long)job->c->rows,
-                     tx ? " nothing of the chunk was kept" : "");
+                     (unsigned long long)job->c->rows, tx ? " nothing of the chunk was kept" : "");
         goto out;
     }
     load_chunk_item(&item, job->c);
@@ -342,12 +354,14 @@ out:
         return rc;
     }
     if (rc < 0 && !tx)
-        cs_error_prefix(err, "%s.%s is not transactional: some rows of chunk %s may be in it; "
-                             "run the same command again to reload the table whole",
+        cs_error_prefix(err,
+                        "%s.%s is not transactional: some rows of chunk %s may be in it; "
+                        "run the same command again to reload the table whole",
                         job->t->schema, job->t->name, job->c->file);
     else if (rc < 0 && (err->code == CS_ERR_FORMAT || err->code == CS_ERR_TRUNCATED))
-        cs_error_prefix(err, "%s.%s: chunk file %s is damaged (copy it again); nothing of it was "
-                             "loaded",
+        cs_error_prefix(err,
+                        "%s.%s: chunk file %s is damaged (copy it again); nothing of it was "
+                        "loaded",
                         job->t->schema, job->t->name, job->c->file);
     if (rc < 0 && err->code != CS_ERR_CONN_LOST) {
         cs_error_clear(&ignore);

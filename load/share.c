@@ -283,24 +283,8 @@ int load_share_claim(struct cs_conn *c, const char *dump_id, const char *item, e
     load_share_claim_sql(&sql, dump_id, item, mode == LOAD_CLAIM_SKIP);
     v = cs_buf_failed(&sql) ? cs_error_set(err, CS_ERR_NOMEM, "out of memory") - 1
                             : scalar(c, sql.data, err);
-    if (v == -1 && mode == LOAD_CLAIM_WAIT) {
-        /* no row (a chunk no fill listed: a streamed archive): made in this
-         * transaction, so a second loader waits on it, then finds it done */
-        struct cs_buf ins = CS_BUF_INIT;
-        claims_insert_head(&ins);
-        cs_buf_putc(&ins, '(');
-        fmt_sql_append_string(&ins, dump_id, strlen(dump_id));
-        cs_buf_putc(&ins, ',');
-        fmt_sql_append_string(&ins, item, strlen(item));
-        cs_buf_putc(&ins, ')');
-        if (cs_buf_failed(&ins))
-            v = cs_error_set(err, CS_ERR_NOMEM, "out of memory") - 1;
-        else if (cs_conn_exec(c, ins.data, err) < 0)
-            v = -2;
-        else if ((v = scalar(c, sql.data, err)) == -1)
-            v = cs_error_set(err, CS_ERR_INTERNAL, "%s: no claim row after making it", item) - 1;
-        cs_buf_release(&ins);
-    }
+    if (v == -1 && mode == LOAD_CLAIM_WAIT) /* load_share_claim_add was not called */
+        v = cs_error_set(err, CS_ERR_INTERNAL, "%s: no claim row to wait on", item) - 1;
     cs_buf_release(&sql);
     if (mode == LOAD_CLAIM_WAIT) {
         struct cs_error e2;
