@@ -13,6 +13,7 @@
 #include "common/queue.h"
 #include "format/archive.h"
 #include "format/manifest.h"
+#include "format/sign.h"
 
 struct item {
     char *name;
@@ -21,7 +22,7 @@ struct item {
 
 struct dump_archiver {
     struct dump_publish pub;
-    char *target;       /* NULL for standard output */
+    char *target; /* NULL for standard output */
     char *partial;
     char *spool;
     int fd;
@@ -32,6 +33,8 @@ struct dump_archiver {
     pthread_mutex_t mu;
     struct cs_error err; /* the archiver's first error */
     const struct cs_log *log;
+    const struct fmt_sign_key *sign; /* NULL: unsigned */
+    char *dump_id;                   /* what chunk descriptions are bound to */
 };
 
 static void item_free(struct item *it)
@@ -41,6 +44,42 @@ static void item_free(struct item *it)
     free(it->name);
     free(it->meta);
     free(it);
+}
+
+/* ENTRY with TEXT, followed (signed) by its signature entry. */
+static int add_signed(struct dump_archiver *a, const char *entry, const char *text,
+                      const char *sig_text, struct cs_error *err)
+{
+    struct cs_buf sig = CS_BUF_INIT, bound = CS_BUF_INIT;
+    char *sig_name = NULL;
+    int rc = -1;
+
+    if (fmt_archive_add_memory(a->w, entry, text, strlen(text), err) < 0)
+        goto out;
+    if (!a->sign) {
+        rc = 0;
+        goto out;
+    }
+    if (!sig_text) { /* a chunk description: bound to its dump */
+        fmt_sign_meta_data(&bound, a->dump_id, text);
+        if (cs_buf_failed(&bound)) {
+            cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        if (fmt_sign_data(a->sign, bound.data, bound.len, &sig, err) < 0)
+            goto out;
+    }
+    if (!(sig_name = fmt_sign_name(entry))) {
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    sig_text = sig_text ? sig_text : sig.data;
+    rc = fmt_archive_add_memory(a->w, sig_name, sig_text, strlen(sig_text), err);
+out:
+    free(sig_name);
+    cs_buf_release(&sig);
+    cs_buf_release(&bound);
+    return rc;
 }
 
 static int append(struct dump_archiver *a, const struct item *it, struct cs_error *err)
@@ -53,8 +92,7 @@ static int append(struct dump_archiver *a, const struct item *it, struct cs_erro
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     if (it->meta) {
         cs_buf_printf(&meta, "%s%s", it->name, FMT_META_SUFFIX);
-        if (cs_buf_failed(&meta) ||
-            fmt_archive_add_memory(a->w, meta.data, it->meta, strlen(it->meta), err) < 0)
+        if (cs_buf_failed(&meta) || add_signed(a, meta.data, it->meta, NULL, err) < 0)
             goto out;
     }
     if (fmt_archive_add_file(a->w, it->name, path, err) < 0)
@@ -148,6 +186,7 @@ static void release(struct dump_archiver *a)
     free(a->target);
     free(a->partial);
     free(a->spool);
+    free(a->dump_id);
     free(a);
 }
 
@@ -192,7 +231,16 @@ const struct dump_publish *dump_archiver_publish(struct dump_archiver *a)
     return &a->pub;
 }
 
-int dump_archiver_finish(struct dump_archiver *a, const char *manifest_json,
+int dump_archiver_sign_with(struct dump_archiver *a, const struct fmt_sign_key *key,
+                            const char *dump_id, struct cs_error *err)
+{
+    a->sign = key;
+    free(a->dump_id);
+    a->dump_id = dump_id ? strdup(dump_id) : NULL;
+    return !dump_id || a->dump_id ? 0 : cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+}
+
+int dump_archiver_finish(struct dump_archiver *a, const char *manifest_json, const char *sig,
                          struct cs_error *err)
 {
     int rc = -1;
@@ -204,8 +252,7 @@ int dump_archiver_finish(struct dump_archiver *a, const char *manifest_json,
         cs_error_copy(err, &a->err);
         goto out;
     }
-    if (fmt_archive_add_memory(a->w, FMT_MANIFEST_NAME, manifest_json, strlen(manifest_json),
-                               err) < 0 ||
+    if ((sig && !a->sign) || add_signed(a, FMT_MANIFEST_NAME, manifest_json, sig, err) < 0 ||
         fmt_archive_writer_finish(a->w, err) < 0)
         goto out;
     if (a->target && (fsync(a->fd) < 0 || rename(a->partial, a->target) < 0)) {

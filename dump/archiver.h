@@ -22,6 +22,8 @@
 #include "common/log.h"
 #include "dump/chunk.h"
 
+struct fmt_sign_key;
+
 struct dump_archiver;
 
 /* TARGET: a file name or "-" (standard output). */
@@ -29,8 +31,14 @@ struct dump_archiver *dump_archiver_start(const char *target, const char *spool,
                                           const struct cs_log *log, struct cs_error *err);
 /* The publish hook that hands files to A. */
 const struct dump_publish *dump_archiver_publish(struct dump_archiver *a);
-/* The manifest last, the end of the archive, FILE.partial -> FILE; frees A. */
-int dump_archiver_finish(struct dump_archiver *a, const char *manifest_json,
+/* A signed dump (before the first file): each chunk description NAME.meta.json
+ * is followed by its signature NAME.meta.sig over fmt_sign_meta_data(DUMP_ID,
+ * description) (format/sign.h); KEY is lent. */
+int dump_archiver_sign_with(struct dump_archiver *a, const struct fmt_sign_key *key,
+                            const char *dump_id, struct cs_error *err);
+/* The manifest last (then SIG, its signature text, when signed: NULL
+ * otherwise), the end of the archive, FILE.partial -> FILE; frees A. */
+int dump_archiver_finish(struct dump_archiver *a, const char *manifest_json, const char *sig,
                          struct cs_error *err);
 /* After a failure: stops, removes FILE.partial (a pipe just ends, without a
  * manifest); frees A.  NULL-safe. */

@@ -11,6 +11,8 @@
 #include "dump/lockmode.h"
 #include "format/manifest.h"
 
+struct fmt_sign_key;
+
 struct dump_list {
     char **items;
     size_t n;
@@ -45,6 +47,9 @@ struct dump_config {
     enum dump_users users;
     struct dump_list include_users; /* "user@host" patterns */
     struct dump_list exclude_users;
+    const char *sign_key_file;    /* --sign-key FILE */
+    const char *gen_key_dir;      /* --gen-key DIR: make a key pair, dump nothing */
+    const struct fmt_sign_key *sign_key; /* loaded from sign_key_file: the dump is signed */
     int allow_missing;            /* what csdump cannot see or read: warn, do not fail */
     int quiet, verbose, progress;
     const volatile int *cancel;   /* set by the signal handler */

@@ -9,6 +9,8 @@
 #include "common/connopt.h"
 #include "common/console.h"
 #include "common/cli.h"
+#include "common/fs.h"
+#include "format/sign.h"
 #include "dump/run.h"
 #include "dump/select.h"
 
@@ -46,6 +48,8 @@ enum {
     OPT_INCLUDE_USERS,
     OPT_EXCLUDE_USERS,
     OPT_ALLOW_MISSING,
+    OPT_SIGN_KEY,
+    OPT_GEN_KEY,
 };
 
 static const struct option long_options[] = {
@@ -80,6 +84,8 @@ static const struct option long_options[] = {
     {"include-users", required_argument, NULL, OPT_INCLUDE_USERS},
     {"exclude-users", required_argument, NULL, OPT_EXCLUDE_USERS},
     {"allow-missing", no_argument, NULL, OPT_ALLOW_MISSING},
+    {"sign-key", required_argument, NULL, OPT_SIGN_KEY},
+    {"gen-key", required_argument, NULL, OPT_GEN_KEY},
     CS_CLI_COMMON_OPTIONS,
     {NULL, 0, NULL, 0},
 };
@@ -89,6 +95,7 @@ static void usage(FILE *out)
     fprintf(out,
             "Usage: csdump [OPTIONS] --outdir DIR\n"
             "       csdump [OPTIONS] --archive FILE|-\n"
+            "       csdump --gen-key DIR\n"
             "Take one consistent snapshot of a MySQL/MariaDB server with parallel connections,\n"
             "into chunked zstd files plus DIR/manifest.json (binlog position and GTID set).\n\n"
             "%s\n"
@@ -103,6 +110,14 @@ static void usage(FILE *out)
             "      --chunk-bytes=SIZE   raw bytes per chunk file (default 128M; K, M, G suffixes)\n"
             "  -t, --threads=N          parallel connections (default 4; 1.5x are opened as\n"
             "                           snapshot connections, the rest are spares)\n\n"
+            "Trust:\n"
+            "      --sign-key=FILE      sign the dump with this Ed25519 private key (PEM): each\n"
+            "                           file's SHA-256 in the manifest, manifest.sig over it\n"
+            "                           (csload --verify-key checks it with the public key)\n"
+            "      --gen-key=DIR        make a key pair DIR/sign.pem (private, 0600) and\n"
+            "                           DIR/sign.pub.pem (public) and exit; or: openssl genpkey\n"
+            "                           -algorithm ed25519 -out sign.pem && openssl pkey -in\n"
+            "                           sign.pem -pubout -out sign.pub.pem\n\n"
             "Selection (system schemas only when named and --include-system; every item\n"
             "must match something on the source, else exit 2; %% or * match any run of\n"
             "characters):\n"
@@ -283,6 +298,8 @@ static int parse_one(struct dump_config *c, struct cs_connopt *co, int opt, cons
     case OPT_INCLUDE_USERS: return split_list(&c->include_users, "include-users", arg, err);
     case OPT_EXCLUDE_USERS: return split_list(&c->exclude_users, "exclude-users", arg, err);
     case OPT_ALLOW_MISSING: c->allow_missing = 1; return 0;
+    case OPT_SIGN_KEY: c->sign_key_file = arg; return 0;
+    case OPT_GEN_KEY: c->gen_key_dir = arg; return 0;
     case OPT_PAUSE_REPLICA: c->pause_replica = 1; return 0;
     case OPT_FORMAT:
     case OPT_COMPRESS:
@@ -337,6 +354,11 @@ static int parse_args(struct cs_cli *cli, int argc, char **argv, const struct cs
     if (cli->first_arg < cli->args.argc)
         return cs_error_set(err, CS_ERR_USAGE, "unexpected argument '%s' (see csdump --help)",
                             cli->args.argv[cli->first_arg]);
+    if (c->gen_key_dir)
+        return c->outdir || c->archive
+                   ? cs_error_set(err, CS_ERR_USAGE,
+                                  "--gen-key makes a key pair and dumps nothing: give it alone")
+                   : 0;
     if (!c->outdir && !c->archive)
         return cs_error_set(err, CS_ERR_USAGE,
                             "--outdir DIR or --archive FILE is required (see csdump --help)");
@@ -358,6 +380,30 @@ static int parse_args(struct cs_cli *cli, int argc, char **argv, const struct cs
     return cs_connopt_finish(co, err);
 }
 
+/* --gen-key DIR: DIR/sign.pem and DIR/sign.pub.pem. */
+static int gen_key(const char *dir, const struct cs_log *log, struct cs_error *err)
+{
+    char *priv = NULL, *pub = NULL;
+    int rc = -1;
+
+    if (cs_fs_mkdir_p(dir, 0700, err) < 0)
+        return -1;
+    priv = cs_fs_join(dir, "sign.pem");
+    pub = cs_fs_join(dir, "sign.pub.pem");
+    if (!priv || !pub)
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    else if (fmt_sign_keygen(priv, pub, err) == 0)
+        rc = 0;
+    if (rc == 0)
+        cs_log_info(log,
+                    "made %s (private: csdump --sign-key; keep it secret) and %s (public: "
+                    "csload --verify-key)",
+                    priv, pub);
+    free(priv);
+    free(pub);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     struct cs_console con;
@@ -366,6 +412,7 @@ int main(int argc, char **argv)
     struct cs_connopt co;
     struct cs_cli cli = {0};
     struct cs_error err;
+    struct fmt_sign_key *sign_key = NULL;
     int rc = 1, r;
 
     cs_error_clear(&err);
@@ -388,10 +435,20 @@ int main(int argc, char **argv)
     cfg.progress = cfg.progress && !cfg.quiet && con.tty;
     cfg.cancel = (const volatile int *)&cancel_flag;
     cs_cli_signals(on_signal);
+    if (cfg.gen_key_dir) {
+        rc = gen_key(cfg.gen_key_dir, &log, &err) == 0 ? 0 : cs_cli_exit_code(&err);
+        goto out;
+    }
+    if (cfg.sign_key_file && !(sign_key = fmt_sign_key_load_private(cfg.sign_key_file, &err))) {
+        rc = cs_cli_exit_code(&err);
+        goto out;
+    }
+    cfg.sign_key = sign_key;
     cs_conn_library_init();
     rc = dump_run(&cfg, &err) == 0 ? 0 : cs_cli_exit_code(&err);
     cs_conn_library_end();
 out:
+    fmt_sign_key_free(sign_key);
     if (rc != 0 && cs_error_is_set(&err))
         cs_log_error(&log, "%s", err.msg);
     free_list(&cfg.databases);

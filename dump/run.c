@@ -19,10 +19,11 @@
 #include "dump/select.h"
 #include "dump/snapshot.h"
 #include "dump/work.h"
+#include "format/sign.h"
 
 struct run {
     const struct dump_config *cfg;
-    struct dump_config local;        /* cfg with outdir = the spool, for --archive */
+    struct dump_config local; /* cfg with outdir = the spool, for --archive */
     char *spool;
     struct dump_archiver *arch;
     struct cs_conn main;
@@ -34,7 +35,7 @@ struct run {
     struct dump_work work;
     int work_started;
     struct fmt_manifest *m;
-    const struct dump_publish *pub;  /* NULL for a directory */
+    const struct dump_publish *pub; /* NULL for a directory */
     double t0;
     uint64_t est_bytes;
 };
@@ -95,8 +96,9 @@ static int connect_main(struct run *r, struct cs_error *err)
     {
         char ep[300];
         cs_conn_endpoint(&r->main, ep, sizeof(ep));
-        cs_log_info(r->cfg->log, "source: %s %s, connected %s%s", cs_flavor_name(r->server.version.flavor),
-                    r->server.version_text, strstr(ep, "via ") == ep ? "" : "to ", ep);
+        cs_log_info(r->cfg->log, "source: %s %s, connected %s%s",
+                    cs_flavor_name(r->server.version.flavor), r->server.version_text,
+                    strstr(ep, "via ") == ep ? "" : "to ", ep);
     }
     return 0;
 }
@@ -116,8 +118,8 @@ static int start_archive(struct run *r, struct cs_error *err)
     r->local = *r->cfg;
     r->local.outdir = r->spool;
     r->cfg = &r->local;
-    r->arch = dump_archiver_start(r->local.archive, r->spool, r->local.threads + 1,
-                                  r->local.log, err);
+    r->arch =
+        dump_archiver_start(r->local.archive, r->spool, r->local.threads + 1, r->local.log, err);
     if (!r->arch)
         return -1;
     r->pub = dump_archiver_publish(r->arch);
@@ -133,11 +135,52 @@ static int publish_files(struct run *r, size_t from, struct cs_error *err)
     return 0;
 }
 
+/* NAME with LEN bytes of DATA, written atomically into the output. */
+static int put_file(struct run *r, const char *name, const char *data, size_t len,
+                    struct cs_error *err)
+{
+    char *path = cs_fs_join(r->cfg->outdir, name);
+    int rc = path ? cs_fs_write_atomic(path, data, len, 0600, err)
+                  : cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+
+    free(path);
+    return rc;
+}
+
+/* --sign-key: SIG = the signature file's text for JSON (left empty unsigned). */
+static int sign_text(const struct run *r, const char *json, struct cs_buf *sig,
+                     struct cs_error *err)
+{
+    if (!r->cfg->sign_key)
+        return 0;
+    return fmt_sign_data(r->cfg->sign_key, json, strlen(json), sig, err);
+}
+
+/* The early catalog FMT_CATALOG_NAME (and, signed, its signature) into the
+ * output and the manifest's files. */
+static int put_catalog(struct run *r, const char *json, struct cs_error *err)
+{
+    struct cs_buf sig = CS_BUF_INIT;
+    int rc = -1;
+
+    if (put_file(r, FMT_CATALOG_NAME, json, strlen(json), err) < 0 ||
+        dump_schema_add_file(r->m, FMT_CATALOG_NAME, json, strlen(json), err) < 0 ||
+        sign_text(r, json, &sig, err) < 0)
+        goto out;
+    if (sig.len && (put_file(r, FMT_CATALOG_SIG_NAME, sig.data, sig.len, err) < 0 ||
+                    dump_schema_add_file(r->m, FMT_CATALOG_SIG_NAME, sig.data, sig.len, err) < 0))
+        goto out;
+    rc = 0;
+out:
+    cs_buf_release(&sig);
+    return rc;
+}
+
 /* The archive's early catalog: the manifest so far (tables without chunks),
  * so a loader reading a pipe can create tables before the data arrives. */
 static int publish_catalog(struct run *r, struct cs_error *err)
 {
-    char *json, *path;
+    char *json;
     size_t from = r->m->nfiles;
     int rc = -1;
 
@@ -147,14 +190,9 @@ static int publish_catalog(struct run *r, struct cs_error *err)
     if (!r->m->finished_at && !(r->m->finished_at = strdup(r->m->started_at)))
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     json = fmt_manifest_to_json(r->m, err);
-    path = json ? cs_fs_join(r->cfg->outdir, FMT_CATALOG_NAME) : NULL;
-    if (json && path && cs_fs_write_atomic(path, json, strlen(json), 0600, err) == 0 &&
-        dump_schema_add_file(r->m, FMT_CATALOG_NAME, json, strlen(json), err) == 0)
+    if (json && put_catalog(r, json, err) == 0)
         rc = publish_files(r, from, err);
-    else if (json && !path)
-        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     free(json);
-    free(path);
     return rc;
 }
 
@@ -174,15 +212,20 @@ static int catalog_phase(struct run *r, struct cs_error *err)
         if (dump_table_sql_build(t, &r->tsql[i]) < 0)
             return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         if (t->versioned)
-            cs_log_warn(cfg->log, "%s.%s is system-versioned: only its current rows are dumped, "
-                                  "not its history", t->schema, t->name);
+            cs_log_warn(cfg->log,
+                        "%s.%s is system-versioned: only its current rows are dumped, "
+                        "not its history",
+                        t->schema, t->name);
     }
-    cs_log_info(cfg->log, "%zu schema(s), %zu table(s), %zu other object(s), %zu account(s), "
-                          "~%.1f MB of data",
+    cs_log_info(cfg->log,
+                "%zu schema(s), %zu table(s), %zu other object(s), %zu account(s), "
+                "~%.1f MB of data",
                 r->cat->nschemas, r->cat->ntables, r->cat->nobjects, r->cat->naccounts,
                 (double)r->est_bytes / 1e6);
     r->m = dump_record_begin(cfg, &r->server, r->cat, err);
-    if (!r->m || dump_schema_write(&r->main, cfg, r->cat, r->m, err) < 0 ||
+    if (!r->m ||
+        (r->arch && dump_archiver_sign_with(r->arch, cfg->sign_key, r->m->dump_id, err) < 0) ||
+        dump_schema_write(&r->main, cfg, r->cat, r->m, err) < 0 ||
         dump_accounts_write(&r->main, cfg, &r->server.version, r->cat, r->m, err) < 0)
         return -1;
     for (size_t i = 0; i < r->cat->nnot_dumped; i++)
@@ -347,7 +390,9 @@ stopped:
 
 static int finish_manifest(struct run *r, struct cs_error *err)
 {
-    int rc;
+    struct cs_buf sig = CS_BUF_INIT;
+    char *json = NULL;
+    int rc = -1;
 
     for (size_t i = 0; i < r->cat->ntables; i++)
         if (dump_record_table(r->m, r->cat, i, &r->work.results[i], err) < 0)
@@ -356,19 +401,24 @@ static int finish_manifest(struct run *r, struct cs_error *err)
     r->m->finished_at = dump_record_now();
     if (!r->m->finished_at)
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    json = fmt_manifest_to_json(r->m, err);
+    if (!json || sign_text(r, json, &sig, err) < 0)
+        goto out;
     if (r->arch) {
-        char *json = fmt_manifest_to_json(r->m, err);
         struct dump_archiver *a = r->arch;
         r->arch = NULL;
-        rc = json ? dump_archiver_finish(a, json, err) : -1;
-        if (!json)
-            dump_archiver_abort(a);
-        free(json);
-        return rc;
+        rc = dump_archiver_finish(a, json, sig.len ? sig.data : NULL, err);
+        goto out;
     }
-    if (cs_fs_fsync_dir(r->cfg->outdir, err) < 0)
-        return -1;
-    return fmt_manifest_write(r->m, r->cfg->outdir, err);
+    /* the signature first: the manifest, last, completes the dump */
+    if (cs_fs_fsync_dir(r->cfg->outdir, err) < 0 ||
+        (sig.len && put_file(r, FMT_SIGN_FILE, sig.data, sig.len, err) < 0))
+        goto out;
+    rc = put_file(r, FMT_MANIFEST_NAME, json, strlen(json), err);
+out:
+    free(json);
+    cs_buf_release(&sig);
+    return rc;
 }
 
 /* What the dump holds, per kind of object, and what it left out. */
@@ -387,8 +437,9 @@ static void summary_kinds(const struct run *r)
                 : dump_select_wants_accounts(r->cfg) ? " (left out: see not_dumped)"
                                                      : " (not asked for: --users)");
     if (r->m->nnot_dumped)
-        cs_log_warn(r->cfg->log, "%zu thing(s) were left out (warned about above), listed in "
-                                 "the manifest's not_dumped",
+        cs_log_warn(r->cfg->log,
+                    "%zu thing(s) were left out (warned about above), listed in "
+                    "the manifest's not_dumped",
                     r->m->nnot_dumped);
 }
 
@@ -409,8 +460,8 @@ static void summary(struct run *r)
                 r->m->lock_mode, r->m->barrier_hold_ms);
     summary_kinds(r);
     if (r->m->coords.present)
-        cs_log_info(r->cfg->log, "coordinates: binlog %s:%llu, GTID '%s'",
-                    r->m->coords.binlog_file, (unsigned long long)r->m->coords.binlog_pos,
+        cs_log_info(r->cfg->log, "coordinates: binlog %s:%llu, GTID '%s'", r->m->coords.binlog_file,
+                    (unsigned long long)r->m->coords.binlog_pos,
                     r->m->coords.gtid_set ? r->m->coords.gtid_set : "");
 }
 

@@ -17,21 +17,26 @@
 #include "format/archive.h"
 #include "format/names.h"
 #include "format/sink.h"
+#include "format/sign.h"
 #include "load/check.h"
 
 /* ---- a file: pass 1 checks everything before anything is loaded -------- */
 
-static int hash_entry(struct load_archive *a, char hash[33], struct cs_error *err)
+/* The entry's XXH3-128, and its SHA-256 when verifying a signature. */
+static int hash_entry(struct load_archive *a, char hash[33], char sha[65], struct cs_error *err)
 {
-    struct fmt_source *c = fmt_source_counter_new(fmt_archive_data(a->rd, err), err);
+    struct fmt_source *c =
+        fmt_source_counter_sha_new(fmt_archive_data(a->rd, err), a->trust.verify != NULL, err);
     char buf[256 * 1024];
     uint64_t bytes;
     ssize_t n = -1;
 
     while (c && (n = fmt_source_read(c, buf, sizeof(buf), err)) > 0)
         ;
-    if (c && n == 0)
+    if (c && n == 0) {
         fmt_source_counter_result(c, &bytes, hash);
+        fmt_source_counter_sha256(c, sha);
+    }
     fmt_source_free(c);
     return n == 0 ? 0 : -1;
 }
@@ -48,7 +53,7 @@ static int pass1_entries(struct load_archive *a, struct cs_error *err)
             memset(&c, 0, sizeof(c));
             c.file = (char *)name;
             c.file_bytes = size;
-            if ((a->hashes && hash_entry(a, c.file_hash, err) < 0) ||
+            if ((a->hashes && hash_entry(a, c.file_hash, c.sha256, err) < 0) ||
                 load_archive_seen_add(a, NULL, NULL, &c, err) < 0)
                 return -1;
             continue;
@@ -82,6 +87,11 @@ static int check_chunks(struct load_archive *a, struct cs_error *err)
                                 "%s: entry %s: its hash differs from the manifest: the archive "
                                 "is damaged",
                                 a->name, s->c.file);
+        if (a->trust.verify && strcmp(s->c.sha256, x->c->sha256))
+            return cs_error_set(err, CS_ERR_CHECKSUM,
+                                "refusing the dump: %s: entry %s: its SHA-256 differs from the "
+                                "signed manifest: it was changed after the dump was signed",
+                                a->name, s->c.file);
     }
     for (size_t i = 0; i < a->nindex; i++)
         if (!load_archive_seen_find(a, a->index[i].file))
@@ -90,6 +100,26 @@ static int check_chunks(struct load_archive *a, struct cs_error *err)
                                 "(incomplete archive)",
                                 a->name, a->index[i].file);
     return 0;
+}
+
+/* --verify-key: the chunk description F, bound to the dump, is signed. */
+static int verify_meta(struct load_archive *a, const char *f, struct cs_error *err)
+{
+    struct cs_buf data = CS_BUF_INIT;
+    char *text = NULL;
+    size_t len = 0;
+    int rc = -1;
+
+    if (load_archive_spooled_text(a, f, &text, &len, err) < 0)
+        return -1;
+    fmt_sign_meta_data(&data, a->cat->dump_id, text);
+    if (cs_buf_failed(&data))
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    else
+        rc = load_archive_verify_entry(a, f, text, len, &data, err);
+    cs_buf_release(&data);
+    free(text);
+    return rc;
 }
 
 /* Every metadata entry is the manifest itself, a listed file, or a listed
@@ -104,11 +134,20 @@ static int check_files(struct load_archive *a, struct cs_error *err)
         return -1;
     for (size_t i = 0; rc == 0 && i < n; i++) {
         const char *f = names[i];
-        int listed = !strcmp(f, FMT_MANIFEST_NAME);
+        int listed = !strcmp(f, FMT_MANIFEST_NAME) || !strcmp(f, FMT_SIGN_FILE);
         for (size_t k = 0; !listed && k < a->cat->nfiles; k++)
             listed = !strcmp(f, a->cat->files[k].name);
         if (!listed && load_archive_has_suffix(f, FMT_META_SUFFIX)) {
             char *chunk = strndup(f, strlen(f) - strlen(FMT_META_SUFFIX));
+            listed = chunk && load_archive_manifest_chunk(a, chunk);
+            free(chunk);
+            if (listed && a->trust.verify && verify_meta(a, f, err) < 0) {
+                rc = -1;
+                break;
+            }
+        }
+        if (!listed && load_archive_has_suffix(f, FMT_META_SIG_SUFFIX)) {
+            char *chunk = strndup(f, strlen(f) - strlen(FMT_META_SIG_SUFFIX));
             listed = chunk && load_archive_manifest_chunk(a, chunk);
             free(chunk);
         }
@@ -117,7 +156,7 @@ static int check_files(struct load_archive *a, struct cs_error *err)
     }
     for (size_t k = 0; rc == 0 && k < a->cat->nfiles; k++)
         rc = load_check_file(a->in, a->cat->files[k].name, a->cat->files[k].bytes,
-                             a->cat->files[k].hash, err);
+                             a->cat->files[k].hash, a->cat->files[k].sha256, err);
     load_input_free_list(names, n);
     return rc;
 }
@@ -126,7 +165,7 @@ static int file_open(struct load_archive *a, struct cs_error *err)
 {
     if (pass1_entries(a, err) < 0)
         return -1;
-    a->m = fmt_manifest_read(a->spool, err);
+    a->m = a->in->read_manifest(a->in, err); /* verified when asked (load/trust.h) */
     if (!a->m) {
         if (err->code == CS_ERR_MISSING)
             cs_error_set(err, CS_ERR_TRUNCATED,

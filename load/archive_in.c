@@ -15,6 +15,7 @@
 #include "format/names.h"
 #include "format/sink.h"
 #include "load/check.h"
+#include "load/trust.h"
 
 int load_archive_next_chunk(struct load_archive *a, load_skip_fn skip, void *skip_ctx,
                             struct load_archive_chunk **out, struct cs_error *err)
@@ -42,7 +43,8 @@ int load_archive_finish(struct load_archive *a, struct fmt_manifest **final, str
     return a->mode->finish ? a->mode->finish(a, final, err) : 0;
 }
 
-struct load_archive *load_archive_open(const char *path, int hashes, const struct cs_log *log,
+struct load_archive *load_archive_open(const char *path, int hashes,
+                                       const struct load_trust *trust, const struct cs_log *log,
                                        struct cs_error *err)
 {
     struct load_archive *a = calloc(1, sizeof(*a));
@@ -55,7 +57,8 @@ struct load_archive *load_archive_open(const char *path, int hashes, const struc
         return NULL;
     }
     a->log = log;
-    a->hashes = hashes;
+    a->trust = *trust;
+    a->hashes = hashes || trust->verify;
     a->fd = -1;
     a->name = strcmp(path, "-") ? path : "standard input";
     a->fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
@@ -71,7 +74,7 @@ struct load_archive *load_archive_open(const char *path, int hashes, const struc
         cs_error_sys(err, CS_ERR_IO, errno, "creating a spool directory %s", tmpl);
         goto fail;
     }
-    if (!(a->spool = strdup(tmpl)) || !(a->in = load_input_dir_new(a->spool, err)) ||
+    if (!(a->spool = strdup(tmpl)) || !(a->in = load_input_trust_new(load_input_dir_new(a->spool, err), trust, err)) ||
         !(a->rd = fmt_archive_reader_new(a->fd, a->name, err)))
         goto fail;
     if (a->mode->open(a, err) < 0)

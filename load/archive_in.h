@@ -30,7 +30,13 @@
 
 struct load_archive;
 
-struct load_archive *load_archive_open(const char *path, int hashes, const struct cs_log *log,
+struct load_trust;
+
+/* TRUST (copied): --verify-key; a signed stream is then checked entry by
+ * entry (catalog.sig, each NAME.meta.sig, manifest.sig; every chunk's
+ * SHA-256 when it is spooled, before it is handed out). */
+struct load_archive *load_archive_open(const char *path, int hashes,
+                                       const struct load_trust *trust, const struct cs_log *log,
                                        struct cs_error *err);
 void load_archive_free(struct load_archive *a); /* NULL-safe; removes the spool */
 /* The spool as a dump directory (metadata files; chunks while spooled). */

@@ -11,8 +11,10 @@
 
 #include <stdint.h>
 
+#include "common/buf.h"
 #include "format/archive.h"
 #include "load/archive_in.h"
+#include "load/trust.h"
 
 #define META_MAX (64u * 1024u * 1024u) /* the largest non-chunk entry we accept */
 
@@ -54,6 +56,7 @@ struct load_archive {
     int manifest_first; /* pipe: the manifest came first (no descriptions) */
     int ended;
     const struct cs_log *log;
+    struct load_trust trust; /* --verify-key */
 };
 
 struct idx {
@@ -76,6 +79,15 @@ int load_archive_cmp_seen(const void *x, const void *y);
 const struct seen *load_archive_seen_find(const struct load_archive *a, const char *file);
 int load_archive_build_index(struct load_archive *a, struct cs_error *err);
 const struct idx *load_archive_manifest_chunk(const struct load_archive *a, const char *file);
+/* The spooled file NAME's text (at most META_MAX bytes), read through the input. */
+int load_archive_spooled_text(struct load_archive *a, const char *name, char **text, size_t *len,
+                              struct cs_error *err);
+/* --verify-key: TEXT, the content of the entry NAME (DATA: what was signed,
+ * or NULL for TEXT itself), against its signature NAME's .sig -- spooled
+ * already, else the stream's next entry, which must be it.  0 when not
+ * verifying. */
+int load_archive_verify_entry(struct load_archive *a, const char *name, const char *text,
+                              size_t len, const struct cs_buf *data, struct cs_error *err);
 struct load_archive_chunk *load_archive_chunk_new(const char *schema, const char *table,
                                                   const struct fmt_chunk *c);
 

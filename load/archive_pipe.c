@@ -4,8 +4,40 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/buf.h"
 #include "common/fs.h"
+#include "format/sign.h"
 #include "load/archive_int.h"
+#include "load/check.h"
+
+/* A verified catalog: the files spooled before it are the ones it lists,
+ * each with its SHA-256 (the DDL is trusted before any table is made). */
+static int verify_early_files(struct load_archive *a, struct cs_error *err)
+{
+    const struct fmt_manifest *m = a->cat;
+    char **names = NULL;
+    size_t n = 0;
+    int rc = 0;
+
+    if (!a->trust.verify)
+        return 0;
+    if (load_trust_covered(m, a->name, err) < 0 || a->in->list(a->in, &names, &n, err) < 0)
+        return -1;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        const char *f = names[i];
+        int ok = !strcmp(f, FMT_CATALOG_NAME) || !strcmp(f, FMT_CATALOG_SIG_NAME) ||
+                 !strcmp(f, FMT_MANIFEST_NAME) || !strcmp(f, FMT_SIGN_FILE);
+        for (size_t k = 0; !ok && k < m->nfiles; k++)
+            ok = !strcmp(f, m->files[k].name);
+        if (!ok)
+            rc = load_archive_hostile(a, err, f, "not covered by the signed catalog");
+    }
+    for (size_t k = 0; rc == 0 && k < m->nfiles; k++)
+        rc = load_check_file(a->in, m->files[k].name, m->files[k].bytes, m->files[k].hash,
+                             m->files[k].sha256, err);
+    load_input_free_list(names, n);
+    return rc < 0 ? cs_error_prefix(err, "refusing the dump") : 0;
+}
 
 /* ---- a pipe: one pass, catalog first, each chunk after its description -- */
 
@@ -39,21 +71,21 @@ static int pipe_open(struct load_archive *a, struct cs_error *err)
                             "or this is not a csdump archive",
                             a->name);
     {
-        char *text = NULL, *path = cs_fs_join(a->spool, name);
+        char *text = NULL, *first = strdup(name);
         size_t len = 0;
-        if (!path || cs_fs_read_all(path, META_MAX, &text, &len, err) < 0) {
-            free(path);
-            return path ? -1 : cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-        }
-        a->m = fmt_manifest_from_json(text, len, name, err);
+        if (!first)
+            return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        if (load_archive_spooled_text(a, first, &text, &len, err) == 0 &&
+            load_archive_verify_entry(a, first, text, len, NULL, err) == 0)
+            a->m = fmt_manifest_from_json(text, len, first, err);
+        /* a plain tar whose manifest came first: chunks are checked against it */
+        a->manifest_first = !strcmp(first, FMT_MANIFEST_NAME);
         free(text);
-        free(path);
+        free(first);
     }
     a->cat = a->m;
-    if (!a->m)
+    if (!a->m || verify_early_files(a, err) < 0)
         return -1;
-    /* a plain tar whose manifest came first: chunks are checked against it */
-    a->manifest_first = !strcmp(name, FMT_MANIFEST_NAME);
     return a->manifest_first ? load_archive_build_index(a, err) : 0;
 }
 
@@ -69,9 +101,29 @@ static int take_meta(struct load_archive *a, const char *name, struct cs_error *
         return load_archive_hostile(a, err, name, "a second chunk description in a row");
     path = cs_fs_join(a->spool, name);
     if (!path || load_archive_spool_entry(a, name, err) < 0 ||
-        cs_fs_read_all(path, META_MAX, &text, &len, err) < 0 ||
-        fmt_chunk_meta_from_json(text, len, name, &schema, &table, &c, err) < 0)
+        load_archive_spooled_text(a, name, &text, &len, err) < 0)
         goto out;
+    if (a->trust.verify) { /* the description bound to this dump, then its signature */
+        struct cs_buf data = CS_BUF_INIT;
+        char *meta = strdup(name);
+        fmt_sign_meta_data(&data, a->cat->dump_id, text);
+        rc = !meta || cs_buf_failed(&data)
+                 ? cs_error_set(err, CS_ERR_NOMEM, "out of memory")
+                 : load_archive_verify_entry(a, meta, text, len, &data, err);
+        cs_buf_release(&data);
+        free(meta);
+        if (rc < 0)
+            goto out;
+        rc = -1;
+    }
+    if (fmt_chunk_meta_from_json(text, len, name, &schema, &table, &c, err) < 0)
+        goto out;
+    if (a->trust.verify && !c.sha256[0]) {
+        cs_error_set(err, CS_ERR_CHECKSUM, "refusing the dump: %s: %s lists no SHA-256", a->name,
+                     name);
+        fmt_chunk_release(&c);
+        goto out;
+    }
     a->pending = load_archive_chunk_new(schema, table, &c);
     fmt_chunk_release(&c);
     rc = a->pending ? 0 : cs_error_set(err, CS_ERR_NOMEM, "out of memory");
@@ -107,6 +159,9 @@ static int take_chunk(struct load_archive *a, const char *name, uint64_t size,
     if (size != ch->c.file_bytes)
         return load_archive_hostile(a, err, name, "%llu bytes, its description says %llu",
                                     (unsigned long long)size, (unsigned long long)ch->c.file_bytes);
+    for (size_t i = 0; a->trust.verify && i < a->nseen; i++)
+        if (!strcmp(a->seen[i].c.file, name))
+            return load_archive_hostile(a, err, name, "a chunk that came before (replayed)");
     a->pending = NULL;
     if (load_archive_seen_add(a, ch->schema, ch->table, &ch->c, err) < 0) {
         load_archive_chunk_free(ch);
@@ -118,18 +173,31 @@ static int take_chunk(struct load_archive *a, const char *name, uint64_t size,
 
 static int take_manifest(struct load_archive *a, struct cs_error *err)
 {
-    char *text = NULL, *path = cs_fs_join(a->spool, FMT_MANIFEST_NAME);
+    char *text = NULL;
     size_t len = 0;
 
-    if (!path || load_archive_spool_entry(a, FMT_MANIFEST_NAME, err) < 0 ||
-        cs_fs_read_all(path, META_MAX, &text, &len, err) < 0) {
-        free(path);
+    if (load_archive_spool_entry(a, FMT_MANIFEST_NAME, err) < 0 ||
+        load_archive_spooled_text(a, FMT_MANIFEST_NAME, &text, &len, err) < 0)
         return -1;
-    }
-    a->final = fmt_manifest_from_json(text, len, FMT_MANIFEST_NAME, err);
+    if (load_archive_verify_entry(a, FMT_MANIFEST_NAME, text, len, NULL, err) == 0)
+        a->final = fmt_manifest_from_json(text, len, FMT_MANIFEST_NAME, err);
     free(text);
-    free(path);
+    if (a->final && a->trust.verify && load_trust_covered(a->final, a->name, err) < 0)
+        return -1;
     return a->final ? 0 : -1;
+}
+
+/* Verifying: the spooled chunk's bytes are the ones its signed description
+ * lists, before anything of it is loaded. */
+static int verify_chunk(struct load_archive *a, const struct load_archive_chunk *ch,
+                        struct cs_error *err)
+{
+    if (!a->trust.verify)
+        return 0;
+    if (load_check_file(a->in, ch->c.file, ch->c.file_bytes, ch->c.file_hash, ch->c.sha256, err) <
+        0)
+        return cs_error_prefix(err, "refusing chunk %s (nothing of it was loaded)", ch->c.file);
+    return 0;
 }
 
 static int pipe_next(struct load_archive *a, load_skip_fn skip, void *ctx,
@@ -157,7 +225,7 @@ static int pipe_next(struct load_archive *a, load_skip_fn skip, void *ctx,
                 load_archive_chunk_free(ch);
                 continue;
             }
-            if (load_archive_spool_entry(a, name, err) < 0) {
+            if (load_archive_spool_entry(a, name, err) < 0 || verify_chunk(a, ch, err) < 0) {
                 load_archive_chunk_free(ch);
                 return -1;
             }
@@ -198,7 +266,7 @@ static int match_final(struct load_archive *a, const struct fmt_manifest *f, str
             const struct seen *s = load_archive_seen_find(a, c->file);
             if (!s || s->c.file_bytes != c->file_bytes || s->c.rows != c->rows ||
                 s->c.typed_values != c->typed_values || strcmp(s->c.file_hash, c->file_hash) ||
-                strcmp(s->c.checksum, c->checksum))
+                strcmp(s->c.sha256, c->sha256) || strcmp(s->c.checksum, c->checksum))
                 return cs_error_set(err, CS_ERR_CHECKSUM,
                                     "%s: chunk %s %s: the stream does not match its manifest; "
                                     "nothing is verified",

@@ -9,6 +9,8 @@
 #include "load/ddl.h"
 #include "load/repl.h"
 
+struct fmt_sign_key;
+
 enum load_if_exists { LOAD_IF_EXISTS_FAIL = 0, LOAD_IF_EXISTS_SKIP, LOAD_IF_EXISTS_REPLACE };
 
 /* --definers: the DEFINER of views, routines, triggers and events. */
@@ -18,6 +20,8 @@ struct load_config {
     struct cs_conn_config conn;
     const char *input;            /* dump directory */
     const char *archive;          /* --archive FILE or "-" instead */
+    const char *verify_key_file;  /* --verify-key FILE */
+    const struct fmt_sign_key *verify_key; /* loaded from it by main: refuse unless signed by it */
     unsigned threads;
     enum load_if_exists if_exists;
     enum load_defer defer;

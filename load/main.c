@@ -14,6 +14,7 @@
 #include "load/compat.h"
 #include "load/run.h"
 #include "load/stmtcheck.h"
+#include "load/trust.h"
 
 static volatile sig_atomic_t cancel_flag; /* the only file-scope mutable */
 
@@ -45,6 +46,7 @@ enum {
     OPT_LOAD_USERS,
     OPT_SKIP_INVALID_GRANTS,
     OPT_DEFINERS,
+    OPT_VERIFY_KEY,
 };
 
 static const struct option long_options[] = {
@@ -71,6 +73,7 @@ static const struct option long_options[] = {
     {"load-users", no_argument, NULL, OPT_LOAD_USERS},
     {"skip-invalid-grants", no_argument, NULL, OPT_SKIP_INVALID_GRANTS},
     {"definers", required_argument, NULL, OPT_DEFINERS},
+    {"verify-key", required_argument, NULL, OPT_VERIFY_KEY},
     CS_CLI_COMMON_OPTIONS,
     {NULL, 0, NULL, 0},
 };
@@ -148,6 +151,11 @@ static void usage(FILE *out)
             "      --archive=FILE|-       read the dump from one archive (csdump --archive, or a\n"
             "                             tar of a dump directory); - reads standard input\n"
             "                             while it arrives (a csdump --archive stream)\n\n"
+            "Trust:\n"
+            "      --verify-key=FILE      load (or --check) only a dump signed with this\n"
+            "                             Ed25519 key's private half (csdump --sign-key): the\n"
+            "                             signature and every file's SHA-256 are checked before\n"
+            "                             anything is written (a stream: each chunk as it comes)\n\n"
             "Offline:\n"
             "      --check                validate DIR without a server: manifest, every file\n"
             "                             present with its size and hash, nothing unlisted\n\n"
@@ -260,6 +268,7 @@ static int on_option(void *vctx, int opt, const char *arg, struct cs_error *err)
     case OPT_LOAD_USERS: c->load_users = 1; return 0;
     case OPT_SKIP_INVALID_GRANTS: c->skip_invalid_grants = 1; return 0;
     case OPT_DEFINERS: return parse_definers(c, arg, err);
+    case OPT_VERIFY_KEY: c->verify_key_file = arg; return 0;
     default: return cs_error_set(err, CS_ERR_INTERNAL, "unhandled option %d", opt);
     }
 }
@@ -318,23 +327,25 @@ static void defaults(struct load_config *c)
 static int check_only(const struct load_config *cfg, const struct cs_log *log,
                       struct cs_error *err)
 {
+    struct load_trust trust = {cfg->verify_key, log};
     struct load_input *in;
     int problems;
 
     if (cfg->archive) { /* every entry against the manifest, every byte hashed */
-        struct load_archive *a = load_archive_open(cfg->archive, 1, log, err);
+        struct load_archive *a = load_archive_open(cfg->archive, 1, &trust, log, err);
         struct fmt_manifest *m = a ? load_archive_take_manifest(a) : NULL;
         int ok = m && load_stmtcheck_dump(load_archive_input(a), m, cfg->include_system, err) == 0;
         if (ok)
             cs_log_info(log, "%s: the archive is intact (every entry present, sizes and "
                              "hashes match, nothing unlisted, every statement the one its "
-                             "manifest entry says)",
-                        cfg->archive);
+                             "manifest entry says)%s",
+                        cfg->archive,
+                        cfg->verify_key ? "; its signature verifies with the given key" : "");
         fmt_manifest_free(m);
         load_archive_free(a);
         return ok ? 0 : -1;
     }
-    in = load_input_dir_new(cfg->input, err);
+    in = load_input_trust_new(load_input_dir_new(cfg->input, err), &trust, err);
     problems = in ? load_check(in, log, err) : -1;
     if (problems == 0) { /* the content: each DDL file the statement it claims to be */
         struct fmt_manifest *m = in->read_manifest(in, err);
@@ -347,6 +358,10 @@ static int check_only(const struct load_config *cfg, const struct cs_log *log,
         cs_error_set(err, CS_ERR_CHECKSUM, "%s: %d problem(s) found (listed above): the dump "
                                            "must not be loaded as it is",
                      cfg->input, problems);
+    else if (problems == 0 && cfg->verify_key)
+        cs_log_info(log, "%s: the signature verifies with the given key and every file's "
+                         "SHA-256 matches",
+                    cfg->input);
     return problems == 0 ? 0 : -1;
 }
 
@@ -359,6 +374,7 @@ int main(int argc, char **argv)
     struct parse_ctx p = {&cfg, &co, 0};
     struct cs_cli cli = {0};
     struct cs_error err;
+    struct fmt_sign_key *verify_key = NULL;
     int rc = 1, r;
 
     cs_error_clear(&err);
@@ -382,6 +398,12 @@ int main(int argc, char **argv)
     cfg.progress = cfg.progress && !cfg.quiet && con.tty;
     cfg.cancel = (const volatile int *)&cancel_flag;
     cs_cli_signals(on_signal);
+    if (cfg.verify_key_file &&
+        !(verify_key = fmt_sign_key_load_public(cfg.verify_key_file, &err))) {
+        rc = cs_cli_exit_code(&err);
+        goto out;
+    }
+    cfg.verify_key = verify_key;
     if (p.check) {
         rc = check_only(&cfg, &log, &err) == 0 ? 0 : 1;
         goto out;
@@ -392,6 +414,7 @@ int main(int argc, char **argv)
 out:
     if (rc != 0 && cs_error_is_set(&err))
         cs_log_error(&log, "%s", err.msg);
+    fmt_sign_key_free(verify_key);
     free(cfg.definer_user);
     free(cfg.definer_host);
     cs_connopt_release(&co);

@@ -19,17 +19,18 @@
 #include "load/schema.h"
 #include "load/session.h"
 #include "load/stmtcheck.h"
+#include "load/trust.h"
 
 struct run {
     const struct load_config *cfg;
-    struct load_archive *arch;       /* --archive; owns IN then */
+    struct load_archive *arch; /* --archive; owns IN then */
     struct load_input *in;
     struct fmt_manifest *m;
     char dump_id[33];
     struct cs_conn main;
     struct load_target target;
-    struct load_compat *compat;      /* cross-flavor translation */
-    struct load_accounts *accounts;  /* --load-users, and who the target has */
+    struct load_compat *compat;     /* cross-flavor translation */
+    struct load_accounts *accounts; /* --load-users, and who the target has */
     struct load_journal journal;
     struct load_ctx ctx;
     struct load_replsetup repl;
@@ -64,9 +65,19 @@ static int dump_id_of(struct run *r, struct cs_error *err)
  * is loaded.  Hashes are checked as each file is read. */
 static int check_dump(struct run *r, struct cs_error *err)
 {
-    int problems = load_check_run(r->in, r->cfg->log, 1, err);
+    /* --verify-key: every file's SHA-256 before anything is written */
+    int verify = r->cfg->verify_key != NULL;
+    struct cs_error first;
+    int problems;
 
-    if (problems > 0)
+    cs_error_clear(&first);
+    problems = load_check_run(r->in, r->cfg->log, !verify, &first, err);
+    if (problems > 0 && verify)
+        cs_error_set(err, first.code,
+                     "refusing the dump: %d file(s) differ from what was signed (listed above), "
+                     "the first: %s; nothing was loaded",
+                     problems, first.msg);
+    else if (problems > 0)
         cs_error_set(err, CS_ERR_CHECKSUM,
                      "%s: %d problem(s) in the dump (listed above); nothing was loaded (csload "
                      "--check %s checks every file's hash too)",
@@ -193,9 +204,16 @@ static void tick(void *arg)
 static int run_phase(struct run *r, const char *name, void **jobs, size_t n, load_job_fn fn,
                      struct cs_error *err)
 {
-    struct load_phase ph = {.name = name, .cfg = r->cfg, .target = &r->target,
-                            .sql_mode = r->m->sql_mode, .jobs = jobs, .njobs = n, .fn = fn,
-                            .ctx = &r->ctx, .tick = tick, .tick_arg = r};
+    struct load_phase ph = {.name = name,
+                            .cfg = r->cfg,
+                            .target = &r->target,
+                            .sql_mode = r->m->sql_mode,
+                            .jobs = jobs,
+                            .njobs = n,
+                            .fn = fn,
+                            .ctx = &r->ctx,
+                            .tick = tick,
+                            .tick_arg = r};
 
     cs_log_verbose(r->cfg->log, "%s: %zu job(s)", name, n);
     return load_pool_run(&ph, err);
@@ -274,8 +292,9 @@ static int stream_job(struct load_worker *w, void *job, void *vr, struct cs_erro
         if (!strcmp(r->m->tables[i].schema, ch->schema) && !strcmp(r->m->tables[i].name, ch->table))
             break;
     if (i == r->m->ntables)
-        rc = cs_error_set(err, CS_ERR_FORMAT, "%s: chunk %s is for %s.%s, which the catalog "
-                                              "does not have",
+        rc = cs_error_set(err, CS_ERR_FORMAT,
+                          "%s: chunk %s is for %s.%s, which the catalog "
+                          "does not have",
                           r->in->name, ch->c.file, ch->schema, ch->table);
     else if (r->ctx.table_action[i] != LOAD_ACT_SKIP)
         rc = load_job_apply(w, &r->ctx, &r->m->tables[i], &ch->c, err);
@@ -287,9 +306,15 @@ static int stream_job(struct load_worker *w, void *job, void *vr, struct cs_erro
  * manifest then replaces its catalog. */
 static int stream_phase(struct run *r, struct cs_error *err)
 {
-    struct load_phase ph = {.name = "data", .cfg = r->cfg, .target = &r->target,
-                            .sql_mode = r->m->sql_mode, .next = stream_next, .fn = stream_job,
-                            .ctx = r, .tick = tick, .tick_arg = r};
+    struct load_phase ph = {.name = "data",
+                            .cfg = r->cfg,
+                            .target = &r->target,
+                            .sql_mode = r->m->sql_mode,
+                            .next = stream_next,
+                            .fn = stream_job,
+                            .ctx = r,
+                            .tick = tick,
+                            .tick_arg = r};
     struct fmt_manifest *final = NULL;
 
     if (load_pool_run(&ph, err) < 0 || load_archive_finish(r->arch, &final, err) < 0)
@@ -395,7 +420,8 @@ static void summary(struct run *r)
                 r->m->ntables, (unsigned long long)atomic_load(&p->rows),
                 (unsigned long long)atomic_load(&p->chunks), bytes / 1e6, el,
                 el > 0 ? bytes / 1e6 / el : 0.0,
-                r->cfg->verify ? "verified: every chunk matches the dump" : "NOT verified (--no-verify)");
+                r->cfg->verify ? "verified: every chunk matches the dump"
+                               : "NOT verified (--no-verify)");
     load_compat_summary(r->compat, r->cfg->log);
     load_accounts_summary(r->accounts, r->cfg->log);
     cs_log_info(r->cfg->log,
@@ -409,8 +435,8 @@ static int phases(struct run *r, struct cs_error *err)
     int first_run;
 
     if (open_journal(r, &first_run, err) < 0 || init_ctx(r, err) < 0 ||
-        load_accounts_prepare(&r->accounts, &r->main, r->cfg, r->in, r->m, &r->target,
-                              &r->journal, first_run, err) < 0 ||
+        load_accounts_prepare(&r->accounts, &r->main, r->cfg, r->in, r->m, &r->target, &r->journal,
+                              first_run, err) < 0 ||
         load_schema_check_target(&r->ctx, &r->target, err) < 0 ||
         load_schema_conflicts(&r->main, &r->ctx, first_run, err) < 0 ||
         load_definers_check(&r->main, &r->ctx, r->accounts, err) < 0 ||
@@ -435,23 +461,26 @@ static int phases(struct run *r, struct cs_error *err)
 
 int load_run(const struct load_config *cfg, struct cs_error *err)
 {
+    struct load_trust trust;
     struct run r;
     int rc = -1;
 
     memset(&r, 0, sizeof(r));
     r.cfg = cfg;
     r.t0 = cs_now();
+    trust.verify = cfg->verify_key;
+    trust.log = cfg->log;
     if (cfg->archive) {
-        r.arch = load_archive_open(cfg->archive, 0, cfg->log, err);
+        /* verifying: pass 1 of a file hashes every chunk before anything is loaded */
+        r.arch = load_archive_open(cfg->archive, cfg->verify_key != NULL, &trust, cfg->log, err);
         r.in = r.arch ? load_archive_input(r.arch) : NULL;
         r.m = r.arch ? load_archive_take_manifest(r.arch) : NULL;
     } else {
-        r.in = load_input_dir_new(cfg->input, err);
+        r.in = load_input_trust_new(load_input_dir_new(cfg->input, err), &trust, err);
         r.m = r.in ? r.in->read_manifest(r.in, err) : NULL;
     }
     if (!r.m || dump_id_of(&r, err) < 0 || (!r.arch && check_dump(&r, err) < 0) ||
-        load_stmtcheck_dump(r.in, r.m, cfg->include_system, err) < 0 ||
-        connect_target(&r, err) < 0)
+        load_stmtcheck_dump(r.in, r.m, cfg->include_system, err) < 0 || connect_target(&r, err) < 0)
         goto out;
     preflight(&r);
     if (load_jsoncheck_target(r.m, &r.target.version, cfg->log, err) < 0)
