@@ -55,8 +55,31 @@ int load_archive_hostile(struct load_archive *a, struct cs_error *err, const cha
                         a->name, entry, why);
 }
 
-/* Writes the current entry's data to SPOOL/NAME. */
+const char *load_archive_plain(struct load_archive *a, const char *entry)
+{
+    return load_input_trust_plain(a->in, entry);
+}
+
+int load_archive_entry_is(struct load_archive *a, const char *entry, const char *plain)
+{
+    char *stored = load_input_trust_stored(a->in, plain);
+    int same = stored && !strcmp(stored, entry);
+
+    free(stored);
+    return same;
+}
+
 int load_archive_spool_entry(struct load_archive *a, const char *name, struct cs_error *err)
+{
+    char *stored = load_input_trust_stored(a->in, name);
+    int rc = stored ? load_archive_spool_raw(a, stored, err)
+                    : cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+
+    free(stored);
+    return rc;
+}
+
+int load_archive_spool_raw(struct load_archive *a, const char *name, struct cs_error *err)
 {
     struct fmt_source *src = fmt_archive_data(a->rd, err);
     char *path = cs_fs_join(a->spool, name);
@@ -218,7 +241,7 @@ static int take_sig(struct load_archive *a, const char *signed_name, char **sig,
     r = fmt_archive_next(a->rd, &name, &size, err);
     if (r < 0)
         goto out;
-    if (r == 0 || strcmp(name, want)) {
+    if (r == 0 || !load_archive_entry_is(a, name, want)) {
         cs_error_set(err, CS_ERR_CHECKSUM,
                      "refusing the dump: %s: %s is not followed by its signature %s (%s): the "
                      "stream is not signed, or was changed; nothing of it was loaded",
@@ -229,9 +252,9 @@ static int take_sig(struct load_archive *a, const char *signed_name, char **sig,
         load_archive_hostile(a, err, name, "too large for a signature");
         goto out;
     }
-    rc = load_archive_spool_entry(a, name, err) < 0
+    rc = load_archive_spool_raw(a, name, err) < 0
              ? -1
-             : load_archive_spooled_text(a, name, sig, len, err);
+             : load_archive_spooled_text(a, want, sig, len, err);
 out:
     free(want);
     return rc;

@@ -22,11 +22,17 @@
 
 /* ---- a file: pass 1 checks everything before anything is loaded -------- */
 
-/* The entry's XXH3-128, and its SHA-256 when verifying a signature. */
-static int hash_entry(struct load_archive *a, char hash[33], char sha[65], struct cs_error *err)
+/* The entry's XXH3-128, and its SHA-256 when verifying a signature (of its
+ * plain bytes when encrypted: they are what the manifest lists). */
+static int hash_entry(struct load_archive *a, const char *plain, char hash[33], char sha[65],
+                      struct cs_error *err)
 {
-    struct fmt_source *c =
-        fmt_source_counter_sha_new(fmt_archive_data(a->rd, err), a->trust.verify != NULL, err);
+    struct fmt_source *raw = fmt_archive_data(a->rd, err);
+    struct fmt_source *c;
+
+    if (raw && a->trust.seal)
+        raw = fmt_source_unseal_new(raw, a->trust.seal, plain, err);
+    c = fmt_source_counter_sha_new(raw, a->trust.verify != NULL, err);
     char buf[256 * 1024];
     uint64_t bytes;
     ssize_t n = -1;
@@ -48,12 +54,23 @@ static int pass1_entries(struct load_archive *a, struct cs_error *err)
     int r;
 
     while ((r = fmt_archive_next(a->rd, &name, &size, err)) == 1) {
-        if (load_archive_is_chunk(name)) {
+        const char *plain = load_archive_plain(a, name);
+        if (!a->trust.seal && load_archive_has_suffix(name, ".cse"))
+            return cs_error_set(err, CS_ERR_USAGE,
+                                "%s: the archive is encrypted (csdump --encrypt-key; entry %s): "
+                                "give csload --encrypt-key FILE with the same key to read it",
+                                a->name, name);
+        if (!plain)
+            return load_archive_hostile(a, err, name,
+                                        "not in the manifest (or encrypted with another key)");
+        if (a->trust.seal && fmt_seal_plain_size(size, &size) < 0)
+            return load_archive_hostile(a, err, plain, "no size an encrypted file can have");
+        if (load_archive_is_chunk(plain)) {
             struct fmt_chunk c;
             memset(&c, 0, sizeof(c));
-            c.file = (char *)name;
+            c.file = (char *)plain;
             c.file_bytes = size;
-            if ((a->hashes && hash_entry(a, c.file_hash, c.sha256, err) < 0) ||
+            if ((a->hashes && hash_entry(a, plain, c.file_hash, c.sha256, err) < 0) ||
                 load_archive_seen_add(a, NULL, NULL, &c, err) < 0)
                 return -1;
             continue;
@@ -62,10 +79,43 @@ static int pass1_entries(struct load_archive *a, struct cs_error *err)
             return load_archive_hostile(a, err, name,
                                         "%llu bytes: too large for a dump's metadata file",
                                         (unsigned long long)size);
-        if (load_archive_spool_entry(a, name, err) < 0)
+        if (load_archive_spool_raw(a, name, err) < 0)
             return -1;
     }
     return r;
+}
+
+/* The archive from its start again. */
+static int rewind_reader(struct load_archive *a, struct cs_error *err)
+{
+    fmt_archive_reader_free(a->rd);
+    a->rd = NULL;
+    if (lseek(a->fd, 0, SEEK_SET) < 0)
+        return cs_error_sys(err, CS_ERR_IO, errno, "%s", a->name);
+    a->rd = fmt_archive_reader_new(a->fd, a->name, err);
+    return a->rd ? 0 : -1;
+}
+
+/* Encrypted: entry names are opaque until the manifest is read, so a first
+ * look reads it (and its signature) alone and learns every name. */
+static int learn_names(struct load_archive *a, struct cs_error *err)
+{
+    struct fmt_manifest *m;
+    const char *name;
+    uint64_t size;
+    int r;
+
+    if (!a->trust.seal)
+        return 0;
+    while ((r = fmt_archive_next(a->rd, &name, &size, err)) == 1)
+        if ((!strcmp(name, FMT_MANIFEST_NAME) || load_archive_entry_is(a, name, FMT_SIGN_FILE)) &&
+            load_archive_spool_raw(a, name, err) < 0)
+            return -1;
+    if (r < 0)
+        return -1;
+    m = a->in->read_manifest(a->in, err); /* learns the names */
+    fmt_manifest_free(m);
+    return m ? rewind_reader(a, err) : -1;
 }
 
 static int check_chunks(struct load_archive *a, struct cs_error *err)
@@ -163,7 +213,7 @@ static int check_files(struct load_archive *a, struct cs_error *err)
 
 static int file_open(struct load_archive *a, struct cs_error *err)
 {
-    if (pass1_entries(a, err) < 0)
+    if (learn_names(a, err) < 0 || pass1_entries(a, err) < 0)
         return -1;
     a->m = a->in->read_manifest(a->in, err); /* verified when asked (load/trust.h) */
     if (!a->m) {
@@ -177,13 +227,7 @@ static int file_open(struct load_archive *a, struct cs_error *err)
     a->cat = a->m;
     if (load_archive_build_index(a, err) < 0 || check_chunks(a, err) < 0 || check_files(a, err) < 0)
         return -1;
-    /* pass 2 starts from the beginning */
-    fmt_archive_reader_free(a->rd);
-    a->rd = NULL;
-    if (lseek(a->fd, 0, SEEK_SET) < 0)
-        return cs_error_sys(err, CS_ERR_IO, errno, "%s", a->name);
-    a->rd = fmt_archive_reader_new(a->fd, a->name, err);
-    return a->rd ? 0 : -1;
+    return rewind_reader(a, err); /* pass 2 starts from the beginning */
 }
 
 static int file_next(struct load_archive *a, load_skip_fn skip, void *ctx,
@@ -196,15 +240,16 @@ static int file_next(struct load_archive *a, load_skip_fn skip, void *ctx,
     if (a->ended)
         return 0;
     while ((r = fmt_archive_next(a->rd, &name, &size, err)) == 1) {
+        const char *plain = load_archive_plain(a, name);
         const struct idx *x;
-        if (!load_archive_is_chunk(name) || !(x = load_archive_manifest_chunk(a, name)))
+        if (!plain || !load_archive_is_chunk(plain) || !(x = load_archive_manifest_chunk(a, plain)))
             continue; /* metadata: already spooled in pass 1 */
         if (skip && skip(ctx, x->c))
             continue;
         *out = load_archive_chunk_new(x->t->schema, x->t->name, x->c);
         if (!*out)
             return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-        if (load_archive_spool_entry(a, name, err) < 0) {
+        if (load_archive_spool_raw(a, name, err) < 0) {
             load_archive_chunk_free(*out);
             *out = NULL;
             return -1;

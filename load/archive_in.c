@@ -26,14 +26,16 @@ int load_archive_next_chunk(struct load_archive *a, load_skip_fn skip, void *ski
 
 void load_archive_chunk_done(struct load_archive *a, struct load_archive_chunk *ch)
 {
-    char *path;
+    char *path, *stored;
 
     if (!ch)
         return;
-    path = cs_fs_join(a->spool, ch->c.file);
+    stored = load_input_trust_stored(a->in, ch->c.file);
+    path = stored ? cs_fs_join(a->spool, stored) : NULL;
     if (path)
         unlink(path);
     free(path);
+    free(stored);
     load_archive_chunk_free(ch);
 }
 
@@ -43,9 +45,8 @@ int load_archive_finish(struct load_archive *a, struct fmt_manifest **final, str
     return a->mode->finish ? a->mode->finish(a, final, err) : 0;
 }
 
-struct load_archive *load_archive_open(const char *path, int hashes,
-                                       const struct load_trust *trust, const struct cs_log *log,
-                                       struct cs_error *err)
+struct load_archive *load_archive_open(const char *path, int hashes, const struct load_trust *trust,
+                                       const struct cs_log *log, struct cs_error *err)
 {
     struct load_archive *a = calloc(1, sizeof(*a));
     const char *tmp = getenv("TMPDIR");
@@ -74,7 +75,8 @@ struct load_archive *load_archive_open(const char *path, int hashes,
         cs_error_sys(err, CS_ERR_IO, errno, "creating a spool directory %s", tmpl);
         goto fail;
     }
-    if (!(a->spool = strdup(tmpl)) || !(a->in = load_input_trust_new(load_input_dir_new(a->spool, err), trust, err)) ||
+    if (!(a->spool = strdup(tmpl)) ||
+        !(a->in = load_input_trust_new(load_input_dir_new(a->spool, err), trust, err)) ||
         !(a->rd = fmt_archive_reader_new(a->fd, a->name, err)))
         goto fail;
     if (a->mode->open(a, err) < 0)

@@ -70,8 +70,15 @@ int load_archive_is_chunk(const char *name);
 void load_archive_chunk_free(struct load_archive_chunk *ch);
 int load_archive_hostile(struct load_archive *a, struct cs_error *err, const char *entry,
                          const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-/* The current entry's data into SPOOL/NAME. */
+/* The current entry's data into the spool: NAME a plain name, spooled under
+ * the name it is stored under (load/trust.h; itself unless encrypted);
+ * _raw: under NAME as it is. */
 int load_archive_spool_entry(struct load_archive *a, const char *name, struct cs_error *err);
+int load_archive_spool_raw(struct load_archive *a, const char *name, struct cs_error *err);
+/* The plain name of the archive entry ENTRY (itself unless encrypted; NULL:
+ * a stored name not learnt), and whether ENTRY is how PLAIN is stored. */
+const char *load_archive_plain(struct load_archive *a, const char *entry);
+int load_archive_entry_is(struct load_archive *a, const char *entry, const char *plain);
 int load_archive_seen_add(struct load_archive *a, const char *schema, const char *table,
                           const struct fmt_chunk *c, struct cs_error *err);
 int load_archive_cmp_seen(const void *x, const void *y);

@@ -48,7 +48,13 @@ static int pipe_open(struct load_archive *a, struct cs_error *err)
     int r;
 
     while ((r = fmt_archive_next(a->rd, &name, &size, err)) == 1) {
-        if (load_archive_is_chunk(name) || load_archive_has_suffix(name, FMT_META_SUFFIX))
+        if (!a->trust.seal && load_archive_has_suffix(name, ".cse"))
+            return cs_error_set(err, CS_ERR_USAGE,
+                                "%s: the stream is encrypted (csdump --encrypt-key; entry %s): "
+                                "give csload --encrypt-key FILE with the same key to read it",
+                                a->name, name);
+        if (!a->trust.seal &&
+            (load_archive_is_chunk(name) || load_archive_has_suffix(name, FMT_META_SUFFIX)))
             return cs_error_set(err, CS_ERR_FORMAT,
                                 "%s: chunk data before the catalog: this is not a stream "
                                 "csdump --archive wrote; load a plain tar of a dump from a "
@@ -58,9 +64,9 @@ static int pipe_open(struct load_archive *a, struct cs_error *err)
             return load_archive_hostile(a, err, name,
                                         "%llu bytes: too large for a dump's metadata file",
                                         (unsigned long long)size);
-        if (load_archive_spool_entry(a, name, err) < 0)
+        if (load_archive_spool_raw(a, name, err) < 0)
             return -1;
-        if (!strcmp(name, FMT_CATALOG_NAME) || !strcmp(name, FMT_MANIFEST_NAME))
+        if (load_archive_entry_is(a, name, FMT_CATALOG_NAME) || !strcmp(name, FMT_MANIFEST_NAME))
             break;
     }
     if (r < 0)
@@ -71,7 +77,8 @@ static int pipe_open(struct load_archive *a, struct cs_error *err)
                             "or this is not a csdump archive",
                             a->name);
     {
-        char *text = NULL, *first = strdup(name);
+        char *text = NULL, *first = strdup(strcmp(name, FMT_MANIFEST_NAME) ? FMT_CATALOG_NAME
+                                                                           : FMT_MANIFEST_NAME);
         size_t len = 0;
         if (!first)
             return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
@@ -84,23 +91,87 @@ static int pipe_open(struct load_archive *a, struct cs_error *err)
         free(first);
     }
     a->cat = a->m;
-    if (!a->m || verify_early_files(a, err) < 0)
+    if (!a->m || load_input_trust_learn(a->in, a->m, err) < 0 || verify_early_files(a, err) < 0)
         return -1;
     return a->manifest_first ? load_archive_build_index(a, err) : 0;
 }
 
-/* A chunk description: held until its chunk comes. */
-static int take_meta(struct load_archive *a, const char *name, struct cs_error *err)
+/* Encrypted: the entry STORED after the catalog whose name is not known yet
+ * is a chunk description.  It is spooled and decrypted, it must be stored
+ * under the name its chunk's description has, and the chunk's names are
+ * learnt; *PLAIN = the description's name (malloc'd). */
+static int sealed_meta(struct load_archive *a, const char *stored, char **plain,
+                       struct cs_error *err)
 {
-    char *text = NULL, *path = NULL, *schema = NULL, *table = NULL;
+    char *path = cs_fs_join(a->spool, stored), *schema = NULL, *table = NULL;
+    struct fmt_source *src = NULL;
+    struct cs_buf text = CS_BUF_INIT, meta = CS_BUF_INIT;
+    struct fmt_chunk c;
+    char buf[65536];
+    ssize_t n = -1;
+    int rc = -1;
+
+    memset(&c, 0, sizeof(c));
+    *plain = NULL;
+    if (!path || load_archive_spool_raw(a, stored, err) < 0)
+        goto out;
+    src = fmt_source_unseal_new(fmt_source_file_new(path, err), a->trust.seal, stored, err);
+    while (src && (n = fmt_source_read(src, buf, sizeof(buf), err)) > 0 && text.len < META_MAX)
+        cs_buf_append(&text, buf, (size_t)n);
+    if (n != 0 || cs_buf_failed(&text) ||
+        fmt_chunk_meta_from_json(text.data, text.len, stored, &schema, &table, &c, err) < 0)
+        goto out;
+    cs_buf_printf(&meta, "%s" FMT_META_SUFFIX, c.file);
+    if (cs_buf_failed(&meta) || !load_archive_entry_is(a, stored, meta.data)) {
+        load_archive_hostile(a, err, stored,
+                             "not where the description of %s is stored (renamed, or encrypted "
+                             "with another key)",
+                             c.file);
+        goto out;
+    }
+    if (load_input_trust_learn_name(a->in, c.file, err) < 0 ||
+        load_input_trust_learn_name(a->in, meta.data, err) < 0)
+        goto out;
+    cs_buf_reset(&meta);
+    cs_buf_printf(&meta, "%s" FMT_META_SIG_SUFFIX, c.file);
+    if (load_input_trust_learn_name(a->in, meta.data, err) < 0)
+        goto out;
+    cs_buf_reset(&meta);
+    cs_buf_printf(&meta, "%s" FMT_META_SUFFIX, c.file);
+    *plain = cs_buf_detach(&meta);
+    rc = *plain ? 0 : cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+out:
+    if (rc < 0 && n > 0 && !cs_error_is_set(err))
+        load_archive_hostile(a, err, stored, "too large for a chunk description");
+    fmt_source_free(src);
+    fmt_chunk_release(&c);
+    cs_buf_release(&text);
+    cs_buf_release(&meta);
+    free(schema);
+    free(table);
+    free(path);
+    return rc;
+}
+
+/* A chunk description NAME (SPOOLED already, or the current entry): held
+ * until its chunk comes. */
+static int take_meta(struct load_archive *a, const char *entry, int spooled, struct cs_error *err)
+{
+    char *text = NULL, *path = NULL, *schema = NULL, *table = NULL, *stored = NULL;
+    char *name = strdup(entry); /* the entry's name is lent only until the next entry */
     struct fmt_chunk c;
     size_t len = 0;
     int rc = -1;
 
-    if (a->pending)
-        return load_archive_hostile(a, err, name, "a second chunk description in a row");
-    path = cs_fs_join(a->spool, name);
-    if (!path || load_archive_spool_entry(a, name, err) < 0 ||
+    if (!name)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    if (a->pending) {
+        rc = load_archive_hostile(a, err, name, "a second chunk description in a row");
+        goto out;
+    }
+    stored = load_input_trust_stored(a->in, name);
+    path = stored ? cs_fs_join(a->spool, stored) : NULL;
+    if (!path || (!spooled && load_archive_spool_entry(a, name, err) < 0) ||
         load_archive_spooled_text(a, name, &text, &len, err) < 0)
         goto out;
     if (a->trust.verify) { /* the description bound to this dump, then its signature */
@@ -131,6 +202,8 @@ out:
     if (path)
         unlink(path);
     free(path);
+    free(stored);
+    free(name);
     free(text);
     free(schema);
     free(table);
@@ -182,7 +255,8 @@ static int take_manifest(struct load_archive *a, struct cs_error *err)
     if (load_archive_verify_entry(a, FMT_MANIFEST_NAME, text, len, NULL, err) == 0)
         a->final = fmt_manifest_from_json(text, len, FMT_MANIFEST_NAME, err);
     free(text);
-    if (a->final && a->trust.verify && load_trust_covered(a->final, a->name, err) < 0)
+    if (a->final && ((a->trust.verify && load_trust_covered(a->final, a->name, err) < 0) ||
+                     load_input_trust_learn(a->in, a->final, err) < 0))
         return -1;
     return a->final ? 0 : -1;
 }
@@ -200,43 +274,69 @@ static int verify_chunk(struct load_archive *a, const struct load_archive_chunk 
     return 0;
 }
 
+/* The entry NAME's plain name: itself unless encrypted; encrypted, a name
+ * not learnt yet is a chunk description, spooled by sealed_meta (*SPOOLED;
+ * *OWNED holds the name).  NULL: an entry the stream cannot hold. */
+static const char *entry_plain(struct load_archive *a, const char *name, int *spooled, char **owned,
+                               struct cs_error *err)
+{
+    const char *plain = load_archive_plain(a, name);
+
+    *spooled = 0;
+    if (plain || !a->trust.seal)
+        return plain;
+    if (a->pending) {
+        load_archive_hostile(a, err, name, "not the chunk its description announced");
+        return NULL;
+    }
+    if (sealed_meta(a, name, owned, err) < 0)
+        return NULL;
+    *spooled = 1;
+    return *owned;
+}
+
 static int pipe_next(struct load_archive *a, load_skip_fn skip, void *ctx,
                      struct load_archive_chunk **out, struct cs_error *err)
 {
-    const char *name;
+    const char *entry, *name;
     uint64_t size;
-    int r;
+    int r, spooled;
 
-    while (!a->ended && (r = fmt_archive_next(a->rd, &name, &size, err)) != 0) {
+    while (!a->ended && (r = fmt_archive_next(a->rd, &entry, &size, err)) != 0) {
         struct load_archive_chunk *ch = NULL;
+        char *owned = NULL;
+        int rc = 0;
         if (r < 0)
             return -1;
-        if (a->final || (a->manifest_first && !load_archive_is_chunk(name)))
-            return load_archive_hostile(a, err, name, "%s",
-                                        a->final ? "data after the manifest"
-                                                 : "not expected after the manifest");
-        if (load_archive_has_suffix(name, FMT_META_SUFFIX)) {
-            if (take_meta(a, name, err) < 0)
-                return -1;
-        } else if (load_archive_is_chunk(name)) {
-            if (take_chunk(a, name, size, &ch, err) < 0)
-                return -1;
-            if (skip && skip(ctx, &ch->c)) {
-                load_archive_chunk_free(ch);
-                continue;
-            }
+        if (a->final)
+            return load_archive_hostile(a, err, entry, "data after the manifest");
+        if (!(name = entry_plain(a, entry, &spooled, &owned, err)))
+            return -1;
+        if (a->trust.seal && fmt_seal_plain_size(size, &size) < 0)
+            rc = load_archive_hostile(a, err, name, "no size an encrypted file can have");
+        else if (a->manifest_first && !load_archive_is_chunk(name))
+            rc = load_archive_hostile(a, err, name, "not expected after the manifest");
+        else if (load_archive_has_suffix(name, FMT_META_SUFFIX))
+            rc = take_meta(a, name, spooled, err);
+        else if (!strcmp(name, FMT_MANIFEST_NAME))
+            rc = take_manifest(a, err);
+        else if (!load_archive_is_chunk(name))
+            rc = load_archive_hostile(a, err, name, "not expected after the catalog");
+        else if ((rc = take_chunk(a, name, size, &ch, err)) == 0 && !(skip && skip(ctx, &ch->c))) {
             if (load_archive_spool_entry(a, name, err) < 0 || verify_chunk(a, ch, err) < 0) {
                 load_archive_chunk_free(ch);
+                free(owned);
                 return -1;
             }
             *out = ch;
+            free(owned);
             return 1;
-        } else if (!strcmp(name, FMT_MANIFEST_NAME)) {
-            if (take_manifest(a, err) < 0)
-                return -1;
         } else {
-            return load_archive_hostile(a, err, name, "not expected after the catalog");
+            load_archive_chunk_free(ch); /* skipped: done before */
         }
+        free(owned);
+        if (rc < 0)
+            return -1;
     }
     a->ended = 1;
     return 0;

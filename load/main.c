@@ -47,6 +47,7 @@ enum {
     OPT_SKIP_INVALID_GRANTS,
     OPT_DEFINERS,
     OPT_VERIFY_KEY,
+    OPT_ENCRYPT_KEY,
 };
 
 static const struct option long_options[] = {
@@ -74,6 +75,7 @@ static const struct option long_options[] = {
     {"skip-invalid-grants", no_argument, NULL, OPT_SKIP_INVALID_GRANTS},
     {"definers", required_argument, NULL, OPT_DEFINERS},
     {"verify-key", required_argument, NULL, OPT_VERIFY_KEY},
+    {"encrypt-key", required_argument, NULL, OPT_ENCRYPT_KEY},
     CS_CLI_COMMON_OPTIONS,
     {NULL, 0, NULL, 0},
 };
@@ -155,7 +157,9 @@ static void usage(FILE *out)
             "      --verify-key=FILE      load (or --check) only a dump signed with this\n"
             "                             Ed25519 key's private half (csdump --sign-key): the\n"
             "                             signature and every file's SHA-256 are checked before\n"
-            "                             anything is written (a stream: each chunk as it comes)\n\n"
+            "                             anything is written (a stream: each chunk as it comes)\n"
+            "      --encrypt-key=FILE     the key an encrypted dump was made with (csdump\n"
+            "                             --encrypt-key: 64 hex digits or 32 raw bytes)\n\n"
             "Offline:\n"
             "      --check                validate DIR without a server: manifest, every file\n"
             "                             present with its size and hash, nothing unlisted\n\n"
@@ -269,6 +273,7 @@ static int on_option(void *vctx, int opt, const char *arg, struct cs_error *err)
     case OPT_SKIP_INVALID_GRANTS: c->skip_invalid_grants = 1; return 0;
     case OPT_DEFINERS: return parse_definers(c, arg, err);
     case OPT_VERIFY_KEY: c->verify_key_file = arg; return 0;
+    case OPT_ENCRYPT_KEY: c->encrypt_key_file = arg; return 0;
     default: return cs_error_set(err, CS_ERR_INTERNAL, "unhandled option %d", opt);
     }
 }
@@ -327,7 +332,7 @@ static void defaults(struct load_config *c)
 static int check_only(const struct load_config *cfg, const struct cs_log *log,
                       struct cs_error *err)
 {
-    struct load_trust trust = {cfg->verify_key, log};
+    struct load_trust trust = {cfg->verify_key, log, cfg->seal_key};
     struct load_input *in;
     int problems;
 
@@ -375,6 +380,7 @@ int main(int argc, char **argv)
     struct cs_cli cli = {0};
     struct cs_error err;
     struct fmt_sign_key *verify_key = NULL;
+    struct fmt_seal_key seal_key;
     int rc = 1, r;
 
     cs_error_clear(&err);
@@ -404,6 +410,13 @@ int main(int argc, char **argv)
         goto out;
     }
     cfg.verify_key = verify_key;
+    if (cfg.encrypt_key_file) {
+        if (fmt_seal_key_load(cfg.encrypt_key_file, &seal_key, &err) < 0) {
+            rc = cs_cli_exit_code(&err);
+            goto out;
+        }
+        cfg.seal_key = &seal_key;
+    }
     if (p.check) {
         rc = check_only(&cfg, &log, &err) == 0 ? 0 : 1;
         goto out;
@@ -415,6 +428,7 @@ out:
     if (rc != 0 && cs_error_is_set(&err))
         cs_log_error(&log, "%s", err.msg);
     fmt_sign_key_free(verify_key);
+    fmt_seal_key_wipe(&seal_key);
     free(cfg.definer_user);
     free(cfg.definer_host);
     cs_connopt_release(&co);

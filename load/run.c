@@ -470,6 +470,7 @@ int load_run(const struct load_config *cfg, struct cs_error *err)
     r.t0 = cs_now();
     trust.verify = cfg->verify_key;
     trust.log = cfg->log;
+    trust.seal = cfg->seal_key;
     if (cfg->archive) {
         /* verifying: pass 1 of a file hashes every chunk before anything is loaded */
         r.arch = load_archive_open(cfg->archive, cfg->verify_key != NULL, &trust, cfg->log, err);

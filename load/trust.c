@@ -1,6 +1,7 @@
-/* trust.c - signed dumps on the load side (load/trust.h). */
+/* trust.c - signed and encrypted dumps on the load side (load/trust.h). */
 #include "load/trust.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,12 +11,134 @@
 #define TRUST_MANIFEST_MAX (1024UL * 1024 * 1024)
 #define TRUST_SIG_MAX 4096
 
+struct name_pair {
+    char *stored, *plain;
+};
+
 struct trust_input {
     struct load_input base;
     struct load_input *in;
     struct load_trust t;
     int warned;
+    struct name_pair *names; /* encrypted: stored -> plain, sorted when !dirty */
+    size_t nnames, capnames;
+    int dirty;
 };
+
+static void trust_free(struct load_input *base);
+
+static struct trust_input *as_trust(struct load_input *in)
+{
+    return in && in->free == trust_free ? (struct trust_input *)in : NULL;
+}
+
+char *load_input_trust_stored(struct load_input *in, const char *plain)
+{
+    struct trust_input *ti = as_trust(in);
+
+    return ti && ti->t.seal ? fmt_seal_stored_name(ti->t.seal, plain) : strdup(plain);
+}
+
+int load_input_trust_sealed(struct load_input *in)
+{
+    struct trust_input *ti = as_trust(in);
+    return ti && ti->t.seal;
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+    return strcmp(((const struct name_pair *)a)->stored, ((const struct name_pair *)b)->stored);
+}
+
+const char *load_input_trust_plain(struct load_input *in, const char *stored)
+{
+    struct trust_input *ti = as_trust(in);
+    struct name_pair key = {(char *)stored, NULL}, *hit;
+
+    if (!ti || !ti->t.seal)
+        return stored;
+    if (!strcmp(stored, FMT_SEAL_KEPT_NAME))
+        return stored;
+    if (ti->dirty) {
+        qsort(ti->names, ti->nnames, sizeof(*ti->names), cmp_pair);
+        ti->dirty = 0;
+    }
+    hit = ti->nnames ? bsearch(&key, ti->names, ti->nnames, sizeof(key), cmp_pair) : NULL;
+    return hit ? hit->plain : NULL;
+}
+
+int load_input_trust_learn_name(struct load_input *in, const char *plain, struct cs_error *err)
+{
+    struct trust_input *ti = as_trust(in);
+    struct name_pair *p;
+
+    if (!ti || !ti->t.seal)
+        return 0;
+    {
+        char *stored = fmt_seal_stored_name(ti->t.seal, plain);
+        int known = stored && load_input_trust_plain(in, stored) != NULL;
+        free(stored);
+        if (known) /* learnt before */
+            return 0;
+    }
+    if (ti->nnames == ti->capnames) {
+        size_t cap = ti->capnames ? ti->capnames * 2 : 64;
+        void *q = realloc(ti->names, cap * sizeof(*ti->names));
+        if (!q)
+            return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        ti->names = q;
+        ti->capnames = cap;
+    }
+    p = &ti->names[ti->nnames];
+    p->plain = strdup(plain);
+    p->stored = fmt_seal_stored_name(ti->t.seal, plain);
+    if (!p->plain || !p->stored) {
+        free(p->plain);
+        free(p->stored);
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    }
+    ti->nnames++;
+    ti->dirty = 1;
+    return 0;
+}
+
+/* NAME and, for a chunk, its description and that one's signature. */
+static int learn_chunk(struct load_input *in, const char *name, struct cs_error *err)
+{
+    struct cs_buf b = CS_BUF_INIT;
+    int rc = load_input_trust_learn_name(in, name, err);
+
+    cs_buf_printf(&b, "%s" FMT_META_SUFFIX, name);
+    if (rc == 0 && !cs_buf_failed(&b))
+        rc = load_input_trust_learn_name(in, b.data, err);
+    cs_buf_reset(&b);
+    cs_buf_printf(&b, "%s" FMT_META_SIG_SUFFIX, name);
+    if (rc == 0 && !cs_buf_failed(&b))
+        rc = load_input_trust_learn_name(in, b.data, err);
+    if (rc == 0 && cs_buf_failed(&b))
+        rc = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    cs_buf_release(&b);
+    return rc;
+}
+
+int load_input_trust_learn(struct load_input *in, const struct fmt_manifest *m,
+                           struct cs_error *err)
+{
+    static const char *const fixed[] = {FMT_SIGN_FILE, FMT_CATALOG_NAME, FMT_CATALOG_SIG_NAME,
+                                        FMT_COORDS_NAME};
+    int rc = 0;
+
+    if (!load_input_trust_sealed(in))
+        return 0;
+    for (size_t i = 0; rc == 0 && i < sizeof(fixed) / sizeof(fixed[0]); i++)
+        rc = load_input_trust_learn_name(in, fixed[i], err);
+    for (size_t i = 0; rc == 0 && i < m->nfiles; i++)
+        rc = load_input_trust_learn_name(in, m->files[i].name, err);
+    for (size_t t = 0; rc == 0 && t < m->ntables; t++)
+        for (size_t k = 0; rc == 0 && k < m->tables[t].nchunks; k++)
+            rc = learn_chunk(in, m->tables[t].chunks[k].file, err);
+    return rc;
+}
 
 int load_trust_read_all(struct load_input *in, const char *file, size_t max, char **text,
                         size_t *len, struct cs_error *err)
@@ -116,23 +239,41 @@ static struct fmt_manifest *trust_read_manifest(struct load_input *base, struct 
     struct cs_error e;
 
     cs_error_clear(&e);
-    if (load_trust_read_all(ti->in, FMT_MANIFEST_NAME, TRUST_MANIFEST_MAX, &text, &len, &e) < 0) {
+    if (load_trust_read_all(base, FMT_MANIFEST_NAME, TRUST_MANIFEST_MAX, &text, &len, &e) < 0) {
         if (e.code == CS_ERR_MISSING)
             cs_error_set(err, CS_ERR_MISSING,
                          "%s: no " FMT_MANIFEST_NAME
                          ": the dump is incomplete or this is not a csdump directory",
                          ti->in->name);
+        else if (ti->t.seal && e.code == CS_ERR_FORMAT)
+            cs_error_set(err, CS_ERR_USAGE,
+                         "%s: the dump is not encrypted (its manifest has no %s header): leave "
+                         "out --encrypt-key",
+                         ti->in->name, FMT_SEAL_MAGIC);
+        else if (ti->t.seal)
+            cs_error_set(err, e.code,
+                         "%s: the manifest cannot be decrypted with the --encrypt-key given "
+                         "(another key, or a damaged dump): %s",
+                         ti->in->name, e.msg);
         else
             cs_error_copy(err, &e);
         goto out;
     }
-    if (read_sig(ti->in, FMT_SIGN_FILE, &sig, &sig_len, err) < 0 ||
+    if (!ti->t.seal && fmt_seal_is_sealed(text, len)) {
+        cs_error_set(err, CS_ERR_USAGE,
+                     "%s: the dump is encrypted (csdump --encrypt-key): give csload "
+                     "--encrypt-key FILE with the same key to read it",
+                     ti->in->name);
+        goto out;
+    }
+    if (read_sig(base, FMT_SIGN_FILE, &sig, &sig_len, err) < 0 ||
         (ti->t.verify && load_trust_verify(ti->t.verify, ti->in->name, FMT_MANIFEST_NAME, text, len,
                                            sig, sig_len, err) < 0))
         goto out;
     snprintf(path, sizeof(path), "%s/%s", ti->in->name, FMT_MANIFEST_NAME);
     m = fmt_manifest_from_json(text, len, path, err);
-    if (m && ti->t.verify && load_trust_covered(m, ti->in->name, err) < 0) {
+    if (m && ((ti->t.verify && load_trust_covered(m, ti->in->name, err) < 0) ||
+              load_input_trust_learn(base, m, err) < 0)) {
         fmt_manifest_free(m);
         m = NULL;
     }
@@ -148,20 +289,60 @@ static struct fmt_source *trust_open(struct load_input *base, const char *file,
                                      struct cs_error *err)
 {
     struct trust_input *ti = (struct trust_input *)base;
-    return ti->in->open(ti->in, file, err);
+    char *stored;
+    struct fmt_source *src;
+
+    if (!ti->t.seal)
+        return ti->in->open(ti->in, file, err);
+    stored = load_input_trust_stored(base, file);
+    if (!stored) {
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    src = ti->in->open(ti->in, stored, err);
+    free(stored);
+    return src ? fmt_source_unseal_new(src, ti->t.seal, file, err) : NULL;
 }
 
 static int trust_size(struct load_input *base, const char *file, uint64_t *bytes,
                       struct cs_error *err)
 {
     struct trust_input *ti = (struct trust_input *)base;
-    return ti->in->size(ti->in, file, bytes, err);
+    char *stored;
+    uint64_t have = 0;
+    int rc;
+
+    if (!ti->t.seal)
+        return ti->in->size(ti->in, file, bytes, err);
+    stored = load_input_trust_stored(base, file);
+    if (!stored)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    rc = ti->in->size(ti->in, stored, &have, err);
+    if (rc == 0 && fmt_seal_plain_size(have, bytes) < 0)
+        rc = cs_error_set(err, CS_ERR_TRUNCATED,
+                          "%s: %s (stored as %s): %" PRIu64 " bytes is no size an encrypted "
+                          "file can have: it was cut or appended to",
+                          ti->in->name, file, stored, have);
+    free(stored);
+    return rc;
 }
 
+/* Encrypted: each stored name the manifest accounts for by its plain name. */
 static int trust_list(struct load_input *base, char ***names, size_t *n, struct cs_error *err)
 {
     struct trust_input *ti = (struct trust_input *)base;
-    return ti->in->list(ti->in, names, n, err);
+
+    if (ti->in->list(ti->in, names, n, err) < 0)
+        return -1;
+    for (size_t i = 0; ti->t.seal && i < *n; i++) {
+        const char *plain = load_input_trust_plain(base, (*names)[i]);
+        char *dup = plain && plain != (*names)[i] ? strdup(plain) : NULL;
+        if (dup) {
+            free((*names)[i]);
+            (*names)[i] = dup;
+        }
+    }
+    return 0;
 }
 
 static void trust_free(struct load_input *base)
@@ -169,6 +350,11 @@ static void trust_free(struct load_input *base)
     struct trust_input *ti = (struct trust_input *)base;
 
     load_input_free(ti->in);
+    for (size_t i = 0; i < ti->nnames; i++) {
+        free(ti->names[i].stored);
+        free(ti->names[i].plain);
+    }
+    free(ti->names);
     free(ti);
 }
 
