@@ -6,6 +6,7 @@
 #include "common/buf.h"
 #include "common/fs.h"
 #include "common/quote.h"
+#include "dump/output.h"
 #include "dump/schema.h"
 #include "format/names.h"
 #include "format/sqlenc.h"
@@ -167,7 +168,6 @@ static int write_account(struct cs_conn *conn, const struct dump_config *cfg,
     struct fmt_account e = {a->role ? FMT_ACCOUNT_ROLE : FMT_ACCOUNT_USER, NULL, NULL, NULL, 0, 0};
     struct cs_buf body = CS_BUF_INIT;
     struct fmt_account *out;
-    char *path = NULL;
     int rc = -1;
 
     if (statements(conn, v, a, &body, &e, err) < 0)
@@ -175,14 +175,13 @@ static int write_account(struct cs_conn *conn, const struct dump_config *cfg,
     e.user = strdup(a->user);
     e.host = strdup(a->host);
     e.file = fmt_name_file(a->user, a->host, "-account.sql");
-    path = e.file ? cs_fs_join(cfg->outdir, e.file) : NULL;
-    if (!e.user || !e.host || !path || !(out = fmt_manifest_add_account(m))) {
+    if (!e.user || !e.host || !e.file || !(out = fmt_manifest_add_account(m))) {
         cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         goto out;
     }
     *out = e;
     memset(&e, 0, sizeof(e));
-    if (cs_fs_write_atomic(path, body.data, body.len, 0600, err) < 0 ||
+    if (cfg->output->put(cfg->output, out->file, body.data, body.len, err) < 0 ||
         dump_schema_add_file(m, out->file, body.data, body.len, err) < 0)
         goto out;
     rc = 0;
@@ -190,7 +189,6 @@ out:
     free(e.user);
     free(e.host);
     free(e.file);
-    free(path);
     cs_buf_release(&body);
     return rc;
 }

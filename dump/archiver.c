@@ -11,9 +11,11 @@
 #include "common/buf.h"
 #include "common/fs.h"
 #include "common/queue.h"
+#include "dump/output.h"
 #include "format/archive.h"
 #include "format/manifest.h"
 #include "format/sign.h"
+#include "format/s3io.h"
 
 struct item {
     char *name;
@@ -26,6 +28,8 @@ struct dump_archiver {
     char *partial;
     char *spool;
     int fd;
+    struct cs_s3 *s3;        /* an s3:// target: its client and object sink */
+    struct fmt_sink *sink;
     struct fmt_archive_writer *w;
     struct cs_queue *queue;
     pthread_t thread;
@@ -145,8 +149,38 @@ static int on_file(void *arg, const char *name, const char *meta, struct cs_erro
     return cs_error_escalate(err, CS_SEV_FATAL);
 }
 
-static int open_target(struct dump_archiver *a, const char *target, struct cs_error *err)
+static int open_s3(struct dump_archiver *a, const char *target, const struct dump_config *cfg,
+                   struct cs_error *err)
 {
+    char *key = NULL;
+    uint64_t size;
+    struct cs_error e;
+    int rc = -1;
+
+    a->s3 = cs_s3_open_url(target, &cfg->s3, cfg->log, cfg->cancel, &key, err);
+    if (!a->s3)
+        return -1;
+    cs_error_clear(&e);
+    if (!*key || key[strlen(key) - 1] == '/')
+        cs_error_set(err, CS_ERR_USAGE, "--archive %s: give the object's key, s3://BUCKET/KEY",
+                     target);
+    else if (cs_s3_head(a->s3, key, &size, NULL, &e) == 0)
+        cs_error_set(err, CS_ERR_USAGE,
+                     "--archive %s exists: choose a new key (csdump never overwrites a dump)",
+                     target);
+    else if (e.code != CS_ERR_MISSING)
+        cs_error_copy(err, &e);
+    else if ((a->sink = fmt_sink_s3_new(a->s3, key, err)))
+        rc = 0;
+    free(key);
+    return rc;
+}
+
+static int open_target(struct dump_archiver *a, const char *target, const struct dump_config *cfg,
+                       struct cs_error *err)
+{
+    if (cs_s3_is_url(target))
+        return open_s3(a, target, cfg, err);
     if (!strcmp(target, "-")) {
         a->fd = STDOUT_FILENO;
         return 0;
@@ -180,6 +214,8 @@ static void release(struct dump_archiver *a)
         cs_queue_free(a->queue);
     }
     fmt_archive_writer_free(a->w);
+    fmt_sink_free(a->sink); /* unfinished: the upload is aborted */
+    cs_s3_free(a->s3);
     if (a->target && a->fd >= 0)
         close(a->fd);
     pthread_mutex_destroy(&a->mu);
@@ -191,7 +227,7 @@ static void release(struct dump_archiver *a)
 }
 
 struct dump_archiver *dump_archiver_start(const char *target, const char *spool, size_t depth,
-                                          const struct cs_log *log, struct cs_error *err)
+                                          const struct dump_config *cfg, struct cs_error *err)
 {
     struct dump_archiver *a = calloc(1, sizeof(*a));
 
@@ -200,7 +236,7 @@ struct dump_archiver *dump_archiver_start(const char *target, const char *spool,
         return NULL;
     }
     a->fd = -1;
-    a->log = log;
+    a->log = cfg->log;
     pthread_mutex_init(&a->mu, NULL);
     a->pub.file = on_file;
     a->pub.arg = a;
@@ -210,9 +246,10 @@ struct dump_archiver *dump_archiver_start(const char *target, const char *spool,
         cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         goto fail;
     }
-    if (open_target(a, target, err) < 0)
+    if (open_target(a, target, cfg, err) < 0)
         goto fail;
-    a->w = fmt_archive_writer_new(a->fd, a->target ? a->target : "standard output", err);
+    a->w = a->sink ? fmt_archive_writer_new_sink(a->sink, target, err)
+                   : fmt_archive_writer_new(a->fd, a->target ? a->target : "standard output", err);
     if (!a->w)
         goto fail;
     if (pthread_create(&a->thread, NULL, archiver_main, a) != 0) {
@@ -255,6 +292,12 @@ int dump_archiver_finish(struct dump_archiver *a, const char *manifest_json, con
     if ((sig && !a->sign) || add_signed(a, FMT_MANIFEST_NAME, manifest_json, sig, err) < 0 ||
         fmt_archive_writer_finish(a->w, err) < 0)
         goto out;
+    if (a->sink && fmt_sink_finish(a->sink, err) < 0)
+        goto out;
+    if (a->sink) {
+        fmt_sink_free(a->sink);
+        a->sink = NULL;
+    }
     if (a->target && (fsync(a->fd) < 0 || rename(a->partial, a->target) < 0)) {
         cs_error_sys(err, CS_ERR_IO, errno, "%s", a->target);
         goto out;

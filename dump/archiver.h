@@ -10,7 +10,10 @@
  * spool never holds more than threads (being written) + DEPTH + 1 (being
  * appended) chunk files: bounded disk, whatever the dump's size.  Memory:
  * libarchive's block buffer and one copy buffer.  The manifest goes last;
- * FILE is written as FILE.partial and renamed only when complete.
+ * FILE is written as FILE.partial and renamed only when complete; an
+ * s3://BUCKET/KEY target is one object streamed as a multipart upload
+ * (format/s3io.h), completed at the end and aborted on failure -- the spool
+ * stays on local disk, bounded as above.
  * dump_archiver_publish() is thread-safe; start/finish/abort belong to the
  * coordinator.
  */
@@ -21,14 +24,16 @@
 
 #include "common/log.h"
 #include "dump/chunk.h"
+#include "dump/config.h"
 
 struct fmt_sign_key;
 
 struct dump_archiver;
 
-/* TARGET: a file name or "-" (standard output). */
+/* TARGET: a file name, s3://BUCKET/KEY or "-" (standard output); CFG gives
+ * the log, the S3 options and the cancel flag (lent, outlives A). */
 struct dump_archiver *dump_archiver_start(const char *target, const char *spool, size_t depth,
-                                          const struct cs_log *log, struct cs_error *err);
+                                          const struct dump_config *cfg, struct cs_error *err);
 /* The publish hook that hands files to A. */
 const struct dump_publish *dump_archiver_publish(struct dump_archiver *a);
 /* A signed dump (before the first file): each chunk description NAME.meta.json

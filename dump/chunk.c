@@ -9,6 +9,7 @@
 #include "common/fault.h"
 #include "common/fs.h"
 #include "common/quote.h"
+#include "dump/output.h"
 #include "format/checksum.h"
 #include "format/jsonval.h"
 #include "format/manifest.h"
@@ -116,7 +117,6 @@ static const char *extension(const struct dump_config *cfg)
 static int open_file(struct writer *w, struct dump_key *lo, struct cs_error *err)
 {
     char suffix[64];
-    char *path = NULL;
     struct fmt_sink *file;
 
     memset(&w->cur, 0, sizeof(w->cur));
@@ -129,13 +129,9 @@ static int open_file(struct writer *w, struct dump_key *lo, struct cs_error *err
     w->cur.file = fmt_name_file(w->t->schema, w->t->name, suffix);
     if (w->ts->has_mysql_json)
         w->cur.typed_by_col = calloc(w->ts->ncols, sizeof(uint64_t));
-    path = w->cur.file ? cs_fs_join(w->cfg->outdir, w->cur.file) : NULL;
-    if (!path || (w->ts->has_mysql_json && !w->cur.typed_by_col)) {
-        free(path);
+    if (!w->cur.file || (w->ts->has_mysql_json && !w->cur.typed_by_col))
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-    }
-    file = fmt_sink_file_new(path, 0600, err);
-    free(path);
+    file = w->cfg->output->open(w->cfg->output, w->cur.file, err);
     w->counter = fmt_sink_counter_sha_new(file, w->cfg->sign_key != NULL, err);
     w->top = w->cfg->compress == FMT_COMPRESS_ZSTD
                  ? fmt_sink_zstd_new(w->counter, w->cfg->compress_level, err)
@@ -324,10 +320,7 @@ static void discard(struct writer *w, struct cs_error *err)
         cs_error_escalate(err, CS_SEV_FATAL); /* no retry: cs_error_retryable */
     }
     for (size_t i = 0; i < w->ndone; i++) {
-        char *path = cs_fs_join(w->cfg->outdir, w->done[i].file);
-        if (path)
-            unlink(path);
-        free(path);
+        w->cfg->output->remove(w->cfg->output, w->done[i].file);
         dump_chunk_result_release(&w->done[i]);
     }
     free(w->done);

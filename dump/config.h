@@ -8,10 +8,12 @@
 
 #include "common/conn.h"
 #include "common/log.h"
+#include "common/s3.h"
 #include "dump/lockmode.h"
 #include "format/manifest.h"
 
 struct fmt_sign_key;
+struct dump_output;
 
 struct dump_list {
     char **items;
@@ -24,8 +26,10 @@ enum dump_users { DUMP_USERS_AUTO = 0, DUMP_USERS_ON, DUMP_USERS_OFF };
 
 struct dump_config {
     struct cs_conn_config conn;
-    const char *outdir;           /* the dump directory, or the spool of --archive */
-    const char *archive;          /* --archive FILE or "-"; NULL for a directory */
+    const char *outdir;           /* the dump directory or s3:// URL, or the spool of --archive */
+    const char *archive;          /* --archive FILE, s3://BUCKET/KEY or "-"; NULL for a directory */
+    struct cs_s3_options s3;      /* --s3-* */
+    struct dump_output *output;   /* where files go: set by dump_run (dump/output.h) */
     unsigned threads;
     enum fmt_data_format format;
     enum fmt_compress compress;

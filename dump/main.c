@@ -11,6 +11,7 @@
 #include "common/cli.h"
 #include "common/fs.h"
 #include "format/sign.h"
+#include "common/s3.h"
 #include "dump/run.h"
 #include "dump/select.h"
 
@@ -86,6 +87,7 @@ static const struct option long_options[] = {
     {"allow-missing", no_argument, NULL, OPT_ALLOW_MISSING},
     {"sign-key", required_argument, NULL, OPT_SIGN_KEY},
     {"gen-key", required_argument, NULL, OPT_GEN_KEY},
+    CS_S3_LONG_OPTIONS,
     CS_CLI_COMMON_OPTIONS,
     {NULL, 0, NULL, 0},
 };
@@ -93,17 +95,20 @@ static const struct option long_options[] = {
 static void usage(FILE *out)
 {
     fprintf(out,
-            "Usage: csdump [OPTIONS] --outdir DIR\n"
-            "       csdump [OPTIONS] --archive FILE|-\n"
+            "Usage: csdump [OPTIONS] --outdir DIR|s3://BUCKET/PREFIX\n"
+            "       csdump [OPTIONS] --archive FILE|s3://BUCKET/KEY|-\n"
             "       csdump --gen-key DIR\n"
             "Take one consistent snapshot of a MySQL/MariaDB server with parallel connections,\n"
             "into chunked zstd files plus DIR/manifest.json (binlog position and GTID set).\n\n"
             "%s\n"
             "Output:\n"
-            "  -o, --outdir=DIR         new or empty directory for the dump (created 0700)\n"
+            "  -o, --outdir=DIR         new or empty directory for the dump (created 0700);\n"
+            "                           s3://BUCKET/PREFIX: objects PREFIX/NAME, uploaded as\n"
+            "                           they are written (nothing on local disk)\n"
             "      --archive=FILE|-     the dump as one tar stream instead (- = standard\n"
-            "                           output); files are spooled in $TMPDIR, at most\n"
-            "                           threads x 2 + 2 chunks at a time\n"
+            "                           output, s3://BUCKET/KEY = one object); files are\n"
+            "                           spooled in $TMPDIR, at most threads x 2 + 2 chunks\n"
+            "                           at a time\n"
             "      --format=tsv|sql     chunk format (default tsv: LOAD DATA; sql: INSERTs)\n"
             "      --compress=zstd|none (default zstd)   --compress-level=N (default 1)\n"
             "      --chunk-rows=N       rows per chunk file (default 250000)\n"
@@ -151,10 +156,11 @@ static void usage(FILE *out)
             "                           before the DDL guard until the snapshot is taken,\n"
             "                           then start it again (only if csdump stopped it);\n"
             "                           its position in its source's log is then exact\n\n"
+            "%s\n"
             "Other:\n"
             "  -q, --quiet  -v, --verbose  --no-progress  --help  --version\n"
             "Option files: [client] and [csdump] groups.  Exit: 0 ok, 1 failed, 2 bad usage.\n",
-            cs_connopt_help);
+            cs_connopt_help, CS_S3_HELP);
 }
 
 /* Trim white space around S in place; returns the trimmed start. */
@@ -279,6 +285,9 @@ static int parse_one(struct dump_config *c, struct cs_connopt *co, int opt, cons
 
     if (r != 0)
         return r < 0 ? -1 : 0;
+    r = cs_s3_option_parse(&c->s3, opt, arg, err);
+    if (r <= 0)
+        return r;
     switch (opt) {
     case 'o': c->outdir = arg; return 0;
     case OPT_ARCHIVE: c->archive = arg; return 0;
@@ -321,6 +330,7 @@ static void defaults(struct dump_config *c)
     c->lockless_retries = 5;
     c->chunk_rows = 250000;
     c->chunk_bytes = 128ull * 1024 * 1024;
+    cs_s3_options_init(&c->s3);
 }
 
 struct parse_ctx {
@@ -364,6 +374,13 @@ static int parse_args(struct cs_cli *cli, int argc, char **argv, const struct cs
                             "--outdir DIR or --archive FILE is required (see csdump --help)");
     if (c->outdir && c->archive)
         return cs_error_set(err, CS_ERR_USAGE, "--outdir and --archive exclude each other");
+    if (cs_s3_is_url(c->outdir ? c->outdir : c->archive)) {
+        char *bucket, *key;
+        if (cs_s3_url_parse(c->outdir ? c->outdir : c->archive, &bucket, &key, err) < 0)
+            return -1;
+        free(bucket);
+        free(key);
+    }
     if (c->archive && !strcmp(c->archive, "-") && isatty(STDOUT_FILENO))
         return cs_error_set(err, CS_ERR_USAGE,
                             "--archive - writes the archive to standard output, which is a "
@@ -445,7 +462,8 @@ int main(int argc, char **argv)
     }
     cfg.sign_key = sign_key;
     cs_conn_library_init();
-    rc = dump_run(&cfg, &err) == 0 ? 0 : cs_cli_exit_code(&err);
+    rc = cs_s3_global_init(&err) == 0 && dump_run(&cfg, &err) == 0 ? 0 : cs_cli_exit_code(&err);
+    cs_s3_global_cleanup();
     cs_conn_library_end();
 out:
     fmt_sign_key_free(sign_key);

@@ -13,6 +13,7 @@
 #include "dump/accounts.h"
 #include "dump/archiver.h"
 #include "dump/catalog.h"
+#include "dump/output.h"
 #include "dump/plan.h"
 #include "dump/record.h"
 #include "dump/schema.h"
@@ -23,7 +24,8 @@
 
 struct run {
     const struct dump_config *cfg;
-    struct dump_config local; /* cfg with outdir = the spool, for --archive */
+    struct dump_config local;        /* cfg with its output (the spool's, for --archive) */
+    struct dump_output *out;         /* where files go */
     char *spool;
     struct dump_archiver *arch;
     struct cs_conn main;
@@ -35,32 +37,25 @@ struct run {
     struct dump_work work;
     int work_started;
     struct fmt_manifest *m;
-    const struct dump_publish *pub; /* NULL for a directory */
+    const struct dump_publish *pub;  /* NULL for a directory */
     double t0;
     uint64_t est_bytes;
 };
 
-static int prepare_outdir(const char *dir, struct cs_error *err)
+/* The output the files go to: --outdir DIR or s3://BUCKET/PREFIX, new or empty. */
+static int open_output(struct run *r, const char *where, struct cs_error *err)
 {
-    DIR *d;
-    struct dirent *e;
+    const struct dump_config *cfg = r->cfg;
 
-    if (cs_fs_mkdir_p(dir, 0700, err) < 0)
+    r->out = cs_s3_is_url(where)
+                 ? dump_output_s3_new(where, &cfg->s3, cfg->log, cfg->cancel, err)
+                 : dump_output_dir_new(where, err);
+    if (!r->out)
         return -1;
-    d = opendir(dir);
-    if (!d)
-        return cs_error_sys(err, CS_ERR_IO, errno, "%s", dir);
-    while ((e = readdir(d))) {
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-            closedir(d);
-            return cs_error_set(err, CS_ERR_USAGE,
-                                "--outdir %s is not empty: choose a new directory (csdump never "
-                                "mixes two dumps)",
-                                dir);
-        }
-    }
-    closedir(d);
-    return 0;
+    r->local = *cfg;
+    r->local.output = r->out;
+    r->cfg = &r->local;
+    return r->out->prepare(r->out, err);
 }
 
 static void preflight_warnings(struct run *r)
@@ -96,9 +91,8 @@ static int connect_main(struct run *r, struct cs_error *err)
     {
         char ep[300];
         cs_conn_endpoint(&r->main, ep, sizeof(ep));
-        cs_log_info(r->cfg->log, "source: %s %s, connected %s%s",
-                    cs_flavor_name(r->server.version.flavor), r->server.version_text,
-                    strstr(ep, "via ") == ep ? "" : "to ", ep);
+        cs_log_info(r->cfg->log, "source: %s %s, connected %s%s", cs_flavor_name(r->server.version.flavor),
+                    r->server.version_text, strstr(ep, "via ") == ep ? "" : "to ", ep);
     }
     return 0;
 }
@@ -115,11 +109,11 @@ static int start_archive(struct run *r, struct cs_error *err)
     r->spool = strdup(tmpl);
     if (!r->spool)
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-    r->local = *r->cfg;
+    if (open_output(r, r->spool, err) < 0)
+        return -1;
     r->local.outdir = r->spool;
-    r->cfg = &r->local;
-    r->arch =
-        dump_archiver_start(r->local.archive, r->spool, r->local.threads + 1, r->local.log, err);
+    r->arch = dump_archiver_start(r->local.archive, r->spool, r->local.threads + 1, &r->local,
+                                  err);
     if (!r->arch)
         return -1;
     r->pub = dump_archiver_publish(r->arch);
@@ -133,18 +127,6 @@ static int publish_files(struct run *r, size_t from, struct cs_error *err)
         if (r->pub->file(r->pub->arg, r->m->files[i].name, NULL, err) < 0)
             return -1;
     return 0;
-}
-
-/* NAME with LEN bytes of DATA, written atomically into the output. */
-static int put_file(struct run *r, const char *name, const char *data, size_t len,
-                    struct cs_error *err)
-{
-    char *path = cs_fs_join(r->cfg->outdir, name);
-    int rc = path ? cs_fs_write_atomic(path, data, len, 0600, err)
-                  : cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-
-    free(path);
-    return rc;
 }
 
 /* --sign-key: SIG = the signature file's text for JSON (left empty unsigned). */
@@ -163,12 +145,13 @@ static int put_catalog(struct run *r, const char *json, struct cs_error *err)
     struct cs_buf sig = CS_BUF_INIT;
     int rc = -1;
 
-    if (put_file(r, FMT_CATALOG_NAME, json, strlen(json), err) < 0 ||
+    if (r->out->put(r->out, FMT_CATALOG_NAME, json, strlen(json), err) < 0 ||
         dump_schema_add_file(r->m, FMT_CATALOG_NAME, json, strlen(json), err) < 0 ||
         sign_text(r, json, &sig, err) < 0)
         goto out;
-    if (sig.len && (put_file(r, FMT_CATALOG_SIG_NAME, sig.data, sig.len, err) < 0 ||
-                    dump_schema_add_file(r->m, FMT_CATALOG_SIG_NAME, sig.data, sig.len, err) < 0))
+    if (sig.len &&
+        (r->out->put(r->out, FMT_CATALOG_SIG_NAME, sig.data, sig.len, err) < 0 ||
+         dump_schema_add_file(r->m, FMT_CATALOG_SIG_NAME, sig.data, sig.len, err) < 0))
         goto out;
     rc = 0;
 out:
@@ -176,16 +159,14 @@ out:
     return rc;
 }
 
-/* The archive's early catalog: the manifest so far (tables without chunks),
- * so a loader reading a pipe can create tables before the data arrives. */
+/* The early catalog: the manifest so far (tables without chunks), so a
+ * loader reading a pipe, or waiting for the dump (csload --wait-for-dump),
+ * can create tables before the data arrives. */
 static int publish_catalog(struct run *r, struct cs_error *err)
 {
     char *json;
     size_t from = r->m->nfiles;
     int rc = -1;
-
-    if (!r->pub)
-        return 0;
     /* not finished: the catalog says so with finished_at = started_at */
     if (!r->m->finished_at && !(r->m->finished_at = strdup(r->m->started_at)))
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
@@ -212,19 +193,17 @@ static int catalog_phase(struct run *r, struct cs_error *err)
         if (dump_table_sql_build(t, &r->tsql[i]) < 0)
             return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         if (t->versioned)
-            cs_log_warn(cfg->log,
-                        "%s.%s is system-versioned: only its current rows are dumped, "
-                        "not its history",
-                        t->schema, t->name);
+            cs_log_warn(cfg->log, "%s.%s is system-versioned: only its current rows are dumped, "
+                                  "not its history", t->schema, t->name);
     }
-    cs_log_info(cfg->log,
-                "%zu schema(s), %zu table(s), %zu other object(s), %zu account(s), "
-                "~%.1f MB of data",
+    cs_log_info(cfg->log, "%zu schema(s), %zu table(s), %zu other object(s), %zu account(s), "
+                          "~%.1f MB of data",
                 r->cat->nschemas, r->cat->ntables, r->cat->nobjects, r->cat->naccounts,
                 (double)r->est_bytes / 1e6);
     r->m = dump_record_begin(cfg, &r->server, r->cat, err);
     if (!r->m ||
-        (r->arch && dump_archiver_sign_with(r->arch, cfg->sign_key, r->m->dump_id, err) < 0) ||
+        (r->arch &&
+         dump_archiver_sign_with(r->arch, cfg->sign_key, r->m->dump_id, err) < 0) ||
         dump_schema_write(&r->main, cfg, r->cat, r->m, err) < 0 ||
         dump_accounts_write(&r->main, cfg, &r->server.version, r->cat, r->m, err) < 0)
         return -1;
@@ -237,7 +216,7 @@ static int catalog_phase(struct run *r, struct cs_error *err)
 static int write_coordinates(struct run *r, struct cs_error *err)
 {
     const struct fmt_coords *c = &r->snap.coords;
-    char *json = NULL, *path = NULL;
+    char *json = NULL;
     int rc = -1;
 
     if (dump_record_snapshot(r->m, &r->snap, err) < 0 ||
@@ -245,12 +224,9 @@ static int write_coordinates(struct run *r, struct cs_error *err)
         cs_fault_hit("dump.snapshot", NULL, err) < 0)
         return -1;
     json = fmt_coords_to_json(r->m, err);
-    path = cs_fs_join(r->cfg->outdir, FMT_COORDS_NAME);
-    if (json && path && cs_fs_write_atomic(path, json, strlen(json), 0600, err) == 0 &&
+    if (json && r->out->put(r->out, FMT_COORDS_NAME, json, strlen(json), err) == 0 &&
         dump_schema_add_file(r->m, FMT_COORDS_NAME, json, strlen(json), err) == 0)
         rc = publish_files(r, r->m->nfiles - 1, err) < 0 ? -1 : publish_catalog(r, err);
-    else if (json && !path)
-        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     if (c->present)
         cs_log_info(r->cfg->log, "snapshot taken (%s, %s): binlog %s:%llu, GTID '%s'",
                     dump_lock_mode_name(r->snap.mode),
@@ -261,7 +237,6 @@ static int write_coordinates(struct run *r, struct cs_error *err)
                     dump_lock_mode_name(r->snap.mode),
                     r->snap.consistent ? "consistent" : "NOT consistent");
     free(json);
-    free(path);
     return rc;
 }
 
@@ -411,10 +386,10 @@ static int finish_manifest(struct run *r, struct cs_error *err)
         goto out;
     }
     /* the signature first: the manifest, last, completes the dump */
-    if (cs_fs_fsync_dir(r->cfg->outdir, err) < 0 ||
-        (sig.len && put_file(r, FMT_SIGN_FILE, sig.data, sig.len, err) < 0))
+    if (r->out->seal(r->out, err) < 0 ||
+        (sig.len && r->out->put(r->out, FMT_SIGN_FILE, sig.data, sig.len, err) < 0))
         goto out;
-    rc = put_file(r, FMT_MANIFEST_NAME, json, strlen(json), err);
+    rc = r->out->put(r->out, FMT_MANIFEST_NAME, json, strlen(json), err);
 out:
     free(json);
     cs_buf_release(&sig);
@@ -437,9 +412,8 @@ static void summary_kinds(const struct run *r)
                 : dump_select_wants_accounts(r->cfg) ? " (left out: see not_dumped)"
                                                      : " (not asked for: --users)");
     if (r->m->nnot_dumped)
-        cs_log_warn(r->cfg->log,
-                    "%zu thing(s) were left out (warned about above), listed in "
-                    "the manifest's not_dumped",
+        cs_log_warn(r->cfg->log, "%zu thing(s) were left out (warned about above), listed in "
+                                 "the manifest's not_dumped",
                     r->m->nnot_dumped);
 }
 
@@ -460,8 +434,8 @@ static void summary(struct run *r)
                 r->m->lock_mode, r->m->barrier_hold_ms);
     summary_kinds(r);
     if (r->m->coords.present)
-        cs_log_info(r->cfg->log, "coordinates: binlog %s:%llu, GTID '%s'", r->m->coords.binlog_file,
-                    (unsigned long long)r->m->coords.binlog_pos,
+        cs_log_info(r->cfg->log, "coordinates: binlog %s:%llu, GTID '%s'",
+                    r->m->coords.binlog_file, (unsigned long long)r->m->coords.binlog_pos,
                     r->m->coords.gtid_set ? r->m->coords.gtid_set : "");
 }
 
@@ -479,8 +453,9 @@ static void cleanup(struct run *r, int ok, struct cs_error *err)
     dump_archiver_abort(r->arch);
     if (r->spool)
         cs_fs_remove_flat_dir(r->spool, &e2);
-    else if (!ok || cs_error_is_set(err))
-        cs_fs_remove_partials(r->cfg->outdir, &e2);
+    else if (r->out && (!ok || cs_error_is_set(err)))
+        r->out->cleanup(r->out);
+    dump_output_free(r->out);
     free(r->spool);
     for (size_t i = 0; r->tsql && i < r->cat->ntables; i++)
         dump_table_sql_release(&r->tsql[i]);
@@ -500,7 +475,7 @@ int dump_run(const struct dump_config *cfg, struct cs_error *err)
     memset(&r, 0, sizeof(r));
     r.cfg = cfg;
     r.t0 = cs_now();
-    if ((cfg->archive ? start_archive(&r, err) : prepare_outdir(cfg->outdir, err)) < 0 ||
+    if ((cfg->archive ? start_archive(&r, err) : open_output(&r, cfg->outdir, err)) < 0 ||
         connect_main(&r, err) < 0)
         goto out;
     cfg = r.cfg;

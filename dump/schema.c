@@ -8,6 +8,7 @@
 #include "common/buf.h"
 #include "common/fs.h"
 #include "common/quote.h"
+#include "dump/output.h"
 #include "format/checksum.h"
 #include "format/hash.h"
 #include "format/names.h"
@@ -82,7 +83,6 @@ static int write_one(struct cs_conn *conn, const struct dump_config *cfg,
     struct cs_buf sql = CS_BUF_INIT, body = CS_BUF_INIT;
     struct cs_result *res = NULL;
     char **row;
-    char *path = NULL;
     int c, rc = -1;
 
     cs_buf_printf(&sql, "%s ", k->show);
@@ -109,16 +109,14 @@ static int write_one(struct cs_conn *conn, const struct dump_config *cfg,
     out->charset = dup_col(res, row, "character_set_client");
     out->collation = dup_col(res, row, "collation_connection");
     out->time_zone = dup_col(res, row, "time_zone");
-    path = out->file ? cs_fs_join(cfg->outdir, out->file) : NULL;
-    if (!path || cs_buf_failed(&body)) {
+    if (!out->file || cs_buf_failed(&body)) {
         cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         goto out;
     }
-    rc = cs_fs_write_atomic(path, body.data, body.len, 0600, err);
+    rc = cfg->output->put(cfg->output, out->file, body.data, body.len, err);
     if (rc == 0)
         rc = dump_schema_add_file(m, out->file, body.data, body.len, err);
 out:
-    free(path);
     if (res)
         cs_result_free(res);
     cs_buf_release(&sql);

@@ -1,4 +1,5 @@
 #include "format/archive.h"
+#include "format/sink.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -17,6 +18,8 @@
 
 struct fmt_archive_writer {
     struct archive *a;
+    struct fmt_sink *sink;   /* lent; NULL when writing to an fd */
+    struct cs_error sink_err;
     char *name;
     char *copy;
     int finished;
@@ -34,9 +37,22 @@ static int werr(struct fmt_archive_writer *w, struct cs_error *err, const char *
                         msg ? msg : "");
 }
 
-struct fmt_archive_writer *fmt_archive_writer_new(int fd, const char *name, struct cs_error *err)
+static la_ssize_t sink_write(struct archive *a, void *arg, const void *buf, size_t len)
+{
+    struct fmt_archive_writer *w = arg;
+
+    if (fmt_sink_write(w->sink, buf, len, &w->sink_err) < 0) {
+        archive_set_error(a, EIO, "%s", w->sink_err.msg);
+        return -1;
+    }
+    return (la_ssize_t)len;
+}
+
+static struct fmt_archive_writer *writer_new(int fd, struct fmt_sink *sink, const char *name,
+                                             struct cs_error *err)
 {
     struct fmt_archive_writer *w = calloc(1, sizeof(*w));
+    int rc;
 
     if (!w || !(w->name = strdup(name ? name : "archive")) || !(w->copy = malloc(COPY_SIZE)) ||
         !(w->a = archive_write_new())) {
@@ -44,14 +60,32 @@ struct fmt_archive_writer *fmt_archive_writer_new(int fd, const char *name, stru
         cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         return NULL;
     }
+    w->sink = sink;
+    cs_error_clear(&w->sink_err);
     if (archive_write_set_format_pax_restricted(w->a) != ARCHIVE_OK ||
-        archive_write_set_bytes_in_last_block(w->a, 1) != ARCHIVE_OK ||
-        archive_write_open_fd(w->a, fd) != ARCHIVE_OK) {
+        archive_write_set_bytes_in_last_block(w->a, 1) != ARCHIVE_OK) {
+        werr(w, err, "cannot start the archive");
+        fmt_archive_writer_free(w);
+        return NULL;
+    }
+    rc = sink ? archive_write_open(w->a, w, NULL, sink_write, NULL) : archive_write_open_fd(w->a, fd);
+    if (rc != ARCHIVE_OK) {
         werr(w, err, "cannot start the archive");
         fmt_archive_writer_free(w);
         return NULL;
     }
     return w;
+}
+
+struct fmt_archive_writer *fmt_archive_writer_new(int fd, const char *name, struct cs_error *err)
+{
+    return writer_new(fd, NULL, name, err);
+}
+
+struct fmt_archive_writer *fmt_archive_writer_new_sink(struct fmt_sink *sink, const char *name,
+                                                       struct cs_error *err)
+{
+    return writer_new(-1, sink, name, err);
 }
 
 static int header(struct fmt_archive_writer *w, const char *entry, uint64_t size,
@@ -201,6 +235,9 @@ struct entry_source {
 
 struct fmt_archive_reader {
     struct archive *a;
+    struct fmt_source *in;   /* lent; NULL when reading an fd */
+    char *buf;               /* the source's read buffer */
+    struct cs_error in_err;
     char *name;
     char *top;          /* the one top-level directory being stripped, or NULL */
     char entry[1024];
@@ -221,18 +258,40 @@ static int rerr(struct fmt_archive_reader *r, struct cs_error *err, const char *
                                   : "");
 }
 
-struct fmt_archive_reader *fmt_archive_reader_new(int fd, const char *name, struct cs_error *err)
+#define READ_BLOCK (256 * 1024)
+
+static la_ssize_t source_read(struct archive *a, void *arg, const void **buf)
+{
+    struct fmt_archive_reader *r = arg;
+    ssize_t n = fmt_source_read(r->in, r->buf, READ_BLOCK, &r->in_err);
+
+    if (n < 0) {
+        archive_set_error(a, EIO, "%s", r->in_err.msg);
+        return -1;
+    }
+    *buf = r->buf;
+    return n;
+}
+
+static struct fmt_archive_reader *reader_new(int fd, struct fmt_source *src, const char *name,
+                                             struct cs_error *err)
 {
     struct fmt_archive_reader *r = calloc(1, sizeof(*r));
+    int rc;
 
-    if (!r || !(r->name = strdup(name ? name : "archive")) || !(r->a = archive_read_new())) {
+    if (!r || !(r->name = strdup(name ? name : "archive")) || !(r->a = archive_read_new()) ||
+        (src && !(r->buf = malloc(READ_BLOCK)))) {
         fmt_archive_reader_free(r);
         cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         return NULL;
     }
+    r->in = src;
+    cs_error_clear(&r->in_err);
     archive_read_support_format_tar(r->a);
     archive_read_support_filter_all(r->a);
-    if (archive_read_open_fd(r->a, fd, 256 * 1024) != ARCHIVE_OK) {
+    rc = src ? archive_read_open(r->a, r, NULL, source_read, NULL)
+             : archive_read_open_fd(r->a, fd, READ_BLOCK);
+    if (rc != ARCHIVE_OK) {
         rerr(r, err, "cannot read the archive");
         fmt_archive_reader_free(r);
         return NULL;
@@ -240,10 +299,22 @@ struct fmt_archive_reader *fmt_archive_reader_new(int fd, const char *name, stru
     return r;
 }
 
+struct fmt_archive_reader *fmt_archive_reader_new(int fd, const char *name, struct cs_error *err)
+{
+    return reader_new(fd, NULL, name, err);
+}
+
+struct fmt_archive_reader *fmt_archive_reader_new_source(struct fmt_source *src, const char *name,
+                                                         struct cs_error *err)
+{
+    return reader_new(-1, src, name, err);
+}
+
 void fmt_archive_reader_free(struct fmt_archive_reader *r)
 {
     if (!r)
         return;
+    free(r->buf);
     if (r->a)
         archive_read_free(r->a);
     set_free(&r->seen);

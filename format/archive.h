@@ -28,6 +28,11 @@ struct fmt_archive_writer;
 
 /* NAME is used in messages (the file, or "standard output"); FD is not owned. */
 struct fmt_archive_writer *fmt_archive_writer_new(int fd, const char *name, struct cs_error *err);
+/* The same into SINK (lent; the caller finishes or frees it after
+ * fmt_archive_writer_finish / _free): e.g. an S3 object (format/s3io.h). */
+struct fmt_sink;
+struct fmt_archive_writer *fmt_archive_writer_new_sink(struct fmt_sink *sink, const char *name,
+                                                       struct cs_error *err);
 /* Append ENTRY with the bytes of the regular file PATH. */
 int fmt_archive_add_file(struct fmt_archive_writer *w, const char *entry, const char *path,
                          struct cs_error *err);
@@ -40,6 +45,9 @@ void fmt_archive_writer_free(struct fmt_archive_writer *w); /* NULL-safe */
 struct fmt_archive_reader;
 
 struct fmt_archive_reader *fmt_archive_reader_new(int fd, const char *name, struct cs_error *err);
+/* The same from SRC (lent, freed by the caller after the reader). */
+struct fmt_archive_reader *fmt_archive_reader_new_source(struct fmt_source *src, const char *name,
+                                                         struct cs_error *err);
 /* 1 = the next entry (*entry lent until the next call, *size its size),
  * 0 = the end of the archive, -1 = error (hostile, truncated, garbled). */
 int fmt_archive_next(struct fmt_archive_reader *r, const char **entry, uint64_t *size,

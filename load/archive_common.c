@@ -15,6 +15,7 @@
 #include "common/fs.h"
 #include "format/archive.h"
 #include "format/names.h"
+#include "format/s3io.h"
 #include "format/sink.h"
 #include "format/sign.h"
 #include "load/check.h"
@@ -275,4 +276,19 @@ int load_archive_verify_entry(struct load_archive *a, const char *name, const ch
                            data ? data->len : len, sig, sig_len, err);
     free(sig);
     return rc;
+}
+
+/* The reader over the fd or the S3 object (from its start again when AGAIN). */
+int load_archive_open_reader(struct load_archive *a, int again, struct cs_error *err)
+{
+    if (a->s3) {
+        fmt_source_free(a->src);
+        a->src = fmt_source_s3_new(a->s3, a->s3key, err);
+        a->rd = a->src ? fmt_archive_reader_new_source(a->src, a->name, err) : NULL;
+        return a->rd ? 0 : -1;
+    }
+    if (again && lseek(a->fd, 0, SEEK_SET) < 0)
+        return cs_error_sys(err, CS_ERR_IO, errno, "%s", a->name);
+    a->rd = fmt_archive_reader_new(a->fd, a->name, err);
+    return a->rd ? 0 : -1;
 }

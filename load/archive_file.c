@@ -90,10 +90,7 @@ static int rewind_reader(struct load_archive *a, struct cs_error *err)
 {
     fmt_archive_reader_free(a->rd);
     a->rd = NULL;
-    if (lseek(a->fd, 0, SEEK_SET) < 0)
-        return cs_error_sys(err, CS_ERR_IO, errno, "%s", a->name);
-    a->rd = fmt_archive_reader_new(a->fd, a->name, err);
-    return a->rd ? 0 : -1;
+    return load_archive_open_reader(a, 1, err);
 }
 
 /* Encrypted: entry names are opaque until the manifest is read, so a first

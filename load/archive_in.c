@@ -13,6 +13,7 @@
 #include "common/fs.h"
 #include "format/archive.h"
 #include "format/names.h"
+#include "format/s3io.h"
 #include "format/sink.h"
 #include "load/check.h"
 #include "load/trust.h"
@@ -45,13 +46,40 @@ int load_archive_finish(struct load_archive *a, struct fmt_manifest **final, str
     return a->mode->finish ? a->mode->finish(a, final, err) : 0;
 }
 
-struct load_archive *load_archive_open(const char *path, int hashes, const struct load_trust *trust,
-                                       const struct cs_log *log, struct cs_error *err)
+/* An s3://BUCKET/KEY archive is read like a file: twice, from the start. */
+static int open_s3(struct load_archive *a, const char *url, const struct cs_s3_options *o,
+                   const volatile int *cancel, struct cs_error *err)
+{
+    a->s3 = cs_s3_open_url(url, o, a->log, cancel, &a->s3key, err);
+    if (!a->s3)
+        return -1;
+    if (!*a->s3key)
+        return cs_error_set(err, CS_ERR_USAGE, "--archive %s: give the object's key", url);
+    a->pipe = 0;
+    return 0;
+}
+
+static int open_fd(struct load_archive *a, const char *path, struct cs_error *err)
+{
+    struct stat st;
+
+    a->fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
+    a->own_fd = strcmp(path, "-") != 0;
+    if (a->fd < 0)
+        return cs_error_sys(err, errno == ENOENT ? CS_ERR_MISSING : CS_ERR_IO, errno, "%s",
+                            path);
+    a->pipe = fstat(a->fd, &st) < 0 || !S_ISREG(st.st_mode);
+    return 0;
+}
+
+struct load_archive *load_archive_open(const char *path, int hashes,
+                                       const struct load_trust *trust,
+                                       const struct cs_s3_options *s3, const struct cs_log *log,
+                                       const volatile int *cancel, struct cs_error *err)
 {
     struct load_archive *a = calloc(1, sizeof(*a));
     const char *tmp = getenv("TMPDIR");
     char tmpl[4096];
-    struct stat st;
 
     if (!a) {
         cs_error_set(err, CS_ERR_NOMEM, "out of memory");
@@ -62,13 +90,8 @@ struct load_archive *load_archive_open(const char *path, int hashes, const struc
     a->hashes = hashes || trust->verify;
     a->fd = -1;
     a->name = strcmp(path, "-") ? path : "standard input";
-    a->fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
-    a->own_fd = strcmp(path, "-") != 0;
-    if (a->fd < 0) {
-        cs_error_sys(err, errno == ENOENT ? CS_ERR_MISSING : CS_ERR_IO, errno, "%s", path);
+    if ((cs_s3_is_url(path) ? open_s3(a, path, s3, cancel, err) : open_fd(a, path, err)) < 0)
         goto fail;
-    }
-    a->pipe = fstat(a->fd, &st) < 0 || !S_ISREG(st.st_mode);
     a->mode = a->pipe ? &load_archive_pipe_mode : &load_archive_file_mode;
     snprintf(tmpl, sizeof(tmpl), "%s/csload-spool.XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(tmpl)) {
@@ -77,7 +100,7 @@ struct load_archive *load_archive_open(const char *path, int hashes, const struc
     }
     if (!(a->spool = strdup(tmpl)) ||
         !(a->in = load_input_trust_new(load_input_dir_new(a->spool, err), trust, err)) ||
-        !(a->rd = fmt_archive_reader_new(a->fd, a->name, err)))
+        load_archive_open_reader(a, 0, err) < 0)
         goto fail;
     if (a->mode->open(a, err) < 0)
         goto fail;
@@ -94,6 +117,9 @@ void load_archive_free(struct load_archive *a)
     if (!a)
         return;
     fmt_archive_reader_free(a->rd);
+    fmt_source_free(a->src);
+    cs_s3_free(a->s3);
+    free(a->s3key);
     if (a->own_fd && a->fd >= 0)
         close(a->fd);
     load_input_free(a->in);

@@ -13,6 +13,7 @@
 
 #include "common/buf.h"
 #include "format/archive.h"
+#include "common/s3.h"
 #include "load/archive_in.h"
 #include "load/trust.h"
 
@@ -41,6 +42,9 @@ extern const struct load_archive_mode load_archive_pipe_mode;
 struct load_archive {
     const struct load_archive_mode *mode;
     int fd, own_fd, pipe, hashes;
+    struct cs_s3 *s3;               /* an s3://BUCKET/KEY archive: its client, key, source */
+    char *s3key;
+    struct fmt_source *src;
     const char *name;
     char *spool;
     struct load_input *in;
@@ -95,6 +99,8 @@ int load_archive_spooled_text(struct load_archive *a, const char *name, char **t
  * verifying. */
 int load_archive_verify_entry(struct load_archive *a, const char *name, const char *text,
                               size_t len, const struct cs_buf *data, struct cs_error *err);
+/* A->rd over the fd or the S3 object; from the start again when AGAIN. */
+int load_archive_open_reader(struct load_archive *a, int again, struct cs_error *err);
 struct load_archive_chunk *load_archive_chunk_new(const char *schema, const char *table,
                                                   const struct fmt_chunk *c);
 

@@ -13,6 +13,7 @@
 #include "load/compat.h"
 #include "load/journal.h"
 #include "load/jsoncheck.h"
+#include "load/share.h"
 
 #define INSERT_MAX (1024u * 1024u)
 
@@ -96,6 +97,17 @@ static struct fmt_source *open_chunk(const struct load_chunk_job *job, struct fm
 static int check_file(const struct load_chunk_job *job, struct fmt_source *counter,
                       struct cs_error *err)
 {
+    if (job->early_hash) {
+        char buf[65536];
+        uint64_t bytes;
+        ssize_t n;
+        while ((n = fmt_source_read(counter, buf, sizeof(buf), err)) > 0)
+            ;
+        if (n < 0)
+            return -1;
+        fmt_source_counter_result(counter, &bytes, job->early_hash);
+        return 0;
+    }
     return load_check_drain(job->in, job->c->file, counter, job->c->file_bytes,
                             job->c->file_hash, job->c->sha256, err);
 }
@@ -245,22 +257,51 @@ static int apply_body(struct cs_conn *conn, struct load_infile *inf,
     return rc;
 }
 
+/* The chunk's claim (load/share.h), in the open transaction (a
+ * transactional table) or as a named lock; ITEM gets the journal item.
+ * Busy or done: the transaction is rolled back, nothing was touched. */
+static int take_claim(struct cs_conn *conn, const struct load_chunk_job *job,
+                      struct cs_buf *item, struct cs_error *err)
+{
+    int tx = job->t->transactional, rc;
+    struct cs_error ignore;
+
+    load_chunk_item(item, job->c);
+    if (cs_buf_failed(item))
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    rc = tx ? load_share_claim(conn, job->dump_id, item->data, job->claim, err)
+            : load_share_claim_named(conn, job->dump_id, item->data, job->claim, err);
+    if (rc > 0 && tx) {
+        cs_error_clear(&ignore);
+        cs_conn_exec(conn, "ROLLBACK", &ignore);
+    }
+    return rc;
+}
+
 int load_chunk_apply(struct cs_conn *conn, struct load_infile *inf,
                      const struct load_chunk_job *job, struct cs_error *err)
 {
-    struct cs_buf sql = CS_BUF_INIT, item = CS_BUF_INIT;
+    struct cs_buf sql = CS_BUF_INIT, item = CS_BUF_INIT, claim_item = CS_BUF_INIT;
     struct cs_error ignore;
     uint64_t rows = 0;
-    int tx = job->t->transactional, rc = -1;
+    int tx = job->t->transactional, rc = -1, named = 0;
 
     if (load_jsoncheck_chunk(job->t, job->c, err) < 0)
         return -1;
     /* a non-transactional table's rows land as written: no transaction to
-     * share with the journal row (load/nontx.h says how a rerun copes) */
-    if ((tx && cs_conn_exec(conn, "START TRANSACTION", err) < 0) ||
-        apply_body(conn, inf, job, &rows, err) < 0)
+     * share with the journal row (load/nontx.h says how a rerun copes); its
+     * claim is a named lock (load/share.h) */
+    if (tx && cs_conn_exec(conn, "START TRANSACTION", err) < 0)
         goto out;
-    if (rows != job->c->rows) {
+    if (job->claim && (rc = take_claim(conn, job, &claim_item, err)) != LOAD_CLAIMED)
+        goto out;
+    named = job->claim && !tx;
+    rc = -1;
+    if (apply_body(conn, inf, job, &rows, err) < 0)
+        goto out;
+    if (job->early_rows)
+        *job->early_rows = rows;
+    else if (rows != job->c->rows) {
         cs_error_set(err, CS_ERR_CHECKSUM,
                      "%s.%s chunk %s: the server took %llu rows, the manifest says %llu "
                      "(rows already in the table?%s)",
@@ -282,6 +323,14 @@ int load_chunk_apply(struct cs_conn *conn, struct load_infile *inf,
         goto out;
     rc = 0;
 out:
+    if (named)
+        load_share_release(conn, job->dump_id, claim_item.data);
+    cs_buf_release(&claim_item);
+    if (rc > 0) { /* busy or done: nothing was touched */
+        cs_buf_release(&sql);
+        cs_buf_release(&item);
+        return rc;
+    }
     if (rc < 0 && !tx)
         cs_error_prefix(err, "%s.%s is not transactional: some rows of chunk %s may be in it; "
                              "run the same command again to reload the table whole",

@@ -38,6 +38,12 @@ struct load_chunk_job {
     const char *dump_id;
     int use_infile;            /* tsv through LOAD DATA LOCAL */
     const struct load_compat *compat; /* cross-flavor: a sql chunk's SQL_MODE translated */
+    int claim;                 /* enum load_claim (load/share.h): shared loads */
+    /* A chunk found before its manifest (csload --wait-for-dump): nothing
+     * to check it against yet, so its row count and file hash are handed
+     * back here instead, for the check once the manifest has come. */
+    uint64_t *early_rows;
+    char *early_hash;          /* 33 bytes */
 };
 
 /* The LOAD DATA statement for T (pure): columns in order, user variables
@@ -45,7 +51,10 @@ struct load_chunk_job {
 void load_chunk_load_sql(struct cs_buf *b, const struct fmt_table *t);
 /* 0 = applied and committed; -1 = nothing committed (ERR says why; a
  * CS_ERR_CONN_LOST means the COMMIT may or may not have landed: look the
- * chunk up in the journal). */
+ * chunk up in the journal).  With a claim (load/share.h), the transaction
+ * (then one for a non-transactional table too) first takes the chunk's
+ * claim row: LOAD_CLAIM_BUSY (another loader has it) or LOAD_CLAIM_DONE
+ * (journaled meanwhile) come back with nothing done. */
 int load_chunk_apply(struct cs_conn *conn, struct load_infile *inf,
                      const struct load_chunk_job *job, struct cs_error *err);
 /* The journal item of chunk C. */

@@ -6,6 +6,7 @@
 
 #include "common/conn.h"
 #include "common/log.h"
+#include "common/s3.h"
 #include "load/ddl.h"
 #include "load/repl.h"
 
@@ -19,8 +20,10 @@ enum load_definers { LOAD_DEFINERS_KEEP = 0, LOAD_DEFINERS_STRIP, LOAD_DEFINERS_
 
 struct load_config {
     struct cs_conn_config conn;
-    const char *input;            /* dump directory */
-    const char *archive;          /* --archive FILE or "-" instead */
+    const char *input;            /* dump directory or s3://BUCKET/PREFIX */
+    const char *archive;          /* --archive FILE, s3://BUCKET/KEY or "-" instead */
+    struct cs_s3_options s3;      /* --s3-* */
+    unsigned wait_for_dump;       /* seconds to wait for a dump being written; 0 = none */
     const char *verify_key_file;  /* --verify-key FILE */
     const struct fmt_sign_key *verify_key; /* loaded from it by main: refuse unless signed by it */
     const char *encrypt_key_file; /* --encrypt-key FILE */

@@ -9,6 +9,7 @@
 #include "format/checksum.h"
 #include "format/sqlenc.h"
 #include "load/chunk.h"
+#include "load/share.h"
 #include "load/verify.h"
 
 static int transient(const struct cs_error *err)
@@ -33,21 +34,58 @@ int load_job_chunk(struct load_worker *w, void *job, void *vctx, struct cs_error
     const struct load_chunk_ref *ref = job;
     const struct fmt_table *t = &ctx->m->tables[ref->table];
 
-    return load_job_apply(w, ctx, t, &t->chunks[ref->chunk], err);
+    int rc = load_job_apply(w, ctx, t, &t->chunks[ref->chunk], err);
+    struct load_deferred *d = ctx->deferred;
+
+    if (rc != LOAD_CLAIM_BUSY)
+        return rc;
+    pthread_mutex_lock(&d->mu);
+    if (d->n == d->cap) {
+        size_t nc = d->cap ? d->cap * 2 : 64;
+        void **p = realloc(d->jobs, nc * sizeof(*p));
+        if (p) {
+            d->jobs = p;
+            d->cap = nc;
+        }
+    }
+    rc = d->n < d->cap ? 0 : cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    if (rc == 0)
+        d->jobs[d->n++] = job;
+    pthread_mutex_unlock(&d->mu);
+    return rc;
 }
 
 int load_job_apply(struct load_worker *w, struct load_ctx *ctx, const struct fmt_table *t,
                    const struct fmt_chunk *c, struct cs_error *err)
 {
+    int rc = load_job_apply_early(w, ctx, t, c, NULL, NULL, err);
+
+    return rc == LOAD_CLAIM_DONE ? 0 : rc;
+}
+
+int load_job_apply_early(struct load_worker *w, struct load_ctx *ctx, const struct fmt_table *t,
+                         const struct fmt_chunk *c, uint64_t *rows, char *hash,
+                         struct cs_error *err)
+{
     struct load_chunk_job j = {ctx->cfg, ctx->in,         ctx->m,          t,
-                               c,        ctx->dump_id, ctx->use_infile, ctx->compat};
+                               c,        ctx->dump_id, ctx->use_infile, ctx->compat,
+                               ctx->deferred ? ctx->claim : (ctx->claim ? LOAD_CLAIM_WAIT : 0),
+                               rows,     hash};
     struct cs_buf item = CS_BUF_INIT;
-    int rc = -1, found = 0;
+    int rc = -1, found = 0, r;
 
     load_chunk_item(&item, j.c);
     for (unsigned attempt = 0; attempt <= ctx->cfg->retries; attempt++) {
-        if (load_chunk_apply(&w->conn, &w->inf, &j, err) == 0) {
-            rc = 0;
+        r = load_chunk_apply(&w->conn, &w->inf, &j, err);
+        if (r == LOAD_CLAIM_BUSY) {
+            cs_buf_release(&item);
+            return r;
+        }
+        if (r >= 0) {
+            rc = r;
+            if (r == LOAD_CLAIM_DONE)
+                cs_log_verbose(ctx->cfg->log, "%s.%s chunk %s: loaded by another csload",
+                               t->schema, t->name, c->file);
             break;
         }
         /* a failed chunk of a non-transactional table may have left rows:
@@ -69,8 +107,8 @@ int load_job_apply(struct load_worker *w, struct load_ctx *ctx, const struct fmt
         cs_error_clear(err);
     }
     cs_buf_release(&item);
-    if (rc == 0) {
-        atomic_fetch_add(&ctx->prog.rows, j.c->rows);
+    if (rc >= 0) {
+        atomic_fetch_add(&ctx->prog.rows, rows ? *rows : j.c->rows);
         atomic_fetch_add(&ctx->prog.bytes, j.c->file_bytes);
         atomic_fetch_add(&ctx->prog.chunks, 1);
     }

@@ -12,6 +12,7 @@
 #ifndef LOAD_JOBS_H
 #define LOAD_JOBS_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 
@@ -34,6 +35,13 @@ enum load_action { LOAD_ACT_CREATE = 0, LOAD_ACT_SKIP, LOAD_ACT_REPLACE };
 
 struct load_compat;
 
+/* Chunks another loader held when they came up (load/share.h). */
+struct load_deferred {
+    pthread_mutex_t mu;
+    void **jobs;
+    size_t n, cap;
+};
+
 struct load_ctx {
     const struct load_config *cfg;
     struct load_input *in;
@@ -46,6 +54,8 @@ struct load_ctx {
     unsigned char *table_action;          /* per table: enum load_action */
     unsigned char *object_action;         /* per object */
     struct load_progress prog;
+    int claim;                            /* enum load_claim: how chunks are claimed */
+    struct load_deferred *deferred;       /* where busy chunks go (claim SKIP) */
 };
 
 /* A table's deferred work, for the index and foreign key phases. */
@@ -56,10 +66,19 @@ struct load_table_job {
     const char *kind;                     /* "index" | "fk" */
 };
 
+/* A chunk another loader holds goes to CTX's deferred list. */
 int load_job_chunk(struct load_worker *w, void *job, void *ctx, struct cs_error *err);
-/* The same for a chunk given directly (an archive's, as it arrives). */
+/* The same for a chunk given directly (an archive's, as it arrives):
+ * 0 = committed (by this or another loader), LOAD_CLAIM_BUSY, -1 = error. */
 int load_job_apply(struct load_worker *w, struct load_ctx *ctx, const struct fmt_table *t,
                    const struct fmt_chunk *c, struct cs_error *err);
+/* A chunk found before its manifest (csload --wait-for-dump): loaded
+ * without the row count and hash checks, which are handed back in *ROWS
+ * and HASH (33 bytes) for the check against the manifest.  0 = loaded,
+ * LOAD_CLAIM_DONE = another loader had (nothing handed back), -1 = error. */
+int load_job_apply_early(struct load_worker *w, struct load_ctx *ctx, const struct fmt_table *t,
+                         const struct fmt_chunk *c, uint64_t *rows, char *hash,
+                         struct cs_error *err);
 int load_job_alter(struct load_worker *w, void *job, void *ctx, struct cs_error *err);
 /* JOB is a struct load_chunk_ref; chunk == SIZE_MAX means the whole table. */
 int load_job_verify(struct load_worker *w, void *job, void *ctx, struct cs_error *err);

@@ -9,6 +9,7 @@
 #include "common/connopt.h"
 #include "common/console.h"
 #include "common/cli.h"
+#include "common/s3.h"
 #include "load/archive_in.h"
 #include "load/check.h"
 #include "load/compat.h"
@@ -42,6 +43,7 @@ enum {
     OPT_RETRIES,
     OPT_ARCHIVE,
     OPT_COMPAT,
+    OPT_WAIT_FOR_DUMP,
     OPT_INCLUDE_SYSTEM,
     OPT_LOAD_USERS,
     OPT_SKIP_INVALID_GRANTS,
@@ -70,6 +72,8 @@ static const struct option long_options[] = {
     {"replication-ssl-key", required_argument, NULL, OPT_REPL_SSL_KEY},
     {"retries", required_argument, NULL, OPT_RETRIES},
     {"compat", required_argument, NULL, OPT_COMPAT},
+    {"wait-for-dump", required_argument, NULL, OPT_WAIT_FOR_DUMP},
+    CS_S3_LONG_OPTIONS,
     {"include-system", no_argument, NULL, OPT_INCLUDE_SYSTEM},
     {"load-users", no_argument, NULL, OPT_LOAD_USERS},
     {"skip-invalid-grants", no_argument, NULL, OPT_SKIP_INVALID_GRANTS},
@@ -83,9 +87,9 @@ static const struct option long_options[] = {
 static void usage(FILE *out)
 {
     fprintf(out,
-            "Usage: csload [OPTIONS] DIR\n"
-            "       csload [OPTIONS] --archive FILE|-\n"
-            "       csload --check DIR | --check --archive FILE\n"
+            "Usage: csload [OPTIONS] DIR|s3://BUCKET/PREFIX\n"
+            "       csload [OPTIONS] --archive FILE|s3://BUCKET/KEY|-\n"
+            "       csload --check DIR|s3://BUCKET/PREFIX | --check --archive FILE|s3://BUCKET/KEY\n"
             "Load a csdump dump into a MySQL/MariaDB server in parallel, exactly once (a rerun\n"
             "after any interruption resumes), verify it, and set the target up to replicate\n"
             "from the dump's source.\n\n"
@@ -150,9 +154,16 @@ static void usage(FILE *out)
             "A MySQL target cannot replicate from a MariaDB source: with --replicate-from or\n"
             "--set-gtid such a load is refused before anything is loaded.\n\n"
             "Input:\n"
+            "      DIR | s3://BUCKET/PREFIX  a dump directory, or the objects csdump --outdir\n"
+            "                             s3://... made (read with ranged GETs, nothing on\n"
+            "                             local disk)\n"
             "      --archive=FILE|-       read the dump from one archive (csdump --archive, or a\n"
-            "                             tar of a dump directory); - reads standard input\n"
-            "                             while it arrives (a csdump --archive stream)\n\n"
+            "                             tar of a dump directory; s3://BUCKET/KEY for one in a\n"
+            "                             bucket); - reads standard input while it arrives\n"
+            "                             (a csdump --archive stream)\n"
+            "      --wait-for-dump=SECONDS  the dump (DIR or s3://...) may still be being\n"
+            "                             written: wait up to SECONDS for it to begin and\n"
+            "                             end, loading chunks as they appear\n\n"
             "Trust:\n"
             "      --verify-key=FILE      load (or --check) only a dump signed with this\n"
             "                             Ed25519 key's private half (csdump --sign-key): the\n"
@@ -160,13 +171,14 @@ static void usage(FILE *out)
             "                             anything is written (a stream: each chunk as it comes)\n"
             "      --encrypt-key=FILE     the key an encrypted dump was made with (csdump\n"
             "                             --encrypt-key: 64 hex digits or 32 raw bytes)\n\n"
+            "%s\n"
             "Offline:\n"
             "      --check                validate DIR without a server: manifest, every file\n"
             "                             present with its size and hash, nothing unlisted\n\n"
             "Other:\n"
             "  -q, --quiet  -v, --verbose  --no-progress  --help  --version\n"
             "Option files: [client] and [csload] groups.  Exit: 0 ok, 1 failed, 2 bad usage.\n",
-            cs_connopt_help);
+            cs_connopt_help, CS_S3_HELP);
 }
 
 struct parse_ctx {
@@ -233,6 +245,9 @@ static int on_option(void *vctx, int opt, const char *arg, struct cs_error *err)
 
     if (r != 0)
         return r < 0 ? -1 : 0;
+    r = cs_s3_option_parse(&c->s3, opt, arg, err);
+    if (r <= 0)
+        return r;
     switch (opt) {
     case 't':
         if (cs_connopt_uint("threads", arg, 1, 256, &n, err) < 0)
@@ -243,6 +258,11 @@ static int on_option(void *vctx, int opt, const char *arg, struct cs_error *err)
         if (cs_connopt_uint("retries", arg, 0, 100, &n, err) < 0)
             return -1;
         c->retries = (unsigned)n;
+        return 0;
+    case OPT_WAIT_FOR_DUMP:
+        if (cs_connopt_uint("wait-for-dump", arg, 1, 7 * 86400, &n, err) < 0)
+            return -1;
+        c->wait_for_dump = (unsigned)n;
         return 0;
     case OPT_IF_EXISTS:
         if (parse_enum("if-exists", arg, if_exists, &v, err) < 0)
@@ -308,7 +328,18 @@ static int parse_args(struct cs_cli *cli, int argc, char **argv, const struct cs
     if (p->check && c->archive && !strcmp(c->archive, "-"))
         return cs_error_set(err, CS_ERR_USAGE, "--check reads a dump directory or an archive "
                                                "file, not standard input");
+    if (c->wait_for_dump && (c->archive || p->check))
+        return cs_error_set(err, CS_ERR_USAGE, "--wait-for-dump loads a dump DIR or "
+                                               "s3://BUCKET/PREFIX being written, not an "
+                                               "archive, and not with --check");
     c->input = c->archive ? c->archive : cli->args.argv[cli->first_arg];
+    if (cs_s3_is_url(c->input)) {
+        char *bucket, *key;
+        if (cs_s3_url_parse(c->input, &bucket, &key, err) < 0)
+            return -1;
+        free(bucket);
+        free(key);
+    }
     if (!c->replication_password)
         c->replication_password = getenv("CSLOAD_REPLICATION_PASSWORD");
     if (c->replicate_from && !c->replication_user)
@@ -326,6 +357,7 @@ static void defaults(struct load_config *c)
     memset(c, 0, sizeof(*c));
     c->threads = 4;
     c->verify = 1;
+    cs_s3_options_init(&c->s3);
     c->retries = 5;
 }
 
@@ -337,7 +369,8 @@ static int check_only(const struct load_config *cfg, const struct cs_log *log,
     int problems;
 
     if (cfg->archive) { /* every entry against the manifest, every byte hashed */
-        struct load_archive *a = load_archive_open(cfg->archive, 1, &trust, log, err);
+        struct load_archive *a =
+            load_archive_open(cfg->archive, 1, &trust, &cfg->s3, log, cfg->cancel, err);
         struct fmt_manifest *m = a ? load_archive_take_manifest(a) : NULL;
         int ok = m && load_stmtcheck_dump(load_archive_input(a), m, cfg->include_system, err) == 0;
         if (ok)
@@ -350,7 +383,8 @@ static int check_only(const struct load_config *cfg, const struct cs_log *log,
         load_archive_free(a);
         return ok ? 0 : -1;
     }
-    in = load_input_trust_new(load_input_dir_new(cfg->input, err), &trust, err);
+    in = load_input_trust_new(load_input_open(cfg->input, &cfg->s3, log, cfg->cancel, err), &trust,
+                              err);
     problems = in ? load_check(in, log, err) : -1;
     if (problems == 0) { /* the content: each DDL file the statement it claims to be */
         struct fmt_manifest *m = in->read_manifest(in, err);
@@ -417,13 +451,17 @@ int main(int argc, char **argv)
         }
         cfg.seal_key = &seal_key;
     }
+    if (cs_s3_global_init(&err) < 0)
+        goto out;
     if (p.check) {
         rc = check_only(&cfg, &log, &err) == 0 ? 0 : 1;
+        cs_s3_global_cleanup();
         goto out;
     }
     cs_conn_library_init();
     rc = load_run(&cfg, &err) == 0 ? 0 : 1;
     cs_conn_library_end();
+    cs_s3_global_cleanup();
 out:
     if (rc != 0 && cs_error_is_set(&err))
         cs_log_error(&log, "%s", err.msg);

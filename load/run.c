@@ -18,6 +18,8 @@
 #include "load/replsetup.h"
 #include "load/schema.h"
 #include "load/session.h"
+#include "load/share.h"
+#include "load/waitdump.h"
 #include "load/stmtcheck.h"
 #include "load/trust.h"
 
@@ -37,6 +39,11 @@ struct run {
     size_t total_chunks;
     uint64_t total_bytes;
     double t0;
+    unsigned others;                 /* other csload processes of this dump, alive at the start */
+    int done_before;                 /* an earlier run had finished the load */
+    struct load_deferred deferred;   /* chunks they held when they came up */
+    struct load_wait *wait;          /* --wait-for-dump */
+    int waiting;                     /* r->m is the catalog: the dump is being written */
 };
 
 /* The journal's key: the dump's id, or (older dumps) the manifest's hash. */
@@ -263,6 +270,14 @@ static int data_phase(struct run *r, struct cs_error *err)
     if (skipped)
         cs_log_info(r->cfg->log, "%zu chunk(s) were loaded by an earlier run: skipped", skipped);
     rc = run_phase(r, "data", jobs, k, load_job_chunk, err);
+    if (rc == 0 && r->deferred.n) {
+        /* held by other loaders: wait for each (it is done, or theirs died) */
+        cs_log_info(r->cfg->log, "%zu chunk(s) were being loaded by another csload: waiting "
+                                 "for them",
+                    r->deferred.n);
+        r->ctx.deferred = NULL;
+        rc = run_phase(r, "data", r->deferred.jobs, r->deferred.n, load_job_chunk, err);
+    }
 out:
     free(jobs);
     free(refs);
@@ -317,6 +332,8 @@ static int stream_phase(struct run *r, struct cs_error *err)
                             .tick_arg = r};
     struct fmt_manifest *final = NULL;
 
+    /* chunks come one by one: one another loader holds is waited for */
+    r->ctx.deferred = NULL;
     if (load_pool_run(&ph, err) < 0 || load_archive_finish(r->arch, &final, err) < 0)
         return -1;
     if (final) {
@@ -334,6 +351,92 @@ static int stream_phase(struct run *r, struct cs_error *err)
             r->total_chunks += r->m->tables[i].nchunks;
     }
     return 0;
+}
+
+/* ---- a dump still being written (--wait-for-dump) ---- */
+
+static int wait_next(void *vr, void **job, struct cs_error *err)
+{
+    struct run *r = vr;
+    struct load_wait_chunk *c = NULL;
+    int rc = load_wait_next(r->wait, r->m, &c, err);
+
+    *job = c;
+    return rc;
+}
+
+static int wait_job(struct load_worker *w, void *job, void *vr, struct cs_error *err)
+{
+    struct run *r = vr;
+    struct load_wait_chunk *c = job;
+    struct cs_buf item = CS_BUF_INIT;
+    int rc;
+
+    if (r->ctx.table_action[c->table] == LOAD_ACT_SKIP)
+        return 0;
+    /* its claim row, so other loaders waiting for the same dump share it */
+    load_chunk_item(&item, &c->c);
+    rc = cs_buf_failed(&item) ? cs_error_set(err, CS_ERR_NOMEM, "out of memory")
+                              : load_share_claim_add(&w->conn, r->dump_id, item.data, err);
+    cs_buf_release(&item);
+    if (rc == 0)
+        rc = load_job_apply_early(w, &r->ctx, &r->m->tables[c->table], &c->c, &c->rows, c->hash,
+                                  err);
+    if (rc < 0)
+        return -1;
+    c->loaded = rc == 0;
+    return 0;
+}
+
+/* The manifest that came is the catalog's dump, table for table. */
+static int same_dump(const struct run *r, const struct fmt_manifest *m, struct cs_error *err)
+{
+    int same = m->ntables == r->m->ntables && m->dump_id && r->m->dump_id &&
+               !strcmp(m->dump_id, r->m->dump_id);
+
+    for (size_t i = 0; same && i < m->ntables; i++)
+        same = !strcmp(m->tables[i].schema, r->m->tables[i].schema) &&
+               !strcmp(m->tables[i].name, r->m->tables[i].name);
+    return same ? 0
+                : cs_error_set(err, CS_ERR_FORMAT,
+                               "%s: the manifest that came does not describe the dump whose "
+                               "catalog was loaded (another dump in the same place?)",
+                               r->in->name);
+}
+
+/* Chunks as they appear, until the manifest does; then the manifest is
+ * checked and replaces the catalog. */
+static int wait_phase(struct run *r, struct cs_error *err)
+{
+    struct load_phase ph = {.name = "data", .cfg = r->cfg, .target = &r->target,
+                            .sql_mode = r->m->sql_mode, .next = wait_next, .fn = wait_job,
+                            .ctx = r, .tick = tick, .tick_arg = r};
+    struct fmt_manifest *final;
+
+    r->ctx.deferred = NULL;
+    if (load_pool_run(&ph, err) < 0 || !(final = load_wait_manifest(r->wait, err)))
+        return -1;
+    if (same_dump(r, final, err) < 0 || load_compat_manifest(r->compat, final, err) < 0 ||
+        load_wait_check(r->wait, final, err) < 0) {
+        fmt_manifest_free(final);
+        return -1;
+    }
+    cs_log_info(r->cfg->log, "%s: the dump is complete: loading what is left", r->in->name);
+    fmt_manifest_free(r->m);
+    r->m = final;
+    r->ctx.m = final;
+    r->waiting = 0;
+    for (size_t i = 0; i < r->m->ntables; i++) {
+        r->total_chunks += r->m->tables[i].nchunks;
+        for (size_t k = 0; k < r->m->tables[i].nchunks; k++)
+            r->total_bytes += r->m->tables[i].chunks[k].file_bytes;
+    }
+    load_journal_release(&r->journal);
+    r->ctx.deferred = &r->deferred;
+    return check_dump(r, err) < 0 || load_share_claims_fill(&r->main, r->dump_id, r->m, err) < 0 ||
+                   load_journal_read(&r->main, r->dump_id, &r->journal, err) < 0
+               ? -1
+               : 0;
 }
 
 /* KIND "index" or "fk": one ALTER per table with deferred definitions. */
@@ -430,33 +533,88 @@ static void summary(struct run *r)
                 "it with DROP DATABASE `" LOAD_JOURNAL_SCHEMA "` once the copy is in use");
 }
 
-static int phases(struct run *r, struct cs_error *err)
+/* Journal, schemas, tables and claims: one loader at a time (load/share.h). */
+static int setup_phase(struct run *r, struct cs_error *err)
 {
-    int first_run;
+    int first_run, rc;
 
-    if (open_journal(r, &first_run, err) < 0 || init_ctx(r, err) < 0 ||
-        load_accounts_prepare(&r->accounts, &r->main, r->cfg, r->in, r->m, &r->target, &r->journal,
-                              first_run, err) < 0 ||
-        load_schema_check_target(&r->ctx, &r->target, err) < 0 ||
-        load_schema_conflicts(&r->main, &r->ctx, first_run, err) < 0 ||
-        load_definers_check(&r->main, &r->ctx, r->accounts, err) < 0 ||
-        load_journal_mark(&r->main, r->dump_id, "load:started", err) < 0 ||
-        load_compat_record(r->compat, &r->main, r->dump_id, err) < 0 ||
-        load_schema_databases(&r->main, &r->ctx, err) < 0 ||
-        load_accounts_create(r->accounts, &r->main, r->dump_id, err) < 0 ||
-        load_schema_sequences(&r->main, &r->ctx, err) < 0 ||
-        load_schema_tables(&r->main, &r->ctx, err) < 0 ||
-        load_nontx_prepare(&r->main, &r->ctx, &r->journal, err) < 0 ||
-        (r->arch ? stream_phase(r, err) : data_phase(r, err)) < 0 ||
-        alter_phase(r, "index", err) < 0 || (r->cfg->verify && verify_phase(r, err) < 0) ||
+    if (load_share_lock(&r->main, r->dump_id, r->cfg->cancel, r->cfg->log, "setting the load up",
+                        err) < 0)
+        return -1;
+    rc = open_journal(r, &first_run, err) < 0 || init_ctx(r, err) < 0 ||
+                 load_accounts_prepare(&r->accounts, &r->main, r->cfg, r->in, r->m, &r->target,
+                                       &r->journal, first_run, err) < 0 ||
+                 load_schema_check_target(&r->ctx, &r->target, err) < 0 ||
+                 load_schema_conflicts(&r->main, &r->ctx, first_run, err) < 0 ||
+                 load_definers_check(&r->main, &r->ctx, r->accounts, err) < 0 ||
+                 load_journal_mark(&r->main, r->dump_id, "load:started", err) < 0 ||
+                 load_compat_record(r->compat, &r->main, r->dump_id, err) < 0 ||
+                 load_schema_databases(&r->main, &r->ctx, err) < 0 ||
+                 load_accounts_create(r->accounts, &r->main, r->dump_id, err) < 0 ||
+                 load_schema_sequences(&r->main, &r->ctx, err) < 0 ||
+                 load_schema_tables(&r->main, &r->ctx, err) < 0 ||
+                 load_share_claims_fill(&r->main, r->dump_id, r->m, err) < 0
+             ? -1
+             : 0;
+    /* a table another loader is filling is not emptied (load/nontx.h) */
+    if (rc == 0 && !r->others)
+        rc = load_nontx_prepare(&r->main, &r->ctx, &r->journal, err);
+    r->done_before = load_journal_has(&r->journal, "load:done");
+    load_share_unlock(&r->main, r->dump_id);
+    r->ctx.claim = cs_version_at_least(&r->target.version,
+                                       r->target.version.flavor == CS_FLAVOR_MARIADB ? 10 : 8,
+                                       r->target.version.flavor == CS_FLAVOR_MARIADB ? 6 : 0, 0)
+                       ? LOAD_CLAIM_SKIP
+                       : LOAD_CLAIM_WAIT;
+    r->ctx.deferred = &r->deferred;
+    return rc;
+}
+
+/* Indexes, verification, foreign keys, objects, replication: by the first
+ * loader to get here; one that finds the load done only verifies it. */
+static int finish_phase(struct run *r, struct cs_error *err)
+{
+    int rc = -1;
+
+    if (load_share_lock(&r->main, r->dump_id, r->cfg->cancel, r->cfg->log, "finishing the load",
+                        err) < 0)
+        return -1;
+    load_journal_release(&r->journal);
+    if (load_journal_read(&r->main, r->dump_id, &r->journal, err) < 0)
+        goto out;
+    if (!r->done_before && load_journal_has(&r->journal, "load:done")) {
+        cs_log_info(r->cfg->log, "another csload finished this load: verifying it");
+        if (!r->cfg->verify || verify_phase(r, err) == 0) {
+            summary(r);
+            rc = 0;
+        }
+        goto out;
+    }
+    if (alter_phase(r, "index", err) < 0 || (r->cfg->verify && verify_phase(r, err) < 0) ||
         alter_phase(r, "fk", err) < 0 ||
         load_schema_objects(&r->main, &r->ctx, r->m->sql_mode, err) < 0 ||
         load_accounts_grant(r->accounts, &r->main, r->dump_id, err) < 0)
-        return -1;
+        goto out;
     summary(r);
-    if (load_replsetup_run(&r->repl, &r->main, r->m, &r->target, err) < 0)
+    if (load_replsetup_run(&r->repl, &r->main, r->m, &r->target, err) == 0)
+        rc = load_journal_mark(&r->main, r->dump_id, "load:done", err);
+out:
+    load_share_unlock(&r->main, r->dump_id);
+    return rc;
+}
+
+static int phases(struct run *r, struct cs_error *err)
+{
+    if (load_share_present(&r->main, r->dump_id, &r->others, err) < 0)
         return -1;
-    return load_journal_mark(&r->main, r->dump_id, "load:done", err);
+    if (r->others)
+        cs_log_info(r->cfg->log, "%u other csload process(es) are loading this dump: sharing "
+                                 "its chunks with them",
+                    r->others);
+    if (setup_phase(r, err) < 0 || (r->waiting && wait_phase(r, err) < 0) ||
+        (r->arch ? stream_phase(r, err) : data_phase(r, err)) < 0)
+        return -1;
+    return finish_phase(r, err);
 }
 
 int load_run(const struct load_config *cfg, struct cs_error *err)
@@ -466,6 +624,7 @@ int load_run(const struct load_config *cfg, struct cs_error *err)
     int rc = -1;
 
     memset(&r, 0, sizeof(r));
+    pthread_mutex_init(&r.deferred.mu, NULL);
     r.cfg = cfg;
     r.t0 = cs_now();
     trust.verify = cfg->verify_key;
@@ -473,15 +632,29 @@ int load_run(const struct load_config *cfg, struct cs_error *err)
     trust.seal = cfg->seal_key;
     if (cfg->archive) {
         /* verifying: pass 1 of a file hashes every chunk before anything is loaded */
-        r.arch = load_archive_open(cfg->archive, cfg->verify_key != NULL, &trust, cfg->log, err);
+        r.arch = load_archive_open(cfg->archive, cfg->verify_key != NULL, &trust, &cfg->s3,
+                                   cfg->log, cfg->cancel, err);
         r.in = r.arch ? load_archive_input(r.arch) : NULL;
         r.m = r.arch ? load_archive_take_manifest(r.arch) : NULL;
     } else {
-        r.in = load_input_trust_new(load_input_dir_new(cfg->input, err), &trust, err);
-        r.m = r.in ? r.in->read_manifest(r.in, err) : NULL;
+        int final = 1;
+        r.in = cfg->wait_for_dump && !cs_s3_is_url(cfg->input) &&
+                       load_wait_dir(cfg->input, cfg->wait_for_dump, cfg->cancel, cfg->log,
+                                     err) < 0
+                   ? NULL
+                   : load_input_trust_new(load_input_open(cfg->input, &cfg->s3, cfg->log,
+                                                          cfg->cancel, err),
+                                          &trust, err);
+        if (r.in && cfg->wait_for_dump)
+            r.wait = load_wait_new(r.in, cfg->wait_for_dump, cfg->cancel, cfg->log, &r.m, &final,
+                                   err);
+        else
+            r.m = r.in ? r.in->read_manifest(r.in, err) : NULL;
+        r.waiting = !final;
     }
-    if (!r.m || dump_id_of(&r, err) < 0 || (!r.arch && check_dump(&r, err) < 0) ||
-        load_stmtcheck_dump(r.in, r.m, cfg->include_system, err) < 0 || connect_target(&r, err) < 0)
+    if (!r.m || dump_id_of(&r, err) < 0 || (!r.arch && !r.waiting && check_dump(&r, err) < 0) ||
+        load_stmtcheck_dump(r.in, r.m, cfg->include_system, err) < 0 ||
+        connect_target(&r, err) < 0)
         goto out;
     preflight(&r);
     if (load_jsoncheck_target(r.m, &r.target.version, cfg->log, err) < 0)
@@ -501,6 +674,9 @@ out:
     load_accounts_free(r.accounts);
     cs_conn_close(&r.main);
     fmt_manifest_free(r.m);
+    free(r.deferred.jobs);
+    load_wait_free(r.wait);
+    pthread_mutex_destroy(&r.deferred.mu);
     if (r.arch)
         load_archive_free(r.arch);
     else

@@ -8,7 +8,9 @@
 #
 #   --size-mb N    dataset size in MiB of InnoDB data (default 1024)
 #   --threads N    parallelism of every tool and floor (default 2)
-#   --only LIST    comma-separated subset of: csdump,mydumper,mariadb-dump,floor
+#   --only LIST    comma-separated subset of: csdump,mydumper,mariadb-dump,floor,s3
+#                  (s3: csdump into / csload out of a local s3rver, beside the
+#                  directory rows, with the ratio to them)
 #   --out FILE     machine-readable results (default ./bench-results.json)
 #   --repeat N     run every dump and load N times, report the fastest (default 1)
 #   --scale N      instead: csdump/csload at 1x and Nx the size, and how
@@ -30,7 +32,7 @@ case "$BUILD_DIR" in /*) ;; *) BUILD_DIR=$REPO/$BUILD_DIR ;; esac
 
 SIZE_MB=1024
 THREADS=2
-ONLY=csdump,mydumper,mariadb-dump,floor
+ONLY=csdump,mydumper,mariadb-dump,floor,s3
 OUT=$PWD/bench-results.json
 SCALE=0
 KEEP=0
@@ -90,8 +92,8 @@ parse_args() {
     local t
     for t in ${ONLY//,/ }; do
         case "$t" in
-        csdump | mydumper | mariadb-dump | floor) ;;
-        *) echo "$PROG: --only: unknown tool '$t' (csdump,mydumper,mariadb-dump,floor)" >&2; exit 2 ;;
+        csdump | mydumper | mariadb-dump | floor | s3) ;;
+        *) echo "$PROG: --only: unknown tool '$t' (csdump,mydumper,mariadb-dump,floor,s3)" >&2; exit 2 ;;
         esac
     done
     [ "$REPEAT" -eq 1 ] || REPEAT_NOTE=1
@@ -127,6 +129,11 @@ check_requirements() {
     if [ "$SCALE" -eq 0 ] && selected mydumper; then
         need mydumper mydumper
         need myloader mydumper
+    fi
+    if [ "$SCALE" -eq 0 ] && selected s3; then
+        need node nodejs
+        [ -f "${CS_S3RVER_DIR:-/var/cache/csdump-s3rver}/node_modules/@20minutes/s3rver/package.json" ] ||
+            { missing+=("s3rver (npm)"); pkgs+=("(then scripts/install-deps.sh)"); }
     fi
     if ! /usr/bin/time --version 2>&1 | grep -q GNU; then
         missing+=("/usr/bin/time (GNU)")
@@ -173,7 +180,10 @@ setup_work() {
 }
 
 bench_cleanup() {
-    local rc=$? dir
+    local rc=$? dir pid
+    for pid in "${CS_BG_PIDS[@]:-}"; do # s3rver and its proxy (start_s3)
+        [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+    done
     for dir in "${CS_SERVERS[@]:-}"; do
         if [ -n "$dir" ]; then
             bash "$TS" stop "$dir" >/dev/null 2>&1 || true
@@ -482,6 +492,40 @@ dump_csdump() {
     fi
 }
 
+# csdump into a local s3rver (no fault proxy: its own speed is not measured),
+# the same options as the directory row; each run into a new prefix.
+dump_s3() {
+    local i log=$WORK/log-dump-csdump_s3.txt
+    start_s3 bench
+    export AWS_ENDPOINT_URL=http://127.0.0.1:$S3_DIRECT_PORT
+    best_reset
+    for ((i = 1; i <= REPEAT; i++)); do
+        say "dump: csdump tsv -> s3${REPEAT_NOTE:+ (run $i of $REPEAT)}"
+        if ! timed src "$CSDUMP" --no-defaults -S "$(sock src)" -u root -o "s3://bench/run$i" \
+            -t "$THREADS" -B bench --format tsv --no-progress -q --s3-path-style >"$log" 2>&1; then
+            echo "$PROG: dump csdump tsv -> s3 failed; its log:" >&2
+            tail -n 20 "$log" >&2
+            FAILED=1
+            T_WALL=0
+            record 1 dump "csdump tsv -> s3" 0 failed "exit status non-zero, see log"
+            return 0
+        fi
+        S3_LAST=run$i
+        best_take
+    done
+    best_use
+    warn_log "csdump tsv -> s3" "$log"
+    DUMP_OK[s3]=1
+    record 1 dump "csdump tsv -> s3" "$("$CS_S3TOOL" ls "s3://bench/$S3_LAST/" | awk '{s += $1} END {print s + 0}')" n/a \
+        "local s3rver 4.0.4, multipart parts of 16 MiB"
+}
+
+load_s3() {
+    load_run 1 "csload tsv <- s3" s3 \
+        "$CSLOAD" --no-defaults -S @SOCK@ -u root -t "$THREADS" --no-progress -q --s3-path-style \
+        "s3://bench/$S3_LAST"
+}
+
 dump_mydumper() {
     local c
     local -a copt
@@ -549,7 +593,7 @@ load_run() {
             tail -n 20 "$log" >&2
             FAILED=1
             T_WALL=0
-            record "$scale" load "$tool" "$(bytes_of "$dump")" failed "exit status non-zero"
+            record "$scale" load "$tool" 0 failed "exit status non-zero"
             drop_target "$tgt"
             return 0
         fi
@@ -564,7 +608,7 @@ load_run() {
     done
     best_use
     warn_log "$tool" "$log"
-    record "$scale" load "$tool" "$(bytes_of "$dump")" "$ok" ""
+    record "$scale" load "$tool" "$( [ "$dump" = s3 ] && echo 0 || bytes_of "$dump")" "$ok" ""
 }
 
 load_csload() {
@@ -865,6 +909,8 @@ if len(scales) == 1:
     target("csdump tsv / streaming floor", d, find(s, "dump", "floor: stream (cs_stream_floor)"), 1.5)
     target("csload tsv / myloader (uncompressed)", l, find(s, "load", "myloader"), 0.75)
     target("csload tsv / LOAD DATA floor (indexes included)", l, find(s, "load", "floor: LOAD DATA + indexes"), 1.2)
+    target("csdump tsv -> s3 / csdump tsv (directory)", find(s, "dump", "csdump tsv -> s3"), d, 1.3)
+    target("csload tsv <- s3 / csload tsv (directory)", find(s, "load", "csload tsv <- s3"), l, 1.3)
 for tool, phase, lim in (("csdump tsv", "dump", 64), ("csdump sql", "dump", 64),
                          ("csload tsv", "load", 128), ("csload sql", "load", 128)):
     for s in scales:
@@ -921,7 +967,9 @@ run_all() {
     if selected mydumper; then dump_mydumper; fi
     if selected mariadb-dump; then dump_mariadb_dump; fi
     if selected floor; then floor_stream; fi
+    if selected s3; then dump_s3; fi
     if selected csdump; then load_csload 1; fi
+    if selected s3 && [ -n "${DUMP_OK[s3]:-}" ]; then load_s3; fi
     if selected mydumper; then load_myloader; fi
     if selected mariadb-dump; then load_mariadb; fi
     if selected floor; then floor_load; fi

@@ -16,6 +16,11 @@
 # Usage: scripts/install-deps.sh [--check] [--roots]
 #   --check   only report: exit 0 when all is installed, 1 when something is
 #             missing (prints the missing packages).
+#
+# The S3 tests' store, s3rver (npm @20minutes/s3rver, pinned to
+# S3RVER_VERSION), is installed with npm into CS_S3RVER_DIR (default
+# /var/cache/csdump-s3rver, outside the repository); Node.js and npm come
+# from Debian when the machine has no node of its own.
 #   --roots   also make the server roots the tests use for MySQL 9.7 and
 #             MariaDB 11.8 (scripts/server-root.sh ensure; cached, so a no-op
 #             once made).
@@ -32,6 +37,8 @@ PACKAGES=(
     libjansson-dev
     libxxhash-dev
     libssl-dev
+    libcurl4-openssl-dev
+    s3cmd
     python3-botocore
     mariadb-server
     mariadb-client
@@ -47,6 +54,9 @@ PACKAGES=(
     openssl
     util-linux
 )
+
+S3RVER_VERSION=4.0.4
+S3RVER_DIR=${CS_S3RVER_DIR:-/var/cache/csdump-s3rver}
 
 POLICY=/usr/sbin/policy-rc.d
 CREATED_POLICY=0
@@ -70,6 +80,53 @@ missing_packages() {
     for p in "${PACKAGES[@]}"; do
         is_installed "$p" || printf '%s\n' "$p"
     done
+    # node and npm for s3rver, from Debian unless the machine has its own
+    command -v node >/dev/null 2>&1 || is_installed nodejs || echo nodejs
+    command -v npm >/dev/null 2>&1 || is_installed npm || echo npm
+}
+
+s3rver_ok() {
+    grep -qs "\"version\": \"$S3RVER_VERSION\"" \
+        "$S3RVER_DIR/node_modules/@20minutes/s3rver/package.json"
+}
+
+install_s3rver() {
+    s3rver_ok && return 0
+    echo "install-deps.sh: installing @20minutes/s3rver@$S3RVER_VERSION into $S3RVER_DIR" >&2
+    "${SUDO[@]}" mkdir -p "$S3RVER_DIR"
+    "${SUDO[@]}" npm install --prefix "$S3RVER_DIR" --no-audit --no-fund --save-exact \
+        "@20minutes/s3rver@$S3RVER_VERSION" >&2
+    s3rver_ok || { echo "install-deps.sh: s3rver did not install" >&2; return 1; }
+}
+
+install_packages() {
+    local missing=("$@")
+    local had_server=0
+    is_installed mariadb-server && had_server=1
+
+    # Deny service starts while installing, unless a policy already exists.
+    if [ ! -e "$POLICY" ]; then
+        printf '#!/bin/sh\n# temporary, from csdump scripts/install-deps.sh\nexit 101\n' |
+            "${SUDO[@]}" tee "$POLICY" >/dev/null
+        "${SUDO[@]}" chmod 0755 "$POLICY"
+        CREATED_POLICY=1
+    fi
+    trap cleanup_policy EXIT
+
+    echo "install-deps.sh: installing: ${missing[*]}" >&2
+    # wait for the dpkg lock (e.g. unattended-upgrades on a fresh machine)
+    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update
+    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 \
+        install -y --no-install-recommends "${missing[@]}"
+
+    # The postinst enables mariadb.service even when policy-rc.d denies the
+    # start; undo that for a server this run installed (tests never use it).
+    if [ "$had_server" -eq 0 ] && command -v systemctl >/dev/null 2>&1; then
+        "${SUDO[@]}" systemctl disable --quiet mariadb.service >/dev/null 2>&1 || true
+    fi
+
+    cleanup_policy
+    trap - EXIT
 }
 
 main() {
@@ -98,11 +155,12 @@ main() {
 
     local missing
     mapfile -t missing < <(missing_packages)
-    if [ "${#missing[@]}" -eq 0 ]; then
+    if [ "${#missing[@]}" -eq 0 ] && s3rver_ok; then
         [ "$check_only" -eq 1 ] && echo "install-deps.sh: all dependencies are installed"
         return 0
     fi
     if [ "$check_only" -eq 1 ]; then
+        s3rver_ok || missing+=("s3rver@$S3RVER_VERSION (npm, in $S3RVER_DIR)")
         echo "install-deps.sh: missing: ${missing[*]}"
         return 1
     fi
@@ -117,33 +175,8 @@ main() {
         fi
     fi
 
-    local had_server=0
-    is_installed mariadb-server && had_server=1
-
-    # Deny service starts while installing, unless a policy already exists.
-    if [ ! -e "$POLICY" ]; then
-        printf '#!/bin/sh\n# temporary, from csdump scripts/install-deps.sh\nexit 101\n' |
-            "${SUDO[@]}" tee "$POLICY" >/dev/null
-        "${SUDO[@]}" chmod 0755 "$POLICY"
-        CREATED_POLICY=1
-    fi
-    trap cleanup_policy EXIT
-
-    echo "install-deps.sh: installing: ${missing[*]}" >&2
-    # wait for the dpkg lock (e.g. unattended-upgrades on a fresh machine)
-    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update
-    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 \
-        install -y --no-install-recommends "${missing[@]}"
-
-    # The postinst enables mariadb.service even when policy-rc.d denies the
-    # start; undo that for a server this run installed (tests never use it).
-    if [ "$had_server" -eq 0 ] && command -v systemctl >/dev/null 2>&1; then
-        "${SUDO[@]}" systemctl disable --quiet mariadb.service >/dev/null 2>&1 || true
-    fi
-
-    cleanup_policy
-    trap - EXIT
-
+    [ "${#missing[@]}" -eq 0 ] || install_packages "${missing[@]}"
+    install_s3rver
     mapfile -t missing < <(missing_packages)
     if [ "${#missing[@]}" -ne 0 ]; then
         echo "install-deps.sh: still missing after install: ${missing[*]}" >&2

@@ -34,6 +34,10 @@ expect 2 "the command line: unknown option or missing value '--bogus'" -- -t 2 -
 printf '[csdump]\nthreads=2\nthred=2\n' >"$WORK/typo.cnf"
 expect 2 "$WORK/typo.cnf:3 \\[csdump\\]: unknown option or missing value '--thred=2'" -- \
     --defaults-file="$WORK/typo.cnf" -o "$WORK/x"
+expect 2 "s3://x: 'x' is not a bucket name" -- -o s3://x
+expect 2 "--s3-part-size=4M" -- -o s3://bkt/p --s3-part-size 4M
+expect 0 "s3://BUCKET/PREFIX: objects PREFIX/NAME" -- --help
+expect 0 "--s3-retry-time=SEC" -- --help
 expect 2 "--threads=0: expected a whole number from 1 to 256" -- --threads 0 -o "$WORK/x"
 expect 2 "--threads=abc" -- -t abc -o "$WORK/x"
 expect 2 "--format=csv: expected tsv or sql" -- --format csv -o "$WORK/x"

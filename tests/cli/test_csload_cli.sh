@@ -46,6 +46,23 @@ expect 2 "unknown option .*--bogus" -- --bogus "$WORK/empty"
 expect 2 "the command line: unknown option or missing value '--bogus'" -- -t 2 --bogus "$WORK/empty"
 expect 2 "--compat=skip-everything: unknown word .skip-everything." -- --compat skip-everything "$WORK/empty"
 expect 0 "--compat=WORD" -- --help
+# S3 options and URLs
+expect 0 "--wait-for-dump=SECONDS" -- --help
+expect 0 "--s3-endpoint=URL" -- --help
+expect 2 "--wait-for-dump loads a dump DIR or s3://BUCKET/PREFIX being written, not an archive" -- \
+    --wait-for-dump 5 --archive "$WORK/x.tar"
+expect 2 "--wait-for-dump=0" -- --wait-for-dump 0 "$WORK/empty"
+expect 2 "--s3-part-size=1M" -- --s3-part-size 1M "$WORK/empty"
+expect 2 "--s3-endpoint=ftp://x: expected an http:// or https:// URL" -- --s3-endpoint ftp://x "$WORK/empty"
+expect 2 "s3://Bad_Bucket/p: 'Bad_Bucket' is not a bucket name" -- --check s3://Bad_Bucket/p
+# no credentials anywhere: said at once, before any request
+set +e
+out=$(env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_PROFILE HOME="$WORK" \
+    "$CSLOAD" --no-defaults --check s3://bkt/p 2>&1)
+rc=$?
+set -e
+[ "$rc" = 1 ] && echo "$out" | grep -q "no S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY" ||
+    fail "no credentials: exit $rc: $out"
 expect 2 "--definers=maybe: expected keep, strip or replace=USER@HOST" -- --definers maybe "$WORK/empty"
 expect 2 "--definers=replace=nohost: expected keep, strip or replace=USER@HOST" -- \
     --definers replace=nohost "$WORK/empty"

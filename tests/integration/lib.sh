@@ -483,6 +483,86 @@ load_archive_into() {
     "$CSLOAD" --no-defaults -S "$(sock "$name")" -u root "$@" --archive "$file"
 }
 
+# ---- S3 -------------------------------------------------------------------
+# start_s3 BUCKET: a throwaway s3rver (installed by scripts/install-deps.sh in
+# CS_S3RVER_DIR) on a free 127.0.0.1 port with its data in $WORK/s3, behind
+# the fault proxy tests/tools/s3proxy.py (state, faults.json and proxy.log in
+# $WORK/s3/proxy); both stopped by PID on exit.  Exports the AWS_* settings
+# that point csdump/csload/cs_s3 at the proxy (HOME too, so no ~/.aws of the
+# machine is read) and S3=(--s3-path-style) for their command lines.
+CS_S3RVER_DIR=${CS_S3RVER_DIR:-/var/cache/csdump-s3rver}
+CS_S3TOOL=$BUILD/tests/cs_s3
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+port_open() {
+    python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$1" 2>/dev/null
+}
+
+start_s3() {
+    local bucket=$1 sport pport
+    [ -f "$CS_S3RVER_DIR/node_modules/@20minutes/s3rver/package.json" ] ||
+        fail "s3rver is not installed in $CS_S3RVER_DIR (run scripts/install-deps.sh)"
+    mkdir -p "$WORK/s3/data" "$WORK/s3/proxy" "$WORK/home"
+    sport=$(free_port)
+    (cd "$WORK/s3" && NODE_PATH="$CS_S3RVER_DIR/node_modules" exec node -e \
+        "require('@20minutes/s3rver/lib/cli').parseAsync(['node','s3rver','-d','$WORK/s3/data','-a','127.0.0.1','-p','$sport','--configure-bucket','$bucket','-s'])" \
+        > "$WORK/s3/s3rver.log" 2>&1) &
+    CS_S3RVER_PID=$!
+    bg_track "$CS_S3RVER_PID"
+    CS_WAIT_TRIES=300 wait_for port_open "$sport" || fail "s3rver did not start (see $WORK/s3/s3rver.log)"
+    pport=$(free_port)
+    python3 "$SRC/tests/tools/s3proxy.py" --port "$pport" --upstream "127.0.0.1:$sport" \
+        --state "$WORK/s3/proxy" > "$WORK/s3/proxy.out" 2>&1 &
+    CS_S3PROXY_PID=$!
+    bg_track "$CS_S3PROXY_PID"
+    CS_WAIT_TRIES=100 wait_for port_open "$pport" || fail "the S3 proxy did not start"
+    S3_PORT=$pport
+    S3_DIRECT_PORT=$sport
+    export HOME=$WORK/home AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER \
+        AWS_REGION=us-east-1 AWS_ENDPOINT_URL=http://127.0.0.1:$pport CS_S3_PATH_STYLE=1
+    unset AWS_PROFILE AWS_SESSION_TOKEN AWS_DEFAULT_REGION AWS_ENDPOINT_URL_S3
+    S3=(--s3-path-style)
+}
+
+# s3_faults JSON: the proxy's fault script (tests/tools/s3proxy.py); "" = none
+s3_faults() {
+    if [ -n "$1" ]; then
+        printf '%s\n' "$1" > "$WORK/s3/proxy/faults.json.tmp"
+        mv "$WORK/s3/proxy/faults.json.tmp" "$WORK/s3/proxy/faults.json"
+    else
+        rm -f "$WORK/s3/proxy/faults.json"
+    fi
+}
+
+# s3c ARGS...: Debian's s3cmd, an independent client, through the proxy
+s3c() {
+    s3cmd -c /dev/null --no-ssl --host="127.0.0.1:$S3_PORT" --host-bucket="127.0.0.1:$S3_PORT" \
+        --access_key=S3RVER --secret_key=S3RVER --region=us-east-1 "$@"
+}
+
+# s3_keys BUCKET PREFIX: the keys under PREFIX, one a line (botocore, another
+# independent client: s3rver refuses s3cmd's signature of a bucket listing)
+s3_keys() {
+    python3 - "$S3_PORT" "$1" "$2" <<'PY'
+import sys, botocore.session, botocore.config
+c = botocore.session.get_session().create_client(
+    "s3", endpoint_url="http://127.0.0.1:" + sys.argv[1], aws_access_key_id="S3RVER",
+    aws_secret_access_key="S3RVER", region_name="us-east-1",
+    config=botocore.config.Config(s3={"addressing_style": "path"}))
+for page in c.get_paginator("list_objects_v2").paginate(Bucket=sys.argv[2], Prefix=sys.argv[3]):
+    for o in page.get("Contents", []):
+        print(o["Key"])
+PY
+}
+
+# s3_open_uploads BUCKET: how many multipart uploads are open (s3cmd)
+s3_open_uploads() {
+    s3c multipart "s3://$1" | awk 'NR > 1 && $0 ~ /s3:\/\// {n++} END {print n + 0}'
+}
+
 # expect_exit RC PATTERN CMD...: CMD (a command or a function of this file)
 # exits with RC and its output matches the ERE PATTERN; the output is left
 # in CS_OUT

@@ -21,6 +21,7 @@
 #include "common/fs.h"
 #include "dump/chunk.h"
 #include "dump/snapshot.h"
+#include "dump/output.h"
 #include "dump/work.h"
 #include "fake_conn.h"
 
@@ -56,6 +57,8 @@ static void fx_init(struct fx *f, int keyed)
     fake_server_config(f->fs, &f->cfg.conn);
     f->cfg.log = &f->log.log;
     f->cfg.outdir = f->dir;
+    f->cfg.output = dump_output_dir_new(f->dir, &f->err);
+    assert_non_null(f->cfg.output);
     f->cfg.threads = 1;
     f->cfg.format = FMT_FORMAT_TSV;
     f->cfg.compress = FMT_COMPRESS_NONE;
@@ -194,6 +197,7 @@ static void fx_release(struct fx *f)
     dump_snapshot_close(&f->snap, NULL, 0, &ignore);
     assert_int_equal(fake_open_conns(f->fs), 0);
     dump_table_sql_release(&f->tsql);
+    dump_output_free(f->cfg.output);
     n = scandir(f->dir, &names, NULL, NULL);
     for (int i = 0; i < n; i++) {
         if (names[i]->d_name[0] != '.') {

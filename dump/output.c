@@ -1,0 +1,261 @@
+#include "dump/output.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/fs.h"
+#include "format/s3io.h"
+
+/* ---- directory -------------------------------------------------------------- */
+
+struct dir_output {
+    struct dump_output base;
+    char *dir;
+};
+
+static int dir_prepare(struct dump_output *o, struct cs_error *err)
+{
+    const char *dir = ((struct dir_output *)o)->dir;
+    DIR *d;
+    struct dirent *e;
+
+    if (cs_fs_mkdir_p(dir, 0700, err) < 0)
+        return -1;
+    d = opendir(dir);
+    if (!d)
+        return cs_error_sys(err, CS_ERR_IO, errno, "%s", dir);
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+            closedir(d);
+            return cs_error_set(err, CS_ERR_USAGE,
+                                "--outdir %s is not empty: choose a new directory (csdump never "
+                                "mixes two dumps)",
+                                dir);
+        }
+    }
+    closedir(d);
+    return 0;
+}
+
+static struct fmt_sink *dir_open(struct dump_output *o, const char *file, struct cs_error *err)
+{
+    char *path = cs_fs_join(((struct dir_output *)o)->dir, file);
+    struct fmt_sink *s;
+
+    if (!path) {
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    s = fmt_sink_file_new(path, 0600, err);
+    free(path);
+    return s;
+}
+
+static int dir_put(struct dump_output *o, const char *file, const void *data, size_t len,
+                   struct cs_error *err)
+{
+    char *path = cs_fs_join(((struct dir_output *)o)->dir, file);
+    int rc;
+
+    if (!path)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    rc = cs_fs_write_atomic(path, data, len, 0600, err);
+    free(path);
+    return rc;
+}
+
+static void dir_remove(struct dump_output *o, const char *file)
+{
+    char *path = cs_fs_join(((struct dir_output *)o)->dir, file);
+
+    if (path)
+        unlink(path);
+    free(path);
+}
+
+static int dir_seal(struct dump_output *o, struct cs_error *err)
+{
+    return cs_fs_fsync_dir(((struct dir_output *)o)->dir, err);
+}
+
+static void dir_cleanup(struct dump_output *o)
+{
+    struct cs_error ignore;
+
+    cs_fs_remove_partials(((struct dir_output *)o)->dir, &ignore);
+}
+
+static void dir_free(struct dump_output *o)
+{
+    free(((struct dir_output *)o)->dir);
+    free(o);
+}
+
+struct dump_output *dump_output_dir_new(const char *dir, struct cs_error *err)
+{
+    struct dir_output *d = calloc(1, sizeof(*d));
+
+    if (!d || !(d->dir = strdup(dir))) {
+        free(d);
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    d->base.name = d->dir;
+    d->base.prepare = dir_prepare;
+    d->base.open = dir_open;
+    d->base.put = dir_put;
+    d->base.remove = dir_remove;
+    d->base.seal = dir_seal;
+    d->base.cleanup = dir_cleanup;
+    d->base.free = dir_free;
+    return &d->base;
+}
+
+/* ---- s3 ---------------------------------------------------------------------- */
+
+struct s3_output {
+    struct dump_output base;
+    char *url;
+    char *prefix; /* "" or "PREFIX/" */
+    struct cs_s3 *c;
+};
+
+/* PREFIX/FILE (malloc'd). */
+static char *key_of(const struct s3_output *s, const char *file)
+{
+    char *k = malloc(strlen(s->prefix) + strlen(file) + 1);
+
+    if (k)
+        sprintf(k, "%s%s", s->prefix, file);
+    return k;
+}
+
+static int s3_prepare(struct dump_output *o, struct cs_error *err)
+{
+    struct s3_output *s = (struct s3_output *)o;
+    struct cs_s3_object *objs;
+    size_t n;
+
+    if (cs_s3_list(s->c, s->prefix, &objs, &n, err) < 0)
+        return -1;
+    cs_s3_objects_free(objs, n);
+    if (n)
+        return cs_error_set(err, CS_ERR_USAGE,
+                            "--outdir %s is not empty (%zu object(s) under it): choose a new "
+                            "prefix (csdump never mixes two dumps)",
+                            s->url, n);
+    return 0;
+}
+
+static struct fmt_sink *s3_open(struct dump_output *o, const char *file, struct cs_error *err)
+{
+    struct s3_output *s = (struct s3_output *)o;
+    char *key = key_of(s, file);
+    struct fmt_sink *sink;
+
+    if (!key) {
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    sink = fmt_sink_s3_new(s->c, key, err);
+    free(key);
+    return sink;
+}
+
+static int s3_put(struct dump_output *o, const char *file, const void *data, size_t len,
+                  struct cs_error *err)
+{
+    struct s3_output *s = (struct s3_output *)o;
+    char *key = key_of(s, file);
+    int rc;
+
+    if (!key)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    rc = cs_s3_put(s->c, key, data, len, err);
+    free(key);
+    return rc;
+}
+
+static void s3_remove(struct dump_output *o, const char *file)
+{
+    struct s3_output *s = (struct s3_output *)o;
+    char *key = key_of(s, file);
+    struct cs_error ignore;
+
+    if (key)
+        cs_s3_delete(s->c, key, &ignore);
+    free(key);
+}
+
+static int s3_seal(struct dump_output *o, struct cs_error *err)
+{
+    (void)o;
+    (void)err;
+    return 0;
+}
+
+static void s3_cleanup(struct dump_output *o)
+{
+    (void)o;
+}
+
+static void s3_free(struct dump_output *o)
+{
+    struct s3_output *s = (struct s3_output *)o;
+
+    cs_s3_free(s->c);
+    free(s->url);
+    free(s->prefix);
+    free(s);
+}
+
+struct dump_output *dump_output_s3_new(const char *url, const struct cs_s3_options *opts,
+                                       const struct cs_log *log, const volatile int *cancel,
+                                       struct cs_error *err)
+{
+    struct s3_output *s = calloc(1, sizeof(*s));
+    char *key = NULL;
+    size_t n;
+
+    if (!s || !(s->url = strdup(url))) {
+        free(s);
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    s->base.name = s->url;
+    s->base.prepare = s3_prepare;
+    s->base.open = s3_open;
+    s->base.put = s3_put;
+    s->base.remove = s3_remove;
+    s->base.seal = s3_seal;
+    s->base.cleanup = s3_cleanup;
+    s->base.free = s3_free;
+    s->c = cs_s3_open_url(url, opts, log, cancel, &key, err);
+    if (!s->c) {
+        s3_free(&s->base);
+        return NULL;
+    }
+    n = strlen(key);
+    while (n && key[n - 1] == '/')
+        key[--n] = '\0';
+    s->prefix = malloc(n + 2);
+    if (s->prefix)
+        sprintf(s->prefix, "%s%s", key, n ? "/" : "");
+    free(key);
+    if (!s->prefix) {
+        s3_free(&s->base);
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    return &s->base;
+}
+
+void dump_output_free(struct dump_output *o)
+{
+    if (o)
+        o->free(o);
+}

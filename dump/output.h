@@ -1,0 +1,48 @@
+/*
+ * output.h - where csdump's files go: a directory, or objects under an
+ * s3://BUCKET/PREFIX (same names, PREFIX/NAME).
+ *
+ *   directory  open() = NAME.partial, fsync'd and renamed at finish;
+ *              put() = an atomic small file; seal() fsyncs the directory;
+ *              cleanup() removes partials.
+ *   s3         open() = an S3 object sink (format/s3io.h): a multipart
+ *              upload completed at finish and aborted when freed unfinished,
+ *              so nothing is staged on local disk; put() = one PUT; an object
+ *              exists only once complete, so seal() and cleanup() have nothing
+ *              to do.
+ * prepare() refuses a directory / prefix that already holds something (a
+ * dump is never mixed with another).  The manifest is put() last by the
+ * caller.  open(), put() and remove() may be called from several threads at
+ * once; the rest belong to the coordinator.
+ */
+#ifndef DUMP_OUTPUT_H
+#define DUMP_OUTPUT_H
+
+#include <stddef.h>
+
+#include "common/error.h"
+#include "common/log.h"
+#include "common/s3.h"
+#include "format/sink.h"
+
+struct dump_output {
+    const char *name; /* for messages: the directory or the s3:// URL */
+    int (*prepare)(struct dump_output *o, struct cs_error *err);
+    struct fmt_sink *(*open)(struct dump_output *o, const char *file, struct cs_error *err);
+    int (*put)(struct dump_output *o, const char *file, const void *data, size_t len,
+               struct cs_error *err);
+    void (*remove)(struct dump_output *o, const char *file);
+    int (*seal)(struct dump_output *o, struct cs_error *err);
+    void (*cleanup)(struct dump_output *o);
+    void (*free)(struct dump_output *o);
+};
+
+struct dump_output *dump_output_dir_new(const char *dir, struct cs_error *err);
+/* URL s3://BUCKET/PREFIX; the client is made from OPTS and the environment
+ * (common/s3.h), logging retries to LOG, stopped by CANCEL. */
+struct dump_output *dump_output_s3_new(const char *url, const struct cs_s3_options *opts,
+                                       const struct cs_log *log, const volatile int *cancel,
+                                       struct cs_error *err);
+void dump_output_free(struct dump_output *o); /* NULL-safe */
+
+#endif

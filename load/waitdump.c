@@ -1,0 +1,290 @@
+#include "load/waitdump.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/console.h"
+#include "format/names.h"
+
+struct load_wait {
+    struct load_input *in;
+    double deadline;
+    unsigned seconds;
+    const volatile int *cancel;
+    const struct cs_log *log;
+    struct load_wait_chunk **found; /* every chunk handed out */
+    size_t nfound, cap;
+    struct load_wait_chunk **queue; /* found by the last listing, not handed out yet */
+    size_t nqueue, qcap;
+    int manifest_seen;
+};
+
+static int has(char **names, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(names[i], name))
+            return 1;
+    return 0;
+}
+
+/* Sleeps a second; -1 with ERR when the wait is over or cancelled. */
+static int pause_once(struct load_wait *w, const char *what, struct cs_error *err)
+{
+    if (w->cancel && *w->cancel)
+        return cs_error_set(err, CS_ERR_CANCELLED, "%s: interrupted waiting for %s", w->in->name,
+                            what);
+    if (cs_now() > w->deadline)
+        return cs_error_set(err, CS_ERR_MISSING,
+                            "%s: no %s after --wait-for-dump %u s: the dump did not complete "
+                            "in time (is csdump still running? did it fail?)",
+                            w->in->name, what, w->seconds);
+    sleep(1);
+    return 0;
+}
+
+int load_wait_dir(const char *dir, unsigned seconds, const volatile int *cancel,
+                  const struct cs_log *log, struct cs_error *err)
+{
+    double deadline = cs_now() + seconds;
+    struct stat st;
+    int said = 0;
+
+    while (stat(dir, &st) < 0) {
+        if (cancel && *cancel)
+            return cs_error_set(err, CS_ERR_CANCELLED, "%s: interrupted waiting for the dump", dir);
+        if (cs_now() > deadline)
+            return cs_error_set(err, CS_ERR_MISSING,
+                                "%s: no such directory after --wait-for-dump %u s: the dump did "
+                                "not complete in time (is csdump running?)",
+                                dir, seconds);
+        if (!said++)
+            cs_log_info(log, "%s: waiting up to %u s for the dump to begin", dir, seconds);
+        sleep(1);
+    }
+    return 0;
+}
+
+/* catalog.json of IN, parsed. */
+static struct fmt_manifest *read_catalog(struct load_input *in, struct cs_error *err)
+{
+    struct fmt_source *src = in->open(in, FMT_CATALOG_NAME, err);
+    struct fmt_manifest *m = NULL;
+    struct cs_buf b = CS_BUF_INIT;
+    char buf[65536];
+    ssize_t k = 0;
+
+    while (src && (k = fmt_source_read(src, buf, sizeof(buf), err)) > 0)
+        cs_buf_append(&b, buf, (size_t)k);
+    if (src && k == 0 && cs_buf_failed(&b))
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory reading %s", FMT_CATALOG_NAME);
+    else if (src && k == 0)
+        m = fmt_manifest_from_json(b.data ? b.data : "", b.len, FMT_CATALOG_NAME, err);
+    fmt_source_free(src);
+    cs_buf_release(&b);
+    return m;
+}
+
+/* One look: 1 with *m (the manifest, *final = 1, or the catalog), 0 when
+ * neither is there yet, -1 on error. */
+static int look(struct load_input *in, struct fmt_manifest **m, int *final, struct cs_error *err)
+{
+    char **names = NULL;
+    size_t n = 0;
+    struct cs_error e;
+    int rc = 0;
+
+    cs_error_clear(&e);
+    if (in->list(in, &names, &n, &e) < 0)
+        return e.code == CS_ERR_MISSING ? 0 : (cs_error_copy(err, &e), -1);
+    *final = has(names, n, FMT_MANIFEST_NAME);
+    if (*final || has(names, n, FMT_CATALOG_NAME)) {
+        *m = *final ? in->read_manifest(in, err) : read_catalog(in, err);
+        rc = *m ? 1 : -1;
+    }
+    load_input_free_list(names, n);
+    return rc;
+}
+
+struct load_wait *load_wait_new(struct load_input *in, unsigned seconds, const volatile int *cancel,
+                                const struct cs_log *log, struct fmt_manifest **m, int *final,
+                                struct cs_error *err)
+{
+    struct load_wait *w = calloc(1, sizeof(*w));
+    int said = 0, r;
+
+    *m = NULL;
+    if (!w) {
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    w->in = in;
+    w->seconds = seconds;
+    w->deadline = cs_now() + seconds;
+    w->cancel = cancel;
+    w->log = log;
+    while ((r = look(in, m, final, err)) == 0) {
+        if (!said++)
+            cs_log_info(log, "%s: waiting up to %u s for the dump to begin", in->name, seconds);
+        if (pause_once(w, "catalog.json (the dump's beginning)", err) < 0)
+            break;
+    }
+    if (r != 1) {
+        load_wait_free(w);
+        return NULL;
+    }
+    w->manifest_seen = *final;
+    return w;
+}
+
+void load_wait_free(struct load_wait *w)
+{
+    if (!w)
+        return;
+    for (size_t i = 0; i < w->nfound; i++) {
+        free(w->found[i]->c.file);
+        free(w->found[i]);
+    }
+    for (size_t i = 0; i < w->nqueue; i++) {
+        free(w->queue[i]->c.file);
+        free(w->queue[i]);
+    }
+    free(w->found);
+    free(w->queue);
+    free(w);
+}
+
+/* The catalog table whose chunk NAME is: "<table file prefix>.NNNNN.NNN.<ext>". */
+static long table_of(const struct fmt_manifest *cat, const char *name)
+{
+    for (size_t i = 0; i < cat->ntables; i++) {
+        char *prefix = fmt_name_file(cat->tables[i].schema, cat->tables[i].name, "");
+        size_t n = prefix ? strlen(prefix) : 0;
+        unsigned a, b;
+        int used = 0, match = prefix && !strncmp(name, prefix, n) &&
+                              sscanf(name + n, ".%5u.%3u.%n", &a, &b, &used) == 2 && used == 11 &&
+                              strlen(name + n) > 11 && !strstr(name + n + 11, ".partial") &&
+                              !strstr(name + n + 11, ".meta.json");
+        free(prefix);
+        if (match)
+            return (long)i;
+    }
+    return -1;
+}
+
+static int seen(const struct load_wait *w, const char *name)
+{
+    for (size_t i = 0; i < w->nfound; i++)
+        if (!strcmp(w->found[i]->c.file, name))
+            return 1;
+    for (size_t i = 0; i < w->nqueue; i++)
+        if (!strcmp(w->queue[i]->c.file, name))
+            return 1;
+    return 0;
+}
+
+static int push(struct load_wait_chunk ***arr, size_t *n, size_t *cap, struct load_wait_chunk *c)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 64;
+        struct load_wait_chunk **p = realloc(*arr, nc * sizeof(*p));
+        if (!p)
+            return -1;
+        *arr = p;
+        *cap = nc;
+    }
+    (*arr)[(*n)++] = c;
+    return 0;
+}
+
+/* One listing: new chunks go to the queue; the manifest is noted. */
+static int scan(struct load_wait *w, const struct fmt_manifest *cat, struct cs_error *err)
+{
+    char **names = NULL;
+    size_t n = 0;
+    int rc = 0;
+
+    if (w->in->list(w->in, &names, &n, err) < 0)
+        return -1;
+    /* listed before the chunks are looked at: a chunk listed with the
+     * manifest is in it, so none is missed */
+    w->manifest_seen = has(names, n, FMT_MANIFEST_NAME);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        long t = seen(w, names[i]) ? -1 : table_of(cat, names[i]);
+        struct load_wait_chunk *c;
+        if (t < 0)
+            continue;
+        c = calloc(1, sizeof(*c));
+        if (!c || !(c->c.file = strdup(names[i])) || push(&w->queue, &w->nqueue, &w->qcap, c) < 0) {
+            if (c)
+                free(c->c.file);
+            free(c);
+            rc = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+            break;
+        }
+        c->table = (size_t)t;
+    }
+    load_input_free_list(names, n);
+    return rc;
+}
+
+int load_wait_next(struct load_wait *w, const struct fmt_manifest *cat,
+                   struct load_wait_chunk **out, struct cs_error *err)
+{
+    *out = NULL;
+    for (;;) {
+        if (w->nqueue) {
+            struct load_wait_chunk *c = w->queue[0];
+            memmove(w->queue, w->queue + 1, (w->nqueue - 1) * sizeof(*w->queue));
+            w->nqueue--;
+            if (push(&w->found, &w->nfound, &w->cap, c) < 0) {
+                free(c->c.file);
+                free(c);
+                return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+            }
+            *out = c;
+            return 1;
+        }
+        if (w->manifest_seen)
+            return 0;
+        if (scan(w, cat, err) < 0)
+            return -1;
+        if (!w->nqueue && !w->manifest_seen && pause_once(w, FMT_MANIFEST_NAME, err) < 0)
+            return -1;
+    }
+}
+
+struct fmt_manifest *load_wait_manifest(struct load_wait *w, struct cs_error *err)
+{
+    return w->in->read_manifest(w->in, err);
+}
+
+int load_wait_check(const struct load_wait *w, const struct fmt_manifest *m, struct cs_error *err)
+{
+    for (size_t i = 0; i < w->nfound; i++) {
+        const struct load_wait_chunk *c = w->found[i];
+        const struct fmt_chunk *mc = NULL;
+        if (!c->loaded)
+            continue;
+        for (size_t t = 0; !mc && t < m->ntables; t++)
+            for (size_t k = 0; !mc && k < m->tables[t].nchunks; k++)
+                if (!strcmp(m->tables[t].chunks[k].file, c->c.file))
+                    mc = &m->tables[t].chunks[k];
+        if (!mc)
+            return cs_error_set(err, CS_ERR_CHECKSUM,
+                                "%s: chunk %s was loaded while the dump was written, but the "
+                                "manifest does not have it: load this dump again into a fresh "
+                                "target",
+                                w->in->name, c->c.file);
+        if (mc->rows != c->rows || strcmp(mc->file_hash, c->hash))
+            return cs_error_set(err, CS_ERR_CHECKSUM,
+                                "%s: chunk %s was loaded while the dump was written (%llu rows, "
+                                "hash %s), but the manifest says %llu rows, hash %s: load this "
+                                "dump again into a fresh target",
+                                w->in->name, c->c.file, (unsigned long long)c->rows, c->hash,
+                                (unsigned long long)mc->rows, mc->file_hash);
+    }
+    return 0;
+}
