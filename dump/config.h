@@ -13,6 +13,7 @@
 #include "format/manifest.h"
 
 struct fmt_sign_key;
+struct fmt_seal_key;
 struct dump_output;
 
 struct dump_list {
@@ -54,6 +55,8 @@ struct dump_config {
     const char *sign_key_file;    /* --sign-key FILE */
     const char *gen_key_dir;      /* --gen-key DIR: make a key pair, dump nothing */
     const struct fmt_sign_key *sign_key; /* loaded from sign_key_file: the dump is signed */
+    const char *encrypt_key_file; /* --encrypt-key FILE */
+    const struct fmt_seal_key *seal_key; /* loaded from it: every file sealed (dump/output.h) */
     int allow_missing;            /* what csdump cannot see or read: warn, do not fail */
     int quiet, verbose, progress;
     const volatile int *cancel;   /* set by the signal handler */

@@ -10,6 +10,7 @@
 #include "common/console.h"
 #include "common/cli.h"
 #include "common/fs.h"
+#include "format/seal.h"
 #include "format/sign.h"
 #include "common/s3.h"
 #include "dump/run.h"
@@ -51,6 +52,7 @@ enum {
     OPT_ALLOW_MISSING,
     OPT_SIGN_KEY,
     OPT_GEN_KEY,
+    OPT_ENCRYPT_KEY,
 };
 
 static const struct option long_options[] = {
@@ -87,6 +89,7 @@ static const struct option long_options[] = {
     {"allow-missing", no_argument, NULL, OPT_ALLOW_MISSING},
     {"sign-key", required_argument, NULL, OPT_SIGN_KEY},
     {"gen-key", required_argument, NULL, OPT_GEN_KEY},
+    {"encrypt-key", required_argument, NULL, OPT_ENCRYPT_KEY},
     CS_S3_LONG_OPTIONS,
     CS_CLI_COMMON_OPTIONS,
     {NULL, 0, NULL, 0},
@@ -122,7 +125,11 @@ static void usage(FILE *out)
             "      --gen-key=DIR        make a key pair DIR/sign.pem (private, 0600) and\n"
             "                           DIR/sign.pub.pem (public) and exit; or: openssl genpkey\n"
             "                           -algorithm ed25519 -out sign.pem && openssl pkey -in\n"
-            "                           sign.pem -pubout -out sign.pub.pem\n\n"
+            "                           sign.pem -pubout -out sign.pub.pem\n"
+            "      --encrypt-key=FILE   encrypt every file of the dump, manifest included\n"
+            "                           (AES-256-GCM after compression; opaque file names)\n"
+            "                           with this key: 64 hex digits or 32 raw bytes, e.g.\n"
+            "                           made with: openssl rand -hex 32 > dump.key\n\n"
             "Selection (system schemas only when named and --include-system; every item\n"
             "must match something on the source, else exit 2; %% or * match any run of\n"
             "characters):\n"
@@ -309,6 +316,7 @@ static int parse_one(struct dump_config *c, struct cs_connopt *co, int opt, cons
     case OPT_ALLOW_MISSING: c->allow_missing = 1; return 0;
     case OPT_SIGN_KEY: c->sign_key_file = arg; return 0;
     case OPT_GEN_KEY: c->gen_key_dir = arg; return 0;
+    case OPT_ENCRYPT_KEY: c->encrypt_key_file = arg; return 0;
     case OPT_PAUSE_REPLICA: c->pause_replica = 1; return 0;
     case OPT_FORMAT:
     case OPT_COMPRESS:
@@ -430,6 +438,7 @@ int main(int argc, char **argv)
     struct cs_cli cli = {0};
     struct cs_error err;
     struct fmt_sign_key *sign_key = NULL;
+    struct fmt_seal_key seal_key;
     int rc = 1, r;
 
     cs_error_clear(&err);
@@ -461,12 +470,20 @@ int main(int argc, char **argv)
         goto out;
     }
     cfg.sign_key = sign_key;
+    if (cfg.encrypt_key_file) {
+        if (fmt_seal_key_load(cfg.encrypt_key_file, &seal_key, &err) < 0) {
+            rc = cs_cli_exit_code(&err);
+            goto out;
+        }
+        cfg.seal_key = &seal_key;
+    }
     cs_conn_library_init();
     rc = cs_s3_global_init(&err) == 0 && dump_run(&cfg, &err) == 0 ? 0 : cs_cli_exit_code(&err);
     cs_s3_global_cleanup();
     cs_conn_library_end();
 out:
     fmt_sign_key_free(sign_key);
+    fmt_seal_key_wipe(&seal_key);
     if (rc != 0 && cs_error_is_set(&err))
         cs_log_error(&log, "%s", err.msg);
     free_list(&cfg.databases);

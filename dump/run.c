@@ -50,6 +50,8 @@ static int open_output(struct run *r, const char *where, struct cs_error *err)
     r->out = cs_s3_is_url(where)
                  ? dump_output_s3_new(where, &cfg->s3, cfg->log, cfg->cancel, err)
                  : dump_output_dir_new(where, err);
+    if (r->out && cfg->seal_key)
+        r->out = dump_output_seal_new(r->out, cfg->seal_key, err);
     if (!r->out)
         return -1;
     r->local = *cfg;
@@ -202,8 +204,8 @@ static int catalog_phase(struct run *r, struct cs_error *err)
                 (double)r->est_bytes / 1e6);
     r->m = dump_record_begin(cfg, &r->server, r->cat, err);
     if (!r->m ||
-        (r->arch &&
-         dump_archiver_sign_with(r->arch, cfg->sign_key, r->m->dump_id, err) < 0) ||
+        (r->arch && dump_archiver_trust(r->arch, cfg->sign_key, cfg->seal_key, r->m->dump_id,
+                                        err) < 0) ||
         dump_schema_write(&r->main, cfg, r->cat, r->m, err) < 0 ||
         dump_accounts_write(&r->main, cfg, &r->server.version, r->cat, r->m, err) < 0)
         return -1;

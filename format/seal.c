@@ -416,3 +416,21 @@ struct fmt_source *fmt_source_unseal_new(struct fmt_source *inner, const struct 
     }
     return &s->base;
 }
+
+int fmt_seal_memory(const struct fmt_seal_key *key, const void *data, size_t len,
+                    struct cs_buf *out, struct cs_error *err)
+{
+    struct fmt_sink *mem = fmt_sink_memory_new(err), *top;
+    const void *p;
+    size_t n = 0;
+    int rc = -1;
+
+    top = mem ? fmt_sink_seal_new(mem, key, err) : NULL;
+    if (top && fmt_sink_write(top, data, len, err) == 0 && fmt_sink_finish(top, err) == 0) {
+        p = fmt_sink_memory_data(mem, &n);
+        cs_buf_append(out, p, n);
+        rc = cs_buf_failed(out) ? cs_error_set(err, CS_ERR_NOMEM, "out of memory") : 0;
+    }
+    fmt_sink_free(top);
+    return rc;
+}

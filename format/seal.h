@@ -55,6 +55,10 @@ struct fmt_sink *fmt_sink_seal_new(struct fmt_sink *inner, const struct fmt_seal
 struct fmt_source *fmt_source_unseal_new(struct fmt_source *inner, const struct fmt_seal_key *key,
                                          const char *name, struct cs_error *err);
 
+/* LEN bytes at DATA sealed, appended to OUT. */
+int fmt_seal_memory(const struct fmt_seal_key *key, const void *data, size_t len,
+                    struct cs_buf *out, struct cs_error *err);
+
 /* 1 when the LEN bytes at DATA start like a sealed file. */
 int fmt_seal_is_sealed(const void *data, size_t len);
 
