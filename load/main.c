@@ -332,6 +332,12 @@ static int parse_args(struct cs_cli *cli, int argc, char **argv, const struct cs
         return cs_error_set(err, CS_ERR_USAGE, "--wait-for-dump loads a dump DIR or "
                                                "s3://BUCKET/PREFIX being written, not an "
                                                "archive, and not with --check");
+    if (c->wait_for_dump && c->verify_key_file)
+        return cs_error_set(err, CS_ERR_USAGE,
+                            "--wait-for-dump loads chunks before the signed manifest exists, "
+                            "which --verify-key cannot allow: load the dump once csdump has "
+                            "finished, or stream it (csdump --archive - | csload --archive - "
+                            "--verify-key ...), which is verified entry by entry");
     if (c->wait_for_dump && c->encrypt_key_file)
         return cs_error_set(err, CS_ERR_USAGE,
                             "--wait-for-dump cannot follow an encrypted dump being written (its "

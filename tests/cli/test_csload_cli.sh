@@ -108,6 +108,8 @@ want=$(printf '%s\n' "csload would have been started with the following argument
 expect 2 "cannot read the key file $WORK/nokey" -- --verify-key "$WORK/nokey" "$WORK/empty"
 echo "short" > "$WORK/bad.key"
 expect 2 "bad.key" -- --encrypt-key "$WORK/bad.key" "$WORK/empty"
+expect 2 "--wait-for-dump loads chunks before the signed manifest" -- --wait-for-dump 10 \
+    --verify-key "$WORK/nokey" "$WORK/empty"
 expect 2 "--wait-for-dump cannot follow an encrypted dump" -- --wait-for-dump 10 \
     --encrypt-key "$WORK/bad.key" "$WORK/empty"
 # --archive - never writes to (reads from) a terminal: run under a pty

@@ -11,7 +11,9 @@
 #  4. a chunk file cut at a segment boundary or inside one, and one with two
 #     segments swapped, are detected by --check and by the load (nothing of
 #     the chunk committed);
-#  5. signed and encrypted together: the pipe verifies and decrypts.
+#  5. signed and encrypted together: the pipe verifies and decrypts;
+#  6. the same into S3 (a prefix of opaque object names, and an archive
+#     object) and back, --check included.
 . "$(dirname "$0")/lib.sh"
 
 start_server src --server-id 1
@@ -136,5 +138,25 @@ set +e
 rcs=("${PIPESTATUS[@]}")
 set -e
 [ "${rcs[0]}" = 0 ] && [ "${rcs[1]}" = 0 ] || fail "signed + encrypted pipe: ${rcs[*]}"
+same_data src tgt cryptschema fx
+reset_tgt
+
+note "6: encrypted and signed into S3 (a prefix and an archive object) and back"
+start_s3 bkt
+dump_of src s3://bkt/enc "${S3[@]}" -B cryptschema,fx --chunk-rows 2000 -q \
+    --encrypt-key "$WORK/key" --sign-key "$WORK/keys/sign.pem"
+s3_keys bkt enc/ > "$WORK/s3.keys"
+[ "$(wc -l < "$WORK/s3.keys")" -gt 10 ] || fail "too few objects: $(cat "$WORK/s3.keys")"
+grep -Ev '^enc/([0-9a-f]{32}\.cse|manifest\.json)$' "$WORK/s3.keys" && fail "an object name is not opaque"
+TRUST=(--encrypt-key "$WORK/key" --verify-key "$WORK/keys/sign.pub.pem")
+"$CSLOAD" --no-defaults --check "${S3[@]}" "${TRUST[@]}" s3://bkt/enc 2> "$WORK/s3c.log" ||
+    fail "--check s3:// encrypted: $(cat "$WORK/s3c.log")"
+expect_exit 1 "$NOKEY" "$CSLOAD" --no-defaults --check "${S3[@]}" s3://bkt/enc
+load_into tgt s3://bkt/enc "${S3[@]}" "${TRUST[@]}" -q || fail "load from s3:// encrypted"
+same_data src tgt cryptschema fx
+reset_tgt
+"$CSDUMP" "${DUMPOPTS[@]}" "${S3[@]}" --encrypt-key "$WORK/key" --sign-key "$WORK/keys/sign.pem" \
+    --archive s3://bkt/enc.tar
+load_archive_into tgt s3://bkt/enc.tar "${S3[@]}" "${TRUST[@]}" -q || fail "load --archive s3://"
 same_data src tgt cryptschema fx
 note "ok"
