@@ -82,7 +82,7 @@ for f in $(ls "$WORK/d"); do
     flip "$WORK/bad/$f"
     expect_exit 1 "$REFUSED" "$CSLOAD" --check --verify-key "$PUB" "$WORK/bad"
     expect_exit 1 "$REFUSED" load_into tgt "$WORK/bad" --verify-key "$PUB"
-    case "$f" in manifest.*) ;; *) echo "$CS_OUT" | grep -qF "$f" || fail "$f is not named: $CS_OUT" ;; esac
+    case "$f" in manifest.*) ;; *) grep -qF "$f" <<<"$CS_OUT" || fail "$f is not named: $CS_OUT" ;; esac
     untouched "flipped $f"
 done
 # an attacker's rewrite: a DDL file replaced, sizes and hashes recomputed, re-signed
