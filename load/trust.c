@@ -230,6 +230,19 @@ static void warn_unverified(struct trust_input *ti, const struct fmt_manifest *m
                 ti->in->name, m->signed_by ? m->signed_by : "unknown");
 }
 
+/* No manifest: the wrapped input's own message for it. */
+static void missing_manifest(struct trust_input *ti, struct cs_error *err)
+{
+    struct fmt_manifest *m = ti->in->read_manifest(ti->in, err);
+
+    if (m || !cs_error_is_set(err)) /* it appeared meanwhile: still not read here */
+        cs_error_set(err, CS_ERR_MISSING,
+                     "%s: no " FMT_MANIFEST_NAME
+                     ": the dump is incomplete or this is not a csdump directory",
+                     ti->in->name);
+    fmt_manifest_free(m);
+}
+
 static struct fmt_manifest *trust_read_manifest(struct load_input *base, struct cs_error *err)
 {
     struct trust_input *ti = (struct trust_input *)base;
@@ -240,11 +253,8 @@ static struct fmt_manifest *trust_read_manifest(struct load_input *base, struct 
 
     cs_error_clear(&e);
     if (load_trust_read_all(base, FMT_MANIFEST_NAME, TRUST_MANIFEST_MAX, &text, &len, &e) < 0) {
-        if (e.code == CS_ERR_MISSING)
-            cs_error_set(err, CS_ERR_MISSING,
-                         "%s: no " FMT_MANIFEST_NAME
-                         ": the dump is incomplete or this is not a csdump directory",
-                         ti->in->name);
+        if (e.code == CS_ERR_MISSING) /* the input says it its own way (a prefix, ...) */
+            missing_manifest(ti, err);
         else if (ti->t.seal && e.code == CS_ERR_FORMAT)
             cs_error_set(err, CS_ERR_USAGE,
                          "%s: the dump is not encrypted (its manifest has no %s header): leave "
