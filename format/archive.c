@@ -18,7 +18,7 @@
 
 struct fmt_archive_writer {
     struct archive *a;
-    struct fmt_sink *sink;   /* lent; NULL when writing to an fd */
+    struct fmt_sink *sink; /* lent; NULL when writing to an fd */
     struct cs_error sink_err;
     char *name;
     char *copy;
@@ -68,7 +68,8 @@ static struct fmt_archive_writer *writer_new(int fd, struct fmt_sink *sink, cons
         fmt_archive_writer_free(w);
         return NULL;
     }
-    rc = sink ? archive_write_open(w->a, w, NULL, sink_write, NULL) : archive_write_open_fd(w->a, fd);
+    rc = sink ? archive_write_open(w->a, w, NULL, sink_write, NULL)
+              : archive_write_open_fd(w->a, fd);
     if (rc != ARCHIVE_OK) {
         werr(w, err, "cannot start the archive");
         fmt_archive_writer_free(w);
@@ -235,13 +236,15 @@ struct entry_source {
 
 struct fmt_archive_reader {
     struct archive *a;
-    struct fmt_source *in;   /* lent; NULL when reading an fd */
-    char *buf;               /* the source's read buffer */
+    struct fmt_source *in; /* lent; NULL when reading an fd */
+    char *buf;             /* the source's read buffer */
     struct cs_error in_err;
     char *name;
-    char *top;          /* the one top-level directory being stripped, or NULL */
+    char *top; /* the one top-level directory being stripped, or NULL */
     char entry[1024];
     uint64_t size;
+    uint64_t offset; /* where the entry's data starts in the input */
+    int contiguous;  /* ... as one run of bytes (no compression, not sparse) */
     struct name_set seen;
     struct entry_source src;
     int entries;
@@ -252,8 +255,8 @@ static int rerr(struct fmt_archive_reader *r, struct cs_error *err, const char *
     const char *msg = archive_error_string(r->a);
     int truncated = msg && strstr(msg, "runcated") != NULL;
 
-    return cs_error_set(err, truncated ? CS_ERR_TRUNCATED : CS_ERR_FORMAT,
-                        "%s: %s: %s%s", r->name, what, msg ? msg : "not a readable archive",
+    return cs_error_set(err, truncated ? CS_ERR_TRUNCATED : CS_ERR_FORMAT, "%s: %s: %s%s", r->name,
+                        what, msg ? msg : "not a readable archive",
                         truncated ? " (the stream was cut: incomplete copy or the dump failed)"
                                   : "");
 }
@@ -429,10 +432,21 @@ int fmt_archive_next(struct fmt_archive_reader *r, const char **entry, uint64_t 
         r->entries++;
         if (skip)
             continue;
+        /* the format layer has consumed the headers: the data comes next */
+        r->offset = (uint64_t)archive_filter_bytes(r->a, 0);
+        r->contiguous = archive_filter_count(r->a) == 1 &&
+                        archive_filter_code(r->a, 0) == ARCHIVE_FILTER_NONE &&
+                        archive_entry_sparse_count(e) == 0;
         *entry = r->entry;
         *size = r->size;
         return 1;
     }
+}
+
+int fmt_archive_data_offset(const struct fmt_archive_reader *r, uint64_t *offset)
+{
+    *offset = r->offset;
+    return r->contiguous;
 }
 
 static ssize_t entry_read(struct fmt_source *s, void *buf, size_t cap, struct cs_error *err)

@@ -48,6 +48,11 @@ struct fmt_archive_reader *fmt_archive_reader_new(int fd, const char *name, stru
 /* The same from SRC (lent, freed by the caller after the reader). */
 struct fmt_archive_reader *fmt_archive_reader_new_source(struct fmt_source *src, const char *name,
                                                          struct cs_error *err);
+/* Where the current entry's bytes lie in the input, when they lie there as
+ * one run (the archive is not compressed, the entry not sparse): 1 and
+ * *OFFSET, else 0.  A reader of the input at that offset must still check
+ * what it reads (the manifest's size and hash). */
+int fmt_archive_data_offset(const struct fmt_archive_reader *r, uint64_t *offset);
 /* 1 = the next entry (*entry lent until the next call, *size its size),
  * 0 = the end of the archive, -1 = error (hostile, truncated, garbled). */
 int fmt_archive_next(struct fmt_archive_reader *r, const char **entry, uint64_t *size,

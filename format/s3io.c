@@ -253,7 +253,7 @@ static void s3r_free(struct fmt_source *src)
     free(s);
 }
 
-struct fmt_source *fmt_source_s3_new(struct cs_s3 *c, const char *key, struct cs_error *err)
+static struct s3_source *s3r_alloc(struct cs_s3 *c, const char *key, struct cs_error *err)
 {
     struct s3_source *s = calloc(1, sizeof(*s));
 
@@ -265,9 +265,34 @@ struct fmt_source *fmt_source_s3_new(struct cs_s3 *c, const char *key, struct cs
     s->c = c;
     s->base.read = s3r_read;
     s->base.free = s3r_free;
-    if (cs_s3_head(c, key, &s->size, s->etag, err) < 0) {
+    return s;
+}
+
+struct fmt_source *fmt_source_s3_new(struct cs_s3 *c, const char *key, struct cs_error *err)
+{
+    struct s3_source *s = s3r_alloc(c, key, err);
+
+    if (s && cs_s3_head(c, key, &s->size, s->etag, err) < 0) {
         s3r_free(&s->base);
         return NULL;
     }
+    return s ? &s->base : NULL;
+}
+
+struct fmt_source *fmt_source_s3_range_new(struct cs_s3 *c, const char *key, const char *etag,
+                                           uint64_t offset, uint64_t len, struct cs_error *err)
+{
+    struct s3_source *s = s3r_alloc(c, key, err);
+
+    if (!s)
+        return NULL;
+    snprintf(s->etag, sizeof(s->etag), "%s", etag);
+    s->pos = offset;
+    s->size = offset + len;
     return &s->base;
+}
+
+const char *fmt_source_s3_etag(const struct fmt_source *src)
+{
+    return ((const struct s3_source *)src)->etag;
 }

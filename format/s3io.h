@@ -29,5 +29,10 @@
 
 struct fmt_sink *fmt_sink_s3_new(struct cs_s3 *c, const char *key, struct cs_error *err);
 struct fmt_source *fmt_source_s3_new(struct cs_s3 *c, const char *key, struct cs_error *err);
+/* The LEN bytes of the object from OFFSET, pinned to ETAG (of a source
+ * fmt_source_s3_new opened: fmt_source_s3_etag), without a HEAD of its own. */
+struct fmt_source *fmt_source_s3_range_new(struct cs_s3 *c, const char *key, const char *etag,
+                                           uint64_t offset, uint64_t len, struct cs_error *err);
+const char *fmt_source_s3_etag(const struct fmt_source *s3_source);
 
 #endif

@@ -57,7 +57,8 @@ static int no_inner(const struct fmt_source *inner, struct cs_error *err)
 struct fd_source {
     struct fmt_source base;
     int fd;
-    int owned; /* the file source closes its fd */
+    int owned;         /* the file source closes its fd */
+    uint64_t pos, end; /* a range source: pread from pos up to end */
     char *name;
 };
 
@@ -71,6 +72,27 @@ static ssize_t fd_read(struct fmt_source *s, void *buf, size_t cap, struct cs_er
     } while (n < 0 && errno == EINTR);
     if (n < 0)
         return cs_error_sys(err, CS_ERR_IO, errno, "read %s", f->name);
+    return n;
+}
+
+static ssize_t range_read(struct fmt_source *s, void *buf, size_t cap, struct cs_error *err)
+{
+    struct fd_source *f = (struct fd_source *)s;
+    ssize_t n;
+
+    if (f->pos == f->end)
+        return 0;
+    if (cap > f->end - f->pos)
+        cap = (size_t)(f->end - f->pos);
+    do {
+        n = pread(f->fd, buf, cap, (off_t)f->pos);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return cs_error_sys(err, CS_ERR_IO, errno, "read %s", f->name);
+    if (n == 0)
+        return cs_error_set(err, CS_ERR_TRUNCATED, "%s: ends at byte %llu, inside an entry",
+                            f->name, (unsigned long long)f->pos);
+    f->pos += (uint64_t)n;
     return n;
 }
 
@@ -123,6 +145,20 @@ struct fmt_source *fmt_source_fd_new(int fd, const char *name, struct cs_error *
     if (!f)
         return NULL;
     f->fd = fd;
+    return &f->base;
+}
+
+struct fmt_source *fmt_source_fd_range_new(int fd, uint64_t offset, uint64_t len, const char *name,
+                                           struct cs_error *err)
+{
+    struct fd_source *f = fd_source_alloc(name ? name : "input", err);
+
+    if (!f)
+        return NULL;
+    f->fd = fd;
+    f->pos = offset;
+    f->end = offset + len;
+    f->base.read = range_read;
     return &f->base;
 }
 

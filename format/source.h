@@ -31,6 +31,11 @@ void fmt_source_free(struct fmt_source *s); /* NULL-safe */
 struct fmt_source *fmt_source_file_new(const char *path, struct cs_error *err);
 /* Reads from an fd it does not own. */
 struct fmt_source *fmt_source_fd_new(int fd, const char *name, struct cs_error *err);
+/* The LEN bytes of FD (not owned) from OFFSET, read with pread, so several
+ * such sources may read one fd from several threads; data that ends early is
+ * CS_ERR_TRUNCATED. */
+struct fmt_source *fmt_source_fd_range_new(int fd, uint64_t offset, uint64_t len,
+                                          const char *name, struct cs_error *err);
 /* Reads from memory it does not own. */
 struct fmt_source *fmt_source_memory_new(const void *data, size_t len, struct cs_error *err);
 /* zstd decompression; NAME is used in messages; owns INNER. */

@@ -121,6 +121,53 @@ void fmt_sql_footer(struct cs_buf *b)
     cs_buf_append(b, sql_footer_text, sizeof(sql_footer_text) - 1);
 }
 
+/* STMT[0, len) is one of the ";\n"-ended lines of TEXT, or (OPEN_TAIL) the
+ * unfinished last line followed by a mode list and "' *\/". */
+static int frame_line_of(const char *text, const char *stmt, size_t len, int open_tail)
+{
+    static const char tail[] = "' */";
+    const char *line = text, *end;
+
+    while (*line) {
+        end = strstr(line, ";\n");
+        if (!end) { /* the SQL_MODE line: its words, then the tail */
+            size_t n = strlen(line), i = n, t = sizeof(tail) - 1;
+            if (!open_tail || len < n + t || memcmp(stmt, line, n) ||
+                memcmp(stmt + len - t, tail, t))
+                return 0;
+            for (; i < len - t; i++)
+                if (!((stmt[i] >= 'A' && stmt[i] <= 'Z') || (stmt[i] >= '0' && stmt[i] <= '9') ||
+                      stmt[i] == '_' || stmt[i] == ','))
+                    return 0;
+            return 1;
+        }
+        if ((size_t)(end - line) == len && !memcmp(stmt, line, len))
+            return 1;
+        line = end + 2;
+    }
+    return 0;
+}
+
+int fmt_sql_is_frame(const char *stmt, size_t len)
+{
+    static const char banner[] = "-- csdump sql chunk\n";
+
+    while (len && (*stmt == ' ' || *stmt == '\n' || *stmt == '\t' || *stmt == '\r')) {
+        stmt++;
+        len--;
+    }
+    if (len >= sizeof(banner) - 1 && !memcmp(stmt, banner, sizeof(banner) - 1)) {
+        stmt += sizeof(banner) - 1;
+        len -= sizeof(banner) - 1;
+    }
+    while (len && (stmt[len - 1] == ' ' || stmt[len - 1] == '\n' || stmt[len - 1] == '\t' ||
+                   stmt[len - 1] == '\r'))
+        len--;
+    /* the header's first line is its banner comment */
+    return frame_line_of(sql_header_text + sizeof(banner) - 1, stmt, len, 1) ||
+           frame_line_of(sql_footer_text, stmt, len, 0);
+}
+
 void fmt_sql_insert_prefix(struct cs_buf *b, const char *qualified_table, const char *column_list)
 {
     cs_buf_puts(b, "INSERT INTO ");

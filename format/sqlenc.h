@@ -28,6 +28,12 @@ void fmt_sql_header(struct cs_buf *b, const char *sql_mode);
  * Appended without quotes. */
 void fmt_sql_mode_for_load(struct cs_buf *b, const char *mode);
 void fmt_sql_footer(struct cs_buf *b);
+/* STMT (one statement of a sql chunk, without its ';') is one of the SET
+ * statements fmt_sql_header / fmt_sql_footer write (the mode list of
+ * SQL_MODE only [A-Z0-9_,]): csload does not run them -- its sessions set
+ * all of that themselves (load/session.h) -- and refuses anything else
+ * that is not a row INSERT (load/stmtcheck.h). */
+int fmt_sql_is_frame(const char *stmt, size_t len);
 /* "INSERT INTO `db`.`t` (`a`,`b`) VALUES" -- the caller passes quoted names. */
 void fmt_sql_insert_prefix(struct cs_buf *b, const char *qualified_table, const char *column_list);
 /* A literal for VAL of KIND (VAL NULL -> NULL); a tagged mysql-json value

@@ -1,6 +1,7 @@
 /* archive_file.c - an archive file: pass 1 reads it through and checks
- * every entry against the manifest before anything is loaded; pass 2
- * streams the chunks (load/archive_int.h). */
+ * every entry against the manifest before anything is loaded; then the
+ * chunks are read where they lie (archive_direct.c: csdump's archives, any
+ * uncompressed tar), or else streamed in pass 2 (load/archive_int.h). */
 #include "load/archive_int.h"
 
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include "common/fs.h"
 #include "format/archive.h"
 #include "format/names.h"
+#include "format/s3io.h"
 #include "format/sink.h"
 #include "format/sign.h"
 #include "load/check.h"
@@ -73,6 +75,8 @@ static int pass1_entries(struct load_archive *a, struct cs_error *err)
             if ((a->hashes && hash_entry(a, plain, c.file_hash, c.sha256, err) < 0) ||
                 load_archive_seen_add(a, NULL, NULL, &c, err) < 0)
                 return -1;
+            a->seen[a->nseen - 1].at_offset =
+                fmt_archive_data_offset(a->rd, &a->seen[a->nseen - 1].offset);
             continue;
         }
         if (size > META_MAX)
@@ -208,6 +212,14 @@ static int check_files(struct load_archive *a, struct cs_error *err)
     return rc;
 }
 
+static int all_in_place(const struct load_archive *a)
+{
+    for (size_t i = 0; i < a->nseen; i++)
+        if (!a->seen[i].at_offset)
+            return 0;
+    return 1;
+}
+
 static int file_open(struct load_archive *a, struct cs_error *err)
 {
     if (learn_names(a, err) < 0 || pass1_entries(a, err) < 0)
@@ -224,7 +236,25 @@ static int file_open(struct load_archive *a, struct cs_error *err)
     a->cat = a->m;
     if (load_archive_build_index(a, err) < 0 || check_chunks(a, err) < 0 || check_files(a, err) < 0)
         return -1;
-    return rewind_reader(a, err); /* pass 2 starts from the beginning */
+    fmt_archive_reader_free(a->rd);
+    a->rd = NULL;
+    if (all_in_place(a)) { /* no pass 2: the chunks are read where they lie */
+        if (a->src)
+            snprintf(a->s3etag, sizeof(a->s3etag), "%s", fmt_source_s3_etag(a->src));
+        a->direct = load_archive_direct_new(a, err);
+        if (a->direct)
+            cs_log_info(a->log,
+                        "%s: checked; its chunks are read where they lie in it, "
+                        "nothing spooled",
+                        a->name);
+        return a->direct ? 0 : -1;
+    }
+    cs_log_info(a->log,
+                "%s: checked; compressed, so a second pass streams its chunks, each "
+                "spooled while it loads",
+                a->name);
+    /* pass 2 starts from the beginning */
+    return load_archive_open_reader(a, 1, err);
 }
 
 static int file_next(struct load_archive *a, load_skip_fn skip, void *ctx,
@@ -234,7 +264,7 @@ static int file_next(struct load_archive *a, load_skip_fn skip, void *ctx,
     uint64_t size;
     int r;
 
-    if (a->ended)
+    if (a->ended || a->direct)
         return 0;
     while ((r = fmt_archive_next(a->rd, &name, &size, err)) == 1) {
         const char *plain = load_archive_plain(a, name);

@@ -66,8 +66,7 @@ static int open_fd(struct load_archive *a, const char *path, struct cs_error *er
     a->fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
     a->own_fd = strcmp(path, "-") != 0;
     if (a->fd < 0)
-        return cs_error_sys(err, errno == ENOENT ? CS_ERR_MISSING : CS_ERR_IO, errno, "%s",
-                            path);
+        return cs_error_sys(err, errno == ENOENT ? CS_ERR_MISSING : CS_ERR_IO, errno, "%s", path);
     a->pipe = fstat(a->fd, &st) < 0 || !S_ISREG(st.st_mode);
     return 0;
 }
@@ -117,6 +116,7 @@ void load_archive_free(struct load_archive *a)
     if (!a)
         return;
     fmt_archive_reader_free(a->rd);
+    load_input_free(a->direct);
     fmt_source_free(a->src);
     cs_s3_free(a->s3);
     free(a->s3key);
@@ -141,7 +141,12 @@ void load_archive_free(struct load_archive *a)
 
 struct load_input *load_archive_input(struct load_archive *a)
 {
-    return a->in;
+    return a->direct ? a->direct : a->in;
+}
+
+int load_archive_in_place(const struct load_archive *a)
+{
+    return a->direct != NULL;
 }
 
 struct fmt_manifest *load_archive_take_manifest(struct load_archive *a)

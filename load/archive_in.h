@@ -7,11 +7,16 @@
  * the archive's order, each spooled to a file only while it is being loaded
  * (so the spool holds at most one chunk per loading thread).
  *
- * A FILE is read twice.  The first pass reads every entry header (and with
- * HASHES every byte) and checks the archive against its manifest before
+ * A FILE (or an s3:// object) is read through once first: every entry
+ * header (and with HASHES every byte) is checked against the manifest before
  * anything is loaded: hostile entries (format/archive.h), entries the
  * manifest does not account for, sizes other than the manifest's, missing
- * entries.  Any tar of a dump directory loads this way.
+ * entries.  Any tar of a dump directory loads this way.  When every chunk
+ * lies in the archive as one run of bytes (csdump's archives, any
+ * uncompressed tar) the archive is then "in place": load_archive_input()
+ * reads chunks straight from the file or object (ranges, from several
+ * threads, nothing spooled) and they are loaded like a directory's;
+ * otherwise (a compressed tar) a second pass streams them.
  * A PIPE ("-") is read once, while it arrives: csdump --archive puts the
  * catalog (the manifest without chunks) first and each chunk's description
  * just before it; a chunk is checked against its description before it is
@@ -43,8 +48,12 @@ struct load_archive *load_archive_open(const char *path, int hashes,
                                        const struct cs_s3_options *s3, const struct cs_log *log,
                                        const volatile int *cancel, struct cs_error *err);
 void load_archive_free(struct load_archive *a); /* NULL-safe; removes the spool */
-/* The spool as a dump directory (metadata files; chunks while spooled). */
+/* The dump as an input: the spool (metadata; chunks while spooled), or for
+ * an archive in place the spool's metadata and the chunks where they lie. */
 struct load_input *load_archive_input(struct load_archive *a);
+/* 1: every chunk is read in place; load them through load_archive_input()
+ * like a directory's, not with load_archive_next_chunk(). */
+int load_archive_in_place(const struct load_archive *a);
 /* The manifest (a pipe: the catalog until load_archive_finish); ownership
  * passes to the caller. */
 struct fmt_manifest *load_archive_take_manifest(struct load_archive *a);

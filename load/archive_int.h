@@ -1,8 +1,11 @@
 /*
  * archive_int.h - the archive reader's insides, internal to load/:
  *   archive_in.c      the public API (archive_in.h), dispatching to a mode
- *   archive_file.c    a file: checked whole in pass 1, streamed in pass 2
+ *   archive_file.c    a file: checked whole in pass 1, then its chunks read
+ *                     in place (archive_direct.c) or streamed in pass 2
  *   archive_pipe.c    a pipe: the catalog first, each chunk checked as it comes
+ *   archive_direct.c  the input over a checked archive file or object whose
+ *                     chunks are read where they lie (ranges), nothing spooled
  *   archive_common.c  the helpers both modes use
  * Calls go one way: in -> file|pipe -> common.
  */
@@ -23,6 +26,8 @@
 struct seen {
     char *schema, *table;
     struct fmt_chunk c;
+    uint64_t offset; /* file: where its bytes are in the archive ... */
+    int at_offset;   /* ... when they lie there as one run */
 };
 
 struct load_archive;
@@ -59,6 +64,8 @@ struct load_archive {
     size_t nindex;
     int manifest_first; /* pipe: the manifest came first (no descriptions) */
     int ended;
+    struct load_input *direct;      /* file: chunks read in place (archive_direct.c) */
+    char s3etag[130];               /* an S3 object: the version pass 1 read */
     const struct cs_log *log;
     struct load_trust trust; /* --verify-key */
 };
@@ -99,6 +106,10 @@ int load_archive_spooled_text(struct load_archive *a, const char *name, char **t
  * verifying. */
 int load_archive_verify_entry(struct load_archive *a, const char *name, const char *text,
                               size_t len, const struct cs_buf *data, struct cs_error *err);
+/* The input over the checked archive A whose chunks all lie in place
+ * (seen[].at_offset): metadata from the spool, chunks read as ranges of the
+ * file (pread) or object (ranged GETs), from several threads at once. */
+struct load_input *load_archive_direct_new(struct load_archive *a, struct cs_error *err);
 /* A->rd over the fd or the S3 object; from the start again when AGAIN. */
 int load_archive_open_reader(struct load_archive *a, int again, struct cs_error *err);
 struct load_archive_chunk *load_archive_chunk_new(const char *schema, const char *table,

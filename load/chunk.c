@@ -14,6 +14,7 @@
 #include "load/journal.h"
 #include "load/jsoncheck.h"
 #include "load/share.h"
+#include "load/stmtcheck.h"
 
 #define INSERT_MAX (1024u * 1024u)
 
@@ -213,7 +214,12 @@ static int via_sql(struct cs_conn *conn, const struct load_chunk_job *job, struc
     *rows = 0;
     while (rd && (r = fmt_sql_reader_next(rd, &stmt, &len, err)) == 1) {
         char *translated = NULL;
-        int rc = load_compat_chunk_stmt(job->compat, stmt, len, &translated, err);
+        int rc = load_stmtcheck_chunk(stmt, len, job->t, job->c->file, err);
+
+        if (rc == 0)
+            continue; /* csdump's SET frame: the session has all of it */
+        if (rc > 0)
+            rc = load_compat_chunk_stmt(job->compat, stmt, len, &translated, err);
 
         if (rc == 0)
             rc = cs_conn_exec(conn, translated ? translated : stmt, err);

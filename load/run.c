@@ -612,7 +612,8 @@ static int phases(struct run *r, struct cs_error *err)
                                  "its chunks with them",
                     r->others);
     if (setup_phase(r, err) < 0 || (r->waiting && wait_phase(r, err) < 0) ||
-        (r->arch ? stream_phase(r, err) : data_phase(r, err)) < 0)
+        (r->arch && !load_archive_in_place(r->arch) ? stream_phase(r, err)
+                                                    : data_phase(r, err)) < 0)
         return -1;
     return finish_phase(r, err);
 }

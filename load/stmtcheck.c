@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "format/sqlenc.h"
 #include "load/schema.h"
 #include "load/sqltok.h"
 
@@ -356,4 +357,129 @@ int load_stmtcheck_dump(struct load_input *in, const struct fmt_manifest *m, int
             return -1;
     }
     return 0;
+}
+
+/* ---- sql chunks: row INSERTs of constants into their own table ---------- */
+
+/* Words a value of csdump's sql encoder may hold (format/sqlenc.c,
+ * format/jsonval.c, format/jsonscalar.c); numbers start with a digit. */
+static const char *const value_words[] = {
+    "NULL",    "X",        "_utf8mb4", "_binary", "JSON_SET",   "CAST",       "AS",      "JSON",
+    "DECIMAL", "UNSIGNED", "DATE",     "TIME",    "DATETIME",   "TIMESTAMP",  "BIT",     "BLOB",
+    "BINARY",  "SELECT",   "cs_v",     "FROM",    "JSON_TABLE", "JSON_ARRAY", "COLUMNS", "PATH",
+    "ERROR",   "ON",       "cs_jt",    "CASE",    "WHEN",       "THEN",       "ELSE",    "END",
+};
+
+static int value_word(const struct toks *t, const struct load_tok *k)
+{
+    char c = t->text[k->off];
+
+    if (c >= '0' && c <= '9')
+        return 1;
+    for (size_t i = 0; i < sizeof(value_words) / sizeof(value_words[0]); i++)
+        if (load_sqltok_is(t->text, k, value_words[i]))
+            return 1;
+    return 0;
+}
+
+/* The VALUES rows: constants only -- strings in single quotes, numbers, the
+ * value words, ( ) , + - . -- parentheses balanced; NULL when fine, else the
+ * first token that is not. */
+static const struct load_tok *bad_value_token(const struct toks *t)
+{
+    int depth = 0, rows = 0;
+
+    for (size_t k = t->i; k < t->n; k++) {
+        const struct load_tok *v = &t->v[k];
+        char c = t->text[v->off];
+        if (v->kind == LOAD_TOK_STRING) {
+            if (c != '\'')
+                return v; /* "..." is a name under ANSI_QUOTES */
+        } else if (v->kind == LOAD_TOK_WORD) {
+            if (!value_word(t, v))
+                return v;
+        } else if (v->kind == LOAD_TOK_PUNCT && strchr("(),+-.", c)) {
+            if (c == '(' && depth++ == 0)
+                rows++;
+            if (c == ')' && --depth < 0)
+                return v;
+            if (c == ',' && depth == 0 && (k + 1 == t->n || !punct(t, &t->v[k + 1], '(')))
+                return v;
+        } else {
+            return v;
+        }
+    }
+    return depth == 0 && rows > 0 ? NULL : &t->v[t->n - 1];
+}
+
+/* INSERT INTO schema.table (columns in order) VALUES */
+static int insert_head(struct toks *t, const struct fmt_table *tb)
+{
+    if (!accept(t, "INSERT") || !accept(t, "INTO") || !object_name(t, tb->schema, tb->name) ||
+        !punct(t, peek(t), '('))
+        return 0;
+    t->i++;
+    for (size_t c = 0; c < tb->ncolumns; c++) {
+        const struct load_tok *k = peek(t);
+        if ((c && !punct(t, k, ',')) || (c && !(k = (t->i++, peek(t)))))
+            return 0;
+        if (!is_name(k) || !ident_equals(t, k, tb->columns[c].name))
+            return 0;
+        t->i++;
+    }
+    if (!punct(t, peek(t), ')'))
+        return 0;
+    t->i++;
+    return accept(t, "VALUES");
+}
+
+int load_stmtcheck_chunk(const char *stmt, size_t len, const struct fmt_table *tb, const char *file,
+                         struct cs_error *err)
+{
+    struct load_toks raw = {0};
+    struct toks t;
+    const struct load_tok *bad = NULL;
+    int rc = -1;
+
+    if (fmt_sql_is_frame(stmt, len))
+        return 0;
+    memset(&t, 0, sizeof(t));
+    t.text = stmt;
+    if (load_sqltok_split(stmt, 0, len, 1, &raw) < 0)
+        goto nomem;
+    for (size_t k = 0; k < raw.n; k++) {
+        const struct load_tok *v = &raw.v[k];
+        if (v->kind == LOAD_TOK_VERSIONED || v->open) {
+            bad = v; /* code in a comment, or text that never ends */
+            break;
+        }
+        if (load_sqltok_significant(v) && push(&t, v) < 0)
+            goto nomem;
+    }
+    if (!bad && t.n && insert_head(&t, tb))
+        bad = bad_value_token(&t);
+    else if (!bad)
+        bad = t.i < t.n ? &t.v[t.i] : NULL;
+    if (bad || !t.n) {
+        size_t off = bad ? bad->off : 0, n = len - off;
+        for (size_t k = off; k < len && k < off + 60; k++)
+            if (stmt[k] == '\n' || stmt[k] == '\r') { /* one line of it */
+                n = k - off;
+                break;
+            }
+        cs_error_set(err, CS_ERR_HOSTILE,
+                     "%s: a statement that is not a row INSERT of constants into %s.%s (its "
+                     "columns in order), at \"%.*s\": refused, nothing of it was sent (the dump "
+                     "was changed or damaged)",
+                     file, tb->schema, tb->name, (int)(n > 60 ? 60 : n), stmt + off);
+        goto out;
+    }
+    rc = 1;
+    goto out;
+nomem:
+    cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+out:
+    load_sqltok_release(&raw);
+    toks_release(&t);
+    return rc;
 }

@@ -51,4 +51,15 @@ int load_stmtcheck_system_schema(const char *schema);
 int load_stmtcheck_dump(struct load_input *in, const struct fmt_manifest *m, int include_system,
                         struct cs_error *err);
 
+/* One statement STMT (LEN bytes, no ';') of a sql chunk of table TB, from
+ * FILE: 1 = a row INSERT to send -- INSERT INTO TB's schema and name (TB's
+ * columns, in order) VALUES rows of constants (single-quoted strings,
+ * numbers, hex, NULL, and the few words csdump's typed-JSON expressions
+ * use), no executable comment; 0 = one of csdump's own header/footer SETs,
+ * not to be sent (fmt_sql_is_frame); -1 = anything else, CS_ERR_HOSTILE
+ * naming FILE and what was found.  Backslash escapes, as the load's
+ * sessions use them.  Pure; thread-safe. */
+int load_stmtcheck_chunk(const char *stmt, size_t len, const struct fmt_table *tb,
+                         const char *file, struct cs_error *err);
+
 #endif

@@ -65,13 +65,41 @@ stop_server t-pipe
 start_server t-file --server-id 3
 load_archive_into t-file "$WORK/saved.tar" --threads 2 2> "$WORK/file.log" ||
     { cat "$WORK/file.log" >&2; fail "loading the saved archive failed"; }
+grep -q "its chunks are read where they lie in it, nothing spooled" "$WORK/file.log" ||
+    fail "the saved archive's chunks were not read in place: $(cat "$WORK/file.log")"
 # a plain tar of a directory dump loads as well
 dump_of src "$WORK/dir" --threads 2 -B fx -q
 tar -C "$WORK" -cf "$WORK/dir.tar" dir
 start_server t-tar
 load_archive_into t-tar "$WORK/dir.tar" 2> "$WORK/tar.log" || { cat "$WORK/tar.log" >&2; fail "plain tar"; }
+grep -q "nothing spooled" "$WORK/tar.log" || fail "a plain tar was not read in place"
 same_data src t-tar fx
 stop_server t-tar
+# a compressed tar cannot be read in place: streamed in a second pass
+gzip -c "$WORK/dir.tar" > "$WORK/dir.tar.gz"
+start_server t-gz
+load_archive_into t-gz "$WORK/dir.tar.gz" 2> "$WORK/gz.log" || { cat "$WORK/gz.log" >&2; fail "tar.gz"; }
+grep -q "compressed, so a second pass streams its chunks" "$WORK/gz.log" || fail "tar.gz: $(cat "$WORK/gz.log")"
+same_data src t-gz fx
+stop_server t-gz
+# a chunk altered in place (same size) fails its hash when read in place
+python3 - "$WORK/dir.tar" "$WORK/flipped.tar" <<'PY'
+import shutil, sys, tarfile
+shutil.copy(sys.argv[1], sys.argv[2])
+m = next(m for m in tarfile.open(sys.argv[1]) if m.name.endswith('.zst') and m.size > 64)
+with open(sys.argv[2], 'r+b') as f:
+    f.seek(m.offset_data + m.size // 2)
+    b = f.read(1)
+    f.seek(m.offset_data + m.size // 2)
+    f.write(bytes([b[0] ^ 0xff]))
+print(m.name)
+PY
+start_server t-flip
+if load_archive_into t-flip "$WORK/flipped.tar" 2> "$WORK/flip.log"; then
+    fail "an archive with an altered chunk loaded"
+fi
+grep -Eq "hash|damaged|corrupt" "$WORK/flip.log" || fail "altered chunk: $(cat "$WORK/flip.log")"
+stop_server t-flip
 
 note "3: SIGKILL of the loading side mid-stream, then the saved file"
 # a fresh dump saved to a file, streamed through a FIFO into csload, which is killed

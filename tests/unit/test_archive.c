@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -79,6 +80,76 @@ static void test_round_trip(void **state)
     close(fd);
 }
 
+/* Each entry's data read in place (fmt_archive_data_offset, then a range
+ * source over the fd) is the entry's data, a long name (a pax header) too;
+ * a compressed archive has no place to read in. */
+static void test_data_offset(void **state)
+{
+    static const char *const e[] = {
+        "a.sql", "CREATE 1", "b.00000.000.tsv", "x\ty\n",
+        "a-schema-name-long-enough-for-a-pax-header-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.t.00001.000.tsv",
+        "1\n2\n", "manifest.json", "{}"};
+    int fd = make(e, 8);
+    struct cs_error err;
+    struct fmt_archive_reader *r = fmt_archive_reader_new(fd, "test", &err);
+    const char *name;
+    uint64_t size, off;
+    (void)state;
+
+    assert_non_null(r);
+    for (size_t i = 0; i < 8; i += 2) {
+        char buf[64];
+        struct fmt_source *s;
+        assert_int_equal(fmt_archive_next(r, &name, &size, &err), 1);
+        assert_int_equal(fmt_archive_data_offset(r, &off), 1);
+        s = fmt_source_fd_range_new(fd, off, size, "test", &err);
+        assert_non_null(s);
+        assert_int_equal(fmt_source_read_full(s, buf, sizeof(buf), &err),
+                         (ssize_t)strlen(e[i + 1]));
+        assert_memory_equal(buf, e[i + 1], strlen(e[i + 1]));
+        fmt_source_free(s);
+    }
+    fmt_archive_reader_free(r);
+    close(fd);
+    /* the same archive gzip'd: libarchive reads it, but not in place */
+    {
+        char cmd[256], path[] = "/tmp/cs-test-archive-gz.XXXXXX";
+        int in = make(e, 8), gz = mkstemp(path);
+        assert_true(gz >= 0);
+        snprintf(cmd, sizeof(cmd), "gzip -c < /dev/fd/%d > %s", in, path);
+        assert_int_equal(system(cmd), 0);
+        r = fmt_archive_reader_new(gz, "test.gz", &err);
+        assert_non_null(r);
+        assert_int_equal(fmt_archive_next(r, &name, &size, &err), 1);
+        assert_string_equal(name, "a.sql");
+        assert_int_equal(fmt_archive_data_offset(r, &off), 0);
+        fmt_archive_reader_free(r);
+        close(in);
+        close(gz);
+        unlink(path);
+    }
+}
+
+/* A range that runs past the end of the file is CS_ERR_TRUNCATED. */
+static void test_range_truncated(void **state)
+{
+    static const char *const e[] = {"a.sql", "CREATE 1"};
+    int fd = make(e, 2);
+    struct cs_error err;
+    struct stat st;
+    struct fmt_source *s;
+    char buf[64];
+    (void)state;
+
+    assert_int_equal(fstat(fd, &st), 0);
+    s = fmt_source_fd_range_new(fd, (uint64_t)st.st_size - 4, 10, "test", &err);
+    assert_int_equal(fmt_source_read_full(s, buf, sizeof(buf), &err), -1);
+    assert_int_equal(err.code, CS_ERR_TRUNCATED);
+    fmt_source_free(s);
+    close(fd);
+}
+
 /* The first entry of an archive holding NAME: refused (CS_ERR_HOSTILE) or read as WANT. */
 static void expect_name(const char *name, const char *want)
 {
@@ -135,6 +206,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_chunk_names),
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_data_offset),
+        cmocka_unit_test(test_range_truncated),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_duplicate),
     };
