@@ -5,7 +5,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/buf.h"
 #include "common/connopt.h"
+
+const char cs_cli_help[] =
+    "Messages and progress:\n"
+    "  -q, --quiet              warnings and errors only on standard error\n"
+    "  -v, --verbose            timestamps, a line per table and phase; -vv debug\n"
+    "      --no-progress        no progress line (the same as --progress=none)\n"
+    "      --progress=auto|none|json[=FD|FILE]  auto: a progress line on a terminal,\n"
+    "                           a line per phase and every 10 s otherwise; json: one\n"
+    "                           JSON object per event (README, \"Progress events\") on\n"
+    "                           standard error (then nothing else goes there), on file\n"
+    "                           descriptor FD, or into FILE\n"
+    "      --log-file=FILE      append the whole log to FILE, timestamped, whatever -q\n"
+    "                           says\n"
+    "      --help  --version\n";
 
 static int count_options(const struct option *o)
 {
@@ -15,10 +30,36 @@ static int count_options(const struct option *o)
     return n;
 }
 
-/* 1 = handled and stop, 0 = handled, -1 = not a common option. */
-static int common_option(struct cs_cli *cli, int opt)
+/* --progress auto|none|json[=FD|FILE] */
+static int progress_option(struct cs_cli *cli, const char *arg, struct cs_error *err)
+{
+    if (!strcmp(arg, "auto") || !strcmp(arg, "none")) {
+        cli->common.progress = !strcmp(arg, "auto");
+        cli->common.json = NULL;
+        return 0;
+    }
+    if (!strcmp(arg, "json")) {
+        cli->common.json = "";
+        return 0;
+    }
+    if (!strncmp(arg, "json=", 5) && arg[5]) {
+        cli->common.json = arg + 5;
+        return 0;
+    }
+    return cs_error_set(err, CS_ERR_USAGE,
+                        "--progress=%s: expected auto, none, json, json=FD or json=FILE", arg);
+}
+
+/* 1 = handled and stop, 0 = handled, -1 = not a common option (or ERR set:
+ * -2). */
+static int common_option(struct cs_cli *cli, int opt, const char *arg, struct cs_error *err)
 {
     switch (opt) {
+    case CS_OPT_PROGRESS:
+        return progress_option(cli, arg, err) < 0 ? -2 : 0;
+    case CS_OPT_LOG_FILE:
+        cli->common.log_file = arg;
+        return 0;
     case 'q':
         cli->common.quiet = 1;
         return 0;
@@ -99,8 +140,10 @@ int cs_cli_parse(struct cs_cli *cli, int argc, char **argv, const struct cs_log 
         }
         if (cli->conn)
             cli->conn->from_file = at <= cli->args.nfile;
-        r = common_option(cli, opt);
-        if (r < 0)
+        r = common_option(cli, opt, optarg, err);
+        if (r == -2)
+            r = -1;
+        else if (r < 0)
             r = cli->fn(cli->ctx, opt, optarg, err);
         if (r < 0 && at <= cli->args.nfile)
             cs_error_prefix(err, "%s", where);
@@ -118,6 +161,56 @@ void cs_cli_release(struct cs_cli *cli)
 {
     if (cli)
         cs_optfile_args_release(&cli->args);
+}
+
+static void put_word(struct cs_buf *b, const char *w)
+{
+    if (*w &&
+        strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./=:,@%+-") ==
+            strlen(w)) {
+        cs_buf_puts(b, w);
+        return;
+    }
+    cs_buf_putc(b, '\'');
+    for (; *w; w++)
+        if (*w == '\'')
+            cs_buf_puts(b, "'\\''");
+        else
+            cs_buf_putc(b, *w);
+    cs_buf_putc(b, '\'');
+}
+
+/* The option-file options that must come first (cs_optfile_load). */
+static int leading_option(const char *a)
+{
+    return !strncmp(a, "--defaults-", 11) || !strcmp(a, "--no-defaults");
+}
+
+char *cs_cli_command(int argc, char **argv, const char *insert, const char *drop)
+{
+    struct cs_buf b = CS_BUF_INIT;
+    int rest = 0, lead = 1; /* rest: after "--", taken as they are */
+
+    put_word(&b, argv[0]);
+    for (int i = 1; i <= argc; i++) {
+        const char *a = i < argc ? argv[i] : NULL;
+        if (lead && (!a || !leading_option(a))) {
+            lead = 0;
+            if (insert) {
+                cs_buf_putc(&b, ' ');
+                cs_buf_puts(&b, insert);
+            }
+        }
+        if (!a || (!rest && drop && !strcmp(a, drop)))
+            continue;
+        cs_buf_putc(&b, ' ');
+        if (!rest && (!strncmp(a, "--password=", 11) || (a[0] == '-' && a[1] == 'p' && a[2])))
+            cs_buf_puts(&b, "-p");
+        else
+            put_word(&b, a);
+        rest |= !strcmp(a, "--");
+    }
+    return cs_buf_detach(&b);
 }
 
 int cs_cli_exit_code(const struct cs_error *err)

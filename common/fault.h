@@ -15,6 +15,7 @@
  * The points, each named where it is called:
  *   dump.snapshot   (no object)   the snapshot is taken, workers not started
  *   dump.rows       schema.table  a worker streamed another 4096 rows
+ *   load.rows       chunk file    a chunk's rows are sent, its journal row is not
  *   load.commit     chunk file    a chunk's rows and journal row are in, not committed
  *   load.committed  chunk file    a chunk is committed
  * Thread-safe (one lock around the hit counts: the only mutable state a

@@ -247,6 +247,7 @@ static int add_column(struct dump_table *t, char **row, int is_mariadb, int json
     c->data_type = dupz(row[3]);
     c->type = dupz(row[4]);
     c->charset = row[5] ? dupz(row[5]) : NULL;
+    c->collation = row[7] ? dupz(row[7]) : NULL;
     c->kind = fmt_col_kind_from_type(row[3], is_mariadb);
     if (c->kind == FMT_COL_MYSQL_JSON && !json_table)
         c->kind = FMT_COL_UTF8TEXT;
@@ -281,7 +282,8 @@ static int read_columns(struct cs_conn *conn, const struct cs_version *v,
 
     return each_row(conn, cat,
                     "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, "
-                    "CHARACTER_SET_NAME, EXTRA FROM information_schema.COLUMNS WHERE TABLE_SCHEMA",
+                    "CHARACTER_SET_NAME, EXTRA, COLLATION_NAME FROM information_schema.COLUMNS "
+                    "WHERE TABLE_SCHEMA",
                     " ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION", column_row, &c, err);
 }
 
@@ -533,6 +535,7 @@ static void table_release(struct dump_table *t)
         free(t->cols[j].type);
         free(t->cols[j].data_type);
         free(t->cols[j].charset);
+        free(t->cols[j].collation);
     }
     free(t->cols);
     free(t->key);

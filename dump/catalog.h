@@ -24,6 +24,7 @@ struct dump_column {
     char *type;       /* COLUMN_TYPE */
     char *data_type;  /* DATA_TYPE */
     char *charset;    /* CHARACTER_SET_NAME or NULL */
+    char *collation;  /* COLLATION_NAME or NULL */
     enum fmt_col_kind kind;
     int generated;    /* VIRTUAL/STORED generated: not dumped */
     int period;       /* system-versioning ROW START/END: not dumped */

@@ -83,8 +83,8 @@ void dump_chunk_result_release(struct dump_chunk_result *r)
         return;
     free(r->file);
     free(r->typed_by_col);
-    dump_key_free(r->lo);
-    dump_key_free(r->hi);
+    fmt_bound_free(r->lo);
+    fmt_bound_free(r->hi);
     memset(r, 0, sizeof(*r));
 }
 
@@ -114,7 +114,7 @@ static const char *extension(const struct dump_config *cfg)
     return cfg->compress == FMT_COMPRESS_ZSTD ? "tsv.zst" : "tsv";
 }
 
-static int open_file(struct writer *w, struct dump_key *lo, struct cs_error *err)
+static int open_file(struct writer *w, struct fmt_bound *lo, struct cs_error *err)
 {
     char suffix[64];
     struct fmt_sink *file;
@@ -184,7 +184,7 @@ static int publish(struct writer *w, const struct dump_chunk_result *r, struct c
     return rc;
 }
 
-static int close_file(struct writer *w, struct dump_key *hi, struct cs_error *err)
+static int close_file(struct writer *w, struct fmt_bound *hi, struct cs_error *err)
 {
     void *p;
 
@@ -269,39 +269,35 @@ static int encode_row(struct writer *w, char **row, const unsigned long *lens, s
 static int maybe_rotate(struct writer *w, char **row, const unsigned long *lens,
                         struct cs_error *err)
 {
-    struct dump_key *boundary = NULL, *next = NULL;
+    struct fmt_bound *boundary = NULL, *next = NULL;
+    const char *why = "out of memory";
 
     if (w->sum.rows < w->cfg->chunk_rows && w->cur.raw_bytes + w->buf.len < w->cfg->chunk_bytes)
         return 0;
     if (w->u->keyed) {
-        boundary = dump_key_new(w->t, row, lens, w->ts->key_pos);
-        next = boundary ? dump_key_dup(boundary) : NULL;
+        boundary = dump_key_new(w->t, row, lens, w->ts->key_pos, 0, &why);
+        next = boundary ? dump_key_as(boundary, 1) : NULL;
         if (!next) {
-            dump_key_free(boundary);
-            return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+            fmt_bound_free(boundary);
+            return cs_error_set(err, strcmp(why, "out of memory") ? CS_ERR_INTERNAL : CS_ERR_NOMEM,
+                                "%s: a key value that is not %s", w->cur.file, why);
         }
     }
     if (close_file(w, boundary, err) < 0) {
-        dump_key_free(boundary);
-        dump_key_free(next);
+        fmt_bound_free(boundary);
+        fmt_bound_free(next);
         return -1;
     }
     return open_file(w, next, err);
 }
 
+/* The chunk SELECT (format/chunksel.h), ordered by the key when keyed. */
 static void select_sql(struct cs_buf *b, const struct dump_table *t, const struct dump_table_sql *ts,
                        const struct dump_unit *u)
 {
-    struct cs_buf range = CS_BUF_INIT;
+    struct fmt_chunk_range r = {ts->key_names, t->nkey, u->lo, u->hi};
 
-    if (u->lo || u->hi)
-        dump_plan_where(&range, t, u->lo, u->hi);
-    if (cs_buf_failed(&range))
-        cs_buf_set_failed(b);
-    else
-        fmt_chunk_select(b, ts->sel, ts->ncols, t->schema, t->name, range.data,
-                         u->keyed ? ts->key_names : NULL, t->nkey);
-    cs_buf_release(&range);
+    fmt_chunk_select(b, ts->sel, ts->ncols, t->schema, t->name, u->keyed ? &r : NULL, u->keyed);
 }
 
 /* After a failure: the open partial goes; a keyed unit keeps its finished
@@ -353,7 +349,7 @@ static int stream_rows(struct writer *w, struct cs_result *res,
 
     while ((r = cs_result_next(res, &row, &lens, err)) == 1) {
         if (!w->top) {
-            struct dump_key *lo = w->u->lo ? dump_key_dup(w->u->lo) : NULL;
+            struct fmt_bound *lo = w->u->lo ? fmt_bound_dup(w->u->lo) : NULL;
             if ((w->u->lo && !lo) || open_file(w, lo, err) < 0)
                 return w->u->lo && !lo ? cs_error_set(err, CS_ERR_NOMEM, "out of memory") : -1;
         } else if (maybe_rotate(w, row, lens, err) < 0) {
@@ -411,12 +407,12 @@ int dump_chunk_run(struct cs_conn *conn, const struct dump_config *cfg,
     if (cs_conn_query_stream(conn, sql.data, &res, err) < 0 || stream_rows(&w, res, err) < 0)
         goto out;
     if (w.top) {
-        struct dump_key *hi = u->hi ? dump_key_dup(u->hi) : NULL;
+        struct fmt_bound *hi = u->hi ? fmt_bound_dup(u->hi) : NULL;
         if ((u->hi && !hi) || close_file(&w, hi, err) < 0) {
             if (u->hi && !hi)
                 cs_error_set(err, CS_ERR_NOMEM, "out of memory");
             else
-                dump_key_free(hi);
+                fmt_bound_free(hi);
             goto out;
         }
     }

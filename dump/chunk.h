@@ -55,7 +55,7 @@ struct dump_chunk_result {
     char *file;
     unsigned seq, sub;          /* unit, file within the unit */
     int keyed;
-    struct dump_key *lo, *hi;   /* NULL = open */
+    struct fmt_bound *lo, *hi;   /* NULL = open */
     uint64_t rows, raw_bytes, file_bytes;
     uint64_t max_row_bytes;     /* the longest encoded row */
     char file_hash[33];

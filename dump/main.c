@@ -4,10 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/connopt.h"
 #include "common/console.h"
+#include "common/progress.h"
 #include "common/cli.h"
 #include "common/fs.h"
 #include "format/seal.h"
@@ -164,10 +166,9 @@ static void usage(FILE *out)
             "                           then start it again (only if csdump stopped it);\n"
             "                           its position in its source's log is then exact\n\n"
             "%s\n"
-            "Other:\n"
-            "  -q, --quiet  -v, --verbose  --no-progress  --help  --version\n"
+            "%s"
             "Option files: [client] and [csdump] groups.  Exit: 0 ok, 1 failed, 2 bad usage.\n",
-            cs_connopt_help, CS_S3_HELP);
+            cs_connopt_help, CS_S3_HELP, cs_cli_help);
 }
 
 /* Trim white space around S in place; returns the trimmed start. */
@@ -394,6 +395,11 @@ static int parse_args(struct cs_cli *cli, int argc, char **argv, const struct cs
                             "--archive - writes the archive to standard output, which is a "
                             "terminal: pipe it (csdump --archive - | csload --archive -) or "
                             "give a file");
+    if (c->archive && !strcmp(c->archive, "-") && cli->common.json &&
+        !strcmp(cli->common.json, "1"))
+        return cs_error_set(err, CS_ERR_USAGE,
+                            "--progress=json=1 and --archive - both write to standard output: "
+                            "give the events another file descriptor or a FILE");
     if (c->include_users.n || c->exclude_users.n) {
         if (c->users == DUMP_USERS_OFF)
             return cs_error_set(err, CS_ERR_USAGE, "--%s-users and --no-users exclude each other",
@@ -429,6 +435,17 @@ static int gen_key(const char *dir, const struct cs_log *log, struct cs_error *e
     return rc;
 }
 
+/* csdump --archive - into a pipe on the terminal csload draws on (csdump
+ * --archive - | csload --archive -): csdump leaves the progress line to
+ * csload and only logs. */
+static int dump_main_yields(const struct dump_config *c)
+{
+    struct stat st;
+
+    return c->archive && !strcmp(c->archive, "-") && fstat(STDOUT_FILENO, &st) == 0 &&
+           S_ISFIFO(st.st_mode);
+}
+
 int main(int argc, char **argv)
 {
     struct cs_console con;
@@ -455,10 +472,13 @@ int main(int argc, char **argv)
     cfg.quiet = cli.common.quiet;
     cfg.verbose = cli.common.verbose;
     cfg.progress = cli.common.progress;
-    log.max = cs_cli_log_level(cfg.quiet, cfg.verbose);
+    if (cs_console_configure(&con, &cli.common, dump_main_yields(&cfg), &log, &err) < 0) {
+        rc = 2;
+        goto out;
+    }
     cfg.log = &log;
     cfg.console = &con;
-    cfg.progress = cfg.progress && !cfg.quiet && con.tty;
+    cfg.progress = con.draw || con.plain || con.json || con.log_file;
     cfg.cancel = (const volatile int *)&cancel_flag;
     cs_cli_signals(on_signal);
     if (cfg.gen_key_dir) {
@@ -486,6 +506,7 @@ out:
     fmt_seal_key_wipe(&seal_key);
     if (rc != 0 && cs_error_is_set(&err))
         cs_log_error(&log, "%s", err.msg);
+    cs_progress_end(&con, rc, rc != 0 && cs_error_is_set(&err) ? err.msg : NULL);
     free_list(&cfg.databases);
     free_list(&cfg.tables);
     free_list(&cfg.exclude);

@@ -10,149 +10,94 @@
 #include "common/quote.h"
 #include "format/sqlenc.h"
 
-void dump_plan_literal(struct cs_buf *b, const struct dump_column *c, const char *val, size_t len)
+enum fmt_key_type dump_plan_key_type(const struct dump_column *c)
 {
-    if (c->kind == FMT_COL_NUMBER || c->kind == FMT_COL_FLOAT || c->kind == FMT_COL_BIT) {
-        cs_buf_append(b, val, len);
-    } else if (c->kind == FMT_COL_BINARY) {
-        fmt_sql_append_hex(b, val, len);
-    } else if (c->charset && c->kind == FMT_COL_STRING) {
-        /* the column's own character set, so its collation orders the range */
-        cs_buf_printf(b, "_%s ", c->charset);
-        fmt_sql_append_hex(b, val, len);
-    } else {
-        fmt_sql_append_string(b, val, len);
+    static const char *const decimal[] = {"decimal", "numeric"};
+    static const char *const floats[] = {"double", "real", "float"};
+
+    switch (c->kind) {
+    case FMT_COL_NUMBER:
+        for (size_t i = 0; i < 2; i++)
+            if (!strcasecmp(c->data_type, decimal[i]))
+                return FMT_KEY_DECIMAL;
+        for (size_t i = 0; i < 3; i++)
+            if (!strcasecmp(c->data_type, floats[i]))
+                return FMT_KEY_FLOAT;
+        return FMT_KEY_INTEGER; /* the integer types and YEAR */
+    case FMT_COL_FLOAT:
+        return FMT_KEY_FLOAT;
+    case FMT_COL_BIT:
+        return FMT_KEY_INTEGER; /* selected as col+0 */
+    case FMT_COL_BINARY:
+        return FMT_KEY_BINARY;
+    case FMT_COL_UTF8TEXT:
+        return FMT_KEY_TEXT;
+    default: /* a string with a charset; without one, a date or time */
+        return c->charset ? FMT_KEY_STRING : FMT_KEY_TEMPORAL;
     }
 }
 
 int dump_plan_key_usable(const struct dump_table *t)
 {
     for (size_t i = 0; i < t->nkey; i++) {
-        const char *dt = t->cols[t->key[i]].data_type;
-        if (!strcasecmp(dt, "enum") || !strcasecmp(dt, "set"))
+        const struct dump_column *c = &t->cols[t->key[i]];
+        if (!strcasecmp(c->data_type, "enum") || !strcasecmp(c->data_type, "set") ||
+            c->kind == FMT_COL_MYSQL_JSON)
             return 0;
     }
     return t->nkey > 0;
 }
 
-/* (k1 OP1 v1) expanded lexicographically:
- * k1 > v1 OR (k1 = v1 AND k2 > v2) OR ... OR (k1 = v1 AND ... AND kn LAST vn) */
-static void tuple_cmp(struct cs_buf *b, const struct dump_table *t, const struct dump_key *k,
-                      const char *strict, const char *last)
+void dump_plan_range(const struct dump_table *t, const char **names, const struct fmt_bound *lo,
+                     const struct fmt_bound *hi, struct fmt_chunk_range *r)
 {
-    cs_buf_putc(b, '(');
-    for (size_t i = 0; i < k->n; i++) {
-        if (i)
-            cs_buf_puts(b, " OR ");
-        cs_buf_putc(b, '(');
-        for (size_t j = 0; j <= i; j++) {
-            if (j)
-                cs_buf_puts(b, " AND ");
-            cs_quote_ident(b, t->cols[t->key[j]].name);
-            cs_buf_printf(b, " %s ", j < i ? "=" : (i + 1 == k->n ? last : strict));
-            cs_buf_puts(b, k->lit[j]);
-        }
-        cs_buf_putc(b, ')');
-    }
-    cs_buf_putc(b, ')');
+    for (size_t i = 0; i < t->nkey; i++)
+        names[i] = t->cols[t->key[i]].name;
+    r->key = names;
+    r->nkey = t->nkey;
+    r->lo = lo;
+    r->hi = hi;
 }
 
-void dump_plan_where(struct cs_buf *b, const struct dump_table *t, const struct dump_key *lo,
-                     const struct dump_key *hi)
+struct fmt_bound *dump_key_new(const struct dump_table *t, char **vals, const unsigned long *lens,
+                               const size_t *positions, int closed, const char **why)
 {
-    if (lo)
-        tuple_cmp(b, t, lo, ">", ">=");
-    if (lo && hi)
-        cs_buf_puts(b, " AND ");
-    if (hi)
-        tuple_cmp(b, t, hi, "<", "<");
-}
+    struct fmt_bound *k = fmt_bound_new(t->nkey, closed);
 
-char *dump_plan_key_sql(const struct dump_key *k)
-{
-    struct cs_buf b = CS_BUF_INIT;
-
-    if (!k)
-        return NULL;
-    for (size_t i = 0; i < k->n; i++) {
-        if (i)
-            cs_buf_puts(&b, ", ");
-        cs_buf_puts(&b, k->lit[i]);
-    }
-    return cs_buf_detach(&b);
-}
-
-void dump_key_free(struct dump_key *k)
-{
-    if (!k)
-        return;
-    for (size_t i = 0; i < k->n; i++) {
-        free(k->lit[i]);
-        free(k->text[i]);
-    }
-    free(k->lit);
-    free(k->text);
-    free(k);
-}
-
-static struct dump_key *key_alloc(size_t n)
-{
-    struct dump_key *k = calloc(1, sizeof(*k));
-
-    if (!k)
-        return NULL;
-    k->lit = calloc(n, sizeof(char *));
-    k->text = calloc(n, sizeof(char *));
-    if (!k->lit || !k->text) {
-        dump_key_free(k);
-        return NULL;
-    }
-    k->n = n;
-    return k;
-}
-
-struct dump_key *dump_key_new(const struct dump_table *t, char **vals, const unsigned long *lens,
-                              const size_t *positions)
-{
-    struct dump_key *k = key_alloc(t->nkey);
-    struct cs_buf b = CS_BUF_INIT;
-
+    *why = "out of memory";
     for (size_t i = 0; k && i < t->nkey; i++) {
+        const struct dump_column *c = &t->cols[t->key[i]];
         size_t p = positions[i];
-        cs_buf_reset(&b);
-        dump_plan_literal(&b, &t->cols[t->key[i]], vals[p], lens[p]);
-        k->lit[i] = strdup(b.failed ? "" : b.data);
-        k->text[i] = strndup(vals[p], lens[p]);
-        if (b.failed || !k->lit[i] || !k->text[i]) {
-            dump_key_free(k);
+        enum fmt_key_type type = dump_plan_key_type(c);
+        int is_str = type == FMT_KEY_STRING;
+        if (!vals[p] ||
+            fmt_key_value_set(&k->v[i], type, is_str ? c->charset : NULL, vals[p], lens[p], why) <
+                0 ||
+            (is_str && c->collation && fmt_key_value_collate(&k->v[i], c->collation, why) < 0)) {
+            if (!vals[p])
+                *why = "a value (the key column is NULL)";
+            fmt_bound_free(k);
             k = NULL;
         }
     }
-    cs_buf_release(&b);
     return k;
 }
 
-struct dump_key *dump_key_dup(const struct dump_key *src)
+struct fmt_bound *dump_key_as(const struct fmt_bound *k, int closed)
 {
-    struct dump_key *k = src ? key_alloc(src->n) : NULL;
+    struct fmt_bound *d = fmt_bound_dup(k);
 
-    for (size_t i = 0; k && i < src->n; i++) {
-        k->lit[i] = strdup(src->lit[i]);
-        k->text[i] = strdup(src->text[i]);
-        if (!k->lit[i] || !k->text[i]) {
-            dump_key_free(k);
-            k = NULL;
-        }
-    }
-    return k;
+    if (d)
+        d->closed = closed;
+    return d;
 }
 
 void dump_unit_free(struct dump_unit *u)
 {
     if (!u)
         return;
-    dump_key_free(u->lo);
-    dump_key_free(u->hi);
+    fmt_bound_free(u->lo);
+    fmt_bound_free(u->hi);
     free(u);
 }
 
@@ -226,7 +171,7 @@ struct unit_list {
     size_t ti;
 };
 
-static int push_unit(struct unit_list *l, int keyed, struct dump_key *lo, struct dump_key *hi)
+static int push_unit(struct unit_list *l, int keyed, struct fmt_bound *lo, struct fmt_bound *hi)
 {
     struct dump_unit *u = calloc(1, sizeof(*u));
     void *p = realloc(l->v, (l->n + 1) * sizeof(*l->v));
@@ -235,8 +180,8 @@ static int push_unit(struct unit_list *l, int keyed, struct dump_key *lo, struct
         free(u);
         if (p)
             l->v = p;
-        dump_key_free(lo);
-        dump_key_free(hi);
+        fmt_bound_free(lo);
+        fmt_bound_free(hi);
         return -1;
     }
     l->v = p;
@@ -249,16 +194,13 @@ static int push_unit(struct unit_list *l, int keyed, struct dump_key *lo, struct
     return 0;
 }
 
-static struct dump_key *int_key(const char *val)
+static struct fmt_bound *int_key(const char *val, int closed)
 {
-    struct dump_key *k = key_alloc(1);
+    struct fmt_bound *k = fmt_bound_new(1, closed);
+    const char *why;
 
-    if (!k)
-        return NULL;
-    k->lit[0] = strdup(val);
-    k->text[0] = strdup(val);
-    if (!k->lit[0] || !k->text[0]) {
-        dump_key_free(k);
+    if (k && fmt_key_value_set(&k->v[0], FMT_KEY_INTEGER, NULL, val, strlen(val), &why) < 0) {
+        fmt_bound_free(k);
         return NULL;
     }
     return k;
@@ -292,11 +234,11 @@ static int plan_int(struct cs_conn *conn, const struct dump_table *t, uint64_t n
     }
     rc = 0;
     for (size_t i = 0; rc == 0 && i <= nb; i++) {
-        struct dump_key *lo = i ? int_key(bounds[i - 1]) : NULL;
-        struct dump_key *hi = i < nb ? int_key(bounds[i]) : NULL;
+        struct fmt_bound *lo = i ? int_key(bounds[i - 1], 1) : NULL;
+        struct fmt_bound *hi = i < nb ? int_key(bounds[i], 0) : NULL;
         if ((i && !lo) || (i < nb && !hi)) {
-            dump_key_free(lo);
-            dump_key_free(hi);
+            fmt_bound_free(lo);
+            fmt_bound_free(hi);
             lo = hi = NULL;
             rc = -1;
         } else {
@@ -316,7 +258,7 @@ out:
 }
 
 /* "SELECT k1expr, k2expr FROM t [WHERE key >= lo] ORDER BY k1, k2 LIMIT 1 OFFSET n" */
-static void probe_sql(struct cs_buf *b, const struct dump_table *t, const struct dump_key *lo,
+static void probe_sql(struct cs_buf *b, const struct dump_table *t, const struct fmt_bound *lo,
                       uint64_t offset)
 {
     cs_buf_puts(b, "SELECT ");
@@ -331,8 +273,11 @@ static void probe_sql(struct cs_buf *b, const struct dump_table *t, const struct
     cs_buf_puts(b, " FROM ");
     cs_quote_qualified(b, t->schema, t->name);
     if (lo) {
+        const char *names[64];
+        struct fmt_chunk_range r;
+        dump_plan_range(t, names, lo, NULL, &r);
         cs_buf_puts(b, " WHERE ");
-        dump_plan_where(b, t, lo, NULL);
+        fmt_chunk_where(b, &r);
     }
     cs_buf_puts(b, " ORDER BY ");
     for (size_t i = 0; i < t->nkey; i++) {
@@ -346,15 +291,16 @@ static void probe_sql(struct cs_buf *b, const struct dump_table *t, const struct
 static int plan_probe(struct cs_conn *conn, const struct dump_table *t, uint64_t step,
                       struct unit_list *l, struct cs_error *err)
 {
-    struct dump_key *lo = NULL;
+    struct fmt_bound *lo = NULL;
     size_t pos[64];
+    const char *why = "";
     int rc = 0;
 
     for (size_t i = 0; i < t->nkey; i++)
         pos[i] = i;
     for (;;) {
         struct cs_buf sql = CS_BUF_INIT;
-        struct dump_key *hi = NULL;
+        struct fmt_bound *hi = NULL;
         struct cs_result *res = NULL;
         char **row;
 
@@ -365,18 +311,18 @@ static int plan_probe(struct cs_conn *conn, const struct dump_table *t, uint64_t
             break;
         row = cs_result_row(res);
         if (row)
-            hi = dump_key_new(t, row, cs_result_lengths(res), pos);
+            hi = dump_key_new(t, row, cs_result_lengths(res), pos, 0, &why);
         cs_result_free(res);
         if (row && !hi) {
-            rc = cs_error_set(err, CS_ERR_NOMEM, "out of memory probing %s.%s", t->schema,
-                              t->name);
+            rc = cs_error_set(err, strcmp(why, "out of memory") ? CS_ERR_INTERNAL : CS_ERR_NOMEM,
+                              "probing %s.%s: a key value that is not %s", t->schema, t->name, why);
             break;
         }
         rc = push_unit(l, 1, lo, hi); /* takes lo and hi; the last unit is open above */
         lo = NULL;
         if (rc < 0 || !hi)
             break;
-        lo = dump_key_dup(hi);
+        lo = dump_key_as(hi, 1);
         if (!lo) {
             rc = -1;
             break;

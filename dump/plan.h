@@ -9,7 +9,9 @@
  * A unit whose data turns out larger than a chunk is cut into several files at
  * exact key boundaries while it streams (chunk.c), so neither sparse nor
  * skewed keys make empty or giant chunks.
- * The literal/WHERE builders and dump_plan_int_bounds are pure (unit-tested);
+ * Bounds are typed values (format/bound.h), the predicate is built from
+ * them by format/chunksel.h (the builder csload verifies with); the key
+ * value helpers and dump_plan_int_bounds are pure (unit-tested);
  * dump_plan_table runs on a snapshot connection.  Units are owned by the caller.
  */
 #ifndef DUMP_PLAN_H
@@ -21,36 +23,37 @@
 #include "common/buf.h"
 #include "common/conn.h"
 #include "dump/catalog.h"
+#include "format/bound.h"
+#include "format/chunksel.h"
 
-struct dump_key {
-    size_t n;
-    char **lit;   /* SQL literals, one per key column */
-    char **text;  /* the values as the server sent them (for the manifest) */
-};
 
 struct dump_unit {
     size_t table;        /* index in the catalog */
     unsigned seq;        /* position in the table's key order */
     unsigned sub0;       /* number of its first file (after a resumed failure) */
     int keyed;           /* ORDER BY the key; files get exact boundaries */
-    struct dump_key *lo; /* inclusive, NULL = open */
-    struct dump_key *hi; /* exclusive, NULL = open */
+    struct fmt_bound *lo; /* closed (inclusive), NULL = open */
+    struct fmt_bound *hi; /* open (exclusive), NULL = open */
 };
 
-/* A SQL literal for VAL of column C (as the server sent it). */
-void dump_plan_literal(struct cs_buf *b, const struct dump_column *c, const char *val, size_t len);
-/* 1 if the key can be used for ranges (no ENUM/SET columns). */
+/* The bound value type of key column C (format/bound.h). */
+enum fmt_key_type dump_plan_key_type(const struct dump_column *c);
+/* 1 if the key can be used for ranges (no ENUM/SET/JSON columns). */
 int dump_plan_key_usable(const struct dump_table *t);
-/* The WHERE predicate for [lo, hi) over T's key; empty when both are open. */
-void dump_plan_where(struct cs_buf *b, const struct dump_table *t, const struct dump_key *lo,
-                     const struct dump_key *hi);
-/* "lit1, lit2": the bound as SQL literals, or NULL when open (malloc'd). */
-char *dump_plan_key_sql(const struct dump_key *k);
+/* R = T's key range [LO, HI): NAMES (T->nkey slots) get the key's column
+ * names; everything lent from T, NAMES, LO and HI. */
+void dump_plan_range(const struct dump_table *t, const char **names, const struct fmt_bound *lo,
+                     const struct fmt_bound *hi, struct fmt_chunk_range *r);
 
-struct dump_key *dump_key_new(const struct dump_table *t, char **vals, const unsigned long *lens,
-                              const size_t *positions);
-struct dump_key *dump_key_dup(const struct dump_key *k);
-void dump_key_free(struct dump_key *k);
+/* The key of a row as the server sent it (VALS[POSITIONS[i]] for key
+ * column i), a bound CLOSED or not; NULL when out of memory or a value does
+ * not fit its type (then *WHY says what, format/bound.h). */
+struct fmt_bound *dump_key_new(const struct dump_table *t, char **vals, const unsigned long *lens,
+                               const size_t *positions, int closed, const char **why);
+/* A copy of K, CLOSED or not (a file's upper bound is the next one's
+ * lower); NULL for NULL K or out of memory. */
+struct fmt_bound *dump_key_as(const struct fmt_bound *k, int closed);
+
 void dump_unit_free(struct dump_unit *u);
 
 /* NSLICES-1 increasing boundaries strictly inside (MIN, MAX] splitting the

@@ -83,6 +83,7 @@ static int fill_table(struct fmt_table *ft, const struct dump_table *t)
     ft->name = strdup(t->name);
     ft->engine = strdup(t->engine);
     ft->transactional = t->transactional;
+    ft->est_rows = t->est_rows;
     if (t->versioned)
         ft->row_format_note = strdup("system-versioned: only the current rows are dumped, "
                                      "not the history");
@@ -125,6 +126,7 @@ struct fmt_manifest *dump_record_begin(const struct dump_config *cfg,
     m->threads = cfg->threads;
     m->chunk_rows = cfg->chunk_rows;
     m->chunk_bytes = cfg->chunk_bytes;
+    m->include_system = cfg->include_system;
     ok = m->tool_version && m->dump_id && (!cfg->sign_key || m->signed_by) && m->source_host && m->flavor && m->server_version && m->sql_mode &&
          m->time_zone && m->started_at && (!srv->server_uuid || m->server_uuid);
     for (size_t i = 0; ok && i < cat->ntables; i++) {
@@ -188,24 +190,22 @@ static int tile(struct dump_table_results *res)
     qsort(res->r, res->n, sizeof(*res->r), cmp_result);
     if (!res->r[0].keyed)
         return 0;
-    dump_key_free(res->r[0].lo);
+    fmt_bound_free(res->r[0].lo);
     res->r[0].lo = NULL;
     for (size_t i = 1; i < res->n; i++) {
-        dump_key_free(res->r[i].lo);
-        res->r[i].lo = res->r[i - 1].hi ? dump_key_dup(res->r[i - 1].hi) : NULL;
+        fmt_bound_free(res->r[i].lo);
+        res->r[i].lo = res->r[i - 1].hi ? dump_key_as(res->r[i - 1].hi, 1) : NULL;
         if (res->r[i - 1].hi && !res->r[i].lo)
             return -1;
     }
-    dump_key_free(res->r[res->n - 1].hi);
+    fmt_bound_free(res->r[res->n - 1].hi);
     res->r[res->n - 1].hi = NULL;
     return 0;
 }
 
-static int fill_chunk(struct fmt_chunk *c, const struct dump_table *t,
-                      const struct dump_chunk_result *r, uint32_t index)
+/* C = R's file and typed bounds (open when the unit has no key). */
+static int fill_chunk(struct fmt_chunk *c, const struct dump_chunk_result *r, uint32_t index)
 {
-    struct cs_buf where = CS_BUF_INIT;
-
     c->file = strdup(r->file);
     c->index = index;
     c->rows = r->rows;
@@ -215,18 +215,12 @@ static int fill_chunk(struct fmt_chunk *c, const struct dump_table *t,
     memcpy(c->sha256, r->sha256, sizeof(c->sha256));
     memcpy(c->checksum, r->checksum, sizeof(c->checksum));
     c->typed_values = r->typed_values;
-    if (r->keyed && (r->lo || r->hi)) {
-        dump_plan_where(&where, t, r->lo, r->hi);
-        c->where = cs_buf_detach(&where);
-        if (!c->where)
-            return -1;
-    }
-    c->lower = dump_plan_key_sql(r->lo);
-    c->upper = dump_plan_key_sql(r->hi);
-    return c->file && (!r->lo || c->lower) && (!r->hi || c->upper) ? 0 : -1;
+    c->lo = r->keyed ? fmt_bound_dup(r->lo) : NULL;
+    c->hi = r->keyed ? fmt_bound_dup(r->hi) : NULL;
+    return c->file && (!r->keyed || ((!r->lo || c->lo) && (!r->hi || c->hi))) ? 0 : -1;
 }
 
-int dump_record_table(struct fmt_manifest *m, const struct dump_catalog *cat, size_t ti,
+int dump_record_table(struct fmt_manifest *m, size_t ti,
                       struct dump_table_results *res, struct cs_error *err)
 {
     struct fmt_table *ft = &m->tables[ti];
@@ -235,7 +229,7 @@ int dump_record_table(struct fmt_manifest *m, const struct dump_catalog *cat, si
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < res->n; i++) {
         struct fmt_chunk *c = fmt_table_add_chunk(ft);
-        if (!c || fill_chunk(c, &cat->tables[ti], &res->r[i], (uint32_t)i) < 0)
+        if (!c || fill_chunk(c, &res->r[i], (uint32_t)i) < 0)
             return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         ft->rows += res->r[i].rows;
         for (size_t k = 0; res->r[i].typed_by_col && k < ft->ncolumns; k++)

@@ -8,11 +8,13 @@
 #include <sys/stat.h>
 
 #include "common/console.h"
+#include "common/progress.h"
 #include "common/fault.h"
 #include "common/fs.h"
 #include "dump/accounts.h"
 #include "dump/archiver.h"
 #include "dump/catalog.h"
+#include "dump/endpoint.h"
 #include "dump/output.h"
 #include "dump/plan.h"
 #include "dump/record.h"
@@ -39,7 +41,7 @@ struct run {
     struct fmt_manifest *m;
     const struct dump_publish *pub;  /* NULL for a directory */
     double t0;
-    uint64_t est_bytes;
+    uint64_t est_bytes, est_rows;
 };
 
 /* The output the files go to: --outdir DIR or s3://BUCKET/PREFIX, new or empty. */
@@ -192,18 +194,20 @@ static int catalog_phase(struct run *r, struct cs_error *err)
     for (size_t i = 0; i < r->cat->ntables; i++) {
         const struct dump_table *t = &r->cat->tables[i];
         r->est_bytes += t->data_bytes;
+        r->est_rows += t->est_rows;
         if (dump_table_sql_build(t, &r->tsql[i]) < 0)
             return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         if (t->versioned)
             cs_log_warn(cfg->log, "%s.%s is system-versioned: only its current rows are dumped, "
                                   "not its history", t->schema, t->name);
     }
-    cs_log_info(cfg->log, "%zu schema(s), %zu table(s), %zu other object(s), %zu account(s), "
-                          "~%.1f MB of data",
+    cs_log_info(cfg->log, "%zu schema(s), %zu table(s), %zu other object(s), %zu account(s); "
+                          "~%llu rows, ~%.1f MB on disk (the server's estimates)",
                 r->cat->nschemas, r->cat->ntables, r->cat->nobjects, r->cat->naccounts,
-                (double)r->est_bytes / 1e6);
+                (unsigned long long)r->est_rows, (double)r->est_bytes / 1e6);
+    cs_progress_phase(cfg->console, "objects", 0, NULL);
     r->m = dump_record_begin(cfg, &r->server, r->cat, err);
-    if (!r->m ||
+    if (!r->m || dump_endpoint_record(&r->main, r->server.hostname, r->m, err) < 0 ||
         (r->arch && dump_archiver_trust(r->arch, cfg->sign_key, cfg->seal_key, r->m->dump_id,
                                         err) < 0) ||
         dump_schema_write(&r->main, cfg, r->cat, r->m, err) < 0 ||
@@ -249,6 +253,7 @@ static int snapshot_phase(struct run *r, struct cs_error *err)
     struct dump_lock_decision d =
         dump_lock_decide(&r->server, cfg->lock_mode, dump_catalog_count_nontrx(r->cat));
 
+    cs_progress_phase(cfg->console, "snapshot", 0, NULL);
     if (dump_snapshot_take(&r->snap, r->cat, nconns, &d, err) < 0)
         return -1;
     return write_coordinates(r, err);
@@ -316,10 +321,6 @@ static void cancel_busy(struct run *r)
 static void tick(void *arg)
 {
     struct run *r = arg;
-    struct dump_progress *p = &r->work.prog;
-    double el = cs_now() - r->t0;
-    double raw = (double)atomic_load(&p->raw_bytes);
-    char line[256];
 
     if (r->cfg->cancel && *r->cfg->cancel && !atomic_load(&r->work.stop)) {
         struct cs_error e;
@@ -327,20 +328,17 @@ static void tick(void *arg)
         dump_work_fail(&r->work, &e);
         cancel_busy(r);
     }
-    if (!r->cfg->progress || !r->cfg->console)
-        return;
-    snprintf(line, sizeof(line),
-             "tables %zu/%zu  chunks %llu  rows %llu  %.1f MB  %.1f MB/s  ETA %s%.0fs",
-             r->work.tables_done, r->cat->ntables, (unsigned long long)atomic_load(&p->chunks),
-             (unsigned long long)atomic_load(&p->rows), raw / 1e6, el > 0 ? raw / 1e6 / el : 0.0,
-             "~", raw > 0 && r->est_bytes > raw ? el * ((double)r->est_bytes - raw) / raw : 0.0);
-    cs_console_progress(r->cfg->console, line);
+    if (r->cfg->progress)
+        cs_progress_tick(r->cfg->console);
 }
 
 static int data_phase(struct run *r, struct cs_error *err)
 {
     int nontrx_done = 0;
 
+    cs_progress_phase(r->cfg->console, "data", 0, NULL);
+    cs_progress_totals(r->cfg->console, r->cfg->no_data ? 0 : r->est_rows,
+                       r->cfg->no_data ? 0 : r->est_bytes, 1);
     if (dump_work_start(&r->work, r->cfg, r->cat, r->tsql, &r->snap, r->pub, err) < 0)
         return -1;
     r->work_started = 1;
@@ -371,8 +369,9 @@ static int finish_manifest(struct run *r, struct cs_error *err)
     char *json = NULL;
     int rc = -1;
 
+    cs_progress_phase(r->cfg->console, "manifest", 0, NULL);
     for (size_t i = 0; i < r->cat->ntables; i++)
-        if (dump_record_table(r->m, r->cat, i, &r->work.results[i], err) < 0)
+        if (dump_record_table(r->m, i, &r->work.results[i], err) < 0)
             return -1;
     free(r->m->finished_at);
     r->m->finished_at = dump_record_now();
@@ -477,6 +476,7 @@ int dump_run(const struct dump_config *cfg, struct cs_error *err)
     memset(&r, 0, sizeof(r));
     r.cfg = cfg;
     r.t0 = cs_now();
+    cs_progress_phase(cfg->console, "plan", 0, NULL);
     if ((cfg->archive ? start_archive(&r, err) : open_output(&r, cfg->outdir, err)) < 0 ||
         connect_main(&r, err) < 0)
         goto out;

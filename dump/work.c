@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "common/console.h"
+#include "common/progress.h"
 
 #define QUEUE_DEPTH 64
 
@@ -46,18 +47,42 @@ static int add_results(struct dump_work *w, size_t ti, struct dump_chunk_result 
         tr->n += n;
     }
     pthread_mutex_unlock(&w->mu);
+    for (size_t i = 0; rc == 0 && i < n; i++) /* each one a file of the manifest */
+        cs_progress_chunk(w->cfg->console, w->cat->tables[ti].schema, w->cat->tables[ti].name,
+                          r[i].file, r[i].rows, r[i].raw_bytes, r[i].file_bytes);
     return rc;
+}
+
+/* Table TI's totals so far, with W->mu held. */
+static void table_sums(const struct dump_table_results *tr, uint64_t *rows, uint64_t *raw)
+{
+    *rows = *raw = 0;
+    for (size_t i = 0; i < tr->n; i++) {
+        *rows += tr->r[i].rows;
+        *raw += tr->r[i].raw_bytes;
+    }
 }
 
 static void unit_done(struct dump_work *w, size_t ti)
 {
+    uint64_t rows = 0, raw = 0;
+    size_t nfiles = 0;
+    int done = 0;
+
     pthread_mutex_lock(&w->mu);
     w->pending--;
     w->results[ti].units_pending--;
-    if (w->results[ti].planned && w->results[ti].units_pending == 0)
+    if (w->results[ti].planned && w->results[ti].units_pending == 0) {
         w->tables_done++;
+        done = !atomic_load(&w->stop);
+        table_sums(&w->results[ti], &rows, &raw);
+        nfiles = w->results[ti].n;
+    }
     pthread_cond_broadcast(&w->cv);
     pthread_mutex_unlock(&w->mu);
+    if (done)
+        cs_progress_table(w->cfg->console, w->cat->tables[ti].schema, w->cat->tables[ti].name, rows,
+                          raw, nfiles);
 }
 
 static int no_connection(struct dump_work *w, const struct dump_table *t, struct cs_error *err)
@@ -77,7 +102,8 @@ static int run_unit(struct dump_work *w, const struct dump_unit *unit, struct cs
 {
     const struct dump_table *t = &w->cat->tables[unit->table];
     struct dump_unit u = *unit; /* lo/hi borrowed, or RESUME */
-    struct dump_key *resume = NULL;
+    struct fmt_bound *resume = NULL;
+    unsigned attempts = 0;
     int rc = -1;
 
     for (;;) {
@@ -105,8 +131,8 @@ static int run_unit(struct dump_work *w, const struct dump_unit *unit, struct cs
             break;
         }
         if (n) { /* resume at the boundary of the last finished file */
-            struct dump_key *k = dump_key_dup(r[n - 1].hi);
-            dump_key_free(resume);
+            struct fmt_bound *k = dump_key_as(r[n - 1].hi, 1);
+            fmt_bound_free(resume);
             resume = k;
             u.lo = resume;
             u.sub0 += (unsigned)n;
@@ -118,9 +144,15 @@ static int run_unit(struct dump_work *w, const struct dump_unit *unit, struct cs
         }
         cs_log_warn(w->cfg->log, "%s; redoing the unit%s on a spare snapshot connection",
                     err->msg, n ? " from its last boundary" : "");
+        {
+            char what[300];
+            snprintf(what, sizeof(what), "%s.%s", t->schema, t->name);
+            cs_progress_retry(w->cfg->console, what, ++attempts, (unsigned)w->snap->nconns,
+                              err->msg);
+        }
         cs_error_clear(err);
     }
-    dump_key_free(resume);
+    fmt_bound_free(resume);
     return rc;
 }
 
@@ -190,11 +222,22 @@ int dump_work_push(struct dump_work *w, struct dump_unit *u)
 
 void dump_work_table_planned(struct dump_work *w, size_t ti, size_t nunits)
 {
+    uint64_t rows = 0, raw = 0;
+    size_t nfiles = 0;
+    int done = 0;
+
     pthread_mutex_lock(&w->mu);
     w->results[ti].planned = 1;
-    if (nunits == 0 || w->results[ti].units_pending == 0)
+    if (nunits == 0 || w->results[ti].units_pending == 0) {
         w->tables_done++;
+        done = 1;
+        table_sums(&w->results[ti], &rows, &raw);
+        nfiles = w->results[ti].n;
+    }
     pthread_mutex_unlock(&w->mu);
+    if (done)
+        cs_progress_table(w->cfg->console, w->cat->tables[ti].schema, w->cat->tables[ti].name, rows,
+                          raw, nfiles);
 }
 
 int dump_work_wait_idle(struct dump_work *w, void (*tick)(void *), void *arg)

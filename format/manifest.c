@@ -3,7 +3,10 @@
  * its field tables and the in-memory model.  Writing is manifest_write.c,
  * reading and validating manifest_read.c (format/manifest_int.h joins them).
  *
- * The JSON layout, format version 1.  This comment is the format's reference.
+ * The JSON layout, format version 2.  This comment is the format's reference.
+ * Version 2 made chunk bounds typed values ("lower"/"upper" below) and added
+ * options.include_system; a version-1 manifest has "where", "lower" and
+ * "upper" as SQL text, read into v1_lower/v1_upper (and "where" ignored).
  * Types: str = JSON string (UTF-8, no NUL); str|null = string or null;
  * u64 = non-negative JSON integer below 2^63; u32 = 0..4294967295;
  * bool = true/false; num = any JSON number (written with 15 significant
@@ -12,14 +15,22 @@
  * would misread needs a new format_version.
  *
  * {
- *   "format_version": int       1; a reader refuses a newer one (CS_ERR_VERSION)
+ *   "format_version": int       2; a reader refuses a newer one (CS_ERR_VERSION)
  *   "tool_version":   str       version of the csdump that wrote the dump
  *   "dump_id":        str       optional: unique to the dump; the load journal's key
  *   "signed_by":      str       optional: the id of the key that signed the dump
  *                               (format/sign.h; manifest.sig holds the signature)
  *   "source": {                 the server that was dumped
- *     "host":        str        as given to csdump (host name, address or socket)
- *     "port":        int        TCP port, 0 for a socket
+ *     "host":        str        the endpoint csdump was connected to, as the
+ *                                connection reports it (not the options): the
+ *                                TCP host; over a unix socket the server's
+ *                                @@hostname (older dumps: @@hostname always)
+ *     "port":        int        the TCP port connected to; over a socket the
+ *                                server's @@port (0 with skip_networking);
+ *                                older dumps: the --port option, 0 when none
+ *     "socket":      str        optional: the unix socket connected through
+ *                                (absent over TCP)
+ *     "hostname":    str        optional: the server's @@hostname
  *     "flavor":      str        "mysql" | "mariadb"
  *     "version":     str        the full version string
  *     "server_id":   u32        @@server_id
@@ -36,6 +47,7 @@
  *     "threads":        int     dump worker threads
  *     "chunk_rows":     u64     target rows per chunk
  *     "chunk_bytes":    u64     target bytes per chunk
+ *     "include_system": bool    taken with --include-system (absent: false)
  *   },
  *   "snapshot": {
  *     "lock_mode":       str       the lock mode actually used
@@ -91,6 +103,9 @@
  *     "max_row_bytes": int      optional: the longest row as encoded in the chunks
  *     "transactional": bool     false for MyISAM, Aria, MEMORY ...
  *     "rows":          u64      sum of the chunks' rows
+ *     "estimated_rows": u64     optional: the source's row estimate when the dump
+ *                               began (absent when 0), for a loader's progress
+ *                               before the chunks are known (an archive's catalog)
  *     "columns": [{             dumped columns in file order (generated excluded)
  *       "name": str
  *       "type": str             COLUMN_TYPE, e.g. "decimal(10,2) unsigned"
@@ -105,9 +120,6 @@
  *     "chunks": [{
  *       "file":       str       chunk file inside the dump (plain name)
  *       "index":      u32       0-based within the table
- *       "where":      str|null  SQL predicate over the key; null = whole table
- *       "lower":      str|null  human-readable bounds (JSON text)
- *       "upper":      str|null
  *       "rows":       u64
  *       "raw_bytes":  u64       encoded, before compression
  *       "file_bytes": u64       bytes in the file
@@ -117,7 +129,24 @@
  *       "checksum":   str       fmt_checksum of the rows: 16 lowercase hex digits
  *       "typed_values": u64     optional (absent = 0): mysql-json values with type
  *                               tags in the chunk (they cannot go through LOAD DATA)
+ *       "lower":      BOUND|null  the key range's lower end; null = open
+ *       "upper":      BOUND|null  the upper end; null = open (csdump: [lower, upper))
  *     }]
+ *   }]
+ * }
+ *
+ * BOUND = {                     format/bound.h: values, never SQL
+ *   "closed": bool                the value itself is inside the range
+ *   "values": [{                  one per key column, in key order
+ *     "type":    str              "integer" | "decimal" | "float" | "string"
+ *                                 | "binary" | "temporal" | "text"
+ *     "charset": str              "string" only: the column's character set
+ *     "collation": str            "string" only, optional: the column's collation
+ *                                 (informational: the column's own collation
+ *                                 orders the range; equal bounds need equal ones)
+ *     "hex":     str              "string", "binary": the bytes, lowercase hex
+ *     "value":   str              the others: the value's text, checked
+ *                                 against its type's grammar (bound.h)
  *   }]
  * }
  *
@@ -228,6 +257,8 @@ static const struct fmt_mf_field head_fields[] = {
 static const struct fmt_mf_field source_fields[] = {
     MF_STR("host",                    M, source_host),
     MF_UINT("port",                   M, source_port),
+    MF_OSTR("socket",                 M, source_socket),
+    MF_OSTR("hostname",               M, source_hostname),
     MF_STR("flavor",                  M, flavor),
     MF_STR("version",                 M, server_version),
     MF_U32("server_id",               M, server_id),
@@ -246,6 +277,7 @@ static const struct fmt_mf_field options_fields[] = {
     MF_UINT("threads",                M, threads),
     MF_U64("chunk_rows",              M, chunk_rows),
     MF_U64("chunk_bytes",             M, chunk_bytes),
+    MF_BOOL_OPT("include_system",     M, include_system),
 };
 static const struct fmt_mf_field snap_mode_fields[] = { /* also in coordinates.json */
     MF_STR("lock_mode",               M, lock_mode),
@@ -321,6 +353,7 @@ static const struct fmt_mf_field table_fields[] = { /* then columns, key, chunks
     MF_BOOL("transactional",          T, transactional),
     MF_U64("rows",                    T, rows),
     MF_U64_OPT("max_row_bytes",       T, max_row_bytes),
+    MF_U64_NZ("estimated_rows",       T, est_rows),
 };
 #undef T
 
@@ -337,9 +370,6 @@ static const struct fmt_mf_field column_fields[] = {
 static const struct fmt_mf_field chunk_fields[] = {
     MF_FILE("file",                   K, file),
     MF_U32("index",                   K, index),
-    MF_NSTR("where",                  K, where),
-    MF_NSTR("lower",                  K, lower),
-    MF_NSTR("upper",                  K, upper),
     MF_U64("rows",                    K, rows),
     MF_U64("raw_bytes",               K, raw_bytes),
     MF_U64("file_bytes",              K, file_bytes),
@@ -438,7 +468,9 @@ static void free_table(struct fmt_table *t)
     fmt_mf_free_fields(&fmt_mf_table, t);
     free_items(t->columns, t->ncolumns, sizeof(*t->columns), &fmt_mf_column);
     free_strv(t->key, t->nkey);
-    free_items(t->chunks, t->nchunks, sizeof(*t->chunks), &fmt_mf_chunk);
+    for (size_t i = 0; t->chunks && i < t->nchunks; i++)
+        fmt_chunk_release(&t->chunks[i]);
+    free(t->chunks);
 }
 
 void fmt_manifest_free(struct fmt_manifest *m)
@@ -467,8 +499,36 @@ void fmt_manifest_free(struct fmt_manifest *m)
 
 void fmt_chunk_release(struct fmt_chunk *c)
 {
-    if (c)
-        fmt_mf_free_fields(&fmt_mf_chunk, c);
+    if (!c)
+        return;
+    fmt_mf_free_fields(&fmt_mf_chunk, c);
+    fmt_bound_free(c->lo);
+    fmt_bound_free(c->hi);
+    free(c->v1_lower);
+    free(c->v1_upper);
+    c->lo = c->hi = NULL;
+    c->v1_lower = c->v1_upper = NULL;
+}
+
+static int dup_opt(char **dst, const char *src)
+{
+    *dst = src ? strdup(src) : NULL;
+    return !src || *dst ? 0 : -1;
+}
+
+int fmt_chunk_copy(struct fmt_chunk *dst, const struct fmt_chunk *src)
+{
+    *dst = *src;
+    dst->file = NULL;
+    dst->lo = fmt_bound_dup(src->lo);
+    dst->hi = fmt_bound_dup(src->hi);
+    dst->v1_lower = dst->v1_upper = NULL;
+    if (dup_opt(&dst->file, src->file) < 0 || (src->lo && !dst->lo) || (src->hi && !dst->hi) ||
+        dup_opt(&dst->v1_lower, src->v1_lower) < 0 || dup_opt(&dst->v1_upper, src->v1_upper) < 0) {
+        fmt_chunk_release(dst);
+        return -1;
+    }
+    return 0;
 }
 
 /* ---- growing the arrays ----------------------------------------------- */

@@ -7,8 +7,9 @@
  * everything.  Built by one thread (the dump coordinator adds chunks as
  * workers report them), read-only afterwards.
  *
- * Format version FMT_MANIFEST_VERSION; a reader refuses a newer major
- * version with CS_ERR_VERSION ("made by a newer csdump ...").
+ * Format version FMT_MANIFEST_VERSION (2: typed chunk bounds); a reader
+ * refuses a newer version with CS_ERR_VERSION ("made by a newer csdump
+ * ...") and still reads version 1 (bounds as SQL text: v1_lower/v1_upper).
  */
 #ifndef FMT_MANIFEST_H
 #define FMT_MANIFEST_H
@@ -17,9 +18,10 @@
 #include <stdint.h>
 
 #include "common/error.h"
+#include "format/bound.h"
 #include "format/coltype.h"
 
-#define FMT_MANIFEST_VERSION 1
+#define FMT_MANIFEST_VERSION 2
 #define FMT_MANIFEST_NAME "manifest.json"
 #define FMT_COORDS_NAME "coordinates.json"
 #define FMT_CATALOG_NAME "catalog.json" /* an archive's early manifest, without chunks */
@@ -38,9 +40,13 @@ struct fmt_column {
 struct fmt_chunk {
     char *file;            /* name inside the dump */
     uint32_t index;        /* 0-based within its table */
-    char *where;           /* SQL predicate over the key, NULL = whole table */
-    char *lower;           /* human-readable bounds (JSON text), may be NULL */
-    char *upper;
+    /* The key range (format/bound.h), one value per key column; NULL =
+     * open.  csdump writes [lo, hi): lo closed, hi open. */
+    struct fmt_bound *lo, *hi;
+    /* Format version 1 only: the bounds as csdump 1 wrote them, SQL
+     * literals "10, 'x'" (NULL = open).  Never sent anywhere: csload turns
+     * them into LO/HI (load/bounds_v1.h) or refuses the dump. */
+    char *v1_lower, *v1_upper;
     uint64_t rows;
     uint64_t raw_bytes;    /* encoded, before compression */
     uint64_t file_bytes;   /* bytes in the file */
@@ -63,6 +69,7 @@ struct fmt_table {
     int transactional;     /* 0 for MyISAM/Aria/MEMORY... */
     uint64_t rows;         /* sum of chunk rows */
     uint64_t max_row_bytes;/* the longest row as encoded (0 = unknown) */
+    uint64_t est_rows;     /* the source's row estimate at the dump (0 = none): progress */
     struct fmt_chunk *chunks;
     size_t nchunks;
     size_t chunks_cap;     /* private to manifest.c: allocated chunks */
@@ -138,8 +145,10 @@ struct fmt_manifest {
     char *dump_id;         /* 32 hex digits unique to this dump; NULL in older dumps */
     char *signed_by;       /* the signing key's id (format/sign.h); NULL unless signed */
     /* source */
-    char *source_host;
+    char *source_host;     /* the endpoint connected to (manifest.c) */
     unsigned source_port;
+    char *source_socket;   /* NULL over TCP */
+    char *source_hostname; /* @@hostname; NULL in older dumps */
     char *flavor;          /* "mysql" | "mariadb" */
     char *server_version;  /* the full version string */
     uint32_t server_id;
@@ -155,6 +164,7 @@ struct fmt_manifest {
     unsigned threads;
     uint64_t chunk_rows;
     uint64_t chunk_bytes;
+    int include_system;    /* taken with --include-system (false in version 1) */
     /* snapshot */
     char *lock_mode;       /* the mode actually used */
     int consistent;
@@ -219,14 +229,17 @@ char *fmt_coords_to_json(const struct fmt_manifest *m, struct cs_error *err);
 
 /* A streamed archive carries each chunk's entry just before the chunk:
  * {"schema": ..., "table": ..., "chunk": {the chunk's manifest fields}}.
- * Its where/lower/upper are provisional: the manifest's are final. */
+ * Its bounds are provisional: the manifest's are final. */
 #define FMT_META_SUFFIX ".meta.json"
 #define FMT_META_SIG_SUFFIX ".meta.sig" /* its signature in a signed stream (format/sign.h) */
 char *fmt_chunk_meta_to_json(const char *schema, const char *table, const struct fmt_chunk *c,
                              struct cs_error *err);
 int fmt_chunk_meta_from_json(const char *text, size_t len, const char *name, char **schema,
                              char **table, struct fmt_chunk *c, struct cs_error *err);
-void fmt_chunk_release(struct fmt_chunk *c);
+void fmt_chunk_release(struct fmt_chunk *c); /* its strings and bounds; NULL-safe */
+/* DST = a deep copy of SRC (DST's old content is not freed): 0, or -1 out
+ * of memory (DST then holds nothing). */
+int fmt_chunk_copy(struct fmt_chunk *dst, const struct fmt_chunk *src);
 
 const char *fmt_format_name(enum fmt_data_format f);        /* "tsv" | "sql" */
 const char *fmt_object_kind_name(enum fmt_object_kind k);   /* "view", ... */

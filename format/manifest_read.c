@@ -154,6 +154,7 @@ static const struct {
     [MF_T_UINT] = {get_uint, "a non-negative integer"},
     [MF_T_INT] = {get_int, "an integer"},
     [MF_T_BOOL] = {get_bool, "true or false"},
+    [MF_T_BOOL_OPT] = {get_bool, "true or false"},
     [MF_T_DOUBLE] = {get_double, "a number"},
     [MF_T_HEX] = {get_hex, NULL},
     [MF_T_HEX_OPT] = {get_hex, NULL},
@@ -174,6 +175,7 @@ static const char *expected(const struct fmt_mf_field *f, char *buf)
 struct rd {
     const char *name; /* for messages: the file */
     struct cs_error *err;
+    int version;      /* the manifest's format_version; 0: a chunk meta, either form */
 };
 
 __attribute__((format(printf, 5, 6))) static int
@@ -328,6 +330,60 @@ static int read_each(const struct rd *rd, json_t *arr, const char *path, const c
     return 0;
 }
 
+/* ---- chunk bounds ------------------------------------------------------ */
+
+/* Version 1: the bound as csdump 1's SQL text (checked by csload, never
+ * sent), or null. */
+static int read_v1_bound(const struct rd *rd, json_t *v, const char *path, const char *key,
+                         char **out)
+{
+    static const struct fmt_mf_field f = {"", MF_T_NSTR, 0, 0, NULL, 0};
+    int code;
+
+    if (!v || json_is_null(v))
+        return 0;
+    code = get_str(&f, v, out);
+    if (code == CS_ERR_NOMEM)
+        return fmt_mf_nomem(rd->err, rd->name);
+    return code ? rfail(rd, code, path, key, "expected a string or null (format version 1)") : 0;
+}
+
+/* The chunk C's "lower" and "upper" from O: typed (format/bound.h) from
+ * version 2 on, SQL text in version 1.  Errors name the chunk file. */
+static int read_bounds(const struct rd *rd, json_t *o, const char *path, struct fmt_chunk *c)
+{
+    static const char *const keys[2] = {"lower", "upper"};
+    struct fmt_bound **typed[2] = {&c->lo, &c->hi};
+    char **text[2] = {&c->v1_lower, &c->v1_upper};
+    char why[200];
+
+    for (int i = 0; i < 2; i++) {
+        json_t *v = json_object_get(o, keys[i]);
+        int v1 = rd->version == 1 || (rd->version == 0 && json_is_string(v));
+
+        if (v1 && read_v1_bound(rd, v, path, keys[i], text[i]) < 0)
+            return -1;
+        if (!v1 && fmt_bound_from_json(v, typed[i], why, sizeof(why)) < 0)
+            return rfail(rd, strcmp(why, "out of memory") ? CS_ERR_FORMAT : CS_ERR_NOMEM, path,
+                         keys[i], "%s (chunk file %s)", why, c->file);
+    }
+    return 0;
+}
+
+static int read_chunks(const struct rd *rd, json_t *a, const char *path, struct fmt_table *t)
+{
+    char p[FMT_MF_PATH_LEN];
+
+    if (read_each(rd, a, path, "chunks", t->chunks, sizeof(*t->chunks), &fmt_mf_chunk) < 0)
+        return -1;
+    for (size_t k = 0; k < t->nchunks; k++) {
+        fmt_mf_sub_path(p, path, "chunks", (long)k);
+        if (read_bounds(rd, json_array_get(a, k), p, &t->chunks[k]) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* ---- the manifest ------------------------------------------------------ */
 
 static int read_table(const struct rd *rd, json_t *o, const char *path, struct fmt_table *t)
@@ -346,7 +402,7 @@ static int read_table(const struct rd *rd, json_t *o, const char *path, struct f
     if (!t->chunks)
         return -1;
     t->chunks_cap = t->nchunks;
-    return read_each(rd, a, path, "chunks", t->chunks, sizeof(*t->chunks), &fmt_mf_chunk);
+    return read_chunks(rd, a, path, t);
 }
 
 static int read_contents(const struct rd *rd, json_t *root, struct fmt_manifest *m)
@@ -418,7 +474,7 @@ static int read_coords(const struct rd *rd, json_t *root, const char *key, int o
     return 0;
 }
 
-static int read_version(const struct rd *rd, json_t *root, struct fmt_manifest *m)
+static int read_version(struct rd *rd, json_t *root, struct fmt_manifest *m)
 {
     json_t *v = json_object_get(root, "format_version");
     json_int_t ver;
@@ -435,6 +491,7 @@ static int read_version(const struct rd *rd, json_t *root, struct fmt_manifest *
                             "(%d); use a newer csload",
                             rd->name, (long long)ver, FMT_MANIFEST_VERSION);
     m->format_version = (int)ver;
+    rd->version = (int)ver;
     return 0;
 }
 
@@ -447,7 +504,7 @@ static int read_snapshot(const struct rd *rd, json_t *root, struct fmt_manifest 
     return read_strv(rd, o, "snapshot", "proof", &m->proof, &m->nproof, &m->proof_cap);
 }
 
-static int read_manifest(const struct rd *rd, json_t *root, struct fmt_manifest *m)
+static int read_manifest(struct rd *rd, json_t *root, struct fmt_manifest *m)
 {
     json_t *o;
 
@@ -466,7 +523,7 @@ static int read_manifest(const struct rd *rd, json_t *root, struct fmt_manifest 
 struct fmt_manifest *fmt_manifest_from_json(const char *text, size_t len, const char *name,
                                             struct cs_error *err)
 {
-    struct rd rd = {name ? name : FMT_MANIFEST_NAME, err};
+    struct rd rd = {name ? name : FMT_MANIFEST_NAME, err, 1};
     struct fmt_manifest *m = NULL;
     json_t *root = NULL;
     json_error_t jerr;
@@ -531,7 +588,7 @@ out:
 int fmt_chunk_meta_from_json(const char *text, size_t len, const char *name, char **schema,
                              char **table, struct fmt_chunk *c, struct cs_error *err)
 {
-    struct rd rd = {name, err};
+    struct rd rd = {name, err, 0};
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL), *o;
     const char *s, *t;
     int rc = -1;
@@ -545,7 +602,8 @@ int fmt_chunk_meta_from_json(const char *text, size_t len, const char *name, cha
         cs_error_set(err, CS_ERR_FORMAT, "%s: not a chunk description", name);
         goto out;
     }
-    if (read_fields(&rd, o, "chunk", &fmt_mf_chunk, c, 0) < 0)
+    if (read_fields(&rd, o, "chunk", &fmt_mf_chunk, c, 0) < 0 ||
+        read_bounds(&rd, o, "chunk", c) < 0)
         goto out;
     *schema = strdup(s);
     *table = strdup(t);

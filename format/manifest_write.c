@@ -99,6 +99,7 @@ static const struct {
     [MF_T_UINT] = {put_uint, "out of memory"},
     [MF_T_INT] = {put_int, "out of memory"},
     [MF_T_BOOL] = {put_bool, "out of memory"},
+    [MF_T_BOOL_OPT] = {put_bool, "out of memory"},
     [MF_T_DOUBLE] = {put_double, "not a finite number"},
     [MF_T_HEX] = {put_hex, NULL},
     [MF_T_HEX_OPT] = {put_hex, NULL},
@@ -254,6 +255,33 @@ static int put_snapshot(json_t *root, const struct fmt_manifest *m, struct cs_er
     return put_strv(o, "snapshot", "proof", m->proof, m->nproof, err);
 }
 
+/* The chunk's "lower" and "upper" (format/bound.h) added to O. */
+static int put_bounds(json_t *o, const char *path, const struct fmt_chunk *c,
+                      struct cs_error *err)
+{
+    if (c->v1_lower || c->v1_upper)
+        return wfail(err, path, "lower", "version 1 bounds are read, never written");
+    if (!attach(o, "lower", fmt_bound_to_json(c->lo), err) ||
+        !attach(o, "upper", fmt_bound_to_json(c->hi), err))
+        return -1;
+    return 0;
+}
+
+static int put_chunks(json_t *o, const char *path, const struct fmt_table *t,
+                      struct cs_error *err)
+{
+    json_t *a = put_items(o, path, "chunks", t->chunks, t->nchunks, sizeof(*t->chunks),
+                          &fmt_mf_chunk, err);
+    char p[FMT_MF_PATH_LEN];
+
+    for (size_t k = 0; a && k < t->nchunks; k++) {
+        fmt_mf_sub_path(p, path, "chunks", (long)k);
+        if (put_bounds(json_array_get(a, k), p, &t->chunks[k], err) < 0)
+            return -1;
+    }
+    return a ? 0 : -1;
+}
+
 static int put_tables(json_t *root, const struct fmt_manifest *m, struct cs_error *err)
 {
     json_t *a = put_items(root, "", "tables", m->tables, m->ntables, sizeof(*m->tables),
@@ -267,9 +295,7 @@ static int put_tables(json_t *root, const struct fmt_manifest *m, struct cs_erro
         fmt_mf_sub_path(p, "", "tables", (long)i);
         if (!put_items(o, p, "columns", t->columns, t->ncolumns, sizeof(*t->columns),
                        &fmt_mf_column, err) ||
-            put_strv(o, p, "key", t->key, t->nkey, err) < 0 ||
-            !put_items(o, p, "chunks", t->chunks, t->nchunks, sizeof(*t->chunks), &fmt_mf_chunk,
-                       err))
+            put_strv(o, p, "key", t->key, t->nkey, err) < 0 || put_chunks(o, p, t, err) < 0)
             return -1;
     }
     return a ? 0 : -1;
@@ -389,7 +415,7 @@ char *fmt_chunk_meta_to_json(const char *schema, const char *table, const struct
     if (!root || !attach(root, "schema", json_string(schema), err) ||
         !attach(root, "table", json_string(table), err) ||
         !(o = attach(root, "chunk", json_object(), err)) ||
-        put_fields(o, "chunk", &fmt_mf_chunk, c, 0, err) < 0)
+        put_fields(o, "chunk", &fmt_mf_chunk, c, 0, err) < 0 || put_bounds(o, "chunk", c, err) < 0)
         goto out;
     s = json_dumps(root, JSON_COMPACT);
     if (!s)

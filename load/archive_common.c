@@ -120,7 +120,8 @@ int load_archive_seen_add(struct load_archive *a, const char *schema, const char
     memset(s, 0, sizeof(*s));
     s->c = *c;
     s->c.file = strdup(c->file);
-    s->c.where = s->c.lower = s->c.upper = NULL;
+    s->c.lo = s->c.hi = NULL; /* only the file and its sizes are compared */
+    s->c.v1_lower = s->c.v1_upper = NULL;
     s->schema = strdup(schema ? schema : "");
     s->table = strdup(table ? table : "");
     if (!s->c.file || !s->schema || !s->table) {
@@ -190,14 +191,12 @@ struct load_archive_chunk *load_archive_chunk_new(const char *schema, const char
 
     if (!ch)
         return NULL;
-    ch->c = *c;
-    ch->c.file = ch->c.where = ch->c.lower = ch->c.upper = NULL;
+    if (fmt_chunk_copy(&ch->c, c) < 0) {
+        free(ch);
+        return NULL;
+    }
     if (load_archive_dup_str(&ch->schema, schema) < 0 ||
-        load_archive_dup_str(&ch->table, table) < 0 ||
-        load_archive_dup_str(&ch->c.file, c->file) < 0 ||
-        load_archive_dup_str(&ch->c.where, c->where) < 0 ||
-        load_archive_dup_str(&ch->c.lower, c->lower) < 0 ||
-        load_archive_dup_str(&ch->c.upper, c->upper) < 0) {
+        load_archive_dup_str(&ch->table, table) < 0) {
         load_archive_chunk_free(ch);
         return NULL;
     }

@@ -20,7 +20,9 @@
 #include "format/s3io.h"
 #include "format/sink.h"
 #include "format/sign.h"
+#include "load/bounds_v1.h"
 #include "load/check.h"
+#include "load/chunkset.h"
 
 /* ---- a file: pass 1 checks everything before anything is loaded -------- */
 
@@ -224,7 +226,8 @@ static int file_open(struct load_archive *a, struct cs_error *err)
 {
     if (learn_names(a, err) < 0 || pass1_entries(a, err) < 0)
         return -1;
-    a->m = a->in->read_manifest(a->in, err); /* verified when asked (load/trust.h) */
+    /* verified when asked (load/trust.h) */
+    a->m = load_bounds_v1_take(a->in->read_manifest(a->in, err), a->name, err);
     if (!a->m) {
         if (err->code == CS_ERR_MISSING)
             cs_error_set(err, CS_ERR_TRUNCATED,
@@ -234,7 +237,8 @@ static int file_open(struct load_archive *a, struct cs_error *err)
         return -1;
     }
     a->cat = a->m;
-    if (load_archive_build_index(a, err) < 0 || check_chunks(a, err) < 0 || check_files(a, err) < 0)
+    if (load_chunkset_require(a->m, a->name, a->log, err) < 0 ||
+        load_archive_build_index(a, err) < 0 || check_chunks(a, err) < 0 || check_files(a, err) < 0)
         return -1;
     fmt_archive_reader_free(a->rd);
     a->rd = NULL;

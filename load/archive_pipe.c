@@ -38,6 +38,8 @@ static int verify_early_files(struct load_archive *a, struct cs_error *err)
     load_input_free_list(names, n);
     return rc < 0 ? cs_error_prefix(err, "refusing the dump") : 0;
 }
+#include "load/bounds_v1.h"
+#include "load/chunkset.h"
 
 /* ---- a pipe: one pass, catalog first, each chunk after its description -- */
 
@@ -84,7 +86,8 @@ static int pipe_open(struct load_archive *a, struct cs_error *err)
             return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         if (load_archive_spooled_text(a, first, &text, &len, err) == 0 &&
             load_archive_verify_entry(a, first, text, len, NULL, err) == 0)
-            a->m = fmt_manifest_from_json(text, len, first, err);
+            a->m = load_bounds_v1_take(fmt_manifest_from_json(text, len, first, err), a->name,
+                                       err);
         /* a plain tar whose manifest came first: chunks are checked against it */
         a->manifest_first = !strcmp(first, FMT_MANIFEST_NAME);
         free(text);
@@ -93,7 +96,11 @@ static int pipe_open(struct load_archive *a, struct cs_error *err)
     a->cat = a->m;
     if (!a->m || load_input_trust_learn(a->in, a->m, err) < 0 || verify_early_files(a, err) < 0)
         return -1;
-    return a->manifest_first ? load_archive_build_index(a, err) : 0;
+    if (!a->manifest_first)
+        return 0;
+    if (load_chunkset_require(a->m, a->name, a->log, err) < 0)
+        return -1;
+    return load_archive_build_index(a, err);
 }
 
 /* Encrypted: the entry STORED after the catalog whose name is not known yet
@@ -253,12 +260,13 @@ static int take_manifest(struct load_archive *a, struct cs_error *err)
         load_archive_spooled_text(a, FMT_MANIFEST_NAME, &text, &len, err) < 0)
         return -1;
     if (load_archive_verify_entry(a, FMT_MANIFEST_NAME, text, len, NULL, err) == 0)
-        a->final = fmt_manifest_from_json(text, len, FMT_MANIFEST_NAME, err);
+        a->final = load_bounds_v1_take(fmt_manifest_from_json(text, len, FMT_MANIFEST_NAME, err),
+                                       a->name, err);
     free(text);
     if (a->final && ((a->trust.verify && load_trust_covered(a->final, a->name, err) < 0) ||
                      load_input_trust_learn(a->in, a->final, err) < 0))
         return -1;
-    return a->final ? 0 : -1;
+    return a->final ? load_chunkset_require(a->final, a->name, a->log, err) : -1;
 }
 
 /* Verifying: the spooled chunk's bytes are the ones its signed description

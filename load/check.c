@@ -3,8 +3,9 @@
  *
  * Steps, each problem logged as one error line and counted:
  *   1. the manifest parses and is a version we understand (else -1);
- *   2. no name is listed twice, and every DDL file a table or object names
- *      has a size and hash entry in "files";
+ *   2. no name is listed twice, every DDL file a table or object names
+ *      has a size and hash entry in "files", and each table's chunk list
+ *      is whole (load/chunkset.h: indices, rows, typed bounds tiling the key);
  *   3. every chunk and every entry of "files" has its recorded size and
  *      XXH3-128 hash (raw file bytes: nothing is decompressed), and its
  *      SHA-256 when the manifest lists one (signed dumps);
@@ -19,6 +20,7 @@
 #include <string.h>
 
 #include "format/sign.h"
+#include "load/chunkset.h"
 
 #define CHECK_READ_SIZE (256 * 1024)
 #define AGAIN "copy it again from the source dump"
@@ -208,96 +210,6 @@ static void check_duplicates(struct check *c)
     }
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-static void table_problem(struct check *c, const struct fmt_table *t, const char *what)
-{
-    struct cs_error e;
-
-    cs_error_set(&e, CS_ERR_FORMAT,
-                 "%s: table %s.%s: %s; the manifest is inconsistent (changed or damaged: take "
-                 "the dump again)",
-                 c->in->name, t->schema, t->name, what);
-    problem(c, &e);
-}
-
-static int same_bound(const char *a, const char *b)
-{
-    return a && b && !strcmp(a, b);
-}
-
-/* The chunks of T in index order tile its key space: the first open
- * below, the last open above, each lower bound the previous upper one. */
-static void check_tiling(struct check *c, const struct fmt_table *t, const struct fmt_chunk **by)
-{
-    char msg[300];
-
-    for (size_t k = 0; k < t->nchunks; k++) {
-        const struct fmt_chunk *x = by[k];
-        const char *want_lo = k ? by[k - 1]->upper : NULL;
-        if ((k == 0 && x->lower) || (k > 0 && !same_bound(x->lower, want_lo)) ||
-            (k + 1 == t->nchunks && x->upper) || (k + 1 < t->nchunks && !x->upper)) {
-            snprintf(msg, sizeof(msg),
-                     "chunk %u (%s) does not start where chunk %u ends, or leaves the key "
-                     "space open in the middle (a gap or an overlap)",
-                     x->index, x->file, k ? by[k - 1]->index : 0);
-            table_problem(c, t, msg);
-            return;
-        }
-    }
-}
-
-/* Per table: chunk indices 0..n-1 each once, rows adding up to the
- * table's, and key ranges that tile the key space (keyed tables) or no
- * ranges at all (tables without a key). */
-static void check_chunk_sets(struct check *c)
-{
-    for (size_t i = 0; i < c->m->ntables; i++) {
-        const struct fmt_table *t = &c->m->tables[i];
-        const struct fmt_chunk **by = calloc(t->nchunks + 1, sizeof(*by));
-        uint32_t *idx = calloc(t->nchunks + 1, sizeof(*idx));
-        uint64_t rows = 0;
-        int bounded = 0, ok = 1;
-        char msg[200];
-
-        for (size_t k = 0; by && idx && k < t->nchunks; k++) {
-            idx[k] = t->chunks[k].index;
-            rows += t->chunks[k].rows;
-            bounded |= t->chunks[k].lower || t->chunks[k].upper || t->chunks[k].where;
-        }
-        if (by && idx)
-            qsort(idx, t->nchunks, sizeof(*idx), cmp_u32);
-        for (size_t k = 0; by && idx && ok && k < t->nchunks; k++)
-            if (idx[k] != k) {
-                snprintf(msg, sizeof(msg),
-                         "its chunk indices are not 0 to %zu each once "
-                         "(index %u is out of place)",
-                         t->nchunks - 1, idx[k]);
-                table_problem(c, t, msg);
-                ok = 0;
-            }
-        if (ok && rows != t->rows) {
-            snprintf(msg, sizeof(msg), "its chunks hold %llu rows, the table %llu",
-                     (unsigned long long)rows, (unsigned long long)t->rows);
-            table_problem(c, t, msg);
-            ok = 0;
-        }
-        if (ok && bounded && !t->nkey)
-            table_problem(c, t, "it has no key, yet its chunks have key ranges");
-        else if (ok && bounded && by) {
-            for (size_t k = 0; k < t->nchunks; k++)
-                by[t->chunks[k].index] = &t->chunks[k];
-            check_tiling(c, t, by);
-        }
-        free(by);
-        free(idx);
-    }
-}
-
 static void check_ref(struct check *c, const char *file, const char *what, const char *schema,
                       const char *name)
 {
@@ -418,7 +330,7 @@ int load_check_run(struct load_input *in, const struct cs_log *log, int quick,
         goto out;
     cs_log_verbose(log, "%s: checking %zu tables, %zu files", in->name, m->ntables, c.nnames);
     check_duplicates(&c);
-    check_chunk_sets(&c);
+    c.problems += load_chunkset_check(m, in->name, log);
     check_refs(&c);
     check_listed(&c);
     if (check_extra(&c, err) < 0)

@@ -276,7 +276,8 @@ static int take_claim(struct cs_conn *conn, const struct load_chunk_job *job,
     if (cs_buf_failed(item))
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     rc = tx ? load_share_claim(conn, job->dump_id, item->data, job->claim, err)
-            : load_share_claim_named(conn, job->dump_id, item->data, job->claim, err);
+            : load_share_claim_named(conn, job->dump_id, item->data, job->claim,
+                                         job->cfg->cancel, err);
     if (rc > 0 && tx) {
         cs_error_clear(&ignore);
         cs_conn_exec(conn, "ROLLBACK", &ignore);
@@ -303,7 +304,10 @@ int load_chunk_apply(struct cs_conn *conn, struct load_infile *inf,
         goto out;
     named = job->claim && !tx;
     rc = -1;
-    if (apply_body(conn, inf, job, &rows, err) < 0)
+    if (named && load_share_nontx_begin(conn, job->dump_id, claim_item.data, err) < 0)
+        goto out;
+    if (apply_body(conn, inf, job, &rows, err) < 0 ||
+        cs_fault_hit("load.rows", job->c->file, err) < 0)
         goto out;
     if (job->early_rows)
         *job->early_rows = rows;

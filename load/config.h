@@ -51,6 +51,7 @@ struct load_config {
     char *definer_user;           /* --definers replace=USER@HOST (malloc'd by main) */
     char *definer_host;
     int quiet, verbose, progress;
+    char *reset_command;          /* this command with --reset-progress, for messages (main) */
     const volatile int *cancel;
     const struct cs_log *log;
     void *console;                /* struct cs_console *; may be NULL */

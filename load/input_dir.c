@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "common/fs.h"
+#include "load/bounds_v1.h"
 
 struct dir_input {
     struct load_input base;
@@ -30,7 +31,8 @@ static int plain_name(const char *s)
 
 static struct fmt_manifest *dir_read_manifest(struct load_input *in, struct cs_error *err)
 {
-    return fmt_manifest_read(((struct dir_input *)in)->dir, err);
+    return load_bounds_v1_take(fmt_manifest_read(((struct dir_input *)in)->dir, err), in->name,
+                               err);
 }
 
 static struct fmt_source *dir_open(struct load_input *in, const char *file, struct cs_error *err)

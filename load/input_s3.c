@@ -14,6 +14,7 @@
 
 #include "common/s3.h"
 #include "format/s3io.h"
+#include "load/bounds_v1.h"
 
 #define MANIFEST_MAX (1024UL * 1024 * 1024)
 
@@ -59,7 +60,8 @@ static struct fmt_manifest *s3_read_manifest(struct load_input *in, struct cs_er
     if (!key)
         return NULL;
     if (cs_s3_get(s->c, key, MANIFEST_MAX, &text, &e) == 0)
-        m = fmt_manifest_from_json(text.data ? text.data : "", text.len, key, err);
+        m = load_bounds_v1_take(
+            fmt_manifest_from_json(text.data ? text.data : "", text.len, key, err), s->url, err);
     else if (e.code == CS_ERR_MISSING)
         cs_error_set(err, CS_ERR_MISSING,
                      "%s: no " FMT_MANIFEST_NAME " under the prefix: the dump is incomplete "

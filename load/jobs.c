@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "common/buf.h"
+#include "common/progress.h"
 #include "format/checksum.h"
 #include "format/sqlenc.h"
 #include "load/chunk.h"
@@ -55,6 +56,30 @@ int load_job_chunk(struct load_worker *w, void *job, void *vctx, struct cs_error
     return rc;
 }
 
+/* The chunk's event (ROWS of it; OTHER: another csload committed it), and
+ * its table's when it was the table's last. */
+static void chunk_done(struct load_ctx *ctx, const struct fmt_table *t, const struct fmt_chunk *c,
+                       uint64_t rows, int other)
+{
+    size_t ti = (size_t)(t - ctx->m->tables);
+    uint64_t raw = 0;
+
+    if (other)
+        cs_progress_skipped(ctx->cfg->console, rows, c->raw_bytes);
+    else
+        cs_progress_chunk(ctx->cfg->console, t->schema, t->name, c->file, rows, c->raw_bytes,
+                          c->file_bytes);
+    if (!ctx->chunks_left || ti >= ctx->m->ntables ||
+        atomic_fetch_sub(&ctx->chunks_left[ti], 1) != 1)
+        return;
+    rows = 0;
+    for (size_t k = 0; k < t->nchunks; k++) {
+        rows += t->chunks[k].rows;
+        raw += t->chunks[k].raw_bytes;
+    }
+    cs_progress_table(ctx->cfg->console, t->schema, t->name, rows, raw, t->nchunks);
+}
+
 int load_job_apply(struct load_worker *w, struct load_ctx *ctx, const struct fmt_table *t,
                    const struct fmt_chunk *c, struct cs_error *err)
 {
@@ -94,6 +119,7 @@ int load_job_apply_early(struct load_worker *w, struct load_ctx *ctx, const stru
             break;
         cs_log_warn(ctx->cfg->log, "%s; retrying the chunk (%u of %u)", err->msg, attempt + 1,
                     ctx->cfg->retries);
+        cs_progress_retry(ctx->cfg->console, c->file, attempt + 1, ctx->cfg->retries, err->msg);
         if (err->code == CS_ERR_CONN_LOST) {
             if (reconnect(w, attempt, err) < 0 ||
                 load_journal_lookup(&w->conn, ctx->dump_id, item.data, &found, err) < 0)
@@ -111,6 +137,7 @@ int load_job_apply_early(struct load_worker *w, struct load_ctx *ctx, const stru
         atomic_fetch_add(&ctx->prog.rows, rows ? *rows : j.c->rows);
         atomic_fetch_add(&ctx->prog.bytes, j.c->file_bytes);
         atomic_fetch_add(&ctx->prog.chunks, 1);
+        chunk_done(ctx, t, c, rows ? *rows : j.c->rows, rc == LOAD_CLAIM_DONE);
     }
     return rc;
 }
@@ -257,6 +284,7 @@ int load_job_verify(struct load_worker *w, void *job, void *vctx, struct cs_erro
     const struct fmt_table *t = &ctx->m->tables[ref->table];
     const struct fmt_chunk *c = ref->chunk == SIZE_MAX ? NULL : &t->chunks[ref->chunk];
     struct fmt_checksum want, got;
+    char *lo, *hi;
 
     expected(t, ref->chunk, &want);
     if (load_verify_select(&w->conn, t, NULL, c, &got, err) < 0)
@@ -265,11 +293,15 @@ int load_job_verify(struct load_worker *w, void *job, void *vctx, struct cs_erro
     if (got.rows == want.rows && got.sum == want.sum)
         return 0;
     atomic_fetch_add(&ctx->prog.mismatches, 1);
+    lo = c ? fmt_bound_text(c->lo) : NULL;
+    hi = c ? fmt_bound_text(c->hi) : NULL;
     cs_log_error(ctx->cfg->log,
-                 "verify: %s.%s %s%s%s: the target has %llu rows, the dump %llu%s", t->schema,
-                 t->name, c ? "key range " : "(whole table)", c && c->where ? c->where : "",
-                 c && !c->where ? "(all)" : "", (unsigned long long)got.rows,
-                 (unsigned long long)want.rows,
+                 "verify: %s.%s %s%s%s%s%s%s: the target has %llu rows, the dump %llu%s",
+                 t->schema, t->name, c ? "chunk " : "(whole table)", c ? c->file : "",
+                 c ? " key range " : "", lo ? lo : "", c ? " to " : "", hi ? hi : "",
+                 (unsigned long long)got.rows, (unsigned long long)want.rows,
                  got.rows == want.rows ? ", and their data differs (checksum)" : "");
+    free(lo);
+    free(hi);
     return 0;
 }

@@ -56,6 +56,8 @@ struct load_ctx {
     struct load_progress prog;
     int claim;                            /* enum load_claim: how chunks are claimed */
     struct load_deferred *deferred;       /* where busy chunks go (claim SKIP) */
+    atomic_size_t *chunks_left;           /* per table: this run's chunks not loaded yet,
+                                           * for its "table done" event; NULL: none */
 };
 
 /* A table's deferred work, for the index and foreign key phases. */

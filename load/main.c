@@ -8,6 +8,7 @@
 
 #include "common/connopt.h"
 #include "common/console.h"
+#include "common/progress.h"
 #include "common/cli.h"
 #include "common/s3.h"
 #include "load/archive_in.h"
@@ -107,11 +108,13 @@ static void usage(FILE *out)
             "      --reset-progress       forget earlier runs of this dump and start over\n"
             "      --retries=N            attempts per chunk after a transient error (default 5)\n"
             "      --include-system       let the dump write into mysql, sys and the other\n"
-            "                             system schemas (refused otherwise)\n\n"
+            "                             system schemas (only a dump taken with csdump\n"
+            "                             --include-system; refused otherwise)\n\n"
             "Accounts and definers:\n"
-            "      --load-users           also create the dump's accounts (csdump --users): roles,\n"
-            "                             users (before the tables), then grants and default\n"
-            "                             roles (after every object); --if-exists applies to\n"
+            "      --load-users           also create the dump's accounts, if csdump dumped\n"
+            "                             them (its --users): roles, users (before the\n"
+            "                             tables), then grants and default roles (after every\n"
+            "                             object); --if-exists applies to\n"
             "                             them too.  Grants the target cannot take (a privilege\n"
             "                             it lacks, a table/column/routine/role neither in the\n"
             "                             dump nor on the target) are listed and nothing is\n"
@@ -139,9 +142,10 @@ static void usage(FILE *out)
             "      --set-gtid             apply the dump's GTID state to the target\n"
             "      --replicate-from=HOST:PORT  also point the target at the source and start\n"
             "                             replication at the dump's coordinates\n"
-            "      --replication-user=U   the source's replication account; its password comes\n"
-            "                             from replication-password in the [csload] option\n"
-            "                             group or CSLOAD_REPLICATION_PASSWORD\n"
+            "      --replication-user=U   the source's replication account\n"
+            "      --replication-password=PW  its password: best in the [csload] option group\n"
+            "                             or CSLOAD_REPLICATION_PASSWORD (a command line\n"
+            "                             shows in ps)\n"
             "      --replication-ssl-mode=disabled|required|verify-ca|verify-identity\n"
             "                             TLS from the target to the source (default: required\n"
             "                             when a file below is given, else the target's default);\n"
@@ -175,10 +179,9 @@ static void usage(FILE *out)
             "Offline:\n"
             "      --check                validate DIR without a server: manifest, every file\n"
             "                             present with its size and hash, nothing unlisted\n\n"
-            "Other:\n"
-            "  -q, --quiet  -v, --verbose  --no-progress  --help  --version\n"
+            "%s"
             "Option files: [client] and [csload] groups.  Exit: 0 ok, 1 failed, 2 bad usage.\n",
-            cs_connopt_help, CS_S3_HELP);
+            cs_connopt_help, CS_S3_HELP, cs_cli_help);
 }
 
 struct parse_ctx {
@@ -444,10 +447,14 @@ int main(int argc, char **argv)
     cfg.verbose = cli.common.verbose;
     cfg.progress = cli.common.progress;
     cfg.conn.local_infile = 1;
-    log.max = cs_cli_log_level(cfg.quiet, cfg.verbose);
+    cfg.reset_command = cs_cli_command(argc, argv, "--reset-progress", "--reset-progress");
+    if (cs_console_configure(&con, &cli.common, 0, &log, &err) < 0) {
+        rc = 2;
+        goto out;
+    }
     cfg.log = &log;
     cfg.console = &con;
-    cfg.progress = cfg.progress && !cfg.quiet && con.tty;
+    cfg.progress = con.draw || con.plain || con.json || con.log_file;
     cfg.cancel = (const volatile int *)&cancel_flag;
     cs_cli_signals(on_signal);
     if (cfg.verify_key_file &&
@@ -477,9 +484,11 @@ int main(int argc, char **argv)
 out:
     if (rc != 0 && cs_error_is_set(&err))
         cs_log_error(&log, "%s", err.msg);
+    cs_progress_end(&con, rc, rc != 0 && cs_error_is_set(&err) ? err.msg : NULL);
     fmt_sign_key_free(verify_key);
     fmt_seal_key_wipe(&seal_key);
     free(cfg.definer_user);
+    free(cfg.reset_command);
     free(cfg.definer_host);
     cs_connopt_release(&co);
     cs_cli_release(&cli);

@@ -8,6 +8,7 @@
 #include "common/quote.h"
 #include "format/sqlenc.h"
 #include "load/chunk.h"
+#include "load/share.h"
 
 /* How many of T's chunks the journal holds. */
 static size_t journaled(const struct load_journal *j, const struct fmt_table *t)
@@ -41,7 +42,36 @@ static int is_empty(struct cs_conn *c, const struct fmt_table *t, int *empty, st
     return rc;
 }
 
-/* TRUNCATE T and remove its chunk rows from the journal. */
+/* T's chunks' start marks (load/share.h) go with their rows. */
+static int remove_marks(struct cs_conn *c, const struct load_ctx *ctx, const struct fmt_table *t,
+                        struct cs_error *err)
+{
+    struct cs_buf sql = CS_BUF_INIT, item = CS_BUF_INIT, mark = CS_BUF_INIT;
+    int rc;
+
+    cs_buf_puts(&sql, "DELETE FROM " LOAD_CLAIMS_TABLE " WHERE dump_id = ");
+    fmt_sql_append_string(&sql, ctx->dump_id, strlen(ctx->dump_id));
+    cs_buf_puts(&sql, " AND item IN (");
+    for (size_t k = 0; k < t->nchunks; k++) {
+        cs_buf_reset(&item);
+        cs_buf_reset(&mark);
+        load_chunk_item(&item, &t->chunks[k]);
+        load_share_started_item(&mark, item.data ? item.data : "");
+        if (k)
+            cs_buf_putc(&sql, ',');
+        fmt_sql_append_string(&sql, mark.data ? mark.data : "", mark.len);
+    }
+    cs_buf_putc(&sql, ')');
+    rc = cs_buf_failed(&sql) || cs_buf_failed(&item) || cs_buf_failed(&mark)
+             ? cs_error_set(err, CS_ERR_NOMEM, "out of memory")
+             : cs_conn_exec(c, sql.data, err);
+    cs_buf_release(&sql);
+    cs_buf_release(&item);
+    cs_buf_release(&mark);
+    return rc;
+}
+
+/* TRUNCATE T, remove its chunk rows from the journal and their start marks. */
 static int reset_table(struct cs_conn *c, const struct load_ctx *ctx, const struct fmt_table *t,
                        int empty, struct cs_error *err)
 {
@@ -75,6 +105,8 @@ static int reset_table(struct cs_conn *c, const struct load_ctx *ctx, const stru
         goto out;
     }
     rc = cs_conn_exec(c, sql.data, err);
+    if (rc == 0)
+        rc = remove_marks(c, ctx, t, err);
 out:
     if (rc < 0)
         cs_error_prefix(err, "%s.%s: emptying the non-transactional table to reload it", t->schema,

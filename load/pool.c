@@ -1,5 +1,7 @@
 #include "load/pool.h"
 
+#include "common/progress.h"
+
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -76,6 +78,8 @@ static void *worker_main(void *arg)
         }
         if (p->ph->fn(w, job, p->ph->ctx, &err) < 0)
             fail(p, &err);
+        else
+            cs_progress_job_done(p->ph->cfg->console);
     }
     if (cs_error_is_set(&err))
         fail(p, &err);

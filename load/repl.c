@@ -8,7 +8,6 @@
 #include "common/buf.h"
 #include "format/sqlenc.h"
 
-#define DEFAULT_PORT 3306u
 
 /* The words of one CHANGE statement dialect. */
 struct repl_syntax {
@@ -147,7 +146,10 @@ static void put_change_head(struct cs_buf *b, const struct repl_syntax *syn,
     cs_buf_puts(b, syn->change);
     cs_buf_printf(b, "%sHOST=", syn->opt);
     put_literal(b, src->host);
-    cs_buf_printf(b, ", %sPORT=%u", syn->opt, src->port ? src->port : DEFAULT_PORT);
+    if (src->port) /* 0: the dump does not know it (an old dump, skip_networking) */
+        cs_buf_printf(b, ", %sPORT=%u", syn->opt, src->port);
+    else
+        cs_buf_printf(b, ", %sPORT=<source-port>", syn->opt);
     if (src->user) {
         cs_buf_printf(b, ", %sUSER=", syn->opt);
         put_literal(b, src->user);

@@ -60,8 +60,14 @@ int load_replsetup_check(struct load_replsetup *rs, const struct load_config *cf
 
     memset(rs, 0, sizeof(*rs));
     rs->cfg = cfg;
-    rs->src = (struct load_repl_source){"<source-host>",           3306,
-                                        "<replication-user>",      NULL,
+    /* without --replicate-from: where csdump was connected (the manifest) */
+    snprintf(rs->host, sizeof(rs->host), "%s",
+             m->source_host && *m->source_host ? m->source_host : "<source-host>");
+    rs->src = (struct load_repl_source){rs->host,
+                                        m->source_port,
+                                        cfg->replication_user ? cfg->replication_user
+                                                              : "<replication-user>",
+                                        NULL,
                                         cfg->replication_ssl,      cfg->replication_ssl_ca,
                                         cfg->replication_ssl_cert, cfg->replication_ssl_key};
     rs->asked = cfg->set_gtid || cfg->replicate_from;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/console.h"
+#include "common/progress.h"
 #include "format/checksum.h"
 #include "load/accounts.h"
 #include "load/archive_in.h"
@@ -39,6 +40,7 @@ struct run {
     size_t total_chunks;
     uint64_t total_bytes;
     double t0;
+    int started;                     /* load:started is journaled: a rerun resumes */
     unsigned others;                 /* other csload processes of this dump, alive at the start */
     int done_before;                 /* an earlier run had finished the load */
     struct load_deferred deferred;   /* chunks they held when they came up */
@@ -152,6 +154,15 @@ static int connect_target(struct run *r, struct cs_error *err)
     return 0;
 }
 
+/* 1 when --if-exists=replace meets an earlier run of this dump that is not
+ * one started with it and interrupted (which the same command resumes). */
+static int replace_over_earlier(const struct run *r)
+{
+    return r->cfg->if_exists == LOAD_IF_EXISTS_REPLACE && !r->cfg->reset_progress &&
+           (load_journal_has(&r->journal, "load:done") ||
+            !load_journal_has(&r->journal, "load:replace"));
+}
+
 static int open_journal(struct run *r, int *first_run, struct cs_error *err)
 {
     if (load_journal_ensure(&r->main, err) < 0)
@@ -164,9 +175,49 @@ static int open_journal(struct run *r, int *first_run, struct cs_error *err)
     if (load_journal_read(&r->main, r->dump_id, &r->journal, err) < 0)
         return -1;
     *first_run = !load_journal_has(&r->journal, "load:started");
+    if (!*first_run && replace_over_earlier(r)) {
+        int done = load_journal_has(&r->journal, "load:done");
+        return cs_error_set(err, CS_ERR_USAGE,
+                            "the target holds %s run of this dump (dump id %s in " LOAD_JOURNAL_SCHEMA
+                            "): --if-exists=replace would skip what that run loaded, not replace "
+                            "it. To drop and load everything again, run: %s  (%s)",
+                            done ? "a finished" : "an interrupted", r->dump_id,
+                            r->cfg->reset_command ? r->cfg->reset_command
+                                                  : "csload --reset-progress ...",
+                            done ? "without --if-exists=replace, a rerun finds everything done"
+                                 : "to resume that run instead, run the command without "
+                                   "--if-exists=replace");
+    }
     if (!*first_run)
         cs_log_info(r->cfg->log, "resuming: %zu step(s) of an earlier run are done", r->journal.n);
     return 0;
+}
+
+/* The load begins changing the target: journaled (with --if-exists=replace
+ * too, so that a rerun of the same command resumes). */
+static int mark_started(struct run *r, struct cs_error *err)
+{
+    if (load_journal_mark(&r->main, r->dump_id, "load:started", err) < 0 ||
+        (r->cfg->if_exists == LOAD_IF_EXISTS_REPLACE &&
+         load_journal_mark(&r->main, r->dump_id, "load:replace", err) < 0))
+        return -1;
+    r->started = 1;
+    return 0;
+}
+
+/* A load that failed after it began: what is committed stays, and the same
+ * command picks up from there. */
+static void resume_hint(const struct run *r, struct cs_error *err)
+{
+    size_t n = strlen(err->msg);
+    unsigned long long done = (unsigned long long)atomic_load(&r->ctx.prog.chunks);
+
+    if (!r->started || err->code == CS_ERR_CHECKSUM || err->code == CS_ERR_USAGE)
+        return;
+    snprintf(err->msg + n, sizeof(err->msg) - n,
+             "; what was committed (%llu chunk(s) by this run) stays in the journal "
+             LOAD_JOURNAL_SCHEMA " on the target: run the same command again to resume",
+             done);
 }
 
 static int init_ctx(struct run *r, struct cs_error *err)
@@ -195,17 +246,9 @@ static int init_ctx(struct run *r, struct cs_error *err)
 static void tick(void *arg)
 {
     struct run *r = arg;
-    struct load_progress *p = &r->ctx.prog;
-    double el = cs_now() - r->t0, bytes = (double)atomic_load(&p->bytes);
-    char line[256];
 
-    if (!r->cfg->progress || !r->cfg->console)
-        return;
-    snprintf(line, sizeof(line), "chunks %llu/%zu  rows %llu  %.1f MB  %.1f MB/s  verified %llu",
-             (unsigned long long)atomic_load(&p->chunks), r->total_chunks,
-             (unsigned long long)atomic_load(&p->rows), bytes / 1e6,
-             el > 0 ? bytes / 1e6 / el : 0.0, (unsigned long long)atomic_load(&p->verified));
-    cs_console_progress(r->cfg->console, line);
+    if (r->cfg->progress)
+        cs_progress_tick(r->cfg->console);
 }
 
 static int run_phase(struct run *r, const char *name, void **jobs, size_t n, load_job_fn fn,
@@ -222,7 +265,12 @@ static int run_phase(struct run *r, const char *name, void **jobs, size_t n, loa
                             .tick = tick,
                             .tick_arg = r};
 
-    cs_log_verbose(r->cfg->log, "%s: %zu job(s)", name, n);
+    if (strcmp(name, "data")) /* the data phase began before its jobs were counted */
+        cs_progress_phase(r->cfg->console,
+                          !strcmp(name, "index") ? "indexes"
+                          : !strcmp(name, "fk")  ? "foreign-keys"
+                                                 : name,
+                          n, !strcmp(name, "verify") ? "checks" : "tables");
     return load_pool_run(&ph, err);
 }
 
@@ -240,8 +288,31 @@ static int already_loaded(void *vr, const struct fmt_chunk *c)
         atomic_fetch_add(&r->ctx.prog.rows, c->rows);
         atomic_fetch_add(&r->ctx.prog.bytes, c->file_bytes);
         atomic_fetch_add(&r->ctx.prog.chunks, 1);
+        cs_progress_skipped(r->cfg->console, c->rows, c->raw_bytes);
     }
     return done;
+}
+
+/* The data phase's progress: its jobs, rows and raw bytes, and per table
+ * the chunks left for its "table done" event. */
+static int watch_data(struct run *r, void **jobs, size_t k, struct cs_error *err)
+{
+    uint64_t rows = 0, raw = 0;
+
+    r->ctx.chunks_left = calloc(r->m->ntables + 1, sizeof(*r->ctx.chunks_left));
+    if (!r->ctx.chunks_left)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < r->m->ntables; i++)
+        if (r->ctx.table_action[i] != LOAD_ACT_SKIP)
+            for (size_t c = 0; c < r->m->tables[i].nchunks; c++) {
+                rows += r->m->tables[i].chunks[c].rows;
+                raw += r->m->tables[i].chunks[c].raw_bytes;
+            }
+    for (size_t j = 0; j < k; j++)
+        atomic_fetch_add(&r->ctx.chunks_left[((struct load_chunk_ref *)jobs[j])->table], 1);
+    cs_progress_phase(r->cfg->console, "data", k, "chunks");
+    cs_progress_totals(r->cfg->console, rows, raw, 0);
+    return 0;
 }
 
 static int data_phase(struct run *r, struct cs_error *err)
@@ -269,7 +340,7 @@ static int data_phase(struct run *r, struct cs_error *err)
     }
     if (skipped)
         cs_log_info(r->cfg->log, "%zu chunk(s) were loaded by an earlier run: skipped", skipped);
-    rc = run_phase(r, "data", jobs, k, load_job_chunk, err);
+    rc = watch_data(r, jobs, k, err) < 0 ? -1 : run_phase(r, "data", jobs, k, load_job_chunk, err);
     if (rc == 0 && r->deferred.n) {
         /* held by other loaders: wait for each (it is done, or theirs died) */
         cs_log_info(r->cfg->log, "%zu chunk(s) were being loaded by another csload: waiting "
@@ -332,6 +403,12 @@ static int stream_phase(struct run *r, struct cs_error *err)
                             .tick_arg = r};
     struct fmt_manifest *final = NULL;
 
+    uint64_t est = 0;
+
+    for (size_t i = 0; i < r->m->ntables; i++) /* the catalog has no chunks yet */
+        est += r->ctx.table_action[i] == LOAD_ACT_SKIP ? 0 : r->m->tables[i].est_rows;
+    cs_progress_phase(r->cfg->console, "data", 0, "chunks");
+    cs_progress_totals(r->cfg->console, est, 0, 1);
     /* chunks come one by one: one another loader holds is waited for */
     r->ctx.deferred = NULL;
     if (load_pool_run(&ph, err) < 0 || load_archive_finish(r->arch, &final, err) < 0)
@@ -349,6 +426,17 @@ static int stream_phase(struct run *r, struct cs_error *err)
         r->ctx.m = final;
         for (size_t i = 0; i < r->m->ntables; i++)
             r->total_chunks += r->m->tables[i].nchunks;
+    }
+    for (size_t i = 0; i < r->m->ntables; i++) { /* the stream did not say when a table ended */
+        const struct fmt_table *t = &r->m->tables[i];
+        uint64_t rows = 0, raw = 0;
+        if (r->ctx.table_action[i] == LOAD_ACT_SKIP)
+            continue;
+        for (size_t c = 0; c < t->nchunks; c++) {
+            rows += t->chunks[c].rows;
+            raw += t->chunks[c].raw_bytes;
+        }
+        cs_progress_table(r->cfg->console, t->schema, t->name, rows, raw, t->nchunks);
     }
     return 0;
 }
@@ -414,9 +502,13 @@ static int wait_phase(struct run *r, struct cs_error *err)
     struct fmt_manifest *final;
 
     r->ctx.deferred = NULL;
+    cs_progress_phase(r->cfg->console, "data", 0, "chunks"); /* and again for the rest */
     if (load_pool_run(&ph, err) < 0 || !(final = load_wait_manifest(r->wait, err)))
         return -1;
+    /* the objects the final phases create come from this manifest: checked
+     * as the catalog was */
     if (same_dump(r, final, err) < 0 || load_compat_manifest(r->compat, final, err) < 0 ||
+        load_stmtcheck_dump(r->in, final, r->cfg->include_system, err) < 0 ||
         load_wait_check(r->wait, final, err) < 0) {
         fmt_manifest_free(final);
         return -1;
@@ -515,22 +607,34 @@ static void summary(struct run *r)
     struct load_progress *p = &r->ctx.prog;
     double el = cs_now() - r->t0, bytes = (double)atomic_load(&p->bytes);
 
+    double raw = 0;
+
+    for (size_t i = 0; i < r->m->ntables; i++)
+        for (size_t c = 0; r->ctx.table_action[i] != LOAD_ACT_SKIP && c < r->m->tables[i].nchunks;
+             c++)
+            raw += (double)r->m->tables[i].chunks[c].raw_bytes;
     if (r->cfg->console)
         cs_console_progress_done(r->cfg->console);
     cs_log_info(r->cfg->log,
-                "load complete: %zu tables, %llu rows, %llu chunks, %.1f MB in %.1f s "
-                "(%.1f MB/s); %s",
+                "load complete: %zu tables, %llu rows, %llu chunks, %.1f MB raw (%.1f MB of "
+                "chunk files) in %.1f s (%.1f MB/s raw); %s",
                 r->m->ntables, (unsigned long long)atomic_load(&p->rows),
-                (unsigned long long)atomic_load(&p->chunks), bytes / 1e6, el,
-                el > 0 ? bytes / 1e6 / el : 0.0,
-                r->cfg->verify ? "verified: every chunk matches the dump"
-                               : "NOT verified (--no-verify)");
+                (unsigned long long)atomic_load(&p->chunks), raw / 1e6, bytes / 1e6, el,
+                el > 0 ? raw / 1e6 / el : 0.0,
+                r->cfg->verify ? "verified: every chunk matches the dump" : "NOT verified (--no-verify)");
     load_compat_summary(r->compat, r->cfg->log);
     load_accounts_summary(r->accounts, r->cfg->log);
     cs_log_info(r->cfg->log,
                 "the progress journal stays on the target in schema " LOAD_JOURNAL_SCHEMA
                 " (a rerun of this dump finds everything done): drop "
                 "it with DROP DATABASE `" LOAD_JOURNAL_SCHEMA "` once the copy is in use");
+}
+
+/* The next phase begins (for the progress line and events); always 0. */
+static int phase(struct run *r, const char *name)
+{
+    cs_progress_phase(r->cfg->console, name, 0, NULL);
+    return 0;
 }
 
 /* Journal, schemas, tables and claims: one loader at a time (load/share.h). */
@@ -547,16 +651,20 @@ static int setup_phase(struct run *r, struct cs_error *err)
                  load_schema_check_target(&r->ctx, &r->target, err) < 0 ||
                  load_schema_conflicts(&r->main, &r->ctx, first_run, err) < 0 ||
                  load_definers_check(&r->main, &r->ctx, r->accounts, err) < 0 ||
-                 load_journal_mark(&r->main, r->dump_id, "load:started", err) < 0 ||
+                 mark_started(r, err) < 0 ||
                  load_compat_record(r->compat, &r->main, r->dump_id, err) < 0 ||
-                 load_schema_databases(&r->main, &r->ctx, err) < 0 ||
+                 phase(r, "tables") || load_schema_databases(&r->main, &r->ctx, err) < 0 ||
                  load_accounts_create(r->accounts, &r->main, r->dump_id, err) < 0 ||
                  load_schema_sequences(&r->main, &r->ctx, err) < 0 ||
                  load_schema_tables(&r->main, &r->ctx, err) < 0 ||
                  load_share_claims_fill(&r->main, r->dump_id, r->m, err) < 0
              ? -1
              : 0;
-    /* a table another loader is filling is not emptied (load/nontx.h) */
+    /* a table another loader is filling is not emptied (load/nontx.h):
+     * counted again under the lock, so one that started after this loader
+     * counted and took the lock first is seen (presence is re-entrant) */
+    if (rc == 0)
+        rc = load_share_present(&r->main, r->dump_id, &r->others, err);
     if (rc == 0 && !r->others)
         rc = load_nontx_prepare(&r->main, &r->ctx, &r->journal, err);
     r->done_before = load_journal_has(&r->journal, "load:done");
@@ -591,10 +699,11 @@ static int finish_phase(struct run *r, struct cs_error *err)
         goto out;
     }
     if (alter_phase(r, "index", err) < 0 || (r->cfg->verify && verify_phase(r, err) < 0) ||
-        alter_phase(r, "fk", err) < 0 ||
+        alter_phase(r, "fk", err) < 0 || phase(r, "objects") ||
         load_schema_objects(&r->main, &r->ctx, r->m->sql_mode, err) < 0 ||
         load_accounts_grant(r->accounts, &r->main, r->dump_id, err) < 0)
         goto out;
+    phase(r, "replication");
     summary(r);
     if (load_replsetup_run(&r->repl, &r->main, r->m, &r->target, err) == 0)
         rc = load_journal_mark(&r->main, r->dump_id, "load:done", err);
@@ -631,6 +740,7 @@ int load_run(const struct load_config *cfg, struct cs_error *err)
     trust.verify = cfg->verify_key;
     trust.log = cfg->log;
     trust.seal = cfg->seal_key;
+    cs_progress_phase(cfg->console, "check", 0, NULL);
     if (cfg->archive) {
         /* verifying: pass 1 of a file hashes every chunk before anything is loaded */
         r.arch = load_archive_open(cfg->archive, cfg->verify_key != NULL, &trust, &cfg->s3,
@@ -664,11 +774,14 @@ int load_run(const struct load_config *cfg, struct cs_error *err)
 out:
     if (rc < 0 && cfg->cancel && *cfg->cancel && err->code != CS_ERR_CANCELLED)
         cs_error_prefix(err, "interrupted");
+    if (rc < 0)
+        resume_hint(&r, err);
     for (size_t i = 0; r.ctx.splits && i < r.m->ntables; i++)
         load_ddl_split_release(&r.ctx.splits[i]);
     free(r.ctx.splits);
     free(r.ctx.table_action);
     free(r.ctx.object_action);
+    free(r.ctx.chunks_left);
     load_journal_release(&r.journal);
     load_target_release(&r.target);
     load_compat_free(r.compat);

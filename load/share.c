@@ -46,7 +46,7 @@ int load_share_lock(struct cs_conn *c, const char *dump_id, const volatile int *
     lock_name(&sql, dump_id, -1);
     cs_buf_puts(&sql, ", 5)");
     while (!got) {
-        int v = cs_buf_failed(&sql) ? cs_error_set(err, CS_ERR_NOMEM, "out of memory")
+        int v = cs_buf_failed(&sql) ? cs_error_set(err, CS_ERR_NOMEM, "out of memory") - 1
                                     : scalar(c, sql.data, err);
         if (v < -1)
             break;
@@ -89,7 +89,7 @@ int load_share_present(struct cs_conn *c, const char *dump_id, unsigned *others,
         cs_buf_puts(&sql, mine < 0 ? "SELECT GET_LOCK(" : "SELECT IS_USED_LOCK(");
         lock_name(&sql, dump_id, i);
         cs_buf_puts(&sql, mine < 0 ? ", 0)" : ") IS NOT NULL");
-        v = cs_buf_failed(&sql) ? cs_error_set(err, CS_ERR_NOMEM, "out of memory")
+        v = cs_buf_failed(&sql) ? cs_error_set(err, CS_ERR_NOMEM, "out of memory") - 1
                                 : scalar(c, sql.data, err);
         if (v < -1)
             rc = -1;
@@ -120,19 +120,71 @@ static void claims_insert_head(struct cs_buf *b)
     cs_buf_puts(b, "INSERT IGNORE INTO " LOAD_CLAIMS_TABLE " (dump_id, item) VALUES ");
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The claim rows the dump has, sorted (a plain read: it waits for no lock). */
+static int existing_claims(struct cs_conn *c, const char *dump_id, char ***items, size_t *n,
+                           struct cs_error *err)
+{
+    struct cs_buf sql = CS_BUF_INIT;
+    struct cs_result *res = NULL;
+    char **row;
+    int rc = -1;
+
+    *items = NULL;
+    *n = 0;
+    cs_buf_puts(&sql, "SELECT item FROM " LOAD_CLAIMS_TABLE " WHERE dump_id = ");
+    fmt_sql_append_string(&sql, dump_id, strlen(dump_id));
+    if (cs_buf_failed(&sql) || cs_conn_query(c, sql.data, &res, err) < 0)
+        goto out;
+    *items = calloc(cs_result_rows(res) + 1, sizeof(**items));
+    if (!*items)
+        goto out;
+    while ((row = cs_result_row(res)) != NULL)
+        if (row[0] && !((*items)[(*n)++] = strdup(row[0])))
+            goto out;
+    qsort(*items, *n, sizeof(**items), cmp_str);
+    rc = 0;
+out:
+    if (rc < 0 && !cs_error_is_set(err))
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    cs_buf_release(&sql);
+    cs_result_free(res);
+    return rc;
+}
+
+static void free_items(char **items, size_t n)
+{
+    for (size_t i = 0; items && i < n; i++)
+        free(items[i]);
+    free(items);
+}
+
 int load_share_claims_fill(struct cs_conn *c, const char *dump_id, const struct fmt_manifest *m,
                            struct cs_error *err)
 {
     struct cs_buf sql = CS_BUF_INIT, item = CS_BUF_INIT;
-    size_t rows = 0;
+    size_t rows = 0, nhave = 0;
+    char **have = NULL;
     int rc = claims_ensure(c, err);
 
+    /* rows another loader holds FOR UPDATE are not touched: an INSERT IGNORE
+     * of an existing row would wait for its lock */
+    if (rc == 0)
+        rc = existing_claims(c, dump_id, &have, &nhave, err);
     for (size_t t = 0; rc == 0 && t < m->ntables; t++)
         for (size_t k = 0; rc == 0 && k < m->tables[t].nchunks; k++) {
-            if (!rows)
-                claims_insert_head(&sql);
+            const char *key;
             cs_buf_reset(&item);
             load_chunk_item(&item, &m->tables[t].chunks[k]);
+            key = item.data ? item.data : "";
+            if (nhave && bsearch(&key, have, nhave, sizeof(*have), cmp_str))
+                continue;
+            if (!rows)
+                claims_insert_head(&sql);
             cs_buf_puts(&sql, rows ? ",(" : "(");
             fmt_sql_append_string(&sql, dump_id, strlen(dump_id));
             cs_buf_putc(&sql, ',');
@@ -150,15 +202,35 @@ int load_share_claims_fill(struct cs_conn *c, const char *dump_id, const struct 
                                  : cs_conn_exec(c, sql.data, err);
     cs_buf_release(&sql);
     cs_buf_release(&item);
+    free_items(have, nhave);
     return rc;
+}
+
+/* ITEM's claim row exists (a plain read). 1, 0, or -1 with ERR. */
+static int claim_exists(struct cs_conn *c, const char *dump_id, const char *item,
+                        struct cs_error *err)
+{
+    struct cs_buf sql = CS_BUF_INIT;
+    int v;
+
+    cs_buf_puts(&sql, "SELECT COUNT(*) FROM " LOAD_CLAIMS_TABLE " WHERE dump_id = ");
+    fmt_sql_append_string(&sql, dump_id, strlen(dump_id));
+    cs_buf_puts(&sql, " AND item = ");
+    fmt_sql_append_string(&sql, item, strlen(item));
+    v = cs_buf_failed(&sql) ? cs_error_set(err, CS_ERR_NOMEM, "out of memory") - 1
+                            : scalar(c, sql.data, err);
+    cs_buf_release(&sql);
+    return v < -1 ? -1 : v > 0;
 }
 
 int load_share_claim_add(struct cs_conn *c, const char *dump_id, const char *item,
                          struct cs_error *err)
 {
     struct cs_buf sql = CS_BUF_INIT;
-    int rc;
+    int rc = claim_exists(c, dump_id, item, err);
 
+    if (rc != 0) /* there (perhaps held by the loader loading it), or an error */
+        return rc < 0 ? -1 : 0;
     claims_insert_head(&sql);
     cs_buf_putc(&sql, '(');
     fmt_sql_append_string(&sql, dump_id, strlen(dump_id));
@@ -190,7 +262,7 @@ static int journaled(struct cs_conn *c, const char *dump_id, const char *item, s
     fmt_sql_append_string(&sql, dump_id, strlen(dump_id));
     cs_buf_puts(&sql, " AND item = ");
     fmt_sql_append_string(&sql, item, strlen(item));
-    v = cs_buf_failed(&sql) ? cs_error_set(err, CS_ERR_NOMEM, "out of memory")
+    v = cs_buf_failed(&sql) ? cs_error_set(err, CS_ERR_NOMEM, "out of memory") - 1
                             : scalar(c, sql.data, err);
     cs_buf_release(&sql);
     return v < -1 ? -1 : v > 0;
@@ -209,8 +281,26 @@ int load_share_claim(struct cs_conn *c, const char *dump_id, const char *item, e
         cs_conn_exec(c, "SET SESSION innodb_lock_wait_timeout = 86400", err) < 0)
         return -1;
     load_share_claim_sql(&sql, dump_id, item, mode == LOAD_CLAIM_SKIP);
-    v = cs_buf_failed(&sql) ? cs_error_set(err, CS_ERR_NOMEM, "out of memory")
+    v = cs_buf_failed(&sql) ? cs_error_set(err, CS_ERR_NOMEM, "out of memory") - 1
                             : scalar(c, sql.data, err);
+    if (v == -1 && mode == LOAD_CLAIM_WAIT) {
+        /* no row (a chunk no fill listed: a streamed archive): made in this
+         * transaction, so a second loader waits on it, then finds it done */
+        struct cs_buf ins = CS_BUF_INIT;
+        claims_insert_head(&ins);
+        cs_buf_putc(&ins, '(');
+        fmt_sql_append_string(&ins, dump_id, strlen(dump_id));
+        cs_buf_putc(&ins, ',');
+        fmt_sql_append_string(&ins, item, strlen(item));
+        cs_buf_putc(&ins, ')');
+        if (cs_buf_failed(&ins))
+            v = cs_error_set(err, CS_ERR_NOMEM, "out of memory") - 1;
+        else if (cs_conn_exec(c, ins.data, err) < 0)
+            v = -2;
+        else if ((v = scalar(c, sql.data, err)) == -1)
+            v = cs_error_set(err, CS_ERR_INTERNAL, "%s: no claim row after making it", item) - 1;
+        cs_buf_release(&ins);
+    }
     cs_buf_release(&sql);
     if (mode == LOAD_CLAIM_WAIT) {
         struct cs_error e2;
@@ -236,7 +326,7 @@ static void item_lock_name(struct cs_buf *b, const char *dump_id, const char *it
 }
 
 int load_share_claim_named(struct cs_conn *c, const char *dump_id, const char *item,
-                           enum load_claim mode, struct cs_error *err)
+                           enum load_claim mode, const volatile int *cancel, struct cs_error *err)
 {
     struct cs_buf sql = CS_BUF_INIT;
     int v = 0, j;
@@ -247,10 +337,14 @@ int load_share_claim_named(struct cs_conn *c, const char *dump_id, const char *i
     item_lock_name(&sql, dump_id, item);
     cs_buf_puts(&sql, mode == LOAD_CLAIM_SKIP ? ", 0)" : ", 5)");
     while (v != 1) {
-        v = cs_buf_failed(&sql) ? cs_error_set(err, CS_ERR_NOMEM, "out of memory")
+        v = cs_buf_failed(&sql) ? cs_error_set(err, CS_ERR_NOMEM, "out of memory") - 1
                                 : scalar(c, sql.data, err);
         if (v < -1 || (v != 1 && mode == LOAD_CLAIM_SKIP))
             break;
+        if (v != 1 && cancel && *cancel) {
+            v = cs_error_set(err, CS_ERR_CANCELLED, "cancelled waiting for chunk %s", item) - 1;
+            break;
+        }
     }
     cs_buf_release(&sql);
     if (v < -1)
@@ -261,6 +355,33 @@ int load_share_claim_named(struct cs_conn *c, const char *dump_id, const char *i
     if (j != 0)
         load_share_release(c, dump_id, item);
     return j < 0 ? -1 : j ? LOAD_CLAIM_DONE : LOAD_CLAIMED;
+}
+
+void load_share_started_item(struct cs_buf *b, const char *item)
+{
+    cs_buf_printf(b, "started:%s", item);
+}
+
+int load_share_nontx_begin(struct cs_conn *c, const char *dump_id, const char *item,
+                           struct cs_error *err)
+{
+    struct cs_buf mark = CS_BUF_INIT;
+    int rc;
+
+    load_share_started_item(&mark, item);
+    rc = cs_buf_failed(&mark) ? cs_error_set(err, CS_ERR_NOMEM, "out of memory")
+                              : claim_exists(c, dump_id, mark.data, err);
+    if (rc > 0)
+        rc = cs_error_set(err, CS_ERR_FORMAT,
+                          "%s: a csload that was loading this chunk of a non-transactional "
+                          "table stopped half-way, so some of its rows may be in the table: "
+                          "once no other csload is loading this dump, run the same command "
+                          "again -- it empties the table and loads it whole",
+                          item);
+    else if (rc == 0)
+        rc = load_share_claim_add(c, dump_id, mark.data, err);
+    cs_buf_release(&mark);
+    return rc;
 }
 
 void load_share_release(struct cs_conn *c, const char *dump_id, const char *item)

@@ -62,7 +62,17 @@ int load_share_claim(struct cs_conn *c, const char *dump_id, const char *item, e
  * lock held on the connection while it loads, released by
  * load_share_release (or with the connection).  Same answers. */
 int load_share_claim_named(struct cs_conn *c, const char *dump_id, const char *item,
-                           enum load_claim mode, struct cs_error *err);
+                           enum load_claim mode, const volatile int *cancel, struct cs_error *err);
 void load_share_release(struct cs_conn *c, const char *dump_id, const char *item);
+
+/* A non-transactional chunk's start mark (a claim row "started:ITEM",
+ * kept after the chunk is journaled): taken under its named claim before
+ * its rows are written.  A mark already there without a journal row means
+ * a loader died inside the chunk: -1 saying to rerun alone (load/nontx.h
+ * empties the table and removes its marks).  0, or -1 with ERR. */
+int load_share_nontx_begin(struct cs_conn *c, const char *dump_id, const char *item,
+                           struct cs_error *err);
+/* "started:ITEM" */
+void load_share_started_item(struct cs_buf *b, const char *item);
 
 #endif

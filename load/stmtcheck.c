@@ -322,17 +322,38 @@ int load_stmtcheck_system_schema(const char *s)
     return 0;
 }
 
+/* A system schema is loaded only when the dump was taken with
+ * --include-system (its manifest says so) and the load is given it too. */
+static int system_refused(const struct fmt_manifest *m, const struct load_stmt_expect *e,
+                          int include_system, struct cs_error *err)
+{
+    const char *missing;
+
+    if (!load_stmtcheck_system_schema(e->schema) || (include_system && m->include_system))
+        return 0;
+    if (!include_system && !m->include_system)
+        missing = "the dump was not taken with csdump --include-system, and csload was not "
+                  "given --include-system";
+    else if (!include_system)
+        missing = "csload was not given --include-system";
+    else
+        missing = "the dump was not taken with csdump --include-system (its manifest does not "
+                  "say so)";
+    return cs_error_set(err, CS_ERR_HOSTILE,
+                        "%s: the dump writes into system schema %s: refused, nothing was loaded "
+                        "(system schemas load only when the dump was taken with --include-system "
+                        "and the load is given it too: %s)",
+                        e->file, e->schema, missing);
+}
+
 static int check_one(struct load_input *in, const struct fmt_manifest *m,
                      const struct load_stmt_expect *e, int include_system, struct cs_error *err)
 {
     char *text = NULL;
     int rc;
 
-    if (!include_system && load_stmtcheck_system_schema(e->schema))
-        return cs_error_set(err, CS_ERR_HOSTILE,
-                            "%s: the dump writes into system schema %s: refused, nothing was "
-                            "loaded (a dump of system schemas loads only with --include-system)",
-                            e->file, e->schema);
+    if (system_refused(m, e, include_system, err) < 0)
+        return -1;
     if (load_schema_read(in, m, e->file, &text, err) < 0)
         return -1;
     rc = load_stmtcheck(text, strlen(text), e, err);

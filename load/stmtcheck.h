@@ -17,8 +17,9 @@
  * One statement only: a ';' outside strings, comments and the BEGIN ... END
  * (IF, CASE, LOOP, WHILE, REPEAT) blocks of a routine, trigger or event
  * body may only end the text.  System schemas (mysql, sys,
- * performance_schema, information_schema) are refused unless the load
- * allows them.  Anything else is refused naming the file and what was
+ * performance_schema, information_schema) are refused unless both the dump
+ * was taken with --include-system (the manifest's options.include_system)
+ * and the load is given --include-system; the message says which is missing.  Anything else is refused naming the file and what was
  * found, before the target is touched.  Pure; thread-safe.
  */
 #ifndef LOAD_STMTCHECK_H
@@ -47,7 +48,8 @@ int load_stmtcheck(const char *text, size_t len, const struct load_stmt_expect *
 /* 1 for mysql, sys, performance_schema, information_schema (any case). */
 int load_stmtcheck_system_schema(const char *schema);
 /* Every table and object file of M read from IN and checked; system
- * schemas refused unless INCLUDE_SYSTEM.  Before anything is written. */
+ * schemas refused unless INCLUDE_SYSTEM and M->include_system.  Before
+ * anything is written. */
 int load_stmtcheck_dump(struct load_input *in, const struct fmt_manifest *m, int include_system,
                         struct cs_error *err);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "load/bounds_v1.h"
 
 #define TRUST_MANIFEST_MAX (1024UL * 1024 * 1024)
 #define TRUST_SIG_MAX 4096
@@ -281,7 +282,7 @@ static struct fmt_manifest *trust_read_manifest(struct load_input *base, struct 
                                            sig, sig_len, err) < 0))
         goto out;
     snprintf(path, sizeof(path), "%s/%s", ti->in->name, FMT_MANIFEST_NAME);
-    m = fmt_manifest_from_json(text, len, path, err);
+    m = load_bounds_v1_take(fmt_manifest_from_json(text, len, path, err), ti->in->name, err);
     if (m && ((ti->t.verify && load_trust_covered(m, ti->in->name, err) < 0) ||
               load_input_trust_learn(base, m, err) < 0)) {
         fmt_manifest_free(m);

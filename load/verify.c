@@ -10,13 +10,14 @@ static int build_select(struct cs_buf *b, const struct fmt_table *t, const char 
                         const struct fmt_chunk *c)
 {
     struct fmt_sel_col *cols = calloc(t->ncolumns + 1, sizeof(*cols));
+    struct fmt_chunk_range r = {(const char *const *)t->key, t->nkey, c ? c->lo : NULL,
+                                c ? c->hi : NULL};
 
     if (!cols)
         return -1;
     for (size_t i = 0; i < t->ncolumns; i++)
         cols[i] = (struct fmt_sel_col){t->columns[i].name, t->columns[i].kind};
-    fmt_chunk_select(b, cols, t->ncolumns, schema ? schema : t->schema, t->name,
-                     c ? c->where : NULL, NULL, 0);
+    fmt_chunk_select(b, cols, t->ncolumns, schema ? schema : t->schema, t->name, &r, 0);
     free(cols);
     return cs_buf_failed(b) ? -1 : 0;
 }
@@ -33,7 +34,7 @@ int load_verify_select(struct cs_conn *conn, const struct fmt_table *t, const ch
 
     fmt_checksum_init(out);
     if (build_select(&sql, t, schema, c) < 0) {
-        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory, or a chunk bound that does not fit the key");
         goto out;
     }
     if (cs_conn_query_stream(conn, sql.data, &res, err) < 0)
@@ -47,6 +48,6 @@ out:
     cs_buf_release(&line);
     if (r < 0)
         cs_error_prefix(err, "verifying %s.%s%s%s", schema ? schema : t->schema, t->name,
-                        c && c->where ? " where " : "", c && c->where ? c->where : "");
+                        c ? " chunk " : "", c ? c->file : "");
     return r < 0 ? -1 : 0;
 }

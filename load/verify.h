@@ -3,7 +3,8 @@
  *
  * The SELECT is the dump's: the manifest's columns with their kind's select
  * expression (format/coltype.h), FROM the table, WHERE the chunk's predicate
- * (or the whole table), and the checksum is format/checksum.h's over the
+ * built from its typed bounds by format/chunksel.h -- the builder csdump
+ * read the chunk with; no SQL text from the manifest -- (or the whole table), and the checksum is format/checksum.h's over the
  * values exactly as the server sends them, so on a faithful copy the result
  * equals the manifest's.  Rows stream; memory stays flat.  One connection
  * per thread.

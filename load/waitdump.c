@@ -8,6 +8,7 @@
 
 #include "common/console.h"
 #include "format/names.h"
+#include "load/chunkset.h"
 
 struct load_wait {
     struct load_input *in;
@@ -256,9 +257,17 @@ int load_wait_next(struct load_wait *w, const struct fmt_manifest *cat,
     }
 }
 
+/* The final manifest, its chunk lists checked as a whole (load/chunkset.h):
+ * the load did not check them when it started from the catalog. */
 struct fmt_manifest *load_wait_manifest(struct load_wait *w, struct cs_error *err)
 {
-    return w->in->read_manifest(w->in, err);
+    struct fmt_manifest *m = w->in->read_manifest(w->in, err);
+
+    if (m && load_chunkset_require(m, w->in->name, w->log, err) < 0) {
+        fmt_manifest_free(m);
+        return NULL;
+    }
+    return m;
 }
 
 int load_wait_check(const struct load_wait *w, const struct fmt_manifest *m, struct cs_error *err)

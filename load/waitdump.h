@@ -49,7 +49,8 @@ void load_wait_free(struct load_wait *w); /* NULL-safe */
  * wait ran out, cancelled, a listing failed).  CAT is the catalog. */
 int load_wait_next(struct load_wait *w, const struct fmt_manifest *cat,
                    struct load_wait_chunk **out, struct cs_error *err);
-/* The manifest once next() said 0 (owned by the caller). */
+/* The manifest once next() said 0 (owned by the caller), its chunk lists
+ * checked as a whole (load/chunkset.h). */
 struct fmt_manifest *load_wait_manifest(struct load_wait *w, struct cs_error *err);
 /* Every chunk loaded early is M's, with the same rows and file hash. */
 int load_wait_check(const struct load_wait *w, const struct fmt_manifest *m, struct cs_error *err);

@@ -53,6 +53,8 @@ PACKAGES=(
     debian-archive-keyring
     openssl
     util-linux
+    tmux
+    groff-base
 )
 
 S3RVER_VERSION=4.0.4

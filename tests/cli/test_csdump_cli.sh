@@ -59,6 +59,10 @@ expect 2 "--tables=sbtest1: name the schema too, as db.table" -- --tables sbtest
 expect 2 "--tables=shop.: name the schema too" -- --tables "shop.,crm.t" -o "$WORK/x"
 expect 2 "--include-users and --no-users exclude each other" -- --include-users 'app@%' --no-users -o "$WORK/x"
 expect 2 "--exclude-users=a,,b: an empty name" -- --exclude-users 'a,,b' -o "$WORK/x"
+expect 2 "--progress=yaml: expected auto, none, json, json=FD or json=FILE" -- --progress yaml -o "$WORK/x"
+expect 2 "--progress=json=1 and --archive - both write to standard output" -- --progress json=1 --archive -
+expect 2 "--progress=json=9: file descriptor 9 is not open" -- --progress json=9 -o "$WORK/x"
+expect 2 "--log-file: cannot write $WORK/no/dir/log" -- --log-file "$WORK/no/dir/log" -o "$WORK/x"
 expect 0 "--allow-missing" -- --help
 expect 0 "--include-users" -- --help
 # --defaults-file must exist and come first

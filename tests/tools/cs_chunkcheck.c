@@ -20,6 +20,7 @@
 #include "format/manifest.h"
 #include "format/source.h"
 #include "format/tsv.h"
+#include "load/bounds_v1.h"
 #include "load/verify.h"
 
 static int check_file(const char *dir, const struct fmt_table *t, const struct fmt_chunk *c,
@@ -115,9 +116,13 @@ static int check_server(struct cs_conn *conn, const struct fmt_table *t)
         }
         fmt_checksum_hex(&sum, hex);
         if (sum.rows != c->rows || strcmp(hex, c->checksum)) {
-            printf("MISMATCH %s.%s chunk %s (%s): server %llu rows %s, manifest %llu rows %s\n",
-                   t->schema, t->name, c->file, c->where ? c->where : "all",
+            char *lo = fmt_bound_text(c->lo), *hi = fmt_bound_text(c->hi);
+            printf("MISMATCH %s.%s chunk %s (%s to %s): server %llu rows %s, manifest %llu rows "
+                   "%s\n",
+                   t->schema, t->name, c->file, lo ? lo : "?", hi ? hi : "?",
                    (unsigned long long)sum.rows, hex, (unsigned long long)c->rows, c->checksum);
+            free(lo);
+            free(hi);
             bad = 1;
         }
     }
@@ -174,7 +179,7 @@ int main(int argc, char **argv)
     }
     if (optind + 1 != argc)
         return fprintf(stderr, "usage: cs_chunkcheck DIR [-S SOCK|-h HOST -P PORT] [-u U]\n"), 2;
-    m = fmt_manifest_read(argv[optind], &err);
+    m = load_bounds_v1_take(fmt_manifest_read(argv[optind], &err), argv[optind], &err);
     if (!m)
         return printf("ERROR %s\n", err.msg), 1;
     if (server && (cs_conn_open(&conn, &cfg, "chunkcheck", &err) < 0 ||

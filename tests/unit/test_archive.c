@@ -42,8 +42,8 @@ static int make(const char *const *entries, size_t n)
     w = fmt_archive_writer_new(fd, "test", &err);
     assert_non_null(w);
     for (size_t i = 0; i < n; i += 2)
-        assert_int_equal(fmt_archive_add_memory(w, entries[i], entries[i + 1],
-                                                strlen(entries[i + 1]), &err), 0);
+        assert_int_equal(
+            fmt_archive_add_memory(w, entries[i], entries[i + 1], strlen(entries[i + 1]), &err), 0);
     assert_int_equal(fmt_archive_writer_finish(w, &err), 0);
     fmt_archive_writer_free(w);
     assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
@@ -52,8 +52,8 @@ static int make(const char *const *entries, size_t n)
 
 static void test_round_trip(void **state)
 {
-    static const char *const e[] = {"a.sql", "CREATE 1", "b.00000.000.tsv", "x\ty\n",
-                                    "manifest.json", "{}"};
+    static const char *const e[] = {"a.sql",  "CREATE 1",      "b.00000.000.tsv",
+                                    "x\ty\n", "manifest.json", "{}"};
     int fd = make(e, 6);
     struct cs_error err;
     struct fmt_archive_reader *r = fmt_archive_reader_new(fd, "test", &err);

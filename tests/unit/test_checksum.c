@@ -171,12 +171,9 @@ static void test_stable_value(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_init_and_hex),
-        cmocka_unit_test(test_line_equals_row),
-        cmocka_unit_test(test_order_independent),
-        cmocka_unit_test(test_null_empty_backslash_n),
-        cmocka_unit_test(test_columns_and_lengths),
-        cmocka_unit_test(test_merge),
+        cmocka_unit_test(test_init_and_hex),        cmocka_unit_test(test_line_equals_row),
+        cmocka_unit_test(test_order_independent),   cmocka_unit_test(test_null_empty_backslash_n),
+        cmocka_unit_test(test_columns_and_lengths), cmocka_unit_test(test_merge),
         cmocka_unit_test(test_stable_value),
     };
 

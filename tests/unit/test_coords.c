@@ -242,17 +242,26 @@ static void test_parse_status_errors(void **state)
 static void test_parse_replica_mysql_new_names(void **state)
 {
     static const char *const names[] = {
-        "Replica_IO_State",  "Source_Host",           "Source_User",
-        "Source_Port",       "Connect_Retry",         "Source_Log_File",
-        "Read_Source_Log_Pos", "Relay_Log_File",      "Relay_Log_Pos",
+        "Replica_IO_State",      "Source_Host",        "Source_User",
+        "Source_Port",           "Connect_Retry",      "Source_Log_File",
+        "Read_Source_Log_Pos",   "Relay_Log_File",     "Relay_Log_Pos",
         "Relay_Source_Log_File", "Replica_IO_Running", "Replica_SQL_Running",
-        "Exec_Source_Log_Pos", "Relay_Log_Space",     "Executed_Gtid_Set"};
-    static const char *const vals[] = {
-        "Waiting for source to send event", "source.example.com", "repl",
-        "3306", "60", "binlog.000012",
-        "9999", "relay.000004", "1234",
-        "binlog.000011", "Yes", "Yes",
-        "4567", "8000", "u:1-5"};
+        "Exec_Source_Log_Pos",   "Relay_Log_Space",    "Executed_Gtid_Set"};
+    static const char *const vals[] = {"Waiting for source to send event",
+                                       "source.example.com",
+                                       "repl",
+                                       "3306",
+                                       "60",
+                                       "binlog.000012",
+                                       "9999",
+                                       "relay.000004",
+                                       "1234",
+                                       "binlog.000011",
+                                       "Yes",
+                                       "Yes",
+                                       "4567",
+                                       "8000",
+                                       "u:1-5"};
     struct fmt_coords c = {0};
     char *host = NULL;
     struct cs_error err;
@@ -263,7 +272,7 @@ static void test_parse_replica_mysql_new_names(void **state)
     assert_int_equal(c.present, 1);
     assert_string_equal(host, "source.example.com");
     assert_string_equal(c.binlog_file, "binlog.000011"); /* Relay_Source_Log_File */
-    assert_int_equal(c.binlog_pos, 4567);                 /* Exec_Source_Log_Pos */
+    assert_int_equal(c.binlog_pos, 4567);                /* Exec_Source_Log_Pos */
     free(host);
     dump_coords_release(&c);
 }
@@ -272,17 +281,25 @@ static void test_parse_replica_master_names(void **state)
 {
     /* SHOW SLAVE STATUS on MariaDB and MySQL < 8.0.22 */
     static const char *const names[] = {
-        "Slave_IO_State",      "Master_Host",         "Master_User",
-        "Master_Port",         "Connect_Retry",       "Master_Log_File",
-        "Read_Master_Log_Pos", "Relay_Log_File",      "Relay_Log_Pos",
-        "Relay_Master_Log_File", "Slave_IO_Running",  "Slave_SQL_Running",
-        "Exec_Master_Log_Pos", "Relay_Log_Space",     "Gtid_IO_Pos"};
-    static const char *const vals[] = {
-        "Waiting for master to send event", "10.0.0.5", "repl",
-        "3306", "60", "mariadb-bin.000042",
-        "777777", "relay-bin.000002", "555",
-        "mariadb-bin.000041", "Yes", "Yes",
-        "123456", "999", "0-1-100"};
+        "Slave_IO_State",      "Master_Host",           "Master_User",         "Master_Port",
+        "Connect_Retry",       "Master_Log_File",       "Read_Master_Log_Pos", "Relay_Log_File",
+        "Relay_Log_Pos",       "Relay_Master_Log_File", "Slave_IO_Running",    "Slave_SQL_Running",
+        "Exec_Master_Log_Pos", "Relay_Log_Space",       "Gtid_IO_Pos"};
+    static const char *const vals[] = {"Waiting for master to send event",
+                                       "10.0.0.5",
+                                       "repl",
+                                       "3306",
+                                       "60",
+                                       "mariadb-bin.000042",
+                                       "777777",
+                                       "relay-bin.000002",
+                                       "555",
+                                       "mariadb-bin.000041",
+                                       "Yes",
+                                       "Yes",
+                                       "123456",
+                                       "999",
+                                       "0-1-100"};
     struct fmt_coords c = {0};
     char *host = NULL;
     struct cs_error err;
@@ -319,15 +336,16 @@ static void test_parse_replica_missing(void **state)
 /* The applier state from the same rows, and when its position is exact. */
 static void test_applier_state(void **state)
 {
-    static const char *const names[] = {"Source_Host", "Source_Log_File", "Read_Source_Log_Pos",
-                                        "Relay_Source_Log_File", "Replica_SQL_Running",
-                                        "Exec_Source_Log_Pos", "Last_SQL_Errno"};
+    static const char *const names[] = {"Source_Host",         "Source_Log_File",
+                                        "Read_Source_Log_Pos", "Relay_Source_Log_File",
+                                        "Replica_SQL_Running", "Exec_Source_Log_Pos",
+                                        "Last_SQL_Errno"};
     const char *vals[] = {"h", "binlog.000003", "9000", "binlog.000003", "Yes", "4000", "0"};
-    static const char *const old_names[] = {"Master_Host", "Master_Log_File",
+    static const char *const old_names[] = {"Master_Host",         "Master_Log_File",
                                             "Read_Master_Log_Pos", "Relay_Master_Log_File",
-                                            "Slave_SQL_Running", "Exec_Master_Log_Pos"};
-    static const char *const old_vals[] = {"h", "mariadb-bin.000002", "555",
-                                           "mariadb-bin.000002", "No", "555"};
+                                            "Slave_SQL_Running",   "Exec_Master_Log_Pos"};
+    static const char *const old_vals[] = {
+        "h", "mariadb-bin.000002", "555", "mariadb-bin.000002", "No", "555"};
     struct dump_applier_state st;
     struct fmt_coords c = {0};
     char *host = NULL, why[400];
@@ -398,8 +416,8 @@ static void test_gtid_slave_pos(void **state)
     /* domains out of order; several sub_ids per domain, the highest not last
      * and "10" > "9" numerically, not lexically */
     static const char *const rows[][4] = {
-        {"1", "5", "2", "6"},   {"0", "9", "1", "99"},  {"1", "7", "2", "7"},
-        {"0", "10", "1", "100"}, {"0", "3", "1", "50"},  {"1", "6", "3", "3"},
+        {"1", "5", "2", "6"},    {"0", "9", "1", "99"}, {"1", "7", "2", "7"},
+        {"0", "10", "1", "100"}, {"0", "3", "1", "50"}, {"1", "6", "3", "3"},
     };
     char *s;
 
@@ -412,7 +430,9 @@ static void test_gtid_slave_pos(void **state)
     /* three domains, descending on input */
     {
         static const char *const r3[][4] = {
-            {"12", "40", "7", "1000"}, {"3", "41", "7", "12"}, {"0", "1", "1", "1"},
+            {"12", "40", "7", "1000"},
+            {"3", "41", "7", "12"},
+            {"0", "1", "1", "1"},
             {"12", "2", "7", "5"},
         };
         s = dump_coords_gtid_slave_pos(r3, N(r3));

@@ -94,6 +94,18 @@ static void add_column(struct fmt_table *t, const char *name, const char *type,
     c->kind = kind;
 }
 
+/* (10, 'a'b\') as a bound, CLOSED or not. */
+static struct fmt_bound *two_values(int closed)
+{
+    struct fmt_bound *b = fmt_bound_new(2, closed);
+    const char *why;
+
+    assert_non_null(b);
+    assert_int_equal(fmt_key_value_set(&b->v[0], FMT_KEY_INTEGER, NULL, "10", 2, &why), 0);
+    assert_int_equal(fmt_key_value_set(&b->v[1], FMT_KEY_STRING, "utf8mb4", "a'b\\", 4, &why), 0);
+    return b;
+}
+
 static void fill_chunk(struct fmt_chunk *c, const char *file, uint32_t index, uint64_t base)
 {
     c->file = xstrdup(file);
@@ -110,6 +122,8 @@ static void fill_source(struct fmt_manifest *m)
     m->tool_version = xstrdup("0.1.0");
     m->source_host = xstrdup("db \"one\"\\\xc3\xa9");
     m->source_port = 3307;
+    m->source_socket = xstrdup("/run/mysqld/mysqld.sock");
+    m->source_hostname = xstrdup("db1");
     m->flavor = xstrdup("mysql");
     m->server_version = xstrdup("8.0.36");
     m->server_id = UINT32_MAX;
@@ -177,6 +191,7 @@ static struct fmt_manifest *build_full(int replica)
     t->ddl_file = xstrdup("sh%C3%B6p.t%60x-schema.sql");
     t->row_format_note = xstrdup("system-versioned: history not dumped");
     t->transactional = 1;
+    t->est_rows = 12345;
     t->rows = BIG + 5;
     add_column(t, "id", "bigint unsigned", FMT_COL_NUMBER);
     add_column(t, "j\xc3\xa9son", "json", FMT_COL_MYSQL_JSON);
@@ -188,12 +203,10 @@ static struct fmt_manifest *build_full(int replica)
     t->key[1] = xstrdup("j\xc3\xa9son");
     t->nkey = 2;
     fill_chunk(fmt_table_add_chunk(t), "c.00000.sql.zst", 0, BIG);
-    t->chunks[0].where = xstrdup("`id` < 10 AND `x` = 'a\\'b'");
-    t->chunks[0].upper = xstrdup("[10,\"a'b\"]");
+    t->chunks[0].hi = two_values(0);
     t->chunks[0].typed_values = 12;
     fill_chunk(fmt_table_add_chunk(t), "c.00001.sql.zst", 1, 0);
-    t->chunks[1].where = xstrdup("`id` >= 10");
-    t->chunks[1].lower = xstrdup("[10,\"a'b\"]");
+    t->chunks[1].lo = two_values(1);
     return m;
 }
 
@@ -212,6 +225,8 @@ static void assert_same_head(const struct fmt_manifest *a, const struct fmt_mani
     assert_same_str(a->tool_version, b->tool_version);
     assert_same_str(a->source_host, b->source_host);
     assert_int_equal(a->source_port, b->source_port);
+    assert_same_str(a->source_socket, b->source_socket);
+    assert_same_str(a->source_hostname, b->source_hostname);
     assert_same_str(a->flavor, b->flavor);
     assert_same_str(a->server_version, b->server_version);
     assert_int_equal(a->server_id, b->server_id);
@@ -243,9 +258,14 @@ static void assert_same_chunk(const struct fmt_chunk *a, const struct fmt_chunk 
 {
     assert_string_equal(a->file, b->file);
     assert_int_equal(a->index, b->index);
-    assert_same_str(a->where, b->where);
-    assert_same_str(a->lower, b->lower);
-    assert_same_str(a->upper, b->upper);
+    assert_int_equal(!a->lo, !b->lo);
+    assert_int_equal(!a->hi, !b->hi);
+    if (a->lo)
+        assert_true(fmt_bound_cmp(a->lo, b->lo) == 0 && a->lo->closed == b->lo->closed);
+    if (a->hi)
+        assert_true(fmt_bound_cmp(a->hi, b->hi) == 0 && a->hi->closed == b->hi->closed);
+    assert_null(b->v1_lower);
+    assert_null(b->v1_upper);
     assert_true(a->rows == b->rows);
     assert_true(a->raw_bytes == b->raw_bytes);
     assert_true(a->file_bytes == b->file_bytes);
@@ -262,6 +282,7 @@ static void assert_same_table(const struct fmt_table *a, const struct fmt_table 
     assert_string_equal(a->ddl_file, b->ddl_file);
     assert_same_str(a->row_format_note, b->row_format_note);
     assert_int_equal(a->transactional, b->transactional);
+    assert_int_equal(a->est_rows, b->est_rows);
     assert_true(a->rows == b->rows);
     assert_int_equal(a->ncolumns, b->ncolumns);
     for (size_t i = 0; i < a->ncolumns; i++) {
@@ -365,7 +386,8 @@ static void test_roundtrip_sparse(void **state)
     assert_false(r->coords.present);
     assert_null(r->coords.binlog_file);
     assert_int_equal(r->tables[0].nkey, 0);
-    assert_null(r->tables[0].chunks[0].where);
+    assert_null(r->tables[0].chunks[0].lo);
+    assert_null(r->tables[0].chunks[0].hi);
     free(text);
     fmt_manifest_free(r);
     fmt_manifest_free(m);
@@ -416,8 +438,13 @@ static void test_golden(void **state)
     assert_true(t->columns[1].typed_values == 0 && t->chunks[0].typed_values == 0);
     assert_int_equal(t->nkey, 1);
     assert_int_equal(t->nchunks, 2);
-    assert_string_equal(t->chunks[0].where, "`id` < 100");
-    assert_null(t->chunks[0].lower);
+    /* version 1: the bounds' SQL text, kept for load/bounds_v1.h; no typed bounds */
+    assert_int_equal(m->format_version, 1);
+    assert_string_equal(t->chunks[0].v1_upper, "100");
+    assert_null(t->chunks[0].v1_lower);
+    assert_string_equal(t->chunks[1].v1_lower, "100");
+    assert_null(t->chunks[0].lo);
+    assert_null(t->chunks[0].hi);
     assert_string_equal(t->chunks[1].file_hash, "fedcba9876543210fedcba9876543210");
     assert_string_equal(t->chunks[1].checksum, "0000000012345678");
     t = &m->tables[1];
@@ -425,7 +452,9 @@ static void test_golden(void **state)
     assert_string_equal(t->row_format_note, "no usable key: dumped sequentially");
     assert_int_equal(t->nkey, 0);
     assert_int_equal(t->columns[0].kind, FMT_COL_BINARY);
-    assert_null(t->chunks[0].where);
+    assert_null(t->chunks[0].v1_lower);
+    assert_null(t->chunks[0].v1_upper);
+    assert_false(m->include_system); /* version 1 did not record it */
     fmt_manifest_free(m);
     free(text);
 }
@@ -443,7 +472,7 @@ static const struct broken broken_files[] = {
     {"manifest-wrong-type.json", CS_ERR_FORMAT,
      "field source.port: expected a non-negative integer"},
     {"manifest-future-version.json", CS_ERR_VERSION,
-     "format version 2 is newer than this csload understands (1); use a newer csload"},
+     "format version 3 is newer than this csload understands (2); use a newer csload"},
     {"manifest-no-version.json", CS_ERR_FORMAT, "field format_version: missing"},
     {"manifest-garbled.json", CS_ERR_FORMAT, "not valid JSON at line 28"},
     {"manifest-hostile-file.json", CS_ERR_HOSTILE, "field tables[0].chunks[0].file"},
@@ -641,7 +670,7 @@ static void test_coords_json(void **state)
     assert_non_null(text);
     root = json_loads(text, 0, &jerr);
     assert_non_null(root);
-    assert_int_equal(json_integer_value(json_object_get(root, "format_version")), 1);
+    assert_int_equal(json_integer_value(json_object_get(root, "format_version")), 2);
     assert_string_equal(json_string_value(json_object_get(json_object_get(root, "source"), "host")),
                         m->source_host);
     assert_string_equal(json_string_value(json_object_get(root, "lock_mode")), "backup-lock");
@@ -785,7 +814,8 @@ static void test_accounts_sequences(void **state)
     a->file = xstrdup("odd-account.sql");
     a->grants = 4;
     a->default_roles = 1;
-    assert_int_equal(fmt_manifest_add_not_dumped(m, "triggers of shop.t (no TRIGGER privilege)"), 0);
+    assert_int_equal(fmt_manifest_add_not_dumped(m, "triggers of shop.t (no TRIGGER privilege)"),
+                     0);
     json = fmt_manifest_to_json(m, &err);
     assert_non_null(json);
     back = fmt_manifest_from_json(json, strlen(json), "m", &err);

@@ -63,6 +63,7 @@ static void fill_source(struct fmt_manifest *m)
     m->threads = 16;
     m->chunk_rows = (UINT64_C(1) << 40) + 1;
     m->chunk_bytes = (uint64_t)INT64_MAX;
+    m->include_system = 1;
     m->lock_mode = xstrdup("backup-lock");
     m->consistent = 1;
     m->consistency_note = xstrdup("proven: same position");
@@ -96,14 +97,25 @@ static void fill_object(struct fmt_manifest *m)
     o->time_zone = xstrdup("SYSTEM");
 }
 
+/* One integer and one string value, CLOSED or not. */
+static struct fmt_bound *bound2(const char *n, const char *s, int closed)
+{
+    struct fmt_bound *b = fmt_bound_new(2, closed);
+    const char *why;
+
+    assert_non_null(b);
+    assert_int_equal(fmt_key_value_set(&b->v[0], FMT_KEY_INTEGER, NULL, n, strlen(n), &why), 0);
+    assert_int_equal(fmt_key_value_set(&b->v[1], FMT_KEY_STRING, "utf8mb4", s, strlen(s), &why), 0);
+    return b;
+}
+
 static void fill_chunk(struct fmt_chunk *c, uint32_t index)
 {
     assert_non_null(c);
     c->file = xstrdup(index ? "shop.orders.00001.sql.zst" : "shop.orders.00000.sql.zst");
     c->index = index;
-    c->where = xstrdup(index ? "`id` >= 10" : "`id` < 10");
-    c->lower = xstrdup("[10]");
-    c->upper = xstrdup("[20]");
+    c->lo = bound2("10", "a'b", 1);
+    c->hi = bound2("20", "", 0);
     c->rows = (UINT64_C(1) << 33) + index;
     c->raw_bytes = 1000 + index;
     c->file_bytes = 500 + index;
@@ -236,10 +248,14 @@ static void test_chunk_meta_roundtrip(void **state)
 {
     static const char want[] =
         "{\"schema\":\"shop\",\"table\":\"orders\",\"chunk\":{"
-        "\"file\":\"shop.orders.00001.sql.zst\",\"index\":1,\"where\":\"`id` >= 10\","
-        "\"lower\":\"[10]\",\"upper\":\"[20]\",\"rows\":8589934593,\"raw_bytes\":1001,"
-        "\"file_bytes\":501,\"file_hash\":\"0000000000000000000000000000abc1\","
-        "\"checksum\":\"000000000000def1\",\"typed_values\":8}}";
+        "\"file\":\"shop.orders.00001.sql.zst\",\"index\":1,\"rows\":8589934593,"
+        "\"raw_bytes\":1001,\"file_bytes\":501,"
+        "\"file_hash\":\"0000000000000000000000000000abc1\","
+        "\"checksum\":\"000000000000def1\",\"typed_values\":8,"
+        "\"lower\":{\"closed\":true,\"values\":[{\"type\":\"integer\",\"value\":\"10\"},"
+        "{\"type\":\"string\",\"charset\":\"utf8mb4\",\"hex\":\"612762\"}]},"
+        "\"upper\":{\"closed\":false,\"values\":[{\"type\":\"integer\",\"value\":\"20\"},"
+        "{\"type\":\"string\",\"charset\":\"utf8mb4\",\"hex\":\"\"}]}}}";
     struct fmt_manifest *m = build_every();
     struct fmt_chunk c;
     struct cs_error err;

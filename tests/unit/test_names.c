@@ -138,10 +138,8 @@ static void test_file_names(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_encode_basic),
-        cmocka_unit_test(test_every_byte_is_safe),
-        cmocka_unit_test(test_long_names),
-        cmocka_unit_test(test_encode_appends),
+        cmocka_unit_test(test_encode_basic), cmocka_unit_test(test_every_byte_is_safe),
+        cmocka_unit_test(test_long_names),   cmocka_unit_test(test_encode_appends),
         cmocka_unit_test(test_file_names),
     };
 

@@ -152,8 +152,8 @@ static size_t check_split(uint64_t lo, uint64_t hi, int is_unsigned, uint64_t ns
             k = lo + (uint64_t)((u128)rng() % span);
         }
         if (intervals_holding(b, nb, k) != 1)
-            fail_msg("%s..%s n=%" PRIu64 ": key %" PRIu64 " in %u intervals", smin, smax,
-                     nslices, k, intervals_holding(b, nb, k));
+            fail_msg("%s..%s n=%" PRIu64 ": key %" PRIu64 " in %u intervals", smin, smax, nslices,
+                     k, intervals_holding(b, nb, k));
     }
     free(b);
     free_bounds(bounds, nb);
@@ -200,14 +200,25 @@ static void assert_buf(struct cs_buf *b, const char *want)
     assert_int_equal(b->len, strlen(want));
 }
 
+/* VAL of column C through dump_key_new: its typed value's literal. */
 static void expect_literal(const struct dump_column *c, const char *val, size_t len,
                            const char *want)
 {
+    struct dump_column col = *c;
+    size_t key[] = {0}, pos[] = {0};
+    struct dump_table t = table(&col, 1, key, 1);
+    char *row[] = {(char *)val};
+    unsigned long lens[] = {(unsigned long)len};
     struct cs_buf b = CS_BUF_INIT;
+    const char *why = NULL;
+    struct fmt_bound *k = dump_key_new(&t, row, lens, pos, 1, &why);
 
-    dump_plan_literal(&b, c, val, len);
+    if (!k)
+        fail_msg("%s \"%.*s\": %s", c->data_type, (int)len, val, why);
+    fmt_key_value_sql(&b, &k->v[0]);
     assert_buf(&b, want);
     cs_buf_release(&b);
+    fmt_bound_free(k);
 }
 
 /* ---- dump_plan_int_bounds ---------------------------------------------- */
@@ -292,15 +303,15 @@ static void test_bounds_bad_input(void **state)
         const char *min, *max;
         int is_unsigned;
     } bad[] = {
-        {"10", "1", 0},                               /* max < min */
-        {"1", "-1", 0},                               /* max < min, signed */
-        {"abc", "10", 0},                             /* not a number */
-        {"1", "10x", 0},                              /* trailing junk */
-        {"", "10", 1},                                /* empty */
-        {"1", "", 1},                                 /* empty */
-        {"0", "9223372036854775808", 0},              /* signed overflow */
-        {"-9223372036854775809", "0", 0},             /* signed underflow */
-        {"0", "18446744073709551616", 1},             /* unsigned overflow */
+        {"10", "1", 0},                   /* max < min */
+        {"1", "-1", 0},                   /* max < min, signed */
+        {"abc", "10", 0},                 /* not a number */
+        {"1", "10x", 0},                  /* trailing junk */
+        {"", "10", 1},                    /* empty */
+        {"1", "", 1},                     /* empty */
+        {"0", "9223372036854775808", 0},  /* signed overflow */
+        {"-9223372036854775809", "0", 0}, /* signed underflow */
+        {"0", "18446744073709551616", 1}, /* unsigned overflow */
         {"18446744073709551615", "18446744073709551614", 1},
     };
 
@@ -309,8 +320,8 @@ static void test_bounds_bad_input(void **state)
         char **b = (char **)&b;
         size_t n = 99;
         print_message("'%s'..'%s'\n", bad[i].min, bad[i].max);
-        assert_int_equal(dump_plan_int_bounds(bad[i].min, bad[i].max, bad[i].is_unsigned, 4, &b, &n),
-                         -1);
+        assert_int_equal(
+            dump_plan_int_bounds(bad[i].min, bad[i].max, bad[i].is_unsigned, 4, &b, &n), -1);
         assert_null(b);
         assert_int_equal(n, 0);
     }
@@ -405,16 +416,27 @@ static void test_literal_kinds(void **state)
     expect_literal(&num, "12345", 3, "123");
 
     /* binary: 0x hex, every byte */
-    expect_literal(&bin, "\x00\xff" "ab", 4, "0x00FF6162");
+    expect_literal(&bin,
+                   "\x00\xff"
+                   "ab",
+                   4, "0x00FF6162");
     expect_literal(&bin, "", 0, "X''");
 
     /* temporal values carry no charset: quoted */
     expect_literal(&dt, "2024-02-29 23:59:59.123456", 26, "'2024-02-29 23:59:59.123456'");
     expect_literal(&date, "0000-00-00", 10, "'0000-00-00'");
-    /* a string without a charset is quoted and escaped */
-    expect_literal(&date, "it's", 4, "'it\\'s'");
+    /* a date that is not one is refused, never quoted */
+    {
+        size_t key[] = {0}, pos[] = {0};
+        struct dump_table t = table(&date, 1, key, 1);
+        char *row[] = {(char *)"it's"};
+        unsigned long lens[] = {4};
+        const char *why = NULL;
+        assert_null(dump_key_new(&t, row, lens, pos, 1, &why));
+        assert_non_null(strstr(why, "a date or time"));
+    }
     expect_literal(&uuid, "123e4567-e89b-12d3-a456-426614174000", 36,
-                   "'123e4567-e89b-12d3-a456-426614174000'");
+                   "_utf8mb4'123e4567-e89b-12d3-a456-426614174000'");
 }
 
 /*
@@ -428,19 +450,13 @@ static void test_literal_charset_string(void **state)
 {
     struct dump_column l1 = column("name", "varchar", "latin1", FMT_COL_STRING);
     struct dump_column u8 = column("name", "char", "utf8mb4", FMT_COL_STRING);
-    struct cs_buf b = CS_BUF_INIT;
 
     (void)state;
     expect_literal(&l1, "ab", 2, "_latin1 0x6162");
     expect_literal(&u8, "\xc3\xa9", 2, "_utf8mb4 0xC3A9");
     expect_literal(&l1, "a'b\\", 4, "_latin1 0x6127625C");
 
-    dump_plan_literal(&b, &l1, "", 0);
-    assert_false(cs_buf_failed(&b));
-    assert_non_null(b.data);
-    if (strcmp(b.data, "_latin1 X''") != 0 && strcmp(b.data, "_latin1''") != 0)
-        fail_msg("empty latin1 string: got \"%s\"", b.data);
-    cs_buf_release(&b);
+    expect_literal(&l1, "", 0, "_latin1 X''");
 }
 
 /* ---- key usability ------------------------------------------------------ */
@@ -454,8 +470,7 @@ static void test_key_usable(void **state)
         column("name", "varchar", "utf8mb4", FMT_COL_STRING),
         column("e2", "ENUM", "latin1", FMT_COL_STRING),
     };
-    size_t k_id[] = {0}, k_enum[] = {1}, k_id_set[] = {0, 2}, k_name_id[] = {3, 0},
-           k_upper[] = {4};
+    size_t k_id[] = {0}, k_enum[] = {1}, k_id_set[] = {0, 2}, k_name_id[] = {3, 0}, k_upper[] = {4};
     struct dump_table t;
 
     (void)state;
@@ -473,359 +488,82 @@ static void test_key_usable(void **state)
     assert_int_equal(dump_plan_key_usable(&t), 0);
 }
 
-/* ---- WHERE -------------------------------------------------------------- */
-
-static void expect_where(const struct dump_table *t, const struct dump_key *lo,
-                         const struct dump_key *hi, const char *want)
-{
-    struct cs_buf b = CS_BUF_INIT;
-
-    dump_plan_where(&b, t, lo, hi);
-    assert_buf(&b, want);
-    cs_buf_release(&b);
-}
-
-static void test_where_single(void **state)
-{
-    struct dump_column cols[] = {column("id", "int", NULL, FMT_COL_NUMBER)};
-    size_t key[] = {0};
-    struct dump_table t = table(cols, 1, key, 1);
-    char *lo_lit[] = {(char *)"5"}, *hi_lit[] = {(char *)"9"};
-    struct dump_key lo = {1, lo_lit, lo_lit}, hi = {1, hi_lit, hi_lit};
-
-    (void)state;
-    expect_where(&t, &lo, &hi, "((`id` >= 5)) AND ((`id` < 9))");
-    expect_where(&t, &lo, NULL, "((`id` >= 5))");
-    expect_where(&t, NULL, &hi, "((`id` < 9))");
-    expect_where(&t, NULL, NULL, "");
-}
-
-static void test_where_appends(void **state)
-{
-    struct dump_column cols[] = {column("id", "int", NULL, FMT_COL_NUMBER)};
-    size_t key[] = {0};
-    struct dump_table t = table(cols, 1, key, 1);
-    char *lit[] = {(char *)"-3"};
-    struct dump_key lo = {1, lit, lit};
-    struct cs_buf b = CS_BUF_INIT;
-
-    (void)state;
-    cs_buf_puts(&b, "SELECT 1 FROM t WHERE ");
-    dump_plan_where(&b, &t, &lo, NULL);
-    assert_buf(&b, "SELECT 1 FROM t WHERE ((`id` >= -3))");
-    cs_buf_release(&b);
-}
-
-static void test_where_composite(void **state)
-{
-    /* the key order (a, b, c) is not the column order */
-    struct dump_column cols[] = {
-        column("c", "int", NULL, FMT_COL_NUMBER),
-        column("b", "varchar", NULL, FMT_COL_STRING),
-        column("a", "int", NULL, FMT_COL_NUMBER),
-        column("payload", "blob", NULL, FMT_COL_BINARY),
-    };
-    size_t key2[] = {2, 1}, key3[] = {2, 1, 0};
-    char *lo2[] = {(char *)"1", (char *)"'x'"}, *hi2[] = {(char *)"3", (char *)"'y'"};
-    char *lo3[] = {(char *)"1", (char *)"2", (char *)"3"};
-    char *hi3[] = {(char *)"4", (char *)"5", (char *)"6"};
-    struct dump_key klo2 = {2, lo2, lo2}, khi2 = {2, hi2, hi2};
-    struct dump_key klo3 = {3, lo3, lo3}, khi3 = {3, hi3, hi3};
-    struct dump_table t;
-
-    (void)state;
-    t = table(cols, N(cols), key2, 2);
-    expect_where(&t, &klo2, &khi2,
-                 "((`a` > 1) OR (`a` = 1 AND `b` >= 'x')) AND "
-                 "((`a` < 3) OR (`a` = 3 AND `b` < 'y'))");
-    expect_where(&t, &klo2, NULL, "((`a` > 1) OR (`a` = 1 AND `b` >= 'x'))");
-    expect_where(&t, NULL, &khi2, "((`a` < 3) OR (`a` = 3 AND `b` < 'y'))");
-
-    t = table(cols, N(cols), key3, 3);
-    expect_where(&t, &klo3, NULL,
-                 "((`a` > 1) OR (`a` = 1 AND `b` > 2) OR (`a` = 1 AND `b` = 2 AND `c` >= 3))");
-    expect_where(&t, NULL, &khi3,
-                 "((`a` < 4) OR (`a` = 4 AND `b` < 5) OR (`a` = 4 AND `b` = 5 AND `c` < 6))");
-    expect_where(&t, &klo3, &khi3,
-                 "((`a` > 1) OR (`a` = 1 AND `b` > 2) OR (`a` = 1 AND `b` = 2 AND `c` >= 3))"
-                 " AND "
-                 "((`a` < 4) OR (`a` = 4 AND `b` < 5) OR (`a` = 4 AND `b` = 5 AND `c` < 6))");
-}
-
-/* A tiny evaluator for the predicates dump_plan_where builds over integer
- * keys: expr = term {OR term}; term = factor {AND factor};
- * factor = "(" expr ")" | `ident` op integer.  Column values come from ROW
- * by the column's position in the key. */
-struct ev {
-    const char *p;
-    const struct dump_table *t;
-    const int *row;
-};
-
-static void ev_space(struct ev *e)
-{
-    while (*e->p == ' ')
-        e->p++;
-}
-
-static int ev_word(struct ev *e, const char *w)
-{
-    size_t n = strlen(w);
-
-    ev_space(e);
-    if (strncmp(e->p, w, n) || e->p[n] != ' ')
-        return 0;
-    e->p += n;
-    return 1;
-}
-
-static int ev_expr(struct ev *e);
-
-static int ev_column(struct ev *e)
-{
-    char name[64];
-    size_t n = 0;
-
-    if (*e->p != '`')
-        fail_msg("expected an identifier at \"%s\"", e->p);
-    for (e->p++;; e->p++) {
-        if (*e->p == '\0')
-            fail_msg("unterminated identifier");
-        if (*e->p == '`' && e->p[1] != '`')
-            break;
-        if (*e->p == '`')
-            e->p++; /* doubled */
-        assert_true(n + 1 < sizeof(name));
-        name[n++] = *e->p;
-    }
-    e->p++;
-    name[n] = '\0';
-    for (size_t i = 0; i < e->t->nkey; i++)
-        if (!strcmp(e->t->cols[e->t->key[i]].name, name))
-            return e->row[i];
-    fail_msg("unknown column %s", name);
-    return 0;
-}
-
-static int ev_factor(struct ev *e)
-{
-    int v, lhs;
-    long rhs;
-    char *end;
-    const char *op;
-
-    ev_space(e);
-    if (*e->p == '(') {
-        e->p++;
-        v = ev_expr(e);
-        ev_space(e);
-        if (*e->p != ')')
-            fail_msg("expected ) at \"%s\"", e->p);
-        e->p++;
-        return v;
-    }
-    lhs = ev_column(e);
-    ev_space(e);
-    op = e->p;
-    while (*e->p == '<' || *e->p == '>' || *e->p == '=')
-        e->p++;
-    ev_space(e);
-    rhs = strtol(e->p, &end, 10);
-    if (end == e->p)
-        fail_msg("expected a number at \"%s\"", e->p);
-    e->p = end;
-    if (!strncmp(op, ">= ", 3))
-        return lhs >= rhs;
-    if (!strncmp(op, "<= ", 3))
-        return lhs <= rhs;
-    if (!strncmp(op, "> ", 2))
-        return lhs > rhs;
-    if (!strncmp(op, "< ", 2))
-        return lhs < rhs;
-    if (!strncmp(op, "= ", 2))
-        return lhs == rhs;
-    fail_msg("unknown operator at \"%s\"", op);
-    return 0;
-}
-
-static int ev_term(struct ev *e)
-{
-    int v = ev_factor(e);
-
-    while (ev_word(e, "AND"))
-        v &= ev_factor(e);
-    return v;
-}
-
-static int ev_expr(struct ev *e)
-{
-    int v = ev_term(e);
-
-    while (ev_word(e, "OR"))
-        v |= ev_term(e);
-    return v;
-}
-
-static int eval_where(const char *where, const struct dump_table *t, const int *row)
-{
-    struct ev e = {where, t, row};
-    int v;
-
-    if (!*where)
-        return 1; /* no predicate: every row */
-    v = ev_expr(&e);
-    ev_space(&e);
-    if (*e.p)
-        fail_msg("trailing text \"%s\" in \"%s\"", e.p, where);
-    return v;
-}
-
-static int lex_cmp(const int *x, const int *y, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (x[i] != y[i])
-            return x[i] < y[i] ? -1 : 1;
-    return 0;
-}
-
-/* Every tuple of {-1..3}^n: the generated predicate holds exactly when
- * lo <= key < hi lexicographically (NULL bounds open). */
-static void check_where_semantics(size_t n, const int *lo, const int *hi)
-{
-    struct dump_column cols[] = {
-        column("c", "int", NULL, FMT_COL_NUMBER),
-        column("x`y", "int", NULL, FMT_COL_NUMBER),
-        column("a", "int", NULL, FMT_COL_NUMBER),
-    };
-    size_t key[] = {2, 1, 0};
-    char lo_buf[3][8], hi_buf[3][8];
-    char *lo_lit[3], *hi_lit[3];
-    struct dump_key klo = {n, lo_lit, lo_lit}, khi = {n, hi_lit, hi_lit};
-    struct dump_table t = table(cols, N(cols), key, n);
-    struct cs_buf b = CS_BUF_INIT;
-    int row[3] = {0, 0, 0};
-    unsigned total = 1;
-
-    for (size_t i = 0; i < n; i++) {
-        snprintf(lo_buf[i], sizeof(lo_buf[i]), "%d", lo ? lo[i] : 0);
-        snprintf(hi_buf[i], sizeof(hi_buf[i]), "%d", hi ? hi[i] : 0);
-        lo_lit[i] = lo_buf[i];
-        hi_lit[i] = hi_buf[i];
-        total *= 5;
-    }
-    dump_plan_where(&b, &t, lo ? &klo : NULL, hi ? &khi : NULL);
-    assert_false(cs_buf_failed(&b));
-    for (unsigned r = 0; r < total; r++) {
-        unsigned x = r;
-        int want, got;
-        for (size_t i = 0; i < n; i++, x /= 5)
-            row[i] = (int)(x % 5) - 1;
-        want = (!lo || lex_cmp(row, lo, n) >= 0) && (!hi || lex_cmp(row, hi, n) < 0);
-        got = eval_where(b.len ? b.data : "", &t, row);
-        if (got != want)
-            fail_msg("\"%s\" on (%d,%d,%d): got %d, want %d", b.len ? b.data : "", row[0],
-                     row[1], row[2], got, want);
-    }
-    cs_buf_release(&b);
-}
-
-static void test_where_semantics(void **state)
-{
-    (void)state;
-    for (int i = 0; i < 300; i++) {
-        size_t n = 1 + (size_t)(rng() % 3);
-        int lo[3], hi[3];
-        unsigned open = (unsigned)(rng() % 6);
-        for (size_t j = 0; j < 3; j++) {
-            lo[j] = (int)(rng() % 5) - 1;
-            hi[j] = (int)(rng() % 5) - 1;
-        }
-        check_where_semantics(n, open == 0 ? NULL : lo, open == 1 ? NULL : hi);
-    }
-    check_where_semantics(3, NULL, NULL);
-}
-
-static void test_where_backticks(void **state)
-{
-    struct dump_column cols[] = {
-        column("we`ird", "int", NULL, FMT_COL_NUMBER),
-        column("``", "int", NULL, FMT_COL_NUMBER),
-    };
-    size_t key[] = {0, 1};
-    char *lit[] = {(char *)"1", (char *)"2"};
-    struct dump_key k = {2, lit, lit};
-    struct dump_table t = table(cols, N(cols), key, 2);
-
-    (void)state;
-    expect_where(&t, NULL, &k, "((`we``ird` < 1) OR (`we``ird` = 1 AND `````` < 2))");
-}
-
 /* ---- keys --------------------------------------------------------------- */
 
-static void test_key_new_sql_dup(void **state)
+static void test_key_new_typed_dup(void **state)
 {
     struct dump_column cols[] = {
         column("junk", "text", "utf8mb4", FMT_COL_STRING),
         column("id", "bigint", NULL, FMT_COL_NUMBER),
         column("h", "binary", NULL, FMT_COL_BINARY),
         column("d", "date", NULL, FMT_COL_STRING),
+        {.name = (char *)"s",
+         .type = (char *)"varchar",
+         .data_type = (char *)"varchar",
+         .charset = (char *)"latin1",
+         .collation = (char *)"latin1_swedish_ci",
+         .kind = FMT_COL_STRING},
+        column("p", "decimal", NULL, FMT_COL_NUMBER),
+        column("x", "double", NULL, FMT_COL_NUMBER),
+        column("u", "uuid", NULL, FMT_COL_UTF8TEXT),
+        column("b", "bit", NULL, FMT_COL_BIT),
     };
-    size_t key[] = {1, 2, 3};
-    struct dump_table t = table(cols, N(cols), key, 3);
-    /* a row as the server sends it: (junk, h, id, d) selected in another order */
-    char *row[] = {(char *)"zzz", (char *)"\x00\x02", (char *)"77", (char *)"2024-01-01"};
-    unsigned long lens[] = {3, 2, 2, 10};
-    size_t pos[] = {2, 1, 3};
-    struct dump_key *k, *d;
-    char *sql;
+    size_t key[] = {1, 2, 3, 4, 5, 6, 7, 8};
+    struct dump_table t = table(cols, N(cols), key, 8);
+    /* a row as the server sends it, selected in another order */
+    char *row[] = {(char *)"zzz",   (char *)"\x00\x02",
+                   (char *)"77",    (char *)"2024-01-01",
+                   (char *)"a'b",   (char *)"-1.50",
+                   (char *)"1e300", (char *)"123e4567-e89b-12d3-a456-426614174000",
+                   (char *)"5"};
+    unsigned long lens[] = {3, 2, 2, 10, 3, 5, 5, 36, 1};
+    size_t pos[] = {2, 1, 3, 4, 5, 6, 7, 8};
+    static const enum fmt_key_type want[] = {FMT_KEY_INTEGER, FMT_KEY_BINARY,  FMT_KEY_TEMPORAL,
+                                             FMT_KEY_STRING,  FMT_KEY_DECIMAL, FMT_KEY_FLOAT,
+                                             FMT_KEY_TEXT,    FMT_KEY_INTEGER};
+    struct fmt_bound *k, *d;
+    char *text;
+    const char *why;
 
     (void)state;
-    k = dump_key_new(&t, row, lens, pos);
+    k = dump_key_new(&t, row, lens, pos, 0, &why);
     assert_non_null(k);
-    assert_int_equal(k->n, 3);
-    assert_string_equal(k->lit[0], "77");
-    assert_string_equal(k->lit[1], "0x0002"); /* all LEN bytes, past the NUL */
-    assert_string_equal(k->lit[2], "'2024-01-01'");
-    assert_string_equal(k->text[0], "77");
-    assert_string_equal(k->text[2], "2024-01-01");
+    assert_int_equal(k->n, 8);
+    assert_false(k->closed);
+    for (size_t i = 0; i < 8; i++)
+        assert_int_equal(k->v[i].type, want[i]);
+    assert_string_equal(k->v[3].charset, "latin1");
+    assert_string_equal(k->v[3].collation, "latin1_swedish_ci"); /* the column's */
+    assert_int_equal(k->v[1].len, 2);                            /* all LEN bytes, past the NUL */
+    text = fmt_bound_text(k);
+    assert_string_equal(text, "77, 0x0002, '2024-01-01', _latin1 0x612762, -1.50, 1e300, "
+                              "_utf8mb4'123e4567-e89b-12d3-a456-426614174000', 5");
+    free(text);
 
-    sql = dump_plan_key_sql(k);
-    assert_non_null(sql);
-    assert_string_equal(sql, "77, 0x0002, '2024-01-01'");
-    free(sql);
-    assert_null(dump_plan_key_sql(NULL));
-
-    d = dump_key_dup(k);
+    d = dump_key_as(k, 1);
     assert_non_null(d);
-    assert_int_equal(d->n, 3);
-    for (size_t i = 0; i < 3; i++) {
-        assert_true(d->lit[i] != k->lit[i]);
-        assert_string_equal(d->lit[i], k->lit[i]);
-        assert_string_equal(d->text[i], k->text[i]);
-    }
-    dump_key_free(k);
-    dump_key_free(d);
-    dump_key_free(NULL);
-    assert_null(dump_key_dup(NULL));
+    assert_true(d->closed);
+    assert_string_equal(d->v[3].collation, "latin1_swedish_ci");
+    assert_int_equal(fmt_bound_cmp(d, k), 0);
+    assert_true(d->v[0].data != k->v[0].data);
+    fmt_bound_free(k);
+    fmt_bound_free(d);
+    fmt_bound_free(NULL);
+    assert_null(dump_key_as(NULL, 1));
+    /* a NULL in the key (it never is: NOT NULL keys) is refused, not written */
+    row[2] = NULL;
+    assert_null(dump_key_new(&t, row, lens, pos, 1, &why));
+    assert_non_null(strstr(why, "NULL"));
     dump_unit_free(NULL);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_bounds_exact),
-        cmocka_unit_test(test_bounds_nothing_to_split),
-        cmocka_unit_test(test_bounds_bad_input),
-        cmocka_unit_test(test_bounds_random),
-        cmocka_unit_test(test_literal_kinds),
-        cmocka_unit_test(test_literal_charset_string),
-        cmocka_unit_test(test_key_usable),
-        cmocka_unit_test(test_where_single),
-        cmocka_unit_test(test_where_appends),
-        cmocka_unit_test(test_where_composite),
-        cmocka_unit_test(test_where_semantics),
-        cmocka_unit_test(test_where_backticks),
-        cmocka_unit_test(test_key_new_sql_dup),
+        cmocka_unit_test(test_bounds_exact),     cmocka_unit_test(test_bounds_nothing_to_split),
+        cmocka_unit_test(test_bounds_bad_input), cmocka_unit_test(test_bounds_random),
+        cmocka_unit_test(test_literal_kinds),    cmocka_unit_test(test_literal_charset_string),
+        cmocka_unit_test(test_key_usable),       cmocka_unit_test(test_key_new_typed_dup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -70,13 +70,12 @@ static void test_privs_mysql8_root(void **state)
 
     (void)state;
     assert_int_equal(dump_privs_parse(g, 1), DUMP_PRIV_RELOAD | DUMP_PRIV_PROCESS |
-                                                 DUMP_PRIV_BINLOG_MONITOR |
-                                                 DUMP_PRIV_LOCK_TABLES);
+                                                 DUMP_PRIV_BINLOG_MONITOR | DUMP_PRIV_LOCK_TABLES);
     assert_int_equal(dump_privs_parse(g + 1, 1), DUMP_PRIV_BACKUP_ADMIN);
     assert_int_equal(dump_privs_parse(g + 2, 1), 0);
-    assert_int_equal(dump_privs_parse(g, N(g)),
-                     DUMP_PRIV_RELOAD | DUMP_PRIV_PROCESS | DUMP_PRIV_BINLOG_MONITOR |
-                         DUMP_PRIV_LOCK_TABLES | DUMP_PRIV_BACKUP_ADMIN);
+    assert_int_equal(dump_privs_parse(g, N(g)), DUMP_PRIV_RELOAD | DUMP_PRIV_PROCESS |
+                                                    DUMP_PRIV_BINLOG_MONITOR |
+                                                    DUMP_PRIV_LOCK_TABLES | DUMP_PRIV_BACKUP_ADMIN);
 }
 
 static void test_privs_mariadb_root(void **state)
@@ -111,8 +110,7 @@ static void test_privs_schema_level(void **state)
     assert_int_equal(privs1("GRANT SELECT, LOCK TABLES, SHOW VIEW ON `app`.* TO 'u'@'%'"),
                      DUMP_PRIV_LOCK_TABLES);
     /* ALL on a schema is LOCK TABLES there, never RELOAD */
-    assert_int_equal(privs1("GRANT ALL PRIVILEGES ON `app`.* TO `u`@`%`"),
-                     DUMP_PRIV_LOCK_TABLES);
+    assert_int_equal(privs1("GRANT ALL PRIVILEGES ON `app`.* TO `u`@`%`"), DUMP_PRIV_LOCK_TABLES);
     /* a table-level grant is not global */
     assert_int_equal(privs1("GRANT SELECT, RELOAD ON `app`.`t` TO `u`@`%`"), 0);
 }
@@ -136,11 +134,11 @@ static void test_privs_mariadb_105(void **state)
 static void test_privs_not_fooled(void **state)
 {
     static const char *const g[] = {
-        "Grants for u@%",                                  /* a header, not a grant */
-        "REVOKE RELOAD ON *.* FROM `u`@`%`",               /* not a GRANT */
-        "GRANT `dump_role`@`%` TO `u`@`%`",                /* a role, no ON */
-        "GRANT SELECT ON `reload`.* TO `u`@`%`",           /* the word is the schema */
-        "GRANT SELECT ON *.* TO `backup_admin`@`%`",       /* the word is the user */
+        "Grants for u@%",                            /* a header, not a grant */
+        "REVOKE RELOAD ON *.* FROM `u`@`%`",         /* not a GRANT */
+        "GRANT `dump_role`@`%` TO `u`@`%`",          /* a role, no ON */
+        "GRANT SELECT ON `reload`.* TO `u`@`%`",     /* the word is the schema */
+        "GRANT SELECT ON *.* TO `backup_admin`@`%`", /* the word is the user */
         "GRANT SELECT ON *.* TO `u`@`%` IDENTIFIED BY PASSWORD '*RELOAD'",
     };
 
@@ -171,8 +169,7 @@ static void test_resolve_auto(void **state)
         /* MariaDB with BACKUP STAGE (10.4.1+) */
         assert_int_equal(resolve("10.11.19-MariaDB-0+deb12u1-log", DUMP_PRIV_RELOAD, nontrx),
                          DUMP_LOCK_BACKUP_STAGE);
-        assert_int_equal(resolve("11.4.2-MariaDB", DUMP_PRIV_ALL, nontrx),
-                         DUMP_LOCK_BACKUP_STAGE);
+        assert_int_equal(resolve("11.4.2-MariaDB", DUMP_PRIV_ALL, nontrx), DUMP_LOCK_BACKUP_STAGE);
         assert_int_equal(resolve("10.4.1-MariaDB", DUMP_PRIV_RELOAD, nontrx),
                          DUMP_LOCK_BACKUP_STAGE);
         /* without RELOAD: LOCK TABLES */
@@ -255,7 +252,7 @@ static void test_auto_matrix(void **state)
             for (int log_bin = 0; log_bin <= 1; log_bin++) {
                 for (size_t nontrx = 0; nontrx <= 2; nontrx++) {
                     int reload = (privs & DUMP_PRIV_RELOAD) != 0;
-                    enum dump_lock_mode want = !reload ? DUMP_LOCK_LOCK_TABLES
+                    enum dump_lock_mode want = !reload                   ? DUMP_LOCK_LOCK_TABLES
                                                : servers[i].backup_stage ? DUMP_LOCK_BACKUP_STAGE
                                                                          : DUMP_LOCK_FTWRL;
                     struct dump_lock_decision d;
@@ -337,8 +334,8 @@ static void test_processlist_table(void **state)
     } cases[] = {
         {"9.7.0", 1, "performance_schema.processlist"},
         {"8.0.22", 1, "performance_schema.processlist"},
-        {"8.0.21", 1, "information_schema.PROCESSLIST"},  /* no such table yet */
-        {"8.4.3", 0, "information_schema.PROCESSLIST"},   /* performance_schema off */
+        {"8.0.21", 1, "information_schema.PROCESSLIST"}, /* no such table yet */
+        {"8.4.3", 0, "information_schema.PROCESSLIST"},  /* performance_schema off */
         {"5.7.44", 1, "information_schema.PROCESSLIST"},
         {"11.8.2-MariaDB", 1, "information_schema.PROCESSLIST"},
         {"10.11.19-MariaDB-log", 0, "information_schema.PROCESSLIST"},

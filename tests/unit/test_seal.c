@@ -15,8 +15,9 @@
 
 #include "format/seal.h"
 
-static struct fmt_seal_key key_a = {{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18,
-                                     19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32}};
+static struct fmt_seal_key key_a = {{1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11,
+                                     12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+                                     23, 24, 25, 26, 27, 28, 29, 30, 31, 32}};
 
 /* Seal N pattern bytes into a malloc'd buffer (*out, *outlen). */
 static void seal(const struct fmt_seal_key *k, size_t n, unsigned char **out, size_t *outlen)
@@ -52,7 +53,8 @@ static void seal(const struct fmt_seal_key *k, size_t n, unsigned char **out, si
 static ssize_t unseal(const struct fmt_seal_key *k, const unsigned char *c, size_t n,
                       unsigned char **plain, struct cs_error *err)
 {
-    struct fmt_source *src = fmt_source_unseal_new(fmt_source_memory_new(c, n, err), k, "f.cse", err);
+    struct fmt_source *src =
+        fmt_source_unseal_new(fmt_source_memory_new(c, n, err), k, "f.cse", err);
     size_t cap = n + 16, got = 0;
     ssize_t r;
 
@@ -65,8 +67,13 @@ static ssize_t unseal(const struct fmt_seal_key *k, const unsigned char *c, size
 
 static void test_round_trip(void **state)
 {
-    const size_t sizes[] = {0, 1, FMT_SEAL_SEGMENT - 1, FMT_SEAL_SEGMENT, FMT_SEAL_SEGMENT + 1,
-                            2 * FMT_SEAL_SEGMENT, 300000};
+    const size_t sizes[] = {0,
+                            1,
+                            FMT_SEAL_SEGMENT - 1,
+                            FMT_SEAL_SEGMENT,
+                            FMT_SEAL_SEGMENT + 1,
+                            2 * FMT_SEAL_SEGMENT,
+                            300000};
     (void)state;
     for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
         unsigned char *c, *p;

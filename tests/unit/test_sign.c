@@ -50,16 +50,20 @@ static void test_sign_verify(void **state)
     assert_non_null(bp);
 
     assert_int_equal(fmt_sign_data(a, msg, strlen(msg), &sig, &err), 0);
-    assert_int_equal(fmt_sign_verify(ap, msg, strlen(msg), sig.data, sig.len, "manifest.json", &err), 0);
+    assert_int_equal(
+        fmt_sign_verify(ap, msg, strlen(msg), sig.data, sig.len, "manifest.json", &err), 0);
     /* one changed byte */
     memcpy(changed, msg, sizeof(msg));
     changed[5] ^= 1;
-    assert_int_equal(fmt_sign_verify(ap, changed, strlen(changed), sig.data, sig.len, "manifest.json", &err), -1);
+    assert_int_equal(
+        fmt_sign_verify(ap, changed, strlen(changed), sig.data, sig.len, "manifest.json", &err),
+        -1);
     assert_int_equal(err.code, CS_ERR_CHECKSUM);
     assert_non_null(strstr(err.msg, "changed after it was signed"));
     /* signed by b, verified with a */
     assert_int_equal(fmt_sign_data(b, msg, strlen(msg), &sig_b, &err), 0);
-    assert_int_equal(fmt_sign_verify(ap, msg, strlen(msg), sig_b.data, sig_b.len, "manifest.json", &err), -1);
+    assert_int_equal(
+        fmt_sign_verify(ap, msg, strlen(msg), sig_b.data, sig_b.len, "manifest.json", &err), -1);
     assert_non_null(strstr(err.msg, "signed with another key"));
     /* a public key cannot sign; garbled signature files */
     assert_int_equal(fmt_sign_data(ap, msg, strlen(msg), &sig, &err), -1);

@@ -16,24 +16,30 @@
 #define EMPTY_SHA "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 #define SUITE_TIME ((time_t)1440938160) /* 20150830T123600Z */
 
-static const struct cs_sigv4_creds suite_creds = {
-    "AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", NULL};
+static const struct cs_sigv4_creds suite_creds = {"AKIDEXAMPLE",
+                                                  "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", NULL};
 
 static void sign_suite(const char *path, const struct cs_sigv4_param *params, size_t np,
                        const char *const *headers, size_t nh, struct cs_sigv4_result *out)
 {
-    struct cs_sigv4_request req = {
-        .method = "GET", .host = "example.amazonaws.com", .path = path, .params = params,
-        .nparams = np, .headers = headers, .nheaders = nh, .payload_hash = EMPTY_SHA,
-        .region = "us-east-1", .service = "service", .when = SUITE_TIME};
+    struct cs_sigv4_request req = {.method = "GET",
+                                   .host = "example.amazonaws.com",
+                                   .path = path,
+                                   .params = params,
+                                   .nparams = np,
+                                   .headers = headers,
+                                   .nheaders = nh,
+                                   .payload_hash = EMPTY_SHA,
+                                   .region = "us-east-1",
+                                   .service = "service",
+                                   .when = SUITE_TIME};
     struct cs_error err;
 
     cs_error_clear(&err);
     assert_int_equal(cs_sigv4_sign(&req, &suite_creds, out, &err), 0);
 }
 
-static void expect_sig(const struct cs_sigv4_result *r, const char *signed_headers,
-                       const char *sig)
+static void expect_sig(const struct cs_sigv4_result *r, const char *signed_headers, const char *sig)
 {
     char want[512];
 
@@ -50,11 +56,13 @@ static void test_vanilla(void **state)
 
     (void)state;
     sign_suite("/", NULL, 0, NULL, 0, &r);
-    assert_string_equal(r.canonical.data, "GET\n/\n\nhost:example.amazonaws.com\n"
-                                          "x-amz-date:20150830T123600Z\n\nhost;x-amz-date\n" EMPTY_SHA);
-    assert_string_equal(r.string_to_sign.data,
-                        "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/service/"
-                        "aws4_request\nbb579772317eb040ac9ed261061d46c1f17a8133879d6129b6e1c25292927e63");
+    assert_string_equal(r.canonical.data,
+                        "GET\n/\n\nhost:example.amazonaws.com\n"
+                        "x-amz-date:20150830T123600Z\n\nhost;x-amz-date\n" EMPTY_SHA);
+    assert_string_equal(
+        r.string_to_sign.data,
+        "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/service/"
+        "aws4_request\nbb579772317eb040ac9ed261061d46c1f17a8133879d6129b6e1c25292927e63");
     expect_sig(&r, "host;x-amz-date",
                "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
     assert_string_equal(r.amz_date.data, "20150830T123600Z");
@@ -94,8 +102,8 @@ static void test_path_encoding(void **state)
     struct cs_sigv4_result r;
 
     (void)state;
-    sign_suite("/-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", NULL, 0,
-               NULL, 0, &r);
+    sign_suite("/-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", NULL, 0, NULL,
+               0, &r);
     expect_sig(&r, "host;x-amz-date",
                "07ef7494c76fa4850883e2b006601f940f8a34d404d0cfa977f52a65bbf5f24f");
     cs_sigv4_result_release(&r);
@@ -132,11 +140,17 @@ static void test_s3_shapes(void **state)
     const struct cs_sigv4_param uploads[] = {{"uploads", NULL}};
     const struct cs_sigv4_creds tok = {"AK", "SK", "TOKEN/x"};
     const char *hdr[] = {"x-amz-content-sha256: UNSIGNED-PAYLOAD"};
-    struct cs_sigv4_request req = {
-        .method = "POST", .host = "127.0.0.1:9000", .path = "/bkt/a b/c+d=e.zst",
-        .params = uploads, .nparams = 1, .headers = hdr, .nheaders = 1,
-        .payload_hash = "UNSIGNED-PAYLOAD", .region = "us-east-1", .service = "s3",
-        .when = SUITE_TIME};
+    struct cs_sigv4_request req = {.method = "POST",
+                                   .host = "127.0.0.1:9000",
+                                   .path = "/bkt/a b/c+d=e.zst",
+                                   .params = uploads,
+                                   .nparams = 1,
+                                   .headers = hdr,
+                                   .nheaders = 1,
+                                   .payload_hash = "UNSIGNED-PAYLOAD",
+                                   .region = "us-east-1",
+                                   .service = "s3",
+                                   .when = SUITE_TIME};
     struct cs_sigv4_result r;
     struct cs_error err;
 
@@ -145,20 +159,26 @@ static void test_s3_shapes(void **state)
     assert_int_equal(cs_sigv4_sign(&req, &tok, &r, &err), 0);
     assert_string_equal(r.query.data, "uploads");
     assert_string_equal(r.path.data, "/bkt/a%20b/c%2Bd%3De.zst");
-    assert_string_equal(r.canonical.data,
-                        "POST\n/bkt/a%20b/c%2Bd%3De.zst\nuploads=\nhost:127.0.0.1:9000\n"
-                        "x-amz-content-sha256:UNSIGNED-PAYLOAD\nx-amz-date:20150830T123600Z\n"
-                        "x-amz-security-token:TOKEN/x\n\n"
-                        "host;x-amz-content-sha256;x-amz-date;x-amz-security-token\nUNSIGNED-PAYLOAD");
-    assert_non_null(strstr(r.authorization.data, "Credential=AK/20150830/us-east-1/s3/aws4_request"));
+    assert_string_equal(
+        r.canonical.data,
+        "POST\n/bkt/a%20b/c%2Bd%3De.zst\nuploads=\nhost:127.0.0.1:9000\n"
+        "x-amz-content-sha256:UNSIGNED-PAYLOAD\nx-amz-date:20150830T123600Z\n"
+        "x-amz-security-token:TOKEN/x\n\n"
+        "host;x-amz-content-sha256;x-amz-date;x-amz-security-token\nUNSIGNED-PAYLOAD");
+    assert_non_null(
+        strstr(r.authorization.data, "Credential=AK/20150830/us-east-1/s3/aws4_request"));
     assert_null(strstr(r.authorization.data, "SK"));
     cs_sigv4_result_release(&r);
 }
 
 static void test_bad_input(void **state)
 {
-    struct cs_sigv4_request req = {.method = "GET", .host = "h", .path = "no-slash",
-                                   .payload_hash = EMPTY_SHA, .region = "r", .service = "s3"};
+    struct cs_sigv4_request req = {.method = "GET",
+                                   .host = "h",
+                                   .path = "no-slash",
+                                   .payload_hash = EMPTY_SHA,
+                                   .region = "r",
+                                   .service = "s3"};
     const struct cs_sigv4_creds none = {"", "x", NULL};
     struct cs_sigv4_result r;
     struct cs_error err;

@@ -301,7 +301,8 @@ static void test_zstd_flipped_byte_raw_block(void **state)
     {
         uint64_t got_bytes;
         char got_hash[33];
-        assert_int_equal(read_zstd_file(f->path, back, len, &got_bytes, got_hash, &err), (ssize_t)len);
+        assert_int_equal(read_zstd_file(f->path, back, len, &got_bytes, got_hash, &err),
+                         (ssize_t)len);
         assert_int_equal(got_bytes, bytes);
         assert_string_not_equal(got_hash, hash);
         assert_memory_not_equal(back, data, len);

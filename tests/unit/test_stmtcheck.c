@@ -101,10 +101,10 @@ static void test_hostile(void **state)
     REFUSED("CREATE TABLE `u` (id int)", 1, 0, "fx", "t", NULL, "expected");
     REFUSED("/*!50000 DROP DATABASE mysql */", 1, 0, "fx", "t", NULL, "expected");
     REFUSED("CREATE TABLE `t` (a varchar(3) DEFAULT 'x", 1, 0, "fx", "t", NULL, "unterminated");
-    REFUSED("CREATE PROCEDURE `p`() BEGIN SELECT 1; END; DROP DATABASE mysql", 0,
-            FMT_OBJ_PROCEDURE, "fx", "p", NULL, "a second statement");
-    REFUSED("CREATE PROCEDURE `p`() SELECT 1; DROP DATABASE mysql", 0, FMT_OBJ_PROCEDURE, "fx",
-            "p", NULL, "a second statement");
+    REFUSED("CREATE PROCEDURE `p`() BEGIN SELECT 1; END; DROP DATABASE mysql", 0, FMT_OBJ_PROCEDURE,
+            "fx", "p", NULL, "a second statement");
+    REFUSED("CREATE PROCEDURE `p`() SELECT 1; DROP DATABASE mysql", 0, FMT_OBJ_PROCEDURE, "fx", "p",
+            NULL, "a second statement");
     REFUSED("CREATE FUNCTION `p`() RETURNS INT RETURN 1", 0, FMT_OBJ_PROCEDURE, "fx", "p", NULL,
             "expected");
     REFUSED("CREATE TRIGGER trg_bi BEFORE INSERT ON other FOR EACH ROW SET @a = 1", 0,
@@ -121,8 +121,8 @@ static void test_hostile(void **state)
 static void test_no_backslash_escapes(void **state)
 {
     const char text[] = "CREATE VIEW `v` AS select 'C:\\' AS `p`";
-    struct load_stmt_expect e = {"v.sql", 0, FMT_OBJ_VIEW, "fx", "v", NULL,
-                                 "STRICT_TRANS_TABLES,NO_BACKSLASH_ESCAPES"};
+    struct load_stmt_expect e = {
+        "v.sql", 0, FMT_OBJ_VIEW, "fx", "v", NULL, "STRICT_TRANS_TABLES,NO_BACKSLASH_ESCAPES"};
     struct cs_error err;
 
     (void)state;

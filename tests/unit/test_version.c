@@ -22,8 +22,7 @@ static const struct version_case cases[] = {
     {"5.7.42-0ubuntu0.18.04.1", "(Ubuntu)", CS_FLAVOR_MYSQL, 5, 7, 42},
     {"8.0.36", "MySQL Community Server - GPL", CS_FLAVOR_MYSQL, 8, 0, 36},
     /* Percona Server: "-27" is the Percona release, not the patch */
-    {"8.0.35-27", "Percona Server (GPL), Release 27, Revision 2f8eeab2", CS_FLAVOR_MYSQL, 8, 0,
-     35},
+    {"8.0.35-27", "Percona Server (GPL), Release 27, Revision 2f8eeab2", CS_FLAVOR_MYSQL, 8, 0, 35},
     /* Cloud SQL */
     {"8.0.36-google", "(Google)", CS_FLAVOR_MYSQL, 8, 0, 36},
     /* Aurora MySQL 3: the third field is not a number */

@@ -212,9 +212,9 @@ static void fx_release(struct fx *f)
     fake_logger_release(&f->log);
 }
 
-static const char *key_text(const struct dump_key *k)
+static const char *key_text(const struct fmt_bound *k)
 {
-    return k ? k->text[0] : "(open)";
+    return k ? k->v[0].data : "(open)";
 }
 
 /* ---- keyed: resume at the last boundary ---------------------------------- */
