@@ -117,8 +117,7 @@ static const char *const code_names[] = {
 
 const char *cs_error_code_name(int code)
 {
-    if (code < 0 || code >= (int)(sizeof(code_names) / sizeof(code_names[0])) ||
-        !code_names[code])
+    if (code < 0 || code >= (int)(sizeof(code_names) / sizeof(code_names[0])) || !code_names[code])
         return "unknown";
     return code_names[code];
 }

@@ -65,6 +65,25 @@ char *s3_xml_text(const char *xml, size_t len, const char *tag, size_t *pos)
     return cs_buf_failed(&b) ? NULL : cs_buf_detach(&b);
 }
 
+/* Largest 2xx bodies taken from the store (a listing page of 1000 keys of
+ * 1 KiB each stays well below LIST_MAX). */
+#define LIST_MAX (8u << 20)
+#define SMALL_MAX (64u << 10) /* CreateMultipartUpload, CompleteMultipartUpload */
+
+/* A 2xx body longer than its cap (the request asked for cap + 1). */
+static int too_big(struct cs_s3 *c, const char *key, const char *what, const struct cs_buf *b,
+                   size_t cap, struct cs_error *err)
+{
+    char where[1200];
+
+    if (b->len <= cap)
+        return 0;
+    return cs_error_set(err, CS_ERR_FORMAT,
+                        "%s: the answer to %s is larger than %zu bytes: check the endpoint "
+                        "(is it an S3 store?)",
+                        s3_where(c, key, where, sizeof(where)), what, cap);
+}
+
 /* ---- objects -------------------------------------------------------------- */
 
 int cs_s3_put(struct cs_s3 *c, const char *key, const void *data, size_t len, struct cs_error *err)
@@ -135,8 +154,18 @@ int cs_s3_get_range(struct cs_s3 *c, const char *key, uint64_t off, uint64_t len
         r.headers = hdr;
         r.nheaders = 1;
     }
+    size_t base = out->len;
     if (s3_exec(c, &r, err) < 0)
         return -1;
+    if (out->len - base < len && r.object_size != UINT64_MAX &&
+        off + (out->len - base) < r.object_size) {
+        char where[1200];
+        return cs_error_set(
+            err, CS_ERR_TRUNCATED, "%s: GET of bytes %llu-%llu ended at byte %llu of %llu",
+            s3_where(c, key, where, sizeof(where)), (unsigned long long)off,
+            (unsigned long long)(off + len - 1), (unsigned long long)(off + (out->len - base)),
+            (unsigned long long)r.object_size);
+    }
     if (object_size)
         *object_size = r.object_size;
     return 0;
@@ -159,13 +188,17 @@ static int push_object(struct cs_s3_object **objs, size_t *n, size_t *cap, char 
     return 0;
 }
 
-/* One page's <Contents> into OBJS; *next the continuation token or NULL. */
-static int parse_page(const struct cs_buf *b, struct cs_s3_object **objs, size_t *n, size_t *cap,
-                      char **next)
+/* One page's <Contents> into OBJS (but SKIP, the prefix's own "folder
+ * marker"); *next the continuation token or NULL.  -1 out of memory, -2 a
+ * truncated page without a token. */
+static int parse_page(const struct cs_buf *b, const char *skip, struct cs_s3_object **objs,
+                      size_t *n, size_t *cap, char **next)
 {
     size_t pos = 0;
     char *item, *trunc;
+    int truncated;
 
+    *next = NULL;
     while ((item = s3_xml_text(b->data, b->len, "Contents", &pos))) {
         size_t ip = 0;
         char *key = s3_xml_text(item, strlen(item), "Key", &ip);
@@ -173,6 +206,11 @@ static int parse_page(const struct cs_buf *b, struct cs_s3_object **objs, size_t
         ip = 0;
         size = s3_xml_text(item, strlen(item), "Size", &ip);
         free(item);
+        if (key && skip && !strcmp(key, skip)) {
+            free(key);
+            free(size);
+            continue;
+        }
         if (!key || push_object(objs, n, cap, key, size ? strtoull(size, NULL, 10) : 0) < 0) {
             free(key);
             free(size);
@@ -182,46 +220,65 @@ static int parse_page(const struct cs_buf *b, struct cs_s3_object **objs, size_t
     }
     pos = 0;
     trunc = s3_xml_text(b->data, b->len, "IsTruncated", &pos);
-    pos = 0;
-    *next = trunc && !strcmp(trunc, "true")
-                ? s3_xml_text(b->data, b->len, "NextContinuationToken", &pos)
-                : NULL;
+    truncated = trunc && !strcmp(trunc, "true");
     free(trunc);
+    pos = 0;
+    if (truncated && !(*next = s3_xml_text(b->data, b->len, "NextContinuationToken", &pos)))
+        return -2;
     return 0;
 }
 
-int cs_s3_list(struct cs_s3 *c, const char *prefix, struct cs_s3_object **objs, size_t *n,
-               struct cs_error *err)
+/* The listing behind cs_s3_list and cs_s3_list_dir: DIR asks for
+ * delimiter=/ (deeper keys come as CommonPrefixes, not taken); MAX > 0 stops
+ * once that many objects are in hand (max-keys=MAX per page). */
+static int list_impl(struct cs_s3 *c, const char *prefix, int dir, size_t max,
+                     struct cs_s3_object **objs, size_t *n, struct cs_error *err)
 {
     struct cs_buf page = CS_BUF_INIT;
-    char *token = NULL;
+    char *token = NULL, maxs[24];
+    const char *skip = *prefix && prefix[strlen(prefix) - 1] == '/' ? prefix : NULL;
     size_t cap = 0;
     int rc = 0;
 
     *objs = NULL;
     *n = 0;
+    snprintf(maxs, sizeof(maxs), "%zu", max);
     do {
-        struct cs_sigv4_param p[3] = {{"list-type", "2"}, {"prefix", prefix}, {NULL, NULL}};
+        /* sorted by name, as the signer wants them */
+        struct cs_sigv4_param p[5];
+        size_t np = 0;
+        if (token)
+            p[np++] = (struct cs_sigv4_param){"continuation-token", token};
+        if (dir)
+            p[np++] = (struct cs_sigv4_param){"delimiter", "/"};
+        p[np++] = (struct cs_sigv4_param){"list-type", "2"};
+        if (max)
+            p[np++] = (struct cs_sigv4_param){"max-keys", maxs};
+        p[np++] = (struct cs_sigv4_param){"prefix", prefix};
         struct s3_req r = {.what = "ListObjectsV2",
                            .method = "GET",
                            .label = prefix,
                            .params = p,
-                           .nparams = 2,
-                           .resp = &page};
+                           .nparams = np,
+                           .resp = &page,
+                           .resp_max = LIST_MAX + 1};
         char *next = NULL;
-        if (token) {
-            p[2].name = "continuation-token";
-            p[2].value = token;
-            r.nparams = 3;
-        }
+        int prc;
         cs_buf_reset(&page);
         rc = s3_exec(c, &r, err);
-        if (rc == 0 && parse_page(&page, objs, n, &cap, &next) < 0)
-            rc = cs_error_set(err, CS_ERR_NOMEM, "out of memory listing s3://%s/%s",
-                              c ? cs_s3_bucket(c) : "", prefix);
+        if (rc == 0)
+            rc = too_big(c, prefix, "ListObjectsV2", &page, LIST_MAX, err);
+        if (rc == 0 && (prc = parse_page(&page, skip, objs, n, &cap, &next)) < 0)
+            rc = prc == -1 ? cs_error_set(err, CS_ERR_NOMEM, "out of memory listing s3://%s/%s",
+                                          cs_s3_bucket(c), prefix)
+                           : cs_error_set(err, CS_ERR_FORMAT,
+                                          "s3://%s/%s: a listing page says it is truncated but "
+                                          "gives no NextContinuationToken: check the endpoint "
+                                          "(a store without ListObjectsV2?)",
+                                          cs_s3_bucket(c), prefix);
         free(token);
         token = next;
-    } while (rc == 0 && token);
+    } while (rc == 0 && token && (!max || *n < max));
     free(token);
     cs_buf_release(&page);
     if (rc < 0) {
@@ -230,6 +287,18 @@ int cs_s3_list(struct cs_s3 *c, const char *prefix, struct cs_s3_object **objs, 
         *n = 0;
     }
     return rc;
+}
+
+int cs_s3_list(struct cs_s3 *c, const char *prefix, struct cs_s3_object **objs, size_t *n,
+               struct cs_error *err)
+{
+    return list_impl(c, prefix, 0, 0, objs, n, err);
+}
+
+int cs_s3_list_dir(struct cs_s3 *c, const char *prefix, size_t max, struct cs_s3_object **objs,
+                   size_t *n, struct cs_error *err)
+{
+    return list_impl(c, prefix, 1, max, objs, n, err);
 }
 
 void cs_s3_objects_free(struct cs_s3_object *objs, size_t n)
@@ -241,6 +310,44 @@ void cs_s3_objects_free(struct cs_s3_object *objs, size_t n)
 
 /* ---- multipart ------------------------------------------------------------- */
 
+/* After a retried CreateMultipartUpload whose first answer was lost, the
+ * store may hold uploads of KEY nobody will complete: every one but KEEP is
+ * aborted.  Best effort: a store that cannot list uploads leaves them to its
+ * lifecycle rules. */
+static void abort_strays(struct cs_s3 *c, const char *key, const char *keep)
+{
+    struct cs_buf b = CS_BUF_INIT;
+    struct cs_sigv4_param p[2] = {{"prefix", key}, {"uploads", NULL}};
+    struct s3_req r = {.what = "ListMultipartUploads",
+                       .method = "GET",
+                       .label = key,
+                       .params = p,
+                       .nparams = 2,
+                       .resp = &b,
+                       .resp_max = LIST_MAX + 1};
+    struct cs_error ignore;
+    size_t pos = 0;
+    char *up;
+
+    cs_error_clear(&ignore);
+    if (s3_exec(c, &r, &ignore) < 0 || b.len > LIST_MAX) {
+        cs_buf_release(&b);
+        return;
+    }
+    while ((up = s3_xml_text(b.data, b.len, "Upload", &pos))) {
+        size_t ip = 0;
+        char *k = s3_xml_text(up, strlen(up), "Key", &ip), *id;
+        ip = 0;
+        id = s3_xml_text(up, strlen(up), "UploadId", &ip);
+        if (k && id && !strcmp(k, key) && strcmp(id, keep))
+            cs_s3_mpu_abort(c, key, id, &ignore);
+        free(k);
+        free(id);
+        free(up);
+    }
+    cs_buf_release(&b);
+}
+
 int cs_s3_mpu_create(struct cs_s3 *c, const char *key, char **upload_id, struct cs_error *err)
 {
     struct cs_buf b = CS_BUF_INIT;
@@ -250,15 +357,20 @@ int cs_s3_mpu_create(struct cs_s3 *c, const char *key, char **upload_id, struct 
                        .key = key,
                        .params = &p,
                        .nparams = 1,
-                       .resp = &b};
+                       .resp = &b,
+                       .resp_max = SMALL_MAX + 1};
     size_t pos = 0;
     char where[1200];
 
     *upload_id = NULL;
-    if (s3_exec(c, &r, err) == 0 && !(*upload_id = s3_xml_text(b.data, b.len, "UploadId", &pos)))
+    if (s3_exec(c, &r, err) == 0 &&
+        too_big(c, key, "CreateMultipartUpload", &b, SMALL_MAX, err) == 0 &&
+        !(*upload_id = s3_xml_text(b.data, b.len, "UploadId", &pos)))
         cs_error_set(err, CS_ERR_FORMAT, "%s: CreateMultipartUpload answered without an UploadId",
                      s3_where(c, key, where, sizeof(where)));
     cs_buf_release(&b);
+    if (*upload_id && r.attempts > 1)
+        abort_strays(c, key, *upload_id);
     return *upload_id ? 0 : -1;
 }
 
@@ -296,7 +408,8 @@ int cs_s3_mpu_complete(struct cs_s3 *c, const char *key, const char *upload_id, 
                        .key = key,
                        .params = &p,
                        .nparams = 1,
-                       .resp = &resp};
+                       .resp = &resp,
+                       .resp_max = SMALL_MAX + 1};
     int rc;
 
     cs_buf_puts(&body, "<CompleteMultipartUpload>");
@@ -311,6 +424,20 @@ int cs_s3_mpu_complete(struct cs_s3 *c, const char *key, const char *upload_id, 
     r.body = body.data;
     r.body_len = body.len;
     rc = s3_exec(c, &r, err);
+    if (rc < 0 && !strcmp(r.code, "NoSuchUpload")) {
+        /* an earlier attempt (ours, or curl's own resend over a new
+         * connection) completed it and its answer was lost: the object is
+         * there (nobody else writes this key: the prefix was empty) */
+        struct cs_error e;
+        uint64_t size;
+        cs_error_clear(&e);
+        if (cs_s3_head(c, key, &size, NULL, &e) == 0) {
+            cs_error_clear(err);
+            rc = 0;
+        }
+    }
+    if (rc == 0)
+        rc = too_big(c, key, "CompleteMultipartUpload", &resp, SMALL_MAX, err);
     cs_buf_release(&body);
     cs_buf_release(&resp);
     return rc;

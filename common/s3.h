@@ -28,10 +28,12 @@
  * endpoint, virtual-hosted unless --s3-path-style).  Secrets are only kept
  * in memory and sent signed: no message here contains them.
  *
- * Threads: a struct cs_s3 is immutable after cs_s3_new() apart from its
- * connection cache (shared under locks): every operation may be called from
- * several threads at once.  curl_global_init() must have run (cs_s3_global_init
- * from main(), before any thread starts).
+ * Threads: a struct cs_s3 is immutable after cs_s3_new() apart from a pool
+ * of idle transfer handles (taken and given back under a mutex: a handle and
+ * its open connections are used by one thread at a time, as libcurl wants)
+ * and the DNS and TLS-session caches they share under locks: every
+ * operation may be called from several threads at once.  curl_global_init() must have run
+ * (cs_s3_global_init from main(), before any thread starts).
  */
 #ifndef CS_S3_H
 #define CS_S3_H
@@ -118,6 +120,14 @@ int cs_s3_is_url(const char *s);
  * CS_ERR_USAGE for an empty or invalid bucket name. */
 int cs_s3_url_parse(const char *url, char **bucket, char **key, struct cs_error *err);
 
+/* The size of multipart part PART (1-based) for --s3-part-size BASE: BASE
+ * for the first 1000 parts, then doubled every 1000 parts up to S3's 5 GiB,
+ * so 10,000 parts hold S3's largest object (5 TiB) from BASE = 16 MiB and
+ * an object costs memory by its part size only once it passes 16 GiB. */
+#define CS_S3_MAX_PART (5ull << 30)
+#define CS_S3_PARTS_PER_STEP 1000u
+uint64_t cs_s3_part_size(uint64_t base, unsigned part);
+
 /* Classification of one attempt's outcome (pure; exposed for tests). */
 enum cs_s3_verdict { CS_S3_DONE = 0, CS_S3_RETRY, CS_S3_PERMANENT };
 /* STATUS: HTTP status (0 = no answer); CURL_CODE: CURLcode of the transfer;
@@ -139,6 +149,8 @@ struct cs_s3_http {
     int no_cancel;       /* the cancel flag does not stop it */
     struct cs_buf *resp; /* a 2xx answer's body is appended here (may be NULL) */
     size_t resp_max;     /* beyond this the body is not kept (0 = no limit) */
+    uint64_t want_start; /* a ranged GET's first byte asked for; UINT64_MAX = none */
+    long timeout_ms;     /* what is left of --s3-retry-time for this attempt */
     /* filled by the transport */
     long status;   /* 0 when no answer came */
     int curl_code; /* CURLE_OK or the transfer's failure */
@@ -147,6 +159,9 @@ struct cs_s3_http {
     char etag[130];          /* ETag header, quotes kept */
     uint64_t content_length; /* Content-Length header, or UINT64_MAX */
     uint64_t object_size;    /* the size in Content-Range, or UINT64_MAX */
+    uint64_t range_start;    /* the first byte in Content-Range, or UINT64_MAX */
+    int resent;              /* it may have gone out twice: curl resends a request whose
+                              * reused connection died, over a new one */
 };
 typedef int (*cs_s3_transport_fn)(void *ctx, struct cs_s3_http *h);
 
@@ -192,9 +207,16 @@ struct cs_s3_object {
     char *key;
     uint64_t size;
 };
-/* Every object whose key starts with PREFIX (all pages); *objs malloc'd. */
+/* Every object whose key starts with PREFIX (all pages); *objs malloc'd.
+ * A key equal to a PREFIX ending in '/' (the "folder" an S3 console makes)
+ * is left out.  A page over 8 MiB, or truncated without a continuation
+ * token, is CS_ERR_FORMAT. */
 int cs_s3_list(struct cs_s3 *c, const char *prefix, struct cs_s3_object **objs, size_t *n,
                struct cs_error *err);
+/* The same for the objects directly under PREFIX (delimiter '/': keys in
+ * deeper "folders" are not listed); MAX > 0 stops after MAX objects. */
+int cs_s3_list_dir(struct cs_s3 *c, const char *prefix, size_t max, struct cs_s3_object **objs,
+                   size_t *n, struct cs_error *err);
 void cs_s3_objects_free(struct cs_s3_object *objs, size_t n);
 
 /* Multipart upload.  *upload_id malloc'd.  Parts are numbered from 1; ETAG

@@ -32,6 +32,8 @@ struct s3_req {
     long status;
     char etag[130];
     uint64_t object_size;
+    unsigned attempts; /* how many times it may have reached the store */
+    char code[64];     /* the last answer's S3 error code, "" when none */
 };
 
 int s3_exec(struct cs_s3 *c, struct s3_req *r, struct cs_error *err);

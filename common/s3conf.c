@@ -34,6 +34,8 @@ void cs_s3_settings_release(struct cs_s3_settings *s)
     if (s->secret_key)
         memset(s->secret_key, 0, strlen(s->secret_key));
     free(s->secret_key);
+    if (s->session_token)
+        memset(s->session_token, 0, strlen(s->session_token));
     free(s->session_token);
     free(s->region);
     free(s->endpoint);
@@ -76,6 +78,16 @@ int cs_s3_option_parse(struct cs_s3_options *o, int opt, const char *arg, struct
     default:
         return 1;
     }
+}
+
+uint64_t cs_s3_part_size(uint64_t base, unsigned part)
+{
+    unsigned step = part ? (part - 1) / CS_S3_PARTS_PER_STEP : 0;
+    uint64_t size = base < CS_S3_MIN_PART ? CS_S3_MIN_PART : base;
+
+    for (unsigned i = 0; i < step && size < CS_S3_MAX_PART; i++)
+        size *= 2;
+    return size < CS_S3_MAX_PART ? size : CS_S3_MAX_PART;
 }
 
 /* ---- URLs --------------------------------------------------------------- */
@@ -368,12 +380,12 @@ enum {
     C_HTTP2 = 16,
     C_HTTP2_STREAM = 92,
     C_SEND_FAIL_REWIND = 65,
+    C_SSL_CONNECT = 35, /* the handshake broke off; a bad certificate is 60 or 77 */
 };
 
 static const char *const retry_codes[] = {
-    "SlowDown",   "RequestTimeout",      "InternalError",        "ServiceUnavailable",
-    "Throttling", "ThrottlingException", "RequestTimeTooSkewed", "OperationAborted",
-    NULL,
+    "SlowDown",   "RequestTimeout",      "InternalError",    "ServiceUnavailable",
+    "Throttling", "ThrottlingException", "OperationAborted", NULL,
 };
 
 enum cs_s3_verdict cs_s3_classify(long status, int curl_code, const char *code)
@@ -391,6 +403,7 @@ enum cs_s3_verdict cs_s3_classify(long status, int curl_code, const char *code)
     case C_HTTP2:
     case C_HTTP2_STREAM:
     case C_SEND_FAIL_REWIND:
+    case C_SSL_CONNECT:
         return CS_S3_RETRY;
     default:
         return CS_S3_PERMANENT;

@@ -25,11 +25,24 @@ struct cs_s3 {
     char *path_prefix; /* "/bucket" (path-style) or "" */
     const struct cs_log *log;
     const volatile int *cancel;
-    CURLSH *share;
+    CURLSH *share; /* DNS and TLS sessions only: never connections */
     pthread_mutex_t locks[CURL_LOCK_DATA_LAST];
+    pthread_mutex_t pool_lock;
+    struct handle *idle; /* transfer handles no thread is using */
+    unsigned nidle;
     cs_s3_transport_fn transport;
     void *transport_ctx;
 };
+
+/* One multi handle (it keeps the open connections) and its easy handle:
+ * used by one thread at a time, then given back to the pool. */
+struct handle {
+    CURLM *m;
+    CURL *e;
+    struct handle *next;
+};
+
+#define POOL_MAX 64 /* idle handles kept (each may hold a connection) */
 
 /* ---- the client ---------------------------------------------------------- */
 
@@ -119,6 +132,7 @@ struct cs_s3 *cs_s3_new(const struct cs_s3_options *o, const struct cs_s3_settin
     c->o.endpoint = c->o.ca_file = NULL; /* lent strings: the copies below are used */
     for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
         pthread_mutex_init(&c->locks[i], NULL);
+    pthread_mutex_init(&c->pool_lock, NULL);
     c->log = log;
     c->cancel = cancel;
     c->bucket = strdup(bucket);
@@ -138,7 +152,6 @@ struct cs_s3 *cs_s3_new(const struct cs_s3_options *o, const struct cs_s3_settin
     if (!c->share || curl_share_setopt(c->share, CURLSHOPT_LOCKFUNC, share_lock) ||
         curl_share_setopt(c->share, CURLSHOPT_UNLOCKFUNC, share_unlock) ||
         curl_share_setopt(c->share, CURLSHOPT_USERDATA, c) ||
-        curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT) ||
         curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) ||
         curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION)) {
         cs_error_set(err, CS_ERR_INTERNAL, "libcurl: cannot set up the connection cache");
@@ -179,10 +192,18 @@ void cs_s3_free(struct cs_s3 *c)
 {
     if (!c)
         return;
+    while (c->idle) {
+        struct handle *h = c->idle;
+        c->idle = h->next;
+        curl_easy_cleanup(h->e);
+        curl_multi_cleanup(h->m);
+        free(h);
+    }
     if (c->share)
         curl_share_cleanup(c->share);
     for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
         pthread_mutex_destroy(&c->locks[i]);
+    pthread_mutex_destroy(&c->pool_lock);
     cs_s3_settings_release(&c->s);
     free((char *)c->o.ca_file);
     free(c->bucket);
@@ -237,6 +258,8 @@ static size_t on_body(char *p, size_t size, size_t n, void *arg)
             cs_buf_append(&h->err_body, p, len);
         return len;
     }
+    if (h->want_start != UINT64_MAX && (h->status != 206 || h->range_start != h->want_start))
+        return 0; /* not the range asked for: stop here, s3_exec says why */
     if (h->resp && h->resp_max && h->resp->len + keep > h->resp_max)
         keep = h->resp->len < h->resp_max ? h->resp_max - h->resp->len : 0;
     if (h->resp && keep)
@@ -280,7 +303,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *arg)
         v = strchr(line, ' ');
         h->status = v ? strtol(v + 1, NULL, 10) : 0;
         h->etag[0] = '\0';
-        h->content_length = h->object_size = UINT64_MAX;
+        h->content_length = h->object_size = h->range_start = UINT64_MAX;
     } else if (!strncasecmp(line, "etag:", 5)) {
         for (v = line + 5; *v == ' '; v++)
             ;
@@ -288,7 +311,10 @@ static size_t on_header(char *p, size_t size, size_t n, void *arg)
     } else if (!strncasecmp(line, "content-length:", 15)) {
         h->content_length = strtoull(line + 15, NULL, 10);
     } else if (!strncasecmp(line, "content-range:", 14) && (v = strchr(line, '/'))) {
+        const char *b = strstr(line, "bytes ");
         h->object_size = v[1] == '*' ? UINT64_MAX : strtoull(v + 1, NULL, 10);
+        if (b && b[6] >= '0' && b[6] <= '9')
+            h->range_start = strtoull(b + 6, NULL, 10);
     }
     return len;
 }
@@ -313,22 +339,88 @@ static void set_method(CURL *e, struct cs_s3_http *h, struct xfer *x)
     }
 }
 
-static CURL *easy_for(struct cs_s3 *c, struct cs_s3_http *h, struct xfer *x, struct curl_slist **hl)
+/* A handle from the pool, or a new one; NULL when out of memory. */
+static struct handle *handle_take(struct cs_s3 *c, int *pooled)
 {
-    CURL *e = curl_easy_init();
+    struct handle *h;
 
-    if (!e)
-        return NULL;
-    for (size_t i = 0; i < h->nheaders; i++)
-        *hl = curl_slist_append(*hl, h->headers[i]);
-    *hl = curl_slist_append(*hl, "Expect:");
-    *hl = curl_slist_append(*hl, "Content-Type:");
+    pthread_mutex_lock(&c->pool_lock);
+    h = c->idle;
+    if (h) {
+        c->idle = h->next;
+        c->nidle--;
+    }
+    pthread_mutex_unlock(&c->pool_lock);
+    *pooled = h != NULL;
+    if (h) {
+        curl_easy_reset(h->e);
+        return h;
+    }
+    h = calloc(1, sizeof(*h));
+    if (h && (!(h->m = curl_multi_init()) || !(h->e = curl_easy_init()))) {
+        if (h->m)
+            curl_multi_cleanup(h->m);
+        free(h);
+        h = NULL;
+    }
+    return h;
+}
+
+/* Back to the pool (its connection kept for the next request), or closed
+ * when the transfer failed or the pool is full. */
+static void handle_give(struct cs_s3 *c, struct handle *h, int keep)
+{
+    pthread_mutex_lock(&c->pool_lock);
+    if (keep && c->nidle < POOL_MAX) {
+        h->next = c->idle;
+        c->idle = h;
+        c->nidle++;
+        h = NULL;
+    }
+    pthread_mutex_unlock(&c->pool_lock);
+    if (h) {
+        curl_easy_cleanup(h->e);
+        curl_multi_cleanup(h->m);
+        free(h);
+    }
+}
+
+/* curl keeps copies of the header lines: the session token's is wiped. */
+static void headers_free(struct curl_slist *hl)
+{
+    for (struct curl_slist *l = hl; l; l = l->next)
+        if (!strncasecmp(l->data, "x-amz-security-token:", 21))
+            memset(l->data, 0, strlen(l->data));
+    curl_slist_free_all(hl);
+}
+
+/* Counts the sockets a transfer opens (curl's connection numbers do not
+ * count the one it opens to resend a request whose reused connection died). */
+static int on_sockopt(void *arg, curl_socket_t fd, curlsocktype purpose)
+{
+    (void)fd;
+    if (purpose == CURLSOCKTYPE_IPCXN)
+        (*(int *)arg)++;
+    return CURL_SOCKOPT_OK;
+}
+
+/* Bytes per second a transfer must keep up over --s3-stall seconds. */
+#define LOW_SPEED_BYTES 1024L
+
+static void easy_setup(struct cs_s3 *c, CURL *e, struct cs_s3_http *h, struct xfer *x,
+                       struct curl_slist *hl, int *sockets)
+{
+    curl_easy_setopt(e, CURLOPT_SOCKOPTFUNCTION, on_sockopt);
+    curl_easy_setopt(e, CURLOPT_SOCKOPTDATA, sockets);
     curl_easy_setopt(e, CURLOPT_URL, h->url);
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, *hl);
+    curl_easy_setopt(e, CURLOPT_PATH_AS_IS, 1L); /* the path is signed as given */
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, hl);
     curl_easy_setopt(e, CURLOPT_SHARE, c->share);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 15L);
-    curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    if (h->timeout_ms > 0)
+        curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, h->timeout_ms);
+    curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, LOW_SPEED_BYTES);
     curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME,
                      (long)(c->o.stall_seconds ? c->o.stall_seconds : 60));
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
@@ -342,28 +434,38 @@ static CURL *easy_for(struct cs_s3 *c, struct cs_s3_http *h, struct xfer *x, str
     if (c->o.ca_file)
         curl_easy_setopt(e, CURLOPT_CAINFO, c->o.ca_file);
     set_method(e, h, x);
-    return e;
 }
 
-/* Drives one transfer on its own multi handle so a cancel is seen within
+/* Drives one transfer on a pooled multi handle so a cancel is seen within
  * 200 ms while it runs. */
 static int curl_transport(void *ctx, struct cs_s3_http *h)
 {
     struct cs_s3 *c = ctx;
     struct xfer x = {h, h->body, 0};
     struct curl_slist *hl = NULL;
-    CURLM *m = curl_multi_init();
-    CURL *e = m ? easy_for(c, h, &x, &hl) : NULL;
-    int running = 1;
+    int pooled = 0;
+    struct handle *p = handle_take(c, &pooled);
+    int running = 1, added = 0;
+    int sockets = 0;
     CURLMsg *msg;
     int left;
 
     h->curl_code = CURLE_OUT_OF_MEMORY;
-    if (!e || curl_multi_add_handle(m, e) != CURLM_OK)
+    if (!p)
         goto out;
+    for (size_t i = 0; i < h->nheaders; i++)
+        hl = curl_slist_append(hl, h->headers[i]);
+    hl = curl_slist_append(hl, "Expect:");
+    hl = curl_slist_append(hl, "Content-Type:");
+    if (!hl)
+        goto out;
+    easy_setup(c, p->e, h, &x, hl, &sockets);
+    if (curl_multi_add_handle(p->m, p->e) != CURLM_OK)
+        goto out;
+    added = 1;
     h->curl_code = CURLE_OK;
     while (running) {
-        if (curl_multi_perform(m, &running) != CURLM_OK) {
+        if (curl_multi_perform(p->m, &running) != CURLM_OK) {
             h->curl_code = CURLE_RECV_ERROR;
             break;
         }
@@ -372,19 +474,20 @@ static int curl_transport(void *ctx, struct cs_s3_http *h)
             break;
         }
         if (running)
-            curl_multi_poll(m, NULL, 0, 200, NULL);
+            curl_multi_poll(p->m, NULL, 0, 200, NULL);
     }
-    while ((msg = curl_multi_info_read(m, &left)))
+    while ((msg = curl_multi_info_read(p->m, &left)))
         if (msg->msg == CURLMSG_DONE)
             h->curl_code = msg->data.result;
-    curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &h->status);
-    curl_multi_remove_handle(m, e);
+    curl_easy_getinfo(p->e, CURLINFO_RESPONSE_CODE, &h->status);
+    /* a pooled handle that had to connect again may have sent it twice */
+    h->resent = pooled && sockets > 0;
 out:
-    if (e)
-        curl_easy_cleanup(e);
-    if (m)
-        curl_multi_cleanup(m);
-    curl_slist_free_all(hl);
+    if (added)
+        curl_multi_remove_handle(p->m, p->e);
+    if (p)
+        handle_give(c, p, added && h->curl_code == CURLE_OK);
+    headers_free(hl);
     return 0;
 }
 
@@ -531,6 +634,10 @@ static const char *advice(const struct cs_s3 *c, const struct outcome *o, char *
                  "check the secret key (credentials from %s) and the region (%s, from "
                  "AWS_REGION or the profile)",
                  c->s.cred_source, c->s.region);
+    else if (!strcmp(o->code, "RequestTimeTooSkewed"))
+        snprintf(buf, cap,
+                 "check this machine's clock (the signature carries the time, and the store "
+                 "refuses one far from its own: run an NTP client)");
     else if (!strcmp(o->code, "InvalidAccessKeyId"))
         snprintf(buf, cap, "check the access key (credentials from %s)", c->s.cred_source);
     else if (o->status == 403)
@@ -582,8 +689,37 @@ static int nap(const struct cs_s3 *c, const struct s3_req *r, double ms)
     return cancelled(c, r);
 }
 
+/* A ranged answer must be 206 starting at the byte asked for: a store (or
+ * proxy) that sends the whole object, or another range, is not appended. */
+static int check_range(struct cs_s3 *c, const struct s3_req *r, const struct cs_s3_http *h,
+                       size_t keep, struct cs_error *err)
+{
+    char where[1200];
+
+    if (!r->ranged || h->status < 200 || h->status > 299)
+        return 0;
+    if (h->status == 206 && h->range_start == h->want_start)
+        return 0;
+    if (r->resp)
+        r->resp->len = keep;
+    s3_where(c, r->key, where, sizeof(where));
+    if (h->status != 206)
+        return cs_error_set(err, CS_ERR_FORMAT,
+                            "%s: GET of bytes %llu-%llu answered HTTP %ld without the range: "
+                            "the store (or a proxy before it, --s3-endpoint) ignores Range "
+                            "headers",
+                            where, (unsigned long long)h->want_start,
+                            (unsigned long long)r->range_end, h->status);
+    return cs_error_set(err, CS_ERR_FORMAT,
+                        "%s: GET of bytes %llu-%llu answered with bytes from %s%llu: check the "
+                        "store (or a proxy before it, --s3-endpoint)",
+                        where, (unsigned long long)h->want_start, (unsigned long long)r->range_end,
+                        h->range_start == UINT64_MAX ? "(no Content-Range) " : "",
+                        (unsigned long long)(h->range_start == UINT64_MAX ? 0 : h->range_start));
+}
+
 static int one_attempt(struct cs_s3 *c, struct s3_req *r, const char *hash, size_t base,
-                       struct outcome *o, struct cs_error *err)
+                       double left_s, struct outcome *o, struct cs_error *err)
 {
     struct attempt a = {0};
     struct cs_s3_http h = {0};
@@ -606,18 +742,28 @@ static int one_attempt(struct cs_s3 *c, struct s3_req *r, const char *hash, size
     h.no_cancel = r->no_cancel;
     h.resp = r->resp;
     h.resp_max = r->resp_max ? base + r->resp_max : 0;
-    h.content_length = h.object_size = UINT64_MAX;
+    h.want_start = r->ranged ? r->range_off + kept : UINT64_MAX;
+    h.timeout_ms = left_s < 1 ? 1000 : (long)(left_s * 1000);
+    h.content_length = h.object_size = h.range_start = UINT64_MAX;
     rc = (c->transport ? c->transport(c->transport_ctx, &h) : curl_transport(c, &h));
+    r->attempts += h.resent ? 2 : 1;
     read_outcome(&h, r->resp, o);
-    if (rc == 0 && o->status >= 200 && o->status <= 299 && !o->curl_code) {
+    snprintf(r->code, sizeof(r->code), "%s", o->code);
+    r->status = o->status;
+    if (rc == 0 && check_range(c, r, &h, (size_t)(base + kept), err) < 0)
+        rc = -1;
+    else if (rc == 0 && o->status >= 200 && o->status <= 299 && !o->curl_code) {
         memcpy(r->etag, h.etag, sizeof(r->etag));
         r->object_size = h.object_size != UINT64_MAX ? h.object_size : h.content_length;
     }
-    r->status = o->status;
     cs_buf_release(&h.err_body);
     attempt_release(&a);
-    return 0;
+    return rc < 0 ? -1 : 0;
 }
+
+/* What a request that runs after a cancel (an abort, a delete) may take. */
+#define AFTER_CANCEL_SECONDS 10.0
+#define AFTER_CANCEL_RETRIES 2u
 
 int s3_exec(struct cs_s3 *c, struct s3_req *r, struct cs_error *err)
 {
@@ -628,7 +774,13 @@ int s3_exec(struct cs_s3 *c, struct s3_req *r, struct cs_error *err)
     double t0 = cs_now();
     unsigned seed = (unsigned)time(NULL) ^ (unsigned)(uintptr_t)r ^ (unsigned)pthread_self();
     struct outcome o;
+    double budget = c->o.retry_seconds;
+    unsigned retries = c->o.retries;
 
+    if (r->no_cancel && c->cancel && *c->cancel) { /* cleaning up after a signal */
+        budget = budget < AFTER_CANCEL_SECONDS ? budget : AFTER_CANCEL_SECONDS;
+        retries = retries < AFTER_CANCEL_RETRIES ? retries : AFTER_CANCEL_RETRIES;
+    }
     if (!r->body_len)
         memcpy(hash, empty_sha, sizeof(hash));
     else if (cs_sigv4_sha256_hex(r->body, r->body_len, hash) < 0)
@@ -640,7 +792,7 @@ int s3_exec(struct cs_s3 *c, struct s3_req *r, struct cs_error *err)
             return cs_error_set(err, CS_ERR_CANCELLED, "%s: %s: interrupted",
                                 s3_where(c, r->key ? r->key : r->label, where, sizeof(where)),
                                 r->what);
-        if (one_attempt(c, r, hash, base, &o, err) < 0)
+        if (one_attempt(c, r, hash, base, budget - (cs_now() - t0), &o, err) < 0)
             return -1;
         v = cs_s3_classify(o.status, o.curl_code, o.code);
         if (v == CS_S3_DONE || (r->missing_ok && o.status == 404 && !o.curl_code))
@@ -650,7 +802,7 @@ int s3_exec(struct cs_s3 *c, struct s3_req *r, struct cs_error *err)
         describe(&o, what, sizeof(what));
         s3_where(c, r->key ? r->key : r->label, where, sizeof(where));
         delay = cs_s3_backoff_ms(&c->o, attempt, (double)rand_r(&seed) / ((double)RAND_MAX + 1));
-        if (attempt > c->o.retries || cs_now() - t0 + delay / 1000 > c->o.retry_seconds)
+        if (attempt > retries || cs_now() - t0 + delay / 1000 > budget)
             return cs_error_set(err, CS_ERR_IO,
                                 "%s: %s failed after %u attempt(s) in %.1f s: %s: check the "
                                 "store (endpoint %s) and the network; --s3-retries and "
@@ -658,7 +810,7 @@ int s3_exec(struct cs_s3 *c, struct s3_req *r, struct cs_error *err)
                                 where, r->what, attempt, cs_now() - t0, what,
                                 c->s.endpoint ? c->s.endpoint : "AWS");
         cs_log_warn(c->log, "%s: %s: %s; retry %u of %u in %.2f s", where, r->what, what, attempt,
-                    c->o.retries, delay / 1000);
+                    retries, delay / 1000);
         if (nap(c, r, delay))
             return cs_error_set(err, CS_ERR_CANCELLED, "%s: %s: interrupted", where, r->what);
     }

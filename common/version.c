@@ -41,9 +41,8 @@ int cs_version_parse(const char *version, const char *comment, struct cs_version
         return -1;
     while (*p && !isdigit((unsigned char)*p))
         p++;
-    v->flavor = has_word(version, "mariadb") || has_word(comment, "mariadb")
-                    ? CS_FLAVOR_MARIADB
-                    : CS_FLAVOR_MYSQL;
+    v->flavor = has_word(version, "mariadb") || has_word(comment, "mariadb") ? CS_FLAVOR_MARIADB
+                                                                             : CS_FLAVOR_MYSQL;
     /* MariaDB sends "5.5.5-10.x.y-MariaDB" in the handshake for old clients. */
     if (v->flavor == CS_FLAVOR_MARIADB && !strncmp(p, "5.5.5-", 6) && isdigit((unsigned char)p[6]))
         p += 6;
@@ -55,8 +54,7 @@ int cs_version_parse(const char *version, const char *comment, struct cs_version
     return 0;
 }
 
-int cs_version_at_least(const struct cs_version *v, unsigned major, unsigned minor,
-                        unsigned patch)
+int cs_version_at_least(const struct cs_version *v, unsigned major, unsigned minor, unsigned patch)
 {
     if (v->major != major)
         return v->major > major;

@@ -140,15 +140,20 @@ static int s3_prepare(struct dump_output *o, struct cs_error *err)
     struct cs_s3_object *objs;
     size_t n;
 
-    if (cs_s3_list(s->c, s->prefix, &objs, &n, err) < 0)
+    char *first;
+
+    /* one object directly under the prefix is enough to refuse (its own
+     * "folder marker" and deeper "folders" are no dump's files) */
+    if (cs_s3_list_dir(s->c, s->prefix, 1, &objs, &n, err) < 0)
         return -1;
-    cs_s3_objects_free(objs, n);
+    first = n ? objs[0].key : NULL;
     if (n)
-        return cs_error_set(err, CS_ERR_USAGE,
-                            "--outdir %s is not empty (%zu object(s) under it): choose a new "
-                            "prefix (csdump never mixes two dumps)",
-                            s->url, n);
-    return 0;
+        cs_error_set(err, CS_ERR_USAGE,
+                     "--outdir %s is not empty (it holds s3://%s/%s): choose a new prefix "
+                     "(csdump never mixes two dumps)",
+                     s->url, cs_s3_bucket(s->c), first);
+    cs_s3_objects_free(objs, n);
+    return n ? -1 : 0;
 }
 
 static struct fmt_sink *s3_open(struct dump_output *o, const char *file, struct cs_error *err)

@@ -23,7 +23,8 @@ struct s3_sink {
     char *key;
     char *upload_id; /* NULL until the first part */
     struct cs_buf cur;
-    size_t part_size;
+    size_t part_size; /* of the part being filled (cs_s3_part_size) */
+    uint64_t base_part;
     struct job *jobs; /* parts_in_flight slots, part N in slot (N-1) % n */
     unsigned njobs;
     unsigned nparts;
@@ -75,7 +76,7 @@ static int send_part(struct s3_sink *s, struct cs_error *err)
 
     if (s->nparts == CS_S3_MAX_PARTS)
         return cs_error_set(err, CS_ERR_USAGE,
-                            "s3://%s/%s: more than %u parts: raise --s3-part-size",
+                            "s3://%s/%s: more than %u parts (5 TiB, S3's largest object)",
                             cs_s3_bucket(s->c), s->key, CS_S3_MAX_PARTS);
     if (!s->upload_id && cs_s3_mpu_create(s->c, s->key, &s->upload_id, err) < 0)
         return -1;
@@ -93,6 +94,7 @@ static int send_part(struct s3_sink *s, struct cs_error *err)
     cs_buf_reset(&s->cur);
     j->no = ++s->nparts;
     j->s = s;
+    s->part_size = (size_t)cs_s3_part_size(s->base_part, s->nparts + 1);
     if (pthread_create(&j->thread, NULL, part_main, j) != 0) {
         j->no = 0;
         return cs_error_set(err, CS_ERR_INTERNAL, "cannot start an upload thread");
@@ -195,7 +197,8 @@ struct fmt_sink *fmt_sink_s3_new(struct cs_s3 *c, const char *key, struct cs_err
         return NULL;
     }
     s->c = c;
-    s->part_size = o->part_size < CS_S3_MIN_PART ? CS_S3_MIN_PART : (size_t)o->part_size;
+    s->base_part = o->part_size;
+    s->part_size = (size_t)cs_s3_part_size(o->part_size, 1);
     s->base.write = s3s_write;
     s->base.finish = s3s_finish;
     s->base.free = s3s_free;

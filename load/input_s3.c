@@ -105,7 +105,9 @@ static int s3_list(struct load_input *in, char ***names, size_t *n, struct cs_er
     size_t count, plen = strlen(s->prefix);
     char **out;
 
-    if (cs_s3_list(s->c, s->prefix, &objs, &count, err) < 0)
+    /* the files directly under the prefix: not its "folder marker", nor
+     * what lies in deeper "folders" */
+    if (cs_s3_list_dir(s->c, s->prefix, 0, &objs, &count, err) < 0)
         return -1;
     out = calloc(count + 1, sizeof(*out));
     for (size_t i = 0; out && i < count; i++) {

@@ -102,13 +102,16 @@ assert any(e["event"] == "log" and e["message"].startswith("dump complete") for 
 # ---- on a terminal ----
 
 # pane: what the terminal shows now
-pane() { tmux -S "$TMUX_SOCK" capture-pane -p -t cs; }
+pane() { tmux -S "$TMUX_SOCK" capture-pane -p -t "cs$TMUX_RUN"; }
 # in_pane ERE: the terminal shows a line matching ERE
 in_pane() { pane | grep -Eq "$1"; }
 # run_tty RCFILE COMMAND: COMMAND in a 200-column terminal; its status into RCFILE
+# (a new session each time, the earlier ones left running: killing the last
+# session makes the tmux server exit, racing the next new-session)
+TMUX_RUN=0
 run_tty() {
-    tmux -S "$TMUX_SOCK" kill-session -t cs 2>/dev/null || true
-    tmux -S "$TMUX_SOCK" new-session -d -s cs -x 200 -y 40 \
+    TMUX_RUN=$((TMUX_RUN + 1))
+    tmux -S "$TMUX_SOCK" new-session -d -s "cs$TMUX_RUN" -x 200 -y 40 \
         "cd '$WORK' && export CS_FAULT_DIR='$CS_FAULT_DIR'; set -o pipefail; $2; echo \$? >'$1'; exec sleep 600"
 }
 rc_of() { wait_for test -s "$1" || fail "$1: the command did not finish"; cat "$1"; }

@@ -6,7 +6,9 @@
 # resets and truncated bodies on half of the requests every operation still
 # gives the same bytes, the retries are logged and a truncated ranged read
 # resumes at the byte it reached; a wrong secret or a proxy answering 403
-# fails at once, naming the bucket and key.
+# fails at once, naming the bucket and key.  Answers lost after the store
+# acted (a Create, a Complete) leave no upload open and the object whole;
+# a key with a /./ segment goes out as signed.
 . "$(dirname "$0")/lib.sh"
 
 start_s3 bkt
@@ -58,6 +60,25 @@ lo2, hi2 = map(int, after[5].split("=")[1].split("-"))
 half = (hi - lo + 1) // 2
 assert (lo2, hi2) == (lo + half, hi), (cut, after)
 PY
+
+note "answers lost after the store acted (each POST once)"
+s3_faults '{"share": 1, "kinds": ["lost"], "methods": ["POST"]}'
+CS_S3_PART_SIZE=$((5 << 20)) "$T" mpu s3://bkt/p/lost "$WORK/big" 2> "$WORK/lost.log" ||
+    fail "multipart upload with lost answers: $(cat "$WORK/lost.log")"
+s3_faults ""
+grep -q 'POST /bkt/p/lost?uploads RST lost 200' "$WORK/s3/proxy/proxy.log" || fail "no Create was lost"
+grep -q 'POST /bkt/p/lost?uploadId=.* RST lost 200' "$WORK/s3/proxy/proxy.log" ||
+    fail "no Complete was lost"
+grep -q 'DELETE /bkt/p/lost?uploadId=.* 204' "$WORK/s3/proxy/proxy.log" ||
+    fail "the upload of the lost Create was not aborted"
+open=$(s3c multipart s3://bkt) || fail "s3cmd multipart"
+! grep -q 's3://bkt/p/lost' <<< "$open" || fail "an upload of p/lost is left open: $open"
+"$T" get s3://bkt/p/lost | cmp - "$WORK/big" || fail "the object of a lost Complete differs"
+
+note "keys with . segments are sent as signed"
+"$T" put s3://bkt/q/./dot "$WORK/small" 2> "$WORK/err" || fail "PUT q/./dot: $(cat "$WORK/err")"
+grep -q ' PUT /bkt/q/./dot 200' "$WORK/s3/proxy/proxy.log" || fail "the key's /./ was not sent as is"
+assert_eq "$("$T" get s3://bkt/q/./dot)" hello "GET q/./dot"
 
 note "settings from a profile, as AWS tools find them"
 mkdir -p "$HOME/.aws"

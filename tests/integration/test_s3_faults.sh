@@ -72,7 +72,8 @@ fault_release dump.rows
 rc=0; wait "$pid" || rc=$?
 [ "$rc" -ne 0 ] || fail "SIGTERM: exit code 0"
 grep -q "interrupted" "$WORK/term.log" || fail "no interruption message: $(cat "$WORK/term.log")"
-! s3_keys bkt f3/ | grep -q manifest.json || fail "a manifest.json after SIGTERM"
+keys=$(s3_keys bkt f3/) || fail "cannot list s3://bkt/f3/"
+! grep -q manifest.json <<< "$keys" || fail "a manifest.json after SIGTERM"
 assert_eq "$(s3_open_uploads bkt)" 0 "multipart uploads left open after SIGTERM"
 grep -q "AbortMultipartUpload\|DELETE /bkt/f3/.*uploadId=.* 204" "$WORK/s3/proxy/proxy.log" ||
     fail "no upload was aborted"

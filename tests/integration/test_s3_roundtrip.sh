@@ -8,7 +8,9 @@
 # csload --check s3://... passes on the dump, and fails on a copy with one
 # object removed and on one with an object altered; a prefix without
 # manifest.json is refused as an incomplete dump.  No multipart upload is
-# left open (s3cmd), and the chunk files were multipart uploads.
+# left open (s3cmd), and the chunk files were multipart uploads.  A
+# "folder" object PREFIX/ and a key in a deeper "folder" neither make the
+# prefix non-empty for csdump nor count as files for csload --check.
 . "$(dirname "$0")/lib.sh"
 
 start_s3 bkt
@@ -32,11 +34,17 @@ load_and_replicate() { # TARGET LOG csload-input...
 }
 
 note "--outdir s3://"
+# an S3 console's "folder" object and a deeper "folder" are no dump's files:
+# csdump takes the prefix as empty, csload --check does not see them
+: > "$WORK/empty"
+"$CS_S3TOOL" put s3://bkt/dumps/one/ "$WORK/empty"
+"$CS_S3TOOL" put s3://bkt/dumps/one/notes/readme "$WORK/empty"
 start_writer src
 dump_of src s3://bkt/dumps/one --threads 3 --chunk-rows 40000 --compress none \
     "${S3[@]}" --s3-part-size 5M 2> "$WORK/dump.log" || { cat "$WORK/dump.log" >&2; fail "csdump"; }
 grep -q 'partNumber=2&' "$WORK/s3/proxy/proxy.log" || fail "no chunk went up in several parts"
-s3_keys bkt dumps/one/ > "$WORK/keys"
+keys=$(s3_keys bkt dumps/one/) || fail "cannot list s3://bkt/dumps/one/"
+grep -v '/$\|/notes/' <<< "$keys" > "$WORK/keys"
 grep -qx 'dumps/one/manifest.json' "$WORK/keys" || fail "no manifest object"
 load_and_replicate t1 "$WORK/load1.log" s3://bkt/dumps/one
 

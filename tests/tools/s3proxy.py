@@ -13,7 +13,8 @@ checks the client's own signature), except:
     tracked from CreateMultipartUpload on; a part whose x-amz-content-sha256
     does not match its body is refused (XAmzContentSHA256Mismatch), as is a
     CompleteMultipartUpload naming a non-final part under 5 MiB
-    (EntityTooSmall); AbortMultipartUpload (DELETE ?uploadId=) and
+    (EntityTooSmall), parts out of order (InvalidPartOrder) or a part or
+    ETag that was not uploaded (InvalidPart); AbortMultipartUpload (DELETE ?uploadId=) and
     ListMultipartUploads (GET /BUCKET?uploads) are answered from that
     record.  A plain PUT's x-amz-content-sha256 is checked too.
   * Faults, scripted by DIR/faults.json (read at every request, so a test
@@ -30,6 +31,10 @@ checks the client's own signature), except:
                   body; anything else is reset before it is answered
         truncate  a GET's answer announces its full length but ends halfway
                   (other requests: 503)
+        lost      the request is passed on and done, then the connection is
+                  reset instead of answering (the client must retry a
+                  request that already took effect); each distinct request
+                  (method and URL) is lost once only, so its retry passes
 Each request is logged to DIR/proxy.log as "SEQ METHOD PATH STATUS FAULT".
 Stop it with SIGTERM.  Python standard library only.
 """
@@ -57,6 +62,7 @@ class State:
         self.lock = threading.Lock()
         self.seq = 0
         self.nfaults = 0
+        self.lost_seen = set()  # (method, path) of the requests "lost" once
         self.uploads = {}  # upload id -> {"bucket", "key", "parts": {n: size}}
         self.log = open(os.path.join(state_dir, "proxy.log"), "a", buffering=1)
 
@@ -73,7 +79,7 @@ class State:
             return {}
 
 
-def pick_fault(state, cfg, seq, method):
+def pick_fault(state, cfg, seq, method, path):
     if cfg.get("deny"):
         return "deny"
     share = float(cfg.get("share", 0))
@@ -84,7 +90,12 @@ def pick_fault(state, cfg, seq, method):
         return None
     with state.lock:
         state.nfaults += 1
-        return kinds[state.nfaults % len(kinds)]
+        kind = kinds[state.nfaults % len(kinds)]
+        if kind == "lost":
+            if (method, path) in state.lost_seen:
+                return None
+            state.lost_seen.add((method, path))
+        return kind
 
 
 def error_xml(code, msg):
@@ -106,6 +117,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                                      fault or "-", " " + rng if rng else ""))
 
     def reply(self, status, body=b"", headers=None, fault=None):
+        if getattr(self, "lost", False):
+            self.lost = False
+            return self.reset("lost %s" % status)
         self.send_response(status)
         for k, v in (headers or {}).items():
             self.send_header(k, v)
@@ -163,10 +177,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return hashlib.sha256(body).hexdigest() == want.lower()
         return True
 
-    def list_uploads(self, bucket):
+    def list_uploads(self, bucket, prefix):
         with self.state.lock:
             ups = [(u["key"], uid) for uid, u in self.state.uploads.items()
-                   if u["bucket"] == bucket]
+                   if u["bucket"] == bucket and u["key"].startswith(prefix)]
         xml = ['<?xml version="1.0" encoding="UTF-8"?>\n<ListMultipartUploadsResult>'
                '<Bucket>%s</Bucket><IsTruncated>false</IsTruncated>' % bucket]
         for key, uid in sorted(ups):
@@ -181,7 +195,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
             parts = dict(up["parts"]) if up else None
         if parts is None:
             return self.reply(404, error_xml("NoSuchUpload", "no such upload"))
-        nums = [int(n) for n in re.findall(rb"<PartNumber>(\d+)</PartNumber>", body)]
+        given = re.findall(rb"<Part><PartNumber>(\d+)</PartNumber><ETag>([^<]*)</ETag></Part>",
+                           body)
+        nums = [int(n) for n, _ in given]
+        if not nums or any(a >= b for a, b in zip(nums, nums[1:])):
+            return self.reply(400, error_xml("InvalidPartOrder", "parts not in ascending order"))
+        with self.state.lock:
+            etags = dict(up["etags"])
+        for n, etag in given:
+            want = etags.get(int(n))
+            if want is None or want.strip('"') != etag.decode().replace("&quot;", '"').strip('"'):
+                return self.reply(400, error_xml(
+                    "InvalidPart", "part %d was not uploaded with ETag %s" % (int(n), etag)))
         for n in nums[:-1]:
             if parts.get(n, 0) < MIN_PART:
                 return self.reply(400, error_xml(
@@ -196,7 +221,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def handle_one(self):
         self.seq = self.state.next_seq()
         bucket, key, q = self.split()
-        fault = pick_fault(self.state, self.state.faults(), self.seq, self.command)
+        fault = pick_fault(self.state, self.state.faults(), self.seq, self.command, self.path)
         if fault == "deny":
             self.read_body()
             return self.reply(403, error_xml("AccessDenied", "Access Denied"), fault=fault)
@@ -217,9 +242,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if fault == "reset" and self.command != "GET":
             self.read_body()
             return self.reset(fault)
+        self.lost = fault == "lost"
         body = self.read_body()
         if self.command == "GET" and "uploads" in q and not key:
-            return self.list_uploads(bucket)
+            return self.list_uploads(bucket, q.get("prefix", [""])[0])
         if self.command == "DELETE" and "uploadId" in q:
             with self.state.lock:
                 gone = self.state.uploads.pop(q["uploadId"][0], None)
@@ -239,6 +265,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if status == 200:
                 with self.state.lock:
                     up["parts"][int(q["partNumber"][0])] = len(body)
+                    up["etags"][int(q["partNumber"][0])] = next(
+                        (v for k, v in hdrs.items() if k.lower() == "etag"), "")
             return self.reply(status, data, hdrs)
         if self.command == "POST" and "uploadId" in q:
             return self.complete(q["uploadId"][0], body)
@@ -248,7 +276,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if m:
                 with self.state.lock:
                     self.state.uploads[m.group(1).decode()] = {
-                        "bucket": bucket, "key": key, "parts": {}}
+                        "bucket": bucket, "key": key, "parts": {}, "etags": {}}
         if fault in ("reset", "truncate") and self.command == "GET" and len(data) > 1:
             self.send_response(status)
             for k, v in hdrs.items():

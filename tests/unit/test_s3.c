@@ -39,6 +39,9 @@ static void test_classify(void **state)
     assert_int_equal(cs_s3_classify(404, 0, "NoSuchKey"), CS_S3_PERMANENT);
     assert_int_equal(cs_s3_classify(400, 0, "EntityTooSmall"), CS_S3_PERMANENT);
     assert_int_equal(cs_s3_classify(0, 60, ""), CS_S3_PERMANENT); /* bad certificate */
+    assert_int_equal(cs_s3_classify(0, 77, ""), CS_S3_PERMANENT); /* bad CA file */
+    assert_int_equal(cs_s3_classify(0, 35, ""), CS_S3_RETRY);     /* handshake reset */
+    assert_int_equal(cs_s3_classify(403, 0, "RequestTimeTooSkewed"), CS_S3_PERMANENT);
 }
 
 static void test_backoff(void **state)
@@ -220,6 +223,11 @@ struct script {
     int curl_code[12];
     const char *body[12]; /* the body delivered (ok or error) */
     char range[12][64];   /* the Range header each attempt sent */
+    char req[12][160];    /* "METHOD URL" of each attempt */
+    long timeout_ms[12];  /* the attempt's time bound */
+    /* the Content-Range start answered: 0 = the byte asked for, else this - 1 */
+    uint64_t crange[12];
+    int resent[12]; /* the transport says it may have sent it twice */
     int saw_secret;
 };
 
@@ -230,6 +238,8 @@ static int fake(void *ctx, struct cs_s3_http *h)
 
     s->n++;
     s->range[i][0] = '\0';
+    snprintf(s->req[i], sizeof(s->req[i]), "%s %s", h->method, h->url);
+    s->timeout_ms[i] = h->timeout_ms;
     for (size_t k = 0; k < h->nheaders; k++) {
         if (!strncmp(h->headers[k], "Range: ", 7))
             snprintf(s->range[i], sizeof(s->range[i]), "%s", h->headers[k] + 7);
@@ -238,6 +248,9 @@ static int fake(void *ctx, struct cs_s3_http *h)
     }
     h->status = s->status[i];
     h->curl_code = s->curl_code[i];
+    h->resent = s->resent[i];
+    if (h->status == 206)
+        h->range_start = s->crange[i] ? s->crange[i] - 1 : h->want_start;
     if (s->body[i]) {
         if (h->status >= 200 && h->status <= 299 && h->resp)
             cs_buf_puts(h->resp, s->body[i]);
@@ -309,6 +322,12 @@ static void test_permanent_at_once(void **state)
     s.body[0] = "<Error><Code>NoSuchKey</Code></Error>";
     assert_int_equal(cs_s3_put(c, "k", "x", 1, &err), -1);
     assert_int_equal(err.code, CS_ERR_MISSING);
+    s.n = 0;
+    s.status[0] = 403;
+    s.body[0] = "<Error><Code>RequestTimeTooSkewed</Code></Error>";
+    assert_int_equal(cs_s3_put(c, "k", "x", 1, &err), -1);
+    assert_int_equal(s.n, 1);
+    assert_non_null(strstr(err.msg, "clock"));
     cs_s3_free(c);
 }
 
@@ -350,6 +369,247 @@ static void test_range_resumes(void **state)
     cs_s3_free(c);
 }
 
+static void test_range_checked(void **state)
+{
+    /* a store ignoring Range: 200 with the whole object is not appended */
+    struct script s = {.status = {200}, .body = {"0123456789abcdefghij"}};
+    struct cs_s3 *c = fake_client(&s, 5);
+    struct cs_buf b = CS_BUF_INIT;
+    struct cs_error err;
+
+    (void)state;
+    cs_error_clear(&err);
+    cs_buf_puts(&b, "x");
+    assert_int_equal(cs_s3_get_range(c, "k", 10, 10, NULL, &b, NULL, &err), -1);
+    assert_int_equal(err.code, CS_ERR_FORMAT);
+    assert_non_null(strstr(err.msg, "ignores Range"));
+    assert_int_equal(b.len, 1);
+    /* a 206 of another range neither */
+    memset(&s, 0, sizeof(s));
+    s.status[0] = 206;
+    s.crange[0] = 1; /* bytes from 0 */
+    s.body[0] = "0123456789";
+    assert_int_equal(cs_s3_get_range(c, "k", 10, 10, NULL, &b, NULL, &err), -1);
+    assert_non_null(strstr(err.msg, "answered with bytes from 0"));
+    assert_int_equal(b.len, 1);
+    cs_buf_release(&b);
+    cs_s3_free(c);
+}
+
+static void test_create_lost(void **state)
+{
+    /* the first Create's answer is lost (the store made upload A): the
+     * retry gets B, and A is found and aborted */
+    struct script s = {
+        .status = {0, 200, 200, 204},
+        .curl_code = {56},
+        .body = {NULL,
+                 "<InitiateMultipartUploadResult><UploadId>B</UploadId>"
+                 "</InitiateMultipartUploadResult>",
+                 "<ListMultipartUploadsResult><Upload><Key>p/k</Key><UploadId>A</UploadId>"
+                 "</Upload><Upload><Key>p/k</Key><UploadId>B</UploadId></Upload>"
+                 "<Upload><Key>p/k2</Key><UploadId>C</UploadId></Upload>"
+                 "</ListMultipartUploadsResult>"}};
+    struct cs_s3 *c = fake_client(&s, 5);
+    struct cs_error err;
+    char *id = NULL;
+
+    (void)state;
+    cs_error_clear(&err);
+    assert_int_equal(cs_s3_mpu_create(c, "p/k", &id, &err), 0);
+    assert_string_equal(id, "B");
+    assert_int_equal(s.n, 4);
+    assert_non_null(strstr(s.req[2], "GET "));
+    assert_non_null(strstr(s.req[2], "prefix=p%2Fk"));
+    assert_non_null(strstr(s.req[2], "uploads"));
+    assert_non_null(strstr(s.req[3], "DELETE "));
+    assert_non_null(strstr(s.req[3], "uploadId=A"));
+    free(id);
+    /* a Create answered at once lists nothing */
+    memset(&s, 0, sizeof(s));
+    s.status[0] = 200;
+    s.body[0] = "<UploadId>D</UploadId>";
+    assert_int_equal(cs_s3_mpu_create(c, "p/k", &id, &err), 0);
+    assert_int_equal(s.n, 1);
+    free(id);
+    /* one that curl may have resent itself is checked too */
+    memset(&s, 0, sizeof(s));
+    s.status[0] = s.status[1] = 200;
+    s.resent[0] = 1;
+    s.body[0] = "<UploadId>E</UploadId>";
+    s.body[1] = "<ListMultipartUploadsResult></ListMultipartUploadsResult>";
+    assert_int_equal(cs_s3_mpu_create(c, "p/k", &id, &err), 0);
+    assert_int_equal(s.n, 2);
+    assert_non_null(strstr(s.req[1], "uploads"));
+    free(id);
+    cs_s3_free(c);
+}
+
+static void test_complete_lost(void **state)
+{
+    /* the first Complete's answer is lost; the retry is told NoSuchUpload;
+     * the object is there, so it is done */
+    char etags[1][130] = {"\"e1\""};
+    struct script s = {.status = {0, 404, 200},
+                       .curl_code = {56},
+                       .body = {NULL, "<Error><Code>NoSuchUpload</Code></Error>"}};
+    struct cs_s3 *c = fake_client(&s, 5);
+    struct cs_error err;
+
+    (void)state;
+    cs_error_clear(&err);
+    assert_int_equal(cs_s3_mpu_complete(c, "k", "U", etags, 1, &err), 0);
+    assert_int_equal(s.n, 3);
+    assert_non_null(strstr(s.req[2], "HEAD "));
+    /* at the first attempt too (curl may have resent it itself) */
+    memset(&s, 0, sizeof(s));
+    s.status[0] = 404;
+    s.status[1] = 200;
+    s.body[0] = "<Error><Code>NoSuchUpload</Code></Error>";
+    assert_int_equal(cs_s3_mpu_complete(c, "k", "U", etags, 1, &err), 0);
+    assert_int_equal(s.n, 2);
+    /* but not when the object is not there */
+    memset(&s, 0, sizeof(s));
+    s.status[0] = 0;
+    s.curl_code[0] = 56;
+    s.status[1] = 404;
+    s.body[1] = "<Error><Code>NoSuchUpload</Code></Error>";
+    s.status[2] = 404;
+    assert_int_equal(cs_s3_mpu_complete(c, "k", "U", etags, 1, &err), -1);
+    assert_non_null(strstr(err.msg, "NoSuchUpload"));
+    cs_s3_free(c);
+}
+
+static void test_time_bounds(void **state)
+{
+    struct script s = {.status = {200}};
+    struct cs_s3 *c;
+    struct cs_error err;
+    volatile int cancel = 0;
+
+    (void)state;
+    c = fake_client(&s, 5);
+    cs_error_clear(&err);
+    assert_int_equal(cs_s3_put(c, "k", "x", 1, &err), 0);
+    /* the attempt is bounded by what is left of --s3-retry-time (300 s) */
+    assert_true(s.timeout_ms[0] > 290000 && s.timeout_ms[0] <= 300000);
+    cs_s3_free(c);
+    /* after a signal, an abort gets a short budget and few retries */
+    struct cs_s3_options o;
+    struct cs_s3_settings set = {.access_key = "AKID",
+                                 .secret_key = "SECRETKEY",
+                                 .region = "us-east-1",
+                                 .endpoint = "http://127.0.0.1:1",
+                                 .cred_source = "test"};
+    cs_s3_options_init(&o);
+    o.path_style = 1;
+    o.backoff_base_ms = 1;
+    o.backoff_cap_ms = 2;
+    c = cs_s3_new(&o, &set, "bkt", NULL, &cancel, &err);
+    assert_non_null(c);
+    memset(&s, 0, sizeof(s));
+    for (int i = 0; i < 12; i++)
+        s.status[i] = 503;
+    cs_s3_set_transport(c, fake, &s);
+    cancel = 1;
+    assert_int_equal(cs_s3_mpu_abort(c, "k", "U", &err), -1);
+    assert_int_equal(s.n, 3);
+    assert_true(s.timeout_ms[0] <= 10000);
+    /* and a cancelled request does not start */
+    s.n = 0;
+    assert_int_equal(cs_s3_put(c, "k", "x", 1, &err), -1);
+    assert_int_equal(err.code, CS_ERR_CANCELLED);
+    assert_int_equal(s.n, 0);
+    cs_s3_free(c);
+}
+
+static void test_listing(void **state)
+{
+    struct script s = {
+        .status = {200, 200},
+        .body = {"<ListBucketResult><IsTruncated>true</IsTruncated>"
+                 "<NextContinuationToken>T1</NextContinuationToken>"
+                 "<Contents><Key>p/</Key><Size>0</Size></Contents>"
+                 "<Contents><Key>p/a</Key><Size>3</Size></Contents></ListBucketResult>",
+                 "<ListBucketResult><IsTruncated>false</IsTruncated>"
+                 "<Contents><Key>p/b</Key><Size>4</Size></Contents>"
+                 "<CommonPrefixes><Prefix>p/sub/</Prefix></CommonPrefixes></ListBucketResult>"}};
+    struct cs_s3 *c = fake_client(&s, 0);
+    struct cs_s3_object *o;
+    struct cs_error err;
+    size_t n;
+    char *big;
+
+    (void)state;
+    cs_error_clear(&err);
+    assert_int_equal(cs_s3_list_dir(c, "p/", 0, &o, &n, &err), 0);
+    assert_int_equal(n, 2); /* the folder marker p/ is not a file */
+    assert_string_equal(o[0].key, "p/a");
+    assert_string_equal(o[1].key, "p/b");
+    assert_non_null(strstr(s.req[0], "delimiter=%2F"));
+    assert_non_null(strstr(s.req[1], "continuation-token=T1"));
+    cs_s3_objects_free(o, n);
+    /* max-keys=1: one object is enough */
+    memset(&s, 0, sizeof(s));
+    s.status[0] = 200;
+    s.body[0] = "<IsTruncated>true</IsTruncated><NextContinuationToken>T</NextContinuationToken>"
+                "<Contents><Key>p/a</Key><Size>3</Size></Contents>";
+    assert_int_equal(cs_s3_list_dir(c, "p/", 1, &o, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(s.n, 1);
+    assert_non_null(strstr(s.req[0], "max-keys=1"));
+    cs_s3_objects_free(o, n);
+    /* truncated without a token */
+    memset(&s, 0, sizeof(s));
+    s.status[0] = 200;
+    s.body[0] = "<IsTruncated>true</IsTruncated><Contents><Key>p/a</Key></Contents>";
+    assert_int_equal(cs_s3_list(c, "p/", &o, &n, &err), -1);
+    assert_int_equal(err.code, CS_ERR_FORMAT);
+    assert_non_null(strstr(err.msg, "NextContinuationToken"));
+    assert_null(o);
+    /* an endless page */
+    big = malloc(9u << 20);
+    assert_non_null(big);
+    memset(big, 'x', (9u << 20) - 1);
+    big[(9u << 20) - 1] = '\0';
+    memset(&s, 0, sizeof(s));
+    s.status[0] = 200;
+    s.body[0] = big;
+    assert_int_equal(cs_s3_list(c, "p/", &o, &n, &err), -1);
+    assert_non_null(strstr(err.msg, "larger than"));
+    /* and a CreateMultipartUpload answer over 64 KiB */
+    s.n = 0;
+    char *id;
+    assert_int_equal(cs_s3_mpu_create(c, "k", &id, &err), -1);
+    assert_non_null(strstr(err.msg, "larger than"));
+    free(big);
+    cs_s3_free(c);
+}
+
+static void test_part_size(void **state)
+{
+    uint64_t total = 0, prev = 0;
+
+    (void)state;
+    assert_int_equal(cs_s3_part_size(CS_S3_DEFAULT_PART, 1), CS_S3_DEFAULT_PART);
+    assert_int_equal(cs_s3_part_size(CS_S3_DEFAULT_PART, 1000), CS_S3_DEFAULT_PART);
+    assert_int_equal(cs_s3_part_size(CS_S3_DEFAULT_PART, 1001), 2 * CS_S3_DEFAULT_PART);
+    assert_int_equal(cs_s3_part_size(1, 1), CS_S3_MIN_PART);
+    for (unsigned p = 1; p <= CS_S3_MAX_PARTS; p++) {
+        uint64_t sz = cs_s3_part_size(CS_S3_DEFAULT_PART, p);
+        assert_true(sz >= prev && sz <= CS_S3_MAX_PART);
+        prev = sz;
+        total += sz;
+    }
+    assert_true(total >= (5ull << 40)); /* S3's largest object fits */
+    /* the smallest base still holds several TB */
+    total = 0;
+    for (unsigned p = 1; p <= CS_S3_MAX_PARTS; p++)
+        total += cs_s3_part_size(CS_S3_MIN_PART, p);
+    assert_true(total >= (4ull << 40));
+    assert_int_equal(cs_s3_part_size(5ull << 30, 9000), CS_S3_MAX_PART);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -363,6 +623,12 @@ int main(void)
         cmocka_unit_test(test_permanent_at_once),
         cmocka_unit_test(test_attempts_bounded),
         cmocka_unit_test(test_range_resumes),
+        cmocka_unit_test(test_range_checked),
+        cmocka_unit_test(test_create_lost),
+        cmocka_unit_test(test_complete_lost),
+        cmocka_unit_test(test_time_bounds),
+        cmocka_unit_test(test_listing),
+        cmocka_unit_test(test_part_size),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
