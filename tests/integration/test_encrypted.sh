@@ -66,10 +66,12 @@ for fmt in tsv sql; do
     reset_tgt
     set +e
     "$CSDUMP" "${DUMPOPTS[@]}" --format "$fmt" --encrypt-key "$key" --archive - |
-        "$CSLOAD" --no-defaults -S "$(sock tgt)" -u root --archive - --encrypt-key "$key" -q
+        "$CSLOAD" --no-defaults -S "$(sock tgt)" -u root --archive - --encrypt-key "$key" -q \
+            2> "$WORK/pipe.log"
     rcs=("${PIPESTATUS[@]}")
     set -e
-    [ "${rcs[0]}" = 0 ] && [ "${rcs[1]}" = 0 ] || fail "$fmt: encrypted pipe: ${rcs[*]}"
+    [ "${rcs[0]}" = 0 ] && [ "${rcs[1]}" = 0 ] ||
+        fail "$fmt: encrypted pipe: ${rcs[*]}: $(tail -3 "$WORK/pipe.log")"
     same_data src tgt cryptschema fx
     reset_tgt
 done
