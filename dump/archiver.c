@@ -14,6 +14,8 @@
 #include "dump/output.h"
 #include "format/archive.h"
 #include "format/manifest.h"
+#include "format/seal.h"
+#include "format/sign.h"
 #include "format/s3io.h"
 
 struct item {
@@ -23,11 +25,11 @@ struct item {
 
 struct dump_archiver {
     struct dump_publish pub;
-    char *target;       /* NULL for standard output */
+    char *target; /* NULL for standard output */
     char *partial;
     char *spool;
     int fd;
-    struct cs_s3 *s3;        /* an s3:// target: its client and object sink */
+    struct cs_s3 *s3; /* an s3:// target: its client and object sink */
     struct fmt_sink *sink;
     struct fmt_archive_writer *w;
     struct cs_queue *queue;
@@ -36,6 +38,10 @@ struct dump_archiver {
     pthread_mutex_t mu;
     struct cs_error err; /* the archiver's first error */
     const struct cs_log *log;
+    const struct fmt_sign_key *sign; /* NULL: unsigned */
+    char *dump_id;                   /* what chunk descriptions are bound to */
+    struct fmt_seal_key seal;        /* encrypted when sealed */
+    int sealed;
 };
 
 static void item_free(struct item *it)
@@ -47,27 +53,93 @@ static void item_free(struct item *it)
     free(it);
 }
 
+/* The name the file NAME is stored under (malloc'd): opaque when encrypted. */
+static char *stored(struct dump_archiver *a, const char *name, struct cs_error *err)
+{
+    char *n = a->sealed ? fmt_seal_stored_name(&a->seal, name) : strdup(name);
+
+    if (!n)
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    return n;
+}
+
+/* The entry for the file NAME with LEN bytes of DATA (sealed when encrypted). */
+static int add_memory(struct dump_archiver *a, const char *name, const char *data, size_t len,
+                      struct cs_error *err)
+{
+    struct cs_buf b = CS_BUF_INIT;
+    char *entry = stored(a, name, err);
+    int rc = -1;
+
+    if (entry && a->sealed && fmt_seal_memory(&a->seal, data, len, &b, err) == 0)
+        rc = fmt_archive_add_memory(a->w, entry, b.data, b.len, err);
+    else if (entry && !a->sealed)
+        rc = fmt_archive_add_memory(a->w, entry, data, len, err);
+    cs_buf_release(&b);
+    free(entry);
+    return rc;
+}
+
+/* ENTRY with TEXT, followed (signed) by its signature entry. */
+static int add_signed(struct dump_archiver *a, const char *entry, const char *text,
+                      const char *sig_text, struct cs_error *err)
+{
+    struct cs_buf sig = CS_BUF_INIT, bound = CS_BUF_INIT;
+    char *sig_name = NULL;
+    int rc = -1;
+
+    if (add_memory(a, entry, text, strlen(text), err) < 0)
+        goto out;
+    if (!a->sign) {
+        rc = 0;
+        goto out;
+    }
+    if (!sig_text) { /* a chunk description: bound to its dump */
+        fmt_sign_meta_data(&bound, a->dump_id, text);
+        if (cs_buf_failed(&bound)) {
+            cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        if (fmt_sign_data(a->sign, bound.data, bound.len, &sig, err) < 0)
+            goto out;
+    }
+    if (!(sig_name = fmt_sign_name(entry))) {
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    sig_text = sig_text ? sig_text : sig.data;
+    rc = add_memory(a, sig_name, sig_text, strlen(sig_text), err);
+out:
+    free(sig_name);
+    cs_buf_release(&sig);
+    cs_buf_release(&bound);
+    return rc;
+}
+
 static int append(struct dump_archiver *a, const struct item *it, struct cs_error *err)
 {
     struct cs_buf meta = CS_BUF_INIT;
-    char *path = cs_fs_join(a->spool, it->name);
+    char *entry = stored(a, it->name, err);
+    char *path = entry ? cs_fs_join(a->spool, entry) : NULL;
     int rc = -1;
 
-    if (!path)
+    if (!path) {
+        free(entry);
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    }
     if (it->meta) {
         cs_buf_printf(&meta, "%s%s", it->name, FMT_META_SUFFIX);
-        if (cs_buf_failed(&meta) ||
-            fmt_archive_add_memory(a->w, meta.data, it->meta, strlen(it->meta), err) < 0)
+        if (cs_buf_failed(&meta) || add_signed(a, meta.data, it->meta, NULL, err) < 0)
             goto out;
     }
-    if (fmt_archive_add_file(a->w, it->name, path, err) < 0)
+    if (fmt_archive_add_file(a->w, entry, path, err) < 0)
         goto out;
     unlink(path);
     rc = 0;
 out:
     cs_buf_release(&meta);
     free(path);
+    free(entry);
     return rc;
 }
 
@@ -184,6 +256,8 @@ static void release(struct dump_archiver *a)
     free(a->target);
     free(a->partial);
     free(a->spool);
+    free(a->dump_id);
+    fmt_seal_key_wipe(&a->seal);
     free(a);
 }
 
@@ -229,7 +303,19 @@ const struct dump_publish *dump_archiver_publish(struct dump_archiver *a)
     return &a->pub;
 }
 
-int dump_archiver_finish(struct dump_archiver *a, const char *manifest_json,
+int dump_archiver_trust(struct dump_archiver *a, const struct fmt_sign_key *key,
+                        const struct fmt_seal_key *seal, const char *dump_id, struct cs_error *err)
+{
+    a->sign = key;
+    a->sealed = seal != NULL;
+    if (seal)
+        a->seal = *seal;
+    free(a->dump_id);
+    a->dump_id = dump_id ? strdup(dump_id) : NULL;
+    return !dump_id || a->dump_id ? 0 : cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+}
+
+int dump_archiver_finish(struct dump_archiver *a, const char *manifest_json, const char *sig,
                          struct cs_error *err)
 {
     int rc = -1;
@@ -241,8 +327,7 @@ int dump_archiver_finish(struct dump_archiver *a, const char *manifest_json,
         cs_error_copy(err, &a->err);
         goto out;
     }
-    if (fmt_archive_add_memory(a->w, FMT_MANIFEST_NAME, manifest_json, strlen(manifest_json),
-                               err) < 0 ||
+    if ((sig && !a->sign) || add_signed(a, FMT_MANIFEST_NAME, manifest_json, sig, err) < 0 ||
         fmt_archive_writer_finish(a->w, err) < 0)
         goto out;
     if (a->sink && fmt_sink_finish(a->sink, err) < 0)

@@ -26,6 +26,9 @@
 #include "dump/chunk.h"
 #include "dump/config.h"
 
+struct fmt_sign_key;
+struct fmt_seal_key;
+
 struct dump_archiver;
 
 /* TARGET: a file name, s3://BUCKET/KEY or "-" (standard output); CFG gives
@@ -34,8 +37,18 @@ struct dump_archiver *dump_archiver_start(const char *target, const char *spool,
                                           const struct dump_config *cfg, struct cs_error *err);
 /* The publish hook that hands files to A. */
 const struct dump_publish *dump_archiver_publish(struct dump_archiver *a);
-/* The manifest last, the end of the archive, FILE.partial -> FILE; frees A. */
-int dump_archiver_finish(struct dump_archiver *a, const char *manifest_json,
+/* Before the first file.  A signed dump (KEY, lent): each chunk description
+ * NAME.meta.json is followed by its signature NAME.meta.sig over
+ * fmt_sign_meta_data(DUMP_ID, description) (format/sign.h).  An encrypted
+ * one (SEAL, copied): the spool holds sealed files under their stored names
+ * (dump/output.h), and every entry is sealed and stored under its opaque
+ * name too.  Either may be NULL. */
+int dump_archiver_trust(struct dump_archiver *a, const struct fmt_sign_key *key,
+                        const struct fmt_seal_key *seal, const char *dump_id,
+                        struct cs_error *err);
+/* The manifest last (then SIG, its signature text, when signed: NULL
+ * otherwise), the end of the archive, FILE.partial -> FILE; frees A. */
+int dump_archiver_finish(struct dump_archiver *a, const char *manifest_json, const char *sig,
                          struct cs_error *err);
 /* After a failure: stops, removes FILE.partial (a pipe just ends, without a
  * manifest); frees A.  NULL-safe. */

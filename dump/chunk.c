@@ -132,7 +132,7 @@ static int open_file(struct writer *w, struct fmt_bound *lo, struct cs_error *er
     if (!w->cur.file || (w->ts->has_mysql_json && !w->cur.typed_by_col))
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     file = w->cfg->output->open(w->cfg->output, w->cur.file, err);
-    w->counter = fmt_sink_counter_new(file, err);
+    w->counter = fmt_sink_counter_sha_new(file, w->cfg->sign_key != NULL, err);
     w->top = w->cfg->compress == FMT_COMPRESS_ZSTD
                  ? fmt_sink_zstd_new(w->counter, w->cfg->compress_level, err)
                  : w->counter;
@@ -172,6 +172,7 @@ static int publish(struct writer *w, const struct dump_chunk_result *r, struct c
     c.raw_bytes = r->raw_bytes;
     c.file_bytes = r->file_bytes;
     memcpy(c.file_hash, r->file_hash, sizeof(c.file_hash));
+    memcpy(c.sha256, r->sha256, sizeof(c.sha256));
     memcpy(c.checksum, r->checksum, sizeof(c.checksum));
     c.typed_values = r->typed_values;
     meta = fmt_chunk_meta_to_json(w->t->schema, w->t->name, &c, err);
@@ -195,6 +196,7 @@ static int close_file(struct writer *w, struct fmt_bound *hi, struct cs_error *e
     if (flush_buf(w, err) < 0 || fmt_sink_finish(w->top, err) < 0)
         return -1;
     fmt_sink_counter_result(w->counter, &w->cur.file_bytes, w->cur.file_hash);
+    fmt_sink_counter_sha256(w->counter, w->cur.sha256);
     fmt_sink_free(w->top);
     w->top = w->counter = NULL;
     w->cur.rows = w->sum.rows;

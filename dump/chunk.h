@@ -59,6 +59,7 @@ struct dump_chunk_result {
     uint64_t rows, raw_bytes, file_bytes;
     uint64_t max_row_bytes;     /* the longest encoded row */
     char file_hash[33];
+    char sha256[65];            /* "" unless the dump is signed */
     char checksum[17];
     uint64_t typed_values;  /* mysql-json values with type tags */
     uint64_t *typed_by_col; /* the same per dumped column; NULL without mysql-json */

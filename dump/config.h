@@ -12,6 +12,8 @@
 #include "dump/lockmode.h"
 #include "format/manifest.h"
 
+struct fmt_sign_key;
+struct fmt_seal_key;
 struct dump_output;
 
 struct dump_list {
@@ -51,6 +53,11 @@ struct dump_config {
     enum dump_users users;
     struct dump_list include_users; /* "user@host" patterns */
     struct dump_list exclude_users;
+    const char *sign_key_file;    /* --sign-key FILE */
+    const char *gen_key_dir;      /* --gen-key DIR: make a key pair, dump nothing */
+    const struct fmt_sign_key *sign_key; /* loaded from sign_key_file: the dump is signed */
+    const char *encrypt_key_file; /* --encrypt-key FILE */
+    const struct fmt_seal_key *seal_key; /* loaded from it: every file sealed (dump/output.h) */
     int allow_missing;            /* what csdump cannot see or read: warn, do not fail */
     int dry_run;                  /* --dry-run: check and print the plan; no lock, no file */
     int quiet, verbose, progress;

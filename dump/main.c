@@ -11,6 +11,9 @@
 #include "common/console.h"
 #include "common/progress.h"
 #include "common/cli.h"
+#include "common/fs.h"
+#include "format/seal.h"
+#include "format/sign.h"
 #include "common/s3.h"
 #include "dump/run.h"
 #include "dump/select.h"
@@ -52,6 +55,9 @@ enum {
     OPT_ALLOW_MISSING,
     OPT_DRY_RUN,
     OPT_WHERE,
+    OPT_SIGN_KEY,
+    OPT_GEN_KEY,
+    OPT_ENCRYPT_KEY,
 };
 
 static const struct option long_options[] = {
@@ -88,6 +94,9 @@ static const struct option long_options[] = {
     {"exclude-users", required_argument, NULL, OPT_EXCLUDE_USERS},
     {"allow-missing", no_argument, NULL, OPT_ALLOW_MISSING},
     {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+    {"sign-key", required_argument, NULL, OPT_SIGN_KEY},
+    {"gen-key", required_argument, NULL, OPT_GEN_KEY},
+    {"encrypt-key", required_argument, NULL, OPT_ENCRYPT_KEY},
     CS_S3_LONG_OPTIONS,
     CS_CLI_COMMON_OPTIONS,
     {NULL, 0, NULL, 0},
@@ -98,6 +107,7 @@ static void usage(FILE *out)
     fprintf(out,
             "Usage: csdump [OPTIONS] --outdir DIR|s3://BUCKET/PREFIX\n"
             "       csdump [OPTIONS] --archive FILE|s3://BUCKET/KEY|-\n"
+            "       csdump --gen-key DIR\n"
             "Take one consistent snapshot of a MySQL/MariaDB server with parallel connections,\n"
             "into chunked zstd files plus DIR/manifest.json (binlog position and GTID set).\n\n"
             "%s\n"
@@ -115,6 +125,18 @@ static void usage(FILE *out)
             "      --chunk-bytes=SIZE   raw bytes per chunk file (default 128M; K, M, G suffixes)\n"
             "  -t, --threads=N          parallel connections (default 4; 1.5x are opened as\n"
             "                           snapshot connections, the rest are spares)\n\n"
+            "Trust:\n"
+            "      --sign-key=FILE      sign the dump with this Ed25519 private key (PEM): each\n"
+            "                           file's SHA-256 in the manifest, manifest.sig over it\n"
+            "                           (csload --verify-key checks it with the public key)\n"
+            "      --gen-key=DIR        make a key pair DIR/sign.pem (private, 0600) and\n"
+            "                           DIR/sign.pub.pem (public) and exit; or: openssl genpkey\n"
+            "                           -algorithm ed25519 -out sign.pem && openssl pkey -in\n"
+            "                           sign.pem -pubout -out sign.pub.pem\n"
+            "      --encrypt-key=FILE   encrypt every file of the dump, manifest included\n"
+            "                           (AES-256-GCM after compression; opaque file names)\n"
+            "                           with this key: 64 hex digits or 32 raw bytes, e.g.\n"
+            "                           made with: openssl rand -hex 32 > dump.key\n\n"
             "Selection (system schemas only when named and --include-system; every item\n"
             "must match something on the source, else exit 2; %% or * match any run of\n"
             "characters):\n"
@@ -280,6 +302,9 @@ static int parse_one(struct dump_config *c, struct cs_connopt *co, int opt, cons
     case OPT_EXCLUDE_USERS: return split_list(&c->exclude_users, "exclude-users", arg, err);
     case OPT_ALLOW_MISSING: c->allow_missing = 1; return 0;
     case OPT_DRY_RUN: c->dry_run = 1; return 0;
+    case OPT_SIGN_KEY: c->sign_key_file = arg; return 0;
+    case OPT_GEN_KEY: c->gen_key_dir = arg; return 0;
+    case OPT_ENCRYPT_KEY: c->encrypt_key_file = arg; return 0;
     case OPT_PAUSE_REPLICA: c->pause_replica = 1; return 0;
     case OPT_FORMAT:
     case OPT_COMPRESS:
@@ -335,6 +360,11 @@ static int parse_args(struct cs_cli *cli, int argc, char **argv, const struct cs
     if (cli->first_arg < cli->args.argc)
         return cs_error_set(err, CS_ERR_USAGE, "unexpected argument '%s' (see csdump --help)",
                             cli->args.argv[cli->first_arg]);
+    if (c->gen_key_dir)
+        return c->outdir || c->archive
+                   ? cs_error_set(err, CS_ERR_USAGE,
+                                  "--gen-key makes a key pair and dumps nothing: give it alone")
+                   : 0;
     if (!c->outdir && !c->archive)
         return cs_error_set(err, CS_ERR_USAGE,
                             "--outdir DIR or --archive FILE is required (see csdump --help)");
@@ -368,6 +398,30 @@ static int parse_args(struct cs_cli *cli, int argc, char **argv, const struct cs
     return cs_connopt_finish(co, err);
 }
 
+/* --gen-key DIR: DIR/sign.pem and DIR/sign.pub.pem. */
+static int gen_key(const char *dir, const struct cs_log *log, struct cs_error *err)
+{
+    char *priv = NULL, *pub = NULL;
+    int rc = -1;
+
+    if (cs_fs_mkdir_p(dir, 0700, err) < 0)
+        return -1;
+    priv = cs_fs_join(dir, "sign.pem");
+    pub = cs_fs_join(dir, "sign.pub.pem");
+    if (!priv || !pub)
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    else if (fmt_sign_keygen(priv, pub, err) == 0)
+        rc = 0;
+    if (rc == 0)
+        cs_log_info(log,
+                    "made %s (private: csdump --sign-key; keep it secret) and %s (public: "
+                    "csload --verify-key)",
+                    priv, pub);
+    free(priv);
+    free(pub);
+    return rc;
+}
+
 /* csdump --archive - into a pipe on the terminal csload draws on (csdump
  * --archive - | csload --archive -): csdump leaves the progress line to
  * csload and only logs. */
@@ -387,6 +441,8 @@ int main(int argc, char **argv)
     struct cs_connopt co;
     struct cs_cli cli = {0};
     struct cs_error err;
+    struct fmt_sign_key *sign_key = NULL;
+    struct fmt_seal_key seal_key;
     int rc = 1, r;
 
     cs_error_clear(&err);
@@ -412,11 +468,29 @@ int main(int argc, char **argv)
     cfg.progress = con.draw || con.plain || con.json || con.log_file;
     cfg.cancel = &cancel_flag;
     cs_cli_signals(on_signal);
+    if (cfg.gen_key_dir) {
+        rc = gen_key(cfg.gen_key_dir, &log, &err) == 0 ? 0 : cs_cli_exit_code(&err);
+        goto out;
+    }
+    if (cfg.sign_key_file && !(sign_key = fmt_sign_key_load_private(cfg.sign_key_file, &err))) {
+        rc = cs_cli_exit_code(&err);
+        goto out;
+    }
+    cfg.sign_key = sign_key;
+    if (cfg.encrypt_key_file) {
+        if (fmt_seal_key_load(cfg.encrypt_key_file, &seal_key, &err) < 0) {
+            rc = cs_cli_exit_code(&err);
+            goto out;
+        }
+        cfg.seal_key = &seal_key;
+    }
     cs_conn_library_init();
     rc = cs_s3_global_init(&err) == 0 && dump_run(&cfg, &err) == 0 ? 0 : cs_cli_exit_code(&err);
     cs_s3_global_cleanup();
     cs_conn_library_end();
 out:
+    fmt_sign_key_free(sign_key);
+    fmt_seal_key_wipe(&seal_key);
     if (rc != 0 && cs_error_is_set(&err))
         cs_log_error(&log, "%s", err.msg);
     cs_progress_end(&con, rc, rc != 0 && cs_error_is_set(&err) ? err.msg : NULL);

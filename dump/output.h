@@ -45,6 +45,12 @@ struct dump_output *dump_output_dir_new(const char *dir, struct cs_error *err);
 struct dump_output *dump_output_s3_new(const char *url, const struct cs_s3_options *opts,
                                        const struct cs_log *log, const volatile int *cancel,
                                        struct cs_error *err);
+/* csdump --encrypt-key: INNER (owned) with every file sealed (format/seal.h:
+ * AES-256-GCM segments, after compression) and stored under its opaque name
+ * (fmt_seal_stored_name; manifest.json keeps its own).  KEY is copied. */
+struct fmt_seal_key;
+struct dump_output *dump_output_seal_new(struct dump_output *inner, const struct fmt_seal_key *key,
+                                         struct cs_error *err);
 void dump_output_free(struct dump_output *o); /* NULL-safe */
 
 #endif

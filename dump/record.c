@@ -8,6 +8,7 @@
 
 #include "common/buf.h"
 #include "dump/plan.h"
+#include "format/sign.h"
 
 /* 128 random bits as hex: the dump's identity (the load journal's key). */
 static char *new_dump_id(void)
@@ -108,6 +109,11 @@ struct fmt_manifest *dump_record_begin(const struct dump_config *cfg,
     m->format_version = FMT_MANIFEST_VERSION;
     m->tool_version = strdup(CS_VERSION);
     m->dump_id = new_dump_id();
+    if (cfg->sign_key) {
+        char id[17];
+        fmt_sign_key_id(cfg->sign_key, id);
+        m->signed_by = strdup(id);
+    }
     m->source_host = strdup(srv->hostname ? srv->hostname : where);
     m->source_port = cfg->conn.port;
     m->flavor = strdup(cs_flavor_name(srv->version.flavor));
@@ -124,7 +130,7 @@ struct fmt_manifest *dump_record_begin(const struct dump_config *cfg,
     m->chunk_rows = cfg->chunk_rows;
     m->chunk_bytes = cfg->chunk_bytes;
     m->include_system = cfg->include_system;
-    ok = m->tool_version && m->dump_id && m->source_host && m->flavor && m->server_version && m->sql_mode &&
+    ok = m->tool_version && m->dump_id && (!cfg->sign_key || m->signed_by) && m->source_host && m->flavor && m->server_version && m->sql_mode &&
          m->time_zone && m->started_at && (!srv->server_uuid || m->server_uuid);
     for (size_t i = 0; ok && i < cat->ntables; i++) {
         struct fmt_table *ft = fmt_manifest_add_table(m);
@@ -215,6 +221,7 @@ static int fill_chunk(struct fmt_chunk *c, const struct dump_chunk_result *r, ui
     c->raw_bytes = r->raw_bytes;
     c->file_bytes = r->file_bytes;
     memcpy(c->file_hash, r->file_hash, sizeof(c->file_hash));
+    memcpy(c->sha256, r->sha256, sizeof(c->sha256));
     memcpy(c->checksum, r->checksum, sizeof(c->checksum));
     c->typed_values = r->typed_values;
     c->lo = r->keyed ? fmt_bound_dup(r->lo) : NULL;

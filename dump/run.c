@@ -24,6 +24,7 @@
 #include "dump/where.h"
 #include "dump/snapshot.h"
 #include "dump/work.h"
+#include "format/sign.h"
 
 struct run {
     const struct dump_config *cfg;
@@ -53,6 +54,8 @@ static int open_output(struct run *r, const char *where, struct cs_error *err)
     r->out = cs_s3_is_url(where)
                  ? dump_output_s3_new(where, &cfg->s3, cfg->log, cfg->cancel, err)
                  : dump_output_dir_new(where, err);
+    if (r->out && cfg->seal_key)
+        r->out = dump_output_seal_new(r->out, cfg->seal_key, err);
     if (!r->out)
         return -1;
     r->local = *cfg;
@@ -132,6 +135,36 @@ static int publish_files(struct run *r, size_t from, struct cs_error *err)
     return 0;
 }
 
+/* --sign-key: SIG = the signature file's text for JSON (left empty unsigned). */
+static int sign_text(const struct run *r, const char *json, struct cs_buf *sig,
+                     struct cs_error *err)
+{
+    if (!r->cfg->sign_key)
+        return 0;
+    return fmt_sign_data(r->cfg->sign_key, json, strlen(json), sig, err);
+}
+
+/* The early catalog FMT_CATALOG_NAME (and, signed, its signature) into the
+ * output and the manifest's files. */
+static int put_catalog(struct run *r, const char *json, struct cs_error *err)
+{
+    struct cs_buf sig = CS_BUF_INIT;
+    int rc = -1;
+
+    if (r->out->put(r->out, FMT_CATALOG_NAME, json, strlen(json), err) < 0 ||
+        dump_schema_add_file(r->m, FMT_CATALOG_NAME, json, strlen(json), err) < 0 ||
+        sign_text(r, json, &sig, err) < 0)
+        goto out;
+    if (sig.len &&
+        (r->out->put(r->out, FMT_CATALOG_SIG_NAME, sig.data, sig.len, err) < 0 ||
+         dump_schema_add_file(r->m, FMT_CATALOG_SIG_NAME, sig.data, sig.len, err) < 0))
+        goto out;
+    rc = 0;
+out:
+    cs_buf_release(&sig);
+    return rc;
+}
+
 /* The early catalog: the manifest so far (tables without chunks), so a
  * loader reading a pipe, or waiting for the dump (csload --wait-for-dump),
  * can create tables before the data arrives. */
@@ -144,8 +177,7 @@ static int publish_catalog(struct run *r, struct cs_error *err)
     if (!r->m->finished_at && !(r->m->finished_at = strdup(r->m->started_at)))
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     json = fmt_manifest_to_json(r->m, err);
-    if (json && r->out->put(r->out, FMT_CATALOG_NAME, json, strlen(json), err) == 0 &&
-        dump_schema_add_file(r->m, FMT_CATALOG_NAME, json, strlen(json), err) == 0)
+    if (json && put_catalog(r, json, err) == 0)
         rc = publish_files(r, from, err);
     free(json);
     return rc;
@@ -179,6 +211,8 @@ static int catalog_phase(struct run *r, struct cs_error *err)
     cs_progress_phase(cfg->console, "objects", 0, NULL);
     r->m = dump_record_begin(cfg, &r->server, r->cat, err);
     if (!r->m || dump_endpoint_record(&r->main, r->server.hostname, r->m, err) < 0 ||
+        (r->arch && dump_archiver_trust(r->arch, cfg->sign_key, cfg->seal_key, r->m->dump_id,
+                                        err) < 0) ||
         dump_schema_write(&r->main, cfg, &r->server.version, r->cat, r->m, err) < 0 ||
         dump_accounts_write(&r->main, cfg, &r->server.version, r->cat, r->m, err) < 0)
         return -1;
@@ -334,9 +368,10 @@ stopped:
 
 static int finish_manifest(struct run *r, struct cs_error *err)
 {
+    struct cs_buf sig = CS_BUF_INIT;
     struct fmt_sink *sink;
-    char *json;
-    int rc;
+    char *json = NULL;
+    int rc = -1;
 
     cs_progress_phase(r->cfg->console, "manifest", 0, NULL);
     for (size_t i = 0; i < r->cat->ntables; i++)
@@ -346,23 +381,36 @@ static int finish_manifest(struct run *r, struct cs_error *err)
     r->m->finished_at = dump_record_now();
     if (!r->m->finished_at)
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    /* an archive takes the text whole, and a signature covers it whole */
+    if (r->arch || r->cfg->sign_key) {
+        json = fmt_manifest_to_json(r->m, err);
+        if (!json || sign_text(r, json, &sig, err) < 0)
+            goto out;
+    }
     if (r->arch) {
         struct dump_archiver *a = r->arch;
-        json = fmt_manifest_to_json(r->m, err);
         r->arch = NULL;
-        rc = json ? dump_archiver_finish(a, json, err) : -1;
-        if (!json)
-            dump_archiver_abort(a);
-        free(json);
-        return rc;
+        rc = dump_archiver_finish(a, json, sig.len ? sig.data : NULL, err);
+        goto out;
     }
-    if (r->out->seal(r->out, err) < 0)
-        return -1;
-    sink = r->out->open(r->out, FMT_MANIFEST_NAME, err);
-    rc = sink ? fmt_manifest_write_sink(r->m, sink, err) : -1;
-    fmt_sink_free(sink);
+    /* the signature first: the manifest, last, completes the dump */
+    if (r->out->seal(r->out, err) < 0 ||
+        (sig.len && r->out->put(r->out, FMT_SIGN_FILE, sig.data, sig.len, err) < 0))
+        goto out;
+    if (json) { /* signed: the very text the signature covers */
+        rc = r->out->put(r->out, FMT_MANIFEST_NAME, json, strlen(json), err);
+    } else { /* streamed, one table at a time (memory flat in the table count) */
+        sink = r->out->open(r->out, FMT_MANIFEST_NAME, err);
+        rc = sink ? fmt_manifest_write_sink(r->m, sink, err) : -1;
+        fmt_sink_free(sink);
+    }
     /* the manifest's own rename, durable before the dump says it is done */
-    return rc < 0 ? -1 : r->out->seal(r->out, err);
+    if (rc == 0)
+        rc = r->out->seal(r->out, err);
+out:
+    free(json);
+    cs_buf_release(&sig);
+    return rc;
 }
 
 /* What the dump holds, per kind of object, and what it left out. */

@@ -45,6 +45,8 @@ int dump_schema_add_file(struct fmt_manifest *m, const char *name, const void *d
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     f->bytes = len;
     fmt_hash128_hex(data, len, f->hash);
+    if (m->signed_by)
+        fmt_sha256_hex(data, len, f->sha256);
     return 0;
 }
 

@@ -72,3 +72,14 @@ void fmt_hash128_hex(const void *data, size_t len, char out[33])
 
     fmt_hash128_to_hex((uint64_t)h.high64, (uint64_t)h.low64, out);
 }
+
+void fmt_sha256_hex(const void *data, size_t len, char out[65])
+{
+    unsigned char md[32];
+    unsigned int n = 0;
+
+    out[0] = '\0';
+    if (EVP_Digest(data, len, md, &n, EVP_sha256(), NULL) && n == 32)
+        for (int i = 0; i < 32; i++)
+            snprintf(out + 2 * i, 3, "%02x", md[i]);
+}

@@ -32,5 +32,7 @@ void fmt_hasher_release(struct fmt_hasher *h); /* NULL-safe */
 /* XXH3-128 of a buffer as 32 hex digits. */
 void fmt_hash128_hex(const void *data, size_t len, char out[33]);
 void fmt_hash128_to_hex(uint64_t high, uint64_t low, char out[33]);
+/* SHA-256 of a buffer as 64 hex digits ("" if libcrypto fails). */
+void fmt_sha256_hex(const void *data, size_t len, char out[65]);
 
 #endif

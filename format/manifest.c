@@ -18,6 +18,8 @@
  *   "format_version": int       2; a reader refuses a newer one (CS_ERR_VERSION)
  *   "tool_version":   str       version of the csdump that wrote the dump
  *   "dump_id":        str       optional: unique to the dump; the load journal's key
+ *   "signed_by":      str       optional: the id of the key that signed the dump
+ *                               (format/sign.h; manifest.sig holds the signature)
  *   "source": {                 the server that was dumped
  *     "host":        str        the endpoint csdump was connected to, as the
  *                                connection reports it (not the options): the
@@ -102,6 +104,7 @@
  *     "name": str   plain name (DDL files, coordinates.json)
  *     "bytes": int  size
  *     "hash": str   XXH3-128 of its bytes, 32 lowercase hex digits
+ *     "sha256": str optional (signed dumps): SHA-256 of its bytes, 64 hex digits
  *   }],
  *   "tables": [{
  *     "schema":        str
@@ -137,6 +140,8 @@
  *       "raw_bytes":  u64       encoded, before compression
  *       "file_bytes": u64       bytes in the file
  *       "file_hash":  str       XXH3-128 of the file's bytes: 32 lowercase hex digits
+ *       "sha256":     str       optional (signed dumps): SHA-256 of the file's
+ *                               bytes, 64 lowercase hex digits
  *       "checksum":   str       fmt_checksum of the rows: 16 lowercase hex digits
  *       "typed_values": u64     optional (absent = 0): mysql-json values with type
  *                               tags in the chunk (they cannot go through LOAD DATA)
@@ -263,6 +268,7 @@ static const char *name_col(int v)
 static const struct fmt_mf_field head_fields[] = {
     MF_STR("tool_version",            M, tool_version),
     MF_OSTR("dump_id",                M, dump_id),
+    MF_OSTR("signed_by",              M, signed_by),
 };
 static const struct fmt_mf_field source_fields[] = {
     MF_STR("host",                    M, source_host),
@@ -321,6 +327,7 @@ static const struct fmt_mf_field file_fields[] = {
     MF_FILE("name",                   F, name),
     MF_U64("bytes",                   F, bytes),
     MF_HEX("hash",                    F, hash, 32),
+    MF_HEX_OPT("sha256",              F, sha256, 64),
 };
 #undef F
 
@@ -385,6 +392,7 @@ static const struct fmt_mf_field chunk_fields[] = {
     MF_U64("raw_bytes",               K, raw_bytes),
     MF_U64("file_bytes",              K, file_bytes),
     MF_HEX("file_hash",               K, file_hash, 32),
+    MF_HEX_OPT("sha256",              K, sha256, 64),
     MF_HEX("checksum",                K, checksum, 16),
     MF_U64_NZ("typed_values",         K, typed_values),
 };

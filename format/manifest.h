@@ -25,6 +25,7 @@
 #define FMT_MANIFEST_NAME "manifest.json"
 #define FMT_COORDS_NAME "coordinates.json"
 #define FMT_CATALOG_NAME "catalog.json" /* an archive's early manifest, without chunks */
+#define FMT_CATALOG_SIG_NAME "catalog.sig" /* its signature (signed dumps, format/sign.h) */
 
 enum fmt_data_format { FMT_FORMAT_TSV = 0, FMT_FORMAT_SQL };
 enum fmt_compress { FMT_COMPRESS_NONE = 0, FMT_COMPRESS_ZSTD };
@@ -50,6 +51,7 @@ struct fmt_chunk {
     uint64_t raw_bytes;    /* encoded, before compression */
     uint64_t file_bytes;   /* bytes in the file */
     char file_hash[33];    /* XXH3-128 of the file bytes, hex */
+    char sha256[65];       /* SHA-256 of the file bytes, hex; "" unless signed */
     char checksum[17];     /* fmt_checksum of the rows, hex */
     uint64_t typed_values; /* mysql-json values with type tags: no LOAD DATA */
 };
@@ -125,6 +127,7 @@ struct fmt_file {
     char *name;
     uint64_t bytes;
     char hash[33];         /* XXH3-128 of its bytes, hex */
+    char sha256[65];       /* SHA-256 of its bytes, hex; "" unless signed */
 };
 
 struct fmt_coords {
@@ -142,6 +145,7 @@ struct fmt_manifest {
     int format_version;
     char *tool_version;
     char *dump_id;         /* 32 hex digits unique to this dump; NULL in older dumps */
+    char *signed_by;       /* the signing key's id (format/sign.h); NULL unless signed */
     /* source */
     char *source_host;     /* the endpoint connected to (manifest.c) */
     unsigned source_port;
@@ -260,6 +264,7 @@ char *fmt_coords_to_json(const struct fmt_manifest *m, struct cs_error *err);
  * {"schema": ..., "table": ..., "chunk": {the chunk's manifest fields}}.
  * Its bounds are provisional: the manifest's are final. */
 #define FMT_META_SUFFIX ".meta.json"
+#define FMT_META_SIG_SUFFIX ".meta.sig" /* its signature in a signed stream (format/sign.h) */
 char *fmt_chunk_meta_to_json(const char *schema, const char *table, const struct fmt_chunk *c,
                              struct cs_error *err);
 int fmt_chunk_meta_from_json(const char *text, size_t len, const char *name, char **schema,

@@ -57,6 +57,7 @@ enum fmt_mf_type {
     MF_T_BOOL_OPT,/* int, false when absent (added in version 2) */
     MF_T_DOUBLE,  /* double */
     MF_T_HEX,     /* char[width + 1]: width lowercase hex digits */
+    MF_T_HEX_OPT, /* the same, "" when absent; not written when "" */
     MF_T_ENUM,    /* an int-sized enum, named by name(0..count-1) */
     MF_T_COUNT
 };
@@ -109,6 +110,8 @@ struct fmt_mf_fields {
 #define MF_DOUBLE(k, S, m) MF_FIELD_(k, MF_T_DOUBLE, S, m, double *, "double", 0)
 /* W lowercase hex digits in a char[W + 1]; W an integer constant. */
 #define MF_HEX(k, S, m, w) MF_FIELD_(k, MF_T_HEX, S, m, char (*)[(w) + 1], "char[" #w " + 1]", w)
+#define MF_HEX_OPT(k, S, m, w)                                                                     \
+    MF_FIELD_(k, MF_T_HEX_OPT, S, m, char (*)[(w) + 1], "char[" #w " + 1]", w)
 /* A member of enum type E (stored as an int), named by FN(0..N-1). */
 #define MF_ENUM(k, S, m, E, fn, n)                                                                 \
     {k, MF_T_ENUM,                                                                                 \
@@ -156,7 +159,7 @@ static inline int fmt_mf_is_str(enum fmt_mf_type t)
 static inline int fmt_mf_optional(enum fmt_mf_type t)
 {
     return t == MF_T_NSTR || t == MF_T_OSTR || t == MF_T_U64_OPT || t == MF_T_U64_NZ ||
-           t == MF_T_BOOL_OPT;
+           t == MF_T_BOOL_OPT || t == MF_T_HEX_OPT;
 }
 
 /* Free the string members of BASE that FS describes (set to NULL). */

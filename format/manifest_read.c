@@ -157,13 +157,14 @@ static const struct {
     [MF_T_BOOL_OPT] = {get_bool, "true or false"},
     [MF_T_DOUBLE] = {get_double, "a number"},
     [MF_T_HEX] = {get_hex, NULL},
+    [MF_T_HEX_OPT] = {get_hex, NULL},
     [MF_T_ENUM] = {get_enum, "a known name"},
 };
 
 /* What a good value of F is, in BUF (64 bytes) if need be. */
 static const char *expected(const struct fmt_mf_field *f, char *buf)
 {
-    if (f->type != MF_T_HEX)
+    if (f->type != MF_T_HEX && f->type != MF_T_HEX_OPT)
         return rtypes[f->type].expect;
     snprintf(buf, 64, "%zu lowercase hex digits", f->width);
     return buf;

@@ -104,6 +104,7 @@ static const struct {
     [MF_T_BOOL_OPT] = {put_bool, "out of memory"},
     [MF_T_DOUBLE] = {put_double, "not a finite number"},
     [MF_T_HEX] = {put_hex, NULL},
+    [MF_T_HEX_OPT] = {put_hex, NULL},
     [MF_T_ENUM] = {put_enum, "out of range"},
 };
 
@@ -122,7 +123,7 @@ static int bad_write(struct cs_error *err, const char *path, const struct fmt_mf
 {
     char what[64];
 
-    if (f->type != MF_T_HEX)
+    if (f->type != MF_T_HEX && f->type != MF_T_HEX_OPT)
         return wfail(err, path, f->key, wtypes[f->type].bad);
     snprintf(what, sizeof(what), "not %zu lowercase hex digits", f->width);
     return wfail(err, path, f->key, what);
@@ -155,7 +156,8 @@ static int put_fields(json_t *obj, const char *path, const struct fmt_mf_fields 
         const void *p = fmt_mf_cat(f, base);
         json_t *v;
 
-        if (f->type == MF_T_U64_NZ && *(const uint64_t *)p == 0)
+        if ((f->type == MF_T_U64_NZ && *(const uint64_t *)p == 0) ||
+            (f->type == MF_T_HEX_OPT && !*(const char *)p))
             continue;
         if (fmt_mf_is_str(f->type) && !*(char *const *)p) {
             if (f->type == MF_T_OSTR)

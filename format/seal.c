@@ -147,6 +147,35 @@ void fmt_seal_name(struct cs_buf *out, const struct fmt_seal_key *key, const cha
     cs_buf_release(&msg);
 }
 
+char *fmt_seal_stored_name(const struct fmt_seal_key *key, const char *name)
+{
+    struct cs_buf b = CS_BUF_INIT;
+
+    if (!strcmp(name, FMT_SEAL_KEPT_NAME))
+        return strdup(name);
+    fmt_seal_name(&b, key, name);
+    return cs_buf_detach(&b);
+}
+
+uint64_t fmt_seal_sealed_size(uint64_t plain)
+{
+    uint64_t segs = (plain + FMT_SEAL_SEGMENT - 1) / FMT_SEAL_SEGMENT;
+
+    return FMT_SEAL_HEADER + plain + TAG * (segs ? segs : 1);
+}
+
+int fmt_seal_plain_size(uint64_t sealed, uint64_t *plain)
+{
+    uint64_t r, segs;
+
+    if (sealed < FMT_SEAL_HEADER + TAG)
+        return -1;
+    r = sealed - FMT_SEAL_HEADER;
+    segs = (r + FMT_SEAL_SEGMENT + TAG - 1) / (FMT_SEAL_SEGMENT + TAG);
+    *plain = r - TAG * segs;
+    return fmt_seal_sealed_size(*plain) == sealed ? 0 : -1;
+}
+
 /* ---- sink ----------------------------------------------------------------- */
 
 struct seal_sink {
@@ -386,4 +415,22 @@ struct fmt_source *fmt_source_unseal_new(struct fmt_source *inner, const struct 
         return NULL;
     }
     return &s->base;
+}
+
+int fmt_seal_memory(const struct fmt_seal_key *key, const void *data, size_t len,
+                    struct cs_buf *out, struct cs_error *err)
+{
+    struct fmt_sink *mem = fmt_sink_memory_new(err), *top;
+    const void *p;
+    size_t n = 0;
+    int rc = -1;
+
+    top = mem ? fmt_sink_seal_new(mem, key, err) : NULL;
+    if (top && fmt_sink_write(top, data, len, err) == 0 && fmt_sink_finish(top, err) == 0) {
+        p = fmt_sink_memory_data(mem, &n);
+        cs_buf_append(out, p, n);
+        rc = cs_buf_failed(out) ? cs_error_set(err, CS_ERR_NOMEM, "out of memory") : 0;
+    }
+    fmt_sink_free(top);
+    return rc;
 }

@@ -55,6 +55,10 @@ struct fmt_sink *fmt_sink_seal_new(struct fmt_sink *inner, const struct fmt_seal
 struct fmt_source *fmt_source_unseal_new(struct fmt_source *inner, const struct fmt_seal_key *key,
                                          const char *name, struct cs_error *err);
 
+/* LEN bytes at DATA sealed, appended to OUT. */
+int fmt_seal_memory(const struct fmt_seal_key *key, const void *data, size_t len,
+                    struct cs_buf *out, struct cs_error *err);
+
 /* 1 when the LEN bytes at DATA start like a sealed file. */
 int fmt_seal_is_sealed(const void *data, size_t len);
 
@@ -62,5 +66,14 @@ int fmt_seal_is_sealed(const void *data, size_t len);
  * HMAC-SHA256(key, "name:" NAME), then ".cse".  manifest.json keeps its
  * name (its presence marks a complete dump; its content is sealed). */
 void fmt_seal_name(struct cs_buf *out, const struct fmt_seal_key *key, const char *name);
+/* The name NAME is stored under (malloc'd, NULL without memory): the
+ * opaque name, but FMT_SEAL_KEPT_NAME keeps its own. */
+#define FMT_SEAL_KEPT_NAME "manifest.json"
+char *fmt_seal_stored_name(const struct fmt_seal_key *key, const char *name);
+
+/* The size of a sealed file of PLAIN bytes, and the reverse (-1: no sealed
+ * file has that size). */
+uint64_t fmt_seal_sealed_size(uint64_t plain);
+int fmt_seal_plain_size(uint64_t sealed, uint64_t *plain);
 
 #endif

@@ -214,3 +214,22 @@ int fmt_sign_verify(const struct fmt_sign_key *k, const void *data, size_t len, 
                         "%s does not match its signature: it was changed after it was signed",
                         what);
 }
+
+char *fmt_sign_name(const char *name)
+{
+    size_t n = strlen(name);
+    char *out = malloc(n + sizeof(FMT_SIGN_SUFFIX));
+
+    if (!out)
+        return NULL;
+    if (n > 5 && !strcmp(name + n - 5, ".json"))
+        n -= 5;
+    memcpy(out, name, n);
+    memcpy(out + n, FMT_SIGN_SUFFIX, sizeof(FMT_SIGN_SUFFIX));
+    return out;
+}
+
+void fmt_sign_meta_data(struct cs_buf *out, const char *dump_id, const char *meta)
+{
+    cs_buf_printf(out, "csdump chunk meta\n%s\n%s", dump_id ? dump_id : "", meta);
+}

@@ -8,7 +8,9 @@
  * kept in manifest.sig as one JSON object:
  *   {"algorithm": "ed25519", "key_id": "<16 hex>", "signature": "<128 hex>"}
  * key_id is the start of the SHA-256 of the raw public key, so a message can
- * say which key signed.  Keys are opaque handles; thread-safe after loading.
+ * say which key signed.  An archive stream also carries catalog.sig (over
+ * the early catalog) and X.meta.sig after each chunk description X.meta.json,
+ * so a loader reading a pipe can trust each chunk before the manifest comes.  Keys are opaque handles; thread-safe after loading.
  */
 #ifndef FMT_SIGN_H
 #define FMT_SIGN_H
@@ -19,6 +21,7 @@
 #include "common/error.h"
 
 #define FMT_SIGN_FILE "manifest.sig"
+#define FMT_SIGN_SUFFIX ".sig"
 
 struct fmt_sign_key;
 
@@ -40,5 +43,15 @@ int fmt_sign_data(const struct fmt_sign_key *k, const void *data, size_t len, st
  * CS_ERR_CHECKSUM naming WHAT (a garbled signature file: CS_ERR_FORMAT). */
 int fmt_sign_verify(const struct fmt_sign_key *k, const void *data, size_t len, const char *sig,
                     size_t sig_len, const char *what, struct cs_error *err);
+
+/* What a chunk description's signature covers: the description bound to
+ * its dump, "csdump chunk meta\n" DUMP_ID "\n" META, into OUT -- so a
+ * signed description cannot be replayed into a stream of another dump. */
+void fmt_sign_meta_data(struct cs_buf *out, const char *dump_id, const char *meta);
+
+/* The name of NAME's signature file: a ".json" suffix replaced by ".sig",
+ * else ".sig" appended (manifest.json -> manifest.sig, catalog.json ->
+ * catalog.sig, X.meta.json -> X.meta.sig); malloc'd, NULL without memory. */
+char *fmt_sign_name(const char *name);
 
 #endif

@@ -413,12 +413,17 @@ static void counter_free(struct fmt_sink *s)
 
 struct fmt_sink *fmt_sink_counter_new(struct fmt_sink *inner, struct cs_error *err)
 {
+    return fmt_sink_counter_sha_new(inner, 0, err);
+}
+
+struct fmt_sink *fmt_sink_counter_sha_new(struct fmt_sink *inner, int sha256, struct cs_error *err)
+{
     struct counter_sink *c;
 
     if (no_inner(inner, err))
         return NULL;
     c = calloc(1, sizeof(*c));
-    if (!c || fmt_hasher_init(&c->hash, 0) < 0) {
+    if (!c || fmt_hasher_init(&c->hash, sha256) < 0) {
         free(c);
         fmt_sink_free(inner);
         cs_error_set(err, CS_ERR_NOMEM, "out of memory creating a counting sink");
@@ -441,4 +446,11 @@ void fmt_sink_counter_result(struct fmt_sink *s, uint64_t *bytes, char hash_hex[
         *bytes = 0;
     if (hash_hex)
         fmt_hash128_to_hex(0, 0, hash_hex);
+}
+
+void fmt_sink_counter_sha256(struct fmt_sink *s, char sha_hex[65])
+{
+    sha_hex[0] = '\0';
+    if (s && s->write == counter_write)
+        fmt_hasher_result(&((struct counter_sink *)s)->hash, NULL, NULL, sha_hex);
 }

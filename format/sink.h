@@ -46,5 +46,9 @@ struct fmt_sink *fmt_sink_zstd_new(struct fmt_sink *inner, int level, struct cs_
 struct fmt_sink *fmt_sink_counter_new(struct fmt_sink *inner, struct cs_error *err);
 /* Valid after finish: byte count and the hash as 32 lowercase hex chars. */
 void fmt_sink_counter_result(struct fmt_sink *s, uint64_t *bytes, char hash_hex[33]);
+/* The same counter that also computes SHA-256 when SHA256 (signed dumps);
+ * fmt_sink_counter_sha256() gives it after finish ("" when not asked). */
+struct fmt_sink *fmt_sink_counter_sha_new(struct fmt_sink *inner, int sha256, struct cs_error *err);
+void fmt_sink_counter_sha256(struct fmt_sink *s, char sha_hex[65]);
 
 #endif

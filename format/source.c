@@ -338,12 +338,18 @@ static void counter_free(struct fmt_source *s)
 
 struct fmt_source *fmt_source_counter_new(struct fmt_source *inner, struct cs_error *err)
 {
+    return fmt_source_counter_sha_new(inner, 0, err);
+}
+
+struct fmt_source *fmt_source_counter_sha_new(struct fmt_source *inner, int sha256,
+                                              struct cs_error *err)
+{
     struct counter_source *c;
 
     if (no_inner(inner, err))
         return NULL;
     c = calloc(1, sizeof(*c));
-    if (!c || fmt_hasher_init(&c->hash, 0) < 0) {
+    if (!c || fmt_hasher_init(&c->hash, sha256) < 0) {
         free(c);
         fmt_source_free(inner);
         cs_error_set(err, CS_ERR_NOMEM, "out of memory creating a counting source");
@@ -365,4 +371,11 @@ void fmt_source_counter_result(struct fmt_source *s, uint64_t *bytes, char hash_
         *bytes = 0;
     if (hash_hex)
         fmt_hash128_to_hex(0, 0, hash_hex);
+}
+
+void fmt_source_counter_sha256(struct fmt_source *s, char sha_hex[65])
+{
+    sha_hex[0] = '\0';
+    if (s && s->read == counter_read)
+        fmt_hasher_result(&((struct counter_source *)s)->hash, NULL, NULL, sha_hex);
 }

@@ -44,5 +44,10 @@ struct fmt_source *fmt_source_zstd_new(struct fmt_source *inner, const char *nam
 /* Counts and hashes (XXH3-128) the bytes read through it; owns INNER. */
 struct fmt_source *fmt_source_counter_new(struct fmt_source *inner, struct cs_error *err);
 void fmt_source_counter_result(struct fmt_source *s, uint64_t *bytes, char hash_hex[33]);
+/* The same counter that also computes SHA-256 when SHA256;
+ * fmt_source_counter_sha256() gives it so far ("" when not asked). */
+struct fmt_source *fmt_source_counter_sha_new(struct fmt_source *inner, int sha256,
+                                              struct cs_error *err);
+void fmt_source_counter_sha256(struct fmt_source *s, char sha_hex[65]);
 
 #endif

@@ -17,6 +17,7 @@
 #include "format/names.h"
 #include "format/s3io.h"
 #include "format/sink.h"
+#include "format/sign.h"
 #include "load/check.h"
 
 int load_archive_has_suffix(const char *s, const char *suf)
@@ -55,8 +56,31 @@ int load_archive_hostile(struct load_archive *a, struct cs_error *err, const cha
                         a->name, entry, why);
 }
 
-/* Writes the current entry's data to SPOOL/NAME. */
+const char *load_archive_plain(struct load_archive *a, const char *entry)
+{
+    return load_input_trust_plain(a->in, entry);
+}
+
+int load_archive_entry_is(struct load_archive *a, const char *entry, const char *plain)
+{
+    char *stored = load_input_trust_stored(a->in, plain);
+    int same = stored && !strcmp(stored, entry);
+
+    free(stored);
+    return same;
+}
+
 int load_archive_spool_entry(struct load_archive *a, const char *name, struct cs_error *err)
+{
+    char *stored = load_input_trust_stored(a->in, name);
+    int rc = stored ? load_archive_spool_raw(a, stored, err)
+                    : cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+
+    free(stored);
+    return rc;
+}
+
+int load_archive_spool_raw(struct load_archive *a, const char *name, struct cs_error *err)
 {
     struct fmt_source *src = fmt_archive_data(a->rd, err);
     char *path = cs_fs_join(a->spool, name);
@@ -177,6 +201,80 @@ struct load_archive_chunk *load_archive_chunk_new(const char *schema, const char
         return NULL;
     }
     return ch;
+}
+
+/* ---- signatures (--verify-key): each signed entry X is followed by X.sig -- */
+
+#define SIG_MAX 4096
+
+int load_archive_spooled_text(struct load_archive *a, const char *name, char **text, size_t *len,
+                              struct cs_error *err)
+{
+    return load_trust_read_all(a->in, name, META_MAX, text, len, err);
+}
+
+/* The signature of SIGNED: already spooled (a tar whose signature came
+ * first), else the stream's next entry, which must be it. */
+static int take_sig(struct load_archive *a, const char *signed_name, char **sig, size_t *len,
+                    struct cs_error *err)
+{
+    char *want = fmt_sign_name(signed_name);
+    struct cs_error probe;
+    const char *name;
+    uint64_t size;
+    int r, rc = -1;
+
+    if (!want)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    cs_error_clear(&probe);
+    if (a->in->size(a->in, want, &size, &probe) == 0) {
+        rc = load_archive_spooled_text(a, want, sig, len, err);
+        goto out;
+    }
+    if (!a->pipe) { /* a file: every entry was spooled in pass 1 */
+        cs_error_set(err, CS_ERR_CHECKSUM,
+                     "refusing the dump: %s: %s has no signature %s in the archive: it is not "
+                     "signed, or was changed; nothing of it was loaded",
+                     a->name, signed_name, want);
+        goto out;
+    }
+    r = fmt_archive_next(a->rd, &name, &size, err);
+    if (r < 0)
+        goto out;
+    if (r == 0 || !load_archive_entry_is(a, name, want)) {
+        cs_error_set(err, CS_ERR_CHECKSUM,
+                     "refusing the dump: %s: %s is not followed by its signature %s (%s): the "
+                     "stream is not signed, or was changed; nothing of it was loaded",
+                     a->name, signed_name, want, r == 0 ? "the stream ended" : name);
+        goto out;
+    }
+    if (size > SIG_MAX) {
+        load_archive_hostile(a, err, name, "too large for a signature");
+        goto out;
+    }
+    rc = load_archive_spool_raw(a, name, err) < 0
+             ? -1
+             : load_archive_spooled_text(a, want, sig, len, err);
+out:
+    free(want);
+    return rc;
+}
+
+int load_archive_verify_entry(struct load_archive *a, const char *name, const char *text,
+                              size_t len, const struct cs_buf *data, struct cs_error *err)
+{
+    char *sig = NULL;
+    size_t sig_len = 0;
+    int rc;
+
+    if (!a->trust.verify)
+        return 0;
+    if (take_sig(a, name, &sig, &sig_len, err) < 0)
+        return -1;
+    rc = load_trust_verify(a->trust.verify, a->name, name, data ? data->data : text,
+                           data ? data->len : len, sig, sig_len, err);
+    free(sig);
+    return rc;
 }
 
 /* The reader over the fd or the S3 object (from its start again when AGAIN). */

@@ -3,13 +3,16 @@
  * the spool, each chunk a range of the archive -- pread on the file, ranged
  * GETs pinned to the object's ETag -- so nothing is spooled and the chunks
  * load in any order, in parallel, like a directory's.  open() and size() are
- * safe from several threads (a->seen is only read once pass 1 is over). */
+ * safe from several threads (a->seen is only read once pass 1 is over).
+ * An encrypted archive's chunk is its sealed range through an unsealing
+ * source; seen[] holds plain names and sizes (load/trust.h). */
 #include "load/archive_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "format/s3io.h"
+#include "format/seal.h"
 
 struct direct_input {
     struct load_input base;
@@ -32,11 +35,18 @@ static struct fmt_source *direct_open(struct load_input *in, const char *file, s
     struct load_archive *a = arch_of(in);
     const struct seen *s = load_archive_seen_find(a, file);
 
+    struct fmt_source *src;
+    uint64_t len;
+
     if (!s)
         return a->in->open(a->in, file, err);
+    /* encrypted: the entry is the sealed file, c.file_bytes its plain size */
+    len = a->trust.seal ? fmt_seal_sealed_size(s->c.file_bytes) : s->c.file_bytes;
     if (a->s3)
-        return fmt_source_s3_range_new(a->s3, a->s3key, a->s3etag, s->offset, s->c.file_bytes, err);
-    return fmt_source_fd_range_new(a->fd, s->offset, s->c.file_bytes, a->name, err);
+        src = fmt_source_s3_range_new(a->s3, a->s3key, a->s3etag, s->offset, len, err);
+    else
+        src = fmt_source_fd_range_new(a->fd, s->offset, len, a->name, err);
+    return src && a->trust.seal ? fmt_source_unseal_new(src, a->trust.seal, file, err) : src;
 }
 
 static int direct_size(struct load_input *in, const char *file, uint64_t *bytes,

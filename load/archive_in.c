@@ -16,6 +16,7 @@
 #include "format/s3io.h"
 #include "format/sink.h"
 #include "load/check.h"
+#include "load/trust.h"
 
 int load_archive_next_chunk(struct load_archive *a, load_skip_fn skip, void *skip_ctx,
                             struct load_archive_chunk **out, struct cs_error *err)
@@ -26,14 +27,16 @@ int load_archive_next_chunk(struct load_archive *a, load_skip_fn skip, void *ski
 
 void load_archive_chunk_done(struct load_archive *a, struct load_archive_chunk *ch)
 {
-    char *path;
+    char *path, *stored;
 
     if (!ch)
         return;
-    path = cs_fs_join(a->spool, ch->c.file);
+    stored = load_input_trust_stored(a->in, ch->c.file);
+    path = stored ? cs_fs_join(a->spool, stored) : NULL;
     if (path)
         unlink(path);
     free(path);
+    free(stored);
     load_archive_chunk_free(ch);
 }
 
@@ -68,9 +71,10 @@ static int open_fd(struct load_archive *a, const char *path, struct cs_error *er
     return 0;
 }
 
-struct load_archive *load_archive_open(const char *path, int hashes, const struct cs_s3_options *s3,
-                                       const struct cs_log *log, const volatile int *cancel,
-                                       struct cs_error *err)
+struct load_archive *load_archive_open(const char *path, int hashes,
+                                       const struct load_trust *trust,
+                                       const struct cs_s3_options *s3, const struct cs_log *log,
+                                       const volatile int *cancel, struct cs_error *err)
 {
     struct load_archive *a = calloc(1, sizeof(*a));
     const char *tmp = getenv("TMPDIR");
@@ -81,7 +85,8 @@ struct load_archive *load_archive_open(const char *path, int hashes, const struc
         return NULL;
     }
     a->log = log;
-    a->hashes = hashes;
+    a->trust = *trust;
+    a->hashes = hashes || trust->verify;
     a->fd = -1;
     a->name = strcmp(path, "-") ? path : "standard input";
     if ((cs_s3_is_url(path) ? open_s3(a, path, s3, cancel, err) : open_fd(a, path, err)) < 0)
@@ -92,7 +97,8 @@ struct load_archive *load_archive_open(const char *path, int hashes, const struc
         cs_error_sys(err, CS_ERR_IO, errno, "creating a spool directory %s", tmpl);
         goto fail;
     }
-    if (!(a->spool = strdup(tmpl)) || !(a->in = load_input_dir_new(a->spool, err)) ||
+    if (!(a->spool = strdup(tmpl)) ||
+        !(a->in = load_input_trust_new(load_input_dir_new(a->spool, err), trust, err)) ||
         load_archive_open_reader(a, 0, err) < 0)
         goto fail;
     if (a->mode->open(a, err) < 0)

@@ -36,9 +36,15 @@
 
 struct load_archive;
 
+struct load_trust;
+
 /* PATH: a file, "-" (standard input) or s3://BUCKET/KEY (read like a file,
- * through ranged GETs, with the client made from S3; CANCEL stops it). */
+ * through ranged GETs, with the client made from S3; CANCEL stops it).
+ * TRUST (copied): --verify-key, --encrypt-key; a signed stream is then
+ * checked entry by entry (catalog.sig, each NAME.meta.sig, manifest.sig;
+ * every chunk's SHA-256 when it is spooled, before it is handed out). */
 struct load_archive *load_archive_open(const char *path, int hashes,
+                                       const struct load_trust *trust,
                                        const struct cs_s3_options *s3, const struct cs_log *log,
                                        const volatile int *cancel, struct cs_error *err);
 void load_archive_free(struct load_archive *a); /* NULL-safe; removes the spool */

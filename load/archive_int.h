@@ -14,9 +14,11 @@
 
 #include <stdint.h>
 
+#include "common/buf.h"
 #include "format/archive.h"
 #include "common/s3.h"
 #include "load/archive_in.h"
+#include "load/trust.h"
 
 #define META_MAX (64u * 1024u * 1024u) /* the largest non-chunk entry we accept */
 
@@ -65,6 +67,7 @@ struct load_archive {
     struct load_input *direct;      /* file: chunks read in place (archive_direct.c) */
     char s3etag[130];               /* an S3 object: the version pass 1 read */
     const struct cs_log *log;
+    struct load_trust trust; /* --verify-key */
 };
 
 struct idx {
@@ -78,8 +81,15 @@ int load_archive_is_chunk(const char *name);
 void load_archive_chunk_free(struct load_archive_chunk *ch);
 int load_archive_hostile(struct load_archive *a, struct cs_error *err, const char *entry,
                          const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-/* The current entry's data into SPOOL/NAME. */
+/* The current entry's data into the spool: NAME a plain name, spooled under
+ * the name it is stored under (load/trust.h; itself unless encrypted);
+ * _raw: under NAME as it is. */
 int load_archive_spool_entry(struct load_archive *a, const char *name, struct cs_error *err);
+int load_archive_spool_raw(struct load_archive *a, const char *name, struct cs_error *err);
+/* The plain name of the archive entry ENTRY (itself unless encrypted; NULL:
+ * a stored name not learnt), and whether ENTRY is how PLAIN is stored. */
+const char *load_archive_plain(struct load_archive *a, const char *entry);
+int load_archive_entry_is(struct load_archive *a, const char *entry, const char *plain);
 int load_archive_seen_add(struct load_archive *a, const char *schema, const char *table,
                           const struct fmt_chunk *c, struct cs_error *err);
 int load_archive_cmp_seen(const void *x, const void *y);
@@ -87,6 +97,15 @@ int load_archive_cmp_seen(const void *x, const void *y);
 const struct seen *load_archive_seen_find(const struct load_archive *a, const char *file);
 int load_archive_build_index(struct load_archive *a, struct cs_error *err);
 const struct idx *load_archive_manifest_chunk(const struct load_archive *a, const char *file);
+/* The spooled file NAME's text (at most META_MAX bytes), read through the input. */
+int load_archive_spooled_text(struct load_archive *a, const char *name, char **text, size_t *len,
+                              struct cs_error *err);
+/* --verify-key: TEXT, the content of the entry NAME (DATA: what was signed,
+ * or NULL for TEXT itself), against its signature NAME's .sig -- spooled
+ * already, else the stream's next entry, which must be it.  0 when not
+ * verifying. */
+int load_archive_verify_entry(struct load_archive *a, const char *name, const char *text,
+                              size_t len, const struct cs_buf *data, struct cs_error *err);
 /* The input over the checked archive A whose chunks all lie in place
  * (seen[].at_offset): metadata from the spool, chunks read as ranges of the
  * file (pread) or object (ranged GETs), from several threads at once. */

@@ -4,8 +4,40 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/buf.h"
 #include "common/fs.h"
+#include "format/sign.h"
 #include "load/archive_int.h"
+#include "load/check.h"
+
+/* A verified catalog: the files spooled before it are the ones it lists,
+ * each with its SHA-256 (the DDL is trusted before any table is made). */
+static int verify_early_files(struct load_archive *a, struct cs_error *err)
+{
+    const struct fmt_manifest *m = a->cat;
+    char **names = NULL;
+    size_t n = 0;
+    int rc = 0;
+
+    if (!a->trust.verify)
+        return 0;
+    if (load_trust_covered(m, a->name, err) < 0 || a->in->list(a->in, &names, &n, err) < 0)
+        return -1;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        const char *f = names[i];
+        int ok = !strcmp(f, FMT_CATALOG_NAME) || !strcmp(f, FMT_CATALOG_SIG_NAME) ||
+                 !strcmp(f, FMT_MANIFEST_NAME) || !strcmp(f, FMT_SIGN_FILE);
+        for (size_t k = 0; !ok && k < m->nfiles; k++)
+            ok = !strcmp(f, m->files[k].name);
+        if (!ok)
+            rc = load_archive_hostile(a, err, f, "not covered by the signed catalog");
+    }
+    for (size_t k = 0; rc == 0 && k < m->nfiles; k++)
+        rc = load_check_file(a->in, m->files[k].name, m->files[k].bytes, m->files[k].hash,
+                             m->files[k].sha256, err);
+    load_input_free_list(names, n);
+    return rc < 0 ? cs_error_prefix(err, "refusing the dump") : 0;
+}
 #include "load/bounds_v1.h"
 #include "load/chunkset.h"
 
@@ -18,7 +50,13 @@ static int pipe_open(struct load_archive *a, struct cs_error *err)
     int r;
 
     while ((r = fmt_archive_next(a->rd, &name, &size, err)) == 1) {
-        if (load_archive_is_chunk(name) || load_archive_has_suffix(name, FMT_META_SUFFIX))
+        if (!a->trust.seal && load_archive_has_suffix(name, ".cse"))
+            return cs_error_set(err, CS_ERR_USAGE,
+                                "%s: the stream is encrypted (csdump --encrypt-key; entry %s): "
+                                "give csload --encrypt-key FILE with the same key to read it",
+                                a->name, name);
+        if (!a->trust.seal &&
+            (load_archive_is_chunk(name) || load_archive_has_suffix(name, FMT_META_SUFFIX)))
             return cs_error_set(err, CS_ERR_FORMAT,
                                 "%s: chunk data before the catalog: this is not a stream "
                                 "csdump --archive wrote; load a plain tar of a dump from a "
@@ -28,9 +66,9 @@ static int pipe_open(struct load_archive *a, struct cs_error *err)
             return load_archive_hostile(a, err, name,
                                         "%llu bytes: too large for a dump's metadata file",
                                         (unsigned long long)size);
-        if (load_archive_spool_entry(a, name, err) < 0)
+        if (load_archive_spool_raw(a, name, err) < 0)
             return -1;
-        if (!strcmp(name, FMT_CATALOG_NAME) || !strcmp(name, FMT_MANIFEST_NAME))
+        if (load_archive_entry_is(a, name, FMT_CATALOG_NAME) || !strcmp(name, FMT_MANIFEST_NAME))
             break;
     }
     if (r < 0)
@@ -41,21 +79,23 @@ static int pipe_open(struct load_archive *a, struct cs_error *err)
                             "or this is not a csdump archive",
                             a->name);
     {
-        char *text = NULL, *path = cs_fs_join(a->spool, name);
+        char *text = NULL, *first = strdup(strcmp(name, FMT_MANIFEST_NAME) ? FMT_CATALOG_NAME
+                                                                           : FMT_MANIFEST_NAME);
         size_t len = 0;
-        if (!path || cs_fs_read_all(path, META_MAX, &text, &len, err) < 0) {
-            free(path);
-            return path ? -1 : cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-        }
-        a->m = load_bounds_v1_take(fmt_manifest_from_json(text, len, name, err), a->name, err);
+        if (!first)
+            return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        if (load_archive_spooled_text(a, first, &text, &len, err) == 0 &&
+            load_archive_verify_entry(a, first, text, len, NULL, err) == 0)
+            a->m = load_bounds_v1_take(fmt_manifest_from_json(text, len, first, err), a->name,
+                                       err);
+        /* a plain tar whose manifest came first: chunks are checked against it */
+        a->manifest_first = !strcmp(first, FMT_MANIFEST_NAME);
         free(text);
-        free(path);
+        free(first);
     }
     a->cat = a->m;
-    if (!a->m)
+    if (!a->m || load_input_trust_learn(a->in, a->m, err) < 0 || verify_early_files(a, err) < 0)
         return -1;
-    /* a plain tar whose manifest came first: chunks are checked against it */
-    a->manifest_first = !strcmp(name, FMT_MANIFEST_NAME);
     if (!a->manifest_first)
         return 0;
     if (load_chunkset_require(a->m, a->name, a->log, err) < 0)
@@ -63,21 +103,105 @@ static int pipe_open(struct load_archive *a, struct cs_error *err)
     return load_archive_build_index(a, err);
 }
 
-/* A chunk description: held until its chunk comes. */
-static int take_meta(struct load_archive *a, const char *name, struct cs_error *err)
+/* Encrypted: the entry STORED after the catalog whose name is not known yet
+ * is a chunk description.  It is spooled and decrypted, it must be stored
+ * under the name its chunk's description has, and the chunk's names are
+ * learnt; *PLAIN = the description's name (malloc'd). */
+static int sealed_meta(struct load_archive *a, const char *stored, char **plain,
+                       struct cs_error *err)
 {
-    char *text = NULL, *path = NULL, *schema = NULL, *table = NULL;
+    char *path = cs_fs_join(a->spool, stored), *schema = NULL, *table = NULL;
+    struct fmt_source *src = NULL;
+    struct cs_buf text = CS_BUF_INIT, meta = CS_BUF_INIT;
+    struct fmt_chunk c;
+    char buf[65536];
+    ssize_t n = -1;
+    int rc = -1;
+
+    memset(&c, 0, sizeof(c));
+    *plain = NULL;
+    if (!path || load_archive_spool_raw(a, stored, err) < 0)
+        goto out;
+    src = fmt_source_unseal_new(fmt_source_file_new(path, err), a->trust.seal, stored, err);
+    while (src && (n = fmt_source_read(src, buf, sizeof(buf), err)) > 0 && text.len < META_MAX)
+        cs_buf_append(&text, buf, (size_t)n);
+    if (n != 0 || cs_buf_failed(&text) ||
+        fmt_chunk_meta_from_json(text.data, text.len, stored, &schema, &table, &c, err) < 0)
+        goto out;
+    cs_buf_printf(&meta, "%s" FMT_META_SUFFIX, c.file);
+    if (cs_buf_failed(&meta) || !load_archive_entry_is(a, stored, meta.data)) {
+        load_archive_hostile(a, err, stored,
+                             "not where the description of %s is stored (renamed, or encrypted "
+                             "with another key)",
+                             c.file);
+        goto out;
+    }
+    if (load_input_trust_learn_name(a->in, c.file, err) < 0 ||
+        load_input_trust_learn_name(a->in, meta.data, err) < 0)
+        goto out;
+    cs_buf_reset(&meta);
+    cs_buf_printf(&meta, "%s" FMT_META_SIG_SUFFIX, c.file);
+    if (load_input_trust_learn_name(a->in, meta.data, err) < 0)
+        goto out;
+    cs_buf_reset(&meta);
+    cs_buf_printf(&meta, "%s" FMT_META_SUFFIX, c.file);
+    *plain = cs_buf_detach(&meta);
+    rc = *plain ? 0 : cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+out:
+    if (rc < 0 && n > 0 && !cs_error_is_set(err))
+        load_archive_hostile(a, err, stored, "too large for a chunk description");
+    fmt_source_free(src);
+    fmt_chunk_release(&c);
+    cs_buf_release(&text);
+    cs_buf_release(&meta);
+    free(schema);
+    free(table);
+    free(path);
+    return rc;
+}
+
+/* A chunk description NAME (SPOOLED already, or the current entry): held
+ * until its chunk comes. */
+static int take_meta(struct load_archive *a, const char *entry, int spooled, struct cs_error *err)
+{
+    char *text = NULL, *path = NULL, *schema = NULL, *table = NULL, *stored = NULL;
+    char *name = strdup(entry); /* the entry's name is lent only until the next entry */
     struct fmt_chunk c;
     size_t len = 0;
     int rc = -1;
 
-    if (a->pending)
-        return load_archive_hostile(a, err, name, "a second chunk description in a row");
-    path = cs_fs_join(a->spool, name);
-    if (!path || load_archive_spool_entry(a, name, err) < 0 ||
-        cs_fs_read_all(path, META_MAX, &text, &len, err) < 0 ||
-        fmt_chunk_meta_from_json(text, len, name, &schema, &table, &c, err) < 0)
+    if (!name)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    if (a->pending) {
+        rc = load_archive_hostile(a, err, name, "a second chunk description in a row");
         goto out;
+    }
+    stored = load_input_trust_stored(a->in, name);
+    path = stored ? cs_fs_join(a->spool, stored) : NULL;
+    if (!path || (!spooled && load_archive_spool_entry(a, name, err) < 0) ||
+        load_archive_spooled_text(a, name, &text, &len, err) < 0)
+        goto out;
+    if (a->trust.verify) { /* the description bound to this dump, then its signature */
+        struct cs_buf data = CS_BUF_INIT;
+        char *meta = strdup(name);
+        fmt_sign_meta_data(&data, a->cat->dump_id, text);
+        rc = !meta || cs_buf_failed(&data)
+                 ? cs_error_set(err, CS_ERR_NOMEM, "out of memory")
+                 : load_archive_verify_entry(a, meta, text, len, &data, err);
+        cs_buf_release(&data);
+        free(meta);
+        if (rc < 0)
+            goto out;
+        rc = -1;
+    }
+    if (fmt_chunk_meta_from_json(text, len, name, &schema, &table, &c, err) < 0)
+        goto out;
+    if (a->trust.verify && !c.sha256[0]) {
+        cs_error_set(err, CS_ERR_CHECKSUM, "refusing the dump: %s: %s lists no SHA-256", a->name,
+                     name);
+        fmt_chunk_release(&c);
+        goto out;
+    }
     a->pending = load_archive_chunk_new(schema, table, &c);
     fmt_chunk_release(&c);
     rc = a->pending ? 0 : cs_error_set(err, CS_ERR_NOMEM, "out of memory");
@@ -85,6 +209,8 @@ out:
     if (path)
         unlink(path);
     free(path);
+    free(stored);
+    free(name);
     free(text);
     free(schema);
     free(table);
@@ -113,6 +239,9 @@ static int take_chunk(struct load_archive *a, const char *name, uint64_t size,
     if (size != ch->c.file_bytes)
         return load_archive_hostile(a, err, name, "%llu bytes, its description says %llu",
                                     (unsigned long long)size, (unsigned long long)ch->c.file_bytes);
+    for (size_t i = 0; a->trust.verify && i < a->nseen; i++)
+        if (!strcmp(a->seen[i].c.file, name))
+            return load_archive_hostile(a, err, name, "a chunk that came before (replayed)");
     a->pending = NULL;
     if (load_archive_seen_add(a, ch->schema, ch->table, &ch->c, err) < 0) {
         load_archive_chunk_free(ch);
@@ -124,58 +253,98 @@ static int take_chunk(struct load_archive *a, const char *name, uint64_t size,
 
 static int take_manifest(struct load_archive *a, struct cs_error *err)
 {
-    char *text = NULL, *path = cs_fs_join(a->spool, FMT_MANIFEST_NAME);
+    char *text = NULL;
     size_t len = 0;
 
-    if (!path || load_archive_spool_entry(a, FMT_MANIFEST_NAME, err) < 0 ||
-        cs_fs_read_all(path, META_MAX, &text, &len, err) < 0) {
-        free(path);
+    if (load_archive_spool_entry(a, FMT_MANIFEST_NAME, err) < 0 ||
+        load_archive_spooled_text(a, FMT_MANIFEST_NAME, &text, &len, err) < 0)
         return -1;
-    }
-    a->final = load_bounds_v1_take(fmt_manifest_from_json(text, len, FMT_MANIFEST_NAME, err),
-                                   a->name, err);
+    if (load_archive_verify_entry(a, FMT_MANIFEST_NAME, text, len, NULL, err) == 0)
+        a->final = load_bounds_v1_take(fmt_manifest_from_json(text, len, FMT_MANIFEST_NAME, err),
+                                       a->name, err);
     free(text);
-    free(path);
+    if (a->final && ((a->trust.verify && load_trust_covered(a->final, a->name, err) < 0) ||
+                     load_input_trust_learn(a->in, a->final, err) < 0))
+        return -1;
     return a->final ? load_chunkset_require(a->final, a->name, a->log, err) : -1;
+}
+
+/* Verifying: the spooled chunk's bytes are the ones its signed description
+ * lists, before anything of it is loaded. */
+static int verify_chunk(struct load_archive *a, const struct load_archive_chunk *ch,
+                        struct cs_error *err)
+{
+    if (!a->trust.verify)
+        return 0;
+    if (load_check_file(a->in, ch->c.file, ch->c.file_bytes, ch->c.file_hash, ch->c.sha256, err) <
+        0)
+        return cs_error_prefix(err, "refusing chunk %s (nothing of it was loaded)", ch->c.file);
+    return 0;
+}
+
+/* The entry NAME's plain name: itself unless encrypted; encrypted, a name
+ * not learnt yet is a chunk description, spooled by sealed_meta (*SPOOLED;
+ * *OWNED holds the name).  NULL: an entry the stream cannot hold. */
+static const char *entry_plain(struct load_archive *a, const char *name, int *spooled, char **owned,
+                               struct cs_error *err)
+{
+    const char *plain = load_archive_plain(a, name);
+
+    *spooled = 0;
+    if (plain || !a->trust.seal)
+        return plain;
+    if (a->pending) {
+        load_archive_hostile(a, err, name, "not the chunk its description announced");
+        return NULL;
+    }
+    if (sealed_meta(a, name, owned, err) < 0)
+        return NULL;
+    *spooled = 1;
+    return *owned;
 }
 
 static int pipe_next(struct load_archive *a, load_skip_fn skip, void *ctx,
                      struct load_archive_chunk **out, struct cs_error *err)
 {
-    const char *name;
+    const char *entry, *name;
     uint64_t size;
-    int r;
+    int r, spooled;
 
-    while (!a->ended && (r = fmt_archive_next(a->rd, &name, &size, err)) != 0) {
+    while (!a->ended && (r = fmt_archive_next(a->rd, &entry, &size, err)) != 0) {
         struct load_archive_chunk *ch = NULL;
+        char *owned = NULL;
+        int rc = 0;
         if (r < 0)
             return -1;
-        if (a->final || (a->manifest_first && !load_archive_is_chunk(name)))
-            return load_archive_hostile(a, err, name, "%s",
-                                        a->final ? "data after the manifest"
-                                                 : "not expected after the manifest");
-        if (load_archive_has_suffix(name, FMT_META_SUFFIX)) {
-            if (take_meta(a, name, err) < 0)
-                return -1;
-        } else if (load_archive_is_chunk(name)) {
-            if (take_chunk(a, name, size, &ch, err) < 0)
-                return -1;
-            if (skip && skip(ctx, &ch->c)) {
+        if (a->final)
+            return load_archive_hostile(a, err, entry, "data after the manifest");
+        if (!(name = entry_plain(a, entry, &spooled, &owned, err)))
+            return -1;
+        if (a->trust.seal && fmt_seal_plain_size(size, &size) < 0)
+            rc = load_archive_hostile(a, err, name, "no size an encrypted file can have");
+        else if (a->manifest_first && !load_archive_is_chunk(name))
+            rc = load_archive_hostile(a, err, name, "not expected after the manifest");
+        else if (load_archive_has_suffix(name, FMT_META_SUFFIX))
+            rc = take_meta(a, name, spooled, err);
+        else if (!strcmp(name, FMT_MANIFEST_NAME))
+            rc = take_manifest(a, err);
+        else if (!load_archive_is_chunk(name))
+            rc = load_archive_hostile(a, err, name, "not expected after the catalog");
+        else if ((rc = take_chunk(a, name, size, &ch, err)) == 0 && !(skip && skip(ctx, &ch->c))) {
+            if (load_archive_spool_entry(a, name, err) < 0 || verify_chunk(a, ch, err) < 0) {
                 load_archive_chunk_free(ch);
-                continue;
-            }
-            if (load_archive_spool_entry(a, name, err) < 0) {
-                load_archive_chunk_free(ch);
+                free(owned);
                 return -1;
             }
             *out = ch;
+            free(owned);
             return 1;
-        } else if (!strcmp(name, FMT_MANIFEST_NAME)) {
-            if (take_manifest(a, err) < 0)
-                return -1;
         } else {
-            return load_archive_hostile(a, err, name, "not expected after the catalog");
+            load_archive_chunk_free(ch); /* skipped: done before */
         }
+        free(owned);
+        if (rc < 0)
+            return -1;
     }
     a->ended = 1;
     return 0;
@@ -205,7 +374,7 @@ static int match_final(struct load_archive *a, const struct fmt_manifest *f, str
             const struct seen *s = load_archive_seen_find(a, c->file);
             if (!s || s->c.file_bytes != c->file_bytes || s->c.rows != c->rows ||
                 s->c.typed_values != c->typed_values || strcmp(s->c.file_hash, c->file_hash) ||
-                strcmp(s->c.checksum, c->checksum))
+                strcmp(s->c.sha256, c->sha256) || strcmp(s->c.checksum, c->checksum))
                 return cs_error_set(err, CS_ERR_CHECKSUM,
                                     "%s: chunk %s %s: the stream does not match its manifest; "
                                     "nothing is verified",

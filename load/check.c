@@ -7,9 +7,10 @@
  *      has a size and hash entry in "files", and each table's chunk list
  *      is whole (load/chunkset.h: indices, rows, typed bounds tiling the key);
  *   3. every chunk and every entry of "files" has its recorded size and
- *      XXH3-128 hash (raw file bytes: nothing is decompressed);
- *   4. every other file in the dump but manifest.json is reported as
- *      unexpected.
+ *      XXH3-128 hash (raw file bytes: nothing is decompressed), and its
+ *      SHA-256 when the manifest lists one (signed dumps);
+ *   4. every other file in the dump but manifest.json and manifest.sig is
+ *      reported as unexpected.
  */
 #include "load/check.h"
 
@@ -18,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format/sign.h"
 #include "load/chunkset.h"
 
 #define CHECK_READ_SIZE (256 * 1024)
@@ -32,13 +34,15 @@ struct check {
     const char **refs; /* DDL files named but missing from "files", sorted */
     size_t nrefs;
     int problems;
-    int quick; /* sizes only, no hashing */
+    int quick;              /* sizes only, no hashing */
+    struct cs_error *first; /* the first problem, when asked */
 };
 
 static void problem(struct check *c, const struct cs_error *e)
 {
     cs_log_error(c->log, "%s", e->msg);
-    c->problems++;
+    if (!c->problems++ && c->first)
+        cs_error_copy(c->first, e);
 }
 
 /* A name from a directory listing, made safe to print: control bytes
@@ -60,14 +64,15 @@ static const char *printable(const char *s, char *out, size_t cap)
 
 /* ---- one file ----------------------------------------------------------- */
 
-static struct fmt_source *open_counted(struct load_input *in, const char *file,
+/* SHA256: the counter computes SHA-256 too. */
+static struct fmt_source *open_counted(struct load_input *in, const char *file, int sha256,
                                        struct cs_error *err)
 {
     struct cs_error e;
     struct fmt_source *src;
 
     cs_error_clear(&e);
-    src = fmt_source_counter_new(in->open(in, file, &e), &e);
+    src = fmt_source_counter_sha_new(in->open(in, file, &e), sha256, &e);
     if (src)
         return src;
     if (e.code == CS_ERR_MISSING) {
@@ -83,7 +88,8 @@ static struct fmt_source *open_counted(struct load_input *in, const char *file,
 }
 
 static int compare(struct load_input *in, const char *file, uint64_t bytes, const char *hash,
-                   uint64_t got, const char *got_hash, struct cs_error *err)
+                   const char *sha, uint64_t got, const char *got_hash, const char *got_sha,
+                   struct cs_error *err)
 {
     if (got < bytes)
         return cs_error_set(err, CS_ERR_TRUNCATED,
@@ -100,14 +106,19 @@ static int compare(struct load_input *in, const char *file, uint64_t bytes, cons
                             "%s: %s hash differs from the manifest: the file is damaged "
                             "(XXH3-128 %s, expected %s); " AGAIN,
                             in->name, file, got_hash, hash);
+    if (sha && *sha && strcmp(got_sha, sha) != 0)
+        return cs_error_set(err, CS_ERR_CHECKSUM,
+                            "%s: %s SHA-256 differs from the manifest: the file was changed "
+                            "after the dump was made (SHA-256 %s, expected %s); " AGAIN,
+                            in->name, file, got_sha, sha);
     return 0;
 }
 
 int load_check_drain(struct load_input *in, const char *file, struct fmt_source *counter,
-                     uint64_t bytes, const char *hash, struct cs_error *err)
+                     uint64_t bytes, const char *hash, const char *sha, struct cs_error *err)
 {
     unsigned char *buf = malloc(CHECK_READ_SIZE);
-    char got_hash[33];
+    char got_hash[33], got_sha[65];
     uint64_t got = 0;
     ssize_t n;
 
@@ -119,14 +130,18 @@ int load_check_drain(struct load_input *in, const char *file, struct fmt_source 
     if (n < 0)
         return cs_error_prefix(err, "%s: checking %s", in->name, file);
     fmt_source_counter_result(counter, &got, got_hash);
-    return compare(in, file, bytes, hash, got, got_hash, err);
+    fmt_source_counter_sha256(counter, got_sha);
+    if (sha && *sha && !*got_sha)
+        return cs_error_set(err, CS_ERR_INTERNAL, "%s: %s: no SHA-256 was computed", in->name,
+                            file);
+    return compare(in, file, bytes, hash, sha, got, got_hash, got_sha, err);
 }
 
 int load_check_file(struct load_input *in, const char *file, uint64_t bytes, const char *hash,
-                    struct cs_error *err)
+                    const char *sha, struct cs_error *err)
 {
-    struct fmt_source *src = open_counted(in, file, err);
-    int rc = src ? load_check_drain(in, file, src, bytes, hash, err) : -1;
+    struct fmt_source *src = open_counted(in, file, sha && *sha, err);
+    int rc = src ? load_check_drain(in, file, src, bytes, hash, sha, err) : -1;
 
     fmt_source_free(src);
     return rc;
@@ -135,7 +150,7 @@ int load_check_file(struct load_input *in, const char *file, uint64_t bytes, con
 /* An open FILE through its hash, for reading it once (csload's DDL files). */
 struct fmt_source *load_check_open(struct load_input *in, const char *file, struct cs_error *err)
 {
-    return open_counted(in, file, err);
+    return open_counted(in, file, 1, err);
 }
 
 /* ---- the manifest's own consistency ------------------------------------- */
@@ -154,7 +169,7 @@ static int listed(const struct check *c, const char *name)
  * (that problem is reported once, by check_refs, not again as extra). */
 static int known(const struct check *c, const char *name)
 {
-    return !strcmp(name, FMT_MANIFEST_NAME) || listed(c, name) ||
+    return !strcmp(name, FMT_MANIFEST_NAME) || !strcmp(name, FMT_SIGN_FILE) || listed(c, name) ||
            (c->nrefs && bsearch(&name, c->refs, c->nrefs, sizeof(*c->refs), cmp_name));
 }
 
@@ -236,16 +251,17 @@ static int check_size(struct load_input *in, const char *file, uint64_t bytes, s
 
     if (in->size(in, file, &have, e) < 0)
         return -1;
-    return compare(in, file, bytes, NULL, have, "", e);
+    return compare(in, file, bytes, NULL, NULL, have, "", "", e);
 }
 
-static void check_one(struct check *c, const char *file, uint64_t bytes, const char *hash)
+static void check_one(struct check *c, const char *file, uint64_t bytes, const char *hash,
+                      const char *sha)
 {
     struct cs_error e;
 
     cs_error_clear(&e);
     if ((c->quick ? check_size(c->in, file, bytes, &e)
-                  : load_check_file(c->in, file, bytes, hash, &e)) < 0)
+                  : load_check_file(c->in, file, bytes, hash, sha, &e)) < 0)
         problem(c, &e);
     else
         cs_log_debug(c->log, "%s: %s: ok (%" PRIu64 " bytes)", c->in->name, file, bytes);
@@ -258,10 +274,10 @@ static void check_listed(struct check *c)
     for (size_t t = 0; t < m->ntables; t++)
         for (size_t k = 0; k < m->tables[t].nchunks; k++) {
             const struct fmt_chunk *ch = &m->tables[t].chunks[k];
-            check_one(c, ch->file, ch->file_bytes, ch->file_hash);
+            check_one(c, ch->file, ch->file_bytes, ch->file_hash, ch->sha256);
         }
     for (size_t f = 0; f < m->nfiles; f++)
-        check_one(c, m->files[f].name, m->files[f].bytes, m->files[f].hash);
+        check_one(c, m->files[f].name, m->files[f].bytes, m->files[f].hash, m->files[f].sha256);
 }
 
 static int check_extra(struct check *c, struct cs_error *err)
@@ -296,13 +312,14 @@ static int check_extra(struct check *c, struct cs_error *err)
 
 int load_check(struct load_input *in, const struct cs_log *log, struct cs_error *err)
 {
-    return load_check_run(in, NULL, log, 0, err);
+    return load_check_run(in, NULL, log, 0, NULL, err);
 }
 
 int load_check_run(struct load_input *in, const struct fmt_manifest *given,
-                   const struct cs_log *log, int quick, struct cs_error *err)
+                   const struct cs_log *log, int quick, struct cs_error *first,
+                   struct cs_error *err)
 {
-    struct check c = {in, log, NULL, NULL, 0, NULL, 0, 0, quick};
+    struct check c = {in, log, NULL, NULL, 0, NULL, 0, 0, quick, first};
     struct fmt_manifest *own = NULL;
     const struct fmt_manifest *m = given;
     int rc = -1;

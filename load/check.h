@@ -17,22 +17,27 @@
 int load_check(struct load_input *in, const struct cs_log *log, struct cs_error *err);
 /* Reads what is left of COUNTER (fmt_source_counter_new over FILE), then
  * compares the file's size and hash with BYTES and HASH (HASH NULL: size
- * only), with the same messages as load_check_file. */
+ * only) and, when SHA is neither NULL nor "", its SHA-256 (the counter must
+ * compute it: fmt_source_counter_sha_new), with the same messages as
+ * load_check_file. */
 int load_check_drain(struct load_input *in, const char *file, struct fmt_source *counter,
-                     uint64_t bytes, const char *hash, struct cs_error *err);
-/* FILE opened through a hashing counter (a missing file named as such). */
+                     uint64_t bytes, const char *hash, const char *sha, struct cs_error *err);
+/* FILE opened through a counter that hashes it, SHA-256 included (a missing
+ * file named as such). */
 struct fmt_source *load_check_open(struct load_input *in, const char *file, struct cs_error *err);
 
 /* QUICK: sizes instead of hashes (a load's check before it starts: each
  * file's hash is checked when it is read).  M: the manifest IN was read
- * into (borrowed), or NULL to read it here. */
+ * into (borrowed), or NULL to read it here.  FIRST (may be NULL) gets the
+ * first problem found. */
 int load_check_run(struct load_input *in, const struct fmt_manifest *m, const struct cs_log *log,
-                   int quick, struct cs_error *err);
+                   int quick, struct cs_error *first, struct cs_error *err);
 
-/* Reads FILE fully through its hash: 0 when its size and hash are EXPECT's,
- * else -1 with ERR saying which (CS_ERR_TRUNCATED when shorter,
- * CS_ERR_CHECKSUM otherwise, CS_ERR_MISSING when absent). */
+/* Reads FILE fully through its hash: 0 when its size and hash (and SHA-256
+ * when SHA is neither NULL nor "") are the expected ones, else -1 with ERR
+ * saying which (CS_ERR_TRUNCATED when shorter, CS_ERR_CHECKSUM otherwise,
+ * CS_ERR_MISSING when absent). */
 int load_check_file(struct load_input *in, const char *file, uint64_t bytes,
-                    const char *hash, struct cs_error *err);
+                    const char *hash, const char *sha, struct cs_error *err);
 
 #endif

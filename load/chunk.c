@@ -86,7 +86,7 @@ static struct fmt_source *open_chunk(const struct load_chunk_job *job, struct fm
 {
     struct fmt_source *raw = job->in->open(job->in, job->c->file, err);
 
-    *counter = raw ? fmt_source_counter_new(raw, err) : NULL;
+    *counter = raw ? fmt_source_counter_sha_new(raw, job->c->sha256[0] != '\0', err) : NULL;
     if (!*counter)
         return NULL;
     if (job->m->compress == FMT_COMPRESS_ZSTD)
@@ -109,8 +109,8 @@ static int check_file(const struct load_chunk_job *job, struct fmt_source *count
         fmt_source_counter_result(counter, &bytes, job->early_hash);
         return 0;
     }
-    return load_check_drain(job->in, job->c->file, counter, job->c->file_bytes, job->c->file_hash,
-                            err);
+    return load_check_drain(job->in, job->c->file, counter, job->c->file_bytes,
+                            job->c->file_hash, job->c->sha256, err);
 }
 
 static int via_infile(struct cs_conn *conn, struct load_infile *inf,

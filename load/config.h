@@ -10,6 +10,9 @@
 #include "load/ddl.h"
 #include "load/repl.h"
 
+struct fmt_sign_key;
+struct fmt_seal_key;
+
 enum load_if_exists { LOAD_IF_EXISTS_FAIL = 0, LOAD_IF_EXISTS_SKIP, LOAD_IF_EXISTS_REPLACE };
 
 /* --definers: the DEFINER of views, routines, triggers and events. */
@@ -21,6 +24,10 @@ struct load_config {
     const char *archive;          /* --archive FILE, s3://BUCKET/KEY or "-" instead */
     struct cs_s3_options s3;      /* --s3-* */
     unsigned wait_for_dump;       /* seconds to wait for a dump being written; 0 = none */
+    const char *verify_key_file;  /* --verify-key FILE */
+    const struct fmt_sign_key *verify_key; /* loaded from it by main: refuse unless signed by it */
+    const char *encrypt_key_file; /* --encrypt-key FILE */
+    const struct fmt_seal_key *seal_key; /* loaded from it by main: the dump is encrypted */
     unsigned threads;
     enum load_if_exists if_exists;
     enum load_defer defer;

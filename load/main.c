@@ -18,6 +18,7 @@
 #include "load/run.h"
 #include "load/select.h"
 #include "load/stmtcheck.h"
+#include "load/trust.h"
 
 static volatile int cancel_flag; /* the only file-scope mutable (lock-free atomic int) */
 
@@ -55,6 +56,8 @@ enum {
     OPT_RENAME_SCHEMA,
     OPT_NO_DATA,
     OPT_DATA_ONLY,
+    OPT_VERIFY_KEY,
+    OPT_ENCRYPT_KEY,
 };
 
 static const struct option long_options[] = {
@@ -91,6 +94,8 @@ static const struct option long_options[] = {
     {"rename-schema", required_argument, NULL, OPT_RENAME_SCHEMA},
     {"no-data", no_argument, NULL, OPT_NO_DATA},
     {"data-only", no_argument, NULL, OPT_DATA_ONLY},
+    {"verify-key", required_argument, NULL, OPT_VERIFY_KEY},
+    {"encrypt-key", required_argument, NULL, OPT_ENCRYPT_KEY},
     CS_CLI_COMMON_OPTIONS,
     {NULL, 0, NULL, 0},
 };
@@ -200,6 +205,13 @@ static void usage(FILE *out)
             "      --wait-for-dump=SECONDS  the dump (DIR or s3://...) may still be being\n"
             "                             written: wait up to SECONDS for it to begin and\n"
             "                             end, loading chunks as they appear\n\n"
+            "Trust:\n"
+            "      --verify-key=FILE      load (or --check) only a dump signed with this\n"
+            "                             Ed25519 key's private half (csdump --sign-key): the\n"
+            "                             signature and every file's SHA-256 are checked before\n"
+            "                             anything is written (a stream: each chunk as it comes)\n"
+            "      --encrypt-key=FILE     the key an encrypted dump was made with (csdump\n"
+            "                             --encrypt-key: 64 hex digits or 32 raw bytes)\n\n"
             "%s\n"
             "Offline:\n"
             "      --check                validate DIR without a server: manifest, every file\n"
@@ -341,6 +353,8 @@ static int on_option(void *vctx, int opt, const char *arg, struct cs_error *err)
         return cs_cli_split_list(&c->renames, &c->nrenames, "rename-schema", arg, err);
     case OPT_NO_DATA: c->no_data = 1; return 0;
     case OPT_DATA_ONLY: c->data_only = 1; return 0;
+    case OPT_VERIFY_KEY: c->verify_key_file = arg; return 0;
+    case OPT_ENCRYPT_KEY: c->encrypt_key_file = arg; return 0;
     default: return cs_error_set(err, CS_ERR_INTERNAL, "unhandled option %d", opt);
     }
 }
@@ -421,6 +435,18 @@ static int parse_args(struct cs_cli *cli, int argc, char **argv, const struct cs
         return cs_error_set(err, CS_ERR_USAGE, "--wait-for-dump loads a dump DIR or "
                                                "s3://BUCKET/PREFIX being written, not an "
                                                "archive, and not with --check");
+    if (c->wait_for_dump && c->verify_key_file)
+        return cs_error_set(err, CS_ERR_USAGE,
+                            "--wait-for-dump loads chunks before the signed manifest exists, "
+                            "which --verify-key cannot allow: load the dump once csdump has "
+                            "finished, or stream it (csdump --archive - | csload --archive - "
+                            "--verify-key ...), which is verified entry by entry");
+    if (c->wait_for_dump && c->encrypt_key_file)
+        return cs_error_set(err, CS_ERR_USAGE,
+                            "--wait-for-dump cannot follow an encrypted dump being written (its "
+                            "file names are opaque until its manifest is complete): load it "
+                            "once csdump has finished, or stream it (csdump --archive - | "
+                            "csload --archive -)");
     c->input = c->archive ? c->archive : cli->args.argv[cli->first_arg];
     if (cs_s3_is_url(c->input)) {
         char *bucket, *key;
@@ -466,23 +492,27 @@ static void defaults(struct load_config *c)
 static int check_only(const struct load_config *cfg, const struct cs_log *log,
                       struct cs_error *err)
 {
+    struct load_trust trust = {cfg->verify_key, log, cfg->seal_key};
     struct load_input *in;
     int problems;
 
     if (cfg->archive) { /* every entry against the manifest, every byte hashed */
-        struct load_archive *a = load_archive_open(cfg->archive, 1, &cfg->s3, log, cfg->cancel, err);
+        struct load_archive *a =
+            load_archive_open(cfg->archive, 1, &trust, &cfg->s3, log, cfg->cancel, err);
         struct fmt_manifest *m = a ? load_archive_take_manifest(a) : NULL;
         int ok = m && load_stmtcheck_dump(load_archive_input(a), m, cfg->include_system, err) == 0;
         if (ok)
             cs_log_info(log, "%s: the archive is intact (every entry present, sizes and "
                              "hashes match, nothing unlisted, every statement the one its "
-                             "manifest entry says)",
-                        cfg->archive);
+                             "manifest entry says)%s",
+                        cfg->archive,
+                        cfg->verify_key ? "; its signature verifies with the given key" : "");
         fmt_manifest_free(m);
         load_archive_free(a);
         return ok ? 0 : -1;
     }
-    in = load_input_open(cfg->input, &cfg->s3, log, cfg->cancel, err);
+    in = load_input_trust_new(load_input_open(cfg->input, &cfg->s3, log, cfg->cancel, err), &trust,
+                              err);
     problems = in ? load_check(in, log, err) : -1;
     if (problems == 0) { /* the content: each DDL file the statement it claims to be */
         struct fmt_manifest *m = in->read_manifest(in, err);
@@ -501,6 +531,10 @@ static int check_only(const struct load_config *cfg, const struct cs_log *log,
         cs_error_set(err, CS_ERR_CHECKSUM, "%s: %d problem(s) found (listed above): the dump "
                                            "must not be loaded as it is",
                      cfg->input, problems);
+    else if (problems == 0 && cfg->verify_key)
+        cs_log_info(log, "%s: the signature verifies with the given key and every file's "
+                         "SHA-256 matches",
+                    cfg->input);
     return problems == 0 ? 0 : -1;
 }
 
@@ -513,6 +547,8 @@ int main(int argc, char **argv)
     struct parse_ctx p = {&cfg, &co, 0};
     struct cs_cli cli = {0};
     struct cs_error err;
+    struct fmt_sign_key *verify_key = NULL;
+    struct fmt_seal_key seal_key;
     int rc = 1, r;
 
     cs_error_clear(&err);
@@ -540,6 +576,19 @@ int main(int argc, char **argv)
     cfg.progress = con.draw || con.plain || con.json || con.log_file;
     cfg.cancel = &cancel_flag;
     cs_cli_signals(on_signal);
+    if (cfg.verify_key_file &&
+        !(verify_key = fmt_sign_key_load_public(cfg.verify_key_file, &err))) {
+        rc = cs_cli_exit_code(&err);
+        goto out;
+    }
+    cfg.verify_key = verify_key;
+    if (cfg.encrypt_key_file) {
+        if (fmt_seal_key_load(cfg.encrypt_key_file, &seal_key, &err) < 0) {
+            rc = cs_cli_exit_code(&err);
+            goto out;
+        }
+        cfg.seal_key = &seal_key;
+    }
     if (cs_s3_global_init(&err) < 0)
         goto out;
     if (p.check) {
@@ -556,6 +605,8 @@ out:
     if (rc != 0 && cs_error_is_set(&err))
         cs_log_error(&log, "%s", err.msg);
     cs_progress_end(&con, rc, rc != 0 && cs_error_is_set(&err) ? err.msg : NULL);
+    fmt_sign_key_free(verify_key);
+    fmt_seal_key_wipe(&seal_key);
     free(cfg.definer_user);
     free(cfg.reset_command);
     free(cfg.definer_host);

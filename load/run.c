@@ -28,18 +28,19 @@
 #include "load/share.h"
 #include "load/waitdump.h"
 #include "load/stmtcheck.h"
+#include "load/trust.h"
 
 struct run {
     const struct load_config *cfg;
-    struct load_archive *arch;       /* --archive; owns IN then */
+    struct load_archive *arch; /* --archive; owns IN then */
     struct load_input *in;
     struct fmt_manifest *m;
     struct fmt_manifest *catalog;    /* an archive's own, which it borrows: M is a copy then */
     char dump_id[33];
     struct cs_conn main;
     struct load_target target;
-    struct load_compat *compat;      /* cross-flavor translation */
-    struct load_accounts *accounts;  /* --load-users, and who the target has */
+    struct load_compat *compat;     /* cross-flavor translation */
+    struct load_accounts *accounts; /* --load-users, and who the target has */
     struct load_journal journal;
     struct load_ctx ctx;
     struct load_replsetup repl;
@@ -83,9 +84,19 @@ static int dump_id_of(struct run *r, struct cs_error *err)
  * is loaded.  Hashes are checked as each file is read. */
 static int check_dump(struct run *r, struct cs_error *err)
 {
-    int problems = load_check_run(r->in, r->m, r->cfg->log, 1, err);
+    /* --verify-key: every file's SHA-256 before anything is written */
+    int verify = r->cfg->verify_key != NULL;
+    struct cs_error first;
+    int problems;
 
-    if (problems > 0)
+    cs_error_clear(&first);
+    problems = load_check_run(r->in, r->m, r->cfg->log, !verify, &first, err);
+    if (problems > 0 && verify)
+        cs_error_set(err, first.code,
+                     "refusing the dump: %d file(s) differ from what was signed (listed above), "
+                     "the first: %s; nothing was loaded",
+                     problems, first.msg);
+    else if (problems > 0)
         cs_error_set(err, CS_ERR_CHECKSUM,
                      "%s: %d problem(s) in the dump (listed above); nothing was loaded (csload "
                      "--check %s checks every file's hash too)",
@@ -316,9 +327,16 @@ static void tick(void *arg)
 static int run_phase(struct run *r, const char *name, void **jobs, size_t n, load_job_fn fn,
                      struct cs_error *err)
 {
-    struct load_phase ph = {.name = name, .cfg = r->cfg, .target = &r->target,
-                            .sql_mode = r->m->sql_mode, .jobs = jobs, .njobs = n, .fn = fn,
-                            .ctx = &r->ctx, .tick = tick, .tick_arg = r};
+    struct load_phase ph = {.name = name,
+                            .cfg = r->cfg,
+                            .target = &r->target,
+                            .sql_mode = r->m->sql_mode,
+                            .jobs = jobs,
+                            .njobs = n,
+                            .fn = fn,
+                            .ctx = &r->ctx,
+                            .tick = tick,
+                            .tick_arg = r};
 
     if (strcmp(name, "data")) /* the data phase began before its jobs were counted */
         cs_progress_phase(r->cfg->console,
@@ -479,9 +497,15 @@ static int stream_job(struct load_worker *w, void *job, void *vr, struct cs_erro
  * manifest then replaces its catalog. */
 static int stream_phase(struct run *r, struct cs_error *err)
 {
-    struct load_phase ph = {.name = "data", .cfg = r->cfg, .target = &r->target,
-                            .sql_mode = r->m->sql_mode, .next = stream_next, .fn = stream_job,
-                            .ctx = r, .tick = tick, .tick_arg = r};
+    struct load_phase ph = {.name = "data",
+                            .cfg = r->cfg,
+                            .target = &r->target,
+                            .sql_mode = r->m->sql_mode,
+                            .next = stream_next,
+                            .fn = stream_job,
+                            .ctx = r,
+                            .tick = tick,
+                            .tick_arg = r};
     struct fmt_manifest *final = NULL;
 
     uint64_t est = 0;
@@ -956,6 +980,7 @@ static int phases(struct run *r, struct cs_error *err)
 
 int load_run(const struct load_config *cfg, struct cs_error *err)
 {
+    struct load_trust trust;
     struct run r;
     int rc = -1;
 
@@ -963,9 +988,14 @@ int load_run(const struct load_config *cfg, struct cs_error *err)
     pthread_mutex_init(&r.deferred.mu, NULL);
     r.cfg = cfg;
     r.t0 = cs_now();
+    trust.verify = cfg->verify_key;
+    trust.log = cfg->log;
+    trust.seal = cfg->seal_key;
     cs_progress_phase(cfg->console, "check", 0, NULL);
     if (cfg->archive) {
-        r.arch = load_archive_open(cfg->archive, 0, &cfg->s3, cfg->log, cfg->cancel, err);
+        /* verifying: pass 1 of a file hashes every chunk before anything is loaded */
+        r.arch = load_archive_open(cfg->archive, cfg->verify_key != NULL, &trust, &cfg->s3,
+                                   cfg->log, cfg->cancel, err);
         r.in = r.arch ? load_archive_input(r.arch) : NULL;
         r.m = r.arch ? load_archive_take_manifest(r.arch) : NULL;
         if (r.m && (load_select_active(cfg) || cfg->nrenames)) {
@@ -979,7 +1009,9 @@ int load_run(const struct load_config *cfg, struct cs_error *err)
                        load_wait_dir(cfg->input, cfg->wait_for_dump, cfg->cancel, cfg->log,
                                      err) < 0
                    ? NULL
-                   : load_input_open(cfg->input, &cfg->s3, cfg->log, cfg->cancel, err);
+                   : load_input_trust_new(load_input_open(cfg->input, &cfg->s3, cfg->log,
+                                                          cfg->cancel, err),
+                                          &trust, err);
         if (r.in && cfg->wait_for_dump)
             r.wait = load_wait_new(r.in, cfg->wait_for_dump, cfg->cancel, cfg->log, &r.m, &final,
                                    err);

@@ -49,7 +49,7 @@ int load_schema_read(struct load_input *in, const struct fmt_manifest *m, const 
         n = cs_error_set(err, CS_ERR_FORMAT, "%s: %s is larger than a DDL file can be (%u bytes)",
                           in->name, file, DDL_MAX);
     /* one read: the bytes just read are the ones whose size and hash count */
-    if (n == 0 && f && load_check_drain(in, file, src, f->bytes, f->hash, err) < 0)
+    if (n == 0 && f && load_check_drain(in, file, src, f->bytes, f->hash, f->sha256, err) < 0)
         n = -1;
     fmt_source_free(src);
     if (n != 0 || cs_buf_failed(&b)) {

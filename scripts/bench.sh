@@ -146,6 +146,7 @@ check_requirements() {
     need mariadb-dump mariadb-client
     need zstd zstd
     need python3 python3
+    need openssl openssl # the keys of the --sign-key and --encrypt-key rows
     if [ "$SCALE" -eq 0 ] && selected mydumper; then
         need mydumper mydumper
         need myloader mydumper
@@ -516,7 +517,24 @@ dump_csdump() {
         dump_run "$scale" "csdump tsv --compress-level -1" "$WORK/d-csdump-tsv-fast" \
             "$CSDUMP" --no-defaults -S "$(sock src)" -u root -o "$WORK/d-csdump-tsv-fast" \
             -t "$THREADS" "${CS_SEL[@]}" --format tsv --compress-level -1 --no-progress -q || true
+        # what signing (SHA-256 of every file, Ed25519) and encryption
+        # (AES-256-GCM segments) cost beside the plain tsv dump, same run
+        make_keys
+        dump_run "$scale" "csdump tsv --sign-key" "$WORK/d-csdump-tsv-signed" \
+            "$CSDUMP" --no-defaults -S "$(sock src)" -u root -o "$WORK/d-csdump-tsv-signed" \
+            -t "$THREADS" "${CS_SEL[@]}" --format tsv --sign-key "$WORK/keys/sign.pem" \
+            --no-progress -q || true
+        dump_run "$scale" "csdump tsv --encrypt-key" "$WORK/d-csdump-tsv-encrypted" \
+            "$CSDUMP" --no-defaults -S "$(sock src)" -u root -o "$WORK/d-csdump-tsv-encrypted" \
+            -t "$THREADS" "${CS_SEL[@]}" --format tsv --encrypt-key "$WORK/dump.key" \
+            --no-progress -q || true
     fi
+}
+
+# The keys of the --sign-key and --encrypt-key rows, made once.
+make_keys() {
+    [ -s "$WORK/dump.key" ] || openssl rand -hex 32 >"$WORK/dump.key"
+    [ -s "$WORK/keys/sign.pem" ] || "$CSDUMP" --gen-key "$WORK/keys" 2>/dev/null
 }
 
 # csdump into a local s3rver (no fault proxy: its own speed is not measured),
@@ -648,6 +666,12 @@ load_csload() {
             load_run "$scale" "csload tsv --no-verify" "$WORK/d-csdump-tsv" \
                 "$CSLOAD" --no-defaults -S @SOCK@ -u root -t "$THREADS" --no-progress -q \
                 --no-verify "$WORK/d-csdump-tsv"
+            load_run "$scale" "csload tsv --verify-key" "$WORK/d-csdump-tsv-signed" \
+                "$CSLOAD" --no-defaults -S @SOCK@ -u root -t "$THREADS" --no-progress -q \
+                --verify-key "$WORK/keys/sign.pub.pem" "$WORK/d-csdump-tsv-signed"
+            load_run "$scale" "csload tsv --encrypt-key" "$WORK/d-csdump-tsv-encrypted" \
+                "$CSLOAD" --no-defaults -S @SOCK@ -u root -t "$THREADS" --no-progress -q \
+                --encrypt-key "$WORK/dump.key" "$WORK/d-csdump-tsv-encrypted"
         fi
     done
 }
@@ -951,6 +975,8 @@ if len(scales) == 1:
     target("csload tsv / LOAD DATA floor (indexes included)", l, find(s, "load", "floor: LOAD DATA + indexes"), 1.2)
     target("csdump tsv -> s3 / csdump tsv (directory)", find(s, "dump", "csdump tsv -> s3"), d, 1.3)
     target("csload tsv <- s3 / csload tsv (directory)", find(s, "load", "csload tsv <- s3"), l, 1.3)
+    target("csdump tsv --sign-key / csdump tsv", find(s, "dump", "csdump tsv --sign-key"), d, 1.10)
+    target("csdump tsv --encrypt-key / csdump tsv", find(s, "dump", "csdump tsv --encrypt-key"), d, 1.25)
 for tool, phase, lim in (("csdump tsv", "dump", 64), ("csdump sql", "dump", 64),
                          ("csload tsv", "load", 128), ("csload sql", "load", 128)):
     for s in scales:

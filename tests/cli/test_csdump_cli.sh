@@ -99,6 +99,17 @@ out=$("$CSDUMP" --no-defaults --print-defaults 2>&1) || fail "--no-defaults --pr
 # a password on the command line never appears in the output
 out=$("$CSDUMP" --no-defaults -h 127.0.0.1 -P 1 -u u -pS3cretPass -o "$WORK/p" 2>&1) || true
 echo "$out" | grep -q S3cretPass && fail "the password was printed"
+# keys: --gen-key alone makes a pair and refuses to overwrite it; bad key files
+# are usage errors naming the file and how to make a good one
+expect 0 "made .*sign.pem .*sign.pub.pem" -- --gen-key "$WORK/keys"
+[ "$(stat -c %a "$WORK/keys/sign.pem")" = 600 ] || fail "--gen-key: the private key is not 0600"
+expect 1 "sign.pem" -- --gen-key "$WORK/keys"
+expect 2 "--gen-key makes a key pair and dumps nothing" -- --gen-key "$WORK/k2" -o "$WORK/d"
+expect 2 "cannot read the key file $WORK/nokey" -- --sign-key "$WORK/nokey" -o "$WORK/d" -S "$WORK/none.sock"
+expect 2 "is not an Ed25519 private key in PEM .*openssl genpkey" -- \
+    --sign-key "$WORK/keys/sign.pub.pem" -o "$WORK/d" -S "$WORK/none.sock"
+echo "short" > "$WORK/bad.key"
+expect 2 "bad.key" -- --encrypt-key "$WORK/bad.key" -o "$WORK/d" -S "$WORK/none.sock"
 # --archive - never writes to (reads from) a terminal: run under a pty
 set +e
 out=$(script -qec "$CSDUMP --no-defaults --archive - -S $WORK/none.sock" /dev/null 2>&1)

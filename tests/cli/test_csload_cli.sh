@@ -107,6 +107,15 @@ out=$("$CSLOAD" --defaults-file="$WORK/print.cnf" --print-defaults "$WORK/nowher
 want=$(printf '%s\n' "csload would have been started with the following arguments:" \
     --user=loader --retries=5 --replication-password=*****)
 [ "$out" = "$want" ] || fail "--print-defaults printed: $out"
+# keys: a missing or wrong key file is a usage error; --wait-for-dump cannot
+# follow an encrypted dump
+expect 2 "cannot read the key file $WORK/nokey" -- --verify-key "$WORK/nokey" "$WORK/empty"
+echo "short" > "$WORK/bad.key"
+expect 2 "bad.key" -- --encrypt-key "$WORK/bad.key" "$WORK/empty"
+expect 2 "--wait-for-dump loads chunks before the signed manifest" -- --wait-for-dump 10 \
+    --verify-key "$WORK/nokey" "$WORK/empty"
+expect 2 "--wait-for-dump cannot follow an encrypted dump" -- --wait-for-dump 10 \
+    --encrypt-key "$WORK/bad.key" "$WORK/empty"
 # --archive - never writes to (reads from) a terminal: run under a pty
 set +e
 out=$(script -qec "$CSLOAD --no-defaults --archive - -S $WORK/none.sock" /dev/null 2>&1)

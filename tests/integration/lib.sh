@@ -580,5 +580,5 @@ expect_exit() {
     rc=$?
     set -e
     [ "$rc" = "$want" ] || fail "$*: exit $rc, expected $want: $CS_OUT"
-    echo "$CS_OUT" | grep -Eq -- "$pattern" || fail "$*: the output does not match '$pattern': $CS_OUT"
+    grep -Eq -- "$pattern" <<<"$CS_OUT" || fail "$*: the output does not match '$pattern': $CS_OUT"
 }

@@ -350,7 +350,7 @@ static int check_chunk(struct fixture *f, size_t index, char *msg, size_t cap)
     m = in->read_manifest(in, &err);
     assert_non_null(m);
     c = &m->tables[0].chunks[index];
-    if (load_check_file(in, c->file, c->file_bytes, c->file_hash, &err) < 0)
+    if (load_check_file(in, c->file, c->file_bytes, c->file_hash, NULL, &err) < 0)
         code = err.code;
     else
         assert_false(cs_error_is_set(&err));
@@ -609,7 +609,7 @@ static void test_hostile_names(void **state)
         cs_error_clear(&err);
         assert_null(in->open(in, bad[i], &err));
         assert_int_equal(err.code, CS_ERR_HOSTILE);
-        assert_int_equal(load_check_file(in, bad[i], 1, "", &err), -1);
+        assert_int_equal(load_check_file(in, bad[i], 1, "", NULL, &err), -1);
         assert_int_equal(err.code, CS_ERR_HOSTILE);
     }
     load_input_free(in);
@@ -687,7 +687,7 @@ static void *open_many(void *arg)
     o->rc = 0;
     for (int i = 0; i < 20 && o->rc == 0; i++) {
         cs_error_clear(&err);
-        o->rc = load_check_file(o->in, o->c->file, o->c->file_bytes, o->c->file_hash, &err);
+        o->rc = load_check_file(o->in, o->c->file, o->c->file_bytes, o->c->file_hash, NULL, &err);
     }
     return NULL;
 }

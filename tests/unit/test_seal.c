@@ -180,12 +180,46 @@ static void test_keys_and_names(void **state)
     cs_buf_release(&b);
 }
 
+/* fmt_seal_sealed_size is what the sink writes, fmt_seal_plain_size its
+ * inverse, and sizes no sealed file can have are refused; stored names. */
+static void test_sizes_and_stored_names(void **state)
+{
+    static const size_t sizes[] = {0, 1, 65535, 65536, 65537, 131072, 131073, 300000};
+    struct cs_error err;
+    char *n;
+
+    (void)state;
+    cs_error_clear(&err);
+    for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+        unsigned char *c;
+        size_t clen;
+        uint64_t plain = 12345;
+        seal(&key_a, sizes[i], &c, &clen);
+        assert_int_equal(fmt_seal_sealed_size(sizes[i]), clen);
+        assert_int_equal(fmt_seal_plain_size(clen, &plain), 0);
+        assert_int_equal(plain, sizes[i]);
+        assert_int_equal(fmt_seal_plain_size(clen + 1, &plain) == 0 && plain == sizes[i], 0);
+        free(c);
+    }
+    assert_int_equal(fmt_seal_plain_size(FMT_SEAL_HEADER + 15, &(uint64_t){0}), -1);
+    assert_int_equal(fmt_seal_plain_size(FMT_SEAL_HEADER + 16 + 65536 + 1, &(uint64_t){0}), -1);
+    n = fmt_seal_stored_name(&key_a, "manifest.json");
+    assert_string_equal(n, "manifest.json");
+    free(n);
+    n = fmt_seal_stored_name(&key_a, "shop.orders.00000.000.tsv.zst");
+    assert_int_equal(strlen(n), 36);
+    assert_non_null(strstr(n, ".cse"));
+    assert_null(strstr(n, "shop"));
+    free(n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_damage),
         cmocka_unit_test(test_keys_and_names),
+        cmocka_unit_test(test_sizes_and_stored_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

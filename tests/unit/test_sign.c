@@ -87,8 +87,30 @@ static void test_sign_verify(void **state)
     rmdir(dir);
 }
 
+/* Signature file names, and what a chunk description's signature covers. */
+static void test_sig_names(void **state)
+{
+    struct cs_buf b = CS_BUF_INIT;
+    char *n;
+
+    (void)state;
+    n = fmt_sign_name("manifest.json");
+    assert_string_equal(n, FMT_SIGN_FILE);
+    free(n);
+    n = fmt_sign_name("db.t.00000.000.tsv.zst.meta.json");
+    assert_string_equal(n, "db.t.00000.000.tsv.zst.meta.sig");
+    free(n);
+    n = fmt_sign_name("plain");
+    assert_string_equal(n, "plain.sig");
+    free(n);
+    fmt_sign_meta_data(&b, "0123", "{}");
+    assert_string_equal(b.data, "csdump chunk meta\n0123\n{}");
+    cs_buf_release(&b);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_sign_verify)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_sign_verify),
+                                       cmocka_unit_test(test_sig_names)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
