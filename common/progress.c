@@ -218,6 +218,12 @@ void cs_progress_phase(struct cs_console *c, const char *phase, uint64_t jobs, c
         return;
     pthread_mutex_lock(&c->mu);
     s = &c->st;
+    if (jobs && !strcmp(s->phase, phase)) { /* the current phase, now counted */
+        snprintf(s->unit, sizeof(s->unit), "%s", unit ? unit : "jobs");
+        s->jobs_total = jobs;
+        pthread_mutex_unlock(&c->mu);
+        return;
+    }
     end_phase_locked(c, 1);
     snprintf(s->phase, sizeof(s->phase), "%s", phase);
     snprintf(s->unit, sizeof(s->unit), "%s", unit ? unit : "jobs");

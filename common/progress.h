@@ -19,7 +19,9 @@
 #include "common/console.h"
 
 /* Ends the current phase (a "phase_end" event) and starts PHASE, whose
- * JOBS (0 = not counted) are UNIT ("chunks", "tables"). */
+ * JOBS (0 = not counted) are UNIT ("chunks", "tables").  PHASE the current
+ * one and JOBS > 0: only its count is set (a phase announced before its jobs
+ * were known), no new event. */
 void cs_progress_phase(struct cs_console *c, const char *phase, uint64_t jobs, const char *unit);
 /* The current phase's totals of rows and raw bytes (0 = unknown).
  * ESTIMATED: the source's estimates (csdump), refined from the raw bytes

@@ -178,6 +178,11 @@ void cs_s3_free(struct cs_s3 *c); /* NULL-safe */
 struct cs_s3 *cs_s3_open_url(const char *url, const struct cs_s3_options *opts,
                              const struct cs_log *log, const volatile int *cancel, char **key,
                              struct cs_error *err);
+/* The same for URL s3://BUCKET/PREFIX naming a "directory": *prefix gets
+ * PREFIX with one '/' at its end, or "" for the bucket's top (malloc'd). */
+struct cs_s3 *cs_s3_open_prefix(const char *url, const struct cs_s3_options *opts,
+                                const struct cs_log *log, const volatile int *cancel,
+                                char **prefix, struct cs_error *err);
 /* Tests: replace libcurl with FN (before any request). */
 void cs_s3_set_transport(struct cs_s3 *c, cs_s3_transport_fn fn, void *ctx);
 const char *cs_s3_bucket(const struct cs_s3 *c);

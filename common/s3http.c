@@ -188,6 +188,32 @@ struct cs_s3 *cs_s3_open_url(const char *url, const struct cs_s3_options *opts,
     return c;
 }
 
+struct cs_s3 *cs_s3_open_prefix(const char *url, const struct cs_s3_options *opts,
+                                const struct cs_log *log, const volatile int *cancel,
+                                char **prefix, struct cs_error *err)
+{
+    char *key = NULL;
+    struct cs_s3 *c = cs_s3_open_url(url, opts, log, cancel, &key, err);
+    size_t n;
+
+    *prefix = NULL;
+    if (!c)
+        return NULL;
+    n = strlen(key);
+    while (n && key[n - 1] == '/')
+        key[--n] = '\0';
+    *prefix = malloc(n + 2);
+    if (*prefix)
+        sprintf(*prefix, "%s%s", key, n ? "/" : "");
+    free(key);
+    if (!*prefix) {
+        cs_s3_free(c);
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    return c;
+}
+
 void cs_s3_free(struct cs_s3 *c)
 {
     if (!c)

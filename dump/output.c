@@ -223,8 +223,6 @@ struct dump_output *dump_output_s3_new(const char *url, const struct cs_s3_optio
                                        struct cs_error *err)
 {
     struct s3_output *s = calloc(1, sizeof(*s));
-    char *key = NULL;
-    size_t n;
 
     if (!s || !(s->url = strdup(url))) {
         free(s);
@@ -239,21 +237,9 @@ struct dump_output *dump_output_s3_new(const char *url, const struct cs_s3_optio
     s->base.seal = s3_seal;
     s->base.cleanup = s3_cleanup;
     s->base.free = s3_free;
-    s->c = cs_s3_open_url(url, opts, log, cancel, &key, err);
+    s->c = cs_s3_open_prefix(url, opts, log, cancel, &s->prefix, err);
     if (!s->c) {
         s3_free(&s->base);
-        return NULL;
-    }
-    n = strlen(key);
-    while (n && key[n - 1] == '/')
-        key[--n] = '\0';
-    s->prefix = malloc(n + 2);
-    if (s->prefix)
-        sprintf(s->prefix, "%s%s", key, n ? "/" : "");
-    free(key);
-    if (!s->prefix) {
-        s3_free(&s->base);
-        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         return NULL;
     }
     return &s->base;

@@ -18,10 +18,10 @@
 
 /* How to ask for each object kind and where the answer is. */
 struct kind_info {
-    const char *show;      /* "SHOW CREATE TABLE" */
-    const char *suffix;    /* file name suffix */
-    const char *stmt_col;  /* result column holding the statement */
-    int qualified;         /* `db`.`name` (else just `db`) */
+    const char *show;     /* "SHOW CREATE TABLE" */
+    const char *suffix;   /* file name suffix */
+    const char *stmt_col; /* result column holding the statement */
+    int qualified;        /* `db`.`name` (else just `db`) */
 };
 
 static const struct kind_info kinds[FMT_OBJ_KIND_COUNT] = {
@@ -86,6 +86,7 @@ struct item {
     struct ddl d;
     size_t bytes;
     char hash[33];
+    char sha256[65]; /* "" unless the dump is signed */
 };
 
 /* SHOW CREATE of IT on CONN into its file (a directory's is fsync'd once by
@@ -132,6 +133,8 @@ static int write_one(struct cs_conn *conn, const struct dump_config *cfg, struct
     rc = cfg->output->put(cfg->output, out->file, body.data, body.len, err);
     it->bytes = body.len;
     fmt_hash128_hex(body.data, body.len, it->hash);
+    if (cfg->sign_key)
+        fmt_sha256_hex(body.data, body.len, it->sha256);
 out:
     if (res)
         cs_result_free(res);
@@ -159,6 +162,7 @@ static int add_item_file(struct fmt_manifest *m, const struct item *it, struct c
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     f->bytes = it->bytes;
     memcpy(f->hash, it->hash, sizeof(f->hash));
+    memcpy(f->sha256, it->sha256, sizeof(f->sha256));
     return 0;
 }
 
@@ -321,8 +325,7 @@ out:
 int dump_schema_sequences(struct cs_conn *conn, struct fmt_manifest *m, struct cs_error *err)
 {
     for (size_t i = 0; i < m->nobjects; i++)
-        if (m->objects[i].kind == FMT_OBJ_SEQUENCE &&
-            sequence_state(conn, &m->objects[i], err) < 0)
+        if (m->objects[i].kind == FMT_OBJ_SEQUENCE && sequence_state(conn, &m->objects[i], err) < 0)
             return -1;
     return 0;
 }

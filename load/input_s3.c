@@ -140,8 +140,6 @@ struct load_input *load_input_s3_new(const char *url, const struct cs_s3_options
                                      struct cs_error *err)
 {
     struct s3_input *s = calloc(1, sizeof(*s));
-    char *key = NULL;
-    size_t n;
 
     if (!s || !(s->url = strdup(url))) {
         free(s);
@@ -154,21 +152,9 @@ struct load_input *load_input_s3_new(const char *url, const struct cs_s3_options
     s->base.size = s3_size;
     s->base.list = s3_list;
     s->base.free = s3_free;
-    s->c = cs_s3_open_url(url, o, log, cancel, &key, err);
+    s->c = cs_s3_open_prefix(url, o, log, cancel, &s->prefix, err);
     if (!s->c) {
         s3_free(&s->base);
-        return NULL;
-    }
-    n = strlen(key);
-    while (n && key[n - 1] == '/')
-        key[--n] = '\0';
-    s->prefix = malloc(n + 2);
-    if (s->prefix)
-        sprintf(s->prefix, "%s%s", key, n ? "/" : "");
-    free(key);
-    if (!s->prefix) {
-        s3_free(&s->base);
-        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         return NULL;
     }
     return &s->base;

@@ -206,14 +206,14 @@ int load_share_claims_fill(struct cs_conn *c, const char *dump_id, const struct 
     return rc;
 }
 
-/* ITEM's claim row exists (a plain read). 1, 0, or -1 with ERR. */
-static int claim_exists(struct cs_conn *c, const char *dump_id, const char *item,
-                        struct cs_error *err)
+/* ITEM has a row in TABLE (a plain read, no lock). 1, 0, or -1 with ERR. */
+static int has_item(struct cs_conn *c, const char *table, const char *dump_id, const char *item,
+                    struct cs_error *err)
 {
     struct cs_buf sql = CS_BUF_INIT;
     int v;
 
-    cs_buf_puts(&sql, "SELECT COUNT(*) FROM " LOAD_CLAIMS_TABLE " WHERE dump_id = ");
+    cs_buf_printf(&sql, "SELECT COUNT(*) FROM %s WHERE dump_id = ", table);
     fmt_sql_append_string(&sql, dump_id, strlen(dump_id));
     cs_buf_puts(&sql, " AND item = ");
     fmt_sql_append_string(&sql, item, strlen(item));
@@ -221,6 +221,12 @@ static int claim_exists(struct cs_conn *c, const char *dump_id, const char *item
                             : scalar(c, sql.data, err);
     cs_buf_release(&sql);
     return v < -1 ? -1 : v > 0;
+}
+
+static int claim_exists(struct cs_conn *c, const char *dump_id, const char *item,
+                        struct cs_error *err)
+{
+    return has_item(c, LOAD_CLAIMS_TABLE, dump_id, item, err);
 }
 
 int load_share_claim_add(struct cs_conn *c, const char *dump_id, const char *item,
@@ -255,17 +261,7 @@ void load_share_claim_sql(struct cs_buf *b, const char *dump_id, const char *ite
 /* Is ITEM journaled (seen by the transaction that now holds its claim)? */
 static int journaled(struct cs_conn *c, const char *dump_id, const char *item, struct cs_error *err)
 {
-    struct cs_buf sql = CS_BUF_INIT;
-    int v;
-
-    cs_buf_puts(&sql, "SELECT COUNT(*) FROM " LOAD_JOURNAL_TABLE " WHERE dump_id = ");
-    fmt_sql_append_string(&sql, dump_id, strlen(dump_id));
-    cs_buf_puts(&sql, " AND item = ");
-    fmt_sql_append_string(&sql, item, strlen(item));
-    v = cs_buf_failed(&sql) ? cs_error_set(err, CS_ERR_NOMEM, "out of memory") - 1
-                            : scalar(c, sql.data, err);
-    cs_buf_release(&sql);
-    return v < -1 ? -1 : v > 0;
+    return has_item(c, LOAD_JOURNAL_TABLE, dump_id, item, err);
 }
 
 int load_share_claim(struct cs_conn *c, const char *dump_id, const char *item, enum load_claim mode,

@@ -14,8 +14,6 @@
 #  5. signed and encrypted together: the pipe verifies and decrypts;
 #  6. the same into S3 (a prefix of opaque object names, and an archive
 #     object) and back, --check included.
-# Pipe loads run with one thread: streamed loads with several hit an
-# intermittent deadlock on __csload.claims (main, not encryption; reported).
 . "$(dirname "$0")/lib.sh"
 
 start_server src --server-id 1
@@ -68,7 +66,7 @@ for fmt in tsv sql; do
     reset_tgt
     set +e
     "$CSDUMP" "${DUMPOPTS[@]}" --format "$fmt" --encrypt-key "$key" --archive - |
-        "$CSLOAD" --no-defaults -S "$(sock tgt)" -u root --archive - --encrypt-key "$key" -q -t 1 \
+        "$CSLOAD" --no-defaults -S "$(sock tgt)" -u root --archive - --encrypt-key "$key" -q \
             2> "$WORK/pipe.log"
     rcs=("${PIPESTATUS[@]}")
     set -e
@@ -138,7 +136,7 @@ note "5: signed and encrypted, through a pipe"
 set +e
 "$CSDUMP" "${DUMPOPTS[@]}" --encrypt-key "$WORK/key" --sign-key "$WORK/keys/sign.pem" --archive - |
     "$CSLOAD" --no-defaults -S "$(sock tgt)" -u root --archive - --encrypt-key "$WORK/key" \
-        --verify-key "$WORK/keys/sign.pub.pem" -q -t 1
+        --verify-key "$WORK/keys/sign.pub.pem" -q
 rcs=("${PIPESTATUS[@]}")
 set -e
 [ "${rcs[0]}" = 0 ] && [ "${rcs[1]}" = 0 ] || fail "signed + encrypted pipe: ${rcs[*]}"
