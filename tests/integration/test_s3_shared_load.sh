@@ -55,13 +55,16 @@ journal_ok t1 "$WORK/m1"
 same_data src t1 "${SCHEMAS[@]}"
 shared=$(cat "$WORK"/s3-*.log | grep -c "other csload process(es) are loading this dump" || true)
 [ "$shared" -ge 1 ] || fail "no loader saw the others"
-# each chunk object was fetched once in all: no chunk was loaded twice
-python3 - "$WORK/s3/proxy/proxy.log" <<'PY' || fail "a chunk object was read more than once"
+# each chunk object was fetched once in all (no chunk was loaded twice),
+# but for a chunk rolled back and redone on a transient error, which the
+# loaders log ("retrying the chunk")
+retries=$(cat "$WORK"/s3-*.log | grep -c "retrying the chunk" || true)
+python3 - "$WORK/s3/proxy/proxy.log" "$retries" <<'PY' || fail "a chunk object was read more than once"
 import collections, sys
 n = collections.Counter(l.split()[2] for l in open(sys.argv[1])
                         if l.split()[1] == "GET" and ".tsv" in l.split()[2])
-bad = {k: v for k, v in n.items() if v != 1}
-assert n and not bad, bad
+extra = sum(v - 1 for v in n.values())
+assert n and extra <= int(sys.argv[2]), (dict((k, v) for k, v in n.items() if v != 1), sys.argv[2])
 PY
 done_rows=$(sql t1 "SELECT COUNT(*) FROM __csload.journal WHERE item = 'load:done'")
 assert_eq "$done_rows" 1 "load:done rows"
