@@ -23,8 +23,10 @@ CS_BG_PIDS=()
 # spools of csdump/csload (a SIGKILLed one leaves its own) go with the work dir
 export TMPDIR=$WORK
 
+# cs_cleanup [RC]: the EXIT trap (RC: the test's status, when a test's own
+# trap calls it after other commands)
 cs_cleanup() {
-    local rc=$? pid dir
+    local rc=${1:-$?} pid dir
     for pid in "${CS_BG_PIDS[@]:-}"; do
         [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
     done

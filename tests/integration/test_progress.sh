@@ -15,7 +15,9 @@ require_faults
 command -v tmux >/dev/null || fail "tmux is needed (scripts/install-deps.sh installs it)"
 
 TMUX_SOCK=$WORK/tmux.sock
-trap 'rc=$?; tmux -S "$TMUX_SOCK" kill-server 2>/dev/null; (exit $rc); cs_cleanup' EXIT
+# (errexit holds inside a trap: a failing kill-server -- no tmux server yet --
+# must not skip the servers' cleanup)
+trap 'rc=$?; tmux -S "$TMUX_SOCK" kill-server 2>/dev/null || true; cs_cleanup "$rc"' EXIT
 
 start_server src
 start_server dst
