@@ -42,24 +42,27 @@ static int is_empty(struct cs_conn *c, const struct fmt_table *t, int *empty, st
     return rc;
 }
 
-/* T's chunks' start marks (load/share.h) go with their rows. */
-static int remove_marks(struct cs_conn *c, const struct load_ctx *ctx, const struct fmt_table *t,
-                        struct cs_error *err)
+/* DELETE from TABLE the rows of T's chunks: their journal items, or (MARKS)
+ * their start marks (load/share.h). */
+static int delete_chunk_items(struct cs_conn *c, const char *table, const struct load_ctx *ctx,
+                              const struct fmt_table *t, int marks, struct cs_error *err)
 {
     struct cs_buf sql = CS_BUF_INIT, item = CS_BUF_INIT, mark = CS_BUF_INIT;
     int rc;
 
-    cs_buf_puts(&sql, "DELETE FROM " LOAD_CLAIMS_TABLE " WHERE dump_id = ");
+    cs_buf_printf(&sql, "DELETE FROM %s WHERE dump_id = ", table);
     fmt_sql_append_string(&sql, ctx->dump_id, strlen(ctx->dump_id));
     cs_buf_puts(&sql, " AND item IN (");
     for (size_t k = 0; k < t->nchunks; k++) {
+        const struct cs_buf *b = marks ? &mark : &item;
         cs_buf_reset(&item);
         cs_buf_reset(&mark);
         load_chunk_item(&item, &t->chunks[k]);
-        load_share_started_item(&mark, item.data ? item.data : "");
+        if (marks)
+            load_share_started_item(&mark, item.data ? item.data : "");
         if (k)
             cs_buf_putc(&sql, ',');
-        fmt_sql_append_string(&sql, mark.data ? mark.data : "", mark.len);
+        fmt_sql_append_string(&sql, b->data ? b->data : "", b->len);
     }
     cs_buf_putc(&sql, ')');
     rc = cs_buf_failed(&sql) || cs_buf_failed(&item) || cs_buf_failed(&mark)
@@ -75,44 +78,23 @@ static int remove_marks(struct cs_conn *c, const struct load_ctx *ctx, const str
 static int reset_table(struct cs_conn *c, const struct load_ctx *ctx, const struct fmt_table *t,
                        int empty, struct cs_error *err)
 {
-    struct cs_buf sql = CS_BUF_INIT, item = CS_BUF_INIT;
-    int rc = -1;
+    struct cs_buf sql = CS_BUF_INIT;
+    int rc = 0;
 
     if (!empty) {
         cs_buf_puts(&sql, "TRUNCATE TABLE ");
         cs_quote_qualified(&sql, t->schema, t->name);
-        if (cs_buf_failed(&sql)) {
-            cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-            goto out;
-        }
-        if (cs_conn_exec(c, sql.data, err) < 0)
-            goto out;
+        rc = cs_buf_failed(&sql) ? cs_error_set(err, CS_ERR_NOMEM, "out of memory")
+                                 : cs_conn_exec(c, sql.data, err);
     }
-    cs_buf_reset(&sql);
-    cs_buf_puts(&sql, "DELETE FROM " LOAD_JOURNAL_TABLE " WHERE dump_id = ");
-    fmt_sql_append_string(&sql, ctx->dump_id, strlen(ctx->dump_id));
-    cs_buf_puts(&sql, " AND item IN (");
-    for (size_t k = 0; k < t->nchunks; k++) {
-        cs_buf_reset(&item);
-        load_chunk_item(&item, &t->chunks[k]);
-        if (k)
-            cs_buf_putc(&sql, ',');
-        fmt_sql_append_string(&sql, item.data ? item.data : "", item.len);
-    }
-    cs_buf_putc(&sql, ')');
-    if (cs_buf_failed(&sql) || cs_buf_failed(&item)) {
-        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-        goto out;
-    }
-    rc = cs_conn_exec(c, sql.data, err);
     if (rc == 0)
-        rc = remove_marks(c, ctx, t, err);
-out:
+        rc = delete_chunk_items(c, LOAD_JOURNAL_TABLE, ctx, t, 0, err);
+    if (rc == 0)
+        rc = delete_chunk_items(c, LOAD_CLAIMS_TABLE, ctx, t, 1, err);
     if (rc < 0)
         cs_error_prefix(err, "%s.%s: emptying the non-transactional table to reload it", t->schema,
                         t->name);
     cs_buf_release(&sql);
-    cs_buf_release(&item);
     return rc;
 }
 
