@@ -15,6 +15,9 @@
  * The points, each named where it is called:
  *   dump.snapshot   (no object)   the snapshot is taken, workers not started
  *   dump.rows       schema.table  a worker streamed another 4096 rows
+ *   dump.sync       file name     the seal pass is about to fsync this file of
+ *                                 a dump directory (manifest.json: its own seal)
+ *   dump.sealed     (no object)   every file is durable, the manifest not written
  *   load.rows       chunk file    a chunk's rows are sent, its journal row is not
  *   load.commit     chunk file    a chunk's rows and journal row are in, not committed
  *   load.committed  chunk file    a chunk is committed

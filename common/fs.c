@@ -93,8 +93,8 @@ static char *dir_of(const char *path)
     return strndup(path, (size_t)(slash - path));
 }
 
-/* Write, fsync and close PARTIAL; the fd is always closed. */
-static int write_partial(const char *partial, const void *buf, size_t len, mode_t mode,
+/* Write, fsync (when SYNC) and close PARTIAL; the fd is always closed. */
+static int write_partial(const char *partial, const void *buf, size_t len, mode_t mode, int sync,
                          struct cs_error *err)
 {
     int fd = open(partial, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, mode);
@@ -104,7 +104,7 @@ static int write_partial(const char *partial, const void *buf, size_t len, mode_
         return cs_error_sys(err, CS_ERR_IO, errno, "create %s", partial);
     if (write_all(fd, buf, len, partial, err) < 0)
         goto out;
-    if (fsync(fd) < 0) {
+    if (sync && fsync(fd) < 0) {
         cs_error_sys(err, CS_ERR_IO, errno, "fsync %s", partial);
         goto out;
     }
@@ -115,7 +115,8 @@ out:
     return rc;
 }
 
-static int write_renamed(const char *path, const void *buf, size_t len, mode_t mode, int sync_dir,
+/* SYNC: fsync the file before its rename and the directory after it. */
+static int write_renamed(const char *path, const void *buf, size_t len, mode_t mode, int sync,
                          struct cs_error *err)
 {
     char *partial = NULL;
@@ -138,14 +139,14 @@ static int write_renamed(const char *path, const void *buf, size_t len, mode_t m
         goto out;
     }
     created = 1;
-    if (write_partial(partial, buf, len, mode, err) < 0)
+    if (write_partial(partial, buf, len, mode, sync, err) < 0)
         goto out;
     if (rename(partial, path) < 0) {
         cs_error_sys(err, CS_ERR_IO, errno, "rename %s to %s", partial, path);
         goto out;
     }
     created = 0;
-    rc = sync_dir ? cs_fs_fsync_dir(dir, err) : 0;
+    rc = sync ? cs_fs_fsync_dir(dir, err) : 0;
 out:
     if (created)
         unlink(partial);
@@ -164,6 +165,19 @@ int cs_fs_write_renamed(const char *path, const void *buf, size_t len, mode_t mo
                         struct cs_error *err)
 {
     return write_renamed(path, buf, len, mode, 0, err);
+}
+
+int cs_fs_fsync_file(const char *path, struct cs_error *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    int rc = 0;
+
+    if (fd < 0)
+        return cs_error_sys(err, CS_ERR_IO, errno, "open %s", path);
+    if (fsync(fd) < 0)
+        rc = cs_error_sys(err, CS_ERR_IO, errno, "fsync %s", path);
+    close(fd);
+    return rc;
 }
 
 /* Read all of FD into *OUT; more than MAX bytes is CS_ERR_FORMAT. */

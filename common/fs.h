@@ -18,11 +18,14 @@
 /* Create PATH and missing parents with MODE (existing directories are kept). */
 int cs_fs_mkdir_p(const char *path, mode_t mode, struct cs_error *err);
 int cs_fs_fsync_dir(const char *dir, struct cs_error *err);
+/* fsync the file PATH (opened read-only, not following a symlink). */
+int cs_fs_fsync_file(const char *path, struct cs_error *err);
 int cs_fs_write_atomic(const char *path, const void *buf, size_t len, mode_t mode,
                        struct cs_error *err);
-/* The same without the directory's fsync: for a batch of files whose
- * directory the caller fsyncs once after the last (before anything that
- * says the batch is complete, like a manifest). */
+/* The same without any fsync (the file's nor the directory's): for a batch
+ * of files the caller makes durable once after the last (cs_fs_fsync_file
+ * on each, then cs_fs_fsync_dir) before anything that says the batch is
+ * complete, like a manifest. */
 int cs_fs_write_renamed(const char *path, const void *buf, size_t len, mode_t mode,
                         struct cs_error *err);
 /* Read a whole file (at most MAX bytes, else CS_ERR_FORMAT); *out malloc'd and NUL-terminated. */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/fault.h"
 #include "common/fs.h"
 #include "format/s3io.h"
 
@@ -50,7 +51,7 @@ static struct fmt_sink *dir_open(struct dump_output *o, const char *file, struct
         cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         return NULL;
     }
-    s = fmt_sink_file_new(path, 0600, err);
+    s = fmt_sink_file_new_unsynced(path, 0600, err); /* durable at seal() */
     free(path);
     return s;
 }
@@ -77,9 +78,48 @@ static void dir_remove(struct dump_output *o, const char *file)
     free(path);
 }
 
-static int dir_seal(struct dump_output *o, struct cs_error *err)
+/* fsync DIR/NAME (the fault point dump.sync: the pass reached NAME). */
+static int sync_one(const char *dir, const char *name, struct cs_error *err)
 {
-    return cs_fs_fsync_dir(((struct dir_output *)o)->dir, err);
+    char *path = cs_fs_join(dir, name);
+    int rc;
+
+    if (!path)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    rc = cs_fault_hit("dump.sync", name, err) < 0 ? -1 : cs_fs_fsync_file(path, err);
+    free(path);
+    return rc;
+}
+
+/* Every finished file of the directory (all of them are this dump's:
+ * prepare() found it empty), one pass. */
+static int sync_all(const char *dir, struct cs_error *err)
+{
+    size_t suffix = strlen(CS_PARTIAL_SUFFIX);
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int rc = 0;
+
+    if (!d)
+        return cs_error_sys(err, CS_ERR_IO, errno, "open directory %s", dir);
+    while (rc == 0 && (e = readdir(d))) {
+        size_t n = strlen(e->d_name);
+        if (e->d_name[0] == '.' || e->d_type == DT_DIR ||
+            (n > suffix && !strcmp(e->d_name + n - suffix, CS_PARTIAL_SUFFIX)))
+            continue;
+        rc = sync_one(dir, e->d_name, err);
+    }
+    closedir(d);
+    return rc;
+}
+
+static int dir_seal(struct dump_output *o, const char *file, struct cs_error *err)
+{
+    const char *dir = ((struct dir_output *)o)->dir;
+
+    if ((file ? sync_one(dir, file, err) : sync_all(dir, err)) < 0)
+        return cs_error_prefix(err, "making the dump durable");
+    return cs_fs_fsync_dir(dir, err);
 }
 
 static void dir_cleanup(struct dump_output *o)
@@ -196,9 +236,10 @@ static void s3_remove(struct dump_output *o, const char *file)
     free(key);
 }
 
-static int s3_seal(struct dump_output *o, struct cs_error *err)
+static int s3_seal(struct dump_output *o, const char *file, struct cs_error *err)
 {
     (void)o;
+    (void)file;
     (void)err;
     return 0;
 }

@@ -2,20 +2,21 @@
  * output.h - where csdump's files go: a directory, or objects under an
  * s3://BUCKET/PREFIX (same names, PREFIX/NAME).
  *
- *   directory  open() = NAME.partial, fsync'd and renamed at finish;
- *              put() = an atomic small file (fsync'd and renamed: the
- *              renames are made durable by seal(), once for thousands of
- *              DDL files); seal() fsyncs the directory;
- *              cleanup() removes partials.
+ *   directory  open() = NAME.partial, renamed at finish; put() = a small
+ *              file written the same way; neither fsyncs: seal() makes
+ *              them durable in one pass (every file of the directory
+ *              fsync'd, then the directory), once for the whole dump
+ *              instead of twice per table; cleanup() removes partials.
  *   s3         open() = an S3 object sink (format/s3io.h): a multipart
  *              upload completed at finish and aborted when freed unfinished,
  *              so nothing is staged on local disk; put() = one PUT; an object
  *              exists only once complete, so seal() and cleanup() have nothing
  *              to do.
  * prepare() refuses a directory / prefix that already holds something (a
- * dump is never mixed with another).  The manifest is put() last by the
- * caller.  open(), put() and remove() may be called from several threads at
- * once; the rest belong to the coordinator.
+ * dump is never mixed with another).  seal(FILE) makes FILE (NULL: every
+ * file written so far) and the renames durable; the caller seals
+ * everything, then writes the manifest last and seals it alone.  open(), put() and remove() may be
+ * called from several threads at once; the rest belong to the coordinator.
  */
 #ifndef DUMP_OUTPUT_H
 #define DUMP_OUTPUT_H
@@ -34,7 +35,7 @@ struct dump_output {
     int (*put)(struct dump_output *o, const char *file, const void *data, size_t len,
                struct cs_error *err);
     void (*remove)(struct dump_output *o, const char *file);
-    int (*seal)(struct dump_output *o, struct cs_error *err);
+    int (*seal)(struct dump_output *o, const char *file, struct cs_error *err);
     void (*cleanup)(struct dump_output *o);
     void (*free)(struct dump_output *o);
 };

@@ -63,10 +63,14 @@ static void seal_remove(struct dump_output *o, const char *file)
     free(name);
 }
 
-static int seal_seal(struct dump_output *o, struct cs_error *err)
+static int seal_seal(struct dump_output *o, const char *file, struct cs_error *err)
 {
     struct seal_output *s = (struct seal_output *)o;
-    return s->inner->seal(s->inner, err);
+    char *name = file ? stored(s, file, err) : NULL;
+    int rc = file && !name ? -1 : s->inner->seal(s->inner, name, err);
+
+    free(name);
+    return rc;
 }
 
 static void seal_cleanup(struct dump_output *o)

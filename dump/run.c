@@ -393,9 +393,10 @@ static int finish_manifest(struct run *r, struct cs_error *err)
         rc = dump_archiver_finish(a, json, sig.len ? sig.data : NULL, err);
         goto out;
     }
-    /* the signature first: the manifest, last, completes the dump */
-    if (r->out->seal(r->out, err) < 0 ||
-        (sig.len && r->out->put(r->out, FMT_SIGN_FILE, sig.data, sig.len, err) < 0))
+    /* the signature first, then every file durable (the fault point
+     * dump.sealed is just after): the manifest, last, completes the dump */
+    if ((sig.len && r->out->put(r->out, FMT_SIGN_FILE, sig.data, sig.len, err) < 0) ||
+        r->out->seal(r->out, NULL, err) < 0 || cs_fault_hit("dump.sealed", NULL, err) < 0)
         goto out;
     if (json) { /* signed: the very text the signature covers */
         rc = r->out->put(r->out, FMT_MANIFEST_NAME, json, strlen(json), err);
@@ -404,9 +405,10 @@ static int finish_manifest(struct run *r, struct cs_error *err)
         rc = sink ? fmt_manifest_write_sink(r->m, sink, err) : -1;
         fmt_sink_free(sink);
     }
-    /* the manifest's own rename, durable before the dump says it is done */
-    if (rc == 0)
-        rc = r->out->seal(r->out, err);
+    /* the manifest and its rename, durable before the dump says it is done;
+     * a manifest that could not be made durable does not stay */
+    if (rc == 0 && (rc = r->out->seal(r->out, FMT_MANIFEST_NAME, err)) < 0)
+        r->out->remove(r->out, FMT_MANIFEST_NAME);
 out:
     free(json);
     cs_buf_release(&sig);

@@ -89,7 +89,7 @@ struct item {
     char sha256[65]; /* "" unless the dump is signed */
 };
 
-/* SHOW CREATE of IT on CONN into its file (a directory's is fsync'd once by
+/* SHOW CREATE of IT on CONN into its file (a directory's files are fsync'd in one pass by
  * the output's seal(), before the manifest); IT gets the file's name, size, hash and session. */
 static int write_one(struct cs_conn *conn, const struct dump_config *cfg, struct item *it,
                      struct cs_error *err)

@@ -53,6 +53,7 @@ struct fd_sink {
     char *name;   /* for messages: PATH.partial or "standard output" */
     char *path;   /* file sink: final path; NULL for the fd sink */
     int finished; /* file sink: renamed, nothing to clean up */
+    int sync;     /* file sink: fsync before the rename */
     unsigned char *buf;
     size_t len;
 };
@@ -151,7 +152,7 @@ static int file_finish(struct fmt_sink *s, struct cs_error *err)
         return cs_error_set(err, CS_ERR_INTERNAL, "%s: already closed", f->name);
     if (fd_flush(f, err) < 0)
         return -1;
-    if (fsync(fd) < 0)
+    if (f->sync && fsync(fd) < 0)
         return cs_error_sys(err, CS_ERR_IO, errno, "fsync %s", f->name);
     f->fd = -1;
     if (close(fd) < 0)
@@ -162,7 +163,7 @@ static int file_finish(struct fmt_sink *s, struct cs_error *err)
     return 0;
 }
 
-struct fmt_sink *fmt_sink_file_new(const char *path, mode_t mode, struct cs_error *err)
+static struct fmt_sink *file_new(const char *path, mode_t mode, int sync, struct cs_error *err)
 {
     struct fd_sink *f = NULL;
     char *partial = malloc(strlen(path) + sizeof(CS_PARTIAL_SUFFIX));
@@ -176,6 +177,7 @@ struct fmt_sink *fmt_sink_file_new(const char *path, mode_t mode, struct cs_erro
     if (!f)
         goto out;
     f->base.finish = file_finish;
+    f->sync = sync;
     f->path = strdup(path);
     if (!f->path) {
         cs_error_set(err, CS_ERR_NOMEM, "out of memory writing %s", path);
@@ -198,6 +200,16 @@ fail:
 out:
     free(partial);
     return f ? &f->base : NULL;
+}
+
+struct fmt_sink *fmt_sink_file_new(const char *path, mode_t mode, struct cs_error *err)
+{
+    return file_new(path, mode, 1, err);
+}
+
+struct fmt_sink *fmt_sink_file_new_unsynced(const char *path, mode_t mode, struct cs_error *err)
+{
+    return file_new(path, mode, 0, err);
 }
 
 struct fmt_sink *fmt_sink_fd_new(int fd, struct cs_error *err)

@@ -5,7 +5,8 @@
  *
  * A sink owns the sink it wraps (freeing the outer frees the chain).
  * write() may buffer; finish() flushes everything down the chain and
- * completes it (the file sink fsyncs and renames PATH.partial to PATH);
+ * completes it (the file sink fsyncs, unless unsynced, and renames
+ * PATH.partial to PATH);
  * free() on an unfinished chain abandons it (the file sink unlinks its
  * partial).  One thread at a time per chain.
  */
@@ -31,6 +32,11 @@ void fmt_sink_free(struct fmt_sink *s); /* NULL-safe */
 /* PATH.partial created with MODE (O_EXCL after removing a stale partial);
  * finish: fsync + rename to PATH (the caller fsyncs the directory). */
 struct fmt_sink *fmt_sink_file_new(const char *path, mode_t mode, struct cs_error *err);
+/* The same without the fsync: finish renames PATH.partial to PATH with the
+ * data maybe still in the page cache.  For files that are made durable in
+ * one pass later (a dump directory's seal, before its manifest) or never
+ * need to be (a spool removed at exit). */
+struct fmt_sink *fmt_sink_file_new_unsynced(const char *path, mode_t mode, struct cs_error *err);
 
 /* Writes to an already-open fd that it does not own (stdout); finish flushes. */
 struct fmt_sink *fmt_sink_fd_new(int fd, struct cs_error *err);

@@ -84,7 +84,8 @@ int load_archive_spool_raw(struct load_archive *a, const char *name, struct cs_e
 {
     struct fmt_source *src = fmt_archive_data(a->rd, err);
     char *path = cs_fs_join(a->spool, name);
-    struct fmt_sink *out = path ? fmt_sink_file_new(path, 0600, err) : NULL;
+    struct fmt_sink *out =
+        path ? fmt_sink_file_new_unsynced(path, 0600, err) : NULL; /* a spool: never durable */
     char buf[256 * 1024];
     ssize_t n = -1;
 
