@@ -262,12 +262,19 @@ static int snapshot_phase(struct run *r, struct cs_error *err)
     return write_coordinates(r, err);
 }
 
+/* Largest first; among equal sizes the last in catalog order first: the
+ * DDL pass just opened the tables in catalog order, so with more tables
+ * than the server's table_open_cache the ones it opened last are still
+ * cached (the same order again would miss every one). */
 static int cmp_size_desc(const void *a, const void *b, void *arg)
 {
     const struct dump_catalog *cat = arg;
-    uint64_t x = cat->tables[*(const size_t *)a].data_bytes;
-    uint64_t y = cat->tables[*(const size_t *)b].data_bytes;
-    return x < y ? 1 : x > y ? -1 : 0;
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    uint64_t x = cat->tables[i].data_bytes, y = cat->tables[j].data_bytes;
+
+    if (x != y)
+        return x < y ? 1 : -1;
+    return i < j ? 1 : i > j ? -1 : 0;
 }
 
 /* Plans and queues the tables whose transactional flag is TRX, largest first. */

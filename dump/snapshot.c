@@ -1,5 +1,8 @@
 #include "dump/snapshot.h"
 
+/* Set on every snapshot connection right after its snapshot starts. */
+#define SAVEPOINT_NAME "csdump_snapshot"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +41,32 @@ static int open_session(struct dump_snapshot *s, struct cs_conn *c, const char *
     return dump_session_setup(c, &s->server->version, err);
 }
 
+/* MariaDB releases the metadata locks a ROLLBACK TO SAVEPOINT rolls back
+ * (dump_snapshot_release_mdl) only when the session does not write to the
+ * binary log; a snapshot session writes nothing, so it stops logging when
+ * the user may (BINLOG ADMIN or SUPER; else the locks stay to the end, as
+ * a transaction keeps them).  MySQL releases them in a read-only
+ * transaction either way. */
+static int mdl_releasable(struct dump_snapshot *s, struct cs_conn *c, struct cs_error *err)
+{
+    struct cs_error e;
+
+    if (!is_mariadb(s) || !s->server->log_bin)
+        return 0;
+    cs_error_clear(&e);
+    if (cs_conn_exec(c, "SET SESSION sql_log_bin = 0", &e) == 0)
+        return 0;
+    if (e.code == CS_ERR_CONN_LOST) {
+        cs_error_copy(err, &e);
+        return -1;
+    }
+    cs_log_verbose(s->cfg->log,
+                   "snapshot session: %s (each table read stays metadata-locked "
+                   "until the dump ends)",
+                   e.msg);
+    return 0;
+}
+
 /* The guard session, bounded by --lock-wait-timeout like every lock. */
 static int open_guard(struct dump_snapshot *s, struct cs_error *err)
 {
@@ -45,7 +74,7 @@ static int open_guard(struct dump_snapshot *s, struct cs_error *err)
 
     snprintf(sql, sizeof(sql), "SET SESSION lock_wait_timeout=%u", s->cfg->lock_wait_timeout);
     return open_session(s, &s->guard, "ddl guard", err) < 0 ? -1
-                                                             : cs_conn_exec(&s->guard, sql, err);
+                                                            : cs_conn_exec(&s->guard, sql, err);
 }
 
 /* STMT failed on the guard session: a lock wait timeout names what holds
@@ -94,11 +123,10 @@ int dump_snapshot_guard(struct dump_snapshot *s, struct cs_error *err)
 
     if ((s->mode == DUMP_LOCK_BACKUP_STAGE && !is_mariadb(s)) ||
         (s->mode == DUMP_LOCK_BACKUP_LOCK && is_mariadb(s)))
-        return cs_error_set(err, CS_ERR_USAGE,
-                            "--lock-mode=%s is for %s; on this %s server use --lock-mode=%s",
-                            dump_lock_mode_name(s->mode),
-                            is_mariadb(s) ? "MySQL 8.0+" : "MariaDB 10.4.1+",
-                            cs_flavor_name(v->flavor), is_mariadb(s) ? "backup-stage" : "ftwrl");
+        return cs_error_set(
+            err, CS_ERR_USAGE, "--lock-mode=%s is for %s; on this %s server use --lock-mode=%s",
+            dump_lock_mode_name(s->mode), is_mariadb(s) ? "MySQL 8.0+" : "MariaDB 10.4.1+",
+            cs_flavor_name(v->flavor), is_mariadb(s) ? "backup-stage" : "ftwrl");
     /* before the guard: MySQL refuses STOP REPLICA while the instance is
      * locked for backup, and a replicated DDL would wait for the guard */
     if (s->cfg->pause_replica && dump_applier_pause(&s->applier, s->cfg, s->server, err) < 0)
@@ -149,8 +177,7 @@ int dump_snapshot_set_fingerprint(struct dump_snapshot *s, struct cs_conn *conn,
 }
 
 static int check_fingerprint(struct dump_snapshot *s, struct cs_conn *conn,
-                             const struct dump_catalog *cat, const char *when,
-                             struct cs_error *err)
+                             const struct dump_catalog *cat, const char *when, struct cs_error *err)
 {
     char now[17];
 
@@ -214,7 +241,8 @@ static int start_all(struct dump_snapshot *s, struct cs_error *err)
 
     free_proof(s);
     for (size_t i = 0; i < s->nconns; i++)
-        if (cs_conn_exec(&s->conns[i], "START TRANSACTION WITH CONSISTENT SNAPSHOT", err) < 0)
+        if (cs_conn_exec(&s->conns[i], "START TRANSACTION WITH CONSISTENT SNAPSHOT", err) < 0 ||
+            cs_conn_exec(&s->conns[i], "SAVEPOINT " SAVEPOINT_NAME, err) < 0)
             return -1;
     if (!is_mariadb(s) || !s->server->log_bin)
         return 1;
@@ -229,6 +257,13 @@ static int start_all(struct dump_snapshot *s, struct cs_error *err)
             agree = 0;
     }
     return agree;
+}
+
+int dump_snapshot_release_mdl(struct cs_conn *conn, struct cs_error *err)
+{
+    if (cs_conn_exec(conn, "ROLLBACK TO SAVEPOINT " SAVEPOINT_NAME, err) < 0)
+        return cs_error_prefix(err, "releasing the metadata locks of a dumped unit");
+    return 0;
 }
 
 static int rollback_all(struct dump_snapshot *s, struct cs_error *err)
@@ -320,8 +355,8 @@ static int check_replica_position(struct dump_snapshot *s, const struct dump_app
 {
     char why[400];
 
-    if (!s->replica.binlog_file || dump_coords_replica_exact(&s->replica, st, barrier, why,
-                                                             sizeof(why)))
+    if (!s->replica.binlog_file ||
+        dump_coords_replica_exact(&s->replica, st, barrier, why, sizeof(why)))
         return 0;
     free(s->replica.binlog_file);
     s->replica.binlog_file = NULL;
@@ -330,8 +365,10 @@ static int check_replica_position(struct dump_snapshot *s, const struct dump_app
     s->replica.unusable = strdup(why);
     if (!s->replica.unusable)
         return -1;
-    cs_log_warn(s->cfg->log, "replica_of: only the GTID position is recorded, not the file/"
-                             "position in the source's binary log: %s", why);
+    cs_log_warn(s->cfg->log,
+                "replica_of: only the GTID position is recorded, not the file/"
+                "position in the source's binary log: %s",
+                why);
     return 0;
 }
 
@@ -404,7 +441,8 @@ int dump_snapshot_open(struct dump_snapshot *s, const struct dump_catalog *cat, 
     for (size_t i = s->nconns; i < nconns; i++) {
         snprintf(label, sizeof(label), "snapshot %zu", i + 1);
         s->nconns = i + 1;
-        if (open_session(s, &s->conns[i], label, err) < 0)
+        if (open_session(s, &s->conns[i], label, err) < 0 ||
+            mdl_releasable(s, &s->conns[i], err) < 0)
             return -1;
     }
     if (b->take && s->mode != DUMP_LOCK_BACKUP_STAGE && !cs_conn_is_open(&s->barrier) &&

@@ -51,7 +51,7 @@ enum dump_guard_kind { DUMP_GUARD_NONE = 0, DUMP_GUARD_BACKUP_STAGE, DUMP_GUARD_
 struct dump_snapshot {
     const struct dump_config *cfg;
     const struct dump_server *server;
-    enum dump_lock_mode mode;       /* resolved, never AUTO */
+    enum dump_lock_mode mode; /* resolved, never AUTO */
     enum dump_guard_kind guard_kind;
     struct cs_conn guard;
     struct cs_conn barrier;
@@ -60,9 +60,9 @@ struct dump_snapshot {
     char fingerprint[17];
     /* pool */
     pthread_mutex_t mu;
-    pthread_cond_t cv;              /* a connection was given back */
+    pthread_cond_t cv; /* a connection was given back */
     struct cs_conn *conns;
-    int *conn_state;                /* 0 free, 1 lent, 2 dead */
+    int *conn_state; /* 0 free, 1 lent, 2 dead */
     size_t nconns;
     /* results */
     int consistent;
@@ -73,7 +73,7 @@ struct dump_snapshot {
     struct fmt_coords replica;
     char *replica_host;
     int is_replica;
-    struct dump_applier applier;    /* --pause-replica */
+    struct dump_applier applier; /* --pause-replica */
 };
 
 /* The statement that checks for long-running statements (pure). */
@@ -103,6 +103,15 @@ int dump_snapshot_close(struct dump_snapshot *s, const struct dump_catalog *cat,
  * lent), or -1 when every connection is dead. */
 long dump_snapshot_acquire(struct dump_snapshot *s);
 void dump_snapshot_give_back(struct dump_snapshot *s, long idx, int dead);
+/* After a unit is dumped on snapshot connection CONN: ROLLBACK TO the
+ * savepoint set when its snapshot started, which releases the metadata
+ * locks the unit's statements took and keeps the snapshot (its read view).
+ * A transaction otherwise holds one per table it read until the dump ends,
+ * and MariaDB looks a new one up in a list of them: with tens of thousands
+ * of tables the source's CPU per table grew with the table count.  DDL is
+ * blocked by the lock mode's guard or detected by the fingerprint check,
+ * not by these locks. */
+int dump_snapshot_release_mdl(struct cs_conn *conn, struct cs_error *err);
 /* Server thread ids of lent connections (to KILL QUERY on cancel). */
 size_t dump_snapshot_lent_ids(struct dump_snapshot *s, unsigned long *ids, size_t max);
 

@@ -107,6 +107,7 @@ static int run_unit(struct dump_work *w, const struct dump_unit *unit, struct cs
     int rc = -1;
 
     for (;;) {
+        int lost = 0;
         struct dump_chunk_result *r = NULL;
         size_t n = 0;
         long idx = dump_snapshot_acquire(w->snap);
@@ -117,7 +118,13 @@ static int run_unit(struct dump_work *w, const struct dump_unit *unit, struct cs
         }
         rc = dump_chunk_run(&w->snap->conns[idx], w->cfg, t, &w->tsql[u.table], &u, w->pub,
                             &w->prog, &r, &n, err);
-        dump_snapshot_give_back(w->snap, idx, rc < 0);
+        if (rc == 0 && dump_snapshot_release_mdl(&w->snap->conns[idx], err) < 0) {
+            /* the unit is done; this connection is not used again */
+            cs_log_warn(w->cfg->log, "%s", err->msg);
+            cs_error_clear(err);
+            lost = 1;
+        }
+        dump_snapshot_give_back(w->snap, idx, rc < 0 || lost);
         if (n && add_results(w, u.table, r, n) < 0) {
             for (size_t i = 0; i < n; i++)
                 dump_chunk_result_release(&r[i]);
@@ -125,8 +132,7 @@ static int run_unit(struct dump_work *w, const struct dump_unit *unit, struct cs
             rc = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
             break;
         }
-        if (rc == 0 || !cs_error_retryable(err) || atomic_load(&w->stop) ||
-            (n && !r[n - 1].hi)) {
+        if (rc == 0 || !cs_error_retryable(err) || atomic_load(&w->stop) || (n && !r[n - 1].hi)) {
             free(r);
             break;
         }
@@ -142,8 +148,8 @@ static int run_unit(struct dump_work *w, const struct dump_unit *unit, struct cs
             rc = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
             break;
         }
-        cs_log_warn(w->cfg->log, "%s; redoing the unit%s on a spare snapshot connection",
-                    err->msg, n ? " from its last boundary" : "");
+        cs_log_warn(w->cfg->log, "%s; redoing the unit%s on a spare snapshot connection", err->msg,
+                    n ? " from its last boundary" : "");
         {
             char what[300];
             snprintf(what, sizeof(what), "%s.%s", t->schema, t->name);

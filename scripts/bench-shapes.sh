@@ -48,6 +48,23 @@ shape_init() {
     fi
     # 1.0.1 takes a list (with --regex its myloader fails: "Unknown database")
     MYD10_SEL=("${CS_SEL[@]}")
+    if [ "$SHAPE" = many-tables ]; then
+        # a server holding this many tables is configured to keep them open:
+        # with more tables than table_open_cache / table_definition_cache
+        # every statement on a table reopens it.  Both servers, every tool.
+        local c=$((MANY_TABLES + MANY_TABLES / 10 + 1000))
+        MANY_CACHE_OPTS="--table-open-cache=$c --table-definition-cache=$c --innodb-open-files=$c"
+        SRC_OPTS+=" $MANY_CACHE_OPTS"
+        TGT_OPTS+=" $MANY_CACHE_OPTS"
+    fi
+}
+
+# caches_in_effect NAME: what server NAME made of the cache options (a
+# server caps table_open_cache and innodb_open_files by its open-files limit)
+caches_in_effect() {
+    sql "$1" "SELECT CONCAT('table_open_cache=', @@table_open_cache, ' table_definition_cache=',
+              @@table_definition_cache, ' innodb_open_files=', @@innodb_open_files,
+              ' open_files_limit=', @@open_files_limit)"
 }
 
 # The mydumper/myloader 1.0.1 peer, built once into MYD10_DIR (outside the repo).

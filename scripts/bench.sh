@@ -303,6 +303,9 @@ start_source() {
     SRC_OPTS="--innodb-buffer-pool-size=${bp}M $SRC_OPTS"
     say "starting the source server ($SRC_OPTS)"
     start_server src --server-id 1 --extra "$SRC_OPTS"
+    if [ "$SHAPE" = many-tables ]; then
+        say "source and targets' caches, as the source has them: $(caches_in_effect src)"
+    fi
 }
 
 # start_target NAME: a fresh target server in $WORK/NAME
@@ -849,6 +852,9 @@ collect_meta() {
     meta settings.chunk_rows "$CHUNK_ROWS"
     meta settings.source_server_options "$SRC_OPTS (binary log ROW on; test-server.sh defaults otherwise)"
     meta settings.target_server_options "$TGT_OPTS (a fresh server per load; binary log on, every loader writes with sql_log_bin=0)"
+    if [ "$SHAPE" = many-tables ]; then
+        meta settings.caches_in_effect "$(caches_in_effect src)"
+    fi
     meta settings.csdump "csdump -t $THREADS -B bench --format tsv|sql --no-progress -q (csdump's default zstd level: settings.csdump_compress_level)"
     meta settings.csload "csload -t $THREADS --no-progress -q (verification on unless --no-verify)"
     meta settings.mydumper "mydumper -t $THREADS -B bench --trx-consistency-only -r $CHUNK_ROWS [-c: gzip]"

@@ -31,6 +31,7 @@
     "SET SESSION max_statement_time=0\n"
 #define START_TRX "START TRANSACTION WITH CONSISTENT SNAPSHOT"
 #define PROOF_SQL "SHOW STATUS LIKE 'binlog_snapshot_%'"
+#define SAVEPOINT "SAVEPOINT csdump_snapshot"
 
 struct fx {
     struct fake_server *fs;
@@ -118,6 +119,8 @@ static struct fx *fx_new(const char *version, unsigned privs, int log_bin, enum 
     fake_times(fake_expect_like(any, "SET SESSION max_*_time=0"), FAKE_ALWAYS);
     fake_times(fake_expect_prefix(any, "SET SESSION lock_wait_timeout="), FAKE_ALWAYS);
     fake_times(fake_expect(any, START_TRX), FAKE_ALWAYS);
+    fake_times(fake_expect(any, SAVEPOINT), FAKE_ALWAYS);
+    fake_times(fake_expect(any, "SET SESSION sql_log_bin = 0"), FAKE_ALWAYS);
     fake_times(fake_expect(any, "ROLLBACK"), FAKE_ALWAYS);
     for (int i = 0; i < 2; i++) { /* not a replica */
         st = fake_times(fake_expect(any, i ? "SHOW REPLICA STATUS" : "SHOW SLAVE STATUS"),
@@ -265,7 +268,7 @@ static void test_ftwrl_mysql(void **state)
                          "FLUSH TABLES WITH READ LOCK\nUNLOCK TABLES",
              f->long_sql);
     assert_sql(f, "barrier", want);
-    assert_sql(f, "snapshot 2", MYSQL_SETUP START_TRX);
+    assert_sql(f, "snapshot 2", MYSQL_SETUP START_TRX "\n" SAVEPOINT);
     assert_int_equal(fake_log_matches(f->fs, NULL, "(open)"), 3);
     fx_all_answered(f);
     fx_free(f);
@@ -744,7 +747,8 @@ static void test_lockless_proof(void **state)
     assert_int_equal(fake_log_matches(f->fs, NULL, "*LOCK*"), 0);
     assert_int_equal(fake_log_matches(f->fs, NULL, "SHOW BINLOG STATUS"), 0);
     assert_sql(f, "snapshot 2",
-               MARIADB_SETUP START_TRX "\n" PROOF_SQL "\nROLLBACK\n" START_TRX "\n" PROOF_SQL);
+               MARIADB_SETUP "SET SESSION sql_log_bin = 0\n" START_TRX "\n" SAVEPOINT "\n" PROOF_SQL
+                             "\nROLLBACK\n" START_TRX "\n" SAVEPOINT "\n" PROOF_SQL);
     assert_int_equal(dump_snapshot_release(&f->s, &f->cat, &f->err), 0);
     fx_all_answered(f);
     fx_free(f);

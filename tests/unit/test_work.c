@@ -88,6 +88,8 @@ static void fx_init(struct fx *f, int keyed)
     any = fake_server_any(f->fs);
     fake_times(fake_expect_prefix(any, "SET SESSION "), FAKE_ALWAYS);
     fake_times(fake_expect(any, "START TRANSACTION WITH CONSISTENT SNAPSHOT"), FAKE_ALWAYS);
+    fake_times(fake_expect(any, "SAVEPOINT csdump_snapshot"), FAKE_ALWAYS);
+    fake_times(fake_expect(any, "ROLLBACK TO SAVEPOINT csdump_snapshot"), FAKE_ALWAYS);
     fake_columns(fake_times(fake_expect(any, "SHOW REPLICA STATUS"), FAKE_ALWAYS), 2, "Source_Host",
                  "Exec_Source_Log_Pos");
     /* the snapshot: connections opened, no barrier (none), no binary log */
