@@ -77,7 +77,7 @@ static const char *fast_doublewrite(struct cs_conn *c, const struct cs_version *
     dynamic = ro && !strcmp(ro, "NO");
     free(ro);
     if (!dynamic) {
-        *why_not = "read-only on this MariaDB (a start-up option)";
+        *why_not = "read-only on this MariaDB: a start-up option";
         return NULL;
     }
     return "OFF";
@@ -88,10 +88,7 @@ static const char *fast_redo(struct cs_conn *c, const struct cs_version *v, cons
 {
     struct cs_error e;
 
-    if (v->flavor != CS_FLAVOR_MYSQL || !cs_version_at_least(v, 8, 0, 21)) {
-        *why_not = "MySQL 8.0.21+ only";
-        return NULL;
-    }
+    (void)v; /* MySQL 8.0.21+ (plan_item) */
     if (strcmp(old, "ON")) {
         *why_not = "not ON";
         return NULL;
@@ -390,9 +387,9 @@ static int plan_item(struct load_fast *f, struct cs_conn *c, const struct cs_ver
     struct fast_item *it = &f->items[f->n];
     const char *why = NULL, *fast;
 
+    if (s->kind == FAST_REDO && (v->flavor != CS_FLAVOR_MYSQL || !cs_version_at_least(v, 8, 0, 21)))
+        return 0; /* no such switch: nothing to say */
     if (read_value(c, s, it->old, sizeof(it->old), err) < 0)
-        return -1;
-    if (s->kind == FAST_VAR && check_privilege(c, v, s, err) < 0)
         return -1;
     fast = s->fast(c, v, it->old, &why);
     if (fast && !strcasecmp(fast, it->old))
@@ -402,6 +399,8 @@ static int plan_item(struct load_fast *f, struct cs_conn *c, const struct cs_ver
                     why ? why : "");
         return 0;
     }
+    if (s->kind == FAST_VAR && check_privilege(c, v, s, err) < 0)
+        return -1;
     it->s = s;
     snprintf(it->fast, sizeof(it->fast), "%s", fast);
     f->n++;
