@@ -33,7 +33,8 @@ settings() {
     sql "$1" "$q)"
 }
 # what the load sets: MariaDB 10.11's innodb_doublewrite is read-only
-if [ "$KIND" = mysql ]; then FAST="2 0 DETECT_ONLY OFF"; else FAST="2 0 ON"; fi
+# (FAST_N of them change)
+if [ "$KIND" = mysql ]; then FAST="2 0 DETECT_ONLY OFF" FAST_N=4; else FAST="2 0 ON" FAST_N=2; fi
 
 # target NAME: a fresh target with durable settings (sync_binlog=1 too)
 target() {
@@ -54,7 +55,7 @@ target t1
 CS_FAULT_POINTS="load.commit:pause@2" load_bg t1 "$WORK/dump" "$WORK/t1.log" --threads 2 --fast-target
 fault_wait load.commit >/dev/null || { cat "$WORK/t1.log" >&2; fail "t1: no chunk reached its commit"; }
 assert_eq "$(settings t1)" "$FAST" "t1: settings during the load"
-assert_eq "$(sql t1 "SELECT COUNT(*) FROM __csload.fast_target")" "$(wc -w <<<"$FAST")" "t1: originals persisted"
+assert_eq "$(sql t1 "SELECT COUNT(*) FROM __csload.fast_target")" "$FAST_N" "t1: originals persisted"
 fault_release load.commit
 wait "$CS_LOAD_PID" || { cat "$WORK/t1.log" >&2; fail "t1: the load failed"; }
 grep -q "innodb_flush_log_at_trx_commit: 1 -> 2" "$WORK/t1.log" || fail "t1: old -> new not printed"
