@@ -33,7 +33,6 @@ struct load_fast {
     struct fast_item items[MAX_ITEMS];
     size_t n;
     int persisted; /* rows in LOAD_FAST_TABLE: restore them */
-    struct cs_version version;
     const struct cs_log *log;
 };
 
@@ -129,19 +128,34 @@ static int plain_value(const char *v)
     return 1;
 }
 
+/* SHOW GLOBAL STATUS LIKE NAME (every account may): malloc'd, NULL when none */
+static int status_value(struct cs_conn *c, const char *name, char **out, struct cs_error *err)
+{
+    struct cs_result *res = NULL;
+    char sql[128], **row;
+
+    *out = NULL;
+    snprintf(sql, sizeof(sql), "SHOW GLOBAL STATUS LIKE '%s'", name);
+    if (cs_conn_query(c, sql, &res, err) < 0)
+        return -1;
+    row = cs_result_row(res);
+    if (row && row[1] && !(*out = strdup(row[1]))) {
+        cs_result_free(res);
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    }
+    cs_result_free(res);
+    return 0;
+}
+
 static int read_value(struct cs_conn *c, const struct fast_setting *s, char *out, size_t n,
                       struct cs_error *err)
 {
     char sql[160], *v = NULL;
     int rc;
 
-    if (s->kind == FAST_REDO)
-        snprintf(sql, sizeof(sql),
-                 "SELECT VARIABLE_VALUE FROM performance_schema.global_status "
-                 "WHERE VARIABLE_NAME = 'Innodb_redo_log_enabled'");
-    else
-        snprintf(sql, sizeof(sql), "SELECT @@GLOBAL.%s", s->name);
-    rc = cs_conn_query_value(c, sql, &v, err);
+    snprintf(sql, sizeof(sql), "SELECT @@GLOBAL.%s", s->name);
+    rc = s->kind == FAST_REDO ? status_value(c, "Innodb_redo_log_enabled", &v, err)
+                              : cs_conn_query_value(c, sql, &v, err);
     if (rc == 0 && (!v || !plain_value(v)))
         rc = cs_error_set(err, CS_ERR_SERVER, "%s: unexpected value of %s", c->label, s->name);
     if (rc == 0)
@@ -167,21 +181,17 @@ static int set_value(struct cs_conn *c, const struct fast_setting *s, const char
 }
 
 /* The server's start, in seconds since the epoch (a restart moves it). */
-static int server_start(struct cs_conn *c, const struct cs_version *v, long long *out,
-                        struct cs_error *err)
+static int server_start(struct cs_conn *c, long long *out, struct cs_error *err)
 {
-    char *s = NULL;
-    int rc = cs_conn_query_value(c,
-                                 v->flavor == CS_FLAVOR_MARIADB
-                                     ? "SELECT UNIX_TIMESTAMP() - VARIABLE_VALUE FROM "
-                                       "information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = "
-                                       "'UPTIME'"
-                                     : "SELECT UNIX_TIMESTAMP() - VARIABLE_VALUE FROM "
-                                       "performance_schema.global_status WHERE VARIABLE_NAME = "
-                                       "'Uptime'",
-                                 &s, err);
-    *out = rc == 0 && s ? strtoll(s, NULL, 10) : 0;
-    free(s);
+    char *up = NULL, *now = NULL;
+    int rc = status_value(c, "Uptime", &up, err) < 0 ||
+                     cs_conn_query_value(c, "SELECT UNIX_TIMESTAMP()", &now, err) < 0
+                 ? -1
+                 : 0;
+
+    *out = rc == 0 && up && now ? strtoll(now, NULL, 10) - strtoll(up, NULL, 10) : 0;
+    free(up);
+    free(now);
     return rc;
 }
 
@@ -248,8 +258,8 @@ static int restart_refused(const struct leftover *l, size_t n, struct cs_error *
     return 0;
 }
 
-int load_fast_recover(struct cs_conn *c, const struct cs_version *v, const struct cs_log *log,
-                      int dry_run, struct cs_error *err)
+int load_fast_recover(struct cs_conn *c, const struct cs_log *log, int dry_run,
+                      struct cs_error *err)
 {
     struct leftover l[MAX_ITEMS];
     size_t n;
@@ -260,7 +270,7 @@ int load_fast_recover(struct cs_conn *c, const struct cs_version *v, const struc
         return -1;
     if (!n)
         return 0;
-    if (lock_free(c, &free_, err) < 0 || server_start(c, v, &now, err) < 0)
+    if (lock_free(c, &free_, err) < 0 || server_start(c, &now, err) < 0)
         return -1;
     if (!free_) {
         cs_log_info(log, "another csload --fast-target is loading into this server: the "
@@ -420,7 +430,6 @@ int load_fast_prepare(struct load_fast **out, struct cs_conn *c, const struct lo
     if (!(f = calloc(1, sizeof(*f))))
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     f->log = cfg->log;
-    f->version = *v;
     for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++)
         if (plan_item(f, c, v, &settings[i], err) < 0) {
             free(f);
@@ -470,7 +479,7 @@ int load_fast_apply(struct load_fast *f, struct cs_conn *c, const char *dump_id,
         cs_log_info(f->log, "--fast-target: nothing to change on this server");
         return 0;
     }
-    if (server_start(c, &f->version, &start, err) < 0 || persist(f, c, start, err) < 0)
+    if (server_start(c, &start, err) < 0 || persist(f, c, start, err) < 0)
         return -1;
     f->persisted = 1;
     for (size_t i = 0; i < f->n; i++) {

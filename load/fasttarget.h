@@ -60,8 +60,8 @@ struct load_fast;
 /* Settings a csload that died left on the target: restored (not with
  * DRY_RUN: only said).  -1 when the target restarted with the redo log
  * disabled by such a run (see above). */
-int load_fast_recover(struct cs_conn *c, const struct cs_version *v, const struct cs_log *log,
-                      int dry_run, struct cs_error *err);
+int load_fast_recover(struct cs_conn *c, const struct cs_log *log, int dry_run,
+                      struct cs_error *err);
 
 /* --fast-target's checks (nothing changed): *OUT gets the plan, printed.
  * J is this dump's journal (empty on a first run). */

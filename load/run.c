@@ -208,7 +208,7 @@ static int connect_target(struct run *r, struct cs_error *err)
         load_compat_prepare(&r->compat, &r->main, r->cfg, r->in, r->m, &r->target, err) < 0 ||
         load_session_setup(&r->main, r->cfg, &r->target, r->m->sql_mode, err) < 0 ||
         /* what a killed csload --fast-target left, before anything else */
-        load_fast_recover(&r->main, &r->target.version, r->cfg->log, r->cfg->dry_run, err) < 0)
+        load_fast_recover(&r->main, r->cfg->log, r->cfg->dry_run, err) < 0)
         return -1;
     return 0;
 }
