@@ -52,6 +52,18 @@ restored() {
     grep -q "innodb_flush_log_at_trx_commit restored: 2 -> 1" "$2" || fail "$1: no restore printed: $(cat "$2")"
 }
 
+# killed_load NAME N [csload options]: a fresh target NAME, a load SIGKILLed
+# once its Nth chunk is committed
+killed_load() {
+    local name=$1 n=$2 rc=0
+    shift 2
+    target "$name"
+    fault_reset
+    CS_FAULT_POINTS="load.committed:kill@$n" load_into "$name" "$WORK/dump" --threads 2 "$@" \
+        2> "$WORK/$name.log" || rc=$?
+    [ "$rc" -eq 137 ] || { cat "$WORK/$name.log" >&2; fail "$name: csload was not killed (exit $rc)"; }
+}
+
 note "1: success; the settings changed during the load"
 target t1
 CS_FAULT_POINTS="load.commit:pause@2" load_bg t1 "$WORK/dump" "$WORK/t1.log" --threads 2 --fast-target
@@ -109,12 +121,7 @@ journal_ok t3 "$WORK/dump"
 stop_server t3
 
 note "4: kill -9 mid-load; the next run restores first, then resumes"
-target t4
-fault_reset
-rc=0
-CS_FAULT_POINTS="load.committed:kill@3" load_into t4 "$WORK/dump" --threads 2 --fast-target \
-    2> "$WORK/t4.log" || rc=$?
-[ "$rc" -eq 137 ] || { cat "$WORK/t4.log" >&2; fail "t4: csload was not killed (exit $rc)"; }
+killed_load t4 3 --fast-target
 assert_eq "$(settings t4)" "$FAST" "t4: settings after kill -9"
 load_into t4 "$WORK/dump" --threads 2 2> "$WORK/t4.again.log" ||
     { cat "$WORK/t4.again.log" >&2; fail "t4: the rerun failed"; }
@@ -131,12 +138,7 @@ journal_ok t4 "$WORK/dump"
 stop_server t4
 
 note "6: kill -9 of csload, then a server restart before the rerun"
-target t6
-fault_reset
-rc=0
-CS_FAULT_POINTS="load.committed:kill@3" load_into t6 "$WORK/dump" --threads 2 --fast-target \
-    2> "$WORK/t6.log" || rc=$?
-[ "$rc" -eq 137 ] || { cat "$WORK/t6.log" >&2; fail "t6: csload was not killed (exit $rc)"; }
+killed_load t6 3 --fast-target
 stop_server t6
 restart_server t6
 if [ "$KIND" = mysql ]; then
