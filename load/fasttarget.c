@@ -199,7 +199,7 @@ static int server_start(struct cs_conn *c, long long *out, struct cs_error *err)
 
 struct leftover {
     const struct fast_setting *s;
-    char original[64], fast[64], set_at[32];
+    char original[64], fast[64], now[64], set_at[32];
     long long start;
 };
 
@@ -258,42 +258,59 @@ static int restart_refused(const struct leftover *l, size_t n, struct cs_error *
     return 0;
 }
 
+/* Each leftover's value now; *RESTARTED when the server's start moved or a
+ * value set with SET GLOBAL is gone (a restart forgets them; the start time
+ * has a second's resolution). */
+static int read_now(struct cs_conn *c, struct leftover *l, size_t n, int *restarted,
+                    struct cs_error *err)
+{
+    long long start;
+
+    if (server_start(c, &start, err) < 0)
+        return -1;
+    *restarted = llabs(start - l[0].start) > 2;
+    for (size_t i = 0; i < n; i++) {
+        if (read_value(c, l[i].s, l[i].now, sizeof(l[i].now), err) < 0)
+            return -1;
+        if (l[i].s->kind == FAST_VAR && strcasecmp(l[i].now, l[i].fast))
+            *restarted = 1;
+    }
+    return 0;
+}
+
 int load_fast_recover(struct cs_conn *c, const struct cs_log *log, int dry_run,
                       struct cs_error *err)
 {
     struct leftover l[MAX_ITEMS];
     size_t n;
     int free_, restarted;
-    long long now;
 
     if (read_leftovers(c, l, &n, err) < 0)
         return -1;
     if (!n)
         return 0;
-    if (lock_free(c, &free_, err) < 0 || server_start(c, &now, err) < 0)
+    if (lock_free(c, &free_, err) < 0)
         return -1;
     if (!free_) {
         cs_log_info(log, "another csload --fast-target is loading into this server: the "
                          "settings it changed stay until it ends");
         return 0;
     }
-    restarted = llabs(now - l[0].start) > 2;
+    if (read_now(c, l, n, &restarted, err) < 0)
+        return -1;
     cs_log_info(log,
                 "%s: a csload --fast-target that did not finish (set at %s) left its "
                 "settings on the target%s",
                 dry_run ? "--dry-run" : "restoring them first", l[0].set_at,
-                restarted ? "; the server restarted since" : "");
+                restarted ? "; the server restarted since (or they were changed)" : "");
     for (size_t i = 0; i < n; i++) {
-        char now_v[64];
-        if (read_value(c, l[i].s, now_v, sizeof(now_v), err) < 0)
-            return -1;
-        if (!dry_run && strcasecmp(now_v, l[i].original) &&
+        if (!dry_run && strcasecmp(l[i].now, l[i].original) &&
             set_value(c, l[i].s, l[i].original, err) < 0)
             return cs_error_prefix(err,
                                    "restoring %s = %s (as an account with the privilege, "
                                    "or by hand)",
                                    l[i].s->name, l[i].original);
-        cs_log_info(log, "  %s: %s -> %s%s", l[i].s->name, now_v, l[i].original,
+        cs_log_info(log, "  %s: %s -> %s%s", l[i].s->name, l[i].now, l[i].original,
                     dry_run ? " (a load restores it)" : " (restored)");
     }
     if (restarted && restart_refused(l, n, err) < 0)
