@@ -32,8 +32,8 @@
  * nobody holds the named lock) are restored and said.  A csload crash keeps
  * exactly-once: the settings only change how durable a COMMIT is, and each
  * chunk still commits with its journal row in one transaction.  A server
- * restart while the settings were in force (its start time differs from the
- * one recorded): with the redo log disabled, MySQL documents that an
+ * restart while the settings were in force (its start time moved, or a
+ * value set with SET GLOBAL is gone): with the redo log disabled, MySQL documents that an
  * unexpected stop can lose data and corrupt the instance and csload cannot
  * tell a clean stop from a crash, so the load is refused (rebuild the
  * target; the rows stay until then); otherwise InnoDB's recovery keeps a
