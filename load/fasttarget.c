@@ -95,8 +95,12 @@ static const char *fast_redo(struct cs_conn *c, const struct cs_version *v, cons
     /* enabling the enabled redo log changes nothing, and needs the privilege */
     cs_error_clear(&e);
     if (cs_conn_exec(c, "ALTER INSTANCE ENABLE INNODB REDO_LOG", &e) < 0) {
-        *why_not = "the account lacks INNODB_REDO_LOG_ENABLE (GRANT INNODB_REDO_LOG_ENABLE "
-                   "ON *.* TO it to have the redo log disabled during the load)";
+        *why_not = e.server_errno == 1227 /* ER_SPECIFIC_ACCESS_DENIED_ERROR */
+                       ? "the account lacks INNODB_REDO_LOG_ENABLE (GRANT "
+                         "INNODB_REDO_LOG_ENABLE ON *.* TO it to have the redo log disabled "
+                         "during the load)"
+                       : "the server refused ALTER INSTANCE ENABLE INNODB REDO_LOG (another "
+                         "ALTER INSTANCE or a backup lock?)";
         return NULL;
     }
     return "OFF";
