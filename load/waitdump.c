@@ -269,31 +269,3 @@ struct fmt_manifest *load_wait_manifest(struct load_wait *w, struct cs_error *er
     }
     return m;
 }
-
-int load_wait_check(const struct load_wait *w, const struct fmt_manifest *m, struct cs_error *err)
-{
-    for (size_t i = 0; i < w->nfound; i++) {
-        const struct load_wait_chunk *c = w->found[i];
-        const struct fmt_chunk *mc = NULL;
-        if (!c->loaded)
-            continue;
-        for (size_t t = 0; !mc && t < m->ntables; t++)
-            for (size_t k = 0; !mc && k < m->tables[t].nchunks; k++)
-                if (!strcmp(m->tables[t].chunks[k].file, c->c.file))
-                    mc = &m->tables[t].chunks[k];
-        if (!mc)
-            return cs_error_set(err, CS_ERR_CHECKSUM,
-                                "%s: chunk %s was loaded while the dump was written, but the "
-                                "manifest does not have it: load this dump again into a fresh "
-                                "target",
-                                w->in->name, c->c.file);
-        if (mc->rows != c->rows || strcmp(mc->file_hash, c->hash))
-            return cs_error_set(err, CS_ERR_CHECKSUM,
-                                "%s: chunk %s was loaded while the dump was written (%llu rows, "
-                                "hash %s), but the manifest says %llu rows, hash %s: load this "
-                                "dump again into a fresh target",
-                                w->in->name, c->c.file, (unsigned long long)c->rows, c->hash,
-                                (unsigned long long)mc->rows, mc->file_hash);
-    }
-    return 0;
-}
