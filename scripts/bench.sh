@@ -198,6 +198,9 @@ setup_work() {
         mkdir -p "$WORKDIR_OPT"
         WORK=$(cd "$WORKDIR_OPT" && pwd)
         [ -z "$(ls -A "$WORK")" ] || die "--workdir $WORK is not empty"
+        # lib.sh's TMPDIR was the directory just removed (myloader 1.0.1
+        # failed there: "Unable to create `(null)'")
+        export TMPDIR=$WORK
     fi
     RESULTS=$WORK/results.tsv
     : >"$RESULTS"
