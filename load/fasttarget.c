@@ -217,7 +217,8 @@ static int read_leftovers(struct cs_conn *c, struct leftover *l, size_t *n, stru
     cs_error_clear(&e);
     if (cs_conn_query(c, "SELECT name, original, fast, server_start, set_at FROM " LOAD_FAST_TABLE,
                       &res, &e) < 0) {
-        if (e.server_errno == 1146 || e.server_errno == 1049) /* no such table / schema */
+        /* no such table or schema, or none this account may read */
+        if (e.server_errno == 1146 || e.server_errno == 1049 || e.server_errno == 1142)
             return 0;
         cs_error_copy(err, &e);
         return -1;
