@@ -11,7 +11,9 @@
 #     MySQL (its redo log was disabled) refuses to resume, every time;
 #  and refusals that change nothing: a target with a table in another
 #  schema, an account without SYSTEM_VARIABLES_ADMIN / SUPER, a resume of a
-#  run started without --fast-target.
+#  run started without --fast-target; with the privilege, a --dry-run says
+#  what a load would set (MySQL: the redo log stays on without
+#  INNODB_REDO_LOG_ENABLE) and changes nothing.
 # flavors: mysql-9.7
 . "$(dirname "$0")/lib.sh"
 require_faults
@@ -180,6 +182,20 @@ sql t5 "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, INDEX, CREATE
 expect_exit 1 "sets innodb_flush_log_at_trx_commit globally, which the server refuses to this account.*grant it (SYSTEM_VARIABLES_ADMIN|SUPER)" \
     "$CSLOAD" --no-defaults -S "$(sock t5)" -u np --keep-binlog --fast-target "$WORK/dump"
 no_journal "no privilege"
+# with the privilege (but not MySQL's INNODB_REDO_LOG_ENABLE): a dry run
+# says what a load would set, and that the redo log would stay on
+if [ "$KIND" = mysql ]; then
+    sql t5 "GRANT SYSTEM_VARIABLES_ADMIN ON *.* TO np@localhost"
+else
+    sql t5 "GRANT SUPER ON *.* TO np@localhost"
+fi
+expect_exit 0 "a load would set innodb_flush_log_at_trx_commit: 1 -> 2" \
+    "$CSLOAD" --no-defaults -S "$(sock t5)" -u np --keep-binlog --definers=strip --dry-run --fast-target "$WORK/dump"
+if [ "$KIND" = mysql ]; then
+    grep -q "innodb_redo_log = ON left as it is (the account lacks INNODB_REDO_LOG_ENABLE" <<<"$CS_OUT" ||
+        fail "the redo log skip not said: $CS_OUT"
+fi
+no_journal "dry run"
 # a run started without --fast-target is not resumed with it
 rc=0
 CS_FAULT_POINTS="load.committed:kill@2" load_into t5 "$WORK/dump" --threads 2 2> "$WORK/t5.log" || rc=$?
