@@ -1,4 +1,5 @@
 #include "format/archive.h"
+#include "format/nameset.h"
 #include "format/sink.h"
 
 #include <archive.h>
@@ -10,7 +11,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <xxhash.h>
 
 /* ---- writer ------------------------------------------------------------ */
 
@@ -159,51 +159,6 @@ void fmt_archive_writer_free(struct fmt_archive_writer *w)
 
 /* ---- reader ------------------------------------------------------------ */
 
-/* The names seen so far: an open-addressing set of hashes + names. */
-struct name_set {
-    char **names;
-    size_t cap, n;
-};
-
-static int set_insert(struct name_set *s, const char *name) /* 1 new, 0 dup, -1 nomem */
-{
-    if (s->n * 2 >= s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 1024;
-        char **t = calloc(cap, sizeof(char *));
-        if (!t)
-            return -1;
-        for (size_t i = 0; i < s->cap; i++) {
-            size_t k;
-            if (!s->names[i])
-                continue;
-            k = XXH3_64bits(s->names[i], strlen(s->names[i])) & (cap - 1);
-            while (t[k])
-                k = (k + 1) & (cap - 1);
-            t[k] = s->names[i];
-        }
-        free(s->names);
-        s->names = t;
-        s->cap = cap;
-    }
-    for (size_t k = XXH3_64bits(name, strlen(name)) & (s->cap - 1);; k = (k + 1) & (s->cap - 1)) {
-        if (!s->names[k]) {
-            if (!(s->names[k] = strdup(name)))
-                return -1;
-            s->n++;
-            return 1;
-        }
-        if (!strcmp(s->names[k], name))
-            return 0;
-    }
-}
-
-static void set_free(struct name_set *s)
-{
-    for (size_t i = 0; i < s->cap; i++)
-        free(s->names[i]);
-    free(s->names);
-}
-
 struct entry_source {
     struct fmt_source base;
     struct fmt_archive_reader *r;
@@ -220,7 +175,7 @@ struct fmt_archive_reader {
     uint64_t size;
     uint64_t offset; /* where the entry's data starts in the input */
     int contiguous;  /* ... as one run of bytes (no compression, not sparse) */
-    struct name_set seen;
+    struct fmt_name_set seen; /* the names seen so far */
     struct entry_source src;
     int entries;
 };
@@ -295,7 +250,7 @@ void fmt_archive_reader_free(struct fmt_archive_reader *r)
     free(r->buf);
     if (r->a)
         archive_read_free(r->a);
-    set_free(&r->seen);
+    fmt_name_set_release(&r->seen);
     free(r->top);
     free(r->name);
     free(r);
@@ -381,7 +336,7 @@ static int check_entry(struct fmt_archive_reader *r, struct archive_entry *e, in
         return hostile(r, err, path, "an entry without a size");
     if (!(name = plain(r, path, &why)))
         return hostile(r, err, path, why);
-    ins = set_insert(&r->seen, name);
+    ins = fmt_name_set_insert(&r->seen, name);
     if (ins < 0)
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     if (ins == 0)
