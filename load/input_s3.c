@@ -7,8 +7,10 @@
  * manifest.json is an incomplete dump and is reported so.
  * Sizes and ETags come from the prefix's listing (ListObjectsV2 gives both),
  * taken once when first needed and again at every list(): a file is opened
- * pinned to its listed ETag without a HEAD of its own.  Only a file the last
- * listing does not have (written since, or missing) costs a HEAD.
+ * pinned to its listed ETag without a HEAD of its own.  A listing with
+ * manifest.json in it is the complete dump (csdump writes nothing after the
+ * manifest), so a file it does not have is missing; only a file an earlier
+ * listing lacks (a dump still being written) costs a HEAD.
  */
 #include "load/input.h"
 
@@ -32,6 +34,7 @@ struct s3_input {
     struct cs_s3_object *objs; /* the last listing, sorted by key */
     size_t nobjs;
     int listed;
+    int complete; /* manifest.json is in the listing */
 };
 
 static int plain_name(const char *s)
@@ -117,6 +120,9 @@ static int refresh(struct s3_input *s, char ***names, size_t *n, struct cs_error
     s->objs = objs;
     s->nobjs = count;
     s->listed = 1;
+    s->complete = 0;
+    for (size_t i = 0; i < count; i++)
+        s->complete |= !strcmp(objs[i].key + plen, FMT_MANIFEST_NAME);
     pthread_mutex_unlock(&s->mu);
     cs_s3_objects_free(old, nold);
     if (names) {
@@ -127,7 +133,8 @@ static int refresh(struct s3_input *s, char ***names, size_t *n, struct cs_error
 }
 
 /* KEY's size and ETag from the listing (taken now if there is none yet):
- * 1 when listed with an ETag, 0 when not (the caller asks the store). */
+ * 1 when listed with an ETag, 0 when the store must be asked, -1 with ERR
+ * (CS_ERR_MISSING: not in the complete dump). */
 static int listed(struct s3_input *s, const char *key, uint64_t *size, char etag[130],
                   struct cs_error *err)
 {
@@ -145,6 +152,10 @@ static int listed(struct s3_input *s, const char *key, uint64_t *size, char etag
         *size = o->size;
         memcpy(etag, o->etag, sizeof(o->etag));
         found = 1;
+    } else if (!o && s->complete) {
+        found = cs_error_set(err, CS_ERR_MISSING,
+                             "s3://%s/%s: no such object (the dump's listing does not have it)",
+                             cs_s3_bucket(s->c), key);
     }
     pthread_mutex_unlock(&s->mu);
     return found;

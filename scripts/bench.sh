@@ -198,6 +198,7 @@ setup_work() {
         mkdir -p "$WORKDIR_OPT"
         WORK=$(cd "$WORKDIR_OPT" && pwd)
         [ -z "$(ls -A "$WORK")" ] || die "--workdir $WORK is not empty"
+        export TMPDIR=$WORK # lib.sh's was just removed: csload's spools go here
     fi
     RESULTS=$WORK/results.tsv
     : >"$RESULTS"
@@ -591,7 +592,7 @@ load_s3() {
         "s3://bench/$S3_LAST"
     load_run 1 "csload tsv --archive <- s3" s3arch \
         "$CSLOAD" --no-defaults -S @SOCK@ -u root -t "$THREADS" --no-progress -q --s3-path-style \
-        --archive "s3://bench/$S3_ARCH"
+        --archive "s3://bench/${S3_ARCH:-}"
 }
 
 dump_mydumper() {
