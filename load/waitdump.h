@@ -13,8 +13,10 @@
  * done) whose name is a catalog table's chunk name.  Each is handed out
  * once, loaded without checks (its row count and file hash are kept), and
  * the listing stops when manifest.json appears; then every chunk loaded
- * early must be in the manifest with the same rows and file hash (the
- * verification compares the data itself).  More than SECONDS without the
+ * early, by this loader or by another that shares the load (even one that
+ * died), must be in the manifest with the same rows and file hash: the
+ * journal row of an early chunk records the hash its loader read
+ * (load_journal_check; the verification compares the data itself).  More than SECONDS without the
  * manifest fails, naming what is missing.
  * Not thread-safe: next() is called under the load pool's lock, always with
  * the same catalog.
@@ -37,7 +39,6 @@ struct load_wait_chunk {
     struct fmt_chunk c; /* file only: rows, hashes unknown */
     uint64_t rows;      /* what the load took */
     char hash[33];      /* the file's hash as read */
-    int loaded;
 };
 
 /* --wait-for-dump of a directory: up to SECONDS for DIR to exist. */
@@ -56,7 +57,5 @@ int load_wait_next(struct load_wait *w, const struct fmt_manifest *cat,
 /* The manifest once next() said 0 (owned by the caller), its chunk lists
  * checked as a whole (load/chunkset.h). */
 struct fmt_manifest *load_wait_manifest(struct load_wait *w, struct cs_error *err);
-/* Every chunk loaded early is M's, with the same rows and file hash. */
-int load_wait_check(const struct load_wait *w, const struct fmt_manifest *m, struct cs_error *err);
 
 #endif
