@@ -5,7 +5,10 @@
  * First the early catalog (catalog.json: the dump's id, schemas and tables,
  * written when the snapshot is taken) or, if the dump is already complete,
  * the manifest is waited for.  Then chunk files are found by listing the
- * input about once a second: a chunk is a complete file (an S3 object
+ * input every 1 s while new ones keep coming, backing off to every 5 s when
+ * none do (and never more often than a listing takes); each listing costs
+ * time linear in its length (a hash set of the names found, the tables'
+ * prefixes sorted once): a chunk is a complete file (an S3 object
  * exists only once complete; csdump renames a directory's *.partial when
  * done) whose name is a catalog table's chunk name.  Each is handed out
  * once, loaded without checks (its row count and file hash are kept), and
@@ -15,7 +18,8 @@
  * journal row of an early chunk records the hash its loader read
  * (load_journal_check; the verification compares the data itself).  More than SECONDS without the
  * manifest fails, naming what is missing.
- * Not thread-safe: next() is called under the load pool's lock.
+ * Not thread-safe: next() is called under the load pool's lock, always with
+ * the same catalog.
  */
 #ifndef LOAD_WAITDUMP_H
 #define LOAD_WAITDUMP_H
