@@ -205,8 +205,9 @@ static void spool_remove(struct dump_output *o, const char *file)
     dump_spool_file_free(dump_spool_take(o, file));
 }
 
-static int spool_seal(struct dump_output *o, struct cs_error *err)
+static int spool_seal(struct dump_output *o, const char *file, struct cs_error *err)
 {
+    (void)file;
     (void)o;
     (void)err;
     return 0;
