@@ -14,23 +14,26 @@ sql src "SET SESSION sql_log_bin = 0; CREATE DATABASE d;
          CREATE TABLE d.b (id INT PRIMARY KEY, v VARCHAR(20)); INSERT INTO d.b VALUES (3, 'z');
          CREATE VIEW d.v AS SELECT id FROM d.a"
 
+# sync_fails NAME FILE: a dump into $WORK/NAME whose fsync of FILE fails
+# exits 1 and leaves no manifest
+sync_fails() {
+    local rc=0
+    CS_FAULT_POINTS="dump.sync=$2:fail" dump_of src "$WORK/$1" -B d -q 2>"$WORK/$1.log" || rc=$?
+    assert_eq "$rc" 1 "csdump exit status with a failing fsync of $2"
+    assert_file_absent "$WORK/$1/manifest.json"
+}
+
 note "an fsync failing on a chunk file fails the dump: no manifest"
 chunk=$(CS_FAULT_POINTS= dump_of src "$WORK/probe" -B d -q && manifest_get "$WORK/probe" \
     "[c['file'] for t in m['tables'] if t['name'] == 'b' for c in t['chunks']][0]")
 [ -n "$chunk" ] || fail "no chunk file for d.b"
-rc=0
-CS_FAULT_POINTS="dump.sync=$chunk:fail" dump_of src "$WORK/d1" -B d -q 2>"$WORK/d1.log" || rc=$?
-assert_eq "$rc" 1 "csdump exit status with a failing fsync"
+sync_fails d1 "$chunk"
 grep -q "making the dump durable: fault injected at dump.sync" "$WORK/d1.log" ||
     { cat "$WORK/d1.log" >&2; fail "the error does not say the seal pass failed"; }
-assert_file_absent "$WORK/d1/manifest.json"
 [ -e "$WORK/d1/$chunk" ] || fail "the chunk file itself was written before the pass"
 
 note "the same for a DDL file"
-rc=0
-CS_FAULT_POINTS="dump.sync=d.a-schema.sql:fail" dump_of src "$WORK/d2" -B d -q 2>"$WORK/d2.log" || rc=$?
-assert_eq "$rc" 1 "csdump exit status with a failing fsync of a DDL file"
-assert_file_absent "$WORK/d2/manifest.json"
+sync_fails d2 d.a-schema.sql
 
 note "dump.sealed: every file in place, no manifest yet"
 CS_FAULT_POINTS="dump.sealed:pause" dump_bg src "$WORK/d3" "$WORK/d3.log" -B d -q
@@ -50,8 +53,5 @@ missing=$(comm -23 "$WORK/named" "$WORK/at-seal")
 "$CSLOAD" --check "$WORK/d3" >/dev/null 2>&1 || fail "the dump does not check"
 
 note "a manifest whose fsync fails is removed"
-rc=0
-CS_FAULT_POINTS="dump.sync=manifest.json:fail" dump_of src "$WORK/d4" -B d -q 2>"$WORK/d4.log" || rc=$?
-assert_eq "$rc" 1 "csdump exit status with a failing fsync of the manifest"
-assert_file_absent "$WORK/d4/manifest.json"
+sync_fails d4 manifest.json
 note "ok"
