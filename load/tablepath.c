@@ -18,25 +18,25 @@ void load_path_choose(const struct load_path_env *env, int autoinc, size_t nchun
     int big = env->sizes_known && (double)bytes * env->threads > (double)env->total_bytes;
 
     memset(out, 0, sizeof(*out));
-    out->no_bulk = env->bulk_path && env->threads > 1 && several;
+    out->no_bulk = env->bulk_path && several;
+    if (out->no_bulk)
+        snprintf(out->why, sizeof(out->why),
+                 "unique_checks=1 keeps the first chunk off the bulk-insert path, whose table "
+                 "lock would hold the other chunks back and which cost more server CPU here");
     if (env->threads < 2 || !several)
         return;
     if (autoinc && env->infile && env->autoinc_lock_mode != 2) {
+        char bulk[sizeof(out->why)];
+        snprintf(bulk, sizeof(bulk), "%s", out->why);
         out->path = big ? LOAD_PATH_INSERT : LOAD_PATH_SERIAL;
         snprintf(out->why, sizeof(out->why),
                  "an AUTO_INCREMENT column under innodb_autoinc_lock_mode %d: each LOAD DATA "
-                 "holds the table's AUTO-INC lock to its end; %s",
+                 "holds the table's AUTO-INC lock to its end; %s%s%s",
                  env->autoinc_lock_mode,
                  big ? "the table is more than 1/threads of the data, and an INSERT with every "
                        "value given takes no table lock"
                  : env->sizes_known ? "other tables fill the other threads"
-                                    : "the table's size is not known yet");
-    }
-    if (out->no_bulk) {
-        size_t n = strlen(out->why);
-        snprintf(out->why + n, sizeof(out->why) - n,
-                 "%sunique_checks=1 keeps the first chunk off the bulk-insert path, whose "
-                 "table lock would hold the others back",
-                 n ? "; " : "");
+                                    : "the table's size is not known yet",
+                 bulk[0] ? "; " : "", bulk);
     }
 }

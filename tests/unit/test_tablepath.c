@@ -80,10 +80,10 @@ static void one_chunk_or_thread_or_mysql_keeps_the_defaults(void **state)
     struct load_path_choice c;
 
     (void)state;
-    load_path_choose(&e, 1, 4, 1000, &c); /* one thread */
+    load_path_choose(&e, 1, 4, 1000, &c); /* one thread: off the bulk path all the same */
     assert_int_equal(c.path, LOAD_PATH_PARALLEL);
-    assert_false(c.no_bulk);
-    assert_string_equal(c.why, "");
+    assert_true(c.no_bulk);
+    assert_non_null(strstr(c.why, "unique_checks=1"));
     e = mariadb(2);
     load_path_choose(&e, 1, 1, 1000, &c); /* one chunk: the bulk path stays */
     assert_int_equal(c.path, LOAD_PATH_PARALLEL);
