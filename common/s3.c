@@ -173,7 +173,8 @@ int cs_s3_get_range(struct cs_s3 *c, const char *key, uint64_t off, uint64_t len
 
 /* ---- listing -------------------------------------------------------------- */
 
-static int push_object(struct cs_s3_object **objs, size_t *n, size_t *cap, char *key, uint64_t size)
+static int push_object(struct cs_s3_object **objs, size_t *n, size_t *cap, char *key, uint64_t size,
+                       const char *etag)
 {
     if (*n == *cap) {
         size_t nc = *cap ? *cap * 2 : 64;
@@ -184,6 +185,8 @@ static int push_object(struct cs_s3_object **objs, size_t *n, size_t *cap, char 
         *cap = nc;
     }
     (*objs)[*n].key = key;
+    snprintf((*objs)[*n].etag, sizeof((*objs)[*n].etag), "%s",
+             etag && strlen(etag) < sizeof((*objs)[*n].etag) ? etag : "");
     (*objs)[(*n)++].size = size;
     return 0;
 }
@@ -202,21 +205,23 @@ static int parse_page(const struct cs_buf *b, const char *skip, struct cs_s3_obj
     while ((item = s3_xml_text(b->data, b->len, "Contents", &pos))) {
         size_t ip = 0;
         char *key = s3_xml_text(item, strlen(item), "Key", &ip);
-        char *size;
+        char *size, *etag;
+        int rc = 0;
         ip = 0;
         size = s3_xml_text(item, strlen(item), "Size", &ip);
+        ip = 0;
+        etag = s3_xml_text(item, strlen(item), "ETag", &ip);
         free(item);
-        if (key && skip && !strcmp(key, skip)) {
+        if (key && skip && !strcmp(key, skip))
             free(key);
-            free(size);
-            continue;
-        }
-        if (!key || push_object(objs, n, cap, key, size ? strtoull(size, NULL, 10) : 0) < 0) {
+        else if (!key || push_object(objs, n, cap, key, size ? strtoull(size, NULL, 10) : 0, etag) < 0)
+            rc = -1;
+        if (rc < 0)
             free(key);
-            free(size);
-            return -1;
-        }
         free(size);
+        free(etag);
+        if (rc < 0)
+            return -1;
     }
     pos = 0;
     trunc = s3_xml_text(b->data, b->len, "IsTruncated", &pos);

@@ -211,6 +211,7 @@ int cs_s3_get_range(struct cs_s3 *c, const char *key, uint64_t off, uint64_t len
 struct cs_s3_object {
     char *key;
     uint64_t size;
+    char etag[130]; /* as the listing gives it, quotes kept (as cs_s3_head's); "" when none */
 };
 /* Every object whose key starts with PREFIX (all pages); *objs malloc'd.
  * A key equal to a PREFIX ending in '/' (the "folder" an S3 console makes)

@@ -12,6 +12,7 @@
 #include "common/fs.h"
 #include "common/queue.h"
 #include "dump/output.h"
+#include "dump/spool.h"
 #include "format/archive.h"
 #include "format/manifest.h"
 #include "format/seal.h"
@@ -27,7 +28,7 @@ struct dump_archiver {
     struct dump_publish pub;
     char *target; /* NULL for standard output */
     char *partial;
-    char *spool;
+    struct dump_output *spool; /* lent: where the files wait (dump/spool.h) */
     int fd;
     struct cs_s3 *s3; /* an s3:// target: its client and object sink */
     struct fmt_sink *sink;
@@ -120,25 +121,25 @@ static int append(struct dump_archiver *a, const struct item *it, struct cs_erro
 {
     struct cs_buf meta = CS_BUF_INIT;
     char *entry = stored(a, it->name, err);
-    char *path = entry ? cs_fs_join(a->spool, entry) : NULL;
+    struct dump_spool_file *f = NULL;
     int rc = -1;
 
-    if (!path) {
-        free(entry);
-        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-    }
+    if (!entry)
+        return -1;
     if (it->meta) {
         cs_buf_printf(&meta, "%s%s", it->name, FMT_META_SUFFIX);
         if (cs_buf_failed(&meta) || add_signed(a, meta.data, it->meta, NULL, err) < 0)
             goto out;
     }
-    if (fmt_archive_add_file(a->w, entry, path, err) < 0)
+    f = dump_spool_take(a->spool, entry);
+    if (!f) {
+        cs_error_set(err, CS_ERR_INTERNAL, "%s: handed to the archive but not spooled", it->name);
         goto out;
-    unlink(path);
-    rc = 0;
+    }
+    rc = fmt_archive_add_parts(a->w, entry, f->iov, f->niov, err);
 out:
+    dump_spool_file_free(f); /* streamed: its memory goes back at once */
     cs_buf_release(&meta);
-    free(path);
     free(entry);
     return rc;
 }
@@ -255,14 +256,14 @@ static void release(struct dump_archiver *a)
     pthread_mutex_destroy(&a->mu);
     free(a->target);
     free(a->partial);
-    free(a->spool);
     free(a->dump_id);
     fmt_seal_key_wipe(&a->seal);
     free(a);
 }
 
-struct dump_archiver *dump_archiver_start(const char *target, const char *spool, size_t depth,
-                                          const struct dump_config *cfg, struct cs_error *err)
+struct dump_archiver *dump_archiver_start(const char *target, struct dump_output *spool,
+                                          size_t depth, const struct dump_config *cfg,
+                                          struct cs_error *err)
 {
     struct dump_archiver *a = calloc(1, sizeof(*a));
 
@@ -275,9 +276,9 @@ struct dump_archiver *dump_archiver_start(const char *target, const char *spool,
     pthread_mutex_init(&a->mu, NULL);
     a->pub.file = on_file;
     a->pub.arg = a;
-    a->spool = strdup(spool);
+    a->spool = spool;
     a->queue = cs_queue_new(depth ? depth : 1);
-    if (!a->spool || !a->queue) {
+    if (!a->queue) {
         cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         goto fail;
     }

@@ -1,19 +1,19 @@
 /*
  * archiver.h - csdump --archive FILE|-: the dump as one tar stream.
  *
- * Every file is first produced in a spool directory (chunks by the workers,
- * DDL and coordinates by the coordinator) and handed over when finished;
- * one archiver thread appends them in the order they finish -- a chunk
- * preceded by its description (NAME.meta.json) so a loader reading a pipe
- * can check it before loading it -- and removes each from the spool.  The
- * hand-over queue holds at most DEPTH files and blocks when full, so the
- * spool never holds more than threads (being written) + DEPTH + 1 (being
- * appended) chunk files: bounded disk, whatever the dump's size.  Memory:
- * libarchive's block buffer and one copy buffer.  The manifest goes last;
- * FILE is written as FILE.partial and renamed only when complete; an
- * s3://BUCKET/KEY target is one object streamed as a multipart upload
- * (format/s3io.h), completed at the end and aborted on failure -- the spool
- * stays on local disk, bounded as above.
+ * Every file is first produced in a memory spool (dump/spool.h: chunks by
+ * the workers, DDL and coordinates by the coordinator) and handed over when
+ * finished; one archiver thread appends them in the order they finish -- a
+ * chunk preceded by its description (NAME.meta.json) so a loader reading a
+ * pipe can check it before loading it -- and frees each as soon as it is
+ * streamed.  The hand-over queue holds at most DEPTH files and blocks the
+ * workers when full, so the spool never holds more than threads (being
+ * written, or finished and waiting to be queued) + DEPTH + 1 (being
+ * appended) chunk files: bounded memory, whatever the dump's size, and
+ * nothing on local disk.  The manifest goes last; FILE is written as
+ * FILE.partial and renamed only when complete; an s3://BUCKET/KEY target is
+ * one object streamed as a multipart upload (format/s3io.h), completed at
+ * the end and aborted on failure.
  * dump_archiver_publish() is thread-safe; start/finish/abort belong to the
  * coordinator.
  */
@@ -31,21 +31,23 @@ struct fmt_seal_key;
 
 struct dump_archiver;
 
-/* TARGET: a file name, s3://BUCKET/KEY or "-" (standard output); CFG gives
- * the log, the S3 options and the cancel flag (lent, outlives A). */
-struct dump_archiver *dump_archiver_start(const char *target, const char *spool, size_t depth,
-                                          const struct dump_config *cfg, struct cs_error *err);
+/* TARGET: a file name, s3://BUCKET/KEY or "-" (standard output); SPOOL
+ * (dump_spool_new, lent, outlives A) is where the files handed over wait;
+ * CFG gives the log, the S3 options and the cancel flag (lent, outlives A). */
+struct dump_output;
+struct dump_archiver *dump_archiver_start(const char *target, struct dump_output *spool,
+                                          size_t depth, const struct dump_config *cfg,
+                                          struct cs_error *err);
 /* The publish hook that hands files to A. */
 const struct dump_publish *dump_archiver_publish(struct dump_archiver *a);
 /* Before the first file.  A signed dump (KEY, lent): each chunk description
  * NAME.meta.json is followed by its signature NAME.meta.sig over
  * fmt_sign_meta_data(DUMP_ID, description) (format/sign.h).  An encrypted
  * one (SEAL, copied): the spool holds sealed files under their stored names
- * (dump/output.h), and every entry is sealed and stored under its opaque
- * name too.  Either may be NULL. */
+ * (dump/output.h: the sealing output over the spool), and every entry is sealed and stored under
+ * its opaque name too.  Either may be NULL. */
 int dump_archiver_trust(struct dump_archiver *a, const struct fmt_sign_key *key,
-                        const struct fmt_seal_key *seal, const char *dump_id,
-                        struct cs_error *err);
+                        const struct fmt_seal_key *seal, const char *dump_id, struct cs_error *err);
 /* The manifest last (then SIG, its signature text, when signed: NULL
  * otherwise), the end of the archive, FILE.partial -> FILE; frees A. */
 int dump_archiver_finish(struct dump_archiver *a, const char *manifest_json, const char *sig,

@@ -4,6 +4,14 @@
 #ifndef DUMP_CONFIG_H
 #define DUMP_CONFIG_H
 
+/* --chunk-bytes by default.  An archive holds its chunk files in memory until
+ * they are streamed (dump/archiver.h: up to 2 x threads + 2 of them), so its
+ * default is smaller: 16 MiB keeps that at 160 MiB with 4 threads, while the
+ * per-chunk costs (a manifest entry, a journal row, a transaction at load)
+ * stay far below the chunk's own work. */
+#define DUMP_CHUNK_BYTES ((uint64_t)128 << 20)
+#define DUMP_ARCHIVE_CHUNK_BYTES ((uint64_t)16 << 20)
+
 #include <stdint.h>
 
 #include "common/conn.h"
@@ -42,7 +50,7 @@ struct dump_config {
     unsigned lockless_retries;
     int pause_replica;            /* stop the replica's SQL thread for the snapshot */
     uint64_t chunk_rows;
-    uint64_t chunk_bytes;
+    uint64_t chunk_bytes;         /* raw; default DUMP_CHUNK_BYTES, or DUMP_ARCHIVE_CHUNK_BYTES */
     struct dump_list databases;   /* empty = all non-system schemas */
     struct dump_list tables;      /* "db.t" */
     struct dump_list exclude;     /* "db" or "db.t" patterns (dump/select.h) */

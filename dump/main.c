@@ -116,13 +116,15 @@ static void usage(FILE *out)
             "                           s3://BUCKET/PREFIX: objects PREFIX/NAME, uploaded as\n"
             "                           they are written (nothing on local disk)\n"
             "      --archive=FILE|-     the dump as one tar stream instead (- = standard\n"
-            "                           output, s3://BUCKET/KEY = one object); files are\n"
-            "                           spooled in $TMPDIR, at most threads x 2 + 2 chunks\n"
-            "                           at a time\n"
+            "                           output, s3://BUCKET/KEY = one object); nothing on\n"
+            "                           local disk: chunk files wait in memory, at most\n"
+            "                           (threads x 2 + 2) x --chunk-bytes, plus 3 x\n"
+            "                           --s3-part-size for s3:// (160 + 48 MiB by default)\n"
             "      --format=tsv|sql     chunk format (default tsv: LOAD DATA; sql: INSERTs)\n"
             "      --compress=zstd|none (default zstd)   --compress-level=N (default 1)\n"
             "      --chunk-rows=N       rows per chunk file (default 250000)\n"
-            "      --chunk-bytes=SIZE   raw bytes per chunk file (default 128M; K, M, G suffixes)\n"
+            "      --chunk-bytes=SIZE   raw bytes per chunk file (default 128M; 16M with\n"
+            "                           --archive, which holds them in memory; K, M, G)\n"
             "  -t, --threads=N          parallel connections (default 4; 1.5x are opened as\n"
             "                           snapshot connections, the rest are spares)\n\n"
             "Trust:\n"
@@ -325,7 +327,7 @@ static void defaults(struct dump_config *c)
     c->long_query_guard = 60;
     c->lockless_retries = 5;
     c->chunk_rows = 250000;
-    c->chunk_bytes = 128ull * 1024 * 1024;
+    c->chunk_bytes = 0; /* the default is chosen once the output is known */
     cs_s3_options_init(&c->s3);
 }
 
@@ -370,6 +372,8 @@ static int parse_args(struct cs_cli *cli, int argc, char **argv, const struct cs
                             "--outdir DIR or --archive FILE is required (see csdump --help)");
     if (c->outdir && c->archive)
         return cs_error_set(err, CS_ERR_USAGE, "--outdir and --archive exclude each other");
+    if (!c->chunk_bytes)
+        c->chunk_bytes = c->archive ? DUMP_ARCHIVE_CHUNK_BYTES : DUMP_CHUNK_BYTES;
     if (cs_s3_is_url(c->outdir ? c->outdir : c->archive)) {
         char *bucket, *key;
         if (cs_s3_url_parse(c->outdir ? c->outdir : c->archive, &bucket, &key, err) < 0)

@@ -21,6 +21,7 @@
 #include "dump/record.h"
 #include "dump/schema.h"
 #include "dump/select.h"
+#include "dump/spool.h"
 #include "dump/where.h"
 #include "dump/snapshot.h"
 #include "dump/work.h"
@@ -28,9 +29,8 @@
 
 struct run {
     const struct dump_config *cfg;
-    struct dump_config local;        /* cfg with its output (the spool's, for --archive) */
+    struct dump_config local;        /* cfg with its output (the spool, for --archive) */
     struct dump_output *out;         /* where files go */
-    char *spool;
     struct dump_archiver *arch;
     struct cs_conn main;
     struct dump_server server;
@@ -46,22 +46,30 @@ struct run {
     uint64_t est_bytes, est_rows;
 };
 
-/* The output the files go to: --outdir DIR or s3://BUCKET/PREFIX, new or empty. */
-static int open_output(struct run *r, const char *where, struct cs_error *err)
+/* BASE (owned) as the output the files go to, sealed when encrypted. */
+static int use_output(struct run *r, struct dump_output *base, struct cs_error *err)
 {
     const struct dump_config *cfg = r->cfg;
 
-    r->out = cs_s3_is_url(where)
-                 ? dump_output_s3_new(where, &cfg->s3, cfg->log, cfg->cancel, err)
-                 : dump_output_dir_new(where, err);
-    if (r->out && cfg->seal_key)
-        r->out = dump_output_seal_new(r->out, cfg->seal_key, err);
+    r->out = base && cfg->seal_key ? dump_output_seal_new(base, cfg->seal_key, err) : base;
     if (!r->out)
         return -1;
     r->local = *cfg;
     r->local.output = r->out;
     r->cfg = &r->local;
     return r->out->prepare(r->out, err);
+}
+
+/* The output the files go to: --outdir DIR or s3://BUCKET/PREFIX, new or empty. */
+static int open_output(struct run *r, const char *where, struct cs_error *err)
+{
+    const struct dump_config *cfg = r->cfg;
+
+    return use_output(r,
+                      cs_s3_is_url(where)
+                          ? dump_output_s3_new(where, &cfg->s3, cfg->log, cfg->cancel, err)
+                          : dump_output_dir_new(where, err),
+                      err);
 }
 
 static void preflight_warnings(struct run *r)
@@ -103,23 +111,14 @@ static int connect_main(struct run *r, struct cs_error *err)
     return 0;
 }
 
-/* --archive: files are made in a private spool directory and streamed. */
+/* --archive: files are made in a memory spool (dump/spool.h) and streamed. */
 static int start_archive(struct run *r, struct cs_error *err)
 {
-    const char *tmp = getenv("TMPDIR");
-    char tmpl[4096];
+    struct dump_output *spool = dump_spool_new(err);
 
-    snprintf(tmpl, sizeof(tmpl), "%s/csdump-spool.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(tmpl))
-        return cs_error_sys(err, CS_ERR_IO, errno, "creating a spool directory %s", tmpl);
-    r->spool = strdup(tmpl);
-    if (!r->spool)
-        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-    if (open_output(r, r->spool, err) < 0)
+    if (use_output(r, spool, err) < 0)
         return -1;
-    r->local.outdir = r->spool;
-    r->arch = dump_archiver_start(r->local.archive, r->spool, r->local.threads + 1, &r->local,
-                                  err);
+    r->arch = dump_archiver_start(r->local.archive, spool, r->local.threads + 1, &r->local, err);
     if (!r->arch)
         return -1;
     r->pub = dump_archiver_publish(r->arch);
@@ -477,12 +476,9 @@ static void cleanup(struct run *r, int ok, struct cs_error *err)
     if (r->snap_init && dump_snapshot_close(&r->snap, r->cat, ok, &e2) < 0 && ok)
         cs_error_copy(err, &e2);
     dump_archiver_abort(r->arch);
-    if (r->spool)
-        cs_fs_remove_flat_dir(r->spool, &e2);
-    else if (r->out && (!ok || cs_error_is_set(err)))
+    if (r->out && (!ok || cs_error_is_set(err)))
         r->out->cleanup(r->out);
     dump_output_free(r->out);
-    free(r->spool);
     for (size_t i = 0; r->tsql && i < r->cat->ntables; i++)
         dump_table_sql_release(&r->tsql[i]);
     free(r->tsql);

@@ -1,4 +1,5 @@
 #include "format/archive.h"
+#include "format/nameset.h"
 #include "format/sink.h"
 
 #include <archive.h>
@@ -10,9 +11,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <xxhash.h>
-
-#define COPY_SIZE (256 * 1024)
 
 /* ---- writer ------------------------------------------------------------ */
 
@@ -21,7 +19,6 @@ struct fmt_archive_writer {
     struct fmt_sink *sink; /* lent; NULL when writing to an fd */
     struct cs_error sink_err;
     char *name;
-    char *copy;
     int finished;
 };
 
@@ -54,8 +51,7 @@ static struct fmt_archive_writer *writer_new(int fd, struct fmt_sink *sink, cons
     struct fmt_archive_writer *w = calloc(1, sizeof(*w));
     int rc;
 
-    if (!w || !(w->name = strdup(name ? name : "archive")) || !(w->copy = malloc(COPY_SIZE)) ||
-        !(w->a = archive_write_new())) {
+    if (!w || !(w->name = strdup(name ? name : "archive")) || !(w->a = archive_write_new())) {
         fmt_archive_writer_free(w);
         cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         return NULL;
@@ -120,47 +116,27 @@ static int data(struct fmt_archive_writer *w, const char *entry, const void *buf
     return 0;
 }
 
-int fmt_archive_add_memory(struct fmt_archive_writer *w, const char *entry, const void *buf,
-                           size_t len, struct cs_error *err)
+int fmt_archive_add_parts(struct fmt_archive_writer *w, const char *entry, const struct iovec *iov,
+                          size_t n, struct cs_error *err)
 {
-    if (header(w, entry, len, err) < 0 || data(w, entry, buf, len, err) < 0)
+    uint64_t size = 0;
+
+    for (size_t i = 0; i < n; i++)
+        size += iov[i].iov_len;
+    if (header(w, entry, size, err) < 0)
         return -1;
+    for (size_t i = 0; i < n; i++)
+        if (data(w, entry, iov[i].iov_base, iov[i].iov_len, err) < 0)
+            return -1;
     return archive_write_finish_entry(w->a) == ARCHIVE_OK ? 0 : werr(w, err, entry);
 }
 
-int fmt_archive_add_file(struct fmt_archive_writer *w, const char *entry, const char *path,
-                         struct cs_error *err)
+int fmt_archive_add_memory(struct fmt_archive_writer *w, const char *entry, const void *buf,
+                           size_t len, struct cs_error *err)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    off_t size;
-    uint64_t left;
-    int rc = -1;
+    struct iovec one = {(void *)buf, len};
 
-    if (fd < 0)
-        return cs_error_sys(err, errno == ENOENT ? CS_ERR_MISSING : CS_ERR_IO, errno, "%s", path);
-    size = lseek(fd, 0, SEEK_END);
-    if (size < 0 || lseek(fd, 0, SEEK_SET) < 0) {
-        cs_error_sys(err, CS_ERR_IO, errno, "%s", path);
-        goto out;
-    }
-    if (header(w, entry, (uint64_t)size, err) < 0)
-        goto out;
-    for (left = (uint64_t)size; left > 0;) {
-        ssize_t n = read(fd, w->copy, left < COPY_SIZE ? left : COPY_SIZE);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            cs_error_sys(err, CS_ERR_IO, n < 0 ? errno : EIO, "%s: reading for the archive", path);
-            goto out;
-        }
-        if (data(w, entry, w->copy, (size_t)n, err) < 0)
-            goto out;
-        left -= (uint64_t)n;
-    }
-    rc = archive_write_finish_entry(w->a) == ARCHIVE_OK ? 0 : werr(w, err, entry);
-out:
-    close(fd);
-    return rc;
+    return fmt_archive_add_parts(w, entry, &one, 1, err);
 }
 
 int fmt_archive_writer_finish(struct fmt_archive_writer *w, struct cs_error *err)
@@ -178,56 +154,10 @@ void fmt_archive_writer_free(struct fmt_archive_writer *w)
     if (w->a)
         archive_write_free(w->a); /* an unfinished archive stays without its end marker */
     free(w->name);
-    free(w->copy);
     free(w);
 }
 
 /* ---- reader ------------------------------------------------------------ */
-
-/* The names seen so far: an open-addressing set of hashes + names. */
-struct name_set {
-    char **names;
-    size_t cap, n;
-};
-
-static int set_insert(struct name_set *s, const char *name) /* 1 new, 0 dup, -1 nomem */
-{
-    if (s->n * 2 >= s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 1024;
-        char **t = calloc(cap, sizeof(char *));
-        if (!t)
-            return -1;
-        for (size_t i = 0; i < s->cap; i++) {
-            size_t k;
-            if (!s->names[i])
-                continue;
-            k = XXH3_64bits(s->names[i], strlen(s->names[i])) & (cap - 1);
-            while (t[k])
-                k = (k + 1) & (cap - 1);
-            t[k] = s->names[i];
-        }
-        free(s->names);
-        s->names = t;
-        s->cap = cap;
-    }
-    for (size_t k = XXH3_64bits(name, strlen(name)) & (s->cap - 1);; k = (k + 1) & (s->cap - 1)) {
-        if (!s->names[k]) {
-            if (!(s->names[k] = strdup(name)))
-                return -1;
-            s->n++;
-            return 1;
-        }
-        if (!strcmp(s->names[k], name))
-            return 0;
-    }
-}
-
-static void set_free(struct name_set *s)
-{
-    for (size_t i = 0; i < s->cap; i++)
-        free(s->names[i]);
-    free(s->names);
-}
 
 struct entry_source {
     struct fmt_source base;
@@ -245,7 +175,7 @@ struct fmt_archive_reader {
     uint64_t size;
     uint64_t offset; /* where the entry's data starts in the input */
     int contiguous;  /* ... as one run of bytes (no compression, not sparse) */
-    struct name_set seen;
+    struct fmt_name_set seen; /* the names seen so far */
     struct entry_source src;
     int entries;
 };
@@ -320,7 +250,7 @@ void fmt_archive_reader_free(struct fmt_archive_reader *r)
     free(r->buf);
     if (r->a)
         archive_read_free(r->a);
-    set_free(&r->seen);
+    fmt_name_set_release(&r->seen);
     free(r->top);
     free(r->name);
     free(r);
@@ -406,7 +336,7 @@ static int check_entry(struct fmt_archive_reader *r, struct archive_entry *e, in
         return hostile(r, err, path, "an entry without a size");
     if (!(name = plain(r, path, &why)))
         return hostile(r, err, path, why);
-    ins = set_insert(&r->seen, name);
+    ins = fmt_name_set_insert(&r->seen, name);
     if (ins < 0)
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     if (ins == 0)

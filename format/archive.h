@@ -20,6 +20,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 #include "common/error.h"
 #include "format/source.h"
@@ -33,9 +34,10 @@ struct fmt_archive_writer *fmt_archive_writer_new(int fd, const char *name, stru
 struct fmt_sink;
 struct fmt_archive_writer *fmt_archive_writer_new_sink(struct fmt_sink *sink, const char *name,
                                                        struct cs_error *err);
-/* Append ENTRY with the bytes of the regular file PATH. */
-int fmt_archive_add_file(struct fmt_archive_writer *w, const char *entry, const char *path,
-                         struct cs_error *err);
+/* Append ENTRY with the bytes IOV[0..N) in order (e.g. a file held in
+ * segments: dump/spool.h). */
+int fmt_archive_add_parts(struct fmt_archive_writer *w, const char *entry, const struct iovec *iov,
+                          size_t n, struct cs_error *err);
 int fmt_archive_add_memory(struct fmt_archive_writer *w, const char *entry, const void *data,
                            size_t len, struct cs_error *err);
 /* Write the end of the archive and flush; the stream is complete after it. */

@@ -148,34 +148,18 @@ const struct seen *load_archive_seen_find(const struct load_archive *a, const ch
     return a->nseen ? bsearch(&key, a->seen, a->nseen, sizeof(key), load_archive_cmp_seen) : NULL;
 }
 
-static int load_archive_cmp_idx(const void *x, const void *y)
-{
-    return strcmp(((const struct idx *)x)->file, ((const struct idx *)y)->file);
-}
-
 /* The manifest's chunks by file name. */
 int load_archive_build_index(struct load_archive *a, struct cs_error *err)
 {
-    const struct fmt_manifest *m = a->cat;
-    size_t n = 0;
-
-    for (size_t t = 0; t < m->ntables; t++)
-        n += m->tables[t].nchunks;
-    a->index = calloc(n + 1, sizeof(*a->index));
-    if (!a->index)
-        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-    for (size_t t = 0; t < m->ntables; t++)
-        for (size_t k = 0; k < m->tables[t].nchunks; k++)
-            a->index[a->nindex++] =
-                (struct idx){m->tables[t].chunks[k].file, &m->tables[t], &m->tables[t].chunks[k]};
-    qsort(a->index, a->nindex, sizeof(*a->index), load_archive_cmp_idx);
-    return 0;
+    return fmt_chunk_index_build(&a->index, a->cat) < 0
+               ? cs_error_set(err, CS_ERR_NOMEM, "out of memory")
+               : 0;
 }
 
-const struct idx *load_archive_manifest_chunk(const struct load_archive *a, const char *file)
+const struct fmt_chunk_ref *load_archive_manifest_chunk(const struct load_archive *a,
+                                                        const char *file)
 {
-    struct idx key = {file, NULL, NULL};
-    return a->nindex ? bsearch(&key, a->index, a->nindex, sizeof(key), load_archive_cmp_idx) : NULL;
+    return fmt_chunk_index_find(&a->index, file);
 }
 
 static int load_archive_dup_str(char **dst, const char *src)

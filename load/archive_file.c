@@ -126,7 +126,7 @@ static int check_chunks(struct load_archive *a, struct cs_error *err)
     qsort(a->seen, a->nseen, sizeof(*a->seen), load_archive_cmp_seen);
     for (size_t i = 0; i < a->nseen; i++) {
         const struct seen *s = &a->seen[i];
-        const struct idx *x = load_archive_manifest_chunk(a, s->c.file);
+        const struct fmt_chunk_ref *x = load_archive_manifest_chunk(a, s->c.file);
         if (!x)
             return load_archive_hostile(a, err, s->c.file,
                                         "not in the manifest (more data than the manifest "
@@ -146,12 +146,12 @@ static int check_chunks(struct load_archive *a, struct cs_error *err)
                                 "signed manifest: it was changed after the dump was signed",
                                 a->name, s->c.file);
     }
-    for (size_t i = 0; i < a->nindex; i++)
-        if (!load_archive_seen_find(a, a->index[i].file))
+    for (size_t i = 0; i < a->index.n; i++)
+        if (!load_archive_seen_find(a, a->index.v[i].file))
             return cs_error_set(err, CS_ERR_MISSING,
                                 "%s: the archive lacks chunk %s, which its manifest lists "
                                 "(incomplete archive)",
-                                a->name, a->index[i].file);
+                                a->name, a->index.v[i].file);
     return 0;
 }
 
@@ -272,7 +272,7 @@ static int file_next(struct load_archive *a, load_skip_fn skip, void *ctx,
         return 0;
     while ((r = fmt_archive_next(a->rd, &name, &size, err)) == 1) {
         const char *plain = load_archive_plain(a, name);
-        const struct idx *x;
+        const struct fmt_chunk_ref *x;
         if (!plain || !load_archive_is_chunk(plain) || !(x = load_archive_manifest_chunk(a, plain)))
             continue; /* metadata: already spooled in pass 1 */
         if (skip && skip(ctx, x->c))

@@ -131,7 +131,7 @@ void load_archive_free(struct load_archive *a)
         free(a->seen[i].c.file);
     }
     free(a->seen);
-    free(a->index);
+    fmt_chunk_index_free(&a->index);
     load_archive_chunk_free(a->pending);
     fmt_manifest_free(a->m);
     fmt_manifest_free(a->final);

@@ -16,6 +16,7 @@
 
 #include "common/buf.h"
 #include "format/archive.h"
+#include "format/chunkindex.h"
 #include "common/s3.h"
 #include "load/archive_in.h"
 #include "load/trust.h"
@@ -60,20 +61,13 @@ struct load_archive {
     struct seen *seen;              /* pipe: every chunk streamed */
     size_t nseen, capseen;
     struct load_archive_chunk *pending; /* pipe: the description before its chunk */
-    struct idx *index;                  /* file: the manifest's chunks by name */
-    size_t nindex;
+    struct fmt_chunk_index index;       /* file: the manifest's chunks by name */
     int manifest_first; /* pipe: the manifest came first (no descriptions) */
     int ended;
     struct load_input *direct;      /* file: chunks read in place (archive_direct.c) */
     char s3etag[130];               /* an S3 object: the version pass 1 read */
     const struct cs_log *log;
     struct load_trust trust; /* --verify-key */
-};
-
-struct idx {
-    const char *file;
-    const struct fmt_table *t;
-    const struct fmt_chunk *c;
 };
 
 int load_archive_has_suffix(const char *s, const char *suf);
@@ -96,7 +90,7 @@ int load_archive_cmp_seen(const void *x, const void *y);
 /* After sorting a->seen with load_archive_cmp_seen. */
 const struct seen *load_archive_seen_find(const struct load_archive *a, const char *file);
 int load_archive_build_index(struct load_archive *a, struct cs_error *err);
-const struct idx *load_archive_manifest_chunk(const struct load_archive *a, const char *file);
+const struct fmt_chunk_ref *load_archive_manifest_chunk(const struct load_archive *a, const char *file);
 /* The spooled file NAME's text (at most META_MAX bytes), read through the input. */
 int load_archive_spooled_text(struct load_archive *a, const char *name, char **text, size_t *len,
                               struct cs_error *err);

@@ -224,7 +224,7 @@ static int take_chunk(struct load_archive *a, const char *name, uint64_t size,
     struct load_archive_chunk *ch = a->pending;
 
     if (a->manifest_first) {
-        const struct idx *x = load_archive_manifest_chunk(a, name);
+        const struct fmt_chunk_ref *x = load_archive_manifest_chunk(a, name);
         if (!x)
             return load_archive_hostile(a, err, name,
                                         "not in the manifest (more data than the manifest "

@@ -109,8 +109,8 @@ static int check_file(const struct load_chunk_job *job, struct fmt_source *count
         fmt_source_counter_result(counter, &bytes, job->early_hash);
         return 0;
     }
-    return load_check_drain(job->in, job->c->file, counter, job->c->file_bytes,
-                            job->c->file_hash, job->c->sha256, err);
+    return load_check_drain(job->in, job->c->file, counter, job->c->file_bytes, job->c->file_hash,
+                            job->c->sha256, err);
 }
 
 static int via_infile(struct cs_conn *conn, struct load_infile *inf,
@@ -292,6 +292,7 @@ int load_chunk_apply(struct cs_conn *conn, struct load_infile *inf,
     struct cs_error ignore;
     uint64_t rows = 0;
     int tx = job->t->transactional, rc = -1, named = 0;
+    char early[LOAD_JOURNAL_CHECKSUM_LEN + 1];
 
     if (load_jsoncheck_chunk(job->t, job->c, err) < 0)
         return -1;
@@ -335,7 +336,9 @@ int load_chunk_apply(struct cs_conn *conn, struct load_infile *inf,
         goto out;
     }
     load_chunk_item(&item, job->c);
-    load_journal_insert_sql(&sql, job->dump_id, item.data ? item.data : "", rows, job->c->checksum);
+    load_journal_insert_sql(&sql, job->dump_id, item.data ? item.data : "", rows,
+                            job->early_hash ? load_journal_early_checksum(job->early_hash, early)
+                                            : job->c->checksum);
     if (cs_buf_failed(&sql) || cs_buf_failed(&item)) {
         cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         goto out;

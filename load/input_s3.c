@@ -5,9 +5,16 @@
  * window in memory per open file; the client is thread-safe, so open() may
  * be called from every load thread at once.  A prefix without
  * manifest.json is an incomplete dump and is reported so.
+ * Sizes and ETags come from the prefix's listing (ListObjectsV2 gives both),
+ * taken once when first needed and again at every list(): a file is opened
+ * pinned to its listed ETag without a HEAD of its own.  A listing with
+ * manifest.json in it is the complete dump (csdump writes nothing after the
+ * manifest), so a file it does not have is missing; only a file an earlier
+ * listing lacks (a dump still being written) costs a HEAD.
  */
 #include "load/input.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +30,11 @@ struct s3_input {
     char *url;
     char *prefix; /* "" or "PREFIX/" */
     struct cs_s3 *c;
+    pthread_mutex_t mu;
+    struct cs_s3_object *objs; /* the last listing, sorted by key */
+    size_t nobjs;
+    int listed;
+    int complete; /* manifest.json is in the listing */
 };
 
 static int plain_name(const char *s)
@@ -75,12 +87,93 @@ static struct fmt_manifest *s3_read_manifest(struct load_input *in, struct cs_er
     return m;
 }
 
+static int cmp_key(const void *a, const void *b)
+{
+    return strcmp(((const struct cs_s3_object *)a)->key, ((const struct cs_s3_object *)b)->key);
+}
+
+/* Lists the objects directly under the prefix (not its "folder marker", nor
+ * what lies in deeper "folders") into the cache; *NAMES, when not NULL,
+ * gets a copy of the names (plain, malloc'd). */
+static int refresh(struct s3_input *s, char ***names, size_t *n, struct cs_error *err)
+{
+    struct cs_s3_object *objs, *old;
+    size_t count, nold, plen = strlen(s->prefix);
+    char **out = NULL;
+
+    if (cs_s3_list_dir(s->c, s->prefix, 0, &objs, &count, err) < 0)
+        return -1;
+    qsort(objs, count, sizeof(*objs), cmp_key);
+    if (names && (out = calloc(count + 1, sizeof(*out))))
+        for (size_t i = 0; out && i < count; i++)
+            if (!(out[i] = strdup(objs[i].key + plen))) {
+                load_input_free_list(out, i);
+                out = NULL;
+            }
+    if (names && !out) {
+        cs_s3_objects_free(objs, count);
+        return cs_error_set(err, CS_ERR_NOMEM, "%s: out of memory listing the dump", s->url);
+    }
+    pthread_mutex_lock(&s->mu);
+    old = s->objs;
+    nold = s->nobjs;
+    s->objs = objs;
+    s->nobjs = count;
+    s->listed = 1;
+    s->complete = 0;
+    for (size_t i = 0; i < count; i++)
+        s->complete |= !strcmp(objs[i].key + plen, FMT_MANIFEST_NAME);
+    pthread_mutex_unlock(&s->mu);
+    cs_s3_objects_free(old, nold);
+    if (names) {
+        *names = out;
+        *n = count;
+    }
+    return 0;
+}
+
+/* KEY's size and ETag from the listing (taken now if there is none yet):
+ * 1 when listed with an ETag, 0 when the store must be asked, -1 with ERR
+ * (CS_ERR_MISSING: not in the complete dump). */
+static int listed(struct s3_input *s, const char *key, uint64_t *size, char etag[130],
+                  struct cs_error *err)
+{
+    struct cs_s3_object want = {(char *)key, 0, ""}, *o;
+    int found = 0, have;
+
+    pthread_mutex_lock(&s->mu);
+    have = s->listed;
+    pthread_mutex_unlock(&s->mu);
+    if (!have && refresh(s, NULL, NULL, err) < 0)
+        return -1;
+    pthread_mutex_lock(&s->mu);
+    o = bsearch(&want, s->objs, s->nobjs, sizeof(*s->objs), cmp_key);
+    if (o && *o->etag) {
+        *size = o->size;
+        memcpy(etag, o->etag, sizeof(o->etag));
+        found = 1;
+    } else if (!o && s->complete) {
+        found = cs_error_set(err, CS_ERR_MISSING,
+                             "s3://%s/%s: no such object (the dump's listing does not have it)",
+                             cs_s3_bucket(s->c), key);
+    }
+    pthread_mutex_unlock(&s->mu);
+    return found;
+}
+
 static struct fmt_source *s3_open(struct load_input *in, const char *file, struct cs_error *err)
 {
     struct s3_input *s = (struct s3_input *)in;
     char *key = key_of(s, file, err);
-    struct fmt_source *src = key ? fmt_source_s3_new(s->c, key, err) : NULL;
+    struct fmt_source *src = NULL;
+    char etag[130];
+    uint64_t size;
+    int r = key ? listed(s, key, &size, etag, err) : -1;
 
+    if (r == 1)
+        src = fmt_source_s3_range_new(s->c, key, etag, 0, size, err);
+    else if (r == 0)
+        src = fmt_source_s3_new(s->c, key, err);
     free(key);
     return src;
 }
@@ -89,8 +182,13 @@ static int s3_size(struct load_input *in, const char *file, uint64_t *bytes, str
 {
     struct s3_input *s = (struct s3_input *)in;
     char *key = key_of(s, file, err);
-    int rc = key ? cs_s3_head(s->c, key, bytes, NULL, err) : -1;
+    char etag[130];
+    int rc = key ? listed(s, key, bytes, etag, err) : -1;
 
+    if (rc == 0)
+        rc = cs_s3_head(s->c, key, bytes, NULL, err);
+    else if (rc == 1)
+        rc = 0;
     if (rc < 0 && err->code == CS_ERR_MISSING)
         cs_error_set(err, CS_ERR_MISSING, "%s: the manifest lists %s, which is not there", s->url,
                      file);
@@ -100,35 +198,15 @@ static int s3_size(struct load_input *in, const char *file, uint64_t *bytes, str
 
 static int s3_list(struct load_input *in, char ***names, size_t *n, struct cs_error *err)
 {
-    struct s3_input *s = (struct s3_input *)in;
-    struct cs_s3_object *objs;
-    size_t count, plen = strlen(s->prefix);
-    char **out;
-
-    /* the files directly under the prefix: not its "folder marker", nor
-     * what lies in deeper "folders" */
-    if (cs_s3_list_dir(s->c, s->prefix, 0, &objs, &count, err) < 0)
-        return -1;
-    out = calloc(count + 1, sizeof(*out));
-    for (size_t i = 0; out && i < count; i++) {
-        out[i] = strdup(objs[i].key + plen);
-        if (!out[i]) {
-            load_input_free_list(out, i);
-            out = NULL;
-        }
-    }
-    cs_s3_objects_free(objs, count);
-    if (!out)
-        return cs_error_set(err, CS_ERR_NOMEM, "%s: out of memory listing the dump", s->url);
-    *names = out;
-    *n = count;
-    return 0;
+    return refresh((struct s3_input *)in, names, n, err);
 }
 
 static void s3_free(struct load_input *in)
 {
     struct s3_input *s = (struct s3_input *)in;
 
+    cs_s3_objects_free(s->objs, s->nobjs);
+    pthread_mutex_destroy(&s->mu);
     cs_s3_free(s->c);
     free(s->url);
     free(s->prefix);
@@ -146,6 +224,7 @@ struct load_input *load_input_s3_new(const char *url, const struct cs_s3_options
         cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         return NULL;
     }
+    pthread_mutex_init(&s->mu, NULL);
     s->base.name = s->url;
     s->base.read_manifest = s3_read_manifest;
     s->base.open = s3_open;

@@ -1,8 +1,10 @@
 #include "load/journal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "format/chunkindex.h"
 #include "format/sqlenc.h"
 
 int load_journal_ensure(struct cs_conn *c, struct cs_error *err)
@@ -97,6 +99,67 @@ int load_journal_peek(struct cs_conn *c, const char *dump_id, struct load_journa
     return *exists ? load_journal_read(c, dump_id, j, err) : 0;
 }
 
+struct chunk_check {
+    const char *name;
+    struct fmt_chunk_index ix;
+};
+
+/* One chunk row (FILE, ROWS, CHECKSUM) against the manifest. */
+static int check_row(const struct chunk_check *k, const char *file, uint64_t rows,
+                     const char *checksum, struct cs_error *err)
+{
+    const struct fmt_chunk_ref *x = fmt_chunk_index_find(&k->ix, file);
+    char early[LOAD_JOURNAL_CHECKSUM_LEN + 1];
+
+    if (!x)
+        return cs_error_set(err, CS_ERR_CHECKSUM,
+                            "%s: chunk %s is journaled as loaded on the target (" LOAD_JOURNAL_TABLE
+                            "), but the manifest does not have it: the target holds rows that "
+                            "are not this dump's; load the dump into a fresh target",
+                            k->name, file);
+    if (x->c->rows != rows ||
+        (strcmp(checksum, x->c->checksum) &&
+         strcmp(checksum, load_journal_early_checksum(x->c->file_hash, early))))
+        return cs_error_set(err, CS_ERR_CHECKSUM,
+                            "%s: chunk %s is journaled as loaded on the target with %llu rows "
+                            "(checksum %s), but the manifest says %llu rows, checksum %s, file "
+                            "hash %s: the target holds rows that are not this dump's; load the "
+                            "dump into a fresh target",
+                            k->name, file, (unsigned long long)rows, checksum,
+                            (unsigned long long)x->c->rows, x->c->checksum, x->c->file_hash);
+    return 0;
+}
+
+int load_journal_check(struct cs_conn *c, const char *dump_id, const struct fmt_manifest *m,
+                       const char *name, struct cs_error *err)
+{
+    struct chunk_check k = {name, {NULL, 0}};
+    struct cs_buf sql = CS_BUF_INIT;
+    struct cs_result *res = NULL;
+    char **row;
+    int rc = -1;
+
+    cs_buf_puts(&sql, "SELECT SUBSTRING(item, 7), rows_loaded, checksum FROM " LOAD_JOURNAL_TABLE);
+    where_dump(&sql, dump_id);
+    cs_buf_puts(&sql, " AND item LIKE 'chunk:%'");
+    if (cs_buf_failed(&sql) || fmt_chunk_index_build(&k.ix, m) < 0) {
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory checking the journal");
+        goto out;
+    }
+    if (cs_conn_query(c, sql.data, &res, err) < 0)
+        goto out;
+    rc = 0;
+    while (rc == 0 && (row = cs_result_row(res)))
+        rc = check_row(&k, row[0] ? row[0] : "", row[1] ? strtoull(row[1], NULL, 10) : 0,
+                       row[2] ? row[2] : "", err);
+out:
+    if (res)
+        cs_result_free(res);
+    fmt_chunk_index_free(&k.ix);
+    cs_buf_release(&sql);
+    return rc;
+}
+
 void load_journal_release(struct load_journal *j)
 {
     if (!j)
@@ -113,8 +176,15 @@ int load_journal_has(const struct load_journal *j, const char *item)
     return j->n && bsearch(&item, j->items, j->n, sizeof(char *), cmp_str) != NULL;
 }
 
-void load_journal_insert_sql(struct cs_buf *b, const char *dump_id, const char *item,
-                             uint64_t rows, const char *checksum)
+const char *load_journal_early_checksum(const char *file_hash,
+                                        char out[LOAD_JOURNAL_CHECKSUM_LEN + 1])
+{
+    snprintf(out, LOAD_JOURNAL_CHECKSUM_LEN + 1, "%s", file_hash);
+    return out;
+}
+
+void load_journal_insert_sql(struct cs_buf *b, const char *dump_id, const char *item, uint64_t rows,
+                             const char *checksum)
 {
     cs_buf_puts(b, "INSERT INTO " LOAD_JOURNAL_TABLE " (dump_id, item, rows_loaded, checksum) "
                    "VALUES (");
@@ -170,8 +240,9 @@ int load_journal_ensure_detail(struct cs_conn *c, struct cs_error *err)
 
     if (rc == 0 && n && !strcmp(n, "0")) {
         cs_error_clear(&e);
-        rc = cs_conn_exec(c, "ALTER TABLE " LOAD_JOURNAL_TABLE " ADD COLUMN detail TEXT "
-                             "CHARACTER SET utf8mb4 NULL",
+        rc = cs_conn_exec(c,
+                          "ALTER TABLE " LOAD_JOURNAL_TABLE " ADD COLUMN detail TEXT "
+                          "CHARACTER SET utf8mb4 NULL",
                           &e);
         if (rc < 0 && e.server_errno == 1060) /* another csload added it meanwhile */
             rc = 0;
@@ -194,8 +265,8 @@ void load_journal_note_sql(struct cs_buf *b, const char *dump_id, const char *it
     cs_buf_puts(b, ") ON DUPLICATE KEY UPDATE done_at = done_at");
 }
 
-int load_journal_note(struct cs_conn *c, const char *dump_id, const char *item,
-                      const char *detail, struct cs_error *err)
+int load_journal_note(struct cs_conn *c, const char *dump_id, const char *item, const char *detail,
+                      struct cs_error *err)
 {
     struct cs_buf sql = CS_BUF_INIT;
     int rc;

@@ -20,6 +20,7 @@
 
 #include "common/buf.h"
 #include "common/conn.h"
+#include "format/manifest.h"
 
 #define LOAD_JOURNAL_SCHEMA "__csload"
 #define LOAD_JOURNAL_TABLE "`__csload`.`journal`"
@@ -41,7 +42,22 @@ int load_journal_read(struct cs_conn *c, const char *dump_id, struct load_journa
 int load_journal_peek(struct cs_conn *c, const char *dump_id, struct load_journal *j, int *exists,
                       struct cs_error *err);
 void load_journal_release(struct load_journal *j);
+/* Every chunk row of DUMP_ID is M's, with M's rows and checksum (or, for
+ * a chunk loaded before the manifest existed, its file hash): a journal
+ * trusted for a resume, or written by loaders that shared a dump being
+ * written (one of them maybe dead), describes this manifest.  NAME names
+ * the dump in messages. */
+int load_journal_check(struct cs_conn *c, const char *dump_id, const struct fmt_manifest *m,
+                       const char *name, struct cs_error *err);
 int load_journal_has(const struct load_journal *j, const char *item);
+
+/* A chunk row's checksum column: the manifest's row checksum; for a chunk
+ * loaded before the manifest existed (--wait-for-dump), the first 16 hex
+ * digits of its file's XXH3-128 as the load read it, so whichever loader
+ * finishes can check every early chunk against the manifest that came. */
+#define LOAD_JOURNAL_CHECKSUM_LEN 16
+const char *load_journal_early_checksum(const char *file_hash,
+                                        char out[LOAD_JOURNAL_CHECKSUM_LEN + 1]);
 
 /* The INSERT of ITEM's row, to run inside the item's own transaction. */
 void load_journal_insert_sql(struct cs_buf *b, const char *dump_id, const char *item,

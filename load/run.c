@@ -241,7 +241,11 @@ static int read_journal(struct run *r, int *exists, int *first_run, struct cs_er
     }
     if (!*first_run)
         cs_log_info(r->cfg->log, "resuming: %zu step(s) of an earlier run are done", r->journal.n);
-    return 0;
+    /* a catalog (--wait-for-dump) has no chunks yet: its journal is
+     * checked when the manifest comes (wait_phase) */
+    return *first_run || r->waiting
+               ? 0
+               : load_journal_check(&r->main, r->dump_id, r->m, r->in->name, err);
 }
 
 /* After every check: the journal is made (and an earlier run forgotten). */
@@ -644,10 +648,7 @@ static int wait_job(struct load_worker *w, void *job, void *vr, struct cs_error 
     if (rc == 0)
         rc = load_job_apply_early(w, &r->ctx, &r->m->tables[c->table], &c->c, &c->rows, c->hash,
                                   err);
-    if (rc < 0)
-        return -1;
-    c->loaded = rc == 0;
-    return 0;
+    return rc < 0 ? -1 : 0;
 }
 
 /* The manifest that came is the catalog's dump, table for table. */
@@ -683,7 +684,7 @@ static int wait_phase(struct run *r, struct cs_error *err)
      * as the catalog was */
     if (same_dump(r, final, err) < 0 || load_compat_manifest(r->compat, final, err) < 0 ||
         load_stmtcheck_dump(r->in, final, r->cfg->include_system, err) < 0 ||
-        load_wait_check(r->wait, final, err) < 0) {
+        load_journal_check(&r->main, r->dump_id, final, r->in->name, err) < 0) {
         fmt_manifest_free(final);
         return -1;
     }

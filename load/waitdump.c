@@ -4,11 +4,26 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/console.h"
 #include "format/names.h"
+#include "format/nameset.h"
 #include "load/chunkset.h"
+
+/* The poll interval: POLL_MIN_S after a listing that found something new,
+ * doubled after each one that did not, up to POLL_MAX_S; never shorter than
+ * the last listing took (a prefix so large that listing it takes seconds is
+ * not listed back to back). */
+#define POLL_MIN_S 1.0
+#define POLL_MAX_S 5.0
+
+/* A catalog table's chunk file prefix, for the lookup of a chunk's table. */
+struct tprefix {
+    char *prefix;
+    size_t table;
+};
 
 struct load_wait {
     struct load_input *in;
@@ -18,8 +33,12 @@ struct load_wait {
     const struct cs_log *log;
     struct load_wait_chunk **found; /* every chunk handed out */
     size_t nfound, cap;
-    struct load_wait_chunk **queue; /* found by the last listing, not handed out yet */
-    size_t nqueue, qcap;
+    struct load_wait_chunk **queue; /* queue[qhead..nqueue): found, not handed out yet */
+    size_t qhead, nqueue, qcap;
+    struct fmt_name_set names;      /* the files of every chunk found */
+    struct tprefix *prefixes;       /* the catalog's tables, sorted by prefix */
+    size_t nprefixes;
+    double interval;                /* seconds until the next listing */
     int manifest_seen;
 };
 
@@ -31,19 +50,40 @@ static int has(char **names, size_t n, const char *name)
     return 0;
 }
 
-/* Sleeps a second; -1 with ERR when the wait is over or cancelled. */
+/* Waits the poll interval (not past the deadline) and lengthens the next;
+ * -1 with ERR when the wait is over or cancelled. */
 static int pause_once(struct load_wait *w, const char *what, struct cs_error *err)
 {
+    double until;
+
     if (cs_cancelled(w->cancel))
         return cs_error_set(err, CS_ERR_CANCELLED, "%s: interrupted waiting for %s", w->in->name,
                             what);
     if (cs_now() > w->deadline)
         return cs_error_set(err, CS_ERR_MISSING,
                             "%s: no %s after --wait-for-dump %u s: the dump did not complete "
-                            "in time (is csdump still running? did it fail?)",
+                            "in time (is csdump still running?  did it fail?)",
                             w->in->name, what, w->seconds);
-    sleep(1);
+    until = cs_now() + w->interval;
+    until = until < w->deadline + 0.1 ? until : w->deadline + 0.1;
+    while (!cs_cancelled(w->cancel) && cs_now() < until) {
+        struct timespec ts = {0, 200 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    w->interval = w->interval * 2 < POLL_MAX_S ? w->interval * 2 : POLL_MAX_S;
     return 0;
+}
+
+/* The listing of W's input, timed: the next pause is not shorter. */
+static int list_timed(struct load_wait *w, char ***names, size_t *n, struct cs_error *err)
+{
+    double t0 = cs_now();
+    int rc = w->in->list(w->in, names, n, err);
+    double took = cs_now() - t0;
+
+    if (w->interval < took)
+        w->interval = took;
+    return rc;
 }
 
 int load_wait_dir(const char *dir, unsigned seconds, const volatile int *cancel,
@@ -90,15 +130,16 @@ static struct fmt_manifest *read_catalog(struct load_input *in, struct cs_error 
 
 /* One look: 1 with *m (the manifest, *final = 1, or the catalog), 0 when
  * neither is there yet, -1 on error. */
-static int look(struct load_input *in, struct fmt_manifest **m, int *final, struct cs_error *err)
+static int look(struct load_wait *w, struct fmt_manifest **m, int *final, struct cs_error *err)
 {
+    struct load_input *in = w->in;
     char **names = NULL;
     size_t n = 0;
     struct cs_error e;
     int rc = 0;
 
     cs_error_clear(&e);
-    if (in->list(in, &names, &n, &e) < 0)
+    if (list_timed(w, &names, &n, &e) < 0)
         return e.code == CS_ERR_MISSING ? 0 : (cs_error_copy(err, &e), -1);
     *final = has(names, n, FMT_MANIFEST_NAME);
     if (*final || has(names, n, FMT_CATALOG_NAME)) {
@@ -126,7 +167,8 @@ struct load_wait *load_wait_new(struct load_input *in, unsigned seconds, const v
     w->deadline = cs_now() + seconds;
     w->cancel = cancel;
     w->log = log;
-    while ((r = look(in, m, final, err)) == 0) {
+    w->interval = POLL_MIN_S;
+    while ((r = look(w, m, final, err)) == 0) {
         if (!said++)
             cs_log_info(log, "%s: waiting up to %u s for the dump to begin", in->name, seconds);
         if (pause_once(w, "catalog.json (the dump's beginning)", err) < 0)
@@ -148,42 +190,62 @@ void load_wait_free(struct load_wait *w)
         free(w->found[i]->c.file);
         free(w->found[i]);
     }
-    for (size_t i = 0; i < w->nqueue; i++) {
+    for (size_t i = w->qhead; i < w->nqueue; i++) {
         free(w->queue[i]->c.file);
         free(w->queue[i]);
     }
+    for (size_t i = 0; i < w->nprefixes; i++)
+        free(w->prefixes[i].prefix);
+    free(w->prefixes);
+    fmt_name_set_release(&w->names);
     free(w->found);
     free(w->queue);
     free(w);
 }
 
-/* The catalog table whose chunk NAME is: "<table file prefix>.NNNNN.NNN.<ext>". */
-static long table_of(const struct fmt_manifest *cat, const char *name)
+static int cmp_prefix(const void *a, const void *b)
 {
-    for (size_t i = 0; i < cat->ntables; i++) {
-        char *prefix = fmt_name_file(cat->tables[i].schema, cat->tables[i].name, "");
-        size_t n = prefix ? strlen(prefix) : 0;
-        unsigned a, b;
-        int used = 0, match = prefix && !strncmp(name, prefix, n) &&
-                              sscanf(name + n, ".%5u.%3u.%n", &a, &b, &used) == 2 && used == 11 &&
-                              strlen(name + n) > 11 && !strstr(name + n + 11, ".partial") &&
-                              !strstr(name + n + 11, ".meta.json");
-        free(prefix);
-        if (match)
-            return (long)i;
-    }
-    return -1;
+    return strcmp(((const struct tprefix *)a)->prefix, ((const struct tprefix *)b)->prefix);
 }
 
-static int seen(const struct load_wait *w, const char *name)
+/* The catalog's tables by their chunk file prefix, sorted (once). */
+static int index_tables(struct load_wait *w, const struct fmt_manifest *cat)
 {
-    for (size_t i = 0; i < w->nfound; i++)
-        if (!strcmp(w->found[i]->c.file, name))
-            return 1;
-    for (size_t i = 0; i < w->nqueue; i++)
-        if (!strcmp(w->queue[i]->c.file, name))
-            return 1;
+    if (w->prefixes || !cat->ntables)
+        return 0;
+    w->prefixes = calloc(cat->ntables, sizeof(*w->prefixes));
+    if (!w->prefixes)
+        return -1;
+    for (size_t i = 0; i < cat->ntables; i++) {
+        w->prefixes[i].table = i;
+        w->prefixes[i].prefix = fmt_name_file(cat->tables[i].schema, cat->tables[i].name, "");
+        w->nprefixes = i + 1;
+        if (!w->prefixes[i].prefix)
+            return -1;
+    }
+    qsort(w->prefixes, w->nprefixes, sizeof(*w->prefixes), cmp_prefix);
     return 0;
+}
+
+/* The catalog table whose chunk NAME is, "<table file prefix>.NNNNN.NNN.<ext>",
+ * or -1: each place such a suffix could start is looked up (log tables). */
+static long table_of(const struct load_wait *w, const char *name)
+{
+    for (const char *p = strchr(name, '.'); p; p = strchr(p + 1, '.')) {
+        unsigned a, b;
+        int used = 0;
+        struct tprefix want, *hit;
+        if (sscanf(p, ".%5u.%3u.%n", &a, &b, &used) != 2 || used != 11 || !p[11] ||
+            strstr(p + 11, ".partial") || strstr(p + 11, ".meta.json"))
+            continue;
+        if (!(want.prefix = strndup(name, (size_t)(p - name))))
+            return -1;
+        hit = bsearch(&want, w->prefixes, w->nprefixes, sizeof(*w->prefixes), cmp_prefix);
+        free(want.prefix);
+        if (hit)
+            return (long)hit->table;
+    }
+    return -1;
 }
 
 static int push(struct load_wait_chunk ***arr, size_t *n, size_t *cap, struct load_wait_chunk *c)
@@ -200,25 +262,30 @@ static int push(struct load_wait_chunk ***arr, size_t *n, size_t *cap, struct lo
     return 0;
 }
 
-/* One listing: new chunks go to the queue; the manifest is noted. */
+/* One listing: new chunks go to the queue; the manifest is noted.  Linear
+ * in the listing: each name is looked up in the set of those found. */
 static int scan(struct load_wait *w, const struct fmt_manifest *cat, struct cs_error *err)
 {
     char **names = NULL;
-    size_t n = 0;
+    size_t n = 0, before = w->nqueue;
     int rc = 0;
 
-    if (w->in->list(w->in, &names, &n, err) < 0)
+    if (index_tables(w, cat) < 0)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    if (list_timed(w, &names, &n, err) < 0)
         return -1;
     /* listed before the chunks are looked at: a chunk listed with the
      * manifest is in it, so none is missed */
     w->manifest_seen = has(names, n, FMT_MANIFEST_NAME);
     for (size_t i = 0; rc == 0 && i < n; i++) {
-        long t = seen(w, names[i]) ? -1 : table_of(cat, names[i]);
+        long t = fmt_name_set_has(&w->names, names[i]) ? -1 : table_of(w, names[i]);
         struct load_wait_chunk *c;
         if (t < 0)
             continue;
         c = calloc(1, sizeof(*c));
-        if (!c || !(c->c.file = strdup(names[i])) || push(&w->queue, &w->nqueue, &w->qcap, c) < 0) {
+        if (!c || !(c->c.file = strdup(names[i])) ||
+            fmt_name_set_insert(&w->names, names[i]) < 0 ||
+            push(&w->queue, &w->nqueue, &w->qcap, c) < 0) {
             if (c)
                 free(c->c.file);
             free(c);
@@ -228,6 +295,8 @@ static int scan(struct load_wait *w, const struct fmt_manifest *cat, struct cs_e
         c->table = (size_t)t;
     }
     load_input_free_list(names, n);
+    if (w->nqueue > before)
+        w->interval = POLL_MIN_S;
     return rc;
 }
 
@@ -236,10 +305,10 @@ int load_wait_next(struct load_wait *w, const struct fmt_manifest *cat,
 {
     *out = NULL;
     for (;;) {
-        if (w->nqueue) {
-            struct load_wait_chunk *c = w->queue[0];
-            memmove(w->queue, w->queue + 1, (w->nqueue - 1) * sizeof(*w->queue));
-            w->nqueue--;
+        if (w->qhead < w->nqueue) {
+            struct load_wait_chunk *c = w->queue[w->qhead++];
+            if (w->qhead == w->nqueue)
+                w->qhead = w->nqueue = 0;
             if (push(&w->found, &w->nfound, &w->cap, c) < 0) {
                 free(c->c.file);
                 free(c);
@@ -252,7 +321,7 @@ int load_wait_next(struct load_wait *w, const struct fmt_manifest *cat,
             return 0;
         if (scan(w, cat, err) < 0)
             return -1;
-        if (!w->nqueue && !w->manifest_seen && pause_once(w, FMT_MANIFEST_NAME, err) < 0)
+        if (w->qhead == w->nqueue && !w->manifest_seen && pause_once(w, FMT_MANIFEST_NAME, err) < 0)
             return -1;
     }
 }
@@ -268,32 +337,4 @@ struct fmt_manifest *load_wait_manifest(struct load_wait *w, struct cs_error *er
         return NULL;
     }
     return m;
-}
-
-int load_wait_check(const struct load_wait *w, const struct fmt_manifest *m, struct cs_error *err)
-{
-    for (size_t i = 0; i < w->nfound; i++) {
-        const struct load_wait_chunk *c = w->found[i];
-        const struct fmt_chunk *mc = NULL;
-        if (!c->loaded)
-            continue;
-        for (size_t t = 0; !mc && t < m->ntables; t++)
-            for (size_t k = 0; !mc && k < m->tables[t].nchunks; k++)
-                if (!strcmp(m->tables[t].chunks[k].file, c->c.file))
-                    mc = &m->tables[t].chunks[k];
-        if (!mc)
-            return cs_error_set(err, CS_ERR_CHECKSUM,
-                                "%s: chunk %s was loaded while the dump was written, but the "
-                                "manifest does not have it: load this dump again into a fresh "
-                                "target",
-                                w->in->name, c->c.file);
-        if (mc->rows != c->rows || strcmp(mc->file_hash, c->hash))
-            return cs_error_set(err, CS_ERR_CHECKSUM,
-                                "%s: chunk %s was loaded while the dump was written (%llu rows, "
-                                "hash %s), but the manifest says %llu rows, hash %s: load this "
-                                "dump again into a fresh target",
-                                w->in->name, c->c.file, (unsigned long long)c->rows, c->hash,
-                                (unsigned long long)mc->rows, mc->file_hash);
-    }
-    return 0;
 }

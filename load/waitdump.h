@@ -5,15 +5,21 @@
  * First the early catalog (catalog.json: the dump's id, schemas and tables,
  * written when the snapshot is taken) or, if the dump is already complete,
  * the manifest is waited for.  Then chunk files are found by listing the
- * input about once a second: a chunk is a complete file (an S3 object
+ * input every 1 s while new ones keep coming, backing off to every 5 s when
+ * none do (and never more often than a listing takes); each listing costs
+ * time linear in its length (a hash set of the names found, the tables'
+ * prefixes sorted once): a chunk is a complete file (an S3 object
  * exists only once complete; csdump renames a directory's *.partial when
  * done) whose name is a catalog table's chunk name.  Each is handed out
  * once, loaded without checks (its row count and file hash are kept), and
  * the listing stops when manifest.json appears; then every chunk loaded
- * early must be in the manifest with the same rows and file hash (the
- * verification compares the data itself).  More than SECONDS without the
+ * early, by this loader or by another that shares the load (even one that
+ * died), must be in the manifest with the same rows and file hash: the
+ * journal row of an early chunk records the hash its loader read
+ * (load_journal_check; the verification compares the data itself).  More than SECONDS without the
  * manifest fails, naming what is missing.
- * Not thread-safe: next() is called under the load pool's lock.
+ * Not thread-safe: next() is called under the load pool's lock, always with
+ * the same catalog.
  */
 #ifndef LOAD_WAITDUMP_H
 #define LOAD_WAITDUMP_H
@@ -33,7 +39,6 @@ struct load_wait_chunk {
     struct fmt_chunk c; /* file only: rows, hashes unknown */
     uint64_t rows;      /* what the load took */
     char hash[33];      /* the file's hash as read */
-    int loaded;
 };
 
 /* --wait-for-dump of a directory: up to SECONDS for DIR to exist. */
@@ -52,7 +57,5 @@ int load_wait_next(struct load_wait *w, const struct fmt_manifest *cat,
 /* The manifest once next() said 0 (owned by the caller), its chunk lists
  * checked as a whole (load/chunkset.h). */
 struct fmt_manifest *load_wait_manifest(struct load_wait *w, struct cs_error *err);
-/* Every chunk loaded early is M's, with the same rows and file hash. */
-int load_wait_check(const struct load_wait *w, const struct fmt_manifest *m, struct cs_error *err);
 
 #endif

@@ -4,7 +4,10 @@
 # written (some chunks are journaled before the manifest exists), finishes
 # when the manifest appears, verifies, and the target equals the source.
 # The same from a directory.  A dump that never completes fails the wait,
-# saying so.
+# saying so.  A loader that died after loading an early chunk whose file was
+# not the one the manifest records leaves a journal row that the next
+# loader checks against the manifest: it refuses, naming the chunk, instead
+# of trusting the row.
 . "$(dirname "$0")/lib.sh"
 require_faults
 
@@ -68,6 +71,34 @@ journal_ok t1 "$WORK/m1"
 note "a directory"
 wait_then_dump "$WORK/d2" t2 dir
 journal_ok t2 "$WORK/d2"
+
+note "a dead loader's early chunk that the manifest does not describe"
+start_server t4
+fault_reset
+CS_FAULT_POINTS="dump.rows=bank.big:pause@25" dump_bg src "$WORK/d4" "$WORK/d4-dump.log" \
+    --threads 2 --chunk-rows 10000
+dpid=$CS_DUMP_PID
+fault_wait dump.rows > /dev/null || { cat "$WORK/d4-dump.log" >&2; fail "d4: no dump"; }
+chunk=$(cd "$WORK/d4" && ls | grep -E '^bank\.big\..*\.tsv\.zst$' | sort | head -1)
+[ -n "$chunk" ] || bad "d4: no complete chunk of bank.big while the dump is held"
+cp "$WORK/d4/$chunk" "$WORK/orig.zst"
+zstd -dc "$WORK/orig.zst" | sed '1s/\t.*/\ttampered/' | zstd -q > "$WORK/tampered.zst"
+mv "$WORK/tampered.zst" "$WORK/d4/$chunk"
+rc=0
+CS_FAULT_POINTS="load.committed=$chunk:kill" load_into t4 "$WORK/d4" --threads 1 \
+    --wait-for-dump 300 2> "$WORK/d4-dead.log" || rc=$?
+[ "$rc" = 137 ] || { cat "$WORK/d4-dead.log" >&2; bad "d4: the loader was not killed ($rc)"; }
+[ "$(sql t4 "SELECT COUNT(*) FROM __csload.journal WHERE item = 'chunk:$chunk'")" = 1 ] ||
+    bad "d4: the tampered chunk is not journaled"
+cp "$WORK/orig.zst" "$WORK/d4/$chunk"
+fault_release dump.rows
+wait "$dpid" || { cat "$WORK/d4-dump.log" >&2; fail "d4: csdump failed"; }
+rc=0; load_into t4 "$WORK/d4" 2> "$WORK/d4-next.log" || rc=$?
+[ "$rc" != 0 ] || fail "d4: the next loader trusted the dead loader's journal row"
+grep -q "chunk $chunk is journaled as loaded on the target with" "$WORK/d4-next.log" ||
+    fail "d4: no such message: $(cat "$WORK/d4-next.log")"
+[ "$(sql t4 "SELECT COUNT(*) FROM bank.big WHERE pad = 'tampered'")" = 1 ] ||
+    fail "d4: the next loader changed the target before refusing"
 
 note "a dump that never ends"
 start_server t3
