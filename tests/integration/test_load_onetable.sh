@@ -13,8 +13,9 @@
 # load.rows) while another chunk of the same table reaches its commit
 # (load.commit); INNODB_TRX then shows two open transactions that both
 # inserted a chunk's rows, and no lock wait.  A serial load, or the
-# bulk-insert path's table lock, never gets there.  The data equal the
-# source's and the journal holds each chunk once.
+# bulk-insert path's table lock, never gets there.  csload is SIGKILLed
+# right there and run again: it resumes, the data equal the source's and
+# the journal holds each chunk once.
 # flavors: mariadb-11.8 mysql-9.7
 . "$(dirname "$0")/lib.sh"
 require_faults
@@ -57,9 +58,13 @@ open=$(sql tgt "SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_row
 waits=$(sql tgt "SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'")
 [ "$open" = 2 ] || stuck "open transactions holding a chunk of bench.one: expected 2, got $open"
 [ "$waits" = 0 ] || stuck "transactions waiting for a lock: expected 0, got $waits"
-fault_release load.rows
-fault_release load.commit
-wait "$CS_LOAD_PID" || { cat "$WORK/load.log" >&2; fail "csload failed"; }
+# killed right there (two chunk transactions open), the same command again
+# resumes: every chunk exactly once
+kill -KILL "$CS_LOAD_PID"
+wait "$CS_LOAD_PID" 2>/dev/null || true
+fault_reset
+load_into tgt "$WORK/d" -t 2 --no-progress 2>"$WORK/again.log" || { cat "$WORK/again.log" >&2; fail "the rerun failed"; }
+grep -q "resuming" "$WORK/again.log" || { cat "$WORK/again.log" >&2; fail "the rerun did not resume"; }
 same_data src tgt bench
 journal_ok tgt "$WORK/d"
 
