@@ -568,6 +568,7 @@ static void choose_paths(struct run *r)
                                 .infile = r->ctx.use_infile,
                                 .sizes_known = r->ctx.sizes_known};
     struct load_path_choice ch;
+    size_t unknown = 0;
 
     for (size_t i = 0; i < r->m->ntables; i++)
         for (size_t k = 0; r->ctx.table_action[i] != LOAD_ACT_SKIP && k < r->m->tables[i].nchunks;
@@ -587,13 +588,19 @@ static void choose_paths(struct run *r)
                          bytes, &ch);
         r->ctx.path[i] = (unsigned char)ch.path;
         r->ctx.no_bulk[i] = (unsigned char)ch.no_bulk;
-        if (!ch.why[0])
+        unknown += !env.sizes_known && ch.why[0];
+        if (!ch.why[0] || !env.sizes_known)
             continue;
         cs_log_printf(r->cfg->log, ch.path == LOAD_PATH_INSERT ? CS_LOG_INFO : CS_LOG_VERBOSE,
                       "%s.%s: %zu chunk(s) by %s, %s (%s)", tab->schema, tab->name, tab->nchunks,
                       load_path_name(ch.path, env.infile),
                       ch.path == LOAD_PATH_SERIAL ? "one at a time" : "threads at a time", ch.why);
     }
+    if (unknown) /* a streamed catalog: one line, not one per table */
+        cs_log_verbose(r->cfg->log,
+                       "%zu table(s) whose chunks are not known yet: tables with an "
+                       "AUTO_INCREMENT column load one chunk at a time%s",
+                       unknown, env.bulk_path ? ", every table off the bulk-insert path" : "");
 }
 
 /* The tables, created THREADS at a time (each its own DDL, independent). */
