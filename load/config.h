@@ -38,6 +38,7 @@ struct load_config {
     const char *replicate_from;   /* HOST:PORT */
     int replicate_all;            /* --replicate-all: no filters for a partial dump */
     int dry_run;                  /* --dry-run: check and print the plan, change nothing */
+    int fast_target;              /* --fast-target: global ingest settings (load/fasttarget.h) */
     const char *replication_user;
     const char *replication_password;
     enum load_repl_ssl replication_ssl; /* resolved from --replication-ssl-mode and the files */

@@ -58,6 +58,7 @@ enum {
     OPT_DATA_ONLY,
     OPT_VERIFY_KEY,
     OPT_ENCRYPT_KEY,
+    OPT_FAST_TARGET,
 };
 
 static const struct option long_options[] = {
@@ -96,6 +97,7 @@ static const struct option long_options[] = {
     {"data-only", no_argument, NULL, OPT_DATA_ONLY},
     {"verify-key", required_argument, NULL, OPT_VERIFY_KEY},
     {"encrypt-key", required_argument, NULL, OPT_ENCRYPT_KEY},
+    {"fast-target", no_argument, NULL, OPT_FAST_TARGET},
     CS_CLI_COMMON_OPTIONS,
     {NULL, 0, NULL, 0},
 };
@@ -126,7 +128,14 @@ static void usage(FILE *out)
             "      --retries=N            attempts per chunk after a transient error (default 5)\n"
             "      --include-system       let the dump write into mysql, sys and the other\n"
             "                             system schemas (only a dump taken with csdump\n"
-            "                             --include-system; refused otherwise)\n\n"
+            "                             --include-system; refused otherwise)\n"
+            "      --fast-target          an EMPTY target only: for the load, set\n"
+            "                             innodb_flush_log_at_trx_commit=2, sync_binlog=0,\n"
+            "                             innodb_doublewrite off where dynamic and (MySQL\n"
+            "                             8.0.21+, with INNODB_REDO_LOG_ENABLE) disable the\n"
+            "                             redo log; printed, restored at the end and on every\n"
+            "                             failure (after a kill -9: by the next csload run);\n"
+            "                             needs SYSTEM_VARIABLES_ADMIN or SUPER\n\n"
             "What of the dump (csdump's forms; an item matching nothing in the dump: exit 2):\n"
             "  -B, --databases=a,b        only these schemas of the dump\n"
             "  -T, --tables=db.t,...      only these tables, views, sequences: db.t, db.*, db.t%%\n"
@@ -355,6 +364,7 @@ static int on_option(void *vctx, int opt, const char *arg, struct cs_error *err)
     case OPT_DATA_ONLY: c->data_only = 1; return 0;
     case OPT_VERIFY_KEY: c->verify_key_file = arg; return 0;
     case OPT_ENCRYPT_KEY: c->encrypt_key_file = arg; return 0;
+    case OPT_FAST_TARGET: c->fast_target = 1; return 0;
     default: return cs_error_set(err, CS_ERR_INTERNAL, "unhandled option %d", opt);
     }
 }
@@ -375,6 +385,10 @@ static int check_shape(struct load_config *c, struct cs_error *err)
                             "--wait-for-dump loads a dump while it is written, whole: without "
                             "--databases, --tables, --exclude, --rename-schema, --no-data and "
                             "--data-only (load the finished dump with those)");
+    if (c->fast_target && c->data_only)
+        return cs_error_set(err, CS_ERR_USAGE,
+                            "--fast-target is for an empty target and --data-only loads into "
+                            "tables the target has: not both");
     if (c->no_data && c->data_only)
         return cs_error_set(err, CS_ERR_USAGE,
                             "--no-data and --data-only exclude each other (the first loads "

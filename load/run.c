@@ -16,6 +16,7 @@
 #include "load/compat.h"
 #include "load/definer.h"
 #include "load/dryrun.h"
+#include "load/fasttarget.h"
 #include "load/jobs.h"
 #include "load/jsoncheck.h"
 #include "load/nontx.h"
@@ -42,6 +43,7 @@ struct run {
     struct load_compat *compat;     /* cross-flavor translation */
     struct load_accounts *accounts; /* --load-users, and who the target has */
     struct load_journal journal;
+    struct load_fast *fast;          /* --fast-target */
     struct load_ctx ctx;
     struct load_replsetup repl;
     size_t total_chunks;
@@ -204,7 +206,9 @@ static int connect_target(struct run *r, struct cs_error *err)
         load_replsetup_check(&r->repl, r->cfg, r->m, &r->target, err) < 0 ||
         check_packet(r, err) < 0 ||
         load_compat_prepare(&r->compat, &r->main, r->cfg, r->in, r->m, &r->target, err) < 0 ||
-        load_session_setup(&r->main, r->cfg, &r->target, r->m->sql_mode, err) < 0)
+        load_session_setup(&r->main, r->cfg, &r->target, r->m->sql_mode, err) < 0 ||
+        /* what a killed csload --fast-target left, before anything else */
+        load_fast_recover(&r->main, r->cfg->log, r->cfg->dry_run, err) < 0)
         return -1;
     return 0;
 }
@@ -882,6 +886,9 @@ static int checks(struct run *r, int *journal_exists, struct cs_error *err)
     int first_run;
 
     if (read_journal(r, journal_exists, &first_run, err) < 0 || init_ctx(r, err) < 0 ||
+        (r->cfg->fast_target && !r->fast &&
+         load_fast_prepare(&r->fast, &r->main, r->cfg, &r->target.version, r->m, &r->journal,
+                           err) < 0) ||
         load_accounts_prepare(&r->accounts, &r->main, r->cfg, r->in, r->m, &r->target, &r->journal,
                               first_run, err) < 0 ||
         (!r->cfg->data_only && load_privs_check(&r->main, r->cfg, r->m, err) < 0) ||
@@ -898,6 +905,7 @@ static int dry_phases(struct run *r, struct cs_error *err)
     if (checks(r, &exists, err) < 0)
         return -1;
     load_dryrun_print(&r->ctx, exists);
+    load_fast_print_plan(r->fast);
     if (load_replsetup_print(&r->repl, &r->main, r->m, &r->target, err) < 0)
         return -1;
     cs_log_info(r->cfg->log, "dry run complete: the load would start; nothing was changed on "
@@ -914,6 +922,7 @@ static int setup_phase(struct run *r, struct cs_error *err)
         return -1;
     rc = checks(r, &exists, err) < 0 || open_journal(r, err) < 0 ||
                  mark_started(r, err) < 0 ||
+                 (r->fast && load_fast_apply(r->fast, &r->main, r->dump_id, err) < 0) ||
                  load_compat_record(r->compat, &r->main, r->dump_id, err) < 0 ||
                  phase(r, "tables") || ddl_phase(r, err) < 0 ||
                  load_share_claims_fill(&r->main, r->dump_id, r->m, err) < 0
@@ -1003,6 +1012,26 @@ static int phases(struct run *r, struct cs_error *err)
     return finish_phase(r, err);
 }
 
+/* --fast-target's settings back, on every path: a failure to restore
+ * fails a load that succeeded, and is said after the error of one that
+ * did not. */
+static void restore_fast(struct run *r, int *rc, struct cs_error *err)
+{
+    struct cs_error e;
+
+    cs_error_clear(&e);
+    if (load_fast_restore(r->fast, &r->main, r->cfg, &e) < 0) {
+        if (*rc == 0) {
+            cs_error_copy(err, &e);
+            *rc = -1;
+        } else {
+            cs_log_error(r->cfg->log, "%s", e.msg);
+        }
+    }
+    load_fast_free(r->fast);
+    r->fast = NULL;
+}
+
 int load_run(const struct load_config *cfg, struct cs_error *err)
 {
     struct load_trust trust;
@@ -1058,6 +1087,7 @@ int load_run(const struct load_config *cfg, struct cs_error *err)
 out:
     if (rc < 0 && cs_cancelled(cfg->cancel) && err->code != CS_ERR_CANCELLED)
         cs_error_prefix(err, "interrupted");
+    restore_fast(&r, &rc, err);
     if (rc < 0)
         resume_hint(&r, err);
     for (size_t i = 0; r.ctx.splits && i < r.m->ntables; i++)

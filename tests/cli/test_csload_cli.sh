@@ -134,6 +134,8 @@ expect 2 "--rename-schema=shop:c: shop is renamed already \\(--rename-schema=sho
 expect 2 "two schemas cannot both load as n" -- --rename-schema a:n,b:n "$WORK/empty"
 expect 2 "--rename-schema=a:b: b is renamed itself" -- --rename-schema a:b,b:c "$WORK/empty"
 expect 2 "--no-data and --data-only exclude each other" -- --no-data --data-only "$WORK/empty"
+expect 2 "--fast-target is for an empty target and --data-only loads into tables" -- --fast-target --data-only "$WORK/empty"
+expect 0 "--fast-target" -- --help
 expect 2 "--replicate-from with --no-data" -- --no-data --replicate-from h:1 --replication-user r "$WORK/empty"
 expect 2 "--replicate-from with --rename-schema is refused.*replicate_rewrite_db = 'shop->s2,crm->c2'.*REPLICATE_REWRITE_DB = \\(\\(shop, s2\\), \\(crm, c2\\)\\)" -- \
     --rename-schema shop:s2,crm:c2 --replicate-from h:1 --replication-user r "$WORK/empty"
