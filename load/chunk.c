@@ -312,6 +312,8 @@ int load_chunk_apply(struct cs_conn *conn, struct load_infile *inf,
             goto out;
         cs_buf_reset(&claim_item);
     }
+    if (tx && job->no_bulk && cs_conn_exec(conn, "SET SESSION unique_checks=1", err) < 0)
+        goto out;
     if (tx && cs_conn_exec(conn, "START TRANSACTION", err) < 0)
         goto out;
     if (job->claim && (rc = take_claim(conn, job, &claim_item, err)) != LOAD_CLAIMED)
@@ -348,6 +350,10 @@ int load_chunk_apply(struct cs_conn *conn, struct load_infile *inf,
         goto out;
     rc = 0;
 out:
+    if (tx && job->no_bulk) { /* back to the session's setting (load/session.h) */
+        cs_error_clear(&ignore);
+        cs_conn_exec(conn, "SET SESSION unique_checks=0", &ignore);
+    }
     if (named)
         load_share_release(conn, job->dump_id, claim_item.data);
     cs_buf_release(&claim_item);

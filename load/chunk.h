@@ -44,6 +44,9 @@ struct load_chunk_job {
      * back here instead, for the check once the manifest has come. */
     uint64_t *early_rows;
     char *early_hash;          /* 33 bytes */
+    /* MariaDB: the transaction runs with unique_checks=1, off the
+     * bulk-insert path (load/tablepath.h) */
+    int no_bulk;
 };
 
 /* The LOAD DATA statement for T (pure): columns in order, user variables

@@ -95,14 +95,16 @@ int load_job_apply_early(struct load_worker *w, struct load_ctx *ctx, const stru
     struct load_chunk_job j = {ctx->cfg, ctx->in,         ctx->m,          t,
                                c,        ctx->dump_id, ctx->use_infile, ctx->compat,
                                ctx->deferred ? ctx->claim : (ctx->claim ? LOAD_CLAIM_WAIT : 0),
-                               rows,     hash};
+                               rows,     hash,         0};
     struct cs_buf item = CS_BUF_INIT;
     int rc = -1, found = 0, r;
     size_t ti = (size_t)(t - ctx->m->tables);
-    pthread_mutex_t *one = ctx->serial && ti < ctx->nserial && ctx->serial[ti]
-                               ? &ctx->serial_mu[ti]
-                               : NULL;
+    int known = ctx->path && ti < ctx->nserial;
+    pthread_mutex_t *one = known && ctx->path[ti] == LOAD_PATH_SERIAL ? &ctx->serial_mu[ti] : NULL;
 
+    if (known && ctx->path[ti] == LOAD_PATH_INSERT)
+        j.use_infile = 0;
+    j.no_bulk = known && ctx->no_bulk[ti];
     if (one)
         pthread_mutex_lock(one);
     load_chunk_item(&item, j.c);

@@ -21,6 +21,7 @@
 #include "load/journal.h"
 #include "load/order.h"
 #include "load/pool.h"
+#include "load/tablepath.h"
 
 struct load_progress {
     atomic_uint_fast64_t rows;
@@ -54,11 +55,13 @@ struct load_ctx {
     unsigned char *table_action;          /* per table: enum load_action */
     unsigned char *object_action;         /* per object */
     int sizes_known;                      /* the manifest has every chunk (not a catalog) */
-    /* per table: its chunks go in one at a time (serial_mu[i] held while one
-     * is applied), see load_run's tables phase */
-    unsigned char *serial;
+    /* per table: how its chunks go in (load/tablepath.h, chosen in
+     * load_run's tables phase); serial_mu[i] is held while a chunk of a
+     * LOAD_PATH_SERIAL table is applied */
+    unsigned char *path;                  /* enum load_path */
+    unsigned char *no_bulk;               /* its chunks run with unique_checks=1 */
     pthread_mutex_t *serial_mu;
-    size_t nserial;                       /* entries of both */
+    size_t nserial;                       /* entries of the three */
     struct load_progress prog;
     int claim;                            /* enum load_claim: how chunks are claimed */
     struct load_deferred *deferred;       /* where busy chunks go (claim SKIP) */

@@ -306,9 +306,10 @@ static int init_ctx(struct run *r, struct cs_error *err)
     c->sizes_known = !r->waiting && (!r->arch || !load_archive_is_pipe(r->arch));
     c->splits = calloc(r->m->ntables + 1, sizeof(*c->splits));
     c->table_action = calloc(r->m->ntables + 1, 1);
-    c->serial = calloc(r->m->ntables + 1, 1);
+    c->path = calloc(r->m->ntables + 1, 1);
+    c->no_bulk = calloc(r->m->ntables + 1, 1);
     c->serial_mu = calloc(r->m->ntables + 1, sizeof(*c->serial_mu));
-    if (!c->serial || !c->serial_mu)
+    if (!c->path || !c->no_bulk || !c->serial_mu)
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     c->nserial = r->m->ntables;
     for (size_t i = 0; i < c->nserial; i++)
@@ -559,28 +560,51 @@ static int stream_phase(struct run *r, struct cs_error *err)
     return 0;
 }
 
-/* Under innodb_autoinc_lock_mode 0 or 1 (MariaDB's default) every LOAD DATA
- * into a table with an AUTO_INCREMENT column holds the table's AUTO-INC lock
- * to its end: parallel chunks of such a table only queue (measured, 600,000
- * rows in 12 chunks, 2 threads: 15-20 s against 12 s for one).  Their chunks
- * go in one at a time; other tables' chunks fill the other threads.  A false
- * match of the word costs parallelism only. */
-static void serial_tables(struct run *r)
+/* Per table: how its chunks go in (load/tablepath.h), with a log line for
+ * each table of several chunks whose path is not the plain one. */
+static void choose_paths(struct run *r)
 {
-    size_t n = 0;
+    const struct load_target *t = &r->target;
+    struct load_path_env env = {.threads = r->cfg->threads,
+                                .autoinc_lock_mode = t->autoinc_lock_mode,
+                                .bulk_path = t->version.flavor == CS_FLAVOR_MARIADB &&
+                                             cs_version_at_least(&t->version, 10, 6, 0),
+                                .infile = r->ctx.use_infile,
+                                .sizes_known = r->ctx.sizes_known};
+    struct load_path_choice ch;
+    size_t unknown = 0;
 
-    if (r->target.autoinc_lock_mode == 2 || r->cfg->threads < 2)
-        return;
+    for (size_t i = 0; i < r->m->ntables; i++)
+        for (size_t k = 0; r->ctx.table_action[i] != LOAD_ACT_SKIP && k < r->m->tables[i].nchunks;
+             k++)
+            env.total_bytes += r->m->tables[i].chunks[k].raw_bytes;
     for (size_t i = 0; i < r->m->ntables && i < r->ctx.nserial; i++) {
+        const struct fmt_table *tab = &r->m->tables[i];
         const char *create = r->ctx.splits[i].create;
-        r->ctx.serial[i] = create && strstr(create, "AUTO_INCREMENT") != NULL;
-        n += r->ctx.serial[i];
+        uint64_t bytes = 0;
+
+        if (r->ctx.table_action[i] == LOAD_ACT_SKIP || !tab->transactional)
+            continue;
+        for (size_t k = 0; k < tab->nchunks; k++)
+            bytes += tab->chunks[k].raw_bytes;
+        /* a false match of the word (a comment) costs parallelism only */
+        load_path_choose(&env, create && strstr(create, "AUTO_INCREMENT") != NULL, tab->nchunks,
+                         bytes, &ch);
+        r->ctx.path[i] = (unsigned char)ch.path;
+        r->ctx.no_bulk[i] = (unsigned char)ch.no_bulk;
+        unknown += !env.sizes_known && ch.why[0];
+        if (!ch.why[0] || !env.sizes_known)
+            continue;
+        cs_log_printf(r->cfg->log, ch.path == LOAD_PATH_INSERT ? CS_LOG_INFO : CS_LOG_VERBOSE,
+                      "%s.%s: %zu chunk(s) by %s, %s (%s)", tab->schema, tab->name, tab->nchunks,
+                      load_path_name(ch.path, env.infile),
+                      ch.path == LOAD_PATH_SERIAL ? "one at a time" : "threads at a time", ch.why);
     }
-    if (n)
+    if (unknown) /* a streamed catalog: one line, not one per table */
         cs_log_verbose(r->cfg->log,
-                       "%zu table(s) with an AUTO_INCREMENT column: their chunks are loaded one "
-                       "at a time (innodb_autoinc_lock_mode = %d on the target)",
-                       n, r->target.autoinc_lock_mode);
+                       "%zu table(s) whose chunks are not known yet: tables with an "
+                       "AUTO_INCREMENT column load one chunk at a time%s",
+                       unknown, env.bulk_path ? ", every table off the bulk-insert path" : "");
 }
 
 /* The tables, created THREADS at a time (each its own DDL, independent). */
@@ -598,7 +622,7 @@ static int tables_phase(struct run *r, struct cs_error *err)
     }
     for (size_t k = 0; k < n; k++)
         jobs[k] = &todo[k];
-    serial_tables(r);
+    choose_paths(r);
     rc = run_phase(r, "tables", jobs, n, load_job_create_table, err);
 out:
     free(jobs);
@@ -1073,7 +1097,8 @@ out:
     for (size_t i = 0; r.ctx.serial_mu && i < r.ctx.nserial; i++)
         pthread_mutex_destroy(&r.ctx.serial_mu[i]);
     free(r.ctx.serial_mu);
-    free(r.ctx.serial);
+    free(r.ctx.path);
+    free(r.ctx.no_bulk);
     free(r.ctx.table_action);
     free(r.ctx.object_action);
     free(r.ctx.chunks_left);

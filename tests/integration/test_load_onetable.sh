@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# issue 14: a huge single table uses every load thread.  csload chooses per
+# table how its chunks go in (load/tablepath.h) and says so in its log:
+#   - MariaDB (innodb_autoinc_lock_mode 1): bench.one, an AUTO_INCREMENT
+#     table holding most of the data, loads its chunks as multi-row INSERTs
+#     two at a time; bench.small_ai (AUTO_INCREMENT, a small share) keeps
+#     LOAD DATA one chunk at a time; every table of several chunks loads off
+#     the bulk-insert path (unique_checks=1 in its chunk transactions).
+#   - MySQL (mode 2): LOAD DATA, two at a time, no special path.
+#   - One thread: LOAD DATA (MariaDB: off the bulk-insert path too).
+# The overlap is observed on the server, not timed: one chunk of bench.one
+# is held with its rows sent and its transaction open (fault point
+# load.rows) while another chunk of the same table reaches its commit
+# (load.commit); INNODB_TRX then shows two open transactions that both
+# inserted a chunk's rows, and no lock wait.  A serial load, or the
+# bulk-insert path's table lock, never gets there.  csload is SIGKILLed
+# right there and run again: it resumes, the data equal the source's and
+# the journal holds each chunk once.
+# flavors: mariadb-11.8 mysql-9.7
+. "$(dirname "$0")/lib.sh"
+require_faults
+
+start_server src
+start_server tgt
+sql src "$(deeper_cte src) CREATE DATABASE bench; USE bench;
+         CREATE TABLE bench.one (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, k INT NOT NULL,
+           c CHAR(100) NOT NULL, KEY k_1 (k)) ENGINE=InnoDB;
+         INSERT INTO bench.one (id, k, c) WITH RECURSIVE s(seq) AS (SELECT 1 UNION ALL SELECT seq + 1 FROM s WHERE seq < 40000)
+           SELECT seq, MOD(seq * 7919, 1000), LEFT(CONCAT(SHA2(seq, 256), SHA2(seq + 1, 256)), 100) FROM s;
+         CREATE TABLE bench.small_ai (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, v VARCHAR(20)) ENGINE=InnoDB;
+         INSERT INTO bench.small_ai (id, v) SELECT id, LEFT(c, 20) FROM bench.one WHERE id <= 8000;
+         CREATE TABLE bench.plain (id INT NOT NULL PRIMARY KEY, v VARCHAR(60)) ENGINE=InnoDB;
+         INSERT INTO bench.plain SELECT id, LEFT(c, 60) FROM bench.one WHERE id <= 8000"
+dump_of src "$WORK/d" -B bench -t 2 --chunk-rows 4000 -q
+chunk() { manifest_get "$WORK/d" "[t for t in m['tables'] if t['name'] == '$1'][0]['chunks'][$2]['file']"; }
+nchunks=$(manifest_get "$WORK/d" "len([t for t in m['tables'] if t['name'] == 'one'][0]['chunks'])")
+[ "$nchunks" -ge 4 ] || fail "bench.one has $nchunks chunks: the test needs several"
+first=$(chunk one 0)
+second=$(chunk one 1)
+least=$(manifest_get "$WORK/d" "min(c['rows'] for c in [t for t in m['tables'] if t['name'] == 'one'][0]['chunks'][:2])")
+# stuck MESSAGE: csload is held at a fault point (it waits there through a
+# SIGTERM): SIGKILL it, then fail
+stuck() {
+    cat "$WORK/load.log" >&2
+    kill -KILL "$CS_LOAD_PID" 2>/dev/null || true
+    fail "$@"
+}
+
+note "csload -t 2: two chunks of bench.one in open transactions at once"
+CS_FAULT_POINTS="load.rows=$first:pause,load.commit=$second:pause" \
+    load_bg tgt "$WORK/d" "$WORK/load.log" -t 2 -v --no-progress
+fault_wait load.rows 60 >/dev/null || stuck "chunk $first never sent its rows"
+fault_wait load.commit 60 >/dev/null ||
+    stuck "chunk $second never reached its commit while $first was open: the chunks of one table do not overlap"
+# both transactions hold a chunk's rows, uncommitted (the bulk-insert path
+# would count 1); nobody waits
+open=$(sql tgt "SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_rows_modified >= $least")
+waits=$(sql tgt "SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'")
+[ "$open" = 2 ] || stuck "open transactions holding a chunk of bench.one: expected 2, got $open"
+[ "$waits" = 0 ] || stuck "transactions waiting for a lock: expected 0, got $waits"
+# killed right there (two chunk transactions open), the same command again
+# resumes: every chunk exactly once
+kill -KILL "$CS_LOAD_PID"
+wait "$CS_LOAD_PID" 2>/dev/null || true
+fault_reset
+load_into tgt "$WORK/d" -t 2 --no-progress 2>"$WORK/again.log" || { cat "$WORK/again.log" >&2; fail "the rerun failed"; }
+grep -q "resuming" "$WORK/again.log" || { cat "$WORK/again.log" >&2; fail "the rerun did not resume"; }
+same_data src tgt bench
+journal_ok tgt "$WORK/d"
+
+note "the per-table choice, in the log"
+if [ "$(kind_of tgt)" = mariadb ]; then
+    assert_eq "$(sql tgt 'SELECT @@innodb_autoinc_lock_mode')" 1 "the target's innodb_autoinc_lock_mode"
+    grep -q "bench.one: $nchunks chunk(s) by multi-row INSERT, threads at a time (an AUTO_INCREMENT column under innodb_autoinc_lock_mode 1" \
+        "$WORK/load.log" || { cat "$WORK/load.log" >&2; fail "bench.one did not take the INSERT path"; }
+    grep -q "bench.small_ai: 2 chunk(s) by LOAD DATA, one at a time (an AUTO_INCREMENT column under innodb_autoinc_lock_mode 1.*other tables fill the other threads" \
+        "$WORK/load.log" || { cat "$WORK/load.log" >&2; fail "bench.small_ai was not loaded one chunk at a time"; }
+    grep -q "bench.plain: 2 chunk(s) by LOAD DATA, threads at a time (unique_checks=1 keeps the first chunk off the bulk-insert path" \
+        "$WORK/load.log" || { cat "$WORK/load.log" >&2; fail "bench.plain did not avoid the bulk-insert path"; }
+else
+    assert_eq "$(sql tgt 'SELECT @@innodb_autoinc_lock_mode')" 2 "the target's innodb_autoinc_lock_mode"
+    if grep -E "bench\.[a-z_]+: [0-9]+ chunk\(s\) by" "$WORK/load.log" >&2; then
+        fail "MySQL (autoinc lock mode 2, no bulk-insert path): no table needs a special path"
+    fi
+fi
+
+if [ "$(kind_of src)" = mariadb ]; then
+    note "bench.small_ai stays one chunk at a time"
+    # its first chunk held open: every other chunk of the dump gets loaded,
+    # its second one does not (it waits for the first, in csload).  It is
+    # the smallest table, so its two chunks are the last two in load order
+    # (load/order.h): nothing else queues behind the waiting one.
+    start_server ser
+    fault_reset
+    CS_FAULT_POINTS="load.rows=$(chunk small_ai 0):pause" load_bg ser "$WORK/d" "$WORK/load.log" -t 2 --no-progress
+    fault_wait load.rows 60 >/dev/null || stuck "small_ai's first chunk never sent its rows"
+    all=$(manifest_get "$WORK/d" "sum(len(t['chunks']) for t in m['tables'])")
+    journaled() { [ "$(sql ser "SELECT COUNT(*) FROM __csload.journal WHERE item LIKE 'chunk:%'" 2>/dev/null)" = "$1" ]; }
+    CS_WAIT_TRIES=600 wait_for journaled $((all - 2)) || stuck "the other chunks were not loaded while small_ai's first was held"
+    assert_eq "$(sql ser "SELECT COUNT(*) FROM __csload.journal WHERE item = 'chunk:$(chunk small_ai 1)'")" 0 \
+        "small_ai's second chunk committed while its first was open"
+    [ -z "$(session_running ser '%small_ai%')" ] || stuck "a statement on small_ai runs while its first chunk is held"
+    fault_release load.rows
+    wait "$CS_LOAD_PID" || { cat "$WORK/load.log" >&2; fail "csload failed"; }
+    same_data src ser bench
+    journal_ok ser "$WORK/d"
+    stop_server ser
+fi
+
+note "csload -t 1: the same data, LOAD DATA (MariaDB: off the bulk-insert path)"
+stop_server tgt
+start_server one
+load_into one "$WORK/d" -t 1 -v --no-progress 2>"$WORK/one.log" || { cat "$WORK/one.log" >&2; fail "csload -t 1 failed"; }
+if grep -E "chunk\(s\) by (multi-row INSERT|LOAD DATA, one at a time)" "$WORK/one.log" >&2; then
+    fail "one thread: no table needs the INSERT or the serial path"
+fi
+if [ "$(kind_of one)" = mariadb ]; then
+    grep -q "bench.one: $nchunks chunk(s) by LOAD DATA, threads at a time (unique_checks=1 keeps the first chunk off the bulk-insert path" \
+        "$WORK/one.log" || { cat "$WORK/one.log" >&2; fail "-t 1: bench.one did not avoid the bulk-insert path"; }
+fi
+same_data src one bench
+journal_ok one "$WORK/d"
+note "ok"
