@@ -614,6 +614,15 @@ struct fmt_account *fmt_manifest_add_account(struct fmt_manifest *m)
     return &a[m->naccounts++];
 }
 
+uint64_t fmt_table_raw_bytes(const struct fmt_table *t)
+{
+    uint64_t raw = 0;
+
+    for (size_t k = 0; k < t->nchunks; k++)
+        raw += t->chunks[k].raw_bytes;
+    return raw;
+}
+
 struct fmt_chunk *fmt_table_add_chunk(struct fmt_table *t)
 {
     struct fmt_chunk *a = t ? grow(t->chunks, t->nchunks, &t->chunks_cap, sizeof(*a)) : NULL;

@@ -221,6 +221,8 @@ void fmt_manifest_free(struct fmt_manifest *m); /* NULL-safe */
 struct fmt_table *fmt_manifest_add_table(struct fmt_manifest *m);
 struct fmt_object *fmt_manifest_add_object(struct fmt_manifest *m);
 struct fmt_chunk *fmt_table_add_chunk(struct fmt_table *t);
+/* The raw (encoded, uncompressed) bytes of T's chunks. */
+uint64_t fmt_table_raw_bytes(const struct fmt_table *t);
 struct fmt_file *fmt_manifest_add_file(struct fmt_manifest *m);
 struct fmt_account *fmt_manifest_add_account(struct fmt_manifest *m);
 int fmt_manifest_add_proof(struct fmt_manifest *m, const char *proof);

@@ -575,21 +575,17 @@ static void choose_paths(struct run *r)
     size_t unknown = 0;
 
     for (size_t i = 0; i < r->m->ntables; i++)
-        for (size_t k = 0; r->ctx.table_action[i] != LOAD_ACT_SKIP && k < r->m->tables[i].nchunks;
-             k++)
-            env.total_bytes += r->m->tables[i].chunks[k].raw_bytes;
+        if (r->ctx.table_action[i] != LOAD_ACT_SKIP)
+            env.total_bytes += fmt_table_raw_bytes(&r->m->tables[i]);
     for (size_t i = 0; i < r->m->ntables && i < r->ctx.nserial; i++) {
         const struct fmt_table *tab = &r->m->tables[i];
         const char *create = r->ctx.splits[i].create;
-        uint64_t bytes = 0;
 
         if (r->ctx.table_action[i] == LOAD_ACT_SKIP || !tab->transactional)
             continue;
-        for (size_t k = 0; k < tab->nchunks; k++)
-            bytes += tab->chunks[k].raw_bytes;
         /* a false match of the word (a comment) costs parallelism only */
         load_path_choose(&env, create && strstr(create, "AUTO_INCREMENT") != NULL, tab->nchunks,
-                         bytes, &ch);
+                         fmt_table_raw_bytes(tab), &ch);
         r->ctx.path[i] = (unsigned char)ch.path;
         r->ctx.no_bulk[i] = (unsigned char)ch.no_bulk;
         unknown += !env.sizes_known && ch.why[0];
@@ -796,9 +792,8 @@ static void summary(struct run *r)
     double raw = 0;
 
     for (size_t i = 0; i < r->m->ntables; i++)
-        for (size_t c = 0; r->ctx.table_action[i] != LOAD_ACT_SKIP && c < r->m->tables[i].nchunks;
-             c++)
-            raw += (double)r->m->tables[i].chunks[c].raw_bytes;
+        if (r->ctx.table_action[i] != LOAD_ACT_SKIP)
+            raw += (double)fmt_table_raw_bytes(&r->m->tables[i]);
     if (r->cfg->console)
         cs_console_progress_done(r->cfg->console);
     cs_log_info(r->cfg->log,

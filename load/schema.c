@@ -351,13 +351,9 @@ static int create_table(struct cs_conn *c, struct load_ctx *ctx, size_t i, struc
 
 static enum load_defer split_mode(const struct load_ctx *ctx, const struct fmt_table *t)
 {
-    unsigned long long raw = 0;
-
     if (ctx->cfg->defer == LOAD_DEFER_AUTO && !ctx->sizes_known)
         return LOAD_DEFER_ALL;
-    for (size_t k = 0; k < t->nchunks; k++)
-        raw += t->chunks[k].raw_bytes;
-    return load_ddl_mode_for(ctx->cfg->defer, raw);
+    return load_ddl_mode_for(ctx->cfg->defer, fmt_table_raw_bytes(t));
 }
 
 int load_schema_tables_prepare(struct load_ctx *ctx, size_t **todo, size_t *n, struct cs_error *err)
