@@ -7,6 +7,7 @@
 # waiting.  Seen with --lock-mode none (no DDL guard): while the dump is
 # paused inside bank.big, a table the other connection already dumped can
 # be altered; the rows are the snapshot's all the same.
+# flavors: mariadb-11.8 mysql-9.7
 . "$(dirname "$0")/lib.sh"
 require_faults
 
