@@ -91,6 +91,46 @@ void cs_conn_set_infile(struct cs_conn *c, const struct cs_infile_fns *fns, void
         c->ops->set_infile(c, fns, userdata);
 }
 
+int cs_conn_bulk_supported(const struct cs_conn *c)
+{
+    return cs_conn_is_open(c) && c->ops->bulk_ok && c->ops->bulk_ok(c);
+}
+
+int cs_bulk_prepare(struct cs_bulk *b, struct cs_conn *c, const char *sql, unsigned ncols,
+                    struct cs_error *err)
+{
+    memset(b, 0, sizeof(*b));
+    if (!cs_conn_bulk_supported(c))
+        return cs_error_set(err, CS_ERR_INTERNAL, "%s: the server runs no arrays of rows",
+                            c->label);
+    if (!sql)
+        return cs_error_set(err, CS_ERR_NOMEM, "%s: out of memory building a statement", c->label);
+    if (c->ops->bulk_prepare(c, sql, strlen(sql), ncols, &b->stmt, err) < 0)
+        return -1;
+    b->conn = c;
+    b->ncols = ncols;
+    return 0;
+}
+
+int cs_bulk_exec(struct cs_bulk *b, unsigned nrows, unsigned cap, const char *const *vals,
+                 const unsigned long *lens, struct cs_error *err)
+{
+    if (!b->stmt || !cs_conn_is_open(b->conn))
+        return cs_error_set(err, CS_ERR_CONN_LOST, "%s: not connected",
+                            b->conn ? b->conn->label : "statement");
+    b->conn->affected = 0;
+    b->conn->warnings = 0;
+    return b->conn->ops->bulk_exec(b->conn, b->stmt, nrows, cap, vals, lens, err);
+}
+
+void cs_bulk_close(struct cs_bulk *b)
+{
+    if (!b || !b->stmt)
+        return;
+    b->conn->ops->bulk_close(b->stmt); /* after the connection's close too: its memory */
+    b->stmt = NULL;
+}
+
 static int run(struct cs_conn *c, const char *sql, int stream, struct cs_result **res,
                struct cs_error *err)
 {

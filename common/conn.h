@@ -71,6 +71,16 @@ struct cs_conn_ops {
     void (*free_result)(struct cs_result *r);
     void (*endpoint)(const struct cs_conn *c, char *out, size_t size);
     void (*set_infile)(struct cs_conn *c, const struct cs_infile_fns *fns, void *userdata);
+    /* Array binding (cs_bulk_*; all four NULL: not offered).  bulk_ok: the
+     * server announced it.  bulk_exec: NROWS rows, column COL of row R at
+     * VALS[COL * CAP + R] (NULL: SQL NULL), LENS likewise; sets c->affected
+     * and c->warnings. */
+    int (*bulk_ok)(const struct cs_conn *c);
+    int (*bulk_prepare)(struct cs_conn *c, const char *sql, size_t len, unsigned ncols, void **stmt,
+                        struct cs_error *err);
+    int (*bulk_exec)(struct cs_conn *c, void *stmt, unsigned nrows, unsigned cap,
+                     const char *const *vals, const unsigned long *lens, struct cs_error *err);
+    void (*bulk_close)(void *stmt);
 };
 
 struct cs_conn_config {
@@ -142,6 +152,28 @@ int cs_conn_query_stream(struct cs_conn *c, const char *sql, struct cs_result **
 int cs_conn_query_value(struct cs_conn *c, const char *sql, char **out, struct cs_error *err);
 /* Serve LOAD DATA LOCAL on C from FNS (load/infile.c). */
 void cs_conn_set_infile(struct cs_conn *c, const struct cs_infile_fns *fns, void *userdata);
+
+/* An INSERT prepared once and run with arrays of rows (MariaDB 10.2+'s
+ * COM_STMT_BULK_EXECUTE): every value goes as a string of its bytes (the
+ * connection's character set binary), one round trip per batch, and the
+ * server neither lexes nor parses a value.  Owned by the thread of its
+ * connection, closed before the connection is. */
+struct cs_bulk {
+    struct cs_conn *conn;
+    void *stmt;
+    unsigned ncols;
+};
+/* 1 when C's server runs arrays of rows (MariaDB announces it). */
+int cs_conn_bulk_supported(const struct cs_conn *c);
+/* Prepares SQL (an INSERT with NCOLS '?' placeholders) on C into B. */
+int cs_bulk_prepare(struct cs_bulk *b, struct cs_conn *c, const char *sql, unsigned ncols,
+                    struct cs_error *err);
+/* Runs it for NROWS rows (1..CAP): column COL of row R is VALS[COL * CAP + R]
+ * of LENS[COL * CAP + R] bytes, NULL for SQL NULL.  c->affected and
+ * c->warnings tell what it did. */
+int cs_bulk_exec(struct cs_bulk *b, unsigned nrows, unsigned cap, const char *const *vals,
+                 const unsigned long *lens, struct cs_error *err);
+void cs_bulk_close(struct cs_bulk *b); /* NULL-safe, idempotent */
 
 /* Next row of R: 1 = row (values NUL-terminated, NULL for SQL NULL; LENS may
  * be NULL), 0 = end, -1 = error (a stream that ends early is an error,

@@ -223,6 +223,112 @@ static void my_set_infile(struct cs_conn *c, const struct cs_infile_fns *f, void
     mysql_set_local_infile_handler(M(c), f->init, f->read, f->end, f->error, userdata);
 }
 
+#ifdef MARIADB_BASE_VERSION
+/* An array-bound statement: its column binds and their NULL indicators. */
+struct my_bulk {
+    MYSQL_STMT *st;
+    unsigned ncols, cap;
+    MYSQL_BIND *bind;
+    char *ind; /* ncols * cap */
+};
+
+static int bulk_fail(struct cs_conn *c, struct my_bulk *b, struct cs_error *err,
+                     const char *context)
+{
+    unsigned en = mysql_stmt_errno(b->st);
+    const char *state = mysql_stmt_sqlstate(b->st);
+
+    cs_error_set(err, cs_conn_errno_is_lost(en) ? CS_ERR_CONN_LOST : CS_ERR_SERVER,
+                 "%s: %s: %s (error %u)", c->label, context, mysql_stmt_error(b->st), en);
+    if (err) {
+        err->server_errno = en;
+        snprintf(err->sqlstate, sizeof(err->sqlstate), "%s", state ? state : "");
+    }
+    return -1;
+}
+
+static int my_bulk_ok(const struct cs_conn *c)
+{
+    unsigned long caps = 0, ext = 0;
+
+    mariadb_get_infov(M(c), MARIADB_CONNECTION_SERVER_CAPABILITIES, &caps);
+    mariadb_get_infov(M(c), MARIADB_CONNECTION_EXTENDED_SERVER_CAPABILITIES, &ext);
+    return !(caps & CLIENT_MYSQL) && (ext & (MARIADB_CLIENT_STMT_BULK_OPERATIONS >> 32)) != 0;
+}
+
+static void my_bulk_close(void *stmt)
+{
+    struct my_bulk *b = stmt;
+
+    if (!b)
+        return;
+    if (b->st)
+        mysql_stmt_close(b->st);
+    free(b->bind);
+    free(b->ind);
+    free(b);
+}
+
+static int my_bulk_prepare(struct cs_conn *c, const char *sql, size_t len, unsigned ncols,
+                           void **stmt, struct cs_error *err)
+{
+    struct my_bulk *b = calloc(1, sizeof(*b));
+    char ctx[200];
+
+    *stmt = NULL;
+    if (!b || !(b->bind = calloc(ncols + 1, sizeof(*b->bind))) ||
+        !(b->st = mysql_stmt_init(M(c)))) {
+        my_bulk_close(b);
+        return cs_error_set(err, CS_ERR_NOMEM, "%s: out of memory", c->label);
+    }
+    b->ncols = ncols;
+    if (mysql_stmt_prepare(b->st, sql, len) != 0) {
+        snprintf(ctx, sizeof(ctx), "preparing %.160s%s", sql, len > 160 ? "..." : "");
+        bulk_fail(c, b, err, ctx);
+        my_bulk_close(b);
+        return -1;
+    }
+    *stmt = b;
+    return 0;
+}
+
+static int my_bulk_exec(struct cs_conn *c, void *stmt, unsigned nrows, unsigned cap,
+                        const char *const *vals, const unsigned long *lens, struct cs_error *err)
+{
+    struct my_bulk *b = stmt;
+    unsigned int size = nrows;
+
+    if (cap > b->cap) {
+        char *ind = realloc(b->ind, (size_t)b->ncols * cap);
+        if (!ind)
+            return cs_error_set(err, CS_ERR_NOMEM, "%s: out of memory", c->label);
+        b->ind = ind;
+        b->cap = cap;
+    }
+    for (unsigned col = 0; col < b->ncols; col++) {
+        MYSQL_BIND *bd = &b->bind[col];
+        char *ind = b->ind + (size_t)col * cap;
+        for (unsigned r = 0; r < nrows; r++)
+            ind[r] = vals[(size_t)col * cap + r] ? STMT_INDICATOR_NONE : STMT_INDICATOR_NULL;
+        memset(bd, 0, sizeof(*bd));
+        bd->buffer_type = MYSQL_TYPE_STRING;
+        bd->buffer = (void *)(vals + (size_t)col * cap); /* column-wise: an array of pointers */
+        bd->length = (unsigned long *)(lens + (size_t)col * cap);
+        bd->u.indicator = ind;
+    }
+    if (mysql_stmt_attr_set(b->st, STMT_ATTR_ARRAY_SIZE, &size) != 0 ||
+        mysql_stmt_bind_param(b->st, b->bind) != 0)
+        return bulk_fail(c, b, err, "binding an array of rows");
+    if (mysql_stmt_execute(b->st) != 0)
+        return bulk_fail(c, b, err, "inserting an array of rows");
+    c->affected = mysql_stmt_affected_rows(b->st);
+    if (c->affected == (unsigned long long)-1)
+        c->affected = 0;
+    c->warnings = mysql_warning_count(M(c));
+    return 0;
+}
+#endif
+
 const struct cs_conn_ops cs_conn_mysql_ops = {
     .open = my_open,
     .close = my_close,
@@ -234,4 +340,10 @@ const struct cs_conn_ops cs_conn_mysql_ops = {
     .free_result = my_free_result,
     .endpoint = my_endpoint,
     .set_infile = my_set_infile,
+#ifdef MARIADB_BASE_VERSION
+    .bulk_ok = my_bulk_ok,
+    .bulk_prepare = my_bulk_prepare,
+    .bulk_exec = my_bulk_exec,
+    .bulk_close = my_bulk_close,
+#endif
 };

@@ -2,8 +2,10 @@
  * chunk.h - applying one chunk exactly once.
  *
  * In one transaction: the chunk's rows (tsv: LOAD DATA LOCAL INFILE fed from
- * the decompressor; tsv without local_infile: multi-row INSERTs decoded from
- * the file; sql: the file's statements), then its journal row, then COMMIT.
+ * the decompressor; on the bound path, arrays of 1000 rows of one prepared
+ * INSERT decoded from the file; tsv without local_infile: multi-row INSERTs
+ * decoded from the file; sql: the file's statements), then its journal row,
+ * then COMMIT.
  * Before the COMMIT the file's bytes must have hashed to the manifest's,
  * the server must have taken exactly the manifest's row count, and there
  * must be no warning (LOAD DATA LOCAL turns duplicate keys and truncation
@@ -47,6 +49,9 @@ struct load_chunk_job {
     /* MariaDB: the transaction runs with unique_checks=1, off the
      * bulk-insert path (load/tablepath.h) */
     int no_bulk;
+    /* tsv as arrays of rows of one prepared INSERT (cs_bulk, MariaDB; the
+     * bound path of load/tablepath.h) */
+    int bound;
 };
 
 /* The LOAD DATA statement for T (pure): columns in order, user variables
@@ -60,6 +65,10 @@ void load_chunk_load_sql(struct cs_buf *b, const struct fmt_table *t);
  * (journaled meanwhile) come back with nothing done. */
 int load_chunk_apply(struct cs_conn *conn, struct load_infile *inf,
                      const struct load_chunk_job *job, struct cs_error *err);
+/* 1 when every column of T takes its tsv value as the server gets it
+ * from a string (numbers, strings, binary): its rows can go as arrays of
+ * bound values (load/tablepath.h). */
+int load_chunk_bindable(const struct fmt_table *t);
 /* The journal item of chunk C. */
 void load_chunk_item(struct cs_buf *b, const struct fmt_chunk *c);
 

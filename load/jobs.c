@@ -95,7 +95,7 @@ int load_job_apply_early(struct load_worker *w, struct load_ctx *ctx, const stru
     struct load_chunk_job j = {ctx->cfg, ctx->in,         ctx->m,          t,
                                c,        ctx->dump_id, ctx->use_infile, ctx->compat,
                                ctx->deferred ? ctx->claim : (ctx->claim ? LOAD_CLAIM_WAIT : 0),
-                               rows,     hash,         0};
+                               rows,     hash,         0,               0};
     struct cs_buf item = CS_BUF_INIT;
     int rc = -1, found = 0, r;
     size_t ti = (size_t)(t - ctx->m->tables);
@@ -105,6 +105,7 @@ int load_job_apply_early(struct load_worker *w, struct load_ctx *ctx, const stru
     if (known && ctx->path[ti] == LOAD_PATH_INSERT)
         j.use_infile = 0;
     j.no_bulk = known && ctx->no_bulk[ti];
+    j.bound = known && ctx->path[ti] == LOAD_PATH_BOUND;
     if (one)
         pthread_mutex_lock(one);
     load_chunk_item(&item, j.c);

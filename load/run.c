@@ -570,7 +570,8 @@ static void choose_paths(struct run *r)
                                 .bulk_path = t->version.flavor == CS_FLAVOR_MARIADB &&
                                              cs_version_at_least(&t->version, 10, 6, 0),
                                 .infile = r->ctx.use_infile,
-                                .sizes_known = r->ctx.sizes_known};
+                                .sizes_known = r->ctx.sizes_known,
+                                .bound = t->bulk_rows};
     struct load_path_choice ch;
     size_t unknown = 0;
 
@@ -580,12 +581,16 @@ static void choose_paths(struct run *r)
     for (size_t i = 0; i < r->m->ntables && i < r->ctx.nserial; i++) {
         const struct fmt_table *tab = &r->m->tables[i];
         const char *create = r->ctx.splits[i].create;
+        /* a false match of the word (a comment) costs parallelism only */
+        struct load_path_table pt = {
+            .autoinc = create && strstr(create, "AUTO_INCREMENT") != NULL,
+            .bindable = r->m->format == FMT_FORMAT_TSV && load_chunk_bindable(tab),
+            .nchunks = tab->nchunks,
+            .bytes = fmt_table_raw_bytes(tab)};
 
         if (r->ctx.table_action[i] == LOAD_ACT_SKIP || !tab->transactional)
             continue;
-        /* a false match of the word (a comment) costs parallelism only */
-        load_path_choose(&env, create && strstr(create, "AUTO_INCREMENT") != NULL, tab->nchunks,
-                         fmt_table_raw_bytes(tab), &ch);
+        load_path_choose(&env, &pt, &ch);
         r->ctx.path[i] = (unsigned char)ch.path;
         r->ctx.no_bulk[i] = (unsigned char)ch.no_bulk;
         unknown += !env.sizes_known && ch.why[0];
@@ -598,9 +603,12 @@ static void choose_paths(struct run *r)
     }
     if (unknown) /* a streamed catalog: one line, not one per table */
         cs_log_verbose(r->cfg->log,
-                       "%zu table(s) whose chunks are not known yet: tables with an "
+                       "%zu table(s) whose chunks are not known yet: %stables with an "
                        "AUTO_INCREMENT column load one chunk at a time%s",
-                       unknown, env.bulk_path ? ", every table off the bulk-insert path" : "");
+                       unknown,
+                       env.bound ? "tables whose values bind go as arrays of bound rows, other "
+                                 : "",
+                       env.bulk_path ? ", every table off the bulk-insert path" : "");
 }
 
 /* The tables, created THREADS at a time (each its own DDL, independent). */

@@ -42,6 +42,7 @@ int load_target_read(struct cs_conn *c, struct load_target *t, struct cs_error *
     t->local_infile = row[2] && strcmp(row[2], "0") != 0;
     t->max_packet = row[3] ? strtoull(row[3], NULL, 10) : 0;
     t->read_only = row[4] && strcmp(row[4], "0") != 0;
+    t->bulk_rows = cs_conn_bulk_supported(c);
     cs_result_free(res);
     res = NULL;
     t->autoinc_lock_mode = 1;

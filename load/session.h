@@ -24,6 +24,7 @@ struct load_target {
     int gtid_empty;                   /* gtid_executed / gtid_binlog_pos empty */
     int read_only;
     int autoinc_lock_mode;            /* innodb_autoinc_lock_mode (1 when unknown) */
+    int bulk_rows;                    /* runs arrays of bound rows (cs_bulk: MariaDB) */
 };
 
 int load_target_read(struct cs_conn *c, struct load_target *t, struct cs_error *err);

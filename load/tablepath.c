@@ -5,17 +5,20 @@
 
 const char *load_path_name(enum load_path path, int infile)
 {
+    if (path == LOAD_PATH_BOUND)
+        return "prepared INSERT of 1000-row arrays";
     if (path == LOAD_PATH_INSERT || !infile)
         return "multi-row INSERT";
     return "LOAD DATA";
 }
 
-void load_path_choose(const struct load_path_env *env, int autoinc, size_t nchunks, uint64_t bytes,
+void load_path_choose(const struct load_path_env *env, const struct load_path_table *t,
                       struct load_path_choice *out)
 {
-    int several = !env->sizes_known || nchunks > 1;
+    int several = !env->sizes_known || t->nchunks > 1;
     /* does the table hold more than one thread's share of the load? */
-    int big = env->sizes_known && (double)bytes * env->threads > (double)env->total_bytes;
+    int big = env->sizes_known && (double)t->bytes * env->threads > (double)env->total_bytes;
+    char bulk[sizeof(out->why)];
 
     memset(out, 0, sizeof(*out));
     out->no_bulk = env->bulk_path && several;
@@ -23,11 +26,19 @@ void load_path_choose(const struct load_path_env *env, int autoinc, size_t nchun
         snprintf(out->why, sizeof(out->why),
                  "unique_checks=1 keeps the first chunk off the bulk-insert path, whose table "
                  "lock would hold the other chunks back and which cost more server CPU here");
+    snprintf(bulk, sizeof(bulk), "%s", out->why);
+    if (env->bound && t->bindable && several) {
+        out->path = LOAD_PATH_BOUND;
+        snprintf(out->why, sizeof(out->why),
+                 "arrays of bound values: the server parses no text, a quarter to a third less "
+                 "server CPU than LOAD DATA, and simple inserts under any "
+                 "innodb_autoinc_lock_mode%s%s",
+                 bulk[0] ? "; " : "", bulk);
+        return;
+    }
     if (env->threads < 2 || !several)
         return;
-    if (autoinc && env->infile && env->autoinc_lock_mode != 2) {
-        char bulk[sizeof(out->why)];
-        snprintf(bulk, sizeof(bulk), "%s", out->why);
+    if (t->autoinc && env->infile && env->autoinc_lock_mode != 2) {
         out->path = big ? LOAD_PATH_INSERT : LOAD_PATH_SERIAL;
         snprintf(out->why, sizeof(out->why),
                  "an AUTO_INCREMENT column under innodb_autoinc_lock_mode %d: each LOAD DATA "

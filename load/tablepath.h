@@ -32,6 +32,7 @@ enum load_path {
     LOAD_PATH_PARALLEL = 0, /* as the format says (tsv: LOAD DATA LOCAL), threads at a time */
     LOAD_PATH_SERIAL,       /* as the format says, one at a time */
     LOAD_PATH_INSERT,       /* tsv chunks as multi-row INSERTs, threads at a time */
+    LOAD_PATH_BOUND,        /* tsv chunks as arrays of bound rows (cs_bulk), threads at a time */
 };
 
 /* What the choice depends on, the same for every table of a load. */
@@ -41,6 +42,7 @@ struct load_path_env {
     int bulk_path;         /* the target has MariaDB's bulk-insert path (10.6+) */
     int infile;            /* tsv chunks go through LOAD DATA LOCAL */
     int sizes_known;       /* chunk counts and sizes are known (not a streamed catalog) */
+    int bound;             /* the target runs arrays of bound rows (MariaDB, cs_bulk) */
     uint64_t total_bytes;  /* raw bytes of every table loaded */
 };
 
@@ -50,9 +52,15 @@ struct load_path_choice {
     char why[400]; /* why, for the log ("" when nothing is special) */
 };
 
-/* The choice for a table (AUTOINC: it has an AUTO_INCREMENT column) of
- * NCHUNKS chunks and BYTES raw bytes. */
-void load_path_choose(const struct load_path_env *env, int autoinc, size_t nchunks, uint64_t bytes,
+/* What the choice knows of one table. */
+struct load_path_table {
+    int autoinc;  /* it has an AUTO_INCREMENT column */
+    int bindable; /* tsv chunks whose every value binds as a string (load_chunk_bindable) */
+    size_t nchunks;
+    uint64_t bytes; /* raw bytes */
+};
+
+void load_path_choose(const struct load_path_env *env, const struct load_path_table *t,
                       struct load_path_choice *out);
 /* "LOAD DATA", "multi-row INSERT", ... for the log line of a choice. */
 const char *load_path_name(enum load_path path, int infile);

@@ -9,7 +9,8 @@
 
 #include "load/tablepath.h"
 
-/* MariaDB 10.11 defaults: mode 1, the bulk-insert path, LOAD DATA LOCAL. */
+/* MariaDB 10.11 defaults: mode 1, the bulk-insert path, LOAD DATA LOCAL,
+ * arrays of bound rows. */
 static struct load_path_env mariadb(unsigned threads)
 {
     struct load_path_env e = {.threads = threads,
@@ -17,41 +18,87 @@ static struct load_path_env mariadb(unsigned threads)
                               .bulk_path = 1,
                               .infile = 1,
                               .sizes_known = 1,
+                              .bound = 1,
                               .total_bytes = 1000};
     return e;
 }
 
-static void big_autoinc_table_goes_parallel_as_insert(void **state)
+static void choose(const struct load_path_env *e, int autoinc, int bindable, size_t nchunks,
+                   uint64_t bytes, struct load_path_choice *c)
+{
+    struct load_path_table t = {
+        .autoinc = autoinc, .bindable = bindable, .nchunks = nchunks, .bytes = bytes};
+
+    load_path_choose(e, &t, c);
+}
+
+static void bindable_tables_go_bound(void **state)
 {
     struct load_path_env e = mariadb(2);
     struct load_path_choice c;
 
     (void)state;
-    load_path_choose(&e, 1, 4, 1000, &c); /* the one-table shape */
+    choose(&e, 1, 1, 4, 1000, &c); /* the one-table shape */
+    assert_int_equal(c.path, LOAD_PATH_BOUND);
+    assert_true(c.no_bulk);
+    assert_non_null(strstr(c.why, "arrays of bound values"));
+    assert_non_null(strstr(c.why, "bulk-insert path"));
+    assert_string_equal(load_path_name(c.path, e.infile), "prepared INSERT of 1000-row arrays");
+    choose(&e, 1, 1, 3, 100, &c); /* small AUTO_INCREMENT table: no longer serial */
+    assert_int_equal(c.path, LOAD_PATH_BOUND);
+    choose(&e, 0, 1, 3, 100, &c); /* no AUTO_INCREMENT: cheaper than LOAD DATA too */
+    assert_int_equal(c.path, LOAD_PATH_BOUND);
+    e.threads = 1; /* cheaper with one thread as well */
+    choose(&e, 1, 1, 4, 1000, &c);
+    assert_int_equal(c.path, LOAD_PATH_BOUND);
+    e.infile = 0; /* local_infile OFF: arrays instead of text INSERTs */
+    choose(&e, 1, 1, 4, 1000, &c);
+    assert_int_equal(c.path, LOAD_PATH_BOUND);
+    e.sizes_known = 0; /* a streamed catalog */
+    choose(&e, 1, 1, 0, 0, &c);
+    assert_int_equal(c.path, LOAD_PATH_BOUND);
+    e = mariadb(2);
+    choose(&e, 1, 1, 1, 1000, &c); /* one chunk: LOAD DATA and the bulk path stay */
+    assert_int_equal(c.path, LOAD_PATH_PARALLEL);
+    assert_false(c.no_bulk);
+    assert_string_equal(c.why, "");
+}
+
+static void big_unbindable_autoinc_table_goes_parallel_as_insert(void **state)
+{
+    struct load_path_env e = mariadb(2);
+    struct load_path_choice c;
+
+    (void)state;
+    choose(&e, 1, 0, 4, 1000, &c); /* a FLOAT column, say */
     assert_int_equal(c.path, LOAD_PATH_INSERT);
     assert_true(c.no_bulk);
     assert_non_null(strstr(c.why, "innodb_autoinc_lock_mode 1"));
     assert_non_null(strstr(c.why, "bulk-insert path"));
     assert_string_equal(load_path_name(c.path, e.infile), "multi-row INSERT");
-    load_path_choose(&e, 1, 4, 501, &c); /* just over one thread's share */
+    choose(&e, 1, 0, 4, 501, &c); /* just over one thread's share */
+    assert_int_equal(c.path, LOAD_PATH_INSERT);
+    e = mariadb(2);
+    e.bound = 0; /* a server without arrays of rows: the same for a bindable table */
+    choose(&e, 1, 1, 4, 1000, &c);
     assert_int_equal(c.path, LOAD_PATH_INSERT);
 }
 
-static void small_autoinc_table_stays_serial(void **state)
+static void small_unbindable_autoinc_table_stays_serial(void **state)
 {
     struct load_path_env e = mariadb(2);
     struct load_path_choice c;
 
     (void)state;
-    load_path_choose(&e, 1, 3, 500, &c); /* exactly one thread's share */
+    choose(&e, 1, 0, 3, 500, &c); /* exactly one thread's share */
     assert_int_equal(c.path, LOAD_PATH_SERIAL);
     assert_non_null(strstr(c.why, "other tables fill the other threads"));
     assert_string_equal(load_path_name(c.path, e.infile), "LOAD DATA");
     e.threads = 4;
-    load_path_choose(&e, 1, 3, 300, &c); /* 30 % with 4 threads: more than a share */
+    choose(&e, 1, 0, 3, 300, &c); /* 30 % with 4 threads: more than a share */
     assert_int_equal(c.path, LOAD_PATH_INSERT);
     e.sizes_known = 0; /* a streamed catalog: no sizes, kept serial */
-    load_path_choose(&e, 1, 0, 0, &c);
+    choose(&e, 1, 0, 0, 0, &c);
     assert_int_equal(c.path, LOAD_PATH_SERIAL);
     assert_true(c.no_bulk);
 }
@@ -62,15 +109,16 @@ static void no_autoinc_lock_no_special_path(void **state)
     struct load_path_choice c;
 
     (void)state;
-    e.autoinc_lock_mode = 2; /* MySQL 8's default */
-    load_path_choose(&e, 1, 4, 1000, &c);
+    e.autoinc_lock_mode = 2;
+    e.bound = 0; /* MySQL 8+: mode 2, no arrays of rows */
+    choose(&e, 1, 1, 4, 1000, &c);
     assert_int_equal(c.path, LOAD_PATH_PARALLEL);
     e = mariadb(2);
-    load_path_choose(&e, 0, 4, 1000, &c); /* no AUTO_INCREMENT column */
+    choose(&e, 0, 0, 4, 1000, &c); /* no AUTO_INCREMENT column */
     assert_int_equal(c.path, LOAD_PATH_PARALLEL);
     assert_true(c.no_bulk);
     e.infile = 0; /* sql chunks or INSERTs anyway: simple inserts */
-    load_path_choose(&e, 1, 4, 1000, &c);
+    choose(&e, 1, 0, 4, 1000, &c);
     assert_int_equal(c.path, LOAD_PATH_PARALLEL);
 }
 
@@ -80,18 +128,19 @@ static void one_chunk_or_thread_or_mysql_keeps_the_defaults(void **state)
     struct load_path_choice c;
 
     (void)state;
-    load_path_choose(&e, 1, 4, 1000, &c); /* one thread: off the bulk path all the same */
+    choose(&e, 1, 0, 4, 1000, &c); /* one thread: off the bulk path all the same */
     assert_int_equal(c.path, LOAD_PATH_PARALLEL);
     assert_true(c.no_bulk);
     assert_non_null(strstr(c.why, "unique_checks=1"));
     e = mariadb(2);
-    load_path_choose(&e, 1, 1, 1000, &c); /* one chunk: the bulk path stays */
+    choose(&e, 1, 0, 1, 1000, &c); /* one chunk: the bulk path stays */
     assert_int_equal(c.path, LOAD_PATH_PARALLEL);
     assert_false(c.no_bulk);
     assert_string_equal(c.why, "");
     e.bulk_path = 0; /* MySQL */
     e.autoinc_lock_mode = 2;
-    load_path_choose(&e, 0, 4, 1000, &c);
+    e.bound = 0;
+    choose(&e, 0, 1, 4, 1000, &c);
     assert_int_equal(c.path, LOAD_PATH_PARALLEL);
     assert_false(c.no_bulk);
     assert_string_equal(c.why, "");
@@ -100,8 +149,9 @@ static void one_chunk_or_thread_or_mysql_keeps_the_defaults(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(big_autoinc_table_goes_parallel_as_insert),
-        cmocka_unit_test(small_autoinc_table_stays_serial),
+        cmocka_unit_test(bindable_tables_go_bound),
+        cmocka_unit_test(big_unbindable_autoinc_table_goes_parallel_as_insert),
+        cmocka_unit_test(small_unbindable_autoinc_table_stays_serial),
         cmocka_unit_test(no_autoinc_lock_no_special_path),
         cmocka_unit_test(one_chunk_or_thread_or_mysql_keeps_the_defaults),
     };
