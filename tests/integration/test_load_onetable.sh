@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # issue 14: a huge single table uses every load thread.  csload chooses per
 # table how its chunks go in (load/tablepath.h) and says so in its log:
-#   - MariaDB (innodb_autoinc_lock_mode 1): bench.one, an AUTO_INCREMENT
-#     table holding most of the data, loads its chunks as multi-row INSERTs
-#     two at a time; bench.small_ai (AUTO_INCREMENT, a small share) keeps
-#     LOAD DATA one chunk at a time; every table of several chunks loads off
-#     the bulk-insert path (unique_checks=1 in its chunk transactions).
-#   - MySQL (mode 2): LOAD DATA, two at a time, no special path.
-#   - One thread: LOAD DATA (MariaDB: off the bulk-insert path too).
+#   - MariaDB: the tsv chunks of a table of several chunks whose values all
+#     bind as strings go as arrays of 1000 bound rows of one prepared INSERT
+#     (COM_STMT_BULK_EXECUTE), threads at a time, off the bulk-insert path
+#     (unique_checks=1 in their transactions): bench.one (AUTO_INCREMENT,
+#     under innodb_autoinc_lock_mode 1; with non-ASCII text, bytes 0x00,
+#     tab, newline, backslash, NULLs, DECIMAL, DATETIME(6), ENUM, and one
+#     5 MiB value: an array of its own) and bench.plain (no AUTO_INCREMENT).
+#     bench.small_ai (AUTO_INCREMENT and a FLOAT column, which takes LOAD
+#     DATA's conversion: not bound) keeps LOAD DATA one chunk at a time.
+#   - MySQL (mode 2, no arrays of rows): LOAD DATA, two at a time, no
+#     special path.
+#   - One thread: MariaDB still binds bench.one; nothing is serial.
 # The overlap is observed on the server, not timed: one chunk of bench.one
 # is held with its rows sent and its transaction open (fault point
 # load.rows) while another chunk of the same table reaches its commit
@@ -24,16 +29,28 @@ start_server src
 start_server tgt
 sql src "$(deeper_cte src) CREATE DATABASE bench; USE bench;
          CREATE TABLE bench.one (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, k INT NOT NULL,
-           c CHAR(100) NOT NULL, KEY k_1 (k)) ENGINE=InnoDB;
-         INSERT INTO bench.one (id, k, c) WITH RECURSIVE s(seq) AS (SELECT 1 UNION ALL SELECT seq + 1 FROM s WHERE seq < 40000)
-           SELECT seq, MOD(seq * 7919, 1000), LEFT(CONCAT(SHA2(seq, 256), SHA2(seq + 1, 256)), 100) FROM s;
-         CREATE TABLE bench.small_ai (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, v VARCHAR(20)) ENGINE=InnoDB;
-         INSERT INTO bench.small_ai (id, v) SELECT id, LEFT(c, 20) FROM bench.one WHERE id <= 8000;
+           c CHAR(100) NOT NULL, u VARCHAR(40) CHARACTER SET utf8mb4 NULL, b VARBINARY(40) NULL,
+           d DECIMAL(12,4) NOT NULL, t DATETIME(6) NOT NULL, e ENUM('a','b','c') NOT NULL,
+           big MEDIUMBLOB NULL, KEY k_1 (k)) ENGINE=InnoDB;
+         INSERT INTO bench.one (id, k, c, u, b, d, t, e, big)
+           WITH RECURSIVE s(seq) AS (SELECT 1 UNION ALL SELECT seq + 1 FROM s WHERE seq < 40000)
+           SELECT seq, MOD(seq * 7919, 1000), LEFT(CONCAT(SHA2(seq, 256), SHA2(seq + 1, 256)), 100),
+             IF(MOD(seq, 7) = 0, NULL, CONCAT(_utf8mb4 'Grüße № ', seq, _utf8mb4 ' ☃')),
+             IF(MOD(seq, 11) = 0, NULL, CONCAT(UNHEX('00090A5C0D'), UNHEX(LPAD(HEX(MOD(seq, 256)), 2, '0')), UNHEX(SHA2(seq, 224)))),
+             MOD(seq * 31, 100000000) / 10000 - 5000,
+             TIMESTAMP('2020-01-01') + INTERVAL seq * 37 SECOND + INTERVAL MOD(seq, 999983) MICROSECOND,
+             ELT(1 + MOD(seq, 3), 'a', 'b', 'c'), IF(seq = 20000, REPEAT('x', 5 * 1024 * 1024), NULL)
+           FROM s;
+         CREATE TABLE bench.small_ai (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, v VARCHAR(20),
+           f FLOAT NOT NULL) ENGINE=InnoDB;
+         INSERT INTO bench.small_ai (id, v, f) SELECT id, LEFT(c, 20), id / 4 FROM bench.one WHERE id <= 8000;
          CREATE TABLE bench.plain (id INT NOT NULL PRIMARY KEY, v VARCHAR(60)) ENGINE=InnoDB;
          INSERT INTO bench.plain SELECT id, LEFT(c, 60) FROM bench.one WHERE id <= 8000"
 dump_of src "$WORK/d" -B bench -t 2 --chunk-rows 4000 -q
 chunk() { manifest_get "$WORK/d" "[t for t in m['tables'] if t['name'] == '$1'][0]['chunks'][$2]['file']"; }
 nchunks=$(manifest_get "$WORK/d" "len([t for t in m['tables'] if t['name'] == 'one'][0]['chunks'])")
+nsmall=$(manifest_get "$WORK/d" "len([t for t in m['tables'] if t['name'] == 'small_ai'][0]['chunks'])")
+[ "$nsmall" -ge 2 ] || fail "bench.small_ai has $nsmall chunk: the test needs several"
 [ "$nchunks" -ge 4 ] || fail "bench.one has $nchunks chunks: the test needs several"
 first=$(chunk one 0)
 second=$(chunk one 1)
@@ -71,12 +88,18 @@ journal_ok tgt "$WORK/d"
 note "the per-table choice, in the log"
 if [ "$(kind_of tgt)" = mariadb ]; then
     assert_eq "$(sql tgt 'SELECT @@innodb_autoinc_lock_mode')" 1 "the target's innodb_autoinc_lock_mode"
-    grep -q "bench.one: $nchunks chunk(s) by multi-row INSERT, threads at a time (an AUTO_INCREMENT column under innodb_autoinc_lock_mode 1" \
-        "$WORK/load.log" || { cat "$WORK/load.log" >&2; fail "bench.one did not take the INSERT path"; }
-    grep -q "bench.small_ai: 2 chunk(s) by LOAD DATA, one at a time (an AUTO_INCREMENT column under innodb_autoinc_lock_mode 1.*other tables fill the other threads" \
+    grep -q "bench.one: $nchunks chunk(s) by prepared INSERT of 1000-row arrays, threads at a time (arrays of bound values.*unique_checks=1 keeps the first chunk off the bulk-insert path" \
+        "$WORK/load.log" || { cat "$WORK/load.log" >&2; fail "bench.one did not take the bound path"; }
+    grep -q "bench.small_ai: $nsmall chunk(s) by LOAD DATA, one at a time (an AUTO_INCREMENT column under innodb_autoinc_lock_mode 1.*other tables fill the other threads" \
         "$WORK/load.log" || { cat "$WORK/load.log" >&2; fail "bench.small_ai was not loaded one chunk at a time"; }
-    grep -q "bench.plain: 2 chunk(s) by LOAD DATA, threads at a time (unique_checks=1 keeps the first chunk off the bulk-insert path" \
-        "$WORK/load.log" || { cat "$WORK/load.log" >&2; fail "bench.plain did not avoid the bulk-insert path"; }
+    grep -q "bench.plain: 2 chunk(s) by prepared INSERT of 1000-row arrays, threads at a time (arrays of bound values.*unique_checks=1 keeps the first chunk off the bulk-insert path" \
+        "$WORK/load.log" || { cat "$WORK/load.log" >&2; fail "bench.plain did not take the bound path"; }
+    # what the server ran, over both runs: a prepared INSERT per bound chunk,
+    # LOAD DATA only for bench.small_ai (each of its chunks at most twice)
+    status() { sql tgt "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = '$1'"; }
+    [ "$(status COM_STMT_PREPARE)" -ge $((nchunks + 2)) ] ||
+        fail "prepared statements: $(status COM_STMT_PREPARE), expected one per chunk of bench.one and bench.plain"
+    [ "$(status COM_LOAD)" -le $((2 * nsmall)) ] || fail "LOAD DATA statements: $(status COM_LOAD), expected bench.small_ai's only"
 else
     assert_eq "$(sql tgt 'SELECT @@innodb_autoinc_lock_mode')" 2 "the target's innodb_autoinc_lock_mode"
     if grep -E "bench\.[a-z_]+: [0-9]+ chunk\(s\) by" "$WORK/load.log" >&2; then
@@ -86,17 +109,17 @@ fi
 
 if [ "$(kind_of src)" = mariadb ]; then
     note "bench.small_ai stays one chunk at a time"
-    # its first chunk held open: every other chunk of the dump gets loaded,
-    # its second one does not (it waits for the first, in csload).  It is
-    # the smallest table, so its two chunks are the last two in load order
-    # (load/order.h): nothing else queues behind the waiting one.
+    # its first chunk held open: every other table's chunks get loaded, its
+    # other ones do not (they wait for the first, in csload).  It is the
+    # smallest table, so its chunks are the last in load order
+    # (load/order.h): nothing else queues behind the waiting ones.
     start_server ser
     fault_reset
     CS_FAULT_POINTS="load.rows=$(chunk small_ai 0):pause" load_bg ser "$WORK/d" "$WORK/load.log" -t 2 --no-progress
     fault_wait load.rows 60 >/dev/null || stuck "small_ai's first chunk never sent its rows"
     all=$(manifest_get "$WORK/d" "sum(len(t['chunks']) for t in m['tables'])")
     journaled() { [ "$(sql ser "SELECT COUNT(*) FROM __csload.journal WHERE item LIKE 'chunk:%'" 2>/dev/null)" = "$1" ]; }
-    CS_WAIT_TRIES=600 wait_for journaled $((all - 2)) || stuck "the other chunks were not loaded while small_ai's first was held"
+    CS_WAIT_TRIES=600 wait_for journaled $((all - nsmall)) || stuck "the other chunks were not loaded while small_ai's first was held"
     assert_eq "$(sql ser "SELECT COUNT(*) FROM __csload.journal WHERE item = 'chunk:$(chunk small_ai 1)'")" 0 \
         "small_ai's second chunk committed while its first was open"
     [ -z "$(session_running ser '%small_ai%')" ] || stuck "a statement on small_ai runs while its first chunk is held"
@@ -107,7 +130,7 @@ if [ "$(kind_of src)" = mariadb ]; then
     stop_server ser
 fi
 
-note "csload -t 1: the same data, LOAD DATA (MariaDB: off the bulk-insert path)"
+note "csload -t 1: the same data (MariaDB: bench.one bound, off the bulk-insert path)"
 stop_server tgt
 start_server one
 load_into one "$WORK/d" -t 1 -v --no-progress 2>"$WORK/one.log" || { cat "$WORK/one.log" >&2; fail "csload -t 1 failed"; }
@@ -115,8 +138,10 @@ if grep -E "chunk\(s\) by (multi-row INSERT|LOAD DATA, one at a time)" "$WORK/on
     fail "one thread: no table needs the INSERT or the serial path"
 fi
 if [ "$(kind_of one)" = mariadb ]; then
-    grep -q "bench.one: $nchunks chunk(s) by LOAD DATA, threads at a time (unique_checks=1 keeps the first chunk off the bulk-insert path" \
-        "$WORK/one.log" || { cat "$WORK/one.log" >&2; fail "-t 1: bench.one did not avoid the bulk-insert path"; }
+    grep -q "bench.one: $nchunks chunk(s) by prepared INSERT of 1000-row arrays, threads at a time (arrays of bound values.*unique_checks=1 keeps the first chunk off the bulk-insert path" \
+        "$WORK/one.log" || { cat "$WORK/one.log" >&2; fail "-t 1: bench.one did not take the bound path"; }
+    grep -q "bench.small_ai: $nsmall chunk(s) by LOAD DATA, threads at a time (unique_checks=1 keeps the first chunk off the bulk-insert path" \
+        "$WORK/one.log" || { cat "$WORK/one.log" >&2; fail "-t 1: bench.small_ai did not keep LOAD DATA off the bulk-insert path"; }
 fi
 same_data src one bench
 journal_ok one "$WORK/d"
