@@ -7,6 +7,7 @@
 
 #include <cmocka.h>
 
+#include "load/chunk.h"
 #include "load/tablepath.h"
 
 /* MariaDB 10.11 defaults: mode 1, the bulk-insert path, LOAD DATA LOCAL,
@@ -146,6 +147,30 @@ static void one_chunk_or_thread_or_mysql_keeps_the_defaults(void **state)
     assert_string_equal(c.why, "");
 }
 
+/* load_chunk_bindable: only kinds the server takes from a string as they are */
+static void bindable_kinds(void **state)
+{
+    struct fmt_column cols[] = {
+        {"id", "int", FMT_COL_NUMBER, 0},
+        {"s", "varchar(10)", FMT_COL_STRING, 0},
+        {"b", "blob", FMT_COL_BINARY, 0},
+        {"x", "float", FMT_COL_FLOAT, 0},
+    };
+    struct fmt_table t = {.schema = "s", .name = "t", .columns = cols, .ncolumns = 3};
+    static const enum fmt_col_kind converted[] = {FMT_COL_FLOAT, FMT_COL_BIT, FMT_COL_UTF8TEXT,
+                                                  FMT_COL_MYSQL_JSON};
+
+    (void)state;
+    assert_true(load_chunk_bindable(&t));
+    t.ncolumns = 4; /* FLOAT: LOAD DATA's SET makes its conversion */
+    for (size_t i = 0; i < sizeof(converted) / sizeof(converted[0]); i++) {
+        cols[3].kind = converted[i];
+        assert_false(load_chunk_bindable(&t));
+    }
+    t.ncolumns = 0;
+    assert_false(load_chunk_bindable(&t));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -154,6 +179,7 @@ int main(void)
         cmocka_unit_test(small_unbindable_autoinc_table_stays_serial),
         cmocka_unit_test(no_autoinc_lock_no_special_path),
         cmocka_unit_test(one_chunk_or_thread_or_mysql_keeps_the_defaults),
+        cmocka_unit_test(bindable_kinds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
