@@ -573,7 +573,7 @@ static void choose_paths(struct run *r)
                                 .sizes_known = r->ctx.sizes_known,
                                 .bound = t->bulk_rows};
     struct load_path_choice ch;
-    size_t unknown = 0;
+    size_t unknown = 0, nobulk = 0;
 
     for (size_t i = 0; i < r->m->ntables; i++)
         if (r->ctx.table_action[i] != LOAD_ACT_SKIP)
@@ -594,13 +594,21 @@ static void choose_paths(struct run *r)
         r->ctx.path[i] = (unsigned char)ch.path;
         r->ctx.no_bulk[i] = (unsigned char)ch.no_bulk;
         unknown += !env.sizes_known && ch.why[0];
-        if (!ch.why[0] || !env.sizes_known)
+        /* off the bulk-insert path only: one line for all, below */
+        nobulk += ch.no_bulk && ch.path == LOAD_PATH_PARALLEL && tab->nchunks <= 1;
+        if (!ch.why[0] || !env.sizes_known || (ch.path == LOAD_PATH_PARALLEL && tab->nchunks <= 1))
             continue;
         cs_log_printf(r->cfg->log, ch.path == LOAD_PATH_INSERT ? CS_LOG_INFO : CS_LOG_VERBOSE,
                       "%s.%s: %zu chunk(s) by %s, %s (%s)", tab->schema, tab->name, tab->nchunks,
                       load_path_name(ch.path, env.infile),
                       ch.path == LOAD_PATH_SERIAL ? "one at a time" : "threads at a time", ch.why);
     }
+    if (nobulk && env.sizes_known)
+        cs_log_verbose(r->cfg->log,
+                       "%zu table(s) of one chunk load off the bulk-insert path "
+                       "(unique_checks=1: the bulk-insert path cost more server CPU at every "
+                       "size measured)",
+                       nobulk);
     if (unknown) /* a streamed catalog: one line, not one per table */
         cs_log_verbose(r->cfg->log,
                        "%zu table(s) whose chunks are not known yet: %stables with an "

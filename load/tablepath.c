@@ -21,13 +21,13 @@ void load_path_choose(const struct load_path_env *env, const struct load_path_ta
     char bulk[sizeof(out->why)];
 
     memset(out, 0, sizeof(*out));
-    out->no_bulk = env->bulk_path && several;
+    out->no_bulk = env->bulk_path;
     if (out->no_bulk)
         snprintf(out->why, sizeof(out->why),
                  "unique_checks=1 keeps the first chunk off the bulk-insert path, whose table "
                  "lock would hold the other chunks back and which cost more server CPU here");
     snprintf(bulk, sizeof(bulk), "%s", out->why);
-    if (env->bound && t->bindable && several) {
+    if (env->bound && t->bindable && (several || t->bytes >= LOAD_PATH_BOUND_MIN_BYTES)) {
         out->path = LOAD_PATH_BOUND;
         snprintf(out->why, sizeof(out->why),
                  "arrays of bound values: the server parses no text, a quarter to a third less "

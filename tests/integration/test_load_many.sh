@@ -5,9 +5,10 @@
 # their secondary indexes under --defer-indexes auto (only the table of
 # 16 MiB or more gets a deferred ALTER) and every one deferred under
 # --defer-indexes all, and loads the chunks of a.big (AUTO_INCREMENT,
-# nearly all the data) as parallel multi-row INSERTs on MariaDB
-# (innodb_autoinc_lock_mode 1; test_load_onetable proves the overlap); the
-# data and schema are the source's either way.
+# nearly all the data) as parallel arrays of bound rows on MariaDB
+# (test_load_onetable proves the overlap) and the 80 tables of one small
+# chunk by LOAD DATA off the bulk-insert path; the data and schema are the
+# source's either way.
 . "$(dirname "$0")/lib.sh"
 
 start_server src
@@ -43,13 +44,22 @@ raw=$(manifest_get "$WORK/d" "sum(c['raw_bytes'] for t in m['tables'] if t['name
     fail "a.big should have several chunks"
 
 note "--defer-indexes auto (default): only a.big gets a deferred ALTER"
+sql auto "SET GLOBAL general_log_file = '$WORK/auto-general.log', GLOBAL general_log = 1"
 load_into auto "$WORK/d" -t 2 -v >"$WORK/auto.log" 2>&1 || { cat "$WORK/auto.log" >&2; fail "csload failed"; }
+sql auto "SET GLOBAL general_log = 0"
 assert_eq "$(grep -c 'adding [0-9]* index definition' "$WORK/auto.log")" 1
 grep -q 'a.big: adding 1 index definition' "$WORK/auto.log" || fail "a.big's index was not deferred"
 # nearly all the data in one AUTO_INCREMENT table (load/tablepath.h): on
 # MariaDB its values bind, so arrays of bound rows, threads at a time
 grep -q 'a.big: [0-9]* chunk(s) by prepared INSERT of 1000-row arrays, threads at a time (arrays of bound values' \
     "$WORK/auto.log" || { cat "$WORK/auto.log" >&2; fail "a.big's chunks did not go in as parallel bound INSERTs"; }
+grep -q '80 table(s) of one chunk load off the bulk-insert path' "$WORK/auto.log" ||
+    { cat "$WORK/auto.log" >&2; fail "the tables of one chunk did not load off the bulk-insert path"; }
+# the server saw it (its general log): every chunk's transaction ran with
+# unique_checks=1, the condition that keeps it off the bulk-insert path
+chunks=$(manifest_get "$WORK/d" "sum(len(t['chunks']) for t in m['tables'])")
+assert_eq "$(grep -c 'SET SESSION unique_checks=1' "$WORK/auto-general.log")" "$chunks" \
+    "chunk transactions with unique_checks=1"
 same_data src auto a b
 same_schema src auto a b
 

@@ -59,10 +59,13 @@ static void bindable_tables_go_bound(void **state)
     choose(&e, 1, 1, 0, 0, &c);
     assert_int_equal(c.path, LOAD_PATH_BOUND);
     e = mariadb(2);
-    choose(&e, 1, 1, 1, 1000, &c); /* one chunk: LOAD DATA and the bulk path stay */
+    choose(&e, 1, 1, 1, LOAD_PATH_BOUND_MIN_BYTES - 1, &c); /* one small chunk: LOAD DATA */
     assert_int_equal(c.path, LOAD_PATH_PARALLEL);
-    assert_false(c.no_bulk);
-    assert_string_equal(c.why, "");
+    assert_true(c.no_bulk); /* off the bulk-insert path all the same */
+    assert_non_null(strstr(c.why, "unique_checks=1"));
+    choose(&e, 0, 1, 1, LOAD_PATH_BOUND_MIN_BYTES, &c); /* one big chunk: bound */
+    assert_int_equal(c.path, LOAD_PATH_BOUND);
+    assert_true(c.no_bulk);
 }
 
 static void big_unbindable_autoinc_table_goes_parallel_as_insert(void **state)
@@ -134,8 +137,11 @@ static void one_chunk_or_thread_or_mysql_keeps_the_defaults(void **state)
     assert_true(c.no_bulk);
     assert_non_null(strstr(c.why, "unique_checks=1"));
     e = mariadb(2);
-    choose(&e, 1, 0, 1, 1000, &c); /* one chunk: the bulk path stays */
+    choose(&e, 1, 0, 1, 1000, &c); /* one chunk: off the bulk path too */
     assert_int_equal(c.path, LOAD_PATH_PARALLEL);
+    assert_true(c.no_bulk);
+    e.bulk_path = 0; /* MariaDB before 10.6: no bulk path to avoid */
+    choose(&e, 1, 0, 1, 1000, &c);
     assert_false(c.no_bulk);
     assert_string_equal(c.why, "");
     e.bulk_path = 0; /* MySQL */
