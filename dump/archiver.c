@@ -138,7 +138,7 @@ static int append(struct dump_archiver *a, const struct item *it, struct cs_erro
     }
     rc = fmt_archive_add_parts(a->w, entry, f->iov, f->niov, err);
 out:
-    dump_spool_file_free(f); /* streamed: its memory goes back at once */
+    dump_spool_release(a->spool, f); /* streamed: its segments serve the next files */
     cs_buf_release(&meta);
     free(entry);
     return rc;

@@ -3,7 +3,8 @@
  *
  * Writer: entries appended in the order given, each a regular file (0600)
  * whose size is known up front (tar needs it in the header), to an fd that
- * may be a pipe.  Memory: libarchive's block buffer plus one copy buffer.
+ * may be a pipe, or to a sink.  Memory: a 256 KiB write buffer (an fd), nothing
+ * more: libarchive runs unblocked and large pieces are written as they come.
  *
  * Reader: entries one after the other from an fd (file or pipe; tar, pax,
  * ustar or GNU tar, any compression libarchive knows).  Every entry is
