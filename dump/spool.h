@@ -4,15 +4,16 @@
  *
  * A dump_output (dump/output.h).  open() gives a sink that collects the
  * file in segments of DUMP_SPOOL_SEGMENT bytes mapped straight from the
- * kernel (mmap: only the pages written are resident, and no allocator
- * fragmentation can keep a segment); put() keeps a copy of a small file.
- * A streamed file's segments go back with dump_spool_release(): up to
- * DUMP_SPOOL_IDLE of them wait, resident, for the next files (a new
+ * kernel (mmap: a new segment's pages are resident only once written, and
+ * no allocator fragmentation can keep a segment); put() keeps a copy of a
+ * small file.  A streamed file's segments go back with dump_spool_release():
+ * up to DUMP_SPOOL_IDLE of them wait, resident, for the next files (a new
  * mapping costs a page fault and a zeroed page per 4 KiB: 69,000 of them
  * for 271 MiB of chunks), the rest go back to the system at once.  A
  * segment is mapped only when none is idle, so the spool never maps more
- * than the most its files held at one time; the idle ones are unmapped
- * with the spool.  A file
+ * segments than its files held at one time (a reused one is resident
+ * whole, also past a short file's end); the idle ones are unmapped with
+ * the spool.  A file
  * exists once its sink is finished (or put: complete at once, like a
  * renamed file); dump_spool_take() detaches it for the caller, remove()
  * drops one not taken yet.  The spool does not bound itself: its users do
