@@ -158,9 +158,12 @@ void fmt_archive_writer_free(struct fmt_archive_writer *w)
 {
     if (!w)
         return;
+    /* libarchive closes an open archive as it frees it, but the end marker
+     * it writes then stays in OWN's buffer, freed unwritten: an unfinished
+     * archive stays without it */
     if (w->a)
-        archive_write_free(w->a); /* an unfinished archive stays without its end marker */
-    fmt_sink_free(w->own);        /* the fd stays open: it is not ours */
+        archive_write_free(w->a);
+    fmt_sink_free(w->own); /* the fd stays open: it is not ours */
     free(w->name);
     free(w);
 }

@@ -339,6 +339,40 @@ static void test_write_error_keeps_errno(void **state)
     close(fd);
 }
 
+/* A writer freed unfinished leaves the stream cut where it was: no padding
+ * of the entry, no end marker, nothing of what was still buffered. */
+static void test_free_unfinished_leaves_it_cut(void **state)
+{
+    static char big[300 * 1024];
+    struct iovec one = {big, sizeof(big)};
+    struct cs_error err;
+    struct fmt_archive_writer *w;
+    struct fmt_archive_reader *r;
+    const char *name;
+    uint64_t size;
+    char path[] = "/tmp/cs-test-archive.XXXXXX";
+    int fd = mkstemp(path);
+    (void)state;
+
+    assert_true(fd >= 0);
+    unlink(path);
+    memset(big, 'x', sizeof(big));
+    w = fmt_archive_writer_new(fd, "cut.tar", &err);
+    assert_non_null(w);
+    assert_int_equal(fmt_archive_add_parts(w, "b.00000.000.tsv", &one, 1, &err), 0);
+    assert_int_equal(fmt_archive_add_memory(w, "c.sql", "x", 1, &err), 0); /* still buffered */
+    fmt_archive_writer_free(w);
+    assert_int_equal(lseek(fd, 0, SEEK_END), 512 + sizeof(big));
+    assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+    r = fmt_archive_reader_new(fd, "cut.tar", &err);
+    assert_non_null(r);
+    assert_int_equal(fmt_archive_next(r, &name, &size, &err), 1);
+    assert_string_equal(name, "b.00000.000.tsv");
+    assert_int_not_equal(fmt_archive_next(r, &name, &size, &err), 1); /* no c.sql */
+    fmt_archive_reader_free(r);
+    close(fd);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -350,6 +384,7 @@ int main(void)
         cmocka_unit_test(test_duplicate),
         cmocka_unit_test(test_large_parts_unblocked),
         cmocka_unit_test(test_write_error_keeps_errno),
+        cmocka_unit_test(test_free_unfinished_leaves_it_cut),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
