@@ -152,7 +152,11 @@ static void *archiver_main(void *arg)
 
     cs_error_clear(&err);
     while (cs_queue_pop(a->queue, &p) == 0) {
-        if (!cs_error_is_set(&err) && append(a, p, &err) < 0) {
+        /* nothing more to append for now: what is buffered goes out, so a
+         * loader reading a pipe gets every finished entry without waiting */
+        if (!cs_error_is_set(&err) &&
+            (append(a, p, &err) < 0 ||
+             (cs_queue_length(a->queue) == 0 && fmt_archive_writer_flush(a->w, &err) < 0))) {
             pthread_mutex_lock(&a->mu);
             cs_error_copy(&a->err, &err);
             pthread_mutex_unlock(&a->mu);

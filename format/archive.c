@@ -144,11 +144,16 @@ int fmt_archive_add_memory(struct fmt_archive_writer *w, const char *entry, cons
     return fmt_archive_add_parts(w, entry, &one, 1, err);
 }
 
+int fmt_archive_writer_flush(struct fmt_archive_writer *w, struct cs_error *err)
+{
+    return w->own ? fmt_sink_finish(w->own, err) : 0; /* an fd sink's finish only flushes */
+}
+
 int fmt_archive_writer_finish(struct fmt_archive_writer *w, struct cs_error *err)
 {
     if (archive_write_close(w->a) != ARCHIVE_OK)
         return werr(w, err, "finishing the archive");
-    if (w->own && fmt_sink_finish(w->own, err) < 0) /* flush what the buffer holds */
+    if (fmt_archive_writer_flush(w, err) < 0)
         return -1;
     w->finished = 1;
     return 0;

@@ -41,6 +41,9 @@ int fmt_archive_add_parts(struct fmt_archive_writer *w, const char *entry, const
                           size_t n, struct cs_error *err);
 int fmt_archive_add_memory(struct fmt_archive_writer *w, const char *entry, const void *data,
                            size_t len, struct cs_error *err);
+/* What an fd writer's buffer holds, written now (a reader of a pipe gets
+ * every entry appended so far); nothing to do for a sink's writer. */
+int fmt_archive_writer_flush(struct fmt_archive_writer *w, struct cs_error *err);
 /* Write the end of the archive and flush; the stream is complete after it. */
 int fmt_archive_writer_finish(struct fmt_archive_writer *w, struct cs_error *err);
 void fmt_archive_writer_free(struct fmt_archive_writer *w); /* NULL-safe */

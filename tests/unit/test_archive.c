@@ -340,7 +340,8 @@ static void test_write_error_keeps_errno(void **state)
 }
 
 /* A writer freed unfinished leaves the stream cut where it was: no padding
- * of the entry, no end marker, nothing of what was still buffered. */
+ * of the entry, no end marker, nothing of what was still buffered; flushed,
+ * what was appended is out. */
 static void test_free_unfinished_leaves_it_cut(void **state)
 {
     static char big[300 * 1024];
@@ -370,6 +371,17 @@ static void test_free_unfinished_leaves_it_cut(void **state)
     assert_string_equal(name, "b.00000.000.tsv");
     assert_int_not_equal(fmt_archive_next(r, &name, &size, &err), 1); /* no c.sql */
     fmt_archive_reader_free(r);
+    /* flushed, a small entry is in the file before the archive is finished */
+    assert_int_equal(ftruncate(fd, 0), 0);
+    assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+    w = fmt_archive_writer_new(fd, "cut.tar", &err);
+    assert_non_null(w);
+    assert_int_equal(fmt_archive_add_memory(w, "c.sql", "x", 1, &err), 0);
+    assert_int_equal(lseek(fd, 0, SEEK_END), 0);
+    assert_int_equal(fmt_archive_writer_flush(w, &err), 0);
+    assert_int_equal(lseek(fd, 0, SEEK_END), 1024);
+    fmt_archive_writer_free(w);
+    assert_int_equal(lseek(fd, 0, SEEK_END), 1024);
     close(fd);
 }
 
