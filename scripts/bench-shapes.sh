@@ -24,6 +24,7 @@ shape_args() { # shape_args OPTION VALUE: 0 when taken
         *) echo "$PROG: --shape: mixed, one-table or many-tables, not '$2'" >&2; exit 2 ;;
         esac ;;
     --tables) positive "$1" "$2"; MANY_TABLES=$2 ;;
+    --mydumper10-configs) myd10_select "$2" ;;
     --flavor)
         case "$2" in
         mariadb-10.11 | mariadb-11.8 | mysql-9.7) export CS_TEST_FLAVOR=$2 ;;
@@ -151,6 +152,22 @@ schema_sizes() {
 
 # name, then mydumper 1.0.1 options, of each configuration
 MYD10_CONFIGS=("mydumper 1.0.1|" "mydumper 1.0.1 -c zstd|-c zstd" "mydumper 1.0.1 --format LOAD_DATA|--format LOAD_DATA")
+
+# myd10_select LIST: keep only the named configurations (plain, zstd, load-data)
+myd10_select() {
+    local want=",$1," cfg key
+    local -a kept=()
+    for cfg in "${MYD10_CONFIGS[@]}"; do
+        case "${cfg#*|}" in
+        "") key=plain ;;
+        "-c zstd") key=zstd ;;
+        *) key=load-data ;;
+        esac
+        case "$want" in *",$key,"*) kept+=("$cfg") ;; esac
+    done
+    [ ${#kept[@]} -gt 0 ] || { echo "$PROG: --mydumper10-configs: plain, zstd or load-data, not '$1'" >&2; exit 2; }
+    MYD10_CONFIGS=("${kept[@]}")
+}
 
 myd10_dir() { echo "$WORK/d-$(echo "$1" | tr -c 'a-zA-Z0-9\n' '_' | tr -s _)"; }
 

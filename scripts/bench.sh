@@ -6,7 +6,7 @@
 # Usage: scripts/bench.sh [--size-mb N] [--threads N] [--only LIST] [--out FILE]
 #                         [--repeat N] [--scale N] [--keep] [--workdir DIR]
 #                         [--shape mixed|one-table|many-tables] [--tables N]
-#                         [--flavor F]
+#                         [--flavor F] [--mydumper10-configs LIST]
 #
 #   --size-mb N    dataset size in MiB of InnoDB data (default 1024)
 #   --threads N    parallelism of every tool and floor (default 2)
@@ -21,6 +21,9 @@
 #                  csload -t 1 is run too), many-tables (--tables N small tables
 #                  in 100 schemas, a view per schema, a trigger every 100 tables)
 #   --tables N     many-tables: how many tables (default 10000)
+#   --mydumper10-configs LIST  which mydumper 1.0.1 configurations run:
+#                  plain,zstd,load-data (default all; -c zstd forks a
+#                  compressor per file, minutes at tens of thousands of tables)
 #   --flavor F     source and target servers: mariadb-10.11 (default),
 #                  mariadb-11.8, mysql-9.7 (scripts/test-server.sh --flavor)
 #   --out FILE     machine-readable results (default ./bench-results.json)
@@ -102,7 +105,7 @@ parse_args() {
         --keep) KEEP=1; shift ;;
         --workdir) [ $# -ge 2 ] || usage; WORKDIR_OPT=$2; KEEP=1; shift 2 ;;
         -h | --help) usage 0 ;;
-        --shape | --tables | --flavor)
+        --shape | --tables | --flavor | --mydumper10-configs)
             [ $# -ge 2 ] || usage
             shape_args "$1" "$2"
             shift 2 ;;
