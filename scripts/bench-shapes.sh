@@ -61,6 +61,14 @@ shape_init() {
         # every statement on a table reopens it.  Both servers, every tool.
         local c=$((MANY_TABLES + MANY_TABLES / 10 + 1000))
         MANY_CACHE_OPTS="--table-open-cache=$c --table-definition-cache=$c --innodb-open-files=$c"
+        # the server caps table_open_cache at about half its open-files
+        # limit, itself capped by the limit it inherits: raise both (root)
+        local files=$((2 * c + 2000))
+        if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$files" ]; then
+            ulimit -n "$files" 2>/dev/null ||
+                say "cannot raise the open-files limit to $files (the hard limit is $(ulimit -Hn) and this shell may not raise it): the servers cap table_open_cache"
+        fi
+        MANY_CACHE_OPTS+=" --open-files-limit=$files"
         SRC_OPTS+=" $MANY_CACHE_OPTS"
         TGT_OPTS+=" $MANY_CACHE_OPTS"
     fi
