@@ -32,16 +32,32 @@ static void test_chunk_names(void **state)
     assert_false(fmt_name_is_chunk("db.t.00000.tsv"));
 }
 
-/* An archive with ENTRIES (name, data) pairs in a temp file; returns its fd at 0. */
-static int make(const char *const *entries, size_t n)
+/* An empty temp file, already unlinked. */
+static int tmp_fd(void)
 {
     char path[] = "/tmp/cs-test-archive.XXXXXX";
     int fd = mkstemp(path);
-    struct cs_error err;
-    struct fmt_archive_writer *w;
 
     assert_true(fd >= 0);
     unlink(path);
+    return fd;
+}
+
+/* 300 KiB of 'x': an entry larger than the fd writer's buffer. */
+static char big[300 * 1024];
+static struct iovec big_part(void)
+{
+    memset(big, 'x', sizeof(big));
+    return (struct iovec){big, sizeof(big)};
+}
+
+/* An archive with ENTRIES (name, data) pairs in a temp file; returns its fd at 0. */
+static int make(const char *const *entries, size_t n)
+{
+    int fd = tmp_fd();
+    struct cs_error err;
+    struct fmt_archive_writer *w;
+
     w = fmt_archive_writer_new(fd, "test", &err);
     assert_non_null(w);
     for (size_t i = 0; i < n; i += 2)
@@ -253,13 +269,10 @@ static void test_large_parts_unblocked(void **state)
     const void *bytes;
     uint64_t size, expect = 512 + 512 + 512 + (NPART * PART + TAIL + 511) / 512 * 512 + 1024;
     size_t len, at = 0;
-    char path[] = "/tmp/cs-test-archive.XXXXXX";
-    int fd = mkstemp(path);
+    int fd = tmp_fd();
     (void)state;
 
     assert_non_null(data);
-    assert_true(fd >= 0);
-    unlink(path);
     for (size_t i = 0; i < NPART * PART + TAIL; i++)
         data[i] = (char)(i % 251);
     for (int i = 0; i <= NPART; i++)
@@ -311,8 +324,7 @@ static void test_large_parts_unblocked(void **state)
  * fails is a large part or the final flush of small entries. */
 static void test_write_error_keeps_errno(void **state)
 {
-    static char big[300 * 1024];
-    struct iovec one = {big, sizeof(big)};
+    struct iovec one = big_part();
     struct cs_error err;
     struct fmt_archive_writer *w;
     int fd = open("/dev/full", O_WRONLY);
@@ -344,20 +356,15 @@ static void test_write_error_keeps_errno(void **state)
  * what was appended is out. */
 static void test_free_unfinished_leaves_it_cut(void **state)
 {
-    static char big[300 * 1024];
-    struct iovec one = {big, sizeof(big)};
+    struct iovec one = big_part();
+    int fd = tmp_fd();
     struct cs_error err;
     struct fmt_archive_writer *w;
     struct fmt_archive_reader *r;
     const char *name;
     uint64_t size;
-    char path[] = "/tmp/cs-test-archive.XXXXXX";
-    int fd = mkstemp(path);
     (void)state;
 
-    assert_true(fd >= 0);
-    unlink(path);
-    memset(big, 'x', sizeof(big));
     w = fmt_archive_writer_new(fd, "cut.tar", &err);
     assert_non_null(w);
     assert_int_equal(fmt_archive_add_parts(w, "b.00000.000.tsv", &one, 1, &err), 0);
