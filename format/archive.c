@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+
 /* ---- writer ------------------------------------------------------------ */
 
 struct fmt_archive_writer {
@@ -189,8 +190,8 @@ struct fmt_archive_reader {
     char *top; /* the one top-level directory being stripped, or NULL */
     char entry[1024];
     uint64_t size;
-    uint64_t offset;          /* where the entry's data starts in the input */
-    int contiguous;           /* ... as one run of bytes (no compression, not sparse) */
+    uint64_t offset; /* where the entry's data starts in the input */
+    int contiguous;  /* ... as one run of bytes (no compression, not sparse) */
     struct fmt_name_set seen; /* the names seen so far */
     struct entry_source src;
     int entries;
