@@ -18,9 +18,10 @@
 
 #define INSERT_MAX (1024u * 1024u)
 /* an array of rows (via_bound): at most this many rows and, unless one row
- * is bigger alone, this many bytes of values */
+ * is bigger alone, this many bytes of values (load_chunk_bound_bytes) */
 #define BOUND_ROWS 1000u
 #define BOUND_BYTES (4u * 1024u * 1024u)
+#define BOUND_BYTES_MIN (64u * 1024u)
 
 void load_chunk_item(struct cs_buf *b, const struct fmt_chunk *c)
 {
@@ -206,6 +207,13 @@ static int via_insert(struct cs_conn *conn, const struct load_chunk_job *job,
     return rd && r == 0 ? 0 : -1;
 }
 
+size_t load_chunk_bound_bytes(unsigned long long max_packet)
+{
+    unsigned long long half = max_packet / 2; /* the rest: lengths, indicators, headers */
+
+    return half >= BOUND_BYTES ? BOUND_BYTES : half <= BOUND_BYTES_MIN ? BOUND_BYTES_MIN : half;
+}
+
 int load_chunk_bindable(const struct fmt_table *t)
 {
     for (size_t i = 0; i < t->ncolumns; i++) {
@@ -271,6 +279,7 @@ static int via_bound(struct cs_conn *conn, const struct load_chunk_job *job, str
     struct cs_buf sql = CS_BUF_INIT;
     struct cs_bulk bulk = {0};
     size_t cells = (size_t)br.ncols * br.cap, *lens, bytes;
+    size_t budget = job->bound_bytes ? job->bound_bytes : BOUND_BYTES;
     unsigned n;
     char **vals;
     int r = -1;
@@ -306,7 +315,7 @@ static int via_bound(struct cs_conn *conn, const struct load_chunk_job *job, str
         for (unsigned i = 0; i < n; i++)
             bytes += vals[i] ? lens[i] : 0;
         /* a row that would overflow the array goes into the next one */
-        if (br.n && br.arena.len + bytes > BOUND_BYTES &&
+        if (br.n && br.arena.len + bytes > budget &&
             bound_flush(conn, job, &bulk, &br, rows, err) < 0) {
             r = -1;
             break;

@@ -52,6 +52,7 @@ struct load_chunk_job {
     /* tsv as arrays of rows of one prepared INSERT (cs_bulk, MariaDB; the
      * bound path of load/tablepath.h) */
     int bound;
+    size_t bound_bytes; /* its arrays' bytes of values (load_chunk_bound_bytes; 0: 4 MiB) */
 };
 
 /* The LOAD DATA statement for T (pure): columns in order, user variables
@@ -69,6 +70,10 @@ int load_chunk_apply(struct cs_conn *conn, struct load_infile *inf,
  * from a string (numbers, strings, binary): its rows can go as arrays of
  * bound values (load/tablepath.h). */
 int load_chunk_bindable(const struct fmt_table *t);
+/* The bytes of values an array of bound rows holds on a target whose
+ * max_allowed_packet is MAX_PACKET: half of it, at most 4 MiB (a row
+ * bigger than that goes alone; csload checked that every row fits). */
+size_t load_chunk_bound_bytes(unsigned long long max_packet);
 /* The journal item of chunk C. */
 void load_chunk_item(struct cs_buf *b, const struct fmt_chunk *c);
 

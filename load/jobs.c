@@ -95,7 +95,8 @@ int load_job_apply_early(struct load_worker *w, struct load_ctx *ctx, const stru
     struct load_chunk_job j = {ctx->cfg, ctx->in,         ctx->m,          t,
                                c,        ctx->dump_id, ctx->use_infile, ctx->compat,
                                ctx->deferred ? ctx->claim : (ctx->claim ? LOAD_CLAIM_WAIT : 0),
-                               rows,     hash,         0,               0};
+                               rows,     hash,         0,               0,
+                               ctx->bound_bytes};
     struct cs_buf item = CS_BUF_INIT;
     int rc = -1, found = 0, r;
     size_t ti = (size_t)(t - ctx->m->tables);

@@ -165,6 +165,7 @@ static void preflight(struct run *r)
         cs_log_warn(r->cfg->log, "the dump is not consistent: %s",
                     m->consistency_note ? m->consistency_note : "");
     r->ctx.use_infile = m->format == FMT_FORMAT_TSV && t->local_infile;
+    r->ctx.bound_bytes = load_chunk_bound_bytes(t->max_packet);
     if (m->format == FMT_FORMAT_TSV && !t->local_infile)
         cs_log_warn(r->cfg->log, "the target has local_infile=OFF: loading with INSERT "
                                  "statements instead of LOAD DATA LOCAL (slower; SET GLOBAL "

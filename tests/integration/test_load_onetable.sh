@@ -20,7 +20,9 @@
 # inserted a chunk's rows, and no lock wait.  A serial load, or the
 # bulk-insert path's table lock, never gets there.  csload is SIGKILLed
 # right there and run again: it resumes, the data equal the source's and
-# the journal holds each chunk once.
+# the journal holds each chunk once.  Last, a target with max_allowed_packet
+# 1 MiB: the arrays stay within half of it (2,000-byte rows; 1000 of them
+# would be a 2 MB packet, which that server drops: "Server has gone away").
 # flavors: mariadb-11.8 mysql-9.7
 . "$(dirname "$0")/lib.sh"
 require_faults
@@ -145,4 +147,20 @@ if [ "$(kind_of one)" = mariadb ]; then
 fi
 same_data src one bench
 journal_ok one "$WORK/d"
+stop_server one
+
+note "a target with max_allowed_packet 1 MiB: arrays of bound rows stay within half of it"
+# 2,000-byte rows: 1000 of them would be a 2 MB array
+sql src "CREATE DATABASE wide; CREATE TABLE wide.w (id INT NOT NULL PRIMARY KEY, v VARCHAR(2000) NOT NULL) ENGINE=InnoDB;
+         INSERT INTO wide.w SELECT id, REPEAT(LEFT(c, 100), 20) FROM bench.one WHERE id <= 6000"
+dump_of src "$WORK/w" -B wide -t 2 --chunk-rows 3000 -q
+start_server small --extra "--max-allowed-packet=1M"
+assert_eq "$(sql small 'SELECT @@max_allowed_packet')" 1048576 "the target's max_allowed_packet"
+load_into small "$WORK/w" -t 2 -v --no-progress 2>"$WORK/small.log" || { cat "$WORK/small.log" >&2; fail "csload into the 1 MiB target failed"; }
+if [ "$(kind_of small)" = mariadb ]; then
+    grep -q "wide.w: 2 chunk(s) by prepared INSERT of 1000-row arrays" "$WORK/small.log" ||
+        { cat "$WORK/small.log" >&2; fail "wide.w did not take the bound path"; }
+fi
+same_data src small wide
+journal_ok small "$WORK/w"
 note "ok"
