@@ -101,12 +101,14 @@ int load_job_apply_early(struct load_worker *w, struct load_ctx *ctx, const stru
     int rc = -1, found = 0, r;
     size_t ti = (size_t)(t - ctx->m->tables);
     int known = ctx->path && ti < ctx->nserial;
-    pthread_mutex_t *one = known && ctx->path[ti] == LOAD_PATH_SERIAL ? &ctx->serial_mu[ti] : NULL;
+    int path = known ? ctx->path[ti] : LOAD_PATH_PARALLEL;
+    int serial = path == LOAD_PATH_SERIAL || path == LOAD_PATH_BOUND_SERIAL;
+    pthread_mutex_t *one = serial ? &ctx->serial_mu[ti] : NULL;
 
     if (known && ctx->path[ti] == LOAD_PATH_INSERT)
         j.use_infile = 0;
     j.no_bulk = known && ctx->no_bulk[ti];
-    j.bound = known && ctx->path[ti] == LOAD_PATH_BOUND;
+    j.bound = path == LOAD_PATH_BOUND || path == LOAD_PATH_BOUND_SERIAL;
     if (one)
         pthread_mutex_lock(one);
     load_chunk_item(&item, j.c);

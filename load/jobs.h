@@ -58,7 +58,7 @@ struct load_ctx {
     int sizes_known;                      /* the manifest has every chunk (not a catalog) */
     /* per table: how its chunks go in (load/tablepath.h, chosen in
      * load_run's tables phase); serial_mu[i] is held while a chunk of a
-     * LOAD_PATH_SERIAL table is applied */
+     * LOAD_PATH_SERIAL or LOAD_PATH_BOUND_SERIAL table is applied */
     unsigned char *path;                  /* enum load_path */
     unsigned char *no_bulk;               /* its chunks run with unique_checks=1 */
     pthread_mutex_t *serial_mu;

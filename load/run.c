@@ -602,7 +602,10 @@ static void choose_paths(struct run *r)
         cs_log_printf(r->cfg->log, ch.path == LOAD_PATH_INSERT ? CS_LOG_INFO : CS_LOG_VERBOSE,
                       "%s.%s: %zu chunk(s) by %s, %s (%s)", tab->schema, tab->name, tab->nchunks,
                       load_path_name(ch.path, env.infile),
-                      ch.path == LOAD_PATH_SERIAL ? "one at a time" : "threads at a time", ch.why);
+                      ch.path == LOAD_PATH_SERIAL || ch.path == LOAD_PATH_BOUND_SERIAL
+                          ? "one at a time"
+                          : "threads at a time",
+                      ch.why);
     }
     if (nobulk && env.sizes_known)
         cs_log_verbose(r->cfg->log,

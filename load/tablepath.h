@@ -15,6 +15,15 @@
  *     INSERT with every value given is a "simple insert": it takes the
  *     AUTO-INC counter's mutex, not its table lock, so two chunks of one
  *     AUTO_INCREMENT table ran at once in 17 of 24 samples, no lock wait.
+ *     But on a quiet machine two sessions inserting into one AUTO_INCREMENT
+ *     table spin on a mutex inside InnoDB's row insert (a `pause` loop:
+ *     17-22 % of the server's samples; every row updates the table's
+ *     counter): 1,988,410 rows took 12.3-13.5 s of server CPU in two
+ *     sessions against 7.2 s in one, for 8.0-10.0 s of wall against 8.5 s
+ *     (without AUTO_INCREMENT 7.6 s against 5.8 s, 6.6 s wall against
+ *     6.9 s).  So an AUTO_INCREMENT table of at most 1/threads of the data
+ *     loads one chunk at a time while other tables fill the other threads;
+ *     a bigger one keeps them all (the second session is not slower).
  *     A table of one chunk takes it from LOAD_PATH_BOUND_MIN_BYTES (one
  *     chunk of 173,985 rows: 0.69-0.71 s against 0.72-1.10 s; 20,000
  *     rows: 0.05-0.06 s against 0.09-0.14 s; 2,000 rows: the same).
@@ -55,6 +64,7 @@ enum load_path {
     LOAD_PATH_SERIAL,       /* as the format says, one at a time */
     LOAD_PATH_INSERT,       /* tsv chunks as multi-row INSERTs, threads at a time */
     LOAD_PATH_BOUND,        /* tsv chunks as arrays of bound rows (cs_bulk), threads at a time */
+    LOAD_PATH_BOUND_SERIAL, /* the same, one at a time */
 };
 
 /* What the choice depends on, the same for every table of a load. */

@@ -45,17 +45,25 @@ static void bindable_tables_go_bound(void **state)
     assert_non_null(strstr(c.why, "arrays of bound values"));
     assert_non_null(strstr(c.why, "bulk-insert path"));
     assert_string_equal(load_path_name(c.path, e.infile), "prepared INSERT of 1000-row arrays");
-    choose(&e, 1, 1, 3, 100, &c); /* small AUTO_INCREMENT table: no longer serial */
+    choose(&e, 1, 1, 3, 100, &c); /* small AUTO_INCREMENT table: one chunk at a time */
+    assert_int_equal(c.path, LOAD_PATH_BOUND_SERIAL);
+    assert_non_null(strstr(c.why, "spin on its counter"));
+    choose(&e, 1, 1, 3, 500, &c); /* exactly one thread's share */
+    assert_int_equal(c.path, LOAD_PATH_BOUND_SERIAL);
+    choose(&e, 1, 1, 3, 501, &c); /* more: every thread */
     assert_int_equal(c.path, LOAD_PATH_BOUND);
     choose(&e, 0, 1, 3, 100, &c); /* no AUTO_INCREMENT: cheaper than LOAD DATA too */
     assert_int_equal(c.path, LOAD_PATH_BOUND);
     e.threads = 1; /* cheaper with one thread as well */
     choose(&e, 1, 1, 4, 1000, &c);
     assert_int_equal(c.path, LOAD_PATH_BOUND);
+    choose(&e, 1, 1, 3, 100, &c); /* one thread: nothing to serialise */
+    assert_int_equal(c.path, LOAD_PATH_BOUND);
     e.infile = 0; /* local_infile OFF: arrays instead of text INSERTs */
     choose(&e, 1, 1, 4, 1000, &c);
     assert_int_equal(c.path, LOAD_PATH_BOUND);
-    e.sizes_known = 0; /* a streamed catalog */
+    e.threads = 2;
+    e.sizes_known = 0; /* a streamed catalog: no sizes to compare */
     choose(&e, 1, 1, 0, 0, &c);
     assert_int_equal(c.path, LOAD_PATH_BOUND);
     e = mariadb(2);
