@@ -221,6 +221,9 @@ void fmt_manifest_free(struct fmt_manifest *m); /* NULL-safe */
 struct fmt_table *fmt_manifest_add_table(struct fmt_manifest *m);
 struct fmt_object *fmt_manifest_add_object(struct fmt_manifest *m);
 struct fmt_chunk *fmt_table_add_chunk(struct fmt_table *t);
+/* Room for exactly max(N, nchunks) chunks in T (N 0: no room to spare):
+ * 0, or -1 out of memory (T unchanged). */
+int fmt_table_size_chunks(struct fmt_table *t, size_t n);
 /* The raw (encoded, uncompressed) bytes of T's chunks. */
 uint64_t fmt_table_raw_bytes(const struct fmt_table *t);
 struct fmt_file *fmt_manifest_add_file(struct fmt_manifest *m);

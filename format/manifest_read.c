@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "common/fs.h"
+#include "format/jsonwalk.h"
 #include "format/manifest_int.h"
 
 #define MANIFEST_MAX_BYTES (1024UL * 1024 * 1024)
@@ -175,7 +176,9 @@ static const char *expected(const struct fmt_mf_field *f, char *buf)
 struct rd {
     const char *name; /* for messages: the file */
     struct cs_error *err;
-    int version;      /* the manifest's format_version; 0: a chunk meta, either form */
+    int version;            /* the manifest's format_version; 0: a chunk meta, either form */
+    struct fmt_jsonwalk *w; /* the manifest's text (not for a chunk meta) */
+    size_t tables_at;       /* where its "tables" array starts; 0: it has none */
 };
 
 __attribute__((format(printf, 5, 6))) static int
@@ -370,44 +373,160 @@ static int read_bounds(const struct rd *rd, json_t *o, const char *path, struct 
     return 0;
 }
 
-static int read_chunks(const struct rd *rd, json_t *a, const char *path, struct fmt_table *t)
-{
-    char p[FMT_MF_PATH_LEN];
+/* ---- the streamed arrays ------------------------------------------------
+ * The text is walked (format/jsonwalk.h) rather than parsed whole: the
+ * top level and each table are parsed member by member, every chunk as its
+ * own small tree, turned into its fmt_chunk and freed.  Only one chunk's
+ * tree is ever held, whatever the dump's size. */
 
-    if (read_each(rd, a, path, "chunks", t->chunks, sizeof(*t->chunks), &fmt_mf_chunk) < 0)
-        return -1;
-    for (size_t k = 0; k < t->nchunks; k++) {
-        fmt_mf_sub_path(p, path, "chunks", (long)k);
-        if (read_bounds(rd, json_array_get(a, k), p, &t->chunks[k]) < 0)
+/* The walker's syntax error as jansson's would read. */
+static int syntax(const struct rd *rd)
+{
+    if (strcmp(rd->w->why, "out of memory") == 0)
+        return fmt_mf_nomem(rd->err, rd->name);
+    return cs_error_set(rd->err, CS_ERR_FORMAT, "%s: not valid JSON at %s", rd->name, rd->w->why);
+}
+
+/* OBJ[KEY] = the value at the walker; a key OBJ has (or DUP) is refused. */
+static int add_member(const struct rd *rd, json_t *obj, const char *key, int dup)
+{
+    char what[FMT_JSONWALK_WHY];
+    json_t *v;
+
+    if (dup || json_object_get(obj, key)) {
+        snprintf(what, sizeof(what), "duplicate object key near '\"%.100s\"'", key);
+        fmt_jsonwalk_fail(rd->w, rd->w->pos, what);
+        return syntax(rd);
+    }
+    v = fmt_jsonwalk_value(rd->w);
+    if (!v)
+        return syntax(rd);
+    return json_object_set_new(obj, key, v) < 0 ? fmt_mf_nomem(rd->err, rd->name) : 0;
+}
+
+/* The value at the walker, which must be an object (named PATH): a new
+ * reference, or NULL. */
+static json_t *walk_object(const struct rd *rd, const char *path)
+{
+    json_t *o = fmt_jsonwalk_value(rd->w);
+
+    if (!o) {
+        syntax(rd);
+        return NULL;
+    }
+    if (!json_is_object(o)) {
+        json_decref(o);
+        rfail(rd, CS_ERR_FORMAT, path, NULL, "expected an object");
+        return NULL;
+    }
+    return o;
+}
+
+/* The chunks of T from the array at the walker, one at a time. */
+static int read_chunks(const struct rd *rd, const char *path, struct fmt_table *t)
+{
+    struct fmt_jsonwalk_level lv;
+    char p[FMT_MF_PATH_LEN];
+    int more;
+
+    if (fmt_jsonwalk_open(rd->w, '[', &lv) < 0)
+        return syntax(rd);
+    while ((more = fmt_jsonwalk_next(rd->w, &lv, NULL)) == 1) {
+        struct fmt_chunk *c;
+        json_t *o;
+        int rc;
+
+        fmt_mf_sub_path(p, path, "chunks", (long)t->nchunks);
+        if (!(o = walk_object(rd, p)))
+            return -1;
+        c = fmt_table_add_chunk(t);
+        rc = c ? read_fields(rd, o, p, &fmt_mf_chunk, c, 0) : fmt_mf_nomem(rd->err, rd->name);
+        if (rc == 0)
+            rc = read_bounds(rd, o, p, c);
+        json_decref(o);
+        if (rc < 0)
             return -1;
     }
+    if (more < 0)
+        return syntax(rd);
+    fmt_table_size_chunks(t, 0);
     return 0;
 }
 
-/* ---- the manifest ------------------------------------------------------ */
-
-static int read_table(const struct rd *rd, json_t *o, const char *path, struct fmt_table *t)
+/* The table at the walker into T: its members but "chunks" into one small
+ * object, its chunks streamed (read_chunks). */
+static int read_table(const struct rd *rd, const char *path, struct fmt_table *t)
 {
-    json_t *a;
+    struct fmt_jsonwalk_level lv;
+    json_t *o = json_object(), *a;
+    char *key = NULL;
+    int more, streamed = 0, rc = -1;
 
+    if (!o)
+        return fmt_mf_nomem(rd->err, rd->name);
+    if (fmt_jsonwalk_peek(rd->w) != '{') { /* not an object: say what it is */
+        a = walk_object(rd, path);
+        json_decref(a);
+        goto out;
+    }
+    if (fmt_jsonwalk_open(rd->w, '{', &lv) < 0) {
+        syntax(rd);
+        goto out;
+    }
+    while ((more = fmt_jsonwalk_next(rd->w, &lv, &key)) == 1) {
+        int chunks = strcmp(key, "chunks") == 0;
+
+        if (chunks && !streamed && fmt_jsonwalk_peek(rd->w) == '[' && !json_object_get(o, key))
+            rc = (streamed = 1, read_chunks(rd, path, t));
+        else
+            rc = add_member(rd, o, key, chunks && streamed);
+        free(key);
+        key = NULL;
+        if (rc < 0)
+            goto out;
+    }
+    rc = -1;
+    if (more < 0) {
+        syntax(rd);
+        goto out;
+    }
     if (read_fields(rd, o, path, &fmt_mf_table, t, 0) < 0)
-        return -1;
+        goto out;
     t->columns = get_items(rd, o, path, "columns", sizeof(*t->columns), &a, &t->ncolumns);
     if (!t->columns ||
-        read_each(rd, a, path, "columns", t->columns, sizeof(*t->columns), &fmt_mf_column) < 0)
-        return -1;
-    if (read_strv(rd, o, path, "key", &t->key, &t->nkey, NULL) < 0)
-        return -1;
-    t->chunks = get_items(rd, o, path, "chunks", sizeof(*t->chunks), &a, &t->nchunks);
-    if (!t->chunks)
-        return -1;
-    t->chunks_cap = t->nchunks;
-    return read_chunks(rd, a, path, t);
+        read_each(rd, a, path, "columns", t->columns, sizeof(*t->columns), &fmt_mf_column) < 0 ||
+        read_strv(rd, o, path, "key", &t->key, &t->nkey, NULL) < 0)
+        goto out;
+    /* no array: say what "chunks" is instead */
+    rc = streamed ? 0 : get_member(rd, o, path, "chunks", 1, 0, &a);
+out:
+    json_decref(o);
+    return rc;
+}
+
+/* The "tables" array at the walker, one table at a time. */
+static int read_tables(const struct rd *rd, struct fmt_manifest *m)
+{
+    struct fmt_jsonwalk_level lv;
+    char p[FMT_MF_PATH_LEN];
+    int more;
+
+    if (fmt_jsonwalk_open(rd->w, '[', &lv) < 0)
+        return syntax(rd);
+    while ((more = fmt_jsonwalk_next(rd->w, &lv, NULL)) == 1) {
+        struct fmt_table *t = fmt_manifest_add_table(m);
+
+        if (!t)
+            return fmt_mf_nomem(rd->err, rd->name);
+        fmt_mf_sub_path(p, "", "tables", (long)(m->ntables - 1));
+        if (read_table(rd, p, t) < 0)
+            return -1;
+    }
+    return more < 0 ? syntax(rd) : 0;
 }
 
 static int read_contents(const struct rd *rd, json_t *root, struct fmt_manifest *m)
 {
-    char p[FMT_MF_PATH_LEN];
     json_t *a;
 
     m->objects = get_items(rd, root, "", "objects", sizeof(*m->objects), &a, &m->nobjects);
@@ -430,13 +549,12 @@ static int read_contents(const struct rd *rd, json_t *root, struct fmt_manifest 
         if (!m->accounts)
             return -1;
         m->accounts_cap = m->naccounts;
-        if (read_each(rd, a, "", "accounts", m->accounts, sizeof(*m->accounts),
-                      &fmt_mf_account) < 0)
+        if (read_each(rd, a, "", "accounts", m->accounts, sizeof(*m->accounts), &fmt_mf_account) <
+            0)
             return -1;
     }
-    if (json_object_get(root, "not_dumped") &&
-        read_strv(rd, root, "", "not_dumped", &m->not_dumped, &m->nnot_dumped,
-                  &m->not_dumped_cap) < 0)
+    if (json_object_get(root, "not_dumped") && read_strv(rd, root, "", "not_dumped", &m->not_dumped,
+                                                         &m->nnot_dumped, &m->not_dumped_cap) < 0)
         return -1;
     if (json_object_get(root, "partial")) { /* optional: older dumps do not say */
         if (!json_is_boolean(json_object_get(root, "partial")))
@@ -447,20 +565,10 @@ static int read_contents(const struct rd *rd, json_t *root, struct fmt_manifest 
                       &m->whole_schemas_cap) < 0)
             return -1;
     }
-    m->tables = get_items(rd, root, "", "tables", sizeof(*m->tables), &a, &m->ntables);
-    if (!m->tables)
-        return -1;
-    m->tables_cap = m->ntables;
-    for (size_t i = 0; i < m->ntables; i++) {
-        json_t *o = json_array_get(a, i);
-
-        fmt_mf_sub_path(p, "", "tables", (long)i);
-        if (!json_is_object(o))
-            return rfail(rd, CS_ERR_FORMAT, p, NULL, "expected an object");
-        if (read_table(rd, o, p, &m->tables[i]) < 0)
-            return -1;
-    }
-    return 0;
+    if (!rd->tables_at) /* no array: say what "tables" is instead */
+        return get_member(rd, root, "", "tables", 1, 0, &a);
+    rd->w->pos = rd->tables_at;
+    return read_tables(rd, m);
 }
 
 /* ROOT[KEY] into C; *OUT = the object, NULL when OPTIONAL and absent. */
@@ -529,42 +637,82 @@ static int read_manifest(struct rd *rd, json_t *root, struct fmt_manifest *m)
     return read_contents(rd, root, m);
 }
 
-/* TEXT, when OWNED, is freed as soon as it is parsed: the text, the JSON
- * tree and the model are the peak of a big dump's memory, two of them at
- * once is enough. */
+/* The top level of the text into HEAD, every member but "tables", whose
+ * array is only skipped here (RD->tables_at: where it starts). */
+static int read_head(struct rd *rd, json_t *head)
+{
+    struct fmt_jsonwalk_level lv;
+    char *key = NULL;
+    int more, rc = 0;
+
+    if (fmt_jsonwalk_open(rd->w, '{', &lv) < 0)
+        return syntax(rd);
+    while (rc == 0 && (more = fmt_jsonwalk_next(rd->w, &lv, &key)) == 1) {
+        int tables = strcmp(key, "tables") == 0;
+
+        if (tables && !rd->tables_at && fmt_jsonwalk_peek(rd->w) == '[' &&
+            !json_object_get(head, key)) {
+            rd->tables_at = rd->w->pos;
+            rc = fmt_jsonwalk_skip(rd->w) < 0 ? syntax(rd) : 0;
+        } else {
+            rc = add_member(rd, head, key, tables && rd->tables_at);
+        }
+        free(key);
+        key = NULL;
+    }
+    if (rc < 0)
+        return -1;
+    return more < 0 || fmt_jsonwalk_end(rd->w) < 0 ? syntax(rd) : 0;
+}
+
+/* Not an object: what jansson says of the whole text. */
+static void not_a_manifest(const struct rd *rd, const char *text, size_t len)
+{
+    json_error_t jerr;
+    json_t *root = text ? json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr) : NULL;
+
+    if (root)
+        cs_error_set(rd->err, CS_ERR_FORMAT, "%s: not a csdump manifest (expected a JSON object)",
+                     rd->name);
+    else
+        cs_error_set(rd->err, CS_ERR_FORMAT, "%s: not valid JSON at line %d, column %d: %s",
+                     rd->name, text ? jerr.line : 0, text ? jerr.column : 0,
+                     text ? jerr.text : "no text");
+    json_decref(root);
+}
+
+/* TEXT, when OWNED, is freed once it is read.  The peak is the text and the
+ * model: the JSON trees are the top level's (without the tables), one
+ * table's (without its chunks) and one chunk's. */
 static struct fmt_manifest *from_json(const char *text, size_t len, int owned, const char *name,
                                       struct cs_error *err)
 {
-    struct rd rd = {name ? name : FMT_MANIFEST_NAME, err, 1};
+    struct fmt_jsonwalk w;
+    struct rd rd = {name ? name : FMT_MANIFEST_NAME, err, 1, &w, 0};
     struct fmt_manifest *m = NULL;
-    json_t *root = NULL;
-    json_error_t jerr;
-    int had = text != NULL;
+    json_t *head = NULL;
 
-    root = had ? json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr) : NULL;
+    fmt_jsonwalk_init(&w, text, text ? len : 0);
+    if (!text || fmt_jsonwalk_peek(&w) != '{') {
+        not_a_manifest(&rd, text, len);
+        goto out;
+    }
+    head = json_object();
+    m = fmt_manifest_new();
+    if (!head || !m) {
+        fmt_mf_nomem(err, rd.name);
+        goto fail;
+    }
+    if (read_head(&rd, head) < 0 || read_manifest(&rd, head, m) < 0)
+        goto fail;
+    goto out;
+fail:
+    fmt_manifest_free(m);
+    m = NULL;
+out:
+    json_decref(head);
     if (owned)
         free((char *)text);
-    if (!root) {
-        cs_error_set(err, CS_ERR_FORMAT, "%s: not valid JSON at line %d, column %d: %s", rd.name,
-                     had ? jerr.line : 0, had ? jerr.column : 0, had ? jerr.text : "no text");
-        goto out;
-    }
-    if (!json_is_object(root)) {
-        cs_error_set(err, CS_ERR_FORMAT, "%s: not a csdump manifest (expected a JSON object)",
-                     rd.name);
-        goto out;
-    }
-    m = fmt_manifest_new();
-    if (!m) {
-        fmt_mf_nomem(err, rd.name);
-        goto out;
-    }
-    if (read_manifest(&rd, root, m) < 0) {
-        fmt_manifest_free(m);
-        m = NULL;
-    }
-out:
-    json_decref(root);
     return m;
 }
 
@@ -610,7 +758,7 @@ out:
 int fmt_chunk_meta_from_json(const char *text, size_t len, const char *name, char **schema,
                              char **table, struct fmt_chunk *c, struct cs_error *err)
 {
-    struct rd rd = {name, err, 0};
+    struct rd rd = {name, err, 0, NULL, 0};
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL), *o;
     const char *s, *t;
     int rc = -1;
