@@ -257,7 +257,15 @@ int fmt_manifest_write_sink(const struct fmt_manifest *m, struct fmt_sink *sink,
  * a missing or mistyped one is CS_ERR_FORMAT naming the field. */
 struct fmt_manifest *fmt_manifest_from_json(const char *text, size_t len, const char *name,
                                             struct cs_error *err);
-/* Write DIR/manifest.json atomically (0600) / read it. */
+/* The same read from SRC (borrowed), after the HEAD_LEN bytes at HEAD
+ * already read from it: at most MAX bytes, never held whole -- a window
+ * of the text, when its "format_version" comes before its "tables" (as
+ * csdump writes it); a read error of SRC is its own, prefixed with NAME. */
+struct fmt_source;
+struct fmt_manifest *fmt_manifest_read_source(const void *head, size_t head_len,
+                                              struct fmt_source *src, size_t max,
+                                              const char *name, struct cs_error *err);
+/* Write DIR/manifest.json atomically (0600) / read it (as a stream). */
 int fmt_manifest_write(const struct fmt_manifest *m, const char *dir, struct cs_error *err);
 struct fmt_manifest *fmt_manifest_read(const char *dir, struct cs_error *err);
 

@@ -22,6 +22,7 @@
 #include "common/fs.h"
 #include "format/jsonwalk.h"
 #include "format/manifest_int.h"
+#include "format/source.h"
 
 #define MANIFEST_MAX_BYTES (1024UL * 1024 * 1024)
 
@@ -179,6 +180,7 @@ struct rd {
     int version;            /* the manifest's format_version; 0: a chunk meta, either form */
     struct fmt_jsonwalk *w; /* the manifest's text (not for a chunk meta) */
     size_t tables_at;       /* where its "tables" array starts; 0: it has none */
+    int tables_read;        /* they were read with the top level (streamed) */
 };
 
 __attribute__((format(printf, 5, 6))) static int
@@ -382,6 +384,8 @@ static int read_bounds(const struct rd *rd, json_t *o, const char *path, struct 
 /* The walker's syntax error as jansson's would read. */
 static int syntax(const struct rd *rd)
 {
+    if (fmt_jsonwalk_read_failed(rd->w)) /* the source's error, in RD->err */
+        return cs_error_prefix(rd->err, "%s", rd->name);
     if (strcmp(rd->w->why, "out of memory") == 0)
         return fmt_mf_nomem(rd->err, rd->name);
     return cs_error_set(rd->err, CS_ERR_FORMAT, "%s: not valid JSON at %s", rd->name, rd->w->why);
@@ -565,6 +569,8 @@ static int read_contents(const struct rd *rd, json_t *root, struct fmt_manifest 
                       &m->whole_schemas_cap) < 0)
             return -1;
     }
+    if (rd->tables_read)
+        return 0;
     if (!rd->tables_at) /* no array: say what "tables" is instead */
         return get_member(rd, root, "", "tables", 1, 0, &a);
     rd->w->pos = rd->tables_at;
@@ -637,9 +643,23 @@ static int read_manifest(struct rd *rd, json_t *root, struct fmt_manifest *m)
     return read_contents(rd, root, m);
 }
 
-/* The top level of the text into HEAD, every member but "tables", whose
- * array is only skipped here (RD->tables_at: where it starts). */
-static int read_head(struct rd *rd, json_t *head)
+/* The "tables" array at the walker: read now when the format version came
+ * before it (as csdump writes it: the text is then read once, as a
+ * stream), else skipped and pinned, to be read once the version is known. */
+static int head_tables(struct rd *rd, json_t *head, struct fmt_manifest *m)
+{
+    rd->tables_at = rd->w->pos;
+    if (json_object_get(head, "format_version")) {
+        rd->tables_read = 1;
+        return read_version(rd, head, m) < 0 ? -1 : read_tables(rd, m);
+    }
+    rd->w->pin = rd->w->pos;
+    return fmt_jsonwalk_skip(rd->w) < 0 ? syntax(rd) : 0;
+}
+
+/* The top level of the text into HEAD, every member but "tables" (see
+ * head_tables). */
+static int read_head(struct rd *rd, json_t *head, struct fmt_manifest *m)
 {
     struct fmt_jsonwalk_level lv;
     char *key = NULL;
@@ -651,12 +671,10 @@ static int read_head(struct rd *rd, json_t *head)
         int tables = strcmp(key, "tables") == 0;
 
         if (tables && !rd->tables_at && fmt_jsonwalk_peek(rd->w) == '[' &&
-            !json_object_get(head, key)) {
-            rd->tables_at = rd->w->pos;
-            rc = fmt_jsonwalk_skip(rd->w) < 0 ? syntax(rd) : 0;
-        } else {
+            !json_object_get(head, key))
+            rc = head_tables(rd, head, m);
+        else
             rc = add_member(rd, head, key, tables && rd->tables_at);
-        }
         free(key);
         key = NULL;
     }
@@ -681,38 +699,75 @@ static void not_a_manifest(const struct rd *rd, const char *text, size_t len)
     json_decref(root);
 }
 
-/* TEXT, when OWNED, is freed once it is read.  The peak is the text and the
- * model: the JSON trees are the top level's (without the tables), one
- * table's (without its chunks) and one chunk's. */
-static struct fmt_manifest *from_json(const char *text, size_t len, int owned, const char *name,
-                                      struct cs_error *err)
+/* The manifest W walks (NAME in messages).  The peak is the model and the
+ * text's window (all of the text when it is in memory): the JSON trees are
+ * the top level's (without the tables), one table's (without its chunks)
+ * and one chunk's. */
+static struct fmt_manifest *walk_manifest(struct fmt_jsonwalk *w, const char *name,
+                                          struct cs_error *err)
 {
-    struct fmt_jsonwalk w;
-    struct rd rd = {name ? name : FMT_MANIFEST_NAME, err, 1, &w, 0};
-    struct fmt_manifest *m = NULL;
-    json_t *head = NULL;
+    struct rd rd = {name ? name : FMT_MANIFEST_NAME, err, 1, w, 0, 0};
+    struct fmt_manifest *m = fmt_manifest_new();
+    json_t *head = json_object();
 
-    fmt_jsonwalk_init(&w, text, text ? len : 0);
-    if (!text || fmt_jsonwalk_peek(&w) != '{') {
-        not_a_manifest(&rd, text, len);
-        goto out;
-    }
-    head = json_object();
-    m = fmt_manifest_new();
     if (!head || !m) {
         fmt_mf_nomem(err, rd.name);
         goto fail;
     }
-    if (read_head(&rd, head) < 0 || read_manifest(&rd, head, m) < 0)
+    if (read_head(&rd, head, m) < 0 || read_manifest(&rd, head, m) < 0)
         goto fail;
-    goto out;
-fail:
-    fmt_manifest_free(m);
-    m = NULL;
-out:
     json_decref(head);
+    return m;
+fail:
+    json_decref(head);
+    fmt_manifest_free(m);
+    return NULL;
+}
+
+/* TEXT, when OWNED, is freed once it is read. */
+static struct fmt_manifest *from_json(const char *text, size_t len, int owned, const char *name,
+                                      struct cs_error *err)
+{
+    struct rd rd = {name ? name : FMT_MANIFEST_NAME, err, 1, NULL, 0, 0};
+    struct fmt_manifest *m = NULL;
+    struct fmt_jsonwalk w;
+
+    fmt_jsonwalk_init(&w, text, text ? len : 0);
+    if (!text || fmt_jsonwalk_peek(&w) != '{')
+        not_a_manifest(&rd, text, len);
+    else
+        m = walk_manifest(&w, name, err);
     if (owned)
         free((char *)text);
+    return m;
+}
+
+struct fmt_manifest *fmt_manifest_read_source(const void *head, size_t head_len,
+                                              struct fmt_source *src, size_t max, const char *name,
+                                              struct cs_error *err)
+{
+    struct fmt_manifest *m = NULL;
+    struct fmt_jsonwalk w;
+
+    fmt_jsonwalk_init_source(&w, head, head_len, src, max, err);
+    if (fmt_jsonwalk_peek(&w) == '{') {
+        m = walk_manifest(&w, name, err);
+    } else if (!fmt_jsonwalk_read_failed(&w)) { /* not a manifest: say what it is */
+        char text[4096];
+        size_t n = 0;
+
+        ssize_t got = 1;
+
+        for (size_t at = w.base; n < sizeof(text) && at < w.base + w.len; at++)
+            text[n++] = w.text[at - w.base];
+        while (!w.eof && n < sizeof(text) && got > 0) /* its start, to say what it is */
+            if ((got = fmt_source_read(src, text + n, sizeof(text) - n, err)) > 0)
+                n += (size_t)got;
+        not_a_manifest(&(struct rd){name ? name : FMT_MANIFEST_NAME, err, 1, NULL, 0, 0}, text, n);
+    } else {
+        cs_error_prefix(err, "%s", name ? name : FMT_MANIFEST_NAME);
+    }
+    fmt_jsonwalk_release(&w);
     return m;
 }
 
@@ -725,30 +780,27 @@ struct fmt_manifest *fmt_manifest_from_json(const char *text, size_t len, const 
 struct fmt_manifest *fmt_manifest_read(const char *dir, struct cs_error *err)
 {
     struct fmt_manifest *m = NULL;
-    char *path = NULL, *text = NULL;
+    struct fmt_source *src = NULL;
+    char *path = cs_fs_join(dir, FMT_MANIFEST_NAME);
     struct cs_error e;
-    size_t len = 0;
 
     cs_error_clear(&e);
-    path = cs_fs_join(dir, FMT_MANIFEST_NAME);
     if (!path) {
         fmt_mf_nomem(err, dir);
         goto out;
     }
-    if (cs_fs_read_all(path, MANIFEST_MAX_BYTES, &text, &len, &e) < 0) {
-        if (e.code == CS_ERR_MISSING)
-            cs_error_set(err, CS_ERR_MISSING,
-                         "%s: no " FMT_MANIFEST_NAME
-                         ": the dump is incomplete or this is not a csdump directory",
-                         dir);
-        else
-            cs_error_copy(err, &e);
-        goto out;
-    }
-    m = from_json(text, len, 1, path, err);
-    text = NULL;
+    src = fmt_source_file_new(path, &e);
+    if (!src && e.code == CS_ERR_MISSING)
+        cs_error_set(err, CS_ERR_MISSING,
+                     "%s: no " FMT_MANIFEST_NAME
+                     ": the dump is incomplete or this is not a csdump directory",
+                     dir);
+    else if (!src)
+        cs_error_copy(err, &e);
+    else
+        m = fmt_manifest_read_source(NULL, 0, src, MANIFEST_MAX_BYTES, path, err);
 out:
-    free(text);
+    fmt_source_free(src);
     free(path);
     return m;
 }
@@ -758,7 +810,7 @@ out:
 int fmt_chunk_meta_from_json(const char *text, size_t len, const char *name, char **schema,
                              char **table, struct fmt_chunk *c, struct cs_error *err)
 {
-    struct rd rd = {name, err, 0, NULL, 0};
+    struct rd rd = {name, err, 0, NULL, 0, 0};
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL), *o;
     const char *s, *t;
     int rc = -1;

@@ -19,6 +19,7 @@
 #include "format/manifest.h"
 #include "format/sign.h"
 #include "format/sink.h"
+#include "format/source.h"
 
 static char *xstrdup(const char *s)
 {
@@ -400,13 +401,116 @@ static void test_broken_streams(void **state)
     fmt_manifest_free(m);
 }
 
+/* ---- read from a source: a window of the text ---------------------------- */
+
+/* A source giving TEXT at most STEP bytes a read, failing at FAIL_AT. */
+struct dribble {
+    struct fmt_source base;
+    const char *text;
+    size_t len, at, step, fail_at;
+};
+
+static ssize_t dribble_read(struct fmt_source *s, void *buf, size_t cap, struct cs_error *err)
+{
+    struct dribble *d = (struct dribble *)s;
+    size_t n = d->len - d->at;
+
+    if (d->at >= d->fail_at)
+        return cs_error_set(err, CS_ERR_IO, "the disk is on fire");
+    n = n < d->step ? n : d->step;
+    n = n < cap ? n : cap;
+    memcpy(buf, d->text + d->at, n);
+    d->at += n;
+    return (ssize_t)n;
+}
+
+static void dribble_free(struct fmt_source *s)
+{
+    (void)s;
+}
+
+static struct fmt_manifest *read_dribbled(const char *text, size_t len, size_t head, size_t step,
+                                          size_t fail_at, size_t max, struct cs_error *err)
+{
+    struct dribble d = {{dribble_read, dribble_free}, text, len, head, step, fail_at};
+
+    cs_error_clear(err);
+    return fmt_manifest_read_source(text, head, &d.base, max, "NAME", err);
+}
+
+static void test_source(void **state)
+{
+    struct fmt_manifest *m = build(), *r;
+    struct cs_error err;
+    char *text = fmt_manifest_to_json(m, &err), *cut;
+    size_t len, line = 1;
+    json_t *root, *moved;
+    char *reordered, needle[64];
+    const char *c900;
+
+    (void)state;
+    assert_non_null(text);
+    len = strlen(text);
+    assert_true(len > 4 * 65536); /* many windows */
+    /* a whole window at a time, and a few bytes at a time after a head */
+    r = read_dribbled(text, len, 0, SIZE_MAX, SIZE_MAX, 1 << 30, &err);
+    if (!r)
+        fail_msg("%s", err.msg);
+    assert_same_chunks(m, r);
+    fmt_manifest_free(r);
+    r = read_dribbled(text, len, 10, 7, SIZE_MAX, 1 << 30, &err);
+    if (!r)
+        fail_msg("%s", err.msg);
+    assert_same_chunks(m, r);
+    fmt_manifest_free(r);
+    /* "tables" before "format_version": kept in the window, read after */
+    root = json_loads(text, 0, NULL);
+    assert_non_null(root);
+    moved = json_object();
+    json_object_set(moved, "tables", json_object_get(root, "tables"));
+    json_object_update_missing(moved, root);
+    reordered = json_dumps(moved, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+    assert_non_null(reordered);
+    assert_true(strncmp(reordered, "{\n \"tables\"", 11) == 0);
+    r = read_dribbled(reordered, strlen(reordered), 0, 4096, SIZE_MAX, 1 << 30, &err);
+    if (!r)
+        fail_msg("%s", err.msg);
+    assert_same_chunks(m, r);
+    fmt_manifest_free(r);
+    /* cut short: the line where it ends */
+    c900 = strstr(text, "\"s.big.00900.000.tsv.zst\"");
+    assert_non_null(c900);
+    for (const char *p = text; p < c900; p++)
+        line += *p == '\n';
+    cut = strndup(text, (size_t)(c900 - text) + 10);
+    assert_non_null(cut);
+    snprintf(needle, sizeof(needle), "NAME: not valid JSON at line %zu", line);
+    assert_null(read_dribbled(cut, strlen(cut), 0, 1000, SIZE_MAX, 1 << 30, &err));
+    assert_non_null(strstr(err.msg, needle));
+    /* the source's own error; too long a text */
+    assert_null(read_dribbled(text, len, 0, 1000, len / 2, 1 << 30, &err));
+    assert_int_equal(err.code, CS_ERR_IO);
+    assert_string_equal(err.msg, "NAME: the disk is on fire");
+    assert_null(read_dribbled(text, len, 0, 65536, SIZE_MAX, len / 2, &err));
+    assert_int_equal(err.code, CS_ERR_FORMAT);
+    assert_non_null(strstr(err.msg, "NAME: larger than it can be"));
+    /* not an object */
+    assert_null(read_dribbled("[1, 2]", 6, 0, 2, SIZE_MAX, 100, &err));
+    assert_non_null(strstr(err.msg, "expected a JSON object"));
+    free(cut);
+    free(reordered);
+    json_decref(moved);
+    json_decref(root);
+    free(text);
+    fmt_manifest_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_write_read),
-        cmocka_unit_test(test_signed),
-        cmocka_unit_test(test_any_order),
-        cmocka_unit_test(test_broken_streams),
+        cmocka_unit_test(test_write_read), cmocka_unit_test(test_signed),
+        cmocka_unit_test(test_any_order),  cmocka_unit_test(test_broken_streams),
+        cmocka_unit_test(test_source),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
