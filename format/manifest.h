@@ -10,6 +10,21 @@
  * Format version FMT_MANIFEST_VERSION (2: typed chunk bounds); a reader
  * refuses a newer version with CS_ERR_VERSION ("made by a newer csdump
  * ...") and still reads version 1 (bounds as SQL text: v1_lower/v1_upper).
+ *
+ * Memory: the model holds one compact record per chunk (struct fmt_chunk:
+ * fixed-size hex fields, the file name and the typed bounds) and nothing
+ * else per chunk.  Neither side ever builds the JSON tree of a table's
+ * chunks: the writer serializes each chunk's object on its own and splices
+ * the texts into its table's text, each table's into the manifest's (the
+ * bytes are exactly json_dumps' of the whole tree), into a sink a megabyte
+ * at a time; the reader walks the text (format/jsonwalk.h), parsing the
+ * top level and each table member by member and each chunk as its own
+ * small tree, turned into its fmt_chunk and freed -- from a source through
+ * a 64 KiB window (fmt_manifest_read_source, fmt_manifest_read), so the
+ * text is not held whole either when "format_version" comes before
+ * "tables", as csdump writes it (else the tables are kept in the window
+ * until the version is known).  Members may come in any order; duplicate
+ * keys are refused at every level, as json_loadb would.
  */
 #ifndef FMT_MANIFEST_H
 #define FMT_MANIFEST_H
