@@ -268,6 +268,9 @@ struct fmt_sink;
  * (not freed): a dump of many tables never holds all of it. */
 int fmt_manifest_write_sink(const struct fmt_manifest *m, struct fmt_sink *sink,
                             struct cs_error *err);
+/* The length of that text, written to count it (e.g. for a tar header
+ * before the text streams into the archive). */
+int fmt_manifest_text_size(const struct fmt_manifest *m, uint64_t *size, struct cs_error *err);
 /* Parse JSON text; NAME is used in messages.  Every required field is checked:
  * a missing or mistyped one is CS_ERR_FORMAT naming the field. */
 struct fmt_manifest *fmt_manifest_from_json(const char *text, size_t len, const char *name,

@@ -521,6 +521,41 @@ int fmt_manifest_write_sink(const struct fmt_manifest *m, struct fmt_sink *sink,
     return rc < 0 ? -1 : fmt_sink_finish(sink, err);
 }
 
+/* A sink that only counts. */
+struct count_sink {
+    struct fmt_sink base;
+    uint64_t n;
+};
+
+static int count_write(struct fmt_sink *s, const void *buf, size_t len, struct cs_error *err)
+{
+    (void)buf;
+    (void)err;
+    ((struct count_sink *)s)->n += len;
+    return 0;
+}
+
+static int count_finish(struct fmt_sink *s, struct cs_error *err)
+{
+    (void)s;
+    (void)err;
+    return 0;
+}
+
+static void count_free(struct fmt_sink *s)
+{
+    (void)s;
+}
+
+int fmt_manifest_text_size(const struct fmt_manifest *m, uint64_t *size, struct cs_error *err)
+{
+    struct count_sink c = {{count_write, count_finish, count_free}, 0};
+    int rc = fmt_manifest_write_sink(m, &c.base, err);
+
+    *size = c.n;
+    return rc;
+}
+
 /* Build with BUILD and serialize (indented, newline-terminated). */
 static char *to_text(const struct fmt_manifest *m, build_fn build, struct cs_error *err)
 {
