@@ -21,25 +21,7 @@
 #include "format/sink.h"
 #include "format/source.h"
 
-static char *xstrdup(const char *s)
-{
-    char *d = strdup(s);
-
-    assert_non_null(d);
-    return d;
-}
-
-static char *read_data(const char *file, size_t *len)
-{
-    struct cs_error err;
-    char *path = cs_fs_join(CS_TEST_DATA, file);
-    char *text = NULL;
-
-    assert_non_null(path);
-    assert_int_equal(cs_fs_read_all(path, 1 << 20, &text, len, &err), 0);
-    free(path);
-    return text;
-}
+#include "data_file.h"
 
 /* (I, 'k"I') as a bound: an integer and a string with a quote. */
 static struct fmt_bound *bound_at(unsigned i, int closed)
