@@ -138,7 +138,7 @@ static int append(struct dump_archiver *a, const struct item *it, struct cs_erro
     }
     rc = fmt_archive_add_parts(a->w, entry, f->iov, f->niov, err);
 out:
-    dump_spool_file_free(f); /* streamed: its memory goes back at once */
+    dump_spool_release(a->spool, f); /* streamed: its segments serve the next files */
     cs_buf_release(&meta);
     free(entry);
     return rc;
@@ -152,7 +152,11 @@ static void *archiver_main(void *arg)
 
     cs_error_clear(&err);
     while (cs_queue_pop(a->queue, &p) == 0) {
-        if (!cs_error_is_set(&err) && append(a, p, &err) < 0) {
+        /* nothing more to append for now: what is buffered goes out, so a
+         * loader reading a pipe gets every finished entry without waiting */
+        if (!cs_error_is_set(&err) &&
+            (append(a, p, &err) < 0 ||
+             (cs_queue_length(a->queue) == 0 && fmt_archive_writer_flush(a->w, &err) < 0))) {
             pthread_mutex_lock(&a->mu);
             cs_error_copy(&a->err, &err);
             pthread_mutex_unlock(&a->mu);

@@ -5,9 +5,11 @@
  * the workers, DDL and coordinates by the coordinator) and handed over when
  * finished; one archiver thread appends them in the order they finish -- a
  * chunk preceded by its description (NAME.meta.json) so a loader reading a
- * pipe can check it before loading it -- and frees each as soon as it is
- * streamed.  The hand-over queue holds at most DEPTH files and blocks the
- * workers when full, so the spool never holds more than threads (being
+ * pipe can check it before loading it -- and releases each to the spool as
+ * soon as it is streamed (dump_spool_release); whenever the queue is empty
+ * it flushes what the archive writer buffers, so a reader of a pipe has
+ * every finished entry.  The hand-over queue holds at most DEPTH files and
+ * blocks the workers when full, so the spool never holds more than threads (being
  * written, or finished and waiting to be queued) + DEPTH + 1 (being
  * appended) chunk files: bounded memory, whatever the dump's size, and
  * nothing on local disk.  The manifest goes last; FILE is written as

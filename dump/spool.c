@@ -14,7 +14,9 @@ struct held {
 struct spool {
     struct dump_output base;
     pthread_mutex_t mu;
-    struct held *head, *tail; /* finished files, in the order they were finished */
+    struct held *head, *tail;    /* finished files, in the order they were finished */
+    void *idle[DUMP_SPOOL_IDLE]; /* segments of streamed files, for the next ones */
+    size_t nidle;
 };
 
 struct spool_sink {
@@ -86,6 +88,46 @@ static void publish(struct spool *sp, struct held *h)
     dump_spool_file_free(old ? &old->f : NULL);
 }
 
+/* A segment for a file being written: an idle one (its pages resident
+ * already: no page faults, no zeroing), else a new mapping. */
+static void *segment_get(struct spool *sp)
+{
+    void *seg = NULL;
+
+    pthread_mutex_lock(&sp->mu);
+    if (sp->nidle)
+        seg = sp->idle[--sp->nidle];
+    pthread_mutex_unlock(&sp->mu);
+    if (seg)
+        return seg;
+    seg =
+        mmap(NULL, DUMP_SPOOL_SEGMENT, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return seg == MAP_FAILED ? NULL : seg;
+}
+
+void dump_spool_release(struct dump_output *o, struct dump_spool_file *f)
+{
+    struct spool *sp = (struct spool *)o;
+    size_t kept = 0;
+
+    if (!f)
+        return;
+    if (f->mapped) {
+        pthread_mutex_lock(&sp->mu);
+        while (kept < f->niov && sp->nidle < DUMP_SPOOL_IDLE)
+            sp->idle[sp->nidle++] = f->iov[kept++].iov_base;
+        pthread_mutex_unlock(&sp->mu);
+    }
+    for (size_t i = kept; i < f->niov; i++) {
+        if (f->mapped)
+            munmap(f->iov[i].iov_base, DUMP_SPOOL_SEGMENT);
+        else
+            free(f->iov[i].iov_base);
+    }
+    f->niov = 0;
+    dump_spool_file_free(f);
+}
+
 static int sink_write(struct fmt_sink *s, const void *buf, size_t len, struct cs_error *err)
 {
     struct spool_sink *k = (struct spool_sink *)s;
@@ -107,9 +149,8 @@ static int sink_write(struct fmt_sink *s, const void *buf, size_t len, struct cs
                 f->iov = p;
                 k->cap = nc;
             }
-            seg = mmap(NULL, DUMP_SPOOL_SEGMENT, PROT_READ | PROT_WRITE,
-                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-            if (seg == MAP_FAILED)
+            seg = segment_get(k->sp);
+            if (!seg)
                 return cs_error_sys(err, CS_ERR_NOMEM, errno,
                                     "%s: out of memory spooling it for the archive", f->name);
             last = &f->iov[f->niov++];
@@ -227,6 +268,8 @@ static void spool_free(struct dump_output *o)
         sp->head = h->next;
         dump_spool_file_free(&h->f);
     }
+    while (sp->nidle)
+        munmap(sp->idle[--sp->nidle], DUMP_SPOOL_SEGMENT);
     pthread_mutex_destroy(&sp->mu);
     free(sp);
 }

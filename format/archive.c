@@ -15,7 +15,8 @@
 
 struct fmt_archive_writer {
     struct archive *a;
-    struct fmt_sink *sink; /* lent; NULL when writing to an fd */
+    struct fmt_sink *sink; /* where the bytes go: lent, or OWN */
+    struct fmt_sink *own;  /* writing to an fd: a buffered fd sink over it */
     struct cs_error sink_err;
     char *name;
     int finished;
@@ -38,34 +39,39 @@ static la_ssize_t sink_write(struct archive *a, void *arg, const void *buf, size
     struct fmt_archive_writer *w = arg;
 
     if (fmt_sink_write(w->sink, buf, len, &w->sink_err) < 0) {
-        archive_set_error(a, EIO, "%s", w->sink_err.msg);
+        archive_set_error(a, w->sink_err.sys_errno ? w->sink_err.sys_errno : EIO, "%s",
+                          w->sink_err.msg);
         return -1;
     }
     return (la_ssize_t)len;
 }
 
+/* libarchive unblocked (bytes per block 0): every piece it makes goes
+ * straight to the sink, so a chunk's 1 MiB spool segments are written as
+ * they are, without passing through a 10 KiB block buffer (one write per
+ * 10 KiB, and a copy); the small pieces (headers, padding, small files) are
+ * gathered by the sink (an fd sink's 256 KiB buffer, an S3 part).  The bytes
+ * are the same as blocked with no padding of the last block. */
 static struct fmt_archive_writer *writer_new(int fd, struct fmt_sink *sink, const char *name,
                                              struct cs_error *err)
 {
     struct fmt_archive_writer *w = calloc(1, sizeof(*w));
-    int rc;
 
     if (!w || !(w->name = strdup(name ? name : "archive")) || !(w->a = archive_write_new())) {
         fmt_archive_writer_free(w);
         cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         return NULL;
     }
-    w->sink = sink;
-    cs_error_clear(&w->sink_err);
-    if (archive_write_set_format_pax_restricted(w->a) != ARCHIVE_OK ||
-        archive_write_set_bytes_in_last_block(w->a, 1) != ARCHIVE_OK) {
-        werr(w, err, "cannot start the archive");
+    if (!sink && !(sink = w->own = fmt_sink_fd_named_new(fd, w->name, err))) {
         fmt_archive_writer_free(w);
         return NULL;
     }
-    rc = sink ? archive_write_open(w->a, w, NULL, sink_write, NULL)
-              : archive_write_open_fd(w->a, fd);
-    if (rc != ARCHIVE_OK) {
+    w->sink = sink;
+    cs_error_clear(&w->sink_err);
+    if (archive_write_set_format_pax_restricted(w->a) != ARCHIVE_OK ||
+        archive_write_set_bytes_per_block(w->a, 0) != ARCHIVE_OK ||
+        archive_write_set_bytes_in_last_block(w->a, 1) != ARCHIVE_OK ||
+        archive_write_open(w->a, w, NULL, sink_write, NULL) != ARCHIVE_OK) {
         werr(w, err, "cannot start the archive");
         fmt_archive_writer_free(w);
         return NULL;
@@ -199,10 +205,17 @@ struct fmt_sink *fmt_archive_entry_sink(struct fmt_archive_writer *w, const char
     return &e->base;
 }
 
+int fmt_archive_writer_flush(struct fmt_archive_writer *w, struct cs_error *err)
+{
+    return w->own ? fmt_sink_finish(w->own, err) : 0; /* an fd sink's finish only flushes */
+}
+
 int fmt_archive_writer_finish(struct fmt_archive_writer *w, struct cs_error *err)
 {
     if (archive_write_close(w->a) != ARCHIVE_OK)
         return werr(w, err, "finishing the archive");
+    if (fmt_archive_writer_flush(w, err) < 0)
+        return -1;
     w->finished = 1;
     return 0;
 }
@@ -211,8 +224,12 @@ void fmt_archive_writer_free(struct fmt_archive_writer *w)
 {
     if (!w)
         return;
+    /* libarchive closes an open archive as it frees it, but the end marker
+     * it writes then stays in OWN's buffer, freed unwritten: an unfinished
+     * archive stays without it */
     if (w->a)
-        archive_write_free(w->a); /* an unfinished archive stays without its end marker */
+        archive_write_free(w->a);
+    fmt_sink_free(w->own); /* the fd stays open: it is not ours */
     free(w->name);
     free(w);
 }

@@ -3,7 +3,8 @@
  *
  * Writer: entries appended in the order given, each a regular file (0600)
  * whose size is known up front (tar needs it in the header), to an fd that
- * may be a pipe.  Memory: libarchive's block buffer plus one copy buffer.
+ * may be a pipe, or to a sink.  Memory: a 256 KiB write buffer (an fd), nothing
+ * more: libarchive runs unblocked and large pieces are written as they come.
  *
  * Reader: entries one after the other from an fd (file or pipe; tar, pax,
  * ustar or GNU tar, any compression libarchive knows).  Every entry is
@@ -46,6 +47,9 @@ int fmt_archive_add_memory(struct fmt_archive_writer *w, const char *entry, cons
  * other entry until it is finished.  An unfinished one leaves W unusable. */
 struct fmt_sink *fmt_archive_entry_sink(struct fmt_archive_writer *w, const char *entry,
                                         uint64_t size, struct cs_error *err);
+/* What an fd writer's buffer holds, written now (a reader of a pipe gets
+ * every entry appended so far); nothing to do for a sink's writer. */
+int fmt_archive_writer_flush(struct fmt_archive_writer *w, struct cs_error *err);
 /* Write the end of the archive and flush; the stream is complete after it. */
 int fmt_archive_writer_finish(struct fmt_archive_writer *w, struct cs_error *err);
 void fmt_archive_writer_free(struct fmt_archive_writer *w); /* NULL-safe */

@@ -100,18 +100,26 @@ static void nonce_of(uint64_t seq, int final, unsigned char nonce[12])
     nonce[11] = (unsigned char)(final ? 1 : 0);
 }
 
-/* One segment: IN (N bytes) -> OUT (N bytes + tag).  DECRYPT checks the tag
- * at the end of IN (N includes it).  0, or -1 (for decryption: not authentic). */
-static int gcm(EVP_CIPHER_CTX *cx, const unsigned char fkey[32], const unsigned char *aad,
-               uint64_t seq, int final, int decrypt, const unsigned char *in, size_t n,
-               unsigned char *out)
+/* CX keyed with the file key FKEY for AES-256-GCM, once per file: each
+ * segment then sets only its nonce (no key schedule, no cipher fetch, per
+ * 64 KiB). */
+static int gcm_key(EVP_CIPHER_CTX *cx, const unsigned char fkey[32], int decrypt)
+{
+    return EVP_CipherInit_ex(cx, EVP_aes_256_gcm(), NULL, fkey, NULL, decrypt ? 0 : 1) ? 0 : -1;
+}
+
+/* One segment with CX (gcm_key): IN (N bytes) -> OUT (N bytes + tag).
+ * DECRYPT checks the tag at the end of IN (N includes it).  0, or -1 (for
+ * decryption: not authentic). */
+static int gcm(EVP_CIPHER_CTX *cx, const unsigned char *aad, uint64_t seq, int final, int decrypt,
+               const unsigned char *in, size_t n, unsigned char *out)
 {
     unsigned char nonce[12];
     int len = 0, fin = 0;
     size_t body = decrypt ? n - TAG : n;
 
     nonce_of(seq, final, nonce);
-    if (!EVP_CipherInit_ex(cx, EVP_aes_256_gcm(), NULL, fkey, nonce, decrypt ? 0 : 1) ||
+    if (!EVP_CipherInit_ex(cx, NULL, NULL, NULL, nonce, -1) ||
         !EVP_CipherUpdate(cx, NULL, &len, aad, FMT_SEAL_HEADER) ||
         (body && !EVP_CipherUpdate(cx, out, &len, in, (int)body)))
         return -1;
@@ -197,7 +205,7 @@ static int sink_emit(struct seal_sink *s, int final, struct cs_error *err)
             return -1;
         s->header_sent = 1;
     }
-    if (gcm(s->cx, s->fkey, s->header, s->seq, final, 0, s->plain, s->fill, s->cipher) < 0)
+    if (gcm(s->cx, s->header, s->seq, final, 0, s->plain, s->fill, s->cipher) < 0)
         return cs_error_set(err, CS_ERR_INTERNAL, "encryption failed (libcrypto)");
     s->seq++;
     if (fmt_sink_write(s->inner, s->cipher, s->fill + TAG, err) < 0)
@@ -270,7 +278,8 @@ struct fmt_sink *fmt_sink_seal_new(struct fmt_sink *inner, const struct fmt_seal
         cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         return NULL;
     }
-    if (RAND_bytes(s->header + 8, SALT) != 1 || derive(key, s->header + 8, s->fkey) < 0) {
+    if (RAND_bytes(s->header + 8, SALT) != 1 || derive(key, s->header + 8, s->fkey) < 0 ||
+        gcm_key(s->cx, s->fkey, 0) < 0) {
         sink_free(&s->base);
         cs_error_set(err, CS_ERR_INTERNAL, "cannot make a file key (libcrypto)");
         return NULL;
@@ -307,7 +316,7 @@ static int source_start(struct seal_source *s, struct cs_error *err)
                             FMT_SEAL_MAGIC);
     if (n < FMT_SEAL_HEADER)
         return cs_error_set(err, CS_ERR_TRUNCATED, "%s: the file ends inside its header", s->name);
-    if (derive(&s->key, s->header + 8, s->fkey) < 0)
+    if (derive(&s->key, s->header + 8, s->fkey) < 0 || gcm_key(s->cx, s->fkey, 1) < 0)
         return cs_error_set(err, CS_ERR_INTERNAL, "cannot derive the file key (libcrypto)");
     s->started = 1;
     return 0;
@@ -329,10 +338,9 @@ static int source_next(struct seal_source *s, struct cs_error *err)
     if (seg < TAG)
         return cs_error_set(err, CS_ERR_TRUNCATED, "%s: the file ends inside segment %llu", s->name,
                             (unsigned long long)s->seq);
-    if (gcm(s->cx, s->fkey, s->header, s->seq, final, 1, s->in, seg, s->plain) < 0) {
+    if (gcm(s->cx, s->header, s->seq, final, 1, s->in, seg, s->plain) < 0) {
         /* a full segment that authenticates as non-final: cut at a boundary */
-        if (final && seg == full &&
-            gcm(s->cx, s->fkey, s->header, s->seq, 0, 1, s->in, seg, s->plain) == 0)
+        if (final && seg == full && gcm(s->cx, s->header, s->seq, 0, 1, s->in, seg, s->plain) == 0)
             return cs_error_set(err, CS_ERR_TRUNCATED,
                                 "%s: the file ends after segment %llu, "
                                 "before its last one",

@@ -212,20 +212,25 @@ struct fmt_sink *fmt_sink_file_new_unsynced(const char *path, mode_t mode, struc
     return file_new(path, mode, 0, err);
 }
 
+struct fmt_sink *fmt_sink_fd_named_new(int fd, const char *name, struct cs_error *err)
+{
+    struct fd_sink *f = fd_sink_alloc(name, err);
+
+    if (!f)
+        return NULL;
+    f->fd = fd;
+    return &f->base;
+}
+
 struct fmt_sink *fmt_sink_fd_new(int fd, struct cs_error *err)
 {
     char name[32];
-    struct fd_sink *f;
 
     if (fd == STDOUT_FILENO)
         snprintf(name, sizeof(name), "standard output");
     else
         snprintf(name, sizeof(name), "fd %d", fd);
-    f = fd_sink_alloc(name, err);
-    if (!f)
-        return NULL;
-    f->fd = fd;
-    return &f->base;
+    return fmt_sink_fd_named_new(fd, name, err);
 }
 
 /* ---- memory sink -------------------------------------------------------- */

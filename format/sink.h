@@ -38,8 +38,12 @@ struct fmt_sink *fmt_sink_file_new(const char *path, mode_t mode, struct cs_erro
  * need to be (a spool removed at exit). */
 struct fmt_sink *fmt_sink_file_new_unsynced(const char *path, mode_t mode, struct cs_error *err);
 
-/* Writes to an already-open fd that it does not own (stdout); finish flushes. */
+/* Writes to an already-open fd that it does not own (stdout); finish flushes
+ * (and may be called again: the sink stays usable).
+ * Small writes are gathered in a 256 KiB buffer, larger ones go straight
+ * to the fd.  Messages name it "standard output" / "fd N", or NAME. */
 struct fmt_sink *fmt_sink_fd_new(int fd, struct cs_error *err);
+struct fmt_sink *fmt_sink_fd_named_new(int fd, const char *name, struct cs_error *err);
 
 /* Growable memory sink; fmt_sink_memory_data() lends the bytes written so far. */
 struct fmt_sink *fmt_sink_memory_new(struct cs_error *err);

@@ -6,7 +6,8 @@
 # Usage: scripts/bench.sh [--size-mb N] [--threads N] [--only LIST] [--out FILE]
 #                         [--repeat N] [--scale N] [--keep] [--workdir DIR]
 #                         [--shape mixed|one-table|many-tables] [--tables N]
-#                         [--flavor F]
+#                         [--flavor F] [--mydumper10-configs LIST]
+#                         [--csdump-variants all|tsv]
 #
 #   --size-mb N    dataset size in MiB of InnoDB data (default 1024)
 #   --threads N    parallelism of every tool and floor (default 2)
@@ -21,8 +22,14 @@
 #                  csload -t 1 is run too), many-tables (--tables N small tables
 #                  in 100 schemas, a view per schema, a trigger every 100 tables)
 #   --tables N     many-tables: how many tables (default 10000)
+#   --mydumper10-configs LIST  which mydumper 1.0.1 configurations run:
+#                  plain,zstd,load-data (default all; -c zstd forks a
+#                  compressor per file, minutes at tens of thousands of tables)
 #   --flavor F     source and target servers: mariadb-10.11 (default),
 #                  mariadb-11.8, mysql-9.7 (scripts/test-server.sh --flavor)
+#   --csdump-variants all|tsv  all (default): csdump/csload tsv, sql and the
+#                  tsv variants (--compress none, signed, encrypted, archive,
+#                  --no-verify, --fast-target); tsv: only csdump tsv and csload tsv
 #   --out FILE     machine-readable results (default ./bench-results.json)
 #   --repeat N     run every dump and load N times, report the fastest (default 1)
 #   --scale N      instead: csdump/csload at 1x and Nx the size, and how
@@ -53,6 +60,7 @@ OUT=$PWD/bench-results.json
 SCALE=0
 KEEP=0
 REPEAT=1
+CS_VARIANTS=all
 REPEAT_NOTE=""
 WORKDIR_OPT=""
 CHUNK_ROWS=250000       # csdump's default; mydumper -r gets the same
@@ -99,10 +107,14 @@ parse_args() {
         --out) [ $# -ge 2 ] || usage; OUT=$2; shift 2 ;;
         --scale) [ $# -ge 2 ] || usage; positive "$1" "$2"; SCALE=$2; shift 2 ;;
         --repeat) [ $# -ge 2 ] || usage; positive "$1" "$2"; REPEAT=$2; shift 2 ;;
+        --csdump-variants)
+            [ $# -ge 2 ] || usage
+            case "$2" in all | tsv) CS_VARIANTS=$2 ;; *) echo "$PROG: --csdump-variants: all or tsv, not '$2'" >&2; exit 2 ;; esac
+            shift 2 ;;
         --keep) KEEP=1; shift ;;
         --workdir) [ $# -ge 2 ] || usage; WORKDIR_OPT=$2; KEEP=1; shift 2 ;;
         -h | --help) usage 0 ;;
-        --shape | --tables | --flavor)
+        --shape | --tables | --flavor | --mydumper10-configs)
             [ $# -ge 2 ] || usage
             shape_args "$1" "$2"
             shift 2 ;;
@@ -508,9 +520,19 @@ warn_log() {
     fi
 }
 
+# cs_formats: the formats csdump and csload run in
+cs_formats() {
+    if [ "$CS_VARIANTS" = tsv ]; then echo tsv; else echo tsv sql; fi
+}
+
+# cs_variants: the tsv variants run too (not at --scale, not with --csdump-variants tsv)
+cs_variants() {
+    [ "$SCALE" -eq 0 ] && [ "$CS_VARIANTS" = all ]
+}
+
 dump_csdump() {
     local scale=$1 fmt
-    for fmt in tsv sql; do
+    for fmt in $(cs_formats); do
         dump_run "$scale" "csdump $fmt" "$WORK/d-csdump-$fmt" \
             "$CSDUMP" --no-defaults -S "$(sock src)" -u root -o "$WORK/d-csdump-$fmt" \
             -t "$THREADS" "${CS_SEL[@]}" --format "$fmt" --no-progress -q || true
@@ -520,7 +542,7 @@ dump_csdump() {
         meta settings.csdump_compress_level \
             "$(manifest_get "$WORK/d-csdump-tsv" "m['options']['compress_level']")"
     fi
-    if [ "$SCALE" -eq 0 ]; then
+    if cs_variants; then
         dump_run "$scale" "csdump tsv --compress none" "$WORK/d-csdump-tsv-none" \
             "$CSDUMP" --no-defaults -S "$(sock src)" -u root -o "$WORK/d-csdump-tsv-none" \
             -t "$THREADS" "${CS_SEL[@]}" --format tsv --compress none --no-progress -q || true
@@ -692,11 +714,11 @@ load_run() {
 
 load_csload() {
     local scale=$1 fmt
-    for fmt in tsv sql; do
+    for fmt in $(cs_formats); do
         load_run "$scale" "csload $fmt" "$WORK/d-csdump-$fmt" \
             "$CSLOAD" --no-defaults -S @SOCK@ -u root -t "$THREADS" --no-progress -q \
             "$WORK/d-csdump-$fmt"
-        if [ "$fmt" = tsv ] && [ "$SCALE" -eq 0 ]; then
+        if [ "$fmt" = tsv ] && cs_variants; then
             load_run "$scale" "csload tsv --no-verify" "$WORK/d-csdump-tsv" \
                 "$CSLOAD" --no-defaults -S @SOCK@ -u root -t "$THREADS" --no-progress -q \
                 --no-verify "$WORK/d-csdump-tsv"
@@ -883,6 +905,7 @@ collect_meta() {
     meta settings.size_mb "$SIZE_MB"
     meta settings.scale "$SCALE"
     meta settings.repeat "$REPEAT"
+    meta settings.csdump_variants "$CS_VARIANTS"
     meta settings.only "$ONLY"
     meta settings.chunk_rows "$CHUNK_ROWS"
     meta settings.source_server_options "$SRC_OPTS (binary log ROW on; test-server.sh defaults otherwise)"

@@ -1,5 +1,7 @@
 /* format/archive.h and fmt_name_is_chunk: a written archive reads back
  * entry by entry; names are normalised or refused. */
+#include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +15,7 @@
 
 #include "format/archive.h"
 #include "format/names.h"
+#include "format/sink.h"
 
 static void test_chunk_names(void **state)
 {
@@ -29,16 +32,32 @@ static void test_chunk_names(void **state)
     assert_false(fmt_name_is_chunk("db.t.00000.tsv"));
 }
 
-/* An archive with ENTRIES (name, data) pairs in a temp file; returns its fd at 0. */
-static int make(const char *const *entries, size_t n)
+/* An empty temp file, already unlinked. */
+static int tmp_fd(void)
 {
     char path[] = "/tmp/cs-test-archive.XXXXXX";
     int fd = mkstemp(path);
-    struct cs_error err;
-    struct fmt_archive_writer *w;
 
     assert_true(fd >= 0);
     unlink(path);
+    return fd;
+}
+
+/* 300 KiB of 'x': an entry larger than the fd writer's buffer. */
+static char big[300 * 1024];
+static struct iovec big_part(void)
+{
+    memset(big, 'x', sizeof(big));
+    return (struct iovec){big, sizeof(big)};
+}
+
+/* An archive with ENTRIES (name, data) pairs in a temp file; returns its fd at 0. */
+static int make(const char *const *entries, size_t n)
+{
+    int fd = tmp_fd();
+    struct cs_error err;
+    struct fmt_archive_writer *w;
+
     w = fmt_archive_writer_new(fd, "test", &err);
     assert_non_null(w);
     for (size_t i = 0; i < n; i += 2)
@@ -86,10 +105,15 @@ static void test_round_trip(void **state)
 static void test_data_offset(void **state)
 {
     static const char *const e[] = {
-        "a.sql", "CREATE 1", "b.00000.000.tsv", "x\ty\n",
+        "a.sql",
+        "CREATE 1",
+        "b.00000.000.tsv",
+        "x\ty\n",
         "a-schema-name-long-enough-for-a-pax-header-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.t.00001.000.tsv",
-        "1\n2\n", "manifest.json", "{}"};
+        "1\n2\n",
+        "manifest.json",
+        "{}"};
     int fd = make(e, 8);
     struct cs_error err;
     struct fmt_archive_reader *r = fmt_archive_reader_new(fd, "test", &err);
@@ -201,6 +225,173 @@ static void test_duplicate(void **state)
     close(fd);
 }
 
+/* A sink that keeps what it is given and how: the writes' count and largest. */
+struct rec_sink {
+    struct fmt_sink base;
+    struct fmt_sink *mem;
+    size_t writes, largest;
+};
+
+static int rec_write(struct fmt_sink *s, const void *buf, size_t len, struct cs_error *err)
+{
+    struct rec_sink *r = (struct rec_sink *)s;
+
+    r->writes++;
+    r->largest = len > r->largest ? len : r->largest;
+    return fmt_sink_write(r->mem, buf, len, err);
+}
+
+static int rec_finish(struct fmt_sink *s, struct cs_error *err)
+{
+    return fmt_sink_finish(((struct rec_sink *)s)->mem, err);
+}
+
+static void rec_free(struct fmt_sink *s)
+{
+    (void)s;
+}
+
+/* A chunk held in 1 MiB parts reaches the sink as 1 MiB writes (libarchive
+ * unblocked: no 10 KiB blocks, no copy), and the stream is plain tar: each
+ * entry a 512-byte header and its data padded to 512, then 1024 zero bytes,
+ * nothing more; it reads back.  Through an fd the same bytes come out. */
+static void test_large_parts_unblocked(void **state)
+{
+    enum { PART = 1 << 20, NPART = 3, TAIL = 777 };
+    struct rec_sink rec = {{rec_write, rec_finish, rec_free}, NULL, 0, 0};
+    struct iovec iov[NPART + 1];
+    char *data = malloc(NPART * PART + TAIL), buf[4096];
+    struct cs_error err;
+    struct fmt_archive_writer *w;
+    struct fmt_archive_reader *r;
+    struct fmt_source *src;
+    const char *name;
+    const void *bytes;
+    uint64_t size, expect = 512 + 512 + 512 + (NPART * PART + TAIL + 511) / 512 * 512 + 1024;
+    size_t len, at = 0;
+    int fd = tmp_fd();
+    (void)state;
+
+    assert_non_null(data);
+    for (size_t i = 0; i < NPART * PART + TAIL; i++)
+        data[i] = (char)(i % 251);
+    for (int i = 0; i <= NPART; i++)
+        iov[i] = (struct iovec){data + (size_t)i * PART, i < NPART ? PART : TAIL};
+    rec.mem = fmt_sink_memory_new(&err);
+    assert_non_null(rec.mem);
+    w = fmt_archive_writer_new_sink(&rec.base, "test", &err);
+    assert_non_null(w);
+    assert_int_equal(fmt_archive_add_memory(w, "a.sql", "CREATE 1", 8, &err), 0);
+    assert_int_equal(fmt_archive_add_parts(w, "b.00000.000.tsv", iov, NPART + 1, &err), 0);
+    assert_int_equal(fmt_archive_writer_finish(w, &err), 0);
+    fmt_archive_writer_free(w);
+    assert_int_equal(fmt_sink_finish(&rec.base, &err), 0);
+    assert_int_equal(rec.largest, PART);
+    assert_true(rec.writes < 20);
+    bytes = fmt_sink_memory_data(rec.mem, &len);
+    assert_int_equal(len, expect);
+    /* the fd writer: the same bytes but the two headers' mtimes */
+    w = fmt_archive_writer_new(fd, "test", &err);
+    assert_non_null(w);
+    assert_int_equal(fmt_archive_add_memory(w, "a.sql", "CREATE 1", 8, &err), 0);
+    assert_int_equal(fmt_archive_add_parts(w, "b.00000.000.tsv", iov, NPART + 1, &err), 0);
+    assert_int_equal(fmt_archive_writer_finish(w, &err), 0);
+    fmt_archive_writer_free(w);
+    assert_int_equal(lseek(fd, 0, SEEK_END), (off_t)expect);
+    assert_int_equal(lseek(fd, 1536, SEEK_SET), 1536);
+    assert_int_equal(read(fd, buf, sizeof(buf)), (ssize_t)sizeof(buf));
+    assert_memory_equal(buf, (const char *)bytes + 1536, sizeof(buf));
+    assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+    r = fmt_archive_reader_new(fd, "test", &err);
+    assert_non_null(r);
+    assert_int_equal(fmt_archive_next(r, &name, &size, &err), 1);
+    assert_int_equal(fmt_archive_next(r, &name, &size, &err), 1);
+    assert_string_equal(name, "b.00000.000.tsv");
+    assert_int_equal(size, NPART * PART + TAIL);
+    src = fmt_archive_data(r, &err);
+    for (ssize_t n; (n = fmt_source_read(src, buf, sizeof(buf), &err)) > 0; at += (size_t)n)
+        assert_memory_equal(buf, data + at, (size_t)n);
+    assert_int_equal(at, NPART * PART + TAIL);
+    fmt_source_free(src);
+    assert_int_equal(fmt_archive_next(r, &name, &size, &err), 0);
+    fmt_archive_reader_free(r);
+    fmt_sink_free(rec.mem);
+    close(fd);
+    free(data);
+}
+
+/* A full disk says so (ENOSPC, naming the archive), whether the write that
+ * fails is a large part or the final flush of small entries. */
+static void test_write_error_keeps_errno(void **state)
+{
+    struct iovec one = big_part();
+    struct cs_error err;
+    struct fmt_archive_writer *w;
+    int fd = open("/dev/full", O_WRONLY);
+    (void)state;
+
+    if (fd < 0)
+        skip();
+    w = fmt_archive_writer_new(fd, "full.tar", &err);
+    assert_non_null(w);
+    cs_error_clear(&err);
+    assert_int_equal(fmt_archive_add_memory(w, "a.sql", "CREATE 1", 8, &err), 0);
+    assert_int_equal(fmt_archive_writer_finish(w, &err), -1);
+    assert_int_equal(err.code, CS_ERR_IO);
+    assert_int_equal(err.sys_errno, ENOSPC);
+    assert_non_null(strstr(err.msg, "full.tar"));
+    fmt_archive_writer_free(w);
+    w = fmt_archive_writer_new(fd, "full.tar", &err);
+    assert_non_null(w);
+    cs_error_clear(&err);
+    assert_int_equal(fmt_archive_add_parts(w, "b.00000.000.tsv", &one, 1, &err), -1);
+    assert_int_equal(err.sys_errno, ENOSPC);
+    assert_non_null(strstr(err.msg, "b.00000.000.tsv"));
+    fmt_archive_writer_free(w);
+    close(fd);
+}
+
+/* A writer freed unfinished leaves the stream cut where it was: no padding
+ * of the entry, no end marker, nothing of what was still buffered; flushed,
+ * what was appended is out. */
+static void test_free_unfinished_leaves_it_cut(void **state)
+{
+    struct iovec one = big_part();
+    int fd = tmp_fd();
+    struct cs_error err;
+    struct fmt_archive_writer *w;
+    struct fmt_archive_reader *r;
+    const char *name;
+    uint64_t size;
+    (void)state;
+
+    w = fmt_archive_writer_new(fd, "cut.tar", &err);
+    assert_non_null(w);
+    assert_int_equal(fmt_archive_add_parts(w, "b.00000.000.tsv", &one, 1, &err), 0);
+    assert_int_equal(fmt_archive_add_memory(w, "c.sql", "x", 1, &err), 0); /* still buffered */
+    fmt_archive_writer_free(w);
+    assert_int_equal(lseek(fd, 0, SEEK_END), 512 + sizeof(big));
+    assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+    r = fmt_archive_reader_new(fd, "cut.tar", &err);
+    assert_non_null(r);
+    assert_int_equal(fmt_archive_next(r, &name, &size, &err), 1);
+    assert_string_equal(name, "b.00000.000.tsv");
+    assert_int_not_equal(fmt_archive_next(r, &name, &size, &err), 1); /* no c.sql */
+    fmt_archive_reader_free(r);
+    /* flushed, a small entry is in the file before the archive is finished */
+    assert_int_equal(ftruncate(fd, 0), 0);
+    assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+    w = fmt_archive_writer_new(fd, "cut.tar", &err);
+    assert_non_null(w);
+    assert_int_equal(fmt_archive_add_memory(w, "c.sql", "x", 1, &err), 0);
+    assert_int_equal(lseek(fd, 0, SEEK_END), 0);
+    assert_int_equal(fmt_archive_writer_flush(w, &err), 0);
+    assert_int_equal(lseek(fd, 0, SEEK_END), 1024);
+    fmt_archive_writer_free(w);
+    assert_int_equal(lseek(fd, 0, SEEK_END), 1024);
+    close(fd);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -210,6 +401,9 @@ int main(void)
         cmocka_unit_test(test_range_truncated),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_duplicate),
+        cmocka_unit_test(test_large_parts_unblocked),
+        cmocka_unit_test(test_write_error_keeps_errno),
+        cmocka_unit_test(test_free_unfinished_leaves_it_cut),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

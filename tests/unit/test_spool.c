@@ -99,6 +99,72 @@ static void test_put_remove_replace_abandon(void **state)
     dump_output_free(sp);
 }
 
+/* Writes LEN bytes of C into the spool as FILE (finished) and takes it. */
+static struct dump_spool_file *spool_file(struct dump_output *sp, const char *file, size_t len,
+                                          char c)
+{
+    struct cs_error err;
+    char *data = malloc(len);
+    struct fmt_sink *s = sp->open(sp, file, &err);
+
+    assert_non_null(data);
+    assert_non_null(s);
+    memset(data, c, len);
+    assert_int_equal(fmt_sink_write(s, data, len, &err), 0);
+    assert_int_equal(fmt_sink_finish(s, &err), 0);
+    fmt_sink_free(s);
+    free(data);
+    return dump_spool_take(sp, file);
+}
+
+/* A released file's segments serve the next file (the old bytes past the
+ * new file's end show it: a new mapping would be zeros), which still holds
+ * exactly its own bytes; more than DUMP_SPOOL_IDLE released are no harm. */
+static void test_release_reuses_segments(void **state)
+{
+    struct cs_error err;
+    struct dump_output *sp = dump_spool_new(&err);
+    struct dump_spool_file *f;
+    const char *seg;
+    char *b;
+
+    (void)state;
+    assert_non_null(sp);
+    f = spool_file(sp, "a.tsv", 2 * DUMP_SPOOL_SEGMENT, 'A');
+    assert_non_null(f);
+    assert_int_equal(f->niov, 2);
+    dump_spool_release(sp, f);
+    f = spool_file(sp, "b.tsv", 10, 'B');
+    assert_non_null(f);
+    assert_int_equal(f->size, 10);
+    assert_int_equal(f->niov, 1);
+    assert_int_equal(f->iov[0].iov_len, 10);
+    b = joined(f);
+    assert_memory_equal(b, "BBBBBBBBBB", 10);
+    free(b);
+    seg = f->iov[0].iov_base;
+    assert_int_equal(seg[10], 'A');
+    assert_int_equal(seg[DUMP_SPOOL_SEGMENT - 1], 'A');
+    dump_spool_release(sp, f);
+    /* more segments than are kept: the rest unmapped, the next file intact */
+    f = spool_file(sp, "c.tsv", (DUMP_SPOOL_IDLE + 3) * DUMP_SPOOL_SEGMENT, 'C');
+    assert_int_equal(f->niov, DUMP_SPOOL_IDLE + 3);
+    dump_spool_release(sp, f);
+    f = spool_file(sp, "d.tsv", (DUMP_SPOOL_IDLE + 1) * DUMP_SPOOL_SEGMENT + 1, 'D');
+    assert_int_equal(f->size, (DUMP_SPOOL_IDLE + 1) * DUMP_SPOOL_SEGMENT + 1);
+    b = joined(f);
+    for (size_t i = 0; i < f->size; i++)
+        if (b[i] != 'D')
+            fail_msg("byte %zu of d.tsv is %d", i, b[i]);
+    free(b);
+    dump_spool_release(sp, f);
+    dump_spool_release(sp, NULL);
+    /* a put() file (not mapped) released like a taken one */
+    assert_int_equal(sp->put(sp, "e.sql", "x", 1, &err), 0);
+    dump_spool_release(sp, dump_spool_take(sp, "e.sql"));
+    dump_output_free(sp); /* the idle segments go with it */
+}
+
 static void test_name_set(void **state)
 {
     struct fmt_name_set s = FMT_NAME_SET_INIT;
@@ -123,6 +189,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_written_file_spans_segments),
         cmocka_unit_test(test_put_remove_replace_abandon),
+        cmocka_unit_test(test_release_reuses_segments),
         cmocka_unit_test(test_name_set),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
