@@ -51,6 +51,25 @@ static int cmp_pair(const void *a, const void *b)
     return strcmp(((const struct name_pair *)a)->stored, ((const struct name_pair *)b)->stored);
 }
 
+/* Sorts the names learnt and drops repeats (a name learnt twice has the
+ * same stored name and plain name both times). */
+static void sort_names(struct trust_input *ti)
+{
+    size_t k = 0;
+
+    qsort(ti->names, ti->nnames, sizeof(*ti->names), cmp_pair);
+    for (size_t i = 0; i < ti->nnames; i++) {
+        if (k && !strcmp(ti->names[k - 1].stored, ti->names[i].stored)) {
+            free(ti->names[i].stored);
+            free(ti->names[i].plain);
+        } else {
+            ti->names[k++] = ti->names[i];
+        }
+    }
+    ti->nnames = k;
+    ti->dirty = 0;
+}
+
 const char *load_input_trust_plain(struct load_input *in, const char *stored)
 {
     struct trust_input *ti = as_trust(in);
@@ -60,10 +79,8 @@ const char *load_input_trust_plain(struct load_input *in, const char *stored)
         return stored;
     if (!strcmp(stored, FMT_SEAL_KEPT_NAME))
         return stored;
-    if (ti->dirty) {
-        qsort(ti->names, ti->nnames, sizeof(*ti->names), cmp_pair);
-        ti->dirty = 0;
-    }
+    if (ti->dirty)
+        sort_names(ti);
     hit = ti->nnames ? bsearch(&key, ti->names, ti->nnames, sizeof(key), cmp_pair) : NULL;
     return hit ? hit->plain : NULL;
 }
@@ -75,13 +92,8 @@ int load_input_trust_learn_name(struct load_input *in, const char *plain, struct
 
     if (!ti || !ti->t.seal)
         return 0;
-    {
-        char *stored = fmt_seal_stored_name(ti->t.seal, plain);
-        int known = stored && load_input_trust_plain(in, stored) != NULL;
-        free(stored);
-        if (known) /* learnt before */
-            return 0;
-    }
+    /* appended unsorted, repeats too: one sort at the next lookup
+     * (sort_names), not one per name learnt */
     if (ti->nnames == ti->capnames) {
         size_t cap = ti->capnames ? ti->capnames * 2 : 64;
         void *q = realloc(ti->names, cap * sizeof(*ti->names));
