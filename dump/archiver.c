@@ -320,8 +320,29 @@ int dump_archiver_trust(struct dump_archiver *a, const struct fmt_sign_key *key,
     return !dump_id || a->dump_id ? 0 : cs_error_set(err, CS_ERR_NOMEM, "out of memory");
 }
 
-int dump_archiver_finish(struct dump_archiver *a, const char *manifest_json, const char *sig,
-                         struct cs_error *err)
+/* The manifest entry written from M as it is serialized: sized first by a
+ * counting pass, so its text is never held whole (neither signed nor
+ * sealed: those take the text whole). */
+static int add_streamed(struct dump_archiver *a, const struct fmt_manifest *m, struct cs_error *err)
+{
+    struct fmt_sink *sink;
+    uint64_t size;
+    int rc;
+
+    if (a->sign || a->sealed)
+        return cs_error_set(err, CS_ERR_INTERNAL,
+                            "a signed or encrypted archive's manifest is "
+                            "given as its text");
+    if (fmt_manifest_text_size(m, &size, err) < 0 ||
+        !(sink = fmt_archive_entry_sink(a->w, FMT_MANIFEST_NAME, size, err)))
+        return -1;
+    rc = fmt_manifest_write_sink(m, sink, err);
+    fmt_sink_free(sink);
+    return rc;
+}
+
+int dump_archiver_finish(struct dump_archiver *a, const struct fmt_manifest *m,
+                         const char *manifest_json, const char *sig, struct cs_error *err)
 {
     int rc = -1;
 
@@ -332,7 +353,9 @@ int dump_archiver_finish(struct dump_archiver *a, const char *manifest_json, con
         cs_error_copy(err, &a->err);
         goto out;
     }
-    if ((sig && !a->sign) || add_signed(a, FMT_MANIFEST_NAME, manifest_json, sig, err) < 0 ||
+    if ((sig && !a->sign) ||
+        (manifest_json ? add_signed(a, FMT_MANIFEST_NAME, manifest_json, sig, err)
+                       : add_streamed(a, m, err)) < 0 ||
         fmt_archive_writer_finish(a->w, err) < 0)
         goto out;
     if (a->sink && fmt_sink_finish(a->sink, err) < 0)

@@ -50,10 +50,13 @@ const struct dump_publish *dump_archiver_publish(struct dump_archiver *a);
  * its opaque name too.  Either may be NULL. */
 int dump_archiver_trust(struct dump_archiver *a, const struct fmt_sign_key *key,
                         const struct fmt_seal_key *seal, const char *dump_id, struct cs_error *err);
-/* The manifest last (then SIG, its signature text, when signed: NULL
- * otherwise), the end of the archive, FILE.partial -> FILE; frees A. */
-int dump_archiver_finish(struct dump_archiver *a, const char *manifest_json, const char *sig,
-                         struct cs_error *err);
+/* The manifest last -- MANIFEST_JSON, its text (then SIG, its signature
+ * text, when signed: NULL otherwise), or, when the archive is neither
+ * signed nor encrypted and MANIFEST_JSON is NULL, written from M as it is
+ * serialized, never held whole -- the end of the archive, FILE.partial ->
+ * FILE; frees A. */
+int dump_archiver_finish(struct dump_archiver *a, const struct fmt_manifest *m,
+                         const char *manifest_json, const char *sig, struct cs_error *err);
 /* After a failure: stops, removes FILE.partial (a pipe just ends, without a
  * manifest); frees A.  NULL-safe. */
 void dump_archiver_abort(struct dump_archiver *a);

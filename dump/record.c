@@ -95,8 +95,7 @@ static int fill_table(struct fmt_table *ft, const struct dump_table *t)
     return fill_columns(ft, t);
 }
 
-struct fmt_manifest *dump_record_begin(const struct dump_config *cfg,
-                                       const struct dump_server *srv,
+struct fmt_manifest *dump_record_begin(const struct dump_config *cfg, const struct dump_server *srv,
                                        const struct dump_catalog *cat, struct cs_error *err)
 {
     struct fmt_manifest *m = fmt_manifest_new();
@@ -130,8 +129,9 @@ struct fmt_manifest *dump_record_begin(const struct dump_config *cfg,
     m->chunk_rows = cfg->chunk_rows;
     m->chunk_bytes = cfg->chunk_bytes;
     m->include_system = cfg->include_system;
-    ok = m->tool_version && m->dump_id && (!cfg->sign_key || m->signed_by) && m->source_host && m->flavor && m->server_version && m->sql_mode &&
-         m->time_zone && m->started_at && (!srv->server_uuid || m->server_uuid);
+    ok = m->tool_version && m->dump_id && (!cfg->sign_key || m->signed_by) && m->source_host &&
+         m->flavor && m->server_version && m->sql_mode && m->time_zone && m->started_at &&
+         (!srv->server_uuid || m->server_uuid);
     for (size_t i = 0; ok && i < cat->ntables; i++) {
         struct fmt_table *ft = fmt_manifest_add_table(m);
         ok = ft && fill_table(ft, &cat->tables[i]) == 0;
@@ -212,10 +212,13 @@ static int tile(struct dump_table_results *res)
     return 0;
 }
 
-/* C = R's file and typed bounds (open when the unit has no key). */
-static int fill_chunk(struct fmt_chunk *c, const struct dump_chunk_result *r, uint32_t index)
+/* C = R's file and typed bounds (open when the unit has no key), taken
+ * from R: the manifest holds one record a chunk, not a copy beside it. */
+static void take_chunk(struct fmt_chunk *c, struct dump_chunk_result *r, uint32_t index)
 {
-    c->file = strdup(r->file);
+    memset(c, 0, sizeof(*c));
+    c->file = r->file;
+    r->file = NULL;
     c->index = index;
     c->rows = r->rows;
     c->raw_bytes = r->raw_bytes;
@@ -224,27 +227,44 @@ static int fill_chunk(struct fmt_chunk *c, const struct dump_chunk_result *r, ui
     memcpy(c->sha256, r->sha256, sizeof(c->sha256));
     memcpy(c->checksum, r->checksum, sizeof(c->checksum));
     c->typed_values = r->typed_values;
-    c->lo = r->keyed ? fmt_bound_dup(r->lo) : NULL;
-    c->hi = r->keyed ? fmt_bound_dup(r->hi) : NULL;
-    return c->file && (!r->keyed || ((!r->lo || c->lo) && (!r->hi || c->hi))) ? 0 : -1;
+    if (r->keyed) {
+        c->lo = r->lo;
+        c->hi = r->hi;
+        r->lo = r->hi = NULL;
+    }
 }
 
-int dump_record_table(struct fmt_manifest *m, size_t ti,
-                      struct dump_table_results *res, struct cs_error *err)
+/* Results given back while they are taken, every this many */
+#define SHRINK_EVERY 4096
+
+int dump_record_table(struct fmt_manifest *m, size_t ti, struct dump_table_results *res,
+                      struct cs_error *err)
 {
     struct fmt_table *ft = &m->tables[ti];
+    size_t n = res->n, base = ft->nchunks;
 
-    if (tile(res) < 0)
+    if (tile(res) < 0 || fmt_table_size_chunks(ft, base + n) < 0)
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; i < res->n; i++) {
-        struct fmt_chunk *c = fmt_table_add_chunk(ft);
-        if (!c || fill_chunk(c, &res->r[i], (uint32_t)i) < 0)
-            return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-        ft->rows += res->r[i].rows;
-        for (size_t k = 0; res->r[i].typed_by_col && k < ft->ncolumns; k++)
-            ft->columns[k].typed_values += res->r[i].typed_by_col[k];
-        if (res->r[i].max_row_bytes > ft->max_row_bytes)
-            ft->max_row_bytes = res->r[i].max_row_bytes;
+    /* last to first, the results' array shrinking behind: a table's records
+     * are never held twice, in its results and in the manifest */
+    for (size_t i = n; i-- > 0;) {
+        struct dump_chunk_result *r = &res->r[i];
+
+        take_chunk(&ft->chunks[base + i], r, (uint32_t)i);
+        ft->rows += r->rows;
+        for (size_t k = 0; r->typed_by_col && k < ft->ncolumns; k++)
+            ft->columns[k].typed_values += r->typed_by_col[k];
+        if (r->max_row_bytes > ft->max_row_bytes)
+            ft->max_row_bytes = r->max_row_bytes;
+        dump_chunk_result_release(r);
+        if (i && i % SHRINK_EVERY == 0) {
+            void *p = realloc(res->r, i * sizeof(*res->r));
+            res->r = p ? p : res->r;
+        }
     }
+    ft->nchunks = base + n;
+    free(res->r); /* the table's results are all in the manifest now */
+    res->r = NULL;
+    res->n = res->cap = 0;
     return 0;
 }

@@ -20,7 +20,8 @@ struct fmt_manifest *dump_record_begin(const struct dump_config *cfg,
 /* Snapshot facts: mode, proof, timings, coordinates. */
 int dump_record_snapshot(struct fmt_manifest *m, const struct dump_snapshot *s,
                          struct cs_error *err);
-/* Chunks of table TI from the workers' results (sorted and tiled here). */
+/* Chunks of table TI from the workers' results (sorted and tiled here),
+ * moved into M: RES is left empty. */
 int dump_record_table(struct fmt_manifest *m, size_t ti,
                       struct dump_table_results *res, struct cs_error *err);
 /* "2026-11-21T18:50:49Z" */

@@ -387,8 +387,9 @@ static int finish_manifest(struct run *r, struct cs_error *err)
     r->m->finished_at = dump_record_now();
     if (!r->m->finished_at)
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-    /* an archive takes the text whole, and a signature covers it whole */
-    if (r->arch || r->cfg->sign_key) {
+    /* a signature covers the text whole, and an encrypted archive seals it
+     * whole; otherwise it is streamed, one chunk at a time */
+    if (r->cfg->sign_key || (r->arch && r->cfg->seal_key)) {
         json = fmt_manifest_to_json(r->m, err);
         if (!json || sign_text(r, json, &sig, err) < 0)
             goto out;
@@ -396,7 +397,7 @@ static int finish_manifest(struct run *r, struct cs_error *err)
     if (r->arch) {
         struct dump_archiver *a = r->arch;
         r->arch = NULL;
-        rc = dump_archiver_finish(a, json, sig.len ? sig.data : NULL, err);
+        rc = dump_archiver_finish(a, r->m, json, sig.len ? sig.data : NULL, err);
         goto out;
     }
     /* the signature first, then every file durable (the fault point

@@ -11,7 +11,6 @@
 #include <time.h>
 #include <unistd.h>
 
-
 /* ---- writer ------------------------------------------------------------ */
 
 struct fmt_archive_writer {
@@ -145,6 +144,67 @@ int fmt_archive_add_memory(struct fmt_archive_writer *w, const char *entry, cons
     return fmt_archive_add_parts(w, entry, &one, 1, err);
 }
 
+/* One entry written as it comes (fmt_archive_entry_sink). */
+struct entry_sink {
+    struct fmt_sink base;
+    struct fmt_archive_writer *w;
+    char *entry;
+    uint64_t size, done;
+};
+
+static int wentry_write(struct fmt_sink *s, const void *buf, size_t len, struct cs_error *err)
+{
+    struct entry_sink *e = (struct entry_sink *)s;
+
+    if (len > e->size - e->done)
+        return cs_error_set(err, CS_ERR_INTERNAL, "%s: %s: more than its %llu bytes", e->w->name,
+                            e->entry, (unsigned long long)e->size);
+    e->done += len;
+    return data(e->w, e->entry, buf, len, err);
+}
+
+static int wentry_finish(struct fmt_sink *s, struct cs_error *err)
+{
+    struct entry_sink *e = (struct entry_sink *)s;
+
+    if (e->done != e->size)
+        return cs_error_set(err, CS_ERR_INTERNAL, "%s: %s: %llu bytes of its %llu", e->w->name,
+                            e->entry, (unsigned long long)e->done, (unsigned long long)e->size);
+    return archive_write_finish_entry(e->w->a) == ARCHIVE_OK ? 0 : werr(e->w, err, e->entry);
+}
+
+static void wentry_free(struct fmt_sink *s)
+{
+    struct entry_sink *e = (struct entry_sink *)s;
+
+    if (!e)
+        return;
+    free(e->entry);
+    free(e);
+}
+
+struct fmt_sink *fmt_archive_entry_sink(struct fmt_archive_writer *w, const char *entry,
+                                        uint64_t size, struct cs_error *err)
+{
+    struct entry_sink *e = calloc(1, sizeof(*e));
+
+    if (!e || !(e->entry = strdup(entry))) {
+        free(e);
+        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    e->base.write = wentry_write;
+    e->base.finish = wentry_finish;
+    e->base.free = wentry_free;
+    e->w = w;
+    e->size = size;
+    if (header(w, entry, size, err) < 0) {
+        wentry_free(&e->base);
+        return NULL;
+    }
+    return &e->base;
+}
+
 int fmt_archive_writer_flush(struct fmt_archive_writer *w, struct cs_error *err)
 {
     return w->own ? fmt_sink_finish(w->own, err) : 0; /* an fd sink's finish only flushes */
@@ -190,8 +250,8 @@ struct fmt_archive_reader {
     char *top; /* the one top-level directory being stripped, or NULL */
     char entry[1024];
     uint64_t size;
-    uint64_t offset; /* where the entry's data starts in the input */
-    int contiguous;  /* ... as one run of bytes (no compression, not sparse) */
+    uint64_t offset;          /* where the entry's data starts in the input */
+    int contiguous;           /* ... as one run of bytes (no compression, not sparse) */
     struct fmt_name_set seen; /* the names seen so far */
     struct entry_source src;
     int entries;

@@ -41,6 +41,12 @@ int fmt_archive_add_parts(struct fmt_archive_writer *w, const char *entry, const
                           size_t n, struct cs_error *err);
 int fmt_archive_add_memory(struct fmt_archive_writer *w, const char *entry, const void *data,
                            size_t len, struct cs_error *err);
+/* Append ENTRY of SIZE bytes (known up front, e.g. fmt_manifest_text_size)
+ * written as it comes through the sink returned: its finish() ends the
+ * entry, refused unless exactly SIZE bytes came.  W must outlive it; no
+ * other entry until it is finished.  An unfinished one leaves W unusable. */
+struct fmt_sink *fmt_archive_entry_sink(struct fmt_archive_writer *w, const char *entry,
+                                        uint64_t size, struct cs_error *err);
 /* What an fd writer's buffer holds, written now (a reader of a pipe gets
  * every entry appended so far); nothing to do for a sink's writer. */
 int fmt_archive_writer_flush(struct fmt_archive_writer *w, struct cs_error *err);

@@ -569,6 +569,21 @@ static void *grow(void *arr, size_t n, size_t *cap, size_t size)
     return p;
 }
 
+int fmt_table_size_chunks(struct fmt_table *t, size_t n)
+{
+    size_t want = n > t->nchunks ? n : t->nchunks;
+    void *p;
+
+    if (want == t->chunks_cap)
+        return 0;
+    p = realloc(t->chunks, (want ? want : 1) * sizeof(*t->chunks));
+    if (!p)
+        return want > t->chunks_cap ? -1 : 0; /* a smaller block is a wish, not a need */
+    t->chunks = p;
+    t->chunks_cap = want;
+    return 0;
+}
+
 struct fmt_table *fmt_manifest_add_table(struct fmt_manifest *m)
 {
     struct fmt_table *a = m ? grow(m->tables, m->ntables, &m->tables_cap, sizeof(*a)) : NULL;

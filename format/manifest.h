@@ -10,6 +10,21 @@
  * Format version FMT_MANIFEST_VERSION (2: typed chunk bounds); a reader
  * refuses a newer version with CS_ERR_VERSION ("made by a newer csdump
  * ...") and still reads version 1 (bounds as SQL text: v1_lower/v1_upper).
+ *
+ * Memory: the model holds one compact record per chunk (struct fmt_chunk:
+ * fixed-size hex fields, the file name and the typed bounds) and nothing
+ * else per chunk.  Neither side ever builds the JSON tree of a table's
+ * chunks: the writer serializes each chunk's object on its own and splices
+ * the texts into its table's text, each table's into the manifest's (the
+ * bytes are exactly json_dumps' of the whole tree), into a sink a megabyte
+ * at a time; the reader walks the text (format/jsonwalk.h), parsing the
+ * top level and each table member by member and each chunk as its own
+ * small tree, turned into its fmt_chunk and freed -- from a source through
+ * a 64 KiB window (fmt_manifest_read_source, fmt_manifest_read), so the
+ * text is not held whole either when "format_version" comes before
+ * "tables", as csdump writes it (else the tables are kept in the window
+ * until the version is known).  Members may come in any order; duplicate
+ * keys are refused at every level, as json_loadb would.
  */
 #ifndef FMT_MANIFEST_H
 #define FMT_MANIFEST_H
@@ -221,6 +236,9 @@ void fmt_manifest_free(struct fmt_manifest *m); /* NULL-safe */
 struct fmt_table *fmt_manifest_add_table(struct fmt_manifest *m);
 struct fmt_object *fmt_manifest_add_object(struct fmt_manifest *m);
 struct fmt_chunk *fmt_table_add_chunk(struct fmt_table *t);
+/* Room for exactly max(N, nchunks) chunks in T (N 0: no room to spare):
+ * 0, or -1 out of memory (T unchanged). */
+int fmt_table_size_chunks(struct fmt_table *t, size_t n);
 /* The raw (encoded, uncompressed) bytes of T's chunks. */
 uint64_t fmt_table_raw_bytes(const struct fmt_table *t);
 struct fmt_file *fmt_manifest_add_file(struct fmt_manifest *m);
@@ -250,11 +268,22 @@ struct fmt_sink;
  * (not freed): a dump of many tables never holds all of it. */
 int fmt_manifest_write_sink(const struct fmt_manifest *m, struct fmt_sink *sink,
                             struct cs_error *err);
+/* The length of that text, written to count it (e.g. for a tar header
+ * before the text streams into the archive). */
+int fmt_manifest_text_size(const struct fmt_manifest *m, uint64_t *size, struct cs_error *err);
 /* Parse JSON text; NAME is used in messages.  Every required field is checked:
  * a missing or mistyped one is CS_ERR_FORMAT naming the field. */
 struct fmt_manifest *fmt_manifest_from_json(const char *text, size_t len, const char *name,
                                             struct cs_error *err);
-/* Write DIR/manifest.json atomically (0600) / read it. */
+/* The same read from SRC (borrowed), after the HEAD_LEN bytes at HEAD
+ * already read from it: at most MAX bytes, never held whole -- a window
+ * of the text, when its "format_version" comes before its "tables" (as
+ * csdump writes it); a read error of SRC is its own, prefixed with NAME. */
+struct fmt_source;
+struct fmt_manifest *fmt_manifest_read_source(const void *head, size_t head_len,
+                                              struct fmt_source *src, size_t max,
+                                              const char *name, struct cs_error *err);
+/* Write DIR/manifest.json atomically (0600) / read it (as a stream). */
 int fmt_manifest_write(const struct fmt_manifest *m, const char *dir, struct cs_error *err);
 struct fmt_manifest *fmt_manifest_read(const char *dir, struct cs_error *err);
 

@@ -1,12 +1,15 @@
 /*
  * manifest_int.h - private to the manifest module (format/manifest*.c).
  *
- * The module is three files sharing this header:
+ * The module is four files sharing this header:
  *   manifest.c        the JSON layout's reference, the field tables, the
  *                     in-memory model (new/free/add, names);
- *   manifest_write.c  the model to JSON (manifest, coordinates, chunk meta);
+ *   manifest_write.c  the model to JSON (manifest, coordinates, chunk meta),
+ *                     one chunk's tree at a time spliced into the text;
  *   manifest_read.c   JSON to the model, every field validated, each kind of
- *                     bad field with its own message.
+ *                     bad field with its own message;
+ *   manifest_walk.c   the manifest's text walked (format/jsonwalk.h), in
+ *                     memory or from a source: one chunk's tree at a time.
  *
  * Each JSON object is described by a table of typed field descriptors (key,
  * type, offset).  A descriptor is made by the macro of its type, which checks
@@ -43,22 +46,22 @@
 #define FMT_MF_PATH_LEN 128 /* a field's path in messages, "tables[3].chunks[0].rows" */
 
 enum fmt_mf_type {
-    MF_T_STR,     /* char *, required */
-    MF_T_NSTR,    /* char *, null when NULL */
-    MF_T_OSTR,    /* char *, key omitted when NULL */
-    MF_T_FILE,    /* char *, a plain file name */
-    MF_T_U64,     /* uint64_t, below 2^63 */
-    MF_T_U64_OPT, /* uint64_t, 0 when absent (added after version 1 shipped) */
-    MF_T_U64_NZ,  /* uint64_t, 0 when absent; not written when 0 */
-    MF_T_U32,     /* uint32_t */
-    MF_T_UINT,    /* unsigned */
-    MF_T_INT,     /* int */
-    MF_T_BOOL,    /* int, true/false */
-    MF_T_BOOL_OPT,/* int, false when absent (added in version 2) */
-    MF_T_DOUBLE,  /* double */
-    MF_T_HEX,     /* char[width + 1]: width lowercase hex digits */
-    MF_T_HEX_OPT, /* the same, "" when absent; not written when "" */
-    MF_T_ENUM,    /* an int-sized enum, named by name(0..count-1) */
+    MF_T_STR,      /* char *, required */
+    MF_T_NSTR,     /* char *, null when NULL */
+    MF_T_OSTR,     /* char *, key omitted when NULL */
+    MF_T_FILE,     /* char *, a plain file name */
+    MF_T_U64,      /* uint64_t, below 2^63 */
+    MF_T_U64_OPT,  /* uint64_t, 0 when absent (added after version 1 shipped) */
+    MF_T_U64_NZ,   /* uint64_t, 0 when absent; not written when 0 */
+    MF_T_U32,      /* uint32_t */
+    MF_T_UINT,     /* unsigned */
+    MF_T_INT,      /* int */
+    MF_T_BOOL,     /* int, true/false */
+    MF_T_BOOL_OPT, /* int, false when absent (added in version 2) */
+    MF_T_DOUBLE,   /* double */
+    MF_T_HEX,      /* char[width + 1]: width lowercase hex digits */
+    MF_T_HEX_OPT,  /* the same, "" when absent; not written when "" */
+    MF_T_ENUM,     /* an int-sized enum, named by name(0..count-1) */
     MF_T_COUNT
 };
 
@@ -173,5 +176,38 @@ int fmt_mf_lower_hex(const char *s, size_t n);
 void fmt_mf_sub_path(char *out, const char *path, const char *key, long idx);
 /* CS_ERR_NOMEM "NAME: out of memory"; returns -1. */
 int fmt_mf_nomem(struct cs_error *err, const char *name);
+
+/* ---- reading (manifest_read.c, manifest_walk.c) ------------------------- */
+
+struct json_t;
+struct fmt_jsonwalk;
+
+/* What a reader reads from, for its messages. */
+struct fmt_mf_rd {
+    const char *name; /* for messages: the file */
+    struct cs_error *err;
+    int version;            /* the manifest's format_version; 0: a chunk meta, either form */
+    struct fmt_jsonwalk *w; /* the manifest's text (not for a chunk meta) */
+    size_t tables_at;       /* where its "tables" array starts; 0: it has none */
+    int tables_read;        /* they were read with the top level (streamed) */
+};
+
+/* CODE "NAME: field PATH.KEY: FMT..."; returns -1. */
+__attribute__((format(printf, 5, 6))) int fmt_mf_rfail(const struct fmt_mf_rd *rd, int code,
+                                                       const char *path, const char *key,
+                                                       const char *fmt, ...);
+/* manifest_read.c: a table's object O but its chunks (HAS_CHUNKS: they
+ * were an array; else the error for what "chunks" is), a chunk's object,
+ * the format version of ROOT, and the whole manifest from ROOT (the top
+ * level without "tables", which fmt_mf_read_tables reads). */
+int fmt_mf_read_table_head(const struct fmt_mf_rd *rd, struct json_t *o, const char *path,
+                           struct fmt_table *t, int has_chunks);
+int fmt_mf_read_chunk(const struct fmt_mf_rd *rd, struct json_t *o, const char *path,
+                      struct fmt_chunk *c);
+int fmt_mf_read_version(struct fmt_mf_rd *rd, struct json_t *root, struct fmt_manifest *m);
+int fmt_mf_read_manifest(struct fmt_mf_rd *rd, struct json_t *root, struct fmt_manifest *m);
+/* manifest_walk.c: the "tables" array at RD->tables_at, one table and one
+ * chunk at a time, into M. */
+int fmt_mf_read_tables(const struct fmt_mf_rd *rd, struct fmt_manifest *m);
 
 #endif

@@ -19,10 +19,8 @@
 
 #include <jansson.h>
 
-#include "common/fs.h"
 #include "format/manifest_int.h"
 
-#define MANIFEST_MAX_BYTES (1024UL * 1024 * 1024)
 
 /* ---- per-type readers ------------------------------------------------- */
 
@@ -172,14 +170,8 @@ static const char *expected(const struct fmt_mf_field *f, char *buf)
 
 /* ---- messages --------------------------------------------------------- */
 
-struct rd {
-    const char *name; /* for messages: the file */
-    struct cs_error *err;
-    int version;      /* the manifest's format_version; 0: a chunk meta, either form */
-};
-
-__attribute__((format(printf, 5, 6))) static int
-rfail(const struct rd *rd, int code, const char *path, const char *key, const char *fmt, ...)
+int fmt_mf_rfail(const struct fmt_mf_rd *rd, int code, const char *path, const char *key,
+                 const char *fmt, ...)
 {
     char field[FMT_MF_PATH_LEN], what[256];
     va_list ap;
@@ -192,7 +184,8 @@ rfail(const struct rd *rd, int code, const char *path, const char *key, const ch
 }
 
 /* The error for a field whose value its reader refused with CODE. */
-static int rbad(const struct rd *rd, int code, const char *path, const struct fmt_mf_field *f)
+static int rbad(const struct fmt_mf_rd *rd, int code, const char *path,
+                const struct fmt_mf_field *f)
 {
     char names[128] = "", buf[64];
     size_t n = 0;
@@ -200,19 +193,19 @@ static int rbad(const struct rd *rd, int code, const char *path, const struct fm
     if (code == CS_ERR_NOMEM)
         return fmt_mf_nomem(rd->err, rd->name);
     if (code == CS_ERR_HOSTILE)
-        return rfail(rd, code, path, f->key,
-                     "refusing a file name that is not a plain name inside the dump");
+        return fmt_mf_rfail(rd, code, path, f->key,
+                            "refusing a file name that is not a plain name inside the dump");
     if (f->type != MF_T_ENUM)
-        return rfail(rd, code, path, f->key, "expected %s", expected(f, buf));
+        return fmt_mf_rfail(rd, code, path, f->key, "expected %s", expected(f, buf));
     for (int i = 0; i < f->count && n < sizeof(names); i++)
         n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s", i ? ", " : "", f->name(i));
-    return rfail(rd, code, path, f->key, "expected one of %s", names);
+    return fmt_mf_rfail(rd, code, path, f->key, "expected one of %s", names);
 }
 
 /* ---- objects and arrays ------------------------------------------------ */
 
 /* Read the fields FS of OBJ into BASE.  LENIENT: every field may be absent or null. */
-static int read_fields(const struct rd *rd, json_t *obj, const char *path,
+static int read_fields(const struct fmt_mf_rd *rd, json_t *obj, const char *path,
                        const struct fmt_mf_fields *fs, void *base, int lenient)
 {
     for (size_t i = 0; i < fs->n; i++) {
@@ -224,8 +217,8 @@ static int read_fields(const struct rd *rd, json_t *obj, const char *path,
         if (!v || json_is_null(v)) {
             if (fmt_mf_optional(f->type) || lenient)
                 continue;
-            return rfail(rd, CS_ERR_FORMAT, path, f->key, "%s (expected %s)",
-                         v ? "is null" : "missing", expected(f, buf));
+            return fmt_mf_rfail(rd, CS_ERR_FORMAT, path, f->key, "%s (expected %s)",
+                                v ? "is null" : "missing", expected(f, buf));
         }
         code = rtypes[f->type].get(f, v, fmt_mf_at(f, base));
         if (code)
@@ -236,7 +229,7 @@ static int read_fields(const struct rd *rd, json_t *obj, const char *path,
 
 /* OBJ[KEY], an object (or an array with WANT_ARRAY); *OUT = NULL when
  * OPTIONAL and absent or null. */
-static int get_member(const struct rd *rd, json_t *obj, const char *path, const char *key,
+static int get_member(const struct fmt_mf_rd *rd, json_t *obj, const char *path, const char *key,
                       int want_array, int optional, json_t **out)
 {
     const char *what = want_array ? "an array" : "an object";
@@ -246,17 +239,17 @@ static int get_member(const struct rd *rd, json_t *obj, const char *path, const 
     if (!v || json_is_null(v)) {
         if (optional)
             return 0;
-        return rfail(rd, CS_ERR_FORMAT, path, key, "%s (expected %s)", v ? "is null" : "missing",
-                     what);
+        return fmt_mf_rfail(rd, CS_ERR_FORMAT, path, key, "%s (expected %s)",
+                            v ? "is null" : "missing", what);
     }
     if (want_array ? !json_is_array(v) : !json_is_object(v))
-        return rfail(rd, CS_ERR_FORMAT, path, key, "expected %s", what);
+        return fmt_mf_rfail(rd, CS_ERR_FORMAT, path, key, "expected %s", what);
     *out = v;
     return 0;
 }
 
 /* ROOT[KEY], an object, with the fields FS into BASE; returned borrowed. */
-static json_t *read_section(const struct rd *rd, json_t *root, const char *key,
+static json_t *read_section(const struct fmt_mf_rd *rd, json_t *root, const char *key,
                             const struct fmt_mf_fields *fs, void *base)
 {
     json_t *o;
@@ -266,7 +259,7 @@ static json_t *read_section(const struct rd *rd, json_t *root, const char *key,
     return o;
 }
 
-static int read_strv(const struct rd *rd, json_t *obj, const char *path, const char *key,
+static int read_strv(const struct fmt_mf_rd *rd, json_t *obj, const char *path, const char *key,
                      char ***out, size_t *n, size_t *cap)
 {
     static const struct fmt_mf_field item = {"", MF_T_STR, 0, 0, NULL, 0};
@@ -290,13 +283,13 @@ static int read_strv(const struct rd *rd, json_t *obj, const char *path, const c
         if (code == CS_ERR_NOMEM)
             return fmt_mf_nomem(rd->err, rd->name);
         if (code)
-            return rfail(rd, code, p, NULL, "expected a string");
+            return fmt_mf_rfail(rd, code, p, NULL, "expected a string");
     }
     return 0;
 }
 
 /* A zeroed array for the objects in OBJ[KEY] (*ARR); *N set on success only. */
-static void *get_items(const struct rd *rd, json_t *obj, const char *path, const char *key,
+static void *get_items(const struct fmt_mf_rd *rd, json_t *obj, const char *path, const char *key,
                        size_t size, json_t **arr, size_t *n)
 {
     void *p;
@@ -313,7 +306,7 @@ static void *get_items(const struct rd *rd, json_t *obj, const char *path, const
 }
 
 /* Read each object of ARR into ITEMS (SIZE bytes apart) with fields FS. */
-static int read_each(const struct rd *rd, json_t *arr, const char *path, const char *key,
+static int read_each(const struct fmt_mf_rd *rd, json_t *arr, const char *path, const char *key,
                      void *items, size_t size, const struct fmt_mf_fields *fs)
 {
     char p[FMT_MF_PATH_LEN];
@@ -323,7 +316,7 @@ static int read_each(const struct rd *rd, json_t *arr, const char *path, const c
 
         fmt_mf_sub_path(p, path, key, (long)i);
         if (!json_is_object(o))
-            return rfail(rd, CS_ERR_FORMAT, p, NULL, "expected an object");
+            return fmt_mf_rfail(rd, CS_ERR_FORMAT, p, NULL, "expected an object");
         if (read_fields(rd, o, p, fs, (char *)items + i * size, 0) < 0)
             return -1;
     }
@@ -334,7 +327,7 @@ static int read_each(const struct rd *rd, json_t *arr, const char *path, const c
 
 /* Version 1: the bound as csdump 1's SQL text (checked by csload, never
  * sent), or null. */
-static int read_v1_bound(const struct rd *rd, json_t *v, const char *path, const char *key,
+static int read_v1_bound(const struct fmt_mf_rd *rd, json_t *v, const char *path, const char *key,
                          char **out)
 {
     static const struct fmt_mf_field f = {"", MF_T_NSTR, 0, 0, NULL, 0};
@@ -345,12 +338,13 @@ static int read_v1_bound(const struct rd *rd, json_t *v, const char *path, const
     code = get_str(&f, v, out);
     if (code == CS_ERR_NOMEM)
         return fmt_mf_nomem(rd->err, rd->name);
-    return code ? rfail(rd, code, path, key, "expected a string or null (format version 1)") : 0;
+    return code ? fmt_mf_rfail(rd, code, path, key, "expected a string or null (format version 1)")
+                : 0;
 }
 
 /* The chunk C's "lower" and "upper" from O: typed (format/bound.h) from
  * version 2 on, SQL text in version 1.  Errors name the chunk file. */
-static int read_bounds(const struct rd *rd, json_t *o, const char *path, struct fmt_chunk *c)
+static int read_bounds(const struct fmt_mf_rd *rd, json_t *o, const char *path, struct fmt_chunk *c)
 {
     static const char *const keys[2] = {"lower", "upper"};
     struct fmt_bound **typed[2] = {&c->lo, &c->hi};
@@ -364,29 +358,16 @@ static int read_bounds(const struct rd *rd, json_t *o, const char *path, struct 
         if (v1 && read_v1_bound(rd, v, path, keys[i], text[i]) < 0)
             return -1;
         if (!v1 && fmt_bound_from_json(v, typed[i], why, sizeof(why)) < 0)
-            return rfail(rd, strcmp(why, "out of memory") ? CS_ERR_FORMAT : CS_ERR_NOMEM, path,
-                         keys[i], "%s (chunk file %s)", why, c->file);
+            return fmt_mf_rfail(rd, strcmp(why, "out of memory") ? CS_ERR_FORMAT : CS_ERR_NOMEM,
+                                path, keys[i], "%s (chunk file %s)", why, c->file);
     }
     return 0;
 }
 
-static int read_chunks(const struct rd *rd, json_t *a, const char *path, struct fmt_table *t)
-{
-    char p[FMT_MF_PATH_LEN];
+/* ---- a table and a chunk, from their objects ----------------------------- */
 
-    if (read_each(rd, a, path, "chunks", t->chunks, sizeof(*t->chunks), &fmt_mf_chunk) < 0)
-        return -1;
-    for (size_t k = 0; k < t->nchunks; k++) {
-        fmt_mf_sub_path(p, path, "chunks", (long)k);
-        if (read_bounds(rd, json_array_get(a, k), p, &t->chunks[k]) < 0)
-            return -1;
-    }
-    return 0;
-}
-
-/* ---- the manifest ------------------------------------------------------ */
-
-static int read_table(const struct rd *rd, json_t *o, const char *path, struct fmt_table *t)
+int fmt_mf_read_table_head(const struct fmt_mf_rd *rd, json_t *o, const char *path,
+                           struct fmt_table *t, int has_chunks)
 {
     json_t *a;
 
@@ -394,20 +375,24 @@ static int read_table(const struct rd *rd, json_t *o, const char *path, struct f
         return -1;
     t->columns = get_items(rd, o, path, "columns", sizeof(*t->columns), &a, &t->ncolumns);
     if (!t->columns ||
-        read_each(rd, a, path, "columns", t->columns, sizeof(*t->columns), &fmt_mf_column) < 0)
+        read_each(rd, a, path, "columns", t->columns, sizeof(*t->columns), &fmt_mf_column) < 0 ||
+        read_strv(rd, o, path, "key", &t->key, &t->nkey, NULL) < 0)
         return -1;
-    if (read_strv(rd, o, path, "key", &t->key, &t->nkey, NULL) < 0)
-        return -1;
-    t->chunks = get_items(rd, o, path, "chunks", sizeof(*t->chunks), &a, &t->nchunks);
-    if (!t->chunks)
-        return -1;
-    t->chunks_cap = t->nchunks;
-    return read_chunks(rd, a, path, t);
+    /* no array: say what "chunks" is instead */
+    return has_chunks ? 0 : get_member(rd, o, path, "chunks", 1, 0, &a);
 }
 
-static int read_contents(const struct rd *rd, json_t *root, struct fmt_manifest *m)
+int fmt_mf_read_chunk(const struct fmt_mf_rd *rd, json_t *o, const char *path, struct fmt_chunk *c)
 {
-    char p[FMT_MF_PATH_LEN];
+    if (read_fields(rd, o, path, &fmt_mf_chunk, c, 0) < 0)
+        return -1;
+    return read_bounds(rd, o, path, c);
+}
+
+/* ---- the manifest ------------------------------------------------------ */
+
+static int read_contents(const struct fmt_mf_rd *rd, json_t *root, struct fmt_manifest *m)
+{
     json_t *a;
 
     m->objects = get_items(rd, root, "", "objects", sizeof(*m->objects), &a, &m->nobjects);
@@ -430,41 +415,31 @@ static int read_contents(const struct rd *rd, json_t *root, struct fmt_manifest 
         if (!m->accounts)
             return -1;
         m->accounts_cap = m->naccounts;
-        if (read_each(rd, a, "", "accounts", m->accounts, sizeof(*m->accounts),
-                      &fmt_mf_account) < 0)
+        if (read_each(rd, a, "", "accounts", m->accounts, sizeof(*m->accounts), &fmt_mf_account) <
+            0)
             return -1;
     }
-    if (json_object_get(root, "not_dumped") &&
-        read_strv(rd, root, "", "not_dumped", &m->not_dumped, &m->nnot_dumped,
-                  &m->not_dumped_cap) < 0)
+    if (json_object_get(root, "not_dumped") && read_strv(rd, root, "", "not_dumped", &m->not_dumped,
+                                                         &m->nnot_dumped, &m->not_dumped_cap) < 0)
         return -1;
     if (json_object_get(root, "partial")) { /* optional: older dumps do not say */
         if (!json_is_boolean(json_object_get(root, "partial")))
-            return rfail(rd, CS_ERR_FORMAT, "", "partial", "expected true or false");
+            return fmt_mf_rfail(rd, CS_ERR_FORMAT, "", "partial", "expected true or false");
         m->has_selection = 1;
         m->partial = json_is_true(json_object_get(root, "partial"));
         if (read_strv(rd, root, "", "whole_schemas", &m->whole_schemas, &m->nwhole_schemas,
                       &m->whole_schemas_cap) < 0)
             return -1;
     }
-    m->tables = get_items(rd, root, "", "tables", sizeof(*m->tables), &a, &m->ntables);
-    if (!m->tables)
-        return -1;
-    m->tables_cap = m->ntables;
-    for (size_t i = 0; i < m->ntables; i++) {
-        json_t *o = json_array_get(a, i);
-
-        fmt_mf_sub_path(p, "", "tables", (long)i);
-        if (!json_is_object(o))
-            return rfail(rd, CS_ERR_FORMAT, p, NULL, "expected an object");
-        if (read_table(rd, o, p, &m->tables[i]) < 0)
-            return -1;
-    }
-    return 0;
+    if (rd->tables_read)
+        return 0;
+    if (!rd->tables_at) /* no array: say what "tables" is instead */
+        return get_member(rd, root, "", "tables", 1, 0, &a);
+    return fmt_mf_read_tables(rd, m);
 }
 
 /* ROOT[KEY] into C; *OUT = the object, NULL when OPTIONAL and absent. */
-static int read_coords(const struct rd *rd, json_t *root, const char *key, int optional,
+static int read_coords(const struct fmt_mf_rd *rd, json_t *root, const char *key, int optional,
                        struct fmt_coords *c, json_t **out)
 {
     if (get_member(rd, root, "", key, 0, optional, out) < 0)
@@ -483,16 +458,16 @@ static int read_coords(const struct rd *rd, json_t *root, const char *key, int o
     return 0;
 }
 
-static int read_version(struct rd *rd, json_t *root, struct fmt_manifest *m)
+int fmt_mf_read_version(struct fmt_mf_rd *rd, json_t *root, struct fmt_manifest *m)
 {
     json_t *v = json_object_get(root, "format_version");
     json_int_t ver;
 
     if (!v)
-        return rfail(rd, CS_ERR_FORMAT, "", "format_version",
-                     "missing: this is not a csdump manifest");
+        return fmt_mf_rfail(rd, CS_ERR_FORMAT, "", "format_version",
+                            "missing: this is not a csdump manifest");
     if (!json_is_integer(v) || json_integer_value(v) < 1)
-        return rfail(rd, CS_ERR_FORMAT, "", "format_version", "expected a positive integer");
+        return fmt_mf_rfail(rd, CS_ERR_FORMAT, "", "format_version", "expected a positive integer");
     ver = json_integer_value(v);
     if (ver > FMT_MANIFEST_VERSION)
         return cs_error_set(rd->err, CS_ERR_VERSION,
@@ -504,7 +479,7 @@ static int read_version(struct rd *rd, json_t *root, struct fmt_manifest *m)
     return 0;
 }
 
-static int read_snapshot(const struct rd *rd, json_t *root, struct fmt_manifest *m)
+static int read_snapshot(const struct fmt_mf_rd *rd, json_t *root, struct fmt_manifest *m)
 {
     json_t *o = read_section(rd, root, "snapshot", &fmt_mf_snap_mode, m);
 
@@ -513,11 +488,11 @@ static int read_snapshot(const struct rd *rd, json_t *root, struct fmt_manifest 
     return read_strv(rd, o, "snapshot", "proof", &m->proof, &m->nproof, &m->proof_cap);
 }
 
-static int read_manifest(struct rd *rd, json_t *root, struct fmt_manifest *m)
+int fmt_mf_read_manifest(struct fmt_mf_rd *rd, json_t *root, struct fmt_manifest *m)
 {
     json_t *o;
 
-    if (read_version(rd, root, m) < 0 || read_fields(rd, root, "", &fmt_mf_head, m, 0) < 0 ||
+    if (fmt_mf_read_version(rd, root, m) < 0 || read_fields(rd, root, "", &fmt_mf_head, m, 0) < 0 ||
         !read_section(rd, root, "source", &fmt_mf_source, m) ||
         read_fields(rd, root, "", &fmt_mf_time, m, 0) < 0 ||
         !read_section(rd, root, "options", &fmt_mf_options, m) || read_snapshot(rd, root, m) < 0 ||
@@ -529,88 +504,12 @@ static int read_manifest(struct rd *rd, json_t *root, struct fmt_manifest *m)
     return read_contents(rd, root, m);
 }
 
-/* TEXT, when OWNED, is freed as soon as it is parsed: the text, the JSON
- * tree and the model are the peak of a big dump's memory, two of them at
- * once is enough. */
-static struct fmt_manifest *from_json(const char *text, size_t len, int owned, const char *name,
-                                      struct cs_error *err)
-{
-    struct rd rd = {name ? name : FMT_MANIFEST_NAME, err, 1};
-    struct fmt_manifest *m = NULL;
-    json_t *root = NULL;
-    json_error_t jerr;
-    int had = text != NULL;
-
-    root = had ? json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr) : NULL;
-    if (owned)
-        free((char *)text);
-    if (!root) {
-        cs_error_set(err, CS_ERR_FORMAT, "%s: not valid JSON at line %d, column %d: %s", rd.name,
-                     had ? jerr.line : 0, had ? jerr.column : 0, had ? jerr.text : "no text");
-        goto out;
-    }
-    if (!json_is_object(root)) {
-        cs_error_set(err, CS_ERR_FORMAT, "%s: not a csdump manifest (expected a JSON object)",
-                     rd.name);
-        goto out;
-    }
-    m = fmt_manifest_new();
-    if (!m) {
-        fmt_mf_nomem(err, rd.name);
-        goto out;
-    }
-    if (read_manifest(&rd, root, m) < 0) {
-        fmt_manifest_free(m);
-        m = NULL;
-    }
-out:
-    json_decref(root);
-    return m;
-}
-
-struct fmt_manifest *fmt_manifest_from_json(const char *text, size_t len, const char *name,
-                                            struct cs_error *err)
-{
-    return from_json(text, len, 0, name, err);
-}
-
-struct fmt_manifest *fmt_manifest_read(const char *dir, struct cs_error *err)
-{
-    struct fmt_manifest *m = NULL;
-    char *path = NULL, *text = NULL;
-    struct cs_error e;
-    size_t len = 0;
-
-    cs_error_clear(&e);
-    path = cs_fs_join(dir, FMT_MANIFEST_NAME);
-    if (!path) {
-        fmt_mf_nomem(err, dir);
-        goto out;
-    }
-    if (cs_fs_read_all(path, MANIFEST_MAX_BYTES, &text, &len, &e) < 0) {
-        if (e.code == CS_ERR_MISSING)
-            cs_error_set(err, CS_ERR_MISSING,
-                         "%s: no " FMT_MANIFEST_NAME
-                         ": the dump is incomplete or this is not a csdump directory",
-                         dir);
-        else
-            cs_error_copy(err, &e);
-        goto out;
-    }
-    m = from_json(text, len, 1, path, err);
-    text = NULL;
-out:
-    free(text);
-    free(path);
-    return m;
-}
-
 /* ---- chunk meta: one chunk's entry, streamed just before the chunk ------ */
 
 int fmt_chunk_meta_from_json(const char *text, size_t len, const char *name, char **schema,
                              char **table, struct fmt_chunk *c, struct cs_error *err)
 {
-    struct rd rd = {name, err, 0};
+    struct fmt_mf_rd rd = {name, err, 0, NULL, 0, 0};
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL), *o;
     const char *s, *t;
     int rc = -1;

@@ -258,8 +258,7 @@ static int put_snapshot(json_t *root, const struct fmt_manifest *m, struct cs_er
 }
 
 /* The chunk's "lower" and "upper" (format/bound.h) added to O. */
-static int put_bounds(json_t *o, const char *path, const struct fmt_chunk *c,
-                      struct cs_error *err)
+static int put_bounds(json_t *o, const char *path, const struct fmt_chunk *c, struct cs_error *err)
 {
     if (c->v1_lower || c->v1_upper)
         return wfail(err, path, "lower", "version 1 bounds are read, never written");
@@ -269,22 +268,26 @@ static int put_bounds(json_t *o, const char *path, const struct fmt_chunk *c,
     return 0;
 }
 
-static int put_chunks(json_t *o, const char *path, const struct fmt_table *t,
-                      struct cs_error *err)
+/* Chunk K of T (its path PATH) as its JSON object (owned), or NULL. */
+static json_t *chunk_json(const struct fmt_table *t, size_t k, const char *path,
+                          struct cs_error *err)
 {
-    json_t *a = put_items(o, path, "chunks", t->chunks, t->nchunks, sizeof(*t->chunks),
-                          &fmt_mf_chunk, err);
-    char p[FMT_MF_PATH_LEN];
+    json_t *o = json_object();
 
-    for (size_t k = 0; a && k < t->nchunks; k++) {
-        fmt_mf_sub_path(p, path, "chunks", (long)k);
-        if (put_bounds(json_array_get(a, k), p, &t->chunks[k], err) < 0)
-            return -1;
+    if (!o) {
+        fmt_mf_nomem(err, "manifest");
+        return NULL;
     }
-    return a ? 0 : -1;
+    if (put_fields(o, path, &fmt_mf_chunk, &t->chunks[k], 0, err) < 0 ||
+        put_bounds(o, path, &t->chunks[k], err) < 0) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
 }
 
-/* Table I of M as the JSON object of its "tables" entry (owned). */
+/* Table I of M as the JSON object of its "tables" entry (owned), its
+ * "chunks" (last) an empty array: they are spliced in one at a time. */
 static json_t *table_json(const struct fmt_manifest *m, size_t i, struct cs_error *err)
 {
     const struct fmt_table *t = &m->tables[i];
@@ -299,7 +302,8 @@ static json_t *table_json(const struct fmt_manifest *m, size_t i, struct cs_erro
     if (put_fields(o, p, &fmt_mf_table, t, 0, err) < 0 ||
         !put_items(o, p, "columns", t->columns, t->ncolumns, sizeof(*t->columns), &fmt_mf_column,
                    err) ||
-        put_strv(o, p, "key", t->key, t->nkey, err) < 0 || put_chunks(o, p, t, err) < 0) {
+        put_strv(o, p, "key", t->key, t->nkey, err) < 0 ||
+        !attach(o, "chunks", json_array(), err)) {
         json_decref(o);
         return NULL;
     }
@@ -328,8 +332,7 @@ static int build_manifest(json_t *root, const struct fmt_manifest *m, struct cs_
     if (m->has_accounts && !put_items(root, "", "accounts", m->accounts, m->naccounts,
                                       sizeof(*m->accounts), &fmt_mf_account, err))
         return -1;
-    if (m->nnot_dumped &&
-        put_strv(root, "", "not_dumped", m->not_dumped, m->nnot_dumped, err) < 0)
+    if (m->nnot_dumped && put_strv(root, "", "not_dumped", m->not_dumped, m->nnot_dumped, err) < 0)
         return -1;
     if (m->has_selection &&
         (!attach(root, "partial", json_boolean(m->partial), err) ||
@@ -356,25 +359,23 @@ typedef int (*build_fn)(json_t *root, const struct fmt_manifest *m, struct cs_er
 
 #define DUMP_FLAGS (JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
 
-/* Appends S to OUT with DEPTH spaces after each newline (and before the
- * first line): the indentation of a value nested DEPTH levels deep.  JSON
- * strings hold no raw newline. */
-static void put_nested(struct cs_buf *out, const char *s, unsigned depth)
+static const char spaces[] = "        "; /* the deepest nesting: a chunk's object, 4 */
+
+/* Appends the LEN bytes at S to OUT with DEPTH spaces after each newline
+ * (and before the first line): the indentation of a value nested DEPTH
+ * levels deep.  JSON strings hold no raw newline. */
+static void put_nested(struct cs_buf *out, const char *s, size_t len, unsigned depth)
 {
-    static const char spaces[] = "    ";
+    const char *end = s + len;
 
     cs_buf_append(out, spaces, depth);
-    for (const char *nl; (nl = strchr(s, '\n')); s = nl + 1) {
+    for (const char *nl; (nl = memchr(s, '\n', (size_t)(end - s))); s = nl + 1) {
         cs_buf_append(out, s, (size_t)(nl - s) + 1);
         cs_buf_append(out, spaces, depth);
     }
-    cs_buf_puts(out, s);
+    cs_buf_append(out, s, (size_t)(end - s));
 }
 
-/* HEAD is the whole manifest with an empty "tables" array last: the text is
- * HEAD's with the tables spliced in, one table's JSON tree at a time (a dump
- * of 30,000 tables never holds the whole tree: ~6 KB a table).  The result
- * is the text json_dumps gives for the whole tree. */
 /* OUT's bytes into SINK (when there is one) once they pass this */
 #define FLUSH_AT (1u << 20)
 
@@ -390,36 +391,82 @@ static int flush_to(struct cs_buf *out, struct fmt_sink *sink, size_t at, struct
     return 0;
 }
 
-/* SINK NULL: all of the text stays in OUT; else OUT is flushed into SINK
- * every FLUSH_AT bytes (what is left at the end stays in OUT). */
-static int write_tables(struct cs_buf *out, struct fmt_sink *sink, const char *head,
-                        const struct fmt_manifest *m, struct cs_error *err)
+/* The JSON tree is never built whole: the text of an object whose last
+ * member is an array is its text with that array empty ("[]\n}" at its
+ * end) and the array's items spliced in, each item serialized on its own
+ * -- the tables of the manifest, the chunks of each table (a table of
+ * 100,000 chunks holds one chunk's tree at a time, not ~5 KB a chunk).
+ * The result is the text json_dumps gives for the whole tree. */
+struct splice {
+    struct cs_buf *out;
+    struct fmt_sink *sink; /* NULL: all of the text stays in OUT */
+    const struct fmt_manifest *m;
+};
+
+/* Writes item I of the array ARR (the manifest's tables, or the chunks of
+ * table TI) into OUT at DEPTH. */
+typedef int (*put_item_fn)(struct splice *sp, size_t ti, size_t i, unsigned depth,
+                           struct cs_error *err);
+
+/* O (owned) serialized into OUT at DEPTH. */
+static int put_tree(struct splice *sp, json_t *o, unsigned depth, struct cs_error *err)
+{
+    char *s = o ? json_dumps(o, DUMP_FLAGS) : NULL;
+
+    json_decref(o);
+    if (!s)
+        return o ? fmt_mf_nomem(err, "manifest") : -1;
+    put_nested(sp->out, s, strlen(s), depth);
+    free(s);
+    return flush_to(sp->out, sp->sink, FLUSH_AT, err);
+}
+
+/* HEAD (an object's text ending in its empty last array) into OUT at DEPTH
+ * with the N items PUT writes spliced into that array. */
+static int splice_items(struct splice *sp, const char *head, unsigned depth, size_t ti, size_t n,
+                        put_item_fn put, struct cs_error *err)
 {
     const char *open = strrchr(head, '[');
 
-    if (!m->ntables || !open || strcmp(open, "[]\n}") != 0) {
-        cs_buf_puts(out, head);
+    if (!n) {
+        put_nested(sp->out, head, strlen(head), depth);
         return 0;
     }
-    cs_buf_append(out, head, (size_t)(open - head) + 1);
-    for (size_t i = 0; i < m->ntables; i++) {
-        json_t *o = table_json(m, i, err);
-        char *s;
-
-        if (!o)
-            return -1;
-        s = json_dumps(o, DUMP_FLAGS);
-        json_decref(o);
-        if (!s)
-            return fmt_mf_nomem(err, "manifest");
-        cs_buf_puts(out, i ? ",\n" : "\n");
-        put_nested(out, s, 2);
-        free(s);
-        if (flush_to(out, sink, FLUSH_AT, err) < 0)
+    if (!open || strcmp(open, "[]\n}") != 0)
+        return cs_error_set(err, CS_ERR_INTERNAL, "manifest: cannot splice into the text");
+    put_nested(sp->out, head, (size_t)(open - head) + 1, depth);
+    for (size_t i = 0; i < n; i++) {
+        cs_buf_puts(sp->out, i ? ",\n" : "\n");
+        if (put(sp, ti, i, depth + 2, err) < 0)
             return -1;
     }
-    cs_buf_puts(out, "\n ]\n}");
+    cs_buf_putc(sp->out, '\n');
+    put_nested(sp->out, " ]\n}", 4, depth);
     return 0;
+}
+
+static int put_chunk(struct splice *sp, size_t ti, size_t k, unsigned depth, struct cs_error *err)
+{
+    char p[FMT_MF_PATH_LEN], tp[FMT_MF_PATH_LEN];
+
+    fmt_mf_sub_path(tp, "", "tables", (long)ti);
+    fmt_mf_sub_path(p, tp, "chunks", (long)k);
+    return put_tree(sp, chunk_json(&sp->m->tables[ti], k, p, err), depth, err);
+}
+
+static int put_table(struct splice *sp, size_t ti, size_t i, unsigned depth, struct cs_error *err)
+{
+    json_t *o = table_json(sp->m, i, err);
+    char *s = o ? json_dumps(o, DUMP_FLAGS) : NULL;
+    int rc;
+
+    (void)ti;
+    json_decref(o);
+    if (!s)
+        return o ? fmt_mf_nomem(err, "manifest") : -1;
+    rc = splice_items(sp, s, depth, i, sp->m->tables[i].nchunks, put_chunk, err);
+    free(s);
+    return rc < 0 ? -1 : flush_to(sp->out, sp->sink, FLUSH_AT, err);
 }
 
 /* Build with BUILD and serialize (indented, newline-terminated) into OUT,
@@ -449,10 +496,13 @@ static int serialize(const struct fmt_manifest *m, build_fn build, struct cs_buf
         fmt_mf_nomem(err, "manifest");
         goto out;
     }
-    if (build != build_manifest)
+    if (build != build_manifest) {
         cs_buf_puts(out, s);
-    else if (write_tables(out, sink, s, m, err) < 0)
-        goto out;
+    } else {
+        struct splice sp = {out, sink, m};
+        if (splice_items(&sp, s, 0, 0, m->ntables, put_table, err) < 0)
+            goto out;
+    }
     cs_buf_putc(out, '\n');
     rc = flush_to(out, sink, 0, err);
 out:
@@ -469,6 +519,41 @@ int fmt_manifest_write_sink(const struct fmt_manifest *m, struct fmt_sink *sink,
 
     cs_buf_release(&out);
     return rc < 0 ? -1 : fmt_sink_finish(sink, err);
+}
+
+/* A sink that only counts. */
+struct count_sink {
+    struct fmt_sink base;
+    uint64_t n;
+};
+
+static int count_write(struct fmt_sink *s, const void *buf, size_t len, struct cs_error *err)
+{
+    (void)buf;
+    (void)err;
+    ((struct count_sink *)s)->n += len;
+    return 0;
+}
+
+static int count_finish(struct fmt_sink *s, struct cs_error *err)
+{
+    (void)s;
+    (void)err;
+    return 0;
+}
+
+static void count_free(struct fmt_sink *s)
+{
+    (void)s;
+}
+
+int fmt_manifest_text_size(const struct fmt_manifest *m, uint64_t *size, struct cs_error *err)
+{
+    struct count_sink c = {{count_write, count_finish, count_free}, 0};
+    int rc = fmt_manifest_write_sink(m, &c.base, err);
+
+    *size = c.n;
+    return rc;
 }
 
 /* Build with BUILD and serialize (indented, newline-terminated). */

@@ -31,7 +31,9 @@
 #                  tsv variants (--compress none, signed, encrypted, archive,
 #                  --no-verify, --fast-target); tsv: only csdump tsv and csload tsv
 #   --out FILE     machine-readable results (default ./bench-results.json)
-#   --repeat N     run every dump and load N times, report the fastest (default 1)
+#   --repeat N     run every dump and load N times, report the fastest (default 1);
+#                  in rounds: every dump and load once, then again, so each
+#                  tool meets the same machine states (not at --scale)
 #   --scale N      instead: csdump/csload at 1x and Nx the size, and how
 #                  time and peak memory grow
 #   --keep         keep the work directory (dumps, servers' data; servers stopped)
@@ -60,6 +62,9 @@ OUT=$PWD/bench-results.json
 SCALE=0
 KEEP=0
 REPEAT=1
+ROUNDS=1 # --repeat in rounds: ROUND of ROUNDS, RUNS back-to-back runs per call
+ROUND=1
+RUNS=1
 CS_VARIANTS=all
 REPEAT_NOTE=""
 WORKDIR_OPT=""
@@ -129,6 +134,7 @@ parse_args() {
         esac
     done
     [ "$REPEAT" -eq 1 ] || REPEAT_NOTE=1
+    if [ "$SCALE" -eq 0 ]; then ROUNDS=$REPEAT; else RUNS=$REPEAT; fi
     [ "$SCALE" -eq 0 ] || [ "$SCALE" -ge 2 ] || { echo "$PROG: --scale needs N >= 2" >&2; exit 2; }
     case "$OUT" in /*) ;; *) OUT=$PWD/$OUT ;; esac
 }
@@ -268,6 +274,12 @@ timed() {
             c = $2 + $3; s = (s1 - s0) / hz; o = (m1 - m0) / hz - c - s
             printf "%.3f %.2f %d %.2f %.2f\n", (t1 - t0) / 1e9, c, $4, s, o < 0 ? 0 : o }')
     return "$rc"
+}
+
+# run_note I: " (run I of N)" / " (round R of N)", nothing without --repeat
+run_note() {
+    [ -n "$REPEAT_NOTE" ] || return 0
+    if [ "$ROUNDS" -gt 1 ]; then echo " (round $ROUND of $ROUNDS)"; else echo " (run $1 of $RUNS)"; fi
 }
 
 # Best of --repeat runs: best_reset; after each run best_take; then best_use
@@ -492,9 +504,10 @@ dump_run() {
     local scale=$1 tool=$2 out=$3 log i
     shift 3
     log=$WORK/log-dump-$(echo "$tool" | tr -c 'a-z0-9\n' '_' | tr -s _).txt
+    unset "DUMP_OK[$out]" # until this round's dump succeeds
     best_reset
-    for ((i = 1; i <= REPEAT; i++)); do
-        say "dump: $tool${REPEAT_NOTE:+ (run $i of $REPEAT)}"
+    for ((i = 1; i <= RUNS; i++)); do
+        say "dump: $tool$(run_note "$i")"
         rm -rf "$out"
         if ! timed src "$@" >"$log" 2>&1; then
             echo "$PROG: dump $tool failed; its log:" >&2
@@ -581,9 +594,9 @@ dump_s3_run() {
     local tool=$1 opt=$2 suffix=$3 i log
     log=$WORK/log-dump-$(echo "$tool" | tr -c 'a-z0-9\n' '_' | tr -s _).txt
     best_reset
-    for ((i = 1; i <= REPEAT; i++)); do
-        say "dump: $tool${REPEAT_NOTE:+ (run $i of $REPEAT)}"
-        if ! timed src "$CSDUMP" --no-defaults -S "$(sock src)" -u root "$opt" "s3://bench/run$i$suffix" \
+    for ((i = 1; i <= RUNS; i++)); do
+        say "dump: $tool$(run_note "$i")"
+        if ! timed src "$CSDUMP" --no-defaults -S "$(sock src)" -u root "$opt" "s3://bench/run$ROUND-$i$suffix" \
             -t "$THREADS" "${CS_SEL[@]}" --format tsv --no-progress -q --s3-path-style >"$log" 2>&1; then
             echo "$PROG: dump $tool failed; its log:" >&2
             tail -n 20 "$log" >&2
@@ -592,7 +605,7 @@ dump_s3_run() {
             record 1 dump "$tool" 0 failed "exit status non-zero, see log"
             return 1
         fi
-        S3_KEY=run$i$suffix
+        S3_KEY=run$ROUND-$i$suffix
         best_take
     done
     best_use
@@ -652,7 +665,7 @@ floor_stream() {
     mapfile -t tables < <(sort -t$'\t' -k3,3nr "$WORK/dataset.tsv" | cut -f1)
     local rows i
     best_reset
-    for ((i = 1; i <= REPEAT; i++)); do
+    for ((i = 1; i <= RUNS; i++)); do
         say "floor: streaming every table with $THREADS connections (cs_stream_floor)"
         if ! timed src "$FLOOR" -S "$(sock src)" -u root -t "$THREADS" "${tables[@]}" \
             >"$WORK/log-floor-stream.txt" 2>&1; then
@@ -684,11 +697,11 @@ load_run() {
     [ "$SCALE" -eq 0 ] || base=$base-${scale}x
     log=$WORK/log-load-${base#tgt-}.txt
     best_reset
-    for ((i = 1; i <= REPEAT; i++)); do
+    for ((i = 1; i <= RUNS; i++)); do
         tgt=$base
-        [ "$REPEAT" -eq 1 ] || tgt=$base-r$i
+        [ "$REPEAT" -eq 1 ] || tgt=$base-r$ROUND-$i
         start_target "$tgt"
-        say "load: $tool${REPEAT_NOTE:+ (run $i of $REPEAT)}"
+        say "load: $tool$(run_note "$i")"
         if ! timed "$tgt" "${@//@SOCK@/$(sock "$tgt")}" >"$log" 2>&1; then
             echo "$PROG: load $tool failed; its log:" >&2
             tail -n 20 "$log" >&2
@@ -849,11 +862,11 @@ floor_load_once() {
 floor_load() {
     local i best_data="" best_index="" best_total=""
     say "floor: LOAD DATA INFILE into tables without secondary indexes, then ADD the indexes"
-    floor_load_prepare || die "preparing the LOAD DATA floor failed"
+    [ -d "$WORK/floor" ] || floor_load_prepare || die "preparing the LOAD DATA floor failed"
     F_OK=yes
     best_reset
-    for ((i = 1; i <= REPEAT; i++)); do
-        floor_load_once "tgt-floor${REPEAT_NOTE:+-r$i}"
+    for ((i = 1; i <= RUNS; i++)); do
+        floor_load_once "tgt-floor${REPEAT_NOTE:+-r$ROUND-$i}"
         best_take
         if [ "$B_SAVED" = "$(t_save)" ]; then
             best_data=$F_DATA best_index=$F_INDEX best_total=$B_SAVED
@@ -937,7 +950,7 @@ dataset = []
 for line in open(data_f):
     n, rows, raw, inno = line.rstrip("\n").split("\t")
     dataset.append({"table": n, "rows": int(rows), "raw_bytes": int(raw), "innodb_bytes": int(inno)})
-res = []
+rows = []
 for line in open(res_f):
     f = line.rstrip("\n").split("\t")
     r = {"scale": int(f[0]), "phase": f[1], "tool": f[2], "wall_s": float(f[3]),
@@ -949,7 +962,27 @@ for line in open(res_f):
     r["rows_per_s"] = round(r["rows"] / r["wall_s"]) if ok else None
     r["raw_mib_per_s"] = round(r["raw_bytes"] / 1048576 / r["wall_s"], 1) if ok else None
     r["counts"] = ok
-    res.append(r)
+    rows.append(r)
+
+# --repeat runs in rounds: one row per tool and round; keep the fastest
+# row that counts, with every round's wall times, and a failure or a load
+# that did not verify in any round marks the tool's row
+res, at = [], {}
+for r in rows:
+    k = (r["scale"], r["phase"], r["tool"])
+    if k not in at:
+        at[k] = len(res)
+        res.append(r)
+        continue
+    best = res[at[k]]
+    walls = best["all_wall_s"] + r["all_wall_s"]
+    bad = best if not best["counts"] else r if not r["counts"] else None
+    if bad is None and r["wall_s"] < best["wall_s"]:
+        best = r
+    elif bad is not None:
+        best = bad
+    best["all_wall_s"] = walls
+    res[at[k]] = best
 
 def find(scale, phase, tool):
     for r in res:
@@ -1099,6 +1132,14 @@ EOF
 run_all() {
     generate "$SIZE_MB"
     reference_dump
+    for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
+        run_round
+    done
+}
+
+# run_round: every selected dump, then every load, once (report() keeps
+# the fastest of the rounds' rows of each tool)
+run_round() {
     if selected csdump; then dump_csdump 1; fi
     if selected mydumper; then dump_mydumper; fi
     if selected mydumper10; then dump_mydumper10; fi

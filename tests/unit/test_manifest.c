@@ -16,6 +16,8 @@
 #include "common/fs.h"
 #include "format/manifest.h"
 
+#include "data_file.h"
+
 #define BIG (UINT64_C(1) << 53) /* 2^53: the largest a double holds exactly */
 
 static const char ODD[] = "sh\xc3\xb6p \"q\" \\back\nline\t\xf0\x9f\x90\xac";
@@ -46,27 +48,6 @@ static int teardown_dir(void **state)
     rmdir(dir);
     free(dir);
     return 0;
-}
-
-static char *xstrdup(const char *s)
-{
-    char *d = strdup(s);
-
-    assert_non_null(d);
-    return d;
-}
-
-static char *read_data(const char *file, size_t *len)
-{
-    struct cs_error err;
-    char *path = cs_fs_join(CS_TEST_DATA, file);
-    char *text = NULL;
-
-    cs_error_clear(&err);
-    assert_non_null(path);
-    assert_int_equal(cs_fs_read_all(path, 1 << 20, &text, len, &err), 0);
-    free(path);
-    return text;
 }
 
 /* Either both NULL or equal strings. */
