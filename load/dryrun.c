@@ -65,6 +65,22 @@ static void print_objects(const struct load_ctx *ctx)
                 n[FMT_OBJ_TRIGGER], n[FMT_OBJ_EVENT], n[FMT_OBJ_SEQUENCE], skip, replace);
 }
 
+/* How the chunks would go in (load/tablepath.h chooses per table). */
+static const char *tsv_way(const struct load_ctx *ctx)
+{
+    if (ctx->m->format == FMT_FORMAT_SQL)
+        return "the dump's INSERT statements";
+    if (ctx->bound_rows)
+        return ctx->use_infile
+                   ? "arrays of bound rows of a prepared INSERT for tables whose values bind "
+                     "(several chunks, or one of 1 MiB or more), LOAD DATA LOCAL INFILE for the "
+                     "others"
+                   : "arrays of bound rows of a prepared INSERT for tables whose values bind "
+                     "(several chunks, or one of 1 MiB or more), INSERT statements for the "
+                     "others (local_infile is OFF)";
+    return ctx->use_infile ? "LOAD DATA LOCAL INFILE" : "INSERT statements (local_infile is OFF)";
+}
+
 void load_dryrun_print(const struct load_ctx *ctx, int journal_exists)
 {
     const struct load_config *cfg = ctx->cfg;
@@ -85,9 +101,7 @@ void load_dryrun_print(const struct load_ctx *ctx, int journal_exists)
                 "  %zu table(s), %zu chunk(s), %llu row(s), %.1f MB, with %u thread(s) through "
                 "%s, the largest tables first; secondary indexes %s; %s",
                 m->ntables, chunks, (unsigned long long)rows, (double)bytes / 1e6, cfg->threads,
-                m->format == FMT_FORMAT_SQL ? "the dump's INSERT statements"
-                : ctx->use_infile           ? "LOAD DATA LOCAL INFILE"
-                                            : "INSERT statements (local_infile is OFF)",
+                tsv_way(ctx),
                 cfg->defer == LOAD_DEFER_NONE ? "created with the tables" : "built after the data",
                 cfg->verify ? "every chunk verified" : "not verified (--no-verify)");
     print_objects(ctx);

@@ -50,6 +50,7 @@ struct load_ctx {
     const struct load_journal *journal;   /* as read at the start */
     const char *dump_id;
     int use_infile;
+    int bound_rows;                       /* the target runs arrays of bound rows (cs_bulk) */
     size_t bound_bytes;                   /* an array of bound rows' values (load/chunk.h) */
     const struct load_compat *compat;     /* cross-flavor translation; NULL: none */
     struct load_ddl_split *splits;        /* per table */

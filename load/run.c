@@ -165,11 +165,13 @@ static void preflight(struct run *r)
         cs_log_warn(r->cfg->log, "the dump is not consistent: %s",
                     m->consistency_note ? m->consistency_note : "");
     r->ctx.use_infile = m->format == FMT_FORMAT_TSV && t->local_infile;
+    r->ctx.bound_rows = t->bulk_rows;
     r->ctx.bound_bytes = load_chunk_bound_bytes(t->max_packet);
     if (m->format == FMT_FORMAT_TSV && !t->local_infile)
-        cs_log_warn(r->cfg->log, "the target has local_infile=OFF: loading with INSERT "
-                                 "statements instead of LOAD DATA LOCAL (slower; SET GLOBAL "
-                                 "local_infile=1 to speed it up)");
+        cs_log_warn(r->cfg->log,
+                    "the target has local_infile=OFF: loading %swith INSERT statements "
+                    "instead of LOAD DATA LOCAL (slower; SET GLOBAL local_infile=1 to speed it up)",
+                    t->bulk_rows ? "the tables whose values do not bind as arrays " : "");
     if (t->read_only)
         cs_log_warn(r->cfg->log, "the target is read_only: the load works only for users with "
                                  "SUPER / READ_ONLY ADMIN");
@@ -572,7 +574,7 @@ static void choose_paths(struct run *r)
                                              cs_version_at_least(&t->version, 10, 6, 0),
                                 .infile = r->ctx.use_infile,
                                 .sizes_known = r->ctx.sizes_known,
-                                .bound = t->bulk_rows};
+                                .bound = r->ctx.bound_rows};
     struct load_path_choice ch;
     size_t unknown = 0, nobulk = 0;
 

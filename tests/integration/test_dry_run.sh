@@ -99,6 +99,9 @@ load_into t "$WORK/d" --dry-run --threads 2 2> "$WORK/ldry.log" ||
 grep -q "table bank.filler: created; [0-9]* chunk(s), 200000 row(s)" "$WORK/ldry.log" ||
     fail "no plan for bank.filler: $(cat "$WORK/ldry.log")"
 grep -q "dry run complete" "$WORK/ldry.log" || fail "no end line: $(cat "$WORK/ldry.log")"
+# the way the chunks would go in is the way a load takes (load/tablepath.h)
+if [ "$KIND" = mariadb ]; then way="through arrays of bound rows of a prepared INSERT"; else way="through LOAD DATA LOCAL INFILE"; fi
+grep -q "$way" "$WORK/ldry.log" || fail "the plan does not say '$way': $(cat "$WORK/ldry.log")"
 grep -q "replication: after the load csload would print" "$WORK/ldry.log" ||
     fail "no replication plan: $(cat "$WORK/ldry.log")"
 assert_eq "$(state)" "$before" "the target after csload --dry-run"
