@@ -158,7 +158,7 @@ start_server small --extra "--max-allowed-packet=1M"
 assert_eq "$(sql small 'SELECT @@max_allowed_packet')" 1048576 "the target's max_allowed_packet"
 load_into small "$WORK/w" -t 2 -v --no-progress 2>"$WORK/small.log" || { cat "$WORK/small.log" >&2; fail "csload into the 1 MiB target failed"; }
 if [ "$(kind_of small)" = mariadb ]; then
-    grep -q "wide.w: 2 chunk(s) by prepared INSERT of 1000-row arrays" "$WORK/small.log" ||
+    grep -Eq "wide.w: [0-9]+ chunk\(s\) by prepared INSERT of 1000-row arrays" "$WORK/small.log" ||
         { cat "$WORK/small.log" >&2; fail "wide.w did not take the bound path"; }
 fi
 same_data src small wide
