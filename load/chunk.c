@@ -15,11 +15,11 @@
 #include "load/jsoncheck.h"
 #include "load/share.h"
 #include "load/stmtcheck.h"
+#include "load/tablepath.h"
 
 #define INSERT_MAX (1024u * 1024u)
 /* an array of rows (via_bound): at most this many rows and, unless one row
  * is bigger alone, this many bytes of values (load_chunk_bound_bytes) */
-#define BOUND_ROWS 1000u
 #define BOUND_BYTES (4u * 1024u * 1024u)
 #define BOUND_BYTES_MIN (64u * 1024u)
 
@@ -275,7 +275,7 @@ static int via_bound(struct cs_conn *conn, const struct load_chunk_job *job, str
 {
     const struct fmt_table *t = job->t;
     struct fmt_tsv_reader *rd = fmt_tsv_reader_new(src, job->c->file, err);
-    struct bound_rows br = {.ncols = (unsigned)t->ncolumns, .cap = BOUND_ROWS};
+    struct bound_rows br = {.ncols = (unsigned)t->ncolumns, .cap = LOAD_PATH_BOUND_ROWS};
     struct cs_buf sql = CS_BUF_INIT;
     struct cs_bulk bulk = {0};
     size_t cells = (size_t)br.ncols * br.cap, *lens, bytes;

@@ -3,10 +3,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 const char *load_path_name(enum load_path path, int infile)
 {
     if (path == LOAD_PATH_BOUND || path == LOAD_PATH_BOUND_SERIAL)
-        return "prepared INSERT of 1000-row arrays";
+        return "prepared INSERT of " STR(LOAD_PATH_BOUND_ROWS) "-row arrays";
     if (path == LOAD_PATH_INSERT || !infile)
         return "multi-row INSERT";
     return "LOAD DATA";

@@ -57,6 +57,9 @@
 /* A table of one chunk takes the bound path from this many raw bytes: below,
  * LOAD DATA cost the server as little (measured at 2,000 rows, 380 KB). */
 #define LOAD_PATH_BOUND_MIN_BYTES (1024u * 1024u)
+/* Rows in one array of the bound path (load/chunk.c); a literal, as the
+ * log's name of the path spells it (load_path_name). */
+#define LOAD_PATH_BOUND_ROWS 1000
 
 /* How the chunks of one table are applied. */
 enum load_path {
