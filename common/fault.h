@@ -18,6 +18,9 @@
  *   dump.sync       file name     the seal pass is about to fsync this file of
  *                                 a dump directory (manifest.json: its own seal)
  *   dump.sealed     (no object)   every file is durable, the manifest not written
+ *   load.fill       chunk file    the bound path filled an array of a chunk's rows
+ *                                 (its reader's thread when it reads ahead)
+ *   load.array      chunk file    the bound path is about to run an array
  *   load.rows       chunk file    a chunk's rows are sent, its journal row is not
  *   load.commit     chunk file    a chunk's rows and journal row are in, not committed
  *   load.committed  chunk file    a chunk is committed

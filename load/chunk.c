@@ -10,6 +10,7 @@
 #include "format/sqlenc.h"
 #include "format/tsv.h"
 #include "load/check.h"
+#include "load/chunk_bound.h"
 #include "load/compat.h"
 #include "load/journal.h"
 #include "load/jsoncheck.h"
@@ -18,9 +19,7 @@
 #include "load/tablepath.h"
 
 #define INSERT_MAX (1024u * 1024u)
-/* an array of rows (via_bound): at most this many rows and, unless one row
- * is bigger alone, this many bytes of values (load_chunk_bound_bytes) */
-#define BOUND_BYTES (4u * 1024u * 1024u)
+/* the least bytes of values an array of bound rows holds (load_chunk_bound_bytes) */
 #define BOUND_BYTES_MIN (64u * 1024u)
 
 void load_chunk_item(struct cs_buf *b, const struct fmt_chunk *c)
@@ -59,9 +58,8 @@ void load_chunk_load_sql(struct cs_buf *b, const struct fmt_table *t)
     cs_buf_release(&q);
 }
 
-/* Warnings are errors: name the first few. */
-static int check_warnings(struct cs_conn *conn, const struct load_chunk_job *job,
-                          struct cs_error *err)
+int load_chunk_warnings(struct cs_conn *conn, const struct load_chunk_job *job,
+                        struct cs_error *err)
 {
     struct cs_result *res = NULL;
     char **row;
@@ -138,7 +136,7 @@ static int via_infile(struct cs_conn *conn, struct load_infile *inf,
     if (rc < 0)
         return -1;
     *rows = conn->affected;
-    return check_warnings(conn, job, err);
+    return load_chunk_warnings(conn, job, err);
 }
 
 static int run_insert(struct cs_conn *conn, const struct load_chunk_job *job, struct cs_buf *stmt,
@@ -150,7 +148,7 @@ static int run_insert(struct cs_conn *conn, const struct load_chunk_job *job, st
         return -1;
     *rows += conn->affected;
     cs_buf_reset(stmt);
-    return check_warnings(conn, job, err);
+    return load_chunk_warnings(conn, job, err);
 }
 
 /* tsv without LOAD DATA LOCAL: decode and INSERT. */
@@ -211,7 +209,9 @@ size_t load_chunk_bound_bytes(unsigned long long max_packet)
 {
     unsigned long long half = max_packet / 2; /* the rest: lengths, indicators, headers */
 
-    return half >= BOUND_BYTES ? BOUND_BYTES : half <= BOUND_BYTES_MIN ? BOUND_BYTES_MIN : half;
+    if (half >= LOAD_PATH_BOUND_BYTES)
+        return LOAD_PATH_BOUND_BYTES;
+    return half <= BOUND_BYTES_MIN ? BOUND_BYTES_MIN : half;
 }
 
 int load_chunk_bindable(const struct fmt_table *t)
@@ -222,121 +222,6 @@ int load_chunk_bindable(const struct fmt_table *t)
             return 0; /* a conversion the server makes in LOAD DATA's SET or the INSERT text */
     }
     return t->ncolumns > 0;
-}
-
-/* The rows of an array: offsets into ARENA (SIZE_MAX: NULL), lengths,
- * column-major, CAP rows a column. */
-struct bound_rows {
-    unsigned ncols, cap, n;
-    size_t *off;
-    const char **vals;
-    unsigned long *lens;
-    struct cs_buf arena;
-};
-
-static int bound_flush(struct cs_conn *conn, const struct load_chunk_job *job, struct cs_bulk *b,
-                       struct bound_rows *br, uint64_t *rows, struct cs_error *err)
-{
-    if (br->n == 0)
-        return 0;
-    if (cs_buf_failed(&br->arena))
-        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; i < (size_t)br->ncols * br->cap; i++) {
-        size_t o = br->off[i];
-        /* an empty value still points somewhere: NULL is SQL NULL */
-        br->vals[i] = o == SIZE_MAX ? NULL : br->lens[i] ? br->arena.data + o : "";
-    }
-    if (cs_bulk_exec(b, br->n, br->cap, br->vals, br->lens, err) < 0)
-        return -1;
-    *rows += conn->affected;
-    br->n = 0;
-    cs_buf_reset(&br->arena);
-    return check_warnings(conn, job, err);
-}
-
-/* One row into BR: its values copied (the reader lends them). */
-static void bound_add(struct bound_rows *br, char **vals, const size_t *lens)
-{
-    for (unsigned i = 0; i < br->ncols; i++) {
-        size_t at = (size_t)i * br->cap + br->n;
-        br->off[at] = vals[i] ? br->arena.len : SIZE_MAX;
-        br->lens[at] = vals[i] ? (unsigned long)lens[i] : 0;
-        if (vals[i])
-            cs_buf_append(&br->arena, vals[i], lens[i]);
-    }
-    br->n++;
-}
-
-/* tsv as arrays of rows of one prepared INSERT (load/tablepath.h: the
- * bound path): the values as the file holds them, decoded, never lexed by
- * the server. */
-static int via_bound(struct cs_conn *conn, const struct load_chunk_job *job, struct fmt_source *src,
-                     uint64_t *rows, struct cs_error *err)
-{
-    const struct fmt_table *t = job->t;
-    struct fmt_tsv_reader *rd = fmt_tsv_reader_new(src, job->c->file, err);
-    struct bound_rows br = {.ncols = (unsigned)t->ncolumns, .cap = LOAD_PATH_BOUND_ROWS};
-    struct cs_buf sql = CS_BUF_INIT;
-    struct cs_bulk bulk = {0};
-    size_t cells = (size_t)br.ncols * br.cap, *lens, bytes;
-    size_t budget = job->bound_bytes ? job->bound_bytes : BOUND_BYTES;
-    unsigned n;
-    char **vals;
-    int r = -1;
-
-    *rows = 0;
-    cs_buf_init(&br.arena);
-    br.off = malloc(cells * sizeof(*br.off));
-    br.vals = malloc(cells * sizeof(*br.vals));
-    br.lens = malloc(cells * sizeof(*br.lens));
-    cs_buf_puts(&sql, "INSERT INTO ");
-    cs_quote_qualified(&sql, t->schema, t->name);
-    for (size_t i = 0; i < t->ncolumns; i++) {
-        cs_buf_puts(&sql, i ? "," : " (");
-        cs_quote_ident(&sql, t->columns[i].name);
-    }
-    cs_buf_puts(&sql, ") VALUES (");
-    for (size_t i = 0; i < t->ncolumns; i++)
-        cs_buf_puts(&sql, i ? ",?" : "?");
-    cs_buf_putc(&sql, ')');
-    if (!br.off || !br.vals || !br.lens || cs_buf_failed(&sql)) {
-        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-        goto out;
-    }
-    if (!rd || cs_bulk_prepare(&bulk, conn, sql.data, br.ncols, err) < 0)
-        goto out;
-    while ((r = fmt_tsv_reader_next(rd, &n, &vals, &lens, err)) == 1) {
-        if (n != t->ncolumns) {
-            r = cs_error_set(err, CS_ERR_FORMAT, "%s: a row has %u fields, %s.%s has %zu columns",
-                             job->c->file, n, t->schema, t->name, t->ncolumns);
-            break;
-        }
-        bytes = 0;
-        for (unsigned i = 0; i < n; i++)
-            bytes += vals[i] ? lens[i] : 0;
-        /* a row that would overflow the array goes into the next one */
-        if (br.n && br.arena.len + bytes > budget &&
-            bound_flush(conn, job, &bulk, &br, rows, err) < 0) {
-            r = -1;
-            break;
-        }
-        bound_add(&br, vals, lens);
-        if (br.n == br.cap && bound_flush(conn, job, &bulk, &br, rows, err) < 0) {
-            r = -1;
-            break;
-        }
-    }
-    if (r == 0 && bound_flush(conn, job, &bulk, &br, rows, err) < 0)
-        r = -1;
-out:
-    cs_bulk_close(&bulk);
-    fmt_tsv_reader_free(rd);
-    cs_buf_release(&sql);
-    cs_buf_release(&br.arena);
-    free(br.off);
-    free(br.vals);
-    free(br.lens);
-    return rd && r == 0 ? 0 : -1;
 }
 
 /* sql chunks: every statement of the file, rows counted from the INSERTs. */
@@ -361,7 +246,7 @@ static int via_sql(struct cs_conn *conn, const struct load_chunk_job *job, struc
         if (rc == 0)
             rc = cs_conn_exec(conn, translated ? translated : stmt, err);
         free(translated);
-        if (rc < 0 || check_warnings(conn, job, err) < 0) {
+        if (rc < 0 || load_chunk_warnings(conn, job, err) < 0) {
             r = -1;
             break;
         }
@@ -383,7 +268,7 @@ static int apply_body(struct cs_conn *conn, struct load_infile *inf,
     if (job->m->format == FMT_FORMAT_SQL)
         rc = via_sql(conn, job, src, rows, err);
     else if (job->bound && !job->c->typed_values) /* typed JSON: INSERT rebuilds it */
-        rc = via_bound(conn, job, src, rows, err);
+        rc = load_chunk_via_bound(conn, job, src, rows, err);
     else if (job->use_infile && !job->c->typed_values)
         rc = via_infile(conn, inf, job, src, rows, err);
     else

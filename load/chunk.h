@@ -52,7 +52,11 @@ struct load_chunk_job {
     /* tsv as arrays of rows of one prepared INSERT (cs_bulk, MariaDB; the
      * bound path of load/tablepath.h) */
     int bound;
-    size_t bound_bytes; /* its arrays' bytes of values (load_chunk_bound_bytes; 0: 4 MiB) */
+    size_t bound_bytes; /* its arrays' bytes of values (load_chunk_bound_bytes; 0:
+                         * LOAD_PATH_BOUND_BYTES) */
+    /* the bound path reads the next array on a second thread while the
+     * server inserts the current one (load/chunk_bound.h) */
+    int read_ahead;
 };
 
 /* The LOAD DATA statement for T (pure): columns in order, user variables

@@ -88,6 +88,17 @@ int load_job_apply(struct load_worker *w, struct load_ctx *ctx, const struct fmt
     return rc == LOAD_CLAIM_DONE ? 0 : rc;
 }
 
+/* One more thread for a chunk's reader, if fewer than --threads work now. */
+static int take_thread(struct load_ctx *ctx)
+{
+    unsigned b = atomic_load(&ctx->busy);
+
+    while (b < ctx->cfg->threads)
+        if (atomic_compare_exchange_weak(&ctx->busy, &b, b + 1))
+            return 1;
+    return 0;
+}
+
 int load_job_apply_early(struct load_worker *w, struct load_ctx *ctx, const struct fmt_table *t,
                          const struct fmt_chunk *c, uint64_t *rows, char *hash,
                          struct cs_error *err)
@@ -96,7 +107,7 @@ int load_job_apply_early(struct load_worker *w, struct load_ctx *ctx, const stru
                                c,        ctx->dump_id, ctx->use_infile, ctx->compat,
                                ctx->deferred ? ctx->claim : (ctx->claim ? LOAD_CLAIM_WAIT : 0),
                                rows,     hash,         0,               0,
-                               ctx->bound_bytes};
+                               ctx->bound_bytes, 0};
     struct cs_buf item = CS_BUF_INIT;
     int rc = -1, found = 0, r;
     size_t ti = (size_t)(t - ctx->m->tables);
@@ -111,6 +122,11 @@ int load_job_apply_early(struct load_worker *w, struct load_ctx *ctx, const stru
     j.bound = path == LOAD_PATH_BOUND || path == LOAD_PATH_BOUND_SERIAL;
     if (one)
         pthread_mutex_lock(one);
+    atomic_fetch_add(&ctx->busy, 1);
+    j.read_ahead = j.bound && take_thread(ctx);
+    if (j.read_ahead)
+        cs_log_verbose(ctx->cfg->log, "%s.%s chunk %s: reading ahead on a second thread",
+                       t->schema, t->name, c->file);
     load_chunk_item(&item, j.c);
     for (unsigned attempt = 0; attempt <= ctx->cfg->retries; attempt++) {
         r = load_chunk_apply(&w->conn, &w->inf, &j, err);
@@ -153,6 +169,7 @@ int load_job_apply_early(struct load_worker *w, struct load_ctx *ctx, const stru
         chunk_done(ctx, t, c, rows ? *rows : j.c->rows, rc == LOAD_CLAIM_DONE);
     }
 out:
+    atomic_fetch_sub(&ctx->busy, 1u + (unsigned)j.read_ahead);
     if (one)
         pthread_mutex_unlock(one);
     return rc;

@@ -65,6 +65,10 @@ struct load_ctx {
     pthread_mutex_t *serial_mu;
     size_t nserial;                       /* entries of the three */
     struct load_progress prog;
+    /* threads applying a chunk now, a chunk's reader thread counted: a
+     * bound chunk reads ahead (load/chunk_bound.h) only while fewer than
+     * cfg->threads are, so --threads stays the most threads at work */
+    atomic_uint busy;
     int claim;                            /* enum load_claim: how chunks are claimed */
     struct load_deferred *deferred;       /* where busy chunks go (claim SKIP) */
     atomic_size_t *chunks_left;           /* per table: this run's chunks not loaded yet,

@@ -21,9 +21,13 @@
  *     counter): 1,988,410 rows took 12.3-13.5 s of server CPU in two
  *     sessions against 7.2 s in one, for 8.0-10.0 s of wall against 8.5 s
  *     (without AUTO_INCREMENT 7.6 s against 5.8 s, 6.6 s wall against
- *     6.9 s).  So an AUTO_INCREMENT table of at most 1/threads of the data
- *     loads one chunk at a time while other tables fill the other threads;
- *     a bigger one keeps them all (the second session is not slower).
+ *     6.9 s).  In csload on the one-table shape (2 threads, 1,988,410
+ *     rows) the two sessions took 18.6-19.2 s of server CPU against
+ *     10.1-10.9 s for one, and lost to one thread.  So an AUTO_INCREMENT
+ *     table of several chunks loads one chunk at a time, whatever its size,
+ *     while other tables fill the other threads, or its chunk reads ahead
+ *     on a spare one (load/chunk_bound.h): 10.7 s of server CPU, faster
+ *     than one thread.
  *     A table of one chunk takes it from LOAD_PATH_BOUND_MIN_BYTES (one
  *     chunk of 173,985 rows: 0.69-0.71 s against 0.72-1.10 s; 20,000
  *     rows: 0.05-0.06 s against 0.09-0.14 s; 2,000 rows: the same).
@@ -60,6 +64,9 @@
 /* Rows in one array of the bound path (load/chunk.c); a literal, as the
  * log's name of the path spells it (load_path_name). */
 #define LOAD_PATH_BOUND_ROWS 1000
+/* Bytes of values in one array, at most (unless one row is bigger alone;
+ * load_chunk_bound_bytes lowers it to half the target's max_allowed_packet). */
+#define LOAD_PATH_BOUND_BYTES (4u * 1024u * 1024u)
 
 /* How the chunks of one table are applied. */
 enum load_path {
@@ -84,7 +91,7 @@ struct load_path_env {
 struct load_path_choice {
     enum load_path path;
     int no_bulk;   /* chunk transactions run with unique_checks=1 */
-    char why[400]; /* why, for the log ("" when nothing is special) */
+    char why[512]; /* why, for the log ("" when nothing is special) */
 };
 
 /* What the choice knows of one table. */

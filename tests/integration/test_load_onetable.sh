@@ -3,27 +3,34 @@
 # table how its chunks go in (load/tablepath.h) and says so in its log:
 #   - MariaDB: the tsv chunks of a table of several chunks whose values all
 #     bind as strings go as arrays of 1000 bound rows of one prepared INSERT
-#     (COM_STMT_BULK_EXECUTE), threads at a time, off the bulk-insert path
-#     (unique_checks=1 in their transactions): bench.one (AUTO_INCREMENT,
-#     under innodb_autoinc_lock_mode 1; with non-ASCII text, bytes 0x00,
-#     tab, newline, backslash, NULLs, DECIMAL, DATETIME(6), ENUM, and one
-#     5 MiB value: an array of its own) and bench.plain (no AUTO_INCREMENT).
-#     bench.small_ai (AUTO_INCREMENT, a small share of the data) goes the
-#     same way one chunk at a time: two sessions inserting into one
-#     AUTO_INCREMENT table spin on its counter (load/tablepath.h).
+#     (COM_STMT_BULK_EXECUTE), off the bulk-insert path (unique_checks=1 in
+#     their transactions).  bench.plain (no AUTO_INCREMENT) goes threads at
+#     a time.  bench.one and bench.small_ai (AUTO_INCREMENT, under
+#     innodb_autoinc_lock_mode 1) go one chunk at a time: two sessions
+#     inserting into one AUTO_INCREMENT table spin on its counter; a chunk
+#     whose load has a thread to spare reads its next rows on it
+#     (load/chunk_bound.h).  bench.one holds non-ASCII text, bytes 0x00, tab,
+#     newline, backslash, NULLs, DECIMAL, DATETIME(6), ENUM, and one 5 MiB
+#     value: an array of its own.
 #   - MySQL (mode 2, no arrays of rows): LOAD DATA, two at a time, no
 #     special path.
-#   - One thread: MariaDB still binds bench.one; nothing is serial.
-# The overlap is observed on the server, not timed: one chunk of bench.one
-# is held with its rows sent and its transaction open (fault point
-# load.rows) while another chunk of the same table reaches its commit
+#   - One thread: MariaDB still binds bench.one; nothing is serial, nothing
+#     reads ahead.
+# The overlap is observed on the server, not timed: one chunk of
+# bench.plain is held with its rows sent and its transaction open (fault
+# point load.rows) while another chunk of the same table reaches its commit
 # (load.commit); INNODB_TRX then shows two open transactions that both
 # inserted a chunk's rows, and no lock wait.  A serial load, or the
 # bulk-insert path's table lock, never gets there.  csload is SIGKILLed
 # right there and run again: it resumes, the data equal the source's and
-# the journal holds each chunk once.  Last, a target with max_allowed_packet
-# 1 MiB: the arrays stay within half of it (2,000-byte rows; 1000 of them
-# would be a 2 MB packet, which that server drops: "Server has gone away").
+# the journal holds each chunk once.  Reading ahead (bench.one alone, -t 2:
+# every chunk reads ahead) is proven by the data, and its failures by fault
+# points: the reader's thread failing (load.fill) and the session failing
+# while the reader is ahead (load.array) each fail the load, naming the
+# chunk, with nothing of it committed, and the same command resumes.  Last,
+# a target with max_allowed_packet 1 MiB: the arrays stay within half of it
+# (2,000-byte rows; 1000 of them would be a 2 MB packet, which that server
+# drops: "Server has gone away").
 # flavors: mariadb-11.8 mysql-9.7
 . "$(dirname "$0")/lib.sh"
 require_faults
@@ -47,16 +54,18 @@ sql src "$(deeper_cte src) CREATE DATABASE bench; USE bench;
          CREATE TABLE bench.small_ai (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, v VARCHAR(20)) ENGINE=InnoDB;
          INSERT INTO bench.small_ai (id, v) SELECT id, LEFT(c, 20) FROM bench.one WHERE id <= 8000;
          CREATE TABLE bench.plain (id INT NOT NULL PRIMARY KEY, v VARCHAR(60)) ENGINE=InnoDB;
-         INSERT INTO bench.plain SELECT id, LEFT(c, 60) FROM bench.one WHERE id <= 8000"
+         INSERT INTO bench.plain SELECT id, LEFT(c, 60) FROM bench.one WHERE id <= 12000"
 dump_of src "$WORK/d" -B bench -t 2 --chunk-rows 4000 -q
 chunk() { manifest_get "$WORK/d" "[t for t in m['tables'] if t['name'] == '$1'][0]['chunks'][$2]['file']"; }
 nchunks=$(manifest_get "$WORK/d" "len([t for t in m['tables'] if t['name'] == 'one'][0]['chunks'])")
 nsmall=$(manifest_get "$WORK/d" "len([t for t in m['tables'] if t['name'] == 'small_ai'][0]['chunks'])")
 [ "$nsmall" -ge 2 ] || fail "bench.small_ai has $nsmall chunk: the test needs several"
+nplain=$(manifest_get "$WORK/d" "len([t for t in m['tables'] if t['name'] == 'plain'][0]['chunks'])")
 [ "$nchunks" -ge 4 ] || fail "bench.one has $nchunks chunks: the test needs several"
-first=$(chunk one 0)
-second=$(chunk one 1)
-least=$(manifest_get "$WORK/d" "min(c['rows'] for c in [t for t in m['tables'] if t['name'] == 'one'][0]['chunks'][:2])")
+[ "$nplain" -ge 2 ] || fail "bench.plain has $nplain chunk: the test needs several"
+first=$(chunk plain 0)
+second=$(chunk plain 1)
+least=$(manifest_get "$WORK/d" "min(c['rows'] for c in [t for t in m['tables'] if t['name'] == 'plain'][0]['chunks'][:2])")
 # stuck MESSAGE: csload is held at a fault point (it waits there through a
 # SIGTERM): SIGKILL it, then fail
 stuck() {
@@ -65,7 +74,7 @@ stuck() {
     fail "$@"
 }
 
-note "csload -t 2: two chunks of bench.one in open transactions at once"
+note "csload -t 2: two chunks of bench.plain in open transactions at once"
 CS_FAULT_POINTS="load.rows=$first:pause,load.commit=$second:pause" \
     load_bg tgt "$WORK/d" "$WORK/load.log" -t 2 -v --no-progress
 fault_wait load.rows 60 >/dev/null || stuck "chunk $first never sent its rows"
@@ -75,7 +84,7 @@ fault_wait load.commit 60 >/dev/null ||
 # would count 1); nobody waits
 open=$(sql tgt "SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_rows_modified >= $least")
 waits=$(sql tgt "SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'")
-[ "$open" = 2 ] || stuck "open transactions holding a chunk of bench.one: expected 2, got $open"
+[ "$open" = 2 ] || stuck "open transactions holding a chunk of bench.plain: expected 2, got $open"
 [ "$waits" = 0 ] || stuck "transactions waiting for a lock: expected 0, got $waits"
 # killed right there (two chunk transactions open), the same command again
 # resumes: every chunk exactly once
@@ -90,16 +99,17 @@ journal_ok tgt "$WORK/d"
 note "the per-table choice, in the log"
 if [ "$(kind_of tgt)" = mariadb ]; then
     assert_eq "$(sql tgt 'SELECT @@innodb_autoinc_lock_mode')" 1 "the target's innodb_autoinc_lock_mode"
-    grep -q "bench.one: $nchunks chunk(s) by prepared INSERT of 1000-row arrays, threads at a time (arrays of bound values.*unique_checks=1 keeps the first chunk off the bulk-insert path" \
-        "$WORK/load.log" || { cat "$WORK/load.log" >&2; fail "bench.one did not take the bound path"; }
-    grep -q "bench.small_ai: $nsmall chunk(s) by prepared INSERT of 1000-row arrays, one at a time (arrays of bound values.*spin on its counter: other tables fill the other threads" \
+    serial="one at a time (arrays of bound values.*spin on its counter: one at a time, other tables or its reading ahead fill the other threads.*unique_checks=1 keeps the first chunk off the bulk-insert path"
+    grep -q "bench.one: $nchunks chunk(s) by prepared INSERT of 1000-row arrays, $serial" \
+        "$WORK/load.log" || { cat "$WORK/load.log" >&2; fail "bench.one was not loaded one chunk at a time"; }
+    grep -q "bench.small_ai: $nsmall chunk(s) by prepared INSERT of 1000-row arrays, $serial" \
         "$WORK/load.log" || { cat "$WORK/load.log" >&2; fail "bench.small_ai was not loaded one chunk at a time"; }
-    grep -q "bench.plain: 2 chunk(s) by prepared INSERT of 1000-row arrays, threads at a time (arrays of bound values.*unique_checks=1 keeps the first chunk off the bulk-insert path" \
+    grep -q "bench.plain: $nplain chunk(s) by prepared INSERT of 1000-row arrays, threads at a time (arrays of bound values.*unique_checks=1 keeps the first chunk off the bulk-insert path" \
         "$WORK/load.log" || { cat "$WORK/load.log" >&2; fail "bench.plain did not take the bound path"; }
     # what the server ran, over both runs: a prepared INSERT per chunk, no
     # LOAD DATA
     status() { sql tgt "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = '$1'"; }
-    [ "$(status COM_STMT_PREPARE)" -ge $((nchunks + nsmall + 2)) ] ||
+    [ "$(status COM_STMT_PREPARE)" -ge $((nchunks + nsmall + nplain)) ] ||
         fail "prepared statements: $(status COM_STMT_PREPARE), expected one per chunk"
     assert_eq "$(status COM_LOAD)" 0 "LOAD DATA statements"
 else
@@ -132,12 +142,49 @@ if [ "$(kind_of src)" = mariadb ]; then
     stop_server ser
 fi
 
+if [ "$(kind_of tgt)" = mariadb ]; then
+    note "bench.one alone, -t 2: every chunk reads ahead; its failures fail the load"
+    # one_hash NAME: bench.one's rows on NAME
+    one_hash() { table_hashes "$1" bench | grep "^bench\.one"; }
+    in_journal() { sql "$1" "SELECT COUNT(*) FROM __csload.journal WHERE item = 'chunk:$2'"; }
+    ahead=$(chunk one 2)
+    start_server ra
+    # the reader's thread fails at its second array: the load fails, naming
+    # the chunk; nothing of the chunk is in
+    expect_exit 1 "fault injected at load.fill $ahead" \
+        env CS_FAULT_POINTS="load.fill=$ahead:fail@2" "$CSLOAD" --no-defaults -S "$(sock ra)" -u root \
+        --tables bench.one -t 2 -v --no-progress "$WORK/d"
+    grep -q "bench.one chunk $ahead: reading ahead on a second thread" <<<"$CS_OUT" ||
+        fail "chunk $ahead did not read ahead: $CS_OUT"
+    assert_eq "$(in_journal ra "$ahead")" 0 "chunk $ahead in the journal after its reader failed"
+    # the session fails at the third array of a chunk not loaded yet, the
+    # reader ahead of it
+    for i in $(seq 3 $((nchunks - 1))) 2; do
+        ahead=$(chunk one "$i")
+        [ "$(in_journal ra "$ahead")" = 0 ] && break
+    done
+    expect_exit 1 "fault injected at load.array $ahead" \
+        env CS_FAULT_POINTS="load.array=$ahead:fail@3" "$CSLOAD" --no-defaults -S "$(sock ra)" -u root \
+        --tables bench.one -t 2 --no-progress "$WORK/d"
+    assert_eq "$(in_journal ra "$ahead")" 0 "chunk $ahead in the journal after its session failed"
+    load_into ra "$WORK/d" --tables bench.one -t 2 -v --no-progress 2>"$WORK/ra.log" ||
+        { cat "$WORK/ra.log" >&2; fail "the rerun of bench.one alone failed"; }
+    grep -q "resuming" "$WORK/ra.log" || { cat "$WORK/ra.log" >&2; fail "the rerun did not resume"; }
+    assert_eq "$(one_hash ra)" "$(one_hash src)" "bench.one read ahead, against the source"
+    assert_eq "$(sql ra "SELECT COUNT(*) FROM __csload.journal WHERE item LIKE 'chunk:%'")" "$nchunks" \
+        "bench.one's chunks in the journal"
+    stop_server ra
+fi
+
 note "csload -t 1: the same data (MariaDB: bench.one bound, off the bulk-insert path)"
 stop_server tgt
 start_server one
 load_into one "$WORK/d" -t 1 -v --no-progress 2>"$WORK/one.log" || { cat "$WORK/one.log" >&2; fail "csload -t 1 failed"; }
 if grep -E "chunk\(s\) by (multi-row INSERT|[^(]*, one at a time)" "$WORK/one.log" >&2; then
     fail "one thread: no table needs the INSERT or the serial path"
+fi
+if grep "reading ahead" "$WORK/one.log" >&2; then
+    fail "one thread: no chunk reads ahead"
 fi
 if [ "$(kind_of one)" = mariadb ]; then
     grep -q "bench.one: $nchunks chunk(s) by prepared INSERT of 1000-row arrays, threads at a time (arrays of bound values.*unique_checks=1 keeps the first chunk off the bulk-insert path" \
