@@ -69,6 +69,13 @@ static void chunk_done(struct load_ctx *ctx, const struct fmt_table *t, const st
     else
         cs_progress_chunk(ctx->cfg->console, t->schema, t->name, c->file, rows, c->raw_bytes,
                           c->file_bytes);
+    if (!other && ctx->early && t->nkey > 0) { /* a keyless table is verified whole, later */
+        pthread_mutex_lock(&ctx->early->mu);
+        ctx->early->ready[ctx->early->nready++] =
+            (struct load_chunk_ref){ti, (size_t)(c - t->chunks)};
+        pthread_cond_broadcast(&ctx->early->cv);
+        pthread_mutex_unlock(&ctx->early->mu);
+    }
     if (!ctx->chunks_left || ti >= ctx->m->ntables ||
         atomic_fetch_sub(&ctx->chunks_left[ti], 1) != 1)
         return;
@@ -86,6 +93,104 @@ int load_job_apply(struct load_worker *w, struct load_ctx *ctx, const struct fmt
     int rc = load_job_apply_early(w, ctx, t, c, NULL, NULL, err);
 
     return rc == LOAD_CLAIM_DONE ? 0 : rc;
+}
+
+/* ONE (a table's one-chunk-at-a-time lock) taken; while another worker
+ * holds it, committed chunks are verified meanwhile (load_early), and
+ * between them the worker waits for either: a chunk ready or a lock let
+ * go (then it tries ONE again).  One that cannot be verified now (its
+ * query failed) is left to the verify phase: the chunk job that follows
+ * meets any lost connection itself. */
+static void lock_verifying(struct load_worker *w, struct load_ctx *ctx, pthread_mutex_t *one)
+{
+    struct load_early *e = ctx->early;
+    const struct fmt_table *t;
+    struct load_chunk_ref ref;
+    struct cs_error err;
+    unsigned long seen;
+    int have;
+
+    if (!e) {
+        pthread_mutex_lock(one);
+        return;
+    }
+    for (;;) {
+        pthread_mutex_lock(&e->mu);
+        seen = e->releases;
+        pthread_mutex_unlock(&e->mu);
+        if (pthread_mutex_trylock(one) == 0)
+            return;
+        pthread_mutex_lock(&e->mu);
+        while (e->nready == 0 && e->releases == seen)
+            pthread_cond_wait(&e->cv, &e->mu);
+        have = e->nready > 0;
+        if (have)
+            ref = e->ready[--e->nready];
+        pthread_mutex_unlock(&e->mu);
+        if (!have)
+            continue;
+        t = &ctx->m->tables[ref.table];
+        cs_error_clear(&err);
+        if (load_job_verify(w, &ref, ctx, &err) < 0) {
+            cs_log_verbose(ctx->cfg->log, "%s.%s chunk %s: not verified yet (%s)", t->schema,
+                           t->name, t->chunks[ref.chunk].file, err.msg);
+            continue;
+        }
+        pthread_mutex_lock(&e->mu);
+        e->done[e->base[ref.table] + ref.chunk] = 1;
+        pthread_mutex_unlock(&e->mu);
+        atomic_fetch_add(&e->verified, 1);
+        cs_log_verbose(ctx->cfg->log, "%s.%s chunk %s: verified during the data phase",
+                       t->schema, t->name, t->chunks[ref.chunk].file);
+    }
+}
+
+int load_early_init(struct load_ctx *ctx, struct cs_error *err)
+{
+    struct load_early *e = calloc(1, sizeof(*e));
+    size_t n = 0;
+
+    if (e)
+        e->base = calloc(ctx->m->ntables + 1, sizeof(*e->base));
+    for (size_t i = 0; e && e->base && i < ctx->m->ntables; i++) {
+        e->base[i] = n;
+        n += ctx->m->tables[i].nchunks;
+    }
+    if (e && e->base) {
+        e->ready = calloc(n + 1, sizeof(*e->ready));
+        e->done = calloc(n + 1, 1);
+    }
+    if (!e || !e->base || !e->ready || !e->done) {
+        ctx->early = e;
+        load_early_free(ctx);
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    }
+    pthread_mutex_init(&e->mu, NULL);
+    pthread_cond_init(&e->cv, NULL);
+    ctx->early = e;
+    return 0;
+}
+
+void load_early_free(struct load_ctx *ctx)
+{
+    struct load_early *e = ctx->early;
+
+    if (!e)
+        return;
+    if (e->base && e->ready && e->done) {
+        pthread_cond_destroy(&e->cv);
+        pthread_mutex_destroy(&e->mu);
+    }
+    free(e->base);
+    free(e->ready);
+    free(e->done);
+    free(e);
+    ctx->early = NULL;
+}
+
+int load_early_done(const struct load_ctx *ctx, size_t table, size_t chunk)
+{
+    return ctx->early && chunk != SIZE_MAX && ctx->early->done[ctx->early->base[table] + chunk];
 }
 
 /* One more thread for a chunk's reader, if fewer than --threads work now. */
@@ -121,7 +226,7 @@ int load_job_apply_early(struct load_worker *w, struct load_ctx *ctx, const stru
     j.no_bulk = known && ctx->no_bulk[ti];
     j.bound = path == LOAD_PATH_BOUND || path == LOAD_PATH_BOUND_SERIAL;
     if (one)
-        pthread_mutex_lock(one);
+        lock_verifying(w, ctx, one);
     atomic_fetch_add(&ctx->busy, 1);
     j.read_ahead = j.bound && take_thread(ctx);
     if (j.read_ahead)
@@ -172,6 +277,12 @@ out:
     atomic_fetch_sub(&ctx->busy, 1u + (unsigned)j.read_ahead);
     if (one)
         pthread_mutex_unlock(one);
+    if (one && ctx->early) { /* a worker waiting in lock_verifying tries again */
+        pthread_mutex_lock(&ctx->early->mu);
+        ctx->early->releases++;
+        pthread_cond_broadcast(&ctx->early->cv);
+        pthread_mutex_unlock(&ctx->early->mu);
+    }
     return rc;
 }
 

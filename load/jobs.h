@@ -43,6 +43,23 @@ struct load_deferred {
     size_t n, cap;
 };
 
+/* Verification during the data phase: the chunks this run committed,
+ * verified by a worker that would otherwise wait for a table loaded one
+ * chunk at a time (a one-table load's second thread), so the verify phase
+ * checks only the rest.  A chunk's rows are final once it commits: no
+ * other chunk writes its key range, and triggers, foreign keys and indexes
+ * come later and change no row. */
+struct load_early {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;            /* a chunk is ready, or a table's lock was let go */
+    unsigned long releases;       /* table locks let go so far */
+    struct load_chunk_ref *ready; /* committed, not verified yet (a stack) */
+    size_t nready;
+    size_t *base;                 /* per table: its first chunk's index in done */
+    unsigned char *done;          /* per chunk: verified during the data phase */
+    atomic_size_t verified;
+};
+
 struct load_ctx {
     const struct load_config *cfg;
     struct load_input *in;
@@ -69,6 +86,7 @@ struct load_ctx {
      * bound chunk reads ahead (load/chunk_bound.h) only while fewer than
      * cfg->threads are, so --threads stays the most threads at work */
     atomic_uint busy;
+    struct load_early *early;             /* NULL: every chunk in the verify phase */
     int claim;                            /* enum load_claim: how chunks are claimed */
     struct load_deferred *deferred;       /* where busy chunks go (claim SKIP) */
     atomic_size_t *chunks_left;           /* per table: this run's chunks not loaded yet,
@@ -99,5 +117,12 @@ int load_job_apply_early(struct load_worker *w, struct load_ctx *ctx, const stru
 int load_job_alter(struct load_worker *w, void *job, void *ctx, struct cs_error *err);
 /* JOB is a struct load_chunk_ref; chunk == SIZE_MAX means the whole table. */
 int load_job_verify(struct load_worker *w, void *job, void *ctx, struct cs_error *err);
+
+/* CTX->early for M's chunks (0, or -1 = out of memory); freed (NULL-safe)
+ * by load_early_free. */
+int load_early_init(struct load_ctx *ctx, struct cs_error *err);
+void load_early_free(struct load_ctx *ctx);
+/* 1 when chunk CHUNK of table TABLE was verified during the data phase. */
+int load_early_done(const struct load_ctx *ctx, size_t table, size_t chunk);
 
 #endif

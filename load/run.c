@@ -425,6 +425,8 @@ static int data_phase(struct run *r, struct cs_error *err)
     }
     if (skipped)
         cs_log_info(r->cfg->log, "%zu chunk(s) were loaded by an earlier run: skipped", skipped);
+    if (r->cfg->verify && load_early_init(&r->ctx, err) < 0)
+        goto out;
     rc = watch_data(r, jobs, k, err) < 0 ? -1 : run_phase(r, "data", jobs, k, load_job_chunk, err);
     if (rc == 0 && r->deferred.n) {
         /* held by other loaders: wait for each (it is done, or theirs died) */
@@ -785,11 +787,17 @@ static int verify_phase(struct run *r, struct cs_error *err)
             k++;
             continue;
         }
-        for (size_t c = 0; c < t->nchunks; c++, k++) {
+        for (size_t c = 0; c < t->nchunks; c++) {
+            if (load_early_done(&r->ctx, i, c))
+                continue;
             refs[k] = (struct load_chunk_ref){i, c};
             jobs[k] = &refs[k];
+            k++;
         }
     }
+    if (r->ctx.early && atomic_load(&r->ctx.early->verified))
+        cs_log_info(r->cfg->log, "verify: %zu chunk(s) were verified during the data phase",
+                    (size_t)atomic_load(&r->ctx.early->verified));
     if (run_phase(r, "verify", jobs, k, load_job_verify, err) < 0)
         goto out;
     if (atomic_load(&r->ctx.prog.mismatches)) {
@@ -1114,6 +1122,7 @@ out:
     for (size_t i = 0; r.ctx.serial_mu && i < r.ctx.nserial; i++)
         pthread_mutex_destroy(&r.ctx.serial_mu[i]);
     free(r.ctx.serial_mu);
+    load_early_free(&r.ctx);
     free(r.ctx.path);
     free(r.ctx.no_bulk);
     free(r.ctx.table_action);

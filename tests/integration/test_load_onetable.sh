@@ -27,7 +27,10 @@
 # every chunk reads ahead) is proven by the data, and its failures by fault
 # points: the reader's thread failing (load.fill) and the session failing
 # while the reader is ahead (load.array) each fail the load, naming the
-# chunk, with nothing of it committed, and the same command resumes.  Last,
+# chunk, with nothing of it committed, and the same command resumes.  The
+# worker waiting for bench.one's lock verifies committed chunks meanwhile
+# (seen while a chunk holds the lock), and a row changed on the target
+# after its chunk committed fails the load, naming the chunk.  Last,
 # a target with max_allowed_packet 1 MiB: the arrays stay within half of it
 # (2,000-byte rows; 1000 of them would be a 2 MB packet, which that server
 # drops: "Server has gone away").
@@ -174,6 +177,42 @@ if [ "$(kind_of tgt)" = mariadb ]; then
     assert_eq "$(sql ra "SELECT COUNT(*) FROM __csload.journal WHERE item LIKE 'chunk:%'")" "$nchunks" \
         "bench.one's chunks in the journal"
     stop_server ra
+
+    note "the worker waiting for bench.one verifies its committed chunks meanwhile"
+    # chunk 3 held with the table's lock: chunk 0 is committed, and the
+    # other worker, which cannot load, verifies what is committed
+    start_server ev
+    fault_reset
+    CS_FAULT_POINTS="load.rows=$(chunk one 3):pause" \
+        load_bg ev "$WORK/d" "$WORK/load.log" --tables bench.one -t 2 -v --no-progress
+    fault_wait load.rows 60 >/dev/null || stuck "chunk $(chunk one 3) never sent its rows"
+    early_seen() { grep -q "bench\.one chunk .*: verified during the data phase" "$WORK/load.log"; }
+    wait_for early_seen || stuck "no chunk was verified while chunk $(chunk one 3) held the table"
+    fault_release load.rows
+    wait "$CS_LOAD_PID" || { cat "$WORK/load.log" >&2; fail "csload failed"; }
+    grep -Eq "verify: [0-9]+ chunk\(s\) were verified during the data phase" "$WORK/load.log" ||
+        { cat "$WORK/load.log" >&2; fail "the verify phase does not say what was verified before it"; }
+    grep -q "verified: every chunk matches the dump" "$WORK/load.log" ||
+        { cat "$WORK/load.log" >&2; fail "the load was not verified"; }
+    assert_eq "$(one_hash ev)" "$(one_hash src)" "bench.one verified during the data phase, against the source"
+    stop_server ev
+
+    note "a committed chunk changed before its verification: the load fails, naming it"
+    # chunk 0 held after its COMMIT, before it is handed to verification;
+    # a row of it changed on the target meanwhile
+    start_server mm
+    fault_reset
+    CS_FAULT_POINTS="load.committed=$(chunk one 0):pause" \
+        load_bg mm "$WORK/d" "$WORK/load.log" --tables bench.one -t 2 --no-progress
+    fault_wait load.committed 60 >/dev/null || stuck "chunk $(chunk one 0) never committed"
+    sql mm "UPDATE bench.one SET c = 'changed' ORDER BY id LIMIT 1"
+    fault_release load.committed
+    if wait "$CS_LOAD_PID"; then cat "$WORK/load.log" >&2; fail "a changed chunk was verified as equal"; fi
+    grep -q "verify: bench.one chunk $(chunk one 0) key range .*their data differs (checksum)" "$WORK/load.log" ||
+        { cat "$WORK/load.log" >&2; fail "the changed chunk was not named"; }
+    grep -q "verification failed: 1 chunk(s) or table(s) differ from the dump" "$WORK/load.log" ||
+        { cat "$WORK/load.log" >&2; fail "the load did not fail on the changed chunk"; }
+    stop_server mm
 fi
 
 note "csload -t 1: the same data (MariaDB: bench.one bound, off the bulk-insert path)"
