@@ -51,7 +51,7 @@ static struct fmt_sink *dir_open(struct dump_output *o, const char *file, struct
         cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         return NULL;
     }
-    s = fmt_sink_file_new_unsynced(path, 0600, err); /* durable at seal() */
+    s = fmt_sink_file_new_sync_later(path, 0600, err); /* durable at seal() */
     free(path);
     return s;
 }

@@ -53,7 +53,7 @@ struct fd_sink {
     char *name;   /* for messages: PATH.partial or "standard output" */
     char *path;   /* file sink: final path; NULL for the fd sink */
     int finished; /* file sink: renamed, nothing to clean up */
-    int sync;     /* file sink: fsync before the rename */
+    int sync;     /* file sink: enum file_sync */
     unsigned char *buf;
     size_t len;
 };
@@ -141,6 +141,13 @@ nomem:
     return NULL;
 }
 
+/* What a file sink's finish does for durability. */
+enum file_sync {
+    FILE_SYNC_NONE = 0, /* nothing */
+    FILE_SYNC_NOW,      /* fsync before the rename */
+    FILE_SYNC_LATER,    /* start the writeback: a later fsync finds little left */
+};
+
 static int file_finish(struct fmt_sink *s, struct cs_error *err)
 {
     struct fd_sink *f = (struct fd_sink *)s;
@@ -152,8 +159,11 @@ static int file_finish(struct fmt_sink *s, struct cs_error *err)
         return cs_error_set(err, CS_ERR_INTERNAL, "%s: already closed", f->name);
     if (fd_flush(f, err) < 0)
         return -1;
-    if (f->sync && fsync(fd) < 0)
+    if (f->sync == FILE_SYNC_NOW && fsync(fd) < 0)
         return cs_error_sys(err, CS_ERR_IO, errno, "fsync %s", f->name);
+    /* no wait, and only a hint: a failure shows in the later fsync */
+    if (f->sync == FILE_SYNC_LATER)
+        (void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
     f->fd = -1;
     if (close(fd) < 0)
         return cs_error_sys(err, CS_ERR_IO, errno, "close %s", f->name);
@@ -204,12 +214,18 @@ out:
 
 struct fmt_sink *fmt_sink_file_new(const char *path, mode_t mode, struct cs_error *err)
 {
-    return file_new(path, mode, 1, err);
+    return file_new(path, mode, FILE_SYNC_NOW, err);
 }
 
 struct fmt_sink *fmt_sink_file_new_unsynced(const char *path, mode_t mode, struct cs_error *err)
 {
-    return file_new(path, mode, 0, err);
+    return file_new(path, mode, FILE_SYNC_NONE, err);
+}
+
+struct fmt_sink *fmt_sink_file_new_sync_later(const char *path, mode_t mode,
+                                              struct cs_error *err)
+{
+    return file_new(path, mode, FILE_SYNC_LATER, err);
 }
 
 struct fmt_sink *fmt_sink_fd_named_new(int fd, const char *name, struct cs_error *err)
