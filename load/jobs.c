@@ -95,18 +95,49 @@ int load_job_apply(struct load_worker *w, struct load_ctx *ctx, const struct fmt
     return rc == LOAD_CLAIM_DONE ? 0 : rc;
 }
 
+/* Verifies REF, a chunk this run committed (load_early).  One that cannot
+ * be verified now (its query failed) is left to the verify phase: the
+ * chunk job that follows meets any lost connection itself. */
+static void verify_early(struct load_worker *w, struct load_ctx *ctx,
+                         const struct load_chunk_ref *ref)
+{
+    struct load_early *e = ctx->early;
+    const struct fmt_table *t = &ctx->m->tables[ref->table];
+    struct cs_error err;
+
+    struct load_chunk_ref job = *ref;
+
+    cs_error_clear(&err);
+    if (load_job_verify(w, &job, ctx, &err) < 0) {
+        cs_log_verbose(ctx->cfg->log, "%s.%s chunk %s: not verified yet (%s)", t->schema, t->name,
+                       t->chunks[ref->chunk].file, err.msg);
+        return;
+    }
+    pthread_mutex_lock(&e->mu);
+    e->done[e->base[ref->table] + ref->chunk] = 1;
+    pthread_mutex_unlock(&e->mu);
+    atomic_fetch_add(&e->verified, 1);
+    cs_log_verbose(ctx->cfg->log, "%s.%s chunk %s: verified during the data phase", t->schema,
+                   t->name, t->chunks[ref->chunk].file);
+}
+
+/* A committed chunk not verified yet into *REF (e->mu held): 1, or 0. */
+static int pop_ready(struct load_early *e, struct load_chunk_ref *ref)
+{
+    if (e->nready == 0)
+        return 0;
+    *ref = e->ready[--e->nready];
+    return 1;
+}
+
 /* ONE (a table's one-chunk-at-a-time lock) taken; while another worker
- * holds it, committed chunks are verified meanwhile (load_early), and
- * between them the worker waits for either: a chunk ready or a lock let
- * go (then it tries ONE again).  One that cannot be verified now (its
- * query failed) is left to the verify phase: the chunk job that follows
- * meets any lost connection itself. */
+ * holds it, committed chunks are verified meanwhile, and between them the
+ * worker waits for either: a chunk ready or a lock let go (then it tries
+ * ONE again). */
 static void lock_verifying(struct load_worker *w, struct load_ctx *ctx, pthread_mutex_t *one)
 {
     struct load_early *e = ctx->early;
-    const struct fmt_table *t;
     struct load_chunk_ref ref;
-    struct cs_error err;
     unsigned long seen;
     int have;
 
@@ -123,25 +154,29 @@ static void lock_verifying(struct load_worker *w, struct load_ctx *ctx, pthread_
         pthread_mutex_lock(&e->mu);
         while (e->nready == 0 && e->releases == seen)
             pthread_cond_wait(&e->cv, &e->mu);
-        have = e->nready > 0;
+        have = pop_ready(e, &ref);
+        pthread_mutex_unlock(&e->mu);
         if (have)
-            ref = e->ready[--e->nready];
+            verify_early(w, ctx, &ref);
+    }
+}
+
+void load_job_data_idle(struct load_worker *w, void *vctx)
+{
+    struct load_ctx *ctx = vctx;
+    struct load_early *e = ctx->early;
+    struct load_chunk_ref ref;
+    int have;
+
+    while (e && !cs_cancelled(ctx->cfg->cancel)) {
+        pthread_mutex_lock(&e->mu);
+        while (e->nready == 0 && e->applying > 0)
+            pthread_cond_wait(&e->cv, &e->mu);
+        have = e->applying > 0 && pop_ready(e, &ref);
         pthread_mutex_unlock(&e->mu);
         if (!have)
-            continue;
-        t = &ctx->m->tables[ref.table];
-        cs_error_clear(&err);
-        if (load_job_verify(w, &ref, ctx, &err) < 0) {
-            cs_log_verbose(ctx->cfg->log, "%s.%s chunk %s: not verified yet (%s)", t->schema,
-                           t->name, t->chunks[ref.chunk].file, err.msg);
-            continue;
-        }
-        pthread_mutex_lock(&e->mu);
-        e->done[e->base[ref.table] + ref.chunk] = 1;
-        pthread_mutex_unlock(&e->mu);
-        atomic_fetch_add(&e->verified, 1);
-        cs_log_verbose(ctx->cfg->log, "%s.%s chunk %s: verified during the data phase",
-                       t->schema, t->name, t->chunks[ref.chunk].file);
+            return; /* the data phase is over: the verify phase does the rest */
+        verify_early(w, ctx, &ref);
     }
 }
 
@@ -225,6 +260,11 @@ int load_job_apply_early(struct load_worker *w, struct load_ctx *ctx, const stru
         j.use_infile = 0;
     j.no_bulk = known && ctx->no_bulk[ti];
     j.bound = path == LOAD_PATH_BOUND || path == LOAD_PATH_BOUND_SERIAL;
+    if (ctx->early) {
+        pthread_mutex_lock(&ctx->early->mu);
+        ctx->early->applying++;
+        pthread_mutex_unlock(&ctx->early->mu);
+    }
     if (one)
         lock_verifying(w, ctx, one);
     atomic_fetch_add(&ctx->busy, 1);
@@ -277,9 +317,10 @@ out:
     atomic_fetch_sub(&ctx->busy, 1u + (unsigned)j.read_ahead);
     if (one)
         pthread_mutex_unlock(one);
-    if (one && ctx->early) { /* a worker waiting in lock_verifying tries again */
+    if (ctx->early) { /* lock_verifying tries ONE again; an idle worker looks */
         pthread_mutex_lock(&ctx->early->mu);
-        ctx->early->releases++;
+        ctx->early->applying--;
+        ctx->early->releases += one != NULL;
         pthread_cond_broadcast(&ctx->early->cv);
         pthread_mutex_unlock(&ctx->early->mu);
     }

@@ -44,15 +44,17 @@ struct load_deferred {
 };
 
 /* Verification during the data phase: the chunks this run committed,
- * verified by a worker that would otherwise wait for a table loaded one
- * chunk at a time (a one-table load's second thread), so the verify phase
- * checks only the rest.  A chunk's rows are final once it commits: no
+ * verified by a worker that would otherwise wait -- for a table loaded one
+ * chunk at a time (a one-table load's second thread), or, with no chunk
+ * left to take, for the others' last chunks (load_job_data_idle) -- so
+ * the verify phase checks only the rest.  A chunk's rows are final once it commits: no
  * other chunk writes its key range, and triggers, foreign keys and indexes
  * come later and change no row. */
 struct load_early {
     pthread_mutex_t mu;
     pthread_cond_t cv;            /* a chunk is ready, or a table's lock was let go */
     unsigned long releases;       /* table locks let go so far */
+    size_t applying;              /* chunk jobs begun and not ended */
     struct load_chunk_ref *ready; /* committed, not verified yet (a stack) */
     size_t nready;
     size_t *base;                 /* per table: its first chunk's index in done */
@@ -122,6 +124,9 @@ int load_job_verify(struct load_worker *w, void *job, void *ctx, struct cs_error
  * by load_early_free. */
 int load_early_init(struct load_ctx *ctx, struct cs_error *err);
 void load_early_free(struct load_ctx *ctx);
+/* The data phase's idle hook (load_phase.idle): verifies committed chunks
+ * while other workers still apply theirs; returns when none does. */
+void load_job_data_idle(struct load_worker *w, void *ctx);
 /* 1 when chunk CHUNK of table TABLE was verified during the data phase. */
 int load_early_done(const struct load_ctx *ctx, size_t table, size_t chunk);
 

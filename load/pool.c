@@ -83,6 +83,8 @@ static void *worker_main(void *arg)
     }
     if (cs_error_is_set(&err))
         fail(p, &err);
+    else if (p->ph->idle && !atomic_load(&p->stop))
+        p->ph->idle(w, p->ph->ctx);
     cs_conn_close(&w->conn);
     cs_conn_thread_end();
     pthread_mutex_lock(&p->mu);

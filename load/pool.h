@@ -41,6 +41,10 @@ struct load_phase {
     int (*next)(void *ctx, void **job, struct cs_error *err);
     load_job_fn fn;
     void *ctx;
+    /* A worker that finds no job left (and no error) calls this before it
+     * ends: it may go on working on its connection while other workers
+     * still run jobs, and returns when it is done (NULL: nothing). */
+    void (*idle)(struct load_worker *w, void *ctx);
     void (*tick)(void *arg);          /* about once a second, on the caller's thread */
     void *tick_arg;
 };

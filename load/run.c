@@ -347,6 +347,7 @@ static int run_phase(struct run *r, const char *name, void **jobs, size_t n, loa
                             .njobs = n,
                             .fn = fn,
                             .ctx = &r->ctx,
+                            .idle = !strcmp(name, "data") ? load_job_data_idle : NULL,
                             .tick = tick,
                             .tick_arg = r};
 

@@ -29,8 +29,10 @@
 # while the reader is ahead (load.array) each fail the load, naming the
 # chunk, with nothing of it committed, and the same command resumes.  The
 # worker waiting for bench.one's lock verifies committed chunks meanwhile
-# (seen while a chunk holds the lock), and a row changed on the target
-# after its chunk committed fails the load, naming the chunk.  Last,
+# (seen while a chunk holds the lock), as does a worker with no chunk left
+# while the last one loads (bench.plain, every flavor), and a row changed
+# on the target after its chunk committed fails the load, naming the
+# chunk.  Last,
 # a target with max_allowed_packet 1 MiB: the arrays stay within half of it
 # (2,000-byte rows; 1000 of them would be a 2 MB packet, which that server
 # drops: "Server has gone away").
@@ -121,6 +123,26 @@ else
         fail "MySQL (autoinc lock mode 2, no bulk-insert path): no table needs a special path"
     fi
 fi
+
+note "the worker with no chunk left verifies the committed ones while the last loads"
+# bench.plain alone (3 chunks, threads at a time on every flavor): its last
+# chunk held with its rows sent; the other worker, with nothing left to
+# load, verifies what is committed meanwhile
+[ "$nplain" -ge 3 ] || fail "bench.plain has $nplain chunks: the test needs 3"
+start_server tail
+fault_reset
+CS_FAULT_POINTS="load.rows=$(chunk plain $((nplain - 1))):pause" \
+    load_bg tail "$WORK/d" "$WORK/load.log" --tables bench.plain -t 2 -v --no-progress
+fault_wait load.rows 60 >/dev/null || stuck "the last chunk of bench.plain never sent its rows"
+tail_seen() { grep -q "bench\.plain chunk .*: verified during the data phase" "$WORK/load.log"; }
+wait_for tail_seen || stuck "nothing was verified while the last chunk of bench.plain loaded"
+fault_release load.rows
+wait "$CS_LOAD_PID" || { cat "$WORK/load.log" >&2; fail "csload failed"; }
+grep -q "verified: every chunk matches the dump" "$WORK/load.log" ||
+    { cat "$WORK/load.log" >&2; fail "the load was not verified"; }
+assert_eq "$(table_hashes tail bench | grep '^bench\.plain')" "$(table_hashes src bench | grep '^bench\.plain')" \
+    "bench.plain verified during the data phase, against the source"
+stop_server tail
 
 if [ "$(kind_of src)" = mariadb ]; then
     note "bench.small_ai stays one chunk at a time"
