@@ -5,8 +5,8 @@
 # their secondary indexes under --defer-indexes auto (only the table of
 # 16 MiB or more gets a deferred ALTER) and every one deferred under
 # --defer-indexes all, and loads the chunks of a.big (AUTO_INCREMENT,
-# nearly all the data) as parallel arrays of bound rows on MariaDB
-# (test_load_onetable proves the overlap) and the 80 tables of one small
+# nearly all the data) as arrays of bound rows on MariaDB, one chunk at a
+# time (test_load_onetable proves reading ahead) and the 80 tables of one small
 # chunk by LOAD DATA off the bulk-insert path; the data and schema are the
 # source's either way.
 . "$(dirname "$0")/lib.sh"
@@ -50,9 +50,9 @@ sql auto "SET GLOBAL general_log = 0"
 assert_eq "$(grep -c 'adding [0-9]* index definition' "$WORK/auto.log")" 1
 grep -q 'a.big: adding 1 index definition' "$WORK/auto.log" || fail "a.big's index was not deferred"
 # nearly all the data in one AUTO_INCREMENT table (load/tablepath.h): on
-# MariaDB its values bind, so arrays of bound rows, threads at a time
-grep -q 'a.big: [0-9]* chunk(s) by prepared INSERT of 1000-row arrays, threads at a time (arrays of bound values' \
-    "$WORK/auto.log" || { cat "$WORK/auto.log" >&2; fail "a.big's chunks did not go in as parallel bound INSERTs"; }
+# MariaDB its values bind, so arrays of bound rows, one chunk at a time
+grep -q 'a.big: [0-9]* chunk(s) by prepared INSERT of 1000-row arrays, one at a time (arrays of bound values' \
+    "$WORK/auto.log" || { cat "$WORK/auto.log" >&2; fail "a.big's chunks did not go in as bound INSERTs one at a time"; }
 grep -q '80 table(s) of one chunk load off the bulk-insert path' "$WORK/auto.log" ||
     { cat "$WORK/auto.log" >&2; fail "the tables of one chunk did not load off the bulk-insert path"; }
 # the server saw it (its general log): every chunk's transaction ran with
