@@ -124,25 +124,35 @@ else
     fi
 fi
 
+# verified_while_held SERVER TABLE N WHY: bench.TABLE alone loaded into a
+# fresh SERVER with -t 2, its chunk N held with its rows sent; the other
+# worker, which cannot load (WHY), verifies what is committed meanwhile;
+# then the load completes, verified, with the source's rows
+verified_while_held() {
+    local srv=$1 t=$2 held
+    held=$(chunk "$t" "$3")
+    start_server "$srv"
+    fault_reset
+    CS_FAULT_POINTS="load.rows=$held:pause" \
+        load_bg "$srv" "$WORK/d" "$WORK/load.log" --tables "bench.$t" -t 2 -v --no-progress
+    fault_wait load.rows 60 >/dev/null || stuck "chunk $held never sent its rows"
+    seen() { grep -q "bench\.$t chunk .*: verified during the data phase" "$WORK/load.log"; }
+    wait_for seen || stuck "no chunk was verified while chunk $held was held ($4)"
+    fault_release load.rows
+    wait "$CS_LOAD_PID" || { cat "$WORK/load.log" >&2; fail "csload failed"; }
+    grep -Eq "verify: [0-9]+ chunk\(s\) were verified during the data phase" "$WORK/load.log" ||
+        { cat "$WORK/load.log" >&2; fail "the verify phase does not say what was verified before it"; }
+    grep -q "verified: every chunk matches the dump" "$WORK/load.log" ||
+        { cat "$WORK/load.log" >&2; fail "the load was not verified"; }
+    assert_eq "$(table_hashes "$srv" bench | grep "^bench\.$t")" "$(table_hashes src bench | grep "^bench\.$t")" \
+        "bench.$t verified during the data phase, against the source"
+    stop_server "$srv"
+}
+
 note "the worker with no chunk left verifies the committed ones while the last loads"
-# bench.plain alone (3 chunks, threads at a time on every flavor): its last
-# chunk held with its rows sent; the other worker, with nothing left to
-# load, verifies what is committed meanwhile
+# bench.plain: 3 chunks, threads at a time on every flavor; the last held
 [ "$nplain" -ge 3 ] || fail "bench.plain has $nplain chunks: the test needs 3"
-start_server tail
-fault_reset
-CS_FAULT_POINTS="load.rows=$(chunk plain $((nplain - 1))):pause" \
-    load_bg tail "$WORK/d" "$WORK/load.log" --tables bench.plain -t 2 -v --no-progress
-fault_wait load.rows 60 >/dev/null || stuck "the last chunk of bench.plain never sent its rows"
-tail_seen() { grep -q "bench\.plain chunk .*: verified during the data phase" "$WORK/load.log"; }
-wait_for tail_seen || stuck "nothing was verified while the last chunk of bench.plain loaded"
-fault_release load.rows
-wait "$CS_LOAD_PID" || { cat "$WORK/load.log" >&2; fail "csload failed"; }
-grep -q "verified: every chunk matches the dump" "$WORK/load.log" ||
-    { cat "$WORK/load.log" >&2; fail "the load was not verified"; }
-assert_eq "$(table_hashes tail bench | grep '^bench\.plain')" "$(table_hashes src bench | grep '^bench\.plain')" \
-    "bench.plain verified during the data phase, against the source"
-stop_server tail
+verified_while_held tail plain $((nplain - 1)) "nothing left to load"
 
 if [ "$(kind_of src)" = mariadb ]; then
     note "bench.small_ai stays one chunk at a time"
@@ -201,23 +211,8 @@ if [ "$(kind_of tgt)" = mariadb ]; then
     stop_server ra
 
     note "the worker waiting for bench.one verifies its committed chunks meanwhile"
-    # chunk 3 held with the table's lock: chunk 0 is committed, and the
-    # other worker, which cannot load, verifies what is committed
-    start_server ev
-    fault_reset
-    CS_FAULT_POINTS="load.rows=$(chunk one 3):pause" \
-        load_bg ev "$WORK/d" "$WORK/load.log" --tables bench.one -t 2 -v --no-progress
-    fault_wait load.rows 60 >/dev/null || stuck "chunk $(chunk one 3) never sent its rows"
-    early_seen() { grep -q "bench\.one chunk .*: verified during the data phase" "$WORK/load.log"; }
-    wait_for early_seen || stuck "no chunk was verified while chunk $(chunk one 3) held the table"
-    fault_release load.rows
-    wait "$CS_LOAD_PID" || { cat "$WORK/load.log" >&2; fail "csload failed"; }
-    grep -Eq "verify: [0-9]+ chunk\(s\) were verified during the data phase" "$WORK/load.log" ||
-        { cat "$WORK/load.log" >&2; fail "the verify phase does not say what was verified before it"; }
-    grep -q "verified: every chunk matches the dump" "$WORK/load.log" ||
-        { cat "$WORK/load.log" >&2; fail "the load was not verified"; }
-    assert_eq "$(one_hash ev)" "$(one_hash src)" "bench.one verified during the data phase, against the source"
-    stop_server ev
+    # chunk 3 held with the table's lock: chunk 0 is committed
+    verified_while_held ev one 3 "bench.one loads one chunk at a time"
 
     note "a committed chunk changed before its verification: the load fails, naming it"
     # chunk 0 held after its COMMIT, before it is handed to verification;
