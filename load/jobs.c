@@ -103,9 +103,8 @@ static void verify_early(struct load_worker *w, struct load_ctx *ctx,
 {
     struct load_early *e = ctx->early;
     const struct fmt_table *t = &ctx->m->tables[ref->table];
+    struct load_chunk_ref job = *ref; /* load_job_verify takes a mutable job */
     struct cs_error err;
-
-    struct load_chunk_ref job = *ref;
 
     cs_error_clear(&err);
     if (load_job_verify(w, &job, ctx, &err) < 0) {
@@ -116,7 +115,6 @@ static void verify_early(struct load_worker *w, struct load_ctx *ctx,
     pthread_mutex_lock(&e->mu);
     e->done[e->base[ref->table] + ref->chunk] = 1;
     pthread_mutex_unlock(&e->mu);
-    atomic_fetch_add(&e->verified, 1);
     cs_log_verbose(ctx->cfg->log, "%s.%s chunk %s: verified during the data phase", t->schema,
                    t->name, t->chunks[ref->chunk].file);
 }

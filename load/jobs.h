@@ -59,7 +59,6 @@ struct load_early {
     size_t nready;
     size_t *base;                 /* per table: its first chunk's index in done */
     unsigned char *done;          /* per chunk: verified during the data phase */
-    atomic_size_t verified;
 };
 
 struct load_ctx {

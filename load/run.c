@@ -771,7 +771,7 @@ static int verify_phase(struct run *r, struct cs_error *err)
 {
     struct load_chunk_ref *refs = calloc(r->total_chunks + r->m->ntables + 1, sizeof(*refs));
     void **jobs = calloc(r->total_chunks + r->m->ntables + 1, sizeof(void *));
-    size_t k = 0;
+    size_t k = 0, early = 0;
     int rc = -1;
 
     if (!refs || !jobs) {
@@ -789,16 +789,18 @@ static int verify_phase(struct run *r, struct cs_error *err)
             continue;
         }
         for (size_t c = 0; c < t->nchunks; c++) {
-            if (load_early_done(&r->ctx, i, c))
+            if (load_early_done(&r->ctx, i, c)) {
+                early++;
                 continue;
+            }
             refs[k] = (struct load_chunk_ref){i, c};
             jobs[k] = &refs[k];
             k++;
         }
     }
-    if (r->ctx.early && atomic_load(&r->ctx.early->verified))
+    if (early)
         cs_log_info(r->cfg->log, "verify: %zu chunk(s) were verified during the data phase",
-                    (size_t)atomic_load(&r->ctx.early->verified));
+                    early);
     if (run_phase(r, "verify", jobs, k, load_job_verify, err) < 0)
         goto out;
     if (atomic_load(&r->ctx.prog.mismatches)) {
