@@ -10,6 +10,7 @@
 #include "format/checksum.h"
 #include "format/sqlenc.h"
 #include "load/chunk.h"
+#include "load/early.h"
 #include "load/share.h"
 #include "load/verify.h"
 
@@ -38,6 +39,8 @@ int load_job_chunk(struct load_worker *w, void *job, void *vctx, struct cs_error
     int rc = load_job_apply(w, ctx, t, &t->chunks[ref->chunk], err);
     struct load_deferred *d = ctx->deferred;
 
+    if (rc == 0)
+        load_early_indexes(w, ctx);
     if (rc != LOAD_CLAIM_BUSY)
         return rc;
     pthread_mutex_lock(&d->mu);
@@ -57,27 +60,24 @@ int load_job_chunk(struct load_worker *w, void *job, void *vctx, struct cs_error
 }
 
 /* The chunk's event (ROWS of it; OTHER: another csload committed it), and
- * its table's when it was the table's last. */
+ * its table's when it was the table's last; what may be done early with it
+ * (load/early.h) is handed on. */
 static void chunk_done(struct load_ctx *ctx, const struct fmt_table *t, const struct fmt_chunk *c,
                        uint64_t rows, int other)
 {
     size_t ti = (size_t)(t - ctx->m->tables);
     uint64_t raw = 0;
+    int last =
+        ctx->chunks_left && ti < ctx->m->ntables && atomic_fetch_sub(&ctx->chunks_left[ti], 1) == 1;
 
     if (other)
         cs_progress_skipped(ctx->cfg->console, rows, c->raw_bytes);
     else
         cs_progress_chunk(ctx->cfg->console, t->schema, t->name, c->file, rows, c->raw_bytes,
                           c->file_bytes);
-    if (!other && ctx->early && t->nkey > 0) { /* a keyless table is verified whole, later */
-        pthread_mutex_lock(&ctx->early->mu);
-        ctx->early->ready[ctx->early->nready++] =
-            (struct load_chunk_ref){ti, (size_t)(c - t->chunks)};
-        pthread_cond_broadcast(&ctx->early->cv);
-        pthread_mutex_unlock(&ctx->early->mu);
-    }
-    if (!ctx->chunks_left || ti >= ctx->m->ntables ||
-        atomic_fetch_sub(&ctx->chunks_left[ti], 1) != 1)
+    /* a keyless table is verified whole, later */
+    load_early_committed(ctx, ti, other || t->nkey == 0 ? SIZE_MAX : (size_t)(c - t->chunks), last);
+    if (!last)
         return;
     rows = 0;
     for (size_t k = 0; k < t->nchunks; k++) {
@@ -93,137 +93,6 @@ int load_job_apply(struct load_worker *w, struct load_ctx *ctx, const struct fmt
     int rc = load_job_apply_early(w, ctx, t, c, NULL, NULL, err);
 
     return rc == LOAD_CLAIM_DONE ? 0 : rc;
-}
-
-/* Verifies REF, a chunk this run committed (load_early).  One that cannot
- * be verified now (its query failed) is left to the verify phase: the
- * chunk job that follows meets any lost connection itself. */
-static void verify_early(struct load_worker *w, struct load_ctx *ctx,
-                         const struct load_chunk_ref *ref)
-{
-    struct load_early *e = ctx->early;
-    const struct fmt_table *t = &ctx->m->tables[ref->table];
-    struct load_chunk_ref job = *ref; /* load_job_verify takes a mutable job */
-    struct cs_error err;
-
-    cs_error_clear(&err);
-    if (load_job_verify(w, &job, ctx, &err) < 0) {
-        cs_log_verbose(ctx->cfg->log, "%s.%s chunk %s: not verified yet (%s)", t->schema, t->name,
-                       t->chunks[ref->chunk].file, err.msg);
-        return;
-    }
-    pthread_mutex_lock(&e->mu);
-    e->done[e->base[ref->table] + ref->chunk] = 1;
-    pthread_mutex_unlock(&e->mu);
-    cs_log_verbose(ctx->cfg->log, "%s.%s chunk %s: verified during the data phase", t->schema,
-                   t->name, t->chunks[ref->chunk].file);
-}
-
-/* A committed chunk not verified yet into *REF (e->mu held): 1, or 0. */
-static int pop_ready(struct load_early *e, struct load_chunk_ref *ref)
-{
-    if (e->nready == 0)
-        return 0;
-    *ref = e->ready[--e->nready];
-    return 1;
-}
-
-/* ONE (a table's one-chunk-at-a-time lock) taken; while another worker
- * holds it, committed chunks are verified meanwhile, and between them the
- * worker waits for either: a chunk ready or a lock let go (then it tries
- * ONE again). */
-static void lock_verifying(struct load_worker *w, struct load_ctx *ctx, pthread_mutex_t *one)
-{
-    struct load_early *e = ctx->early;
-    struct load_chunk_ref ref;
-    unsigned long seen;
-    int have;
-
-    if (!e) {
-        pthread_mutex_lock(one);
-        return;
-    }
-    for (;;) {
-        pthread_mutex_lock(&e->mu);
-        seen = e->releases;
-        pthread_mutex_unlock(&e->mu);
-        if (pthread_mutex_trylock(one) == 0)
-            return;
-        pthread_mutex_lock(&e->mu);
-        while (e->nready == 0 && e->releases == seen)
-            pthread_cond_wait(&e->cv, &e->mu);
-        have = pop_ready(e, &ref);
-        pthread_mutex_unlock(&e->mu);
-        if (have)
-            verify_early(w, ctx, &ref);
-    }
-}
-
-void load_job_data_idle(struct load_worker *w, void *vctx)
-{
-    struct load_ctx *ctx = vctx;
-    struct load_early *e = ctx->early;
-    struct load_chunk_ref ref;
-    int have;
-
-    while (e && !cs_cancelled(ctx->cfg->cancel)) {
-        pthread_mutex_lock(&e->mu);
-        while (e->nready == 0 && e->applying > 0)
-            pthread_cond_wait(&e->cv, &e->mu);
-        have = e->applying > 0 && pop_ready(e, &ref);
-        pthread_mutex_unlock(&e->mu);
-        if (!have)
-            return; /* the data phase is over: the verify phase does the rest */
-        verify_early(w, ctx, &ref);
-    }
-}
-
-int load_early_init(struct load_ctx *ctx, struct cs_error *err)
-{
-    struct load_early *e = calloc(1, sizeof(*e));
-    size_t n = 0;
-
-    if (e)
-        e->base = calloc(ctx->m->ntables + 1, sizeof(*e->base));
-    for (size_t i = 0; e && e->base && i < ctx->m->ntables; i++) {
-        e->base[i] = n;
-        n += ctx->m->tables[i].nchunks;
-    }
-    if (e && e->base) {
-        e->ready = calloc(n + 1, sizeof(*e->ready));
-        e->done = calloc(n + 1, 1);
-    }
-    if (!e || !e->base || !e->ready || !e->done) {
-        ctx->early = e;
-        load_early_free(ctx);
-        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-    }
-    pthread_mutex_init(&e->mu, NULL);
-    pthread_cond_init(&e->cv, NULL);
-    ctx->early = e;
-    return 0;
-}
-
-void load_early_free(struct load_ctx *ctx)
-{
-    struct load_early *e = ctx->early;
-
-    if (!e)
-        return;
-    if (e->base && e->ready && e->done) {
-        pthread_cond_destroy(&e->cv);
-        pthread_mutex_destroy(&e->mu);
-    }
-    free(e->base);
-    free(e->ready);
-    free(e->done);
-    free(e);
-    ctx->early = NULL;
-}
-
-int load_early_done(const struct load_ctx *ctx, size_t table, size_t chunk)
-{
-    return ctx->early && chunk != SIZE_MAX && ctx->early->done[ctx->early->base[table] + chunk];
 }
 
 /* One more thread for a chunk's reader, if fewer than --threads work now. */
@@ -258,13 +127,9 @@ int load_job_apply_early(struct load_worker *w, struct load_ctx *ctx, const stru
         j.use_infile = 0;
     j.no_bulk = known && ctx->no_bulk[ti];
     j.bound = path == LOAD_PATH_BOUND || path == LOAD_PATH_BOUND_SERIAL;
-    if (ctx->early) {
-        pthread_mutex_lock(&ctx->early->mu);
-        ctx->early->applying++;
-        pthread_mutex_unlock(&ctx->early->mu);
-    }
+    load_early_begin(ctx);
     if (one)
-        lock_verifying(w, ctx, one);
+        load_early_lock(w, ctx, one);
     atomic_fetch_add(&ctx->busy, 1);
     j.read_ahead = j.bound && take_thread(ctx);
     if (j.read_ahead)
@@ -315,13 +180,7 @@ out:
     atomic_fetch_sub(&ctx->busy, 1u + (unsigned)j.read_ahead);
     if (one)
         pthread_mutex_unlock(one);
-    if (ctx->early) { /* lock_verifying tries ONE again; an idle worker looks */
-        pthread_mutex_lock(&ctx->early->mu);
-        ctx->early->applying--;
-        ctx->early->releases += one != NULL;
-        pthread_cond_broadcast(&ctx->early->cv);
-        pthread_mutex_unlock(&ctx->early->mu);
-    }
+    load_early_end(ctx, one != NULL);
     return rc;
 }
 

@@ -1,7 +1,8 @@
 /*
  * jobs.h - the parallel phases of a load, as load_pool jobs:
  *   chunk  - apply one chunk exactly once, retrying transient errors; after
- *            a lost connection the journal says whether the COMMIT landed
+ *            a lost connection the journal says whether the COMMIT landed;
+ *            then the indexes of the tables it finished (load/early.h)
  *   index  - one ALTER TABLE per table adding the deferred indexes that are
  *            not there yet (idempotent after a kill), then its journal row
  *   verify - a chunk's (or a keyless table's) row count and checksum on the
@@ -43,23 +44,7 @@ struct load_deferred {
     size_t n, cap;
 };
 
-/* Verification during the data phase: the chunks this run committed,
- * verified by a worker that would otherwise wait -- for a table loaded one
- * chunk at a time (a one-table load's second thread), or, with no chunk
- * left to take, for the others' last chunks (load_job_data_idle) -- so
- * the verify phase checks only the rest.  A chunk's rows are final once it commits: no
- * other chunk writes its key range, and triggers, foreign keys and indexes
- * come later and change no row. */
-struct load_early {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;            /* a chunk is ready, or a table's lock was let go */
-    unsigned long releases;       /* table locks let go so far */
-    size_t applying;              /* chunk jobs begun and not ended */
-    struct load_chunk_ref *ready; /* committed, not verified yet (a stack) */
-    size_t nready;
-    size_t *base;                 /* per table: its first chunk's index in done */
-    unsigned char *done;          /* per chunk: verified during the data phase */
-};
+struct load_early; /* load/early.h */
 
 struct load_ctx {
     const struct load_config *cfg;
@@ -87,7 +72,8 @@ struct load_ctx {
      * bound chunk reads ahead (load/chunk_bound.h) only while fewer than
      * cfg->threads are, so --threads stays the most threads at work */
     atomic_uint busy;
-    struct load_early *early;             /* NULL: every chunk in the verify phase */
+    struct load_early *early;             /* the data phase's other work (load/early.h);
+                                           * NULL: none */
     int claim;                            /* enum load_claim: how chunks are claimed */
     struct load_deferred *deferred;       /* where busy chunks go (claim SKIP) */
     atomic_size_t *chunks_left;           /* per table: this run's chunks not loaded yet,
@@ -118,15 +104,5 @@ int load_job_apply_early(struct load_worker *w, struct load_ctx *ctx, const stru
 int load_job_alter(struct load_worker *w, void *job, void *ctx, struct cs_error *err);
 /* JOB is a struct load_chunk_ref; chunk == SIZE_MAX means the whole table. */
 int load_job_verify(struct load_worker *w, void *job, void *ctx, struct cs_error *err);
-
-/* CTX->early for M's chunks (0, or -1 = out of memory); freed (NULL-safe)
- * by load_early_free. */
-int load_early_init(struct load_ctx *ctx, struct cs_error *err);
-void load_early_free(struct load_ctx *ctx);
-/* The data phase's idle hook (load_phase.idle): verifies committed chunks
- * while other workers still apply theirs; returns when none does. */
-void load_job_data_idle(struct load_worker *w, void *ctx);
-/* 1 when chunk CHUNK of table TABLE was verified during the data phase. */
-int load_early_done(const struct load_ctx *ctx, size_t table, size_t chunk);
 
 #endif

@@ -58,6 +58,11 @@ int load_worker_reconnect(struct load_worker *w, struct cs_error *err)
     return 0;
 }
 
+int load_worker_stopping(const struct load_worker *w)
+{
+    return atomic_load(&w->pool->stop);
+}
+
 static void *worker_main(void *arg)
 {
     struct load_worker *w = arg;

@@ -51,5 +51,7 @@ struct load_phase {
 
 int load_pool_run(const struct load_phase *ph, struct cs_error *err);
 int load_worker_reconnect(struct load_worker *w, struct cs_error *err);
+/* 1 once a job of W's phase failed (the phase is stopping). */
+int load_worker_stopping(const struct load_worker *w);
 
 #endif

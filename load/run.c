@@ -16,6 +16,7 @@
 #include "load/compat.h"
 #include "load/definer.h"
 #include "load/dryrun.h"
+#include "load/early.h"
 #include "load/fasttarget.h"
 #include "load/jobs.h"
 #include "load/jsoncheck.h"
@@ -347,7 +348,7 @@ static int run_phase(struct run *r, const char *name, void **jobs, size_t n, loa
                             .njobs = n,
                             .fn = fn,
                             .ctx = &r->ctx,
-                            .idle = !strcmp(name, "data") ? load_job_data_idle : NULL,
+                            .idle = !strcmp(name, "data") ? load_early_idle : NULL,
                             .tick = tick,
                             .tick_arg = r};
 
@@ -426,7 +427,8 @@ static int data_phase(struct run *r, struct cs_error *err)
     }
     if (skipped)
         cs_log_info(r->cfg->log, "%zu chunk(s) were loaded by an earlier run: skipped", skipped);
-    if (r->cfg->verify && load_early_init(&r->ctx, err) < 0)
+    if ((r->cfg->verify || !r->cfg->data_only) &&
+        load_early_init(&r->ctx, r->cfg->verify, !r->cfg->data_only, err) < 0)
         goto out;
     rc = watch_data(r, jobs, k, err) < 0 ? -1 : run_phase(r, "data", jobs, k, load_job_chunk, err);
     if (rc == 0 && r->deferred.n) {
@@ -743,7 +745,8 @@ static int alter_phase(struct run *r, const char *kind, struct cs_error *err)
 {
     struct load_table_job *tj = calloc(r->m->ntables + 1, sizeof(*tj));
     void **jobs = calloc(r->m->ntables + 1, sizeof(void *));
-    size_t k = 0;
+    struct cs_buf item = CS_BUF_INIT;
+    size_t k = 0, done = 0;
     int rc;
 
     if (!tj || !jobs) {
@@ -756,11 +759,23 @@ static int alter_phase(struct run *r, const char *kind, struct cs_error *err)
         int idx = !strcmp(kind, "index");
         if (r->ctx.table_action[i] == LOAD_ACT_SKIP || (idx ? !s->nindexes : !s->nfks))
             continue;
+        cs_buf_reset(&item);
+        load_journal_item(&item, kind, r->m->tables[i].schema, r->m->tables[i].name);
+        if (item.data && load_journal_has(&r->journal, item.data)) { /* the data phase's */
+            done++;
+            continue;
+        }
         tj[k] = (struct load_table_job){i, idx ? s->indexes : s->fks, idx ? s->nindexes : s->nfks,
                                         kind};
         jobs[k] = &tj[k];
         k++;
     }
+    cs_buf_release(&item);
+    if (done && !strcmp(kind, "index"))
+        cs_log_info(r->cfg->log,
+                    "indexes: %zu table(s) have theirs already (built during the "
+                    "data phase or by an earlier run)",
+                    done);
     rc = run_phase(r, kind, jobs, k, load_job_alter, err);
     free(tj);
     free(jobs);

@@ -32,7 +32,8 @@
 # (seen while a chunk holds the lock), as does a worker with no chunk left
 # while the last one loads (bench.plain, every flavor), and a row changed
 # on the target after its chunk committed fails the load, naming the
-# chunk.  Last,
+# chunk.  A table whose chunks are all in gets its deferred indexes while
+# another table's chunk is still held (load/early.h).  Last,
 # a target with max_allowed_packet 1 MiB: the arrays stay within half of it
 # (2,000-byte rows; 1000 of them would be a 2 MB packet, which that server
 # drops: "Server has gone away").
@@ -153,6 +154,30 @@ note "the worker with no chunk left verifies the committed ones while the last l
 # bench.plain: 3 chunks, threads at a time on every flavor; the last held
 [ "$nplain" -ge 3 ] || fail "bench.plain has $nplain chunks: the test needs 3"
 verified_while_held tail plain $((nplain - 1)) "nothing left to load"
+
+note "a table whose chunks are all in gets its indexes while another table still loads"
+# bench.plain's last chunk held with its rows sent: bench.one (KEY k_1,
+# deferred) is finished by the other worker, which adds k_1 meanwhile
+held=$(chunk plain $((nplain - 1)))
+start_server ix
+fault_reset
+CS_FAULT_POINTS="load.rows=$held:pause" \
+    load_bg ix "$WORK/d" "$WORK/load.log" --defer-indexes all -t 2 -v --no-progress
+fault_wait load.rows 60 >/dev/null || stuck "chunk $held never sent its rows"
+built() { grep -q "bench.one: indexes built during the data phase" "$WORK/load.log"; }
+CS_WAIT_TRIES=600 wait_for built || stuck "bench.one's index was not built while chunk $held was held"
+assert_eq "$(sql ix "SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = 'bench' AND TABLE_NAME = 'one' AND INDEX_NAME = 'k_1'")" 1 \
+    "bench.one's k_1 while chunk $held of bench.plain loads"
+assert_eq "$(sql ix "SELECT COUNT(*) FROM __csload.journal WHERE item = 'chunk:$held'")" 0 \
+    "chunk $held in the journal while it is held"
+fault_release load.rows
+wait "$CS_LOAD_PID" || { cat "$WORK/load.log" >&2; fail "csload failed"; }
+grep -q "indexes: 1 table(s) have theirs already (built during the data phase" "$WORK/load.log" ||
+    { cat "$WORK/load.log" >&2; fail "the index phase does not say what was built before it"; }
+same_data src ix bench
+same_schema src ix bench
+journal_ok ix "$WORK/d"
+stop_server ix
 
 if [ "$(kind_of src)" = mariadb ]; then
     note "bench.small_ai stays one chunk at a time"
