@@ -443,10 +443,17 @@ cmd_stop() {
 
 # stop, then delete what lives outside DIR (a root flavor's files)
 cmd_remove() {
+    local f
     cmd_stop
     if [ -n "$ROOT" ] && [ -d "$SRV" ]; then
         rm -rf "$SRV"
     fi
+    # the next start in DIR initialises a new server (not the links to
+    # files that are gone, or an old data directory)
+    for f in my.cnf data binlog tmp mysql.sock mysqld.pid error.log mysqld.out; do
+        rm -rf "${DIR:?}/$f"
+    done
+    rm -f "$DIR/.initialised"
 }
 
 cmd_env() {
