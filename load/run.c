@@ -1,65 +1,26 @@
 #include "load/run.h"
+#include "load/run_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/console.h"
 #include "common/progress.h"
-#include "format/checksum.h"
-#include "format/hash.h"
-#include "load/accounts.h"
-#include "load/archive_in.h"
 #include "load/check.h"
 #include "load/dataonly.h"
 #include "load/chunk.h"
-#include "load/compat.h"
 #include "load/definer.h"
 #include "load/dryrun.h"
 #include "load/early.h"
-#include "load/fasttarget.h"
-#include "load/jobs.h"
 #include "load/jsoncheck.h"
 #include "load/nontx.h"
 #include "load/privs.h"
 #include "load/rename.h"
-#include "load/replsetup.h"
 #include "load/schema.h"
 #include "load/select.h"
-#include "load/session.h"
 #include "load/share.h"
-#include "load/waitdump.h"
 #include "load/stmtcheck.h"
 #include "load/trust.h"
-
-struct run {
-    const struct load_config *cfg;
-    struct load_archive *arch; /* --archive; owns IN then */
-    struct load_input *in;
-    struct fmt_manifest *m;
-    struct fmt_manifest *catalog;    /* an archive's own, which it borrows: M is a copy then */
-    char dump_id[33];
-    struct cs_conn main;
-    struct load_target target;
-    struct load_compat *compat;     /* cross-flavor translation */
-    struct load_accounts *accounts; /* --load-users, and who the target has */
-    struct load_journal journal;
-    struct load_fast *fast;          /* --fast-target */
-    struct load_ctx ctx;
-    struct load_replsetup repl;
-    size_t total_chunks;
-    uint64_t total_bytes;
-    size_t *by_name; /* table indexes sorted by schema, name (stream) */
-    double t0;
-    char selection[400];             /* what --databases/--tables/--exclude left out */
-    int usage;                       /* the error is bad usage found in the dump: exit 2 */
-    int started;                     /* load:started is journaled: a rerun resumes */
-    unsigned others;                 /* other csload processes of this dump, alive at the start */
-    int done_before;                 /* an earlier run had finished the load */
-    struct load_deferred deferred;   /* chunks they held when they came up */
-    struct load_wait *wait;          /* --wait-for-dump */
-    int waiting;                     /* r->m is the catalog: the dump is being written */
-};
 
 /* The journal's key: the dump's id, or (older dumps) the manifest's hash. */
 static int dump_id_of(struct run *r, struct cs_error *err)
@@ -83,9 +44,7 @@ static int dump_id_of(struct run *r, struct cs_error *err)
     return n == 0 ? 0 : -1;
 }
 
-/* Every listed file present with its size, nothing unlisted: before anything
- * is loaded.  Hashes are checked as each file is read. */
-static int check_dump(struct run *r, struct cs_error *err)
+int load_run_check_dump(struct run *r, struct cs_error *err)
 {
     /* --verify-key: every file's SHA-256 before anything is written */
     int verify = r->cfg->verify_key != NULL;
@@ -118,11 +77,9 @@ static struct fmt_manifest *copy_manifest(const struct fmt_manifest *m, struct c
     return copy;
 }
 
-/* --databases/--tables/--exclude and --rename-schema, on manifest M (the
- * catalog first, an archive's final manifest after the stream: LOG NULL,
- * said once already). */
-static int shape(struct run *r, struct fmt_manifest *m, const struct cs_log *log,
-                 struct cs_error *err)
+/* M is the catalog first, an archive's final manifest after the stream. */
+int load_run_shape(struct run *r, struct fmt_manifest *m, const struct cs_log *log,
+                   struct cs_error *err)
 {
     const struct load_config *cfg = r->cfg;
     int rc = 0;
@@ -329,7 +286,7 @@ static int init_ctx(struct run *r, struct cs_error *err)
     return 0;
 }
 
-static void tick(void *arg)
+void load_run_tick(void *arg)
 {
     struct run *r = arg;
 
@@ -337,8 +294,8 @@ static void tick(void *arg)
         cs_progress_tick(r->cfg->console);
 }
 
-static int run_phase(struct run *r, const char *name, void **jobs, size_t n, load_job_fn fn,
-                     struct cs_error *err)
+int load_run_phase(struct run *r, const char *name, void **jobs, size_t n, load_job_fn fn,
+                   struct cs_error *err)
 {
     struct load_phase ph = {.name = name,
                             .cfg = r->cfg,
@@ -349,7 +306,7 @@ static int run_phase(struct run *r, const char *name, void **jobs, size_t n, loa
                             .fn = fn,
                             .ctx = &r->ctx,
                             .idle = !strcmp(name, "data") ? load_early_idle : NULL,
-                            .tick = tick,
+                            .tick = load_run_tick,
                             .tick_arg = r};
 
     if (strcmp(name, "data")) /* the data phase began before its jobs were counted */
@@ -359,213 +316,6 @@ static int run_phase(struct run *r, const char *name, void **jobs, size_t n, loa
                                                  : name,
                           n, !strcmp(name, "verify") ? "checks" : "tables");
     return load_pool_run(&ph, err);
-}
-
-/* 1 when an earlier run committed chunk C (it then counts as done). */
-static int already_loaded(void *vr, const struct fmt_chunk *c)
-{
-    struct run *r = vr;
-    struct cs_buf item = CS_BUF_INIT;
-    int done;
-
-    load_chunk_item(&item, c);
-    done = item.data && load_journal_has(&r->journal, item.data);
-    cs_buf_release(&item);
-    if (done) {
-        atomic_fetch_add(&r->ctx.prog.rows, c->rows);
-        atomic_fetch_add(&r->ctx.prog.bytes, c->file_bytes);
-        atomic_fetch_add(&r->ctx.prog.chunks, 1);
-        cs_progress_skipped(r->cfg->console, c->rows, c->raw_bytes);
-    }
-    return done;
-}
-
-/* The data phase's progress: its jobs, rows and raw bytes, and per table
- * the chunks left for its "table done" event. */
-static int watch_data(struct run *r, void **jobs, size_t k, struct cs_error *err)
-{
-    uint64_t rows = 0, raw = 0;
-
-    r->ctx.chunks_left = calloc(r->m->ntables + 1, sizeof(*r->ctx.chunks_left));
-    if (!r->ctx.chunks_left)
-        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; i < r->m->ntables; i++)
-        if (r->ctx.table_action[i] != LOAD_ACT_SKIP)
-            for (size_t c = 0; c < r->m->tables[i].nchunks; c++) {
-                rows += r->m->tables[i].chunks[c].rows;
-                raw += r->m->tables[i].chunks[c].raw_bytes;
-            }
-    for (size_t j = 0; j < k; j++)
-        atomic_fetch_add(&r->ctx.chunks_left[((struct load_chunk_ref *)jobs[j])->table], 1);
-    cs_progress_phase(r->cfg->console, "data", k, "chunks");
-    cs_progress_totals(r->cfg->console, rows, raw, 0);
-    return 0;
-}
-
-static int data_phase(struct run *r, struct cs_error *err)
-{
-    struct load_chunk_ref *refs = NULL;
-    void **jobs = NULL;
-    size_t n = 0, k = 0, skipped = 0;
-    int rc = -1;
-
-    if (load_order_chunks(r->m, &refs, &n, err) < 0)
-        return -1;
-    jobs = calloc(n + 1, sizeof(void *));
-    if (!jobs) {
-        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-        goto out;
-    }
-    for (size_t i = 0; i < n; i++) {
-        const struct fmt_chunk *c = &r->m->tables[refs[i].table].chunks[refs[i].chunk];
-        if (r->ctx.table_action[refs[i].table] == LOAD_ACT_SKIP)
-            continue;
-        if (already_loaded(r, c))
-            skipped++;
-        else
-            jobs[k++] = &refs[i];
-    }
-    if (skipped)
-        cs_log_info(r->cfg->log, "%zu chunk(s) were loaded by an earlier run: skipped", skipped);
-    if ((r->cfg->verify || !r->cfg->data_only) &&
-        load_early_init(&r->ctx, r->cfg->verify, !r->cfg->data_only, err) < 0)
-        goto out;
-    rc = watch_data(r, jobs, k, err) < 0 ? -1 : run_phase(r, "data", jobs, k, load_job_chunk, err);
-    if (rc == 0 && r->deferred.n) {
-        /* held by other loaders: wait for each (it is done, or theirs died) */
-        cs_log_info(r->cfg->log, "%zu chunk(s) were being loaded by another csload: waiting "
-                                 "for them",
-                    r->deferred.n);
-        r->ctx.deferred = NULL;
-        rc = run_phase(r, "data", r->deferred.jobs, r->deferred.n, load_job_chunk, err);
-    }
-out:
-    free(jobs);
-    free(refs);
-    return rc;
-}
-
-/* ---- data from an archive, in the order it arrives ---- */
-
-static int stream_next(void *vr, void **job, struct cs_error *err)
-{
-    struct run *r = vr;
-    struct load_archive_chunk *ch = NULL;
-    int rc = load_archive_next_chunk(r->arch, already_loaded, r, &ch, err);
-
-    *job = ch;
-    return rc;
-}
-
-static int cmp_name(const struct fmt_table *a, const char *schema, const char *name)
-{
-    int c = strcmp(a->schema, schema);
-    return c ? c : strcmp(a->name, name);
-}
-
-static int cmp_by_name(const void *a, const void *b, void *vm)
-{
-    const struct fmt_manifest *m = vm;
-    const struct fmt_table *y = &m->tables[*(const size_t *)b];
-    return cmp_name(&m->tables[*(const size_t *)a], y->schema, y->name);
-}
-
-/* The index of table SCHEMA.NAME in r->m (ntables when it has none). */
-static size_t table_index(const struct run *r, const char *schema, const char *name)
-{
-    size_t lo = 0, hi = r->m->ntables;
-
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = cmp_name(&r->m->tables[r->by_name[mid]], schema, name);
-        if (c == 0)
-            return r->by_name[mid];
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return r->m->ntables;
-}
-
-static int stream_job(struct load_worker *w, void *job, void *vr, struct cs_error *err)
-{
-    struct run *r = vr;
-    struct load_archive_chunk *ch = job;
-    int rc = 0;
-    size_t i = table_index(r, load_rename_map(r->cfg, ch->schema), ch->table);
-
-    if (i == r->m->ntables && load_select_active(r->cfg) &&
-        !load_select_table(r->cfg, ch->schema, ch->table))
-        ; /* left out by the selection: read past */
-    else if (r->cfg->no_data)
-        ; /* --no-data: read past */
-    else if (i == r->m->ntables)
-        rc = cs_error_set(err, CS_ERR_FORMAT, "%s: chunk %s is for %s.%s, which the catalog "
-                                              "does not have",
-                          r->in->name, ch->c.file, ch->schema, ch->table);
-    else if (r->ctx.table_action[i] != LOAD_ACT_SKIP)
-        rc = load_job_apply(w, &r->ctx, &r->m->tables[i], &ch->c, err);
-    load_archive_chunk_done(r->arch, ch);
-    return rc;
-}
-
-/* Reads the archive to its end, loading chunks as they come; a pipe's final
- * manifest then replaces its catalog. */
-static int stream_phase(struct run *r, struct cs_error *err)
-{
-    struct load_phase ph = {.name = "data",
-                            .cfg = r->cfg,
-                            .target = &r->target,
-                            .sql_mode = r->m->sql_mode,
-                            .next = stream_next,
-                            .fn = stream_job,
-                            .ctx = r,
-                            .tick = tick,
-                            .tick_arg = r};
-    struct fmt_manifest *final = NULL;
-
-    uint64_t est = 0;
-
-    if (!(r->by_name = calloc(r->m->ntables + 1, sizeof(size_t))))
-        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; i < r->m->ntables; i++)
-        r->by_name[i] = i;
-    qsort_r(r->by_name, r->m->ntables, sizeof(size_t), cmp_by_name, r->m);
-    for (size_t i = 0; i < r->m->ntables; i++) /* the catalog has no chunks yet */
-        est += r->ctx.table_action[i] == LOAD_ACT_SKIP ? 0 : r->m->tables[i].est_rows;
-    cs_progress_phase(r->cfg->console, "data", 0, "chunks");
-    cs_progress_totals(r->cfg->console, est, 0, 1);
-    /* chunks come one by one: one another loader holds is waited for */
-    r->ctx.deferred = NULL;
-    if (load_pool_run(&ph, err) < 0 || load_archive_finish(r->arch, &final, err) < 0)
-        return -1;
-    if (final) {
-        if (shape(r, final, NULL, err) < 0 || load_compat_manifest(r->compat, final, err) < 0) {
-            fmt_manifest_free(final);
-            return -1;
-        }
-        struct cs_error ignore; /* each chunk was checked as it came */
-        cs_error_clear(&ignore);
-        load_jsoncheck_target(final, &r->target.version, NULL, &ignore);
-        fmt_manifest_free(r->m);
-        r->m = final;
-        r->ctx.m = final;
-        for (size_t i = 0; i < r->m->ntables; i++)
-            r->total_chunks += r->m->tables[i].nchunks;
-    }
-    for (size_t i = 0; i < r->m->ntables; i++) { /* the stream did not say when a table ended */
-        const struct fmt_table *t = &r->m->tables[i];
-        uint64_t rows = 0, raw = 0;
-        if (r->ctx.table_action[i] == LOAD_ACT_SKIP)
-            continue;
-        for (size_t c = 0; c < t->nchunks; c++) {
-            rows += t->chunks[c].rows;
-            raw += t->chunks[c].raw_bytes;
-        }
-        cs_progress_table(r->cfg->console, t->schema, t->name, rows, raw, t->nchunks);
-    }
-    return 0;
 }
 
 /* Per table: how its chunks go in (load/tablepath.h), with a log line for
@@ -646,240 +396,11 @@ static int tables_phase(struct run *r, struct cs_error *err)
     for (size_t k = 0; k < n; k++)
         jobs[k] = &todo[k];
     choose_paths(r);
-    rc = run_phase(r, "tables", jobs, n, load_job_create_table, err);
+    rc = load_run_phase(r, "tables", jobs, n, load_job_create_table, err);
 out:
     free(jobs);
     free(todo);
     return rc;
-}
-
-/* ---- a dump still being written (--wait-for-dump) ---- */
-
-static int wait_next(void *vr, void **job, struct cs_error *err)
-{
-    struct run *r = vr;
-    struct load_wait_chunk *c = NULL;
-    int rc = load_wait_next(r->wait, r->m, &c, err);
-
-    *job = c;
-    return rc;
-}
-
-static int wait_job(struct load_worker *w, void *job, void *vr, struct cs_error *err)
-{
-    struct run *r = vr;
-    struct load_wait_chunk *c = job;
-    struct cs_buf item = CS_BUF_INIT;
-    int rc;
-
-    if (r->ctx.table_action[c->table] == LOAD_ACT_SKIP)
-        return 0;
-    /* its claim row, so other loaders waiting for the same dump share it */
-    load_chunk_item(&item, &c->c);
-    rc = cs_buf_failed(&item) ? cs_error_set(err, CS_ERR_NOMEM, "out of memory")
-                              : load_share_claim_add(&w->conn, r->dump_id, item.data, err);
-    cs_buf_release(&item);
-    if (rc == 0)
-        rc = load_job_apply_early(w, &r->ctx, &r->m->tables[c->table], &c->c, &c->rows, c->hash,
-                                  err);
-    return rc < 0 ? -1 : 0;
-}
-
-/* The manifest that came is the catalog's dump, table for table. */
-static int same_dump(const struct run *r, const struct fmt_manifest *m, struct cs_error *err)
-{
-    int same = m->ntables == r->m->ntables && m->dump_id && r->m->dump_id &&
-               !strcmp(m->dump_id, r->m->dump_id);
-
-    for (size_t i = 0; same && i < m->ntables; i++)
-        same = !strcmp(m->tables[i].schema, r->m->tables[i].schema) &&
-               !strcmp(m->tables[i].name, r->m->tables[i].name);
-    return same ? 0
-                : cs_error_set(err, CS_ERR_FORMAT,
-                               "%s: the manifest that came does not describe the dump whose "
-                               "catalog was loaded (another dump in the same place?)",
-                               r->in->name);
-}
-
-/* Chunks as they appear, until the manifest does; then the manifest is
- * checked and replaces the catalog. */
-static int wait_phase(struct run *r, struct cs_error *err)
-{
-    struct load_phase ph = {.name = "data", .cfg = r->cfg, .target = &r->target,
-                            .sql_mode = r->m->sql_mode, .next = wait_next, .fn = wait_job,
-                            .ctx = r, .tick = tick, .tick_arg = r};
-    struct fmt_manifest *final;
-
-    r->ctx.deferred = NULL;
-    cs_progress_phase(r->cfg->console, "data", 0, "chunks"); /* and again for the rest */
-    if (load_pool_run(&ph, err) < 0 || !(final = load_wait_manifest(r->wait, err)))
-        return -1;
-    /* the objects the final phases create come from this manifest: checked
-     * as the catalog was */
-    if (same_dump(r, final, err) < 0 || load_compat_manifest(r->compat, final, err) < 0 ||
-        load_stmtcheck_dump(r->in, final, r->cfg->include_system, err) < 0 ||
-        load_journal_check(&r->main, r->dump_id, final, r->in->name, err) < 0) {
-        fmt_manifest_free(final);
-        return -1;
-    }
-    cs_log_info(r->cfg->log, "%s: the dump is complete: loading what is left", r->in->name);
-    fmt_manifest_free(r->m);
-    r->m = final;
-    r->ctx.m = final;
-    r->waiting = 0;
-    for (size_t i = 0; i < r->m->ntables; i++) {
-        r->total_chunks += r->m->tables[i].nchunks;
-        for (size_t k = 0; k < r->m->tables[i].nchunks; k++)
-            r->total_bytes += r->m->tables[i].chunks[k].file_bytes;
-    }
-    load_journal_release(&r->journal);
-    r->ctx.deferred = &r->deferred;
-    return check_dump(r, err) < 0 || load_share_claims_fill(&r->main, r->dump_id, r->m, err) < 0 ||
-                   load_journal_read(&r->main, r->dump_id, &r->journal, err) < 0
-               ? -1
-               : 0;
-}
-
-/* KIND "index" or "fk": one ALTER per table with deferred definitions. */
-static int alter_phase(struct run *r, const char *kind, struct cs_error *err)
-{
-    struct load_table_job *tj = calloc(r->m->ntables + 1, sizeof(*tj));
-    void **jobs = calloc(r->m->ntables + 1, sizeof(void *));
-    struct cs_buf item = CS_BUF_INIT;
-    size_t k = 0, done = 0;
-    int rc;
-
-    if (!tj || !jobs) {
-        free(tj);
-        free(jobs);
-        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-    }
-    for (size_t i = 0; i < r->m->ntables; i++) {
-        const struct load_ddl_split *s = &r->ctx.splits[i];
-        int idx = !strcmp(kind, "index");
-        if (r->ctx.table_action[i] == LOAD_ACT_SKIP || (idx ? !s->nindexes : !s->nfks))
-            continue;
-        cs_buf_reset(&item);
-        load_journal_item(&item, kind, r->m->tables[i].schema, r->m->tables[i].name);
-        if (item.data && load_journal_has(&r->journal, item.data)) { /* the data phase's */
-            done++;
-            continue;
-        }
-        tj[k] = (struct load_table_job){i, idx ? s->indexes : s->fks, idx ? s->nindexes : s->nfks,
-                                        kind};
-        jobs[k] = &tj[k];
-        k++;
-    }
-    cs_buf_release(&item);
-    if (done && !strcmp(kind, "index"))
-        cs_log_info(r->cfg->log,
-                    "indexes: %zu table(s) have theirs already (built during the "
-                    "data phase or by an earlier run)",
-                    done);
-    rc = run_phase(r, kind, jobs, k, load_job_alter, err);
-    free(tj);
-    free(jobs);
-    return rc;
-}
-
-static int verify_phase(struct run *r, struct cs_error *err)
-{
-    struct load_chunk_ref *refs = calloc(r->total_chunks + r->m->ntables + 1, sizeof(*refs));
-    void **jobs = calloc(r->total_chunks + r->m->ntables + 1, sizeof(void *));
-    size_t k = 0, early = 0;
-    int rc = -1;
-
-    if (!refs || !jobs) {
-        cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-        goto out;
-    }
-    for (size_t i = 0; i < r->m->ntables; i++) {
-        const struct fmt_table *t = &r->m->tables[i];
-        if (r->ctx.table_action[i] == LOAD_ACT_SKIP)
-            continue;
-        if (t->nkey == 0 || t->nchunks == 0) { /* the whole table at once */
-            refs[k] = (struct load_chunk_ref){i, SIZE_MAX};
-            jobs[k] = &refs[k];
-            k++;
-            continue;
-        }
-        for (size_t c = 0; c < t->nchunks; c++) {
-            if (load_early_done(&r->ctx, i, c)) {
-                early++;
-                continue;
-            }
-            refs[k] = (struct load_chunk_ref){i, c};
-            jobs[k] = &refs[k];
-            k++;
-        }
-    }
-    if (early)
-        cs_log_info(r->cfg->log, "verify: %zu chunk(s) were verified during the data phase",
-                    early);
-    if (run_phase(r, "verify", jobs, k, load_job_verify, err) < 0)
-        goto out;
-    if (atomic_load(&r->ctx.prog.mismatches)) {
-        cs_error_set(err, CS_ERR_CHECKSUM,
-                     "verification failed: %llu chunk(s) or table(s) differ from the dump "
-                     "(listed above); the load is not complete",
-                     (unsigned long long)atomic_load(&r->ctx.prog.mismatches));
-        goto out;
-    }
-    rc = 0;
-out:
-    free(refs);
-    free(jobs);
-    return rc;
-}
-
-static void summary(struct run *r)
-{
-    struct load_progress *p = &r->ctx.prog;
-    double el = cs_now() - r->t0, bytes = (double)atomic_load(&p->bytes);
-
-    double raw = 0;
-
-    for (size_t i = 0; i < r->m->ntables; i++)
-        if (r->ctx.table_action[i] != LOAD_ACT_SKIP)
-            raw += (double)fmt_table_raw_bytes(&r->m->tables[i]);
-    if (r->cfg->console)
-        cs_console_progress_done(r->cfg->console);
-    cs_log_info(r->cfg->log,
-                "load complete: %zu tables, %llu rows, %llu chunks, %.1f MB raw (%.1f MB of "
-                "chunk files) in %.1f s (%.1f MB/s raw); %s",
-                r->m->ntables, (unsigned long long)atomic_load(&p->rows),
-                (unsigned long long)atomic_load(&p->chunks), raw / 1e6, bytes / 1e6, el,
-                el > 0 ? raw / 1e6 / el : 0.0,
-                r->cfg->no_data ? "no rows (--no-data: schema and objects only)"
-                : r->cfg->verify ? "verified: every chunk matches the dump"
-                                 : "NOT verified (--no-verify)");
-    if (*r->selection) {
-        cs_log_info(r->cfg->log, "%s", r->selection);
-        cs_log_warn(r->cfg->log, "this load is a part of the dump: replication from the source "
-                                 "would also apply the source's changes to what this load left "
-                                 "out; set replication filters that match the load first");
-    }
-    if (r->cfg->data_only)
-        cs_log_info(r->cfg->log, "--data-only: rows into the tables the target had; no table, "
-                                 "index, view, routine, trigger or event was created or changed");
-    if (fmt_manifest_subset(r->m))
-        cs_log_info(r->cfg->log, "the dump is a subset (csdump --where): the tables hold only "
-                                 "the rows of their conditions");
-    if (r->cfg->nrenames) {
-        struct cs_buf hint = CS_BUF_INIT;
-        load_rename_repl_hint(r->cfg, &hint);
-        cs_log_info(r->cfg->log,
-                    "schemas were renamed: replicating from the source needs the rewrite "
-                    "filter, %s",
-                    hint.data ? hint.data : "(out of memory)");
-        cs_buf_release(&hint);
-    }
-    load_compat_summary(r->compat, r->cfg->log);
-    load_accounts_summary(r->accounts, r->cfg->log);
-    cs_log_info(r->cfg->log,
-                "the progress journal stays on the target in schema " LOAD_JOURNAL_SCHEMA
-                " (a rerun of this dump finds everything done): drop "
-                "it with DROP DATABASE `" LOAD_JOURNAL_SCHEMA "` once the copy is in use");
 }
 
 /* Before anything is written: what the target has must take the load.
@@ -913,8 +434,7 @@ static int ddl_phase(struct run *r, struct cs_error *err)
     return tables_phase(r, err);
 }
 
-/* The next phase begins (for the progress line and events); always 0. */
-static int phase(struct run *r, const char *name)
+int load_run_begin(struct run *r, const char *name)
 {
     cs_progress_phase(r->cfg->console, name, 0, NULL);
     return 0;
@@ -963,11 +483,10 @@ static int setup_phase(struct run *r, struct cs_error *err)
     if (load_share_lock(&r->main, r->dump_id, r->cfg->cancel, r->cfg->log, "setting the load up",
                         err) < 0)
         return -1;
-    rc = checks(r, &exists, err) < 0 || open_journal(r, err) < 0 ||
-                 mark_started(r, err) < 0 ||
+    rc = checks(r, &exists, err) < 0 || open_journal(r, err) < 0 || mark_started(r, err) < 0 ||
                  (r->fast && load_fast_apply(r->fast, &r->main, r->dump_id, err) < 0) ||
                  load_compat_record(r->compat, &r->main, r->dump_id, err) < 0 ||
-                 phase(r, "tables") || ddl_phase(r, err) < 0 ||
+                 load_run_begin(r, "tables") || ddl_phase(r, err) < 0 ||
                  load_share_claims_fill(&r->main, r->dump_id, r->m, err) < 0
              ? -1
              : 0;
@@ -989,56 +508,6 @@ static int setup_phase(struct run *r, struct cs_error *err)
     return rc;
 }
 
-/* After the rows: the indexes (not with --data-only: none was dropped),
- * verification (not with --no-data), foreign keys and objects (not with
- * --data-only). */
-static int rows_done(struct run *r, struct cs_error *err)
-{
-    const struct load_config *cfg = r->cfg;
-
-    if (!cfg->data_only && alter_phase(r, "index", err) < 0)
-        return -1;
-    if (cfg->verify && !cfg->no_data && verify_phase(r, err) < 0)
-        return -1;
-    if (cfg->data_only)
-        return 0;
-    if (alter_phase(r, "fk", err) < 0 || phase(r, "objects"))
-        return -1;
-    return load_schema_objects(&r->main, &r->ctx, r->m->sql_mode, err);
-}
-
-/* Indexes, verification, foreign keys, objects, replication: by the first
- * loader to get here; one that finds the load done only verifies it. */
-static int finish_phase(struct run *r, struct cs_error *err)
-{
-    int rc = -1;
-
-    if (load_share_lock(&r->main, r->dump_id, r->cfg->cancel, r->cfg->log, "finishing the load",
-                        err) < 0)
-        return -1;
-    load_journal_release(&r->journal);
-    if (load_journal_read(&r->main, r->dump_id, &r->journal, err) < 0)
-        goto out;
-    if (!r->done_before && load_journal_has(&r->journal, "load:done")) {
-        cs_log_info(r->cfg->log, "another csload finished this load: verifying it");
-        if (!r->cfg->verify || r->cfg->no_data || verify_phase(r, err) == 0) {
-            summary(r);
-            rc = 0;
-        }
-        goto out;
-    }
-    if (rows_done(r, err) < 0 ||
-        load_accounts_grant(r->accounts, &r->main, r->dump_id, err) < 0)
-        goto out;
-    phase(r, "replication");
-    summary(r);
-    if (load_replsetup_run(&r->repl, &r->main, r->m, &r->target, err) == 0)
-        rc = load_journal_mark(&r->main, r->dump_id, "load:done", err);
-out:
-    load_share_unlock(&r->main, r->dump_id);
-    return rc;
-}
-
 static int phases(struct run *r, struct cs_error *err)
 {
     if (load_share_present(&r->main, r->dump_id, &r->others, err) < 0)
@@ -1047,12 +516,12 @@ static int phases(struct run *r, struct cs_error *err)
         cs_log_info(r->cfg->log, "%u other csload process(es) are loading this dump: sharing "
                                  "its chunks with them",
                     r->others);
-    if (setup_phase(r, err) < 0 || (r->waiting && wait_phase(r, err) < 0) ||
-        (r->arch && !load_archive_in_place(r->arch) ? stream_phase(r, err)
+    if (setup_phase(r, err) < 0 || (r->waiting && load_run_wait(r, err) < 0) ||
+        (r->arch && !load_archive_in_place(r->arch) ? load_run_stream(r, err)
          : r->cfg->no_data                          ? 0
-                                                    : data_phase(r, err)) < 0)
+                                                    : load_run_data(r, err)) < 0)
         return -1;
-    return finish_phase(r, err);
+    return load_run_finish(r, err);
 }
 
 /* --fast-target's settings back, on every path: a failure to restore
@@ -1117,9 +586,9 @@ int load_run(const struct load_config *cfg, struct cs_error *err)
         r.waiting = !final;
     }
     if (!r.m || dump_id_of(&r, err) < 0 || load_select_journal_key(cfg, r.dump_id, err) < 0 ||
-        (!r.arch && !r.waiting && check_dump(&r, err) < 0) || shape(&r, r.m, cfg->log, err) < 0 ||
-        load_stmtcheck_dump(r.in, r.m, cfg->include_system, err) < 0 ||
-        connect_target(&r, err) < 0)
+        (!r.arch && !r.waiting && load_run_check_dump(&r, err) < 0) ||
+        load_run_shape(&r, r.m, cfg->log, err) < 0 ||
+        load_stmtcheck_dump(r.in, r.m, cfg->include_system, err) < 0 || connect_target(&r, err) < 0)
         goto out;
     preflight(&r);
     if (load_jsoncheck_target(r.m, &r.target.version, cfg->log, err) < 0)
