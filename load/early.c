@@ -208,7 +208,10 @@ void load_early_lock(struct load_worker *w, struct load_ctx *ctx, pthread_mutex_
     }
 }
 
-void load_early_indexes(struct load_worker *w, struct load_ctx *ctx)
+/* Early work on W until none is left.  IDLE (no chunk left to take): it
+ * waits for work while others still apply chunks or build indexes, and
+ * verifies too; otherwise only the indexes of tables finished by now. */
+static void work(struct load_worker *w, struct load_ctx *ctx, int idle)
 {
     struct load_early *e = ctx->early;
     struct load_chunk_ref ref;
@@ -217,7 +220,12 @@ void load_early_indexes(struct load_worker *w, struct load_ctx *ctx)
 
     while (e && !load_worker_stopping(w) && !cs_cancelled(ctx->cfg->cancel)) {
         pthread_mutex_lock(&e->mu);
-        what = take(e, 0, &table, &ref);
+        while (idle && e->ntables == 0 && e->nready == 0 && e->applying + e->building > 0)
+            pthread_cond_wait(&e->cv, &e->mu);
+        /* with nothing at work, what is left goes to the verify phase */
+        what = load_worker_stopping(w)
+                   ? WORK_NONE
+                   : take(e, idle && e->applying + e->building > 0, &table, &ref);
         pthread_mutex_unlock(&e->mu);
         if (what == WORK_NONE)
             return;
@@ -225,24 +233,12 @@ void load_early_indexes(struct load_worker *w, struct load_ctx *ctx)
     }
 }
 
-void load_early_idle(struct load_worker *w, void *vctx)
+void load_early_indexes(struct load_worker *w, struct load_ctx *ctx)
 {
-    struct load_ctx *ctx = vctx;
-    struct load_early *e = ctx->early;
-    struct load_chunk_ref ref;
-    enum early_work what;
-    size_t table = 0;
+    work(w, ctx, 0);
+}
 
-    while (e && !load_worker_stopping(w) && !cs_cancelled(ctx->cfg->cancel)) {
-        pthread_mutex_lock(&e->mu);
-        while (e->ntables == 0 && e->nready == 0 && e->applying + e->building > 0)
-            pthread_cond_wait(&e->cv, &e->mu);
-        /* with nothing at work, what is left goes to the verify phase */
-        what = load_worker_stopping(w) ? WORK_NONE
-                                       : take(e, e->applying + e->building > 0, &table, &ref);
-        pthread_mutex_unlock(&e->mu);
-        if (what == WORK_NONE)
-            return;
-        run(w, ctx, what, table, &ref);
-    }
+void load_early_idle(struct load_worker *w, void *ctx)
+{
+    work(w, ctx, 1);
 }

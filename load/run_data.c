@@ -99,6 +99,22 @@ out:
     return rc;
 }
 
+/* A data phase whose chunks come from NEXT as they arrive (not an array),
+ * each applied by FN; the run is the context of both. */
+static struct load_phase
+fed_phase(struct run *r, int (*next)(void *r, void **job, struct cs_error *err), load_job_fn fn)
+{
+    return (struct load_phase){.name = "data",
+                               .cfg = r->cfg,
+                               .target = &r->target,
+                               .sql_mode = r->m->sql_mode,
+                               .next = next,
+                               .fn = fn,
+                               .ctx = r,
+                               .tick = load_run_tick,
+                               .tick_arg = r};
+}
+
 /* ---- data from an archive, in the order it arrives ---- */
 
 static int stream_next(void *vr, void **job, struct cs_error *err)
@@ -169,15 +185,7 @@ static int stream_job(struct load_worker *w, void *job, void *vr, struct cs_erro
  * manifest then replaces its catalog. */
 int load_run_stream(struct run *r, struct cs_error *err)
 {
-    struct load_phase ph = {.name = "data",
-                            .cfg = r->cfg,
-                            .target = &r->target,
-                            .sql_mode = r->m->sql_mode,
-                            .next = stream_next,
-                            .fn = stream_job,
-                            .ctx = r,
-                            .tick = load_run_tick,
-                            .tick_arg = r};
+    struct load_phase ph = fed_phase(r, stream_next, stream_job);
     struct fmt_manifest *final = NULL;
 
     uint64_t est = 0;
@@ -276,15 +284,7 @@ static int same_dump(const struct run *r, const struct fmt_manifest *m, struct c
  * checked and replaces the catalog. */
 int load_run_wait(struct run *r, struct cs_error *err)
 {
-    struct load_phase ph = {.name = "data",
-                            .cfg = r->cfg,
-                            .target = &r->target,
-                            .sql_mode = r->m->sql_mode,
-                            .next = wait_next,
-                            .fn = wait_job,
-                            .ctx = r,
-                            .tick = load_run_tick,
-                            .tick_arg = r};
+    struct load_phase ph = fed_phase(r, wait_next, wait_job);
     struct fmt_manifest *final;
 
     r->ctx.deferred = NULL;
