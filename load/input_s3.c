@@ -103,7 +103,8 @@ static int refresh(struct s3_input *s, char ***names, size_t *n, struct cs_error
 
     if (cs_s3_list_dir(s->c, s->prefix, 0, &objs, &count, err) < 0)
         return -1;
-    qsort(objs, count, sizeof(*objs), cmp_key);
+    if (count) /* objs may be NULL then */
+        qsort(objs, count, sizeof(*objs), cmp_key);
     if (names && (out = calloc(count + 1, sizeof(*out))))
         for (size_t i = 0; out && i < count; i++)
             if (!(out[i] = strdup(objs[i].key + plen))) {
