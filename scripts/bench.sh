@@ -260,6 +260,9 @@ machine_ticks() {
 timed() {
     local srv=$1 pid s0 s1 m0 m1 t0 t1 rc=0 line
     shift
+    # what earlier runs wrote (dumps, targets' files) reaches the disk
+    # first, untimed: no run pays for another's writeback
+    sync
     pid=$(cat "$WORK/$srv/mysqld.pid")
     s0=$(proc_ticks "$pid")
     m0=$(machine_ticks)
