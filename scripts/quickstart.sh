@@ -13,6 +13,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 SRC=$(pwd)
 BUILD_DIR=${BUILD_DIR:-build}
+case "$BUILD_DIR" in /*) ;; *) BUILD_DIR=$SRC/$BUILD_DIR ;; esac
 
 if ! bash scripts/install-deps.sh --check >/dev/null 2>&1; then
     bash scripts/install-deps.sh
@@ -20,7 +21,7 @@ fi
 cmake -S . -B "$BUILD_DIR" >/dev/null
 cmake --build "$BUILD_DIR" -j"$(nproc)" >/dev/null
 
-export CS_SOURCE_DIR=$SRC CS_BUILD_DIR=$SRC/$BUILD_DIR
+export CS_SOURCE_DIR=$SRC CS_BUILD_DIR=$BUILD_DIR
 . tests/integration/lib.sh
 if [ -n "${1:-}" ]; then
     mkdir -p "$1"
