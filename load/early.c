@@ -5,7 +5,7 @@
 
 #include "load/jobs.h"
 
-int load_early_init(struct load_ctx *ctx, int verify, int indexes, struct cs_error *err)
+int load_early_init(struct load_ctx *ctx, struct cs_error *err)
 {
     struct load_early *e = calloc(1, sizeof(*e));
     size_t n = 0;
@@ -29,8 +29,6 @@ int load_early_init(struct load_ctx *ctx, int verify, int indexes, struct cs_err
     }
     pthread_mutex_init(&e->mu, NULL);
     pthread_cond_init(&e->cv, NULL);
-    e->verify = verify;
-    e->indexes = indexes;
     ctx->early = e;
     return 0;
 }
@@ -90,11 +88,12 @@ void load_early_committed(struct load_ctx *ctx, size_t table, size_t chunk, int 
     if (!e)
         return;
     pthread_mutex_lock(&e->mu);
-    if (e->verify && chunk != SIZE_MAX) {
+    if (ctx->cfg->verify && chunk != SIZE_MAX) {
         e->ready[e->nready++] = (struct load_chunk_ref){table, chunk};
         more = 1;
     }
-    if (last && e->indexes && ctx->splits[table].nindexes) {
+    /* --data-only dropped no index: nindexes is 0 */
+    if (last && ctx->splits[table].nindexes) {
         e->tables[e->ntables++] = table;
         more = 1;
     }

@@ -38,8 +38,6 @@ struct load_ctx;
 struct load_early {
     pthread_mutex_t mu;
     pthread_cond_t cv;            /* work is ready, a table's lock was let go, a job ended */
-    int verify;                   /* committed chunks are verified (not --no-verify) */
-    int indexes;                  /* finished tables get their deferred indexes */
     unsigned long releases;       /* table locks let go so far */
     size_t applying;              /* chunk jobs begun and not ended */
     size_t building;              /* index builds begun and not ended */
@@ -51,9 +49,10 @@ struct load_early {
     unsigned char *done; /* per chunk: verified during the data phase */
 };
 
-/* CTX->early for CTX->m's tables, doing VERIFY and/or INDEXES (0, or -1 =
- * out of memory); freed (NULL-safe) by load_early_free. */
-int load_early_init(struct load_ctx *ctx, int verify, int indexes, struct cs_error *err);
+/* CTX->early for CTX->m's tables (0, or -1 = out of memory): committed
+ * chunks are verified unless --no-verify; freed (NULL-safe) by
+ * load_early_free. */
+int load_early_init(struct load_ctx *ctx, struct cs_error *err);
 void load_early_free(struct load_ctx *ctx);
 
 /* A chunk job begins / ends (RELEASED: it let a table's lock go). */

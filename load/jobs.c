@@ -286,13 +286,9 @@ int load_job_alter(struct load_worker *w, void *job, void *vctx, struct cs_error
     const struct load_table_job *tj = job;
     const struct fmt_table *t = &ctx->m->tables[tj->table];
     struct cs_buf item = CS_BUF_INIT;
-    int rc = -1;
+    int rc;
 
     load_journal_item(&item, tj->kind, t->schema, t->name);
-    if (load_journal_has(ctx->journal, item.data)) {
-        rc = 0;
-        goto out;
-    }
     rc = alter_missing(w, ctx, tj, err);
     if (rc < 0 && already_there(err)) {
         cs_error_clear(err);
@@ -303,7 +299,6 @@ int load_job_alter(struct load_worker *w, void *job, void *vctx, struct cs_error
     if (rc < 0)
         cs_error_prefix(err, "%s.%s: building the deferred %s definitions", t->schema, t->name,
                         tj->kind);
-out:
     cs_buf_release(&item);
     return rc;
 }

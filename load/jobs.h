@@ -4,7 +4,8 @@
  *            a lost connection the journal says whether the COMMIT landed;
  *            then the indexes of the tables it finished (load/early.h)
  *   index  - one ALTER TABLE per table adding the deferred indexes that are
- *            not there yet (idempotent after a kill), then its journal row
+ *            not there yet (idempotent after a kill), then its journal row;
+ *            the index and fk phases make jobs only for tables not journaled
  *   verify - a chunk's (or a keyless table's) row count and checksum on the
  *            target against the manifest; every mismatch is reported by
  *            table and key range, then the phase fails

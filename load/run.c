@@ -294,21 +294,26 @@ void load_run_tick(void *arg)
         cs_progress_tick(r->cfg->console);
 }
 
+struct load_phase load_run_pool(struct run *r, const char *name, load_job_fn fn, void *ctx)
+{
+    return (struct load_phase){.name = name,
+                               .cfg = r->cfg,
+                               .target = &r->target,
+                               .sql_mode = r->m->sql_mode,
+                               .fn = fn,
+                               .ctx = ctx,
+                               .tick = load_run_tick,
+                               .tick_arg = r};
+}
+
 int load_run_phase(struct run *r, const char *name, void **jobs, size_t n, load_job_fn fn,
                    struct cs_error *err)
 {
-    struct load_phase ph = {.name = name,
-                            .cfg = r->cfg,
-                            .target = &r->target,
-                            .sql_mode = r->m->sql_mode,
-                            .jobs = jobs,
-                            .njobs = n,
-                            .fn = fn,
-                            .ctx = &r->ctx,
-                            .idle = !strcmp(name, "data") ? load_early_idle : NULL,
-                            .tick = load_run_tick,
-                            .tick_arg = r};
+    struct load_phase ph = load_run_pool(r, name, fn, &r->ctx);
 
+    ph.jobs = jobs;
+    ph.njobs = n;
+    ph.idle = !strcmp(name, "data") ? load_early_idle : NULL;
     if (strcmp(name, "data")) /* the data phase began before its jobs were counted */
         cs_progress_phase(r->cfg->console,
                           !strcmp(name, "index") ? "indexes"

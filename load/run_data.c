@@ -79,8 +79,7 @@ int load_run_data(struct run *r, struct cs_error *err)
     }
     if (skipped)
         cs_log_info(r->cfg->log, "%zu chunk(s) were loaded by an earlier run: skipped", skipped);
-    if ((r->cfg->verify || !r->cfg->data_only) &&
-        load_early_init(&r->ctx, r->cfg->verify, !r->cfg->data_only, err) < 0)
+    if (load_early_init(&r->ctx, err) < 0)
         goto out;
     rc = watch_data(r, jobs, k, err) < 0 ? -1
                                          : load_run_phase(r, "data", jobs, k, load_job_chunk, err);
@@ -97,22 +96,6 @@ out:
     free(jobs);
     free(refs);
     return rc;
-}
-
-/* A data phase whose chunks come from NEXT as they arrive (not an array),
- * each applied by FN; the run is the context of both. */
-static struct load_phase
-fed_phase(struct run *r, int (*next)(void *r, void **job, struct cs_error *err), load_job_fn fn)
-{
-    return (struct load_phase){.name = "data",
-                               .cfg = r->cfg,
-                               .target = &r->target,
-                               .sql_mode = r->m->sql_mode,
-                               .next = next,
-                               .fn = fn,
-                               .ctx = r,
-                               .tick = load_run_tick,
-                               .tick_arg = r};
 }
 
 /* ---- data from an archive, in the order it arrives ---- */
@@ -185,11 +168,11 @@ static int stream_job(struct load_worker *w, void *job, void *vr, struct cs_erro
  * manifest then replaces its catalog. */
 int load_run_stream(struct run *r, struct cs_error *err)
 {
-    struct load_phase ph = fed_phase(r, stream_next, stream_job);
+    struct load_phase ph = load_run_pool(r, "data", stream_job, r);
     struct fmt_manifest *final = NULL;
-
     uint64_t est = 0;
 
+    ph.next = stream_next;
     if (!(r->by_name = calloc(r->m->ntables + 1, sizeof(size_t))))
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < r->m->ntables; i++)
@@ -284,9 +267,10 @@ static int same_dump(const struct run *r, const struct fmt_manifest *m, struct c
  * checked and replaces the catalog. */
 int load_run_wait(struct run *r, struct cs_error *err)
 {
-    struct load_phase ph = fed_phase(r, wait_next, wait_job);
+    struct load_phase ph = load_run_pool(r, "data", wait_job, r);
     struct fmt_manifest *final;
 
+    ph.next = wait_next;
     r->ctx.deferred = NULL;
     cs_progress_phase(r->cfg->console, "data", 0, "chunks"); /* and again for the rest */
     if (load_pool_run(&ph, err) < 0 || !(final = load_wait_manifest(r->wait, err)))

@@ -17,7 +17,7 @@ static int alter_phase(struct run *r, const char *kind, struct cs_error *err)
     void **jobs = calloc(r->m->ntables + 1, sizeof(void *));
     struct cs_buf item = CS_BUF_INIT;
     size_t k = 0, done = 0;
-    int rc;
+    int idx = !strcmp(kind, "index"), rc;
 
     if (!tj || !jobs) {
         free(tj);
@@ -26,12 +26,12 @@ static int alter_phase(struct run *r, const char *kind, struct cs_error *err)
     }
     for (size_t i = 0; i < r->m->ntables; i++) {
         const struct load_ddl_split *s = &r->ctx.splits[i];
-        int idx = !strcmp(kind, "index");
         if (r->ctx.table_action[i] == LOAD_ACT_SKIP || (idx ? !s->nindexes : !s->nfks))
             continue;
         cs_buf_reset(&item);
         load_journal_item(&item, kind, r->m->tables[i].schema, r->m->tables[i].name);
-        if (item.data && load_journal_has(&r->journal, item.data)) { /* the data phase's */
+        /* built during the data phase, or by an earlier run */
+        if (item.data && load_journal_has(&r->journal, item.data)) {
             done++;
             continue;
         }
@@ -41,7 +41,7 @@ static int alter_phase(struct run *r, const char *kind, struct cs_error *err)
         k++;
     }
     cs_buf_release(&item);
-    if (done && !strcmp(kind, "index"))
+    if (done && idx)
         cs_log_info(r->cfg->log,
                     "indexes: %zu table(s) have theirs already (built during the "
                     "data phase or by an earlier run)",

@@ -64,6 +64,9 @@ int load_run_check_dump(struct run *r, struct cs_error *err);
  * once already). */
 int load_run_shape(struct run *r, struct fmt_manifest *m, const struct cs_log *log,
                    struct cs_error *err);
+/* A phase NAME of the run's pool (pool.h), each job applied by FN with
+ * CTX; its jobs (or their source) are the caller's to set. */
+struct load_phase load_run_pool(struct run *r, const char *name, load_job_fn fn, void *ctx);
 /* One phase's N JOBS on --threads workers (pool.h); "data" has the early
  * work's idle hook (early.h). */
 int load_run_phase(struct run *r, const char *name, void **jobs, size_t n, load_job_fn fn,

@@ -120,12 +120,15 @@ set_layout() {
 }
 
 # DIR's entries that point into the root, for a root flavor
+# A server's files in DIR: links into the root's srv/ for a root flavor
+LAYOUT="my.cnf data binlog tmp mysql.sock mysqld.pid error.log mysqld.out"
+
 link_layout() {
     local f
     [ -n "$ROOT" ] || return 0
     mkdir -p "$SRV/binlog" "$SRV/tmp"
     echo "$DIR" >"$SRV/owner"
-    for f in my.cnf data binlog tmp mysql.sock mysqld.pid error.log mysqld.out; do
+    for f in $LAYOUT; do
         ln -sfn "$SRV/$f" "$DIR/$f"
     done
 }
@@ -450,7 +453,7 @@ cmd_remove() {
     fi
     # the next start in DIR initialises a new server (not the links to
     # files that are gone, or an old data directory)
-    for f in my.cnf data binlog tmp mysql.sock mysqld.pid error.log mysqld.out; do
+    for f in $LAYOUT; do
         rm -rf "${DIR:?}/$f"
     done
     rm -f "$DIR/.initialised"
